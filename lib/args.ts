@@ -1,0 +1,69 @@
+/**
+ * Command-line flag parsing for every task, behind one function so that the
+ * parser (today `node:util` `parseArgs`, since JSR's `@std/cli` is out of
+ * reach) can be swapped by editing this file alone.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { InvalidInputError } from "./errors.ts";
+
+/** How one flag is spelled and typed. */
+export interface FlagSpec {
+  /** `string` flags take a value (`--sha abc`, `--sha=abc`); `boolean` flags do not. */
+  type: "string" | "boolean";
+  /** Optional one-letter alias (`-h`). */
+  short?: string;
+}
+
+/** Parsed flags: a string or boolean per flag given, absent when not given. */
+export type FlagValues = Record<string, string | boolean | undefined>;
+
+/**
+ * Parses `argv` against `specs`. Unknown flags, missing values and stray
+ * positional arguments are an {@link InvalidInputError} naming the flag.
+ * When a flag is repeated, the last value wins.
+ *
+ * @example
+ * ```ts
+ * import { parseFlags } from "./args.ts";
+ * const flags = parseFlags(["--sha", "abc1234", "--json"], {
+ *   sha: { type: "string" },
+ *   json: { type: "boolean" },
+ * });
+ * console.log(flags.sha, flags.json); // abc1234 true
+ * ```
+ */
+export function parseFlags(argv: readonly string[], specs: Record<string, FlagSpec>): FlagValues {
+  try {
+    const { values } = parseArgs({
+      args: [...argv],
+      options: specs,
+      strict: true,
+      allowPositionals: false,
+    });
+    return values as FlagValues;
+  } catch (error) {
+    throw toInputError(error, argv);
+  }
+}
+
+function toInputError(error: unknown, argv: readonly string[]): InvalidInputError {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: string }).code;
+  const flag = message.match(/'(-{1,2}[^'\s]+)/)?.[1] ?? "arguments";
+  switch (code) {
+    case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
+      return new InvalidInputError(flag, "one of the flags listed by --help");
+    case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
+      return message.includes("does not take an argument")
+        ? new InvalidInputError(flag, "no value (it is a switch)")
+        : new InvalidInputError(flag, "a value after the flag");
+    case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL": {
+      const stray = argv.find((arg) => !arg.startsWith("-"));
+      return new InvalidInputError("arguments", "only --flags", stray);
+    }
+    default:
+      return new InvalidInputError("arguments", "valid flags", undefined, message);
+  }
+}

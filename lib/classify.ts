@@ -1,0 +1,146 @@
+/**
+ * Classification: what state each candidate is in, the counts, and the step
+ * outputs with the old action's names and spellings.
+ *
+ * @module
+ */
+import { match } from "ts-pattern";
+import { z } from "zod";
+import type { WandbRun } from "./wandb/runs.ts";
+
+/**
+ * Every run state W&B reports (`aborted` is the old name of `killed`).
+ * A state outside this list is reported as `unknown`, never dropped.
+ */
+export const RunStateSchema = z.enum([
+  "running",
+  "pending",
+  "preempting",
+  "finished",
+  "failed",
+  "crashed",
+  "killed",
+  "aborted",
+  "preempted",
+]);
+
+/** A known W&B run state. */
+export type RunState = z.output<typeof RunStateSchema>;
+
+/** The buckets counted in the outputs. */
+export type StateBucket =
+  | "finished"
+  | "running"
+  | "pending"
+  | "failed"
+  | "crashed"
+  | "aborted"
+  | "preempted"
+  | "unknown";
+
+/**
+ * The bucket a run state counts in. `preempting` is still alive, so it counts
+ * as running; `killed` and the legacy `aborted` count as aborted.
+ *
+ * @example
+ * ```ts
+ * import { bucketOf } from "./classify.ts";
+ * bucketOf("killed");   // "aborted"
+ * bucketOf("zombie");   // "unknown"
+ * bucketOf(null);       // "unknown"
+ * ```
+ */
+export function bucketOf(state: string | null | undefined): StateBucket {
+  const known = RunStateSchema.safeParse(state);
+  if (!known.success) return "unknown";
+  return match(known.data)
+    .returnType<StateBucket>()
+    .with("finished", () => "finished")
+    .with("running", "preempting", () => "running")
+    .with("pending", () => "pending")
+    .with("failed", () => "failed")
+    .with("crashed", () => "crashed")
+    .with("killed", "aborted", () => "aborted")
+    .with("preempted", () => "preempted")
+    .exhaustive();
+}
+
+/** Counts over the candidates (and the number of baselines). */
+export type Counts = Record<StateBucket, number> & { candidates: number; baselines: number };
+
+/** The classification of one report. */
+export interface Classification {
+  counts: Counts;
+  /** At least one candidate finished and none is still alive (running, pending, preempting). */
+  complete: boolean;
+  /** Exactly one candidate. */
+  singleRun: boolean;
+}
+
+/**
+ * Counts candidates by state.
+ *
+ * @example
+ * ```ts
+ * import { classify } from "./classify.ts";
+ * const runs = [{ state: "finished" }, { state: "running" }];
+ * classify(runs, []).complete; // false: one is still running
+ * ```
+ */
+export function classify(
+  candidates: readonly Pick<WandbRun, "state">[],
+  baselines: readonly unknown[],
+): Classification {
+  const counts: Counts = {
+    candidates: candidates.length,
+    baselines: baselines.length,
+    finished: 0,
+    running: 0,
+    pending: 0,
+    failed: 0,
+    crashed: 0,
+    aborted: 0,
+    preempted: 0,
+    unknown: 0,
+  };
+  for (const run of candidates) counts[bucketOf(run.state)]++;
+  return {
+    counts,
+    complete: counts.finished > 0 && counts.running === 0 && counts.pending === 0,
+    singleRun: candidates.length === 1,
+  };
+}
+
+const py = (flag: boolean) => (flag ? "True" : "False");
+
+/**
+ * The step outputs, with the old action's names and Python-style booleans,
+ * plus the newer counts and the SHA the report is about.
+ *
+ * @param sha the commit reported on ("" when unknown, e.g. run-id mode with no run)
+ *
+ * @example
+ * ```ts
+ * import { classify, stepOutputs } from "./classify.ts";
+ * const outputs = stepOutputs(classify([{ state: "finished" }], []), "abc1234");
+ * console.log(outputs.BOOL_COMPLETE, outputs.NUM_FINISHED); // True 1
+ * ```
+ */
+export function stepOutputs(c: Classification, sha: string): Record<string, string> {
+  const { counts } = c;
+  return {
+    BOOL_COMPLETE: py(c.complete),
+    BOOL_SINGLE_RUN: py(c.singleRun),
+    NUM_FINISHED: String(counts.finished),
+    NUM_RUNNING: String(counts.running),
+    NUM_CRASHED: String(counts.crashed),
+    NUM_ABORTED: String(counts.aborted),
+    NUM_BASELINES: String(counts.baselines),
+    NUM_FAILED: String(counts.failed),
+    NUM_PENDING: String(counts.pending),
+    NUM_PREEMPTED: String(counts.preempted),
+    NUM_UNKNOWN: String(counts.unknown),
+    NUM_CANDIDATES: String(counts.candidates),
+    SHA: sha,
+  };
+}

@@ -1,0 +1,176 @@
+/**
+ * The `report` command: inputs → fetch → classify → CSV, step outputs, JSON
+ * and a human summary. The only place that turns errors into exit codes.
+ *
+ * @module
+ */
+import { match } from "ts-pattern";
+import meta from "../deno.json" with { type: "json" };
+import { ExitCode, exitCodeFor, InvalidInputError, WandbReportError } from "./errors.ts";
+import { writeFileAtomic } from "./fs.ts";
+import { appendOutputs, maskCommand } from "./github/actions.ts";
+import { helpText, type ReportOptions, resolveInputs } from "./inputs.ts";
+import { type CollectDeps, collectReport, reportCsv, type ReportResult } from "./pipeline.ts";
+import { runUrl } from "./wandb/urls.ts";
+
+/** Where the CLI reads and writes; swapped in tests. */
+export interface CliIo {
+  env: Readonly<Record<string, string | undefined>>;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** HTTP and clock overrides for tests and benchmarks. */
+  deps?: CollectDeps;
+}
+
+/** The real process's streams and environment. */
+export function processIo(): CliIo {
+  const encoder = new TextEncoder();
+  return {
+    env: Deno.env.toObject(),
+    stdout: (text) => Deno.stdout.writeSync(encoder.encode(text)),
+    stderr: (text) => Deno.stderr.writeSync(encoder.encode(text)),
+  };
+}
+
+/**
+ * Runs the report command and returns its exit code (0 done, 2 invalid
+ * input, 3 W&B failed; see {@link ExitCode}).
+ *
+ * @param argv the arguments after the program name
+ * @param program how the user called us, for `--help`
+ *
+ * @example
+ * ```ts ignore
+ * import { processIo, runReportCli } from "./cli.ts";
+ * Deno.exit(await runReportCli(Deno.args, processIo(), "deno task report"));
+ * ```
+ */
+export async function runReportCli(
+  argv: readonly string[],
+  io: CliIo,
+  program = "wandb-report",
+): Promise<number> {
+  try {
+    const invocation = resolveInputs(argv, io.env);
+    return await match(invocation)
+      .with({ kind: "help" }, () => {
+        io.stdout(`${helpText(program)}\n`);
+        return ExitCode.ok;
+      })
+      .with({ kind: "version" }, () => {
+        io.stdout(`${meta.name} ${meta.version}\n`);
+        return ExitCode.ok;
+      })
+      .with({ kind: "report" }, ({ options }) => report(options, io))
+      .exhaustive();
+  } catch (error) {
+    const code = exitCodeFor(error);
+    if (error instanceof WandbReportError) {
+      io.stderr(`error: ${error.message}\n`);
+    } else {
+      io.stderr(`internal error (please report it): ${(error as Error)?.message ?? error}\n`);
+    }
+    return code;
+  }
+}
+
+async function report(options: ReportOptions, io: CliIo): Promise<number> {
+  if (io.env.GITHUB_ACTIONS === "true") {
+    // Secrets passed as `secrets.*` are masked already; a key from a plain
+    // variable is not, nor is the Authorization value derived from it.
+    io.stderr(`${maskCommand(options.apiKey)}\n`);
+    io.stderr(`${maskCommand(btoa(`api:${options.apiKey}`))}\n`);
+  }
+  const debug = (line: string) => io.stderr(`debug: ${line}\n`);
+  const log = options.debug ? debug : undefined;
+  for (const note of options.notes) io.stderr(`note: ${note}\n`);
+
+  const result = await collectReport(options, { ...io.deps, log });
+  for (const note of result.notes) io.stderr(`note: ${note}\n`);
+
+  let written: string;
+  try {
+    written = await writeFileAtomic(options.out, reportCsv(result), "wandb_report.csv");
+  } catch (error) {
+    throw new InvalidInputError(
+      "--out",
+      "a writable file path",
+      options.out,
+      (error as Error).message,
+    );
+  }
+  if (io.env.GITHUB_OUTPUT) await appendOutputs(io.env.GITHUB_OUTPUT, result.outputs);
+  if (options.json) {
+    io.stdout(`${JSON.stringify(toJson(result, options, written), nonFinite, 2)}\n`);
+  }
+  io.stderr(summary(result, written));
+  return ExitCode.ok;
+}
+
+// JSON has no NaN or Infinity; strings keep them distinguishable from a missing value.
+function nonFinite(_key: string, value: unknown): unknown {
+  return typeof value === "number" && !Number.isFinite(value) ? String(value) : value;
+}
+
+/** The `--json` document: everything the report found, and never a secret. */
+function toJson(result: ReportResult, options: ReportOptions, csvPath: string) {
+  const pick = (from: Record<string, unknown>, keys: readonly string[]) =>
+    Object.fromEntries(keys.filter((k) => k in from).map((k) => [k, from[k]]));
+  const run = (r: ReportResult["candidates"][number]) => ({
+    id: r.name,
+    name: r.displayName ?? null,
+    state: r.state ?? null,
+    url: runUrl(result.appUrl, result.entity, result.project, r.name),
+    tags: r.tags,
+    createdAt: r.createdAt ?? null,
+    github_sha: r.config.github_sha ?? null,
+    metrics: pick(r.summary, options.metrics),
+    config: pick(r.config, options.configVars),
+  });
+  return {
+    project: `${result.entity}/${result.project}`,
+    match: options.match,
+    sha: result.sha,
+    complete: result.classification.complete,
+    singleRun: result.classification.singleRun,
+    counts: result.classification.counts,
+    outputs: result.outputs,
+    csv: csvPath,
+    candidates: result.candidates.map(run),
+    baselines: result.baselines.map(run),
+    notes: [...options.notes, ...result.notes],
+  };
+}
+
+function summary(result: ReportResult, csvPath: string): string {
+  const { counts, complete } = result.classification;
+  const states = ([
+    "finished",
+    "running",
+    "pending",
+    "failed",
+    "crashed",
+    "aborted",
+    "preempted",
+    "unknown",
+  ] as const)
+    .filter((bucket) => counts[bucket] > 0)
+    .map((bucket) => `${counts[bucket]} ${bucket}`);
+  const alive = counts.running + counts.pending;
+  const why = complete
+    ? "yes"
+    : counts.finished === 0
+    ? "no (no finished runs yet)"
+    : `no (${alive} still running or pending)`;
+  return [
+    `wandb-report: ${result.entity}/${result.project}${result.sha ? ` @ ${result.sha}` : ""}`,
+    `  candidates: ${counts.candidates}${states.length ? ` (${states.join(", ")})` : ""}`,
+    `  baselines:  ${counts.baselines}`,
+    `  complete:   ${why}`,
+    `  wrote ${csvPath}: ${result.rows.length} row${result.rows.length === 1 ? "" : "s"}`,
+    `  W&B traffic: ${result.traffic.requests} request${
+      result.traffic.requests === 1 ? "" : "s"
+    }, ${result.traffic.responseBytes} bytes`,
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,103 @@
+/**
+ * W&B's run filter and order language, mapped onto mingo (a MongoDB query
+ * engine). W&B paths are rewritten to the emulator's run documents:
+ * snake_case columns to camelCase, `config.k.value` to `config.k` (config is
+ * stored unwrapped, and W&B accepts both spellings), `summaryMetrics.*` to
+ * `summary_metrics.*`. `tags` keeps Mongo's array semantics, which are W&B's:
+ * `{"tags": "x"}` means "has x", `$in` "has any", `$nin` "has none".
+ *
+ * @module
+ */
+import { Query } from "mingo";
+
+const COLUMN_ALIASES: Record<string, string> = {
+  display_name: "displayName",
+  created_at: "createdAt",
+  heartbeat_at: "heartbeatAt",
+  updated_at: "updatedAt",
+  job_type: "jobType",
+  sweep_name: "sweepName",
+  summaryMetrics: "summary_metrics",
+  summary: "summary_metrics",
+};
+
+/**
+ * Rewrites one W&B field path to the emulator's document path.
+ *
+ * @example
+ * ```ts
+ * import { mapPath } from "./filter.ts";
+ * mapPath("config.lr.value");      // "config.lr"
+ * mapPath("created_at");           // "createdAt"
+ * mapPath("summaryMetrics.loss");  // "summary_metrics.loss"
+ * ```
+ */
+export function mapPath(path: string): string {
+  const [head, ...rest] = path.split(".");
+  const mapped = [COLUMN_ALIASES[head!] ?? head!, ...rest];
+  if (mapped[0] === "config" && mapped[2] === "value") mapped.splice(2, 1);
+  return mapped.join(".");
+}
+
+/**
+ * Rewrites every field path in a W&B filter, leaving operators and values as
+ * they are.
+ *
+ * @example
+ * ```ts
+ * import { mapFilter } from "./filter.ts";
+ * mapFilter({ $or: [{ "config.sha.value": "abc" }, { display_name: { $regex: "^a" } }] });
+ * // { $or: [{ "config.sha": "abc" }, { displayName: { $regex: "^a" } }] }
+ * ```
+ */
+export function mapFilter(filter: unknown): unknown {
+  if (Array.isArray(filter)) return filter.map(mapFilter);
+  if (filter === null || typeof filter !== "object") return filter;
+  return Object.fromEntries(
+    Object.entries(filter).map(([key, value]) =>
+      key.startsWith("$")
+        ? [key, ["$and", "$or", "$nor"].includes(key) ? mapFilter(value) : value]
+        : [mapPath(key), value]
+    ),
+  );
+}
+
+/**
+ * Parses a W&B order string (`+created_at`, `-summary_metrics.loss`) into a
+ * sort spec. With no sign W&B sorts descending (newest first).
+ *
+ * @example
+ * ```ts
+ * import { parseOrder } from "./filter.ts";
+ * parseOrder("+created_at");          // { createdAt: 1 }
+ * parseOrder("-summary_metrics.loss"); // { "summary_metrics.loss": -1 }
+ * ```
+ */
+export function parseOrder(order: string | null | undefined): Record<string, 1 | -1> {
+  const text = (order ?? "").trim() || "+created_at";
+  const sign = text[0] === "+" ? 1 : -1;
+  const path = /^[+-]/.test(text) ? text.slice(1) : text;
+  return { [mapPath(path)]: sign };
+}
+
+/**
+ * The documents matching a W&B filter, in the order a W&B order string asks
+ * for (ties keep their original order).
+ *
+ * @throws {Error} with mingo's message for unsupported operators
+ *
+ * @example
+ * ```ts
+ * import { selectRuns } from "./filter.ts";
+ * const docs = [{ name: "a", tags: ["baseline"] }, { name: "b", tags: [] }];
+ * selectRuns(docs, { tags: "baseline" }, "+name").map((d) => d.name); // ["a"]
+ * ```
+ */
+export function selectRuns<T extends object>(
+  docs: readonly T[],
+  filter: Record<string, unknown>,
+  order: string | null | undefined,
+): T[] {
+  const query = new Query(mapFilter(filter) as Record<string, unknown>);
+  return query.find<T>(docs as T[]).sort(parseOrder(order)).all() as T[];
+}

@@ -1,0 +1,270 @@
+/**
+ * The emulator's data: projects and runs from a fixture, the resolvers that
+ * expose them through the schema, offset cursors like W&B's
+ * (`base64("arrayconnection:<index>")`), and a cache of filter results so
+ * that paging through a large project filters it once, not once per page.
+ *
+ * @module
+ */
+import { GraphQLError } from "graphql";
+import { stringifyLenientJson } from "../json.ts";
+import type { Fixture, FixtureRun } from "./fixtures.ts";
+import { FixtureRunSchema } from "./fixtures.ts";
+import { selectRuns } from "./filter.ts";
+
+/** The document a run is filtered and sorted as. */
+interface RunDoc {
+  name: string;
+  displayName: string | null;
+  state: string;
+  tags: string[];
+  group: string | null;
+  jobType: string | null;
+  commit: string | null;
+  createdAt: string;
+  heartbeatAt: string | null;
+  description: string | null;
+  host: string | null;
+  username: string | null;
+  sweepName: string | null;
+  config: Record<string, unknown>;
+  summary_metrics: Record<string, unknown>;
+  /** The fixture run behind the document. */
+  run: FixtureRun;
+}
+
+interface ProjectData {
+  id: number;
+  entity: string;
+  name: string;
+  docs: RunDoc[];
+}
+
+const CACHE_LIMIT = 64;
+
+/** Encodes an offset as W&B's cursors do. */
+export function encodeCursor(index: number): string {
+  return btoa(`arrayconnection:${index}`);
+}
+
+function decodeCursor(cursor: string): number {
+  let text = "";
+  try {
+    text = atob(cursor);
+  } catch { /* reported below */ }
+  const match = /^arrayconnection:(\d+)$/.exec(text);
+  if (!match) throw new GraphQLError(`invalid cursor ${JSON.stringify(cursor)}`);
+  return Number(match[1]);
+}
+
+function parseFilters(filters: unknown): Record<string, unknown> {
+  if (filters === null || filters === undefined || filters === "") return {};
+  let value = filters;
+  if (typeof filters === "string") {
+    try {
+      value = JSON.parse(filters);
+    } catch {
+      throw new GraphQLError(`filters is not valid JSON: ${filters.slice(0, 80)}`);
+    }
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new GraphQLError("filters must be a JSON object");
+  }
+  return value as Record<string, unknown>;
+}
+
+function pick(source: Record<string, unknown>, keys: readonly string[] | null | undefined) {
+  if (!keys) return source;
+  return Object.fromEntries(keys.filter((k) => k in source).map((k) => [k, source[k]]));
+}
+
+function toDoc(run: FixtureRun): RunDoc {
+  return {
+    name: run.name,
+    displayName: run.displayName ?? null,
+    state: run.state,
+    tags: run.tags,
+    group: run.group ?? null,
+    jobType: run.jobType ?? null,
+    commit: run.commit ?? null,
+    createdAt: run.createdAt,
+    heartbeatAt: run.heartbeatAt ?? null,
+    description: run.description ?? null,
+    host: run.host ?? null,
+    username: run.user?.username ?? null,
+    sweepName: run.sweepName ?? null,
+    config: run.config,
+    summary_metrics: run.summaryMetrics,
+    run,
+  };
+}
+
+/**
+ * Projects and runs, and the GraphQL root value that serves them.
+ *
+ * @example
+ * ```ts
+ * import { EmulatorStore } from "./store.ts";
+ * import { parseFixture } from "./fixtures.ts";
+ * const store = new EmulatorStore(parseFixture({
+ *   apiKeys: ["k"],
+ *   projects: [{ entity: "acme", name: "vision", runs: [{ name: "r1" }] }],
+ * }, "inline"));
+ * console.log(store.select("acme", "vision", "{}", "+created_at").length); // 1
+ * ```
+ */
+export class EmulatorStore {
+  readonly #projects = new Map<string, ProjectData>();
+  readonly #cache = new Map<string, RunDoc[]>();
+  readonly #viewer: Fixture["viewer"];
+  readonly #maxPageSize: number;
+
+  /**
+   * @param fixture the data to serve
+   * @param maxPageSize the most runs one page returns, whatever `first` asks
+   */
+  constructor(fixture: Fixture, maxPageSize = 1000) {
+    this.#viewer = fixture.viewer;
+    this.#maxPageSize = maxPageSize;
+    fixture.projects.forEach((p, i) => {
+      this.#projects.set(`${p.entity}/${p.name}`, {
+        id: i + 1,
+        entity: p.entity,
+        name: p.name,
+        docs: p.runs.map(toDoc),
+      });
+    });
+  }
+
+  /**
+   * Adds a run to a project (creating the project if needed), as a training
+   * job would while a client is paging.
+   */
+  addRun(entity: string, project: string, run: unknown): void {
+    const key = `${entity}/${project}`;
+    const data = this.#projects.get(key) ??
+      { id: this.#projects.size + 1, entity, name: project, docs: [] };
+    data.docs.push(toDoc(FixtureRunSchema.parse(run)));
+    this.#projects.set(key, data);
+    this.#cache.clear();
+  }
+
+  /** The runs of a project that match `filters`, in `order` (cached). */
+  select(entity: string, project: string, filters: unknown, order: unknown): RunDoc[] {
+    const data = this.#projects.get(`${entity}/${project}`);
+    if (!data) return [];
+    const filterObject = parseFilters(filters);
+    const orderText = typeof order === "string" ? order : "";
+    const key = `${data.id}\u0000${JSON.stringify(filterObject)}\u0000${orderText}`;
+    let hit = this.#cache.get(key);
+    if (!hit) {
+      try {
+        hit = selectRuns(data.docs, filterObject, orderText);
+      } catch (error) {
+        throw new GraphQLError(`invalid filters: ${(error as Error).message}`);
+      }
+      if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
+      this.#cache.set(key, hit);
+    }
+    return hit;
+  }
+
+  /** The GraphQL root value: `viewer` and `project`. */
+  rootValue(): Record<string, unknown> {
+    return {
+      viewer: () => this.#user(),
+      project: ({ name, entityName }: { name: string; entityName?: string }) => {
+        const entity = entityName ?? this.#viewer.entity;
+        const data = this.#projects.get(`${entity}/${name}`);
+        return data ? this.#project(data) : null;
+      },
+    };
+  }
+
+  #user() {
+    const { username, entity, email } = this.#viewer;
+    return {
+      id: btoa(`User:${username}`),
+      name: username,
+      username,
+      email: email ?? null,
+      entity,
+      flags: "{}",
+      teams: { edges: [{ node: { id: btoa(`Entity:${entity}`), name: entity } }] },
+    };
+  }
+
+  #project(data: ProjectData) {
+    type RunsArgs = { filters?: unknown; after?: string | null; first?: number; order?: string };
+    return {
+      id: btoa(`Project:${data.id}`),
+      internalId: btoa(`Project:${data.id}`),
+      name: data.name,
+      entityName: data.entity,
+      readOnly: false,
+      runCount: ({ filters }: { filters?: unknown }) =>
+        this.select(data.entity, data.name, filters, "+created_at").length,
+      runs: ({ filters, after, first, order }: RunsArgs) => {
+        const all = this.select(data.entity, data.name, filters, order);
+        const start = after ? decodeCursor(after) + 1 : 0;
+        const size = Math.max(0, Math.min(first ?? 50, this.#maxPageSize));
+        const page = all.slice(start, start + size);
+        const edges = page.map((doc, i) => ({
+          node: this.#run(data, doc),
+          cursor: encodeCursor(start + i),
+        }));
+        return {
+          edges,
+          totalCount: all.length,
+          pageInfo: {
+            startCursor: edges[0]?.cursor ?? null,
+            endCursor: edges.at(-1)?.cursor ?? null,
+            hasNextPage: start + size < all.length,
+            hasPreviousPage: start > 0,
+          },
+        };
+      },
+      run: ({ name }: { name: string }) => {
+        const doc = data.docs.find((d) => d.name === name);
+        return doc ? this.#run(data, doc) : null;
+      },
+    };
+  }
+
+  #run(data: ProjectData, doc: RunDoc) {
+    const { run } = doc;
+    type Keys = { keys?: string[] | null };
+    return {
+      id: btoa(`Run:v1:${run.name}:${data.name}:${data.entity}`),
+      projectId: String(data.id),
+      name: run.name,
+      displayName: run.displayName ?? null,
+      sweepName: run.sweepName ?? null,
+      state: run.state,
+      group: run.group ?? null,
+      jobType: run.jobType ?? null,
+      commit: run.commit ?? null,
+      readOnly: false,
+      createdAt: run.createdAt,
+      heartbeatAt: run.heartbeatAt ?? run.createdAt,
+      updatedAt: run.heartbeatAt ?? run.createdAt,
+      description: run.description ?? null,
+      notes: run.notes ?? null,
+      host: run.host ?? null,
+      historyLineCount: 0,
+      computeSeconds: 0,
+      tags: run.tags,
+      user: run.user ?? null,
+      // W&B stores config entries wrapped; keys: projections keep the wrappers.
+      config: ({ keys }: Keys = {}) =>
+        stringifyLenientJson(
+          Object.fromEntries(
+            Object.entries(pick(run.config, keys)).map(([k, v]) => [k, { value: v, desc: null }]),
+          ),
+        ),
+      summaryMetrics: ({ keys }: Keys = {}) => stringifyLenientJson(pick(run.summaryMetrics, keys)),
+      systemMetrics: () => stringifyLenientJson(run.systemMetrics),
+      historyKeys: () => JSON.stringify({ lastStep: 0, keys: {} }),
+    };
+  }
+}

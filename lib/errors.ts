@@ -1,0 +1,176 @@
+/**
+ * The typed errors every layer of wandb-report throws, and the one place that
+ * maps them to process exit codes.
+ *
+ * Messages are written for the person reading a CI log: they say what failed
+ * and what to do about it, and never contain a secret.
+ *
+ * @module
+ */
+
+/** Base class of every error this package throws on purpose. */
+export class WandbReportError extends Error {
+  /**
+   * @param message a one-line, user-actionable message (no secrets)
+   * @param options standard `ErrorOptions` (`cause`)
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * An input (flag, `INPUT_*` or `WANDB_*` variable, fixture) is missing or malformed.
+ *
+ * @example
+ * ```ts
+ * import { InvalidInputError } from "./errors.ts";
+ * const err = new InvalidInputError("--sha", "7 to 40 hexadecimal characters", "xyz");
+ * console.log(err.message); // --sha: expected 7 to 40 hexadecimal characters, got "xyz"
+ * ```
+ */
+export class InvalidInputError extends WandbReportError {
+  /** The input's name as the user wrote it (`--sha`, `INPUT_FILTER_GITHUB_SHA`, …). */
+  readonly input: string;
+  /**
+   * @param input the name of the offending input
+   * @param expected what a valid value looks like
+   * @param got a short rendering of the value received (omit for secrets)
+   * @param reason what exactly is wrong with it, when `expected` alone does not say
+   */
+  constructor(input: string, expected: string, got?: string, reason?: string) {
+    const shown = got === undefined ? "" : `, got ${JSON.stringify(clip(got))}`;
+    super(`${input}: expected ${expected}${shown}${reason ? ` (${reason})` : ""}`);
+    this.input = input;
+  }
+}
+
+/** Keeps an echoed value short enough for a one-line message. */
+function clip(value: string): string {
+  return value.length > 80 ? `${value.slice(0, 77)}...` : value;
+}
+
+/** Base class of failures reported by a remote API (W&B, GitHub) after retries. */
+export class ApiError extends WandbReportError {
+  /** HTTP status, when the failure had one. */
+  readonly status?: number;
+  /**
+   * @param message a one-line message
+   * @param status the HTTP status, if any
+   * @param options standard `ErrorOptions`
+   */
+  constructor(message: string, status?: number, options?: ErrorOptions) {
+    super(message, options);
+    this.status = status;
+  }
+}
+
+/**
+ * The API key was rejected (HTTP 401) or lacks permission (403).
+ *
+ * @example
+ * ```ts
+ * import { AuthError } from "./errors.ts";
+ * throw new AuthError("W&B rejected the API key (HTTP 401): check WANDB_API_KEY", 401);
+ * ```
+ */
+export class AuthError extends ApiError {}
+
+/**
+ * The project or run does not exist or is not visible to this key.
+ *
+ * @example
+ * ```ts
+ * import { NotFoundError } from "./errors.ts";
+ * throw new NotFoundError("W&B project acme/vision not found or not visible to this API key");
+ * ```
+ */
+export class NotFoundError extends ApiError {}
+
+/**
+ * Still rate limited (HTTP 429) when the retry budget ran out.
+ *
+ * @example
+ * ```ts
+ * import { RateLimitError } from "./errors.ts";
+ * throw new RateLimitError("W&B rate limit: still HTTP 429 after 5 attempts", 429);
+ * ```
+ */
+export class RateLimitError extends ApiError {}
+
+/**
+ * The server failed (5xx), the connection dropped, or a request timed out,
+ * and retries did not help.
+ *
+ * @example
+ * ```ts
+ * import { ServerError } from "./errors.ts";
+ * throw new ServerError("W&B server error: HTTP 503 after 5 attempts", 503);
+ * ```
+ */
+export class ServerError extends ApiError {}
+
+/**
+ * A request did not answer within the per-request timeout, on every attempt.
+ *
+ * @example
+ * ```ts
+ * import { TimeoutError } from "./errors.ts";
+ * throw new TimeoutError("W&B did not answer within 20 s (3 attempts)");
+ * ```
+ */
+export class TimeoutError extends ServerError {}
+
+/**
+ * The server answered but refused the query itself: HTTP 400 or GraphQL
+ * `errors` in the response. Not retried: sending it again gives the same answer.
+ *
+ * @example
+ * ```ts
+ * import { QueryError } from "./errors.ts";
+ * throw new QueryError("W&B rejected the query: Cannot query field \"x\" on type \"Run\"", 400);
+ * ```
+ */
+export class QueryError extends ApiError {
+  /** The server's error messages, verbatim. */
+  readonly messages: string[];
+  /**
+   * @param message a one-line summary
+   * @param status the HTTP status (200 for GraphQL errors in a 200 response)
+   * @param messages the server's messages
+   */
+  constructor(message: string, status: number, messages: string[] = []) {
+    super(message, status);
+    this.messages = messages;
+  }
+}
+
+/** Exit codes shared by every task (see the README). */
+export const ExitCode = {
+  /** Done; the report may still say there are no finished runs yet. */
+  ok: 0,
+  /** A gate or completeness requirement failed; outputs are still written. */
+  gateFailed: 1,
+  /** Invalid input; a one-line message names the input. */
+  invalidInput: 2,
+  /** A remote API failed for good (auth, not found, rate limit, server). */
+  apiFailed: 3,
+  /** A bug in wandb-report itself. */
+  internal: 70,
+} as const;
+
+/**
+ * Maps any thrown value to the process exit code, the single place that does so.
+ *
+ * @example
+ * ```ts
+ * import { exitCodeFor, InvalidInputError } from "./errors.ts";
+ * console.log(exitCodeFor(new InvalidInputError("--sha", "hex"))); // 2
+ * ```
+ */
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof InvalidInputError) return ExitCode.invalidInput;
+  if (error instanceof ApiError) return ExitCode.apiFailed;
+  return ExitCode.internal;
+}

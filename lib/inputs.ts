@@ -1,0 +1,394 @@
+/**
+ * The report's inputs: where each comes from, and the one zod schema that
+ * validates them.
+ *
+ * Precedence, highest first: command-line flags, then the old action's
+ * `INPUT_*` variables (as GitHub passes action inputs), then W&B's own
+ * variables (`WANDB_API_KEY`, `WANDB_ENTITY`/`WANDB_PROJECT`, `WANDB_BASE_URL`,
+ * `WANDB_APP_URL`, `WANDB_HTTP_TIMEOUT`). An empty variable counts as unset, as
+ * GitHub passes unset action inputs as empty strings.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { type FlagSpec, parseFlags } from "./args.ts";
+import { InvalidInputError } from "./errors.ts";
+import { parseList } from "./lists.ts";
+
+/** Where one option can come from, and how `--help` describes it. */
+interface Source {
+  /** Flag name without dashes; absent for secrets, which never go on a command line. */
+  flag?: string;
+  /** Old-action input name, read as `INPUT_<name>`. */
+  input?: string;
+  /** W&B (or runner) variable read last. */
+  env?: string;
+  kind: "string" | "list" | "boolean";
+  /** Placeholder shown in `--help`. */
+  value?: string;
+  help: string;
+}
+
+const SOURCES = {
+  apiKey: {
+    input: "WANDB_API_KEY",
+    env: "WANDB_API_KEY",
+    kind: "string",
+    help: "W&B API key (environment only, never a flag). Required.",
+  },
+  project: {
+    flag: "project",
+    input: "PROJECT_NAME",
+    env: "WANDB_PROJECT",
+    kind: "string",
+    value: "entity/project",
+    help: "W&B project. WANDB_PROJECT may omit the entity if WANDB_ENTITY is set. Required.",
+  },
+  sha: {
+    flag: "sha",
+    input: "FILTER_GITHUB_SHA",
+    kind: "string",
+    value: "SHA",
+    help: "Candidates: runs whose config github_sha equals this commit (7-40 hex).",
+  },
+  secondarySha: {
+    flag: "secondary-sha",
+    input: "FILTER_SECONDARY_SHA",
+    kind: "string",
+    value: "SHA",
+    help: "Also require config secondary_sha to equal this (needs --sha).",
+  },
+  runId: {
+    flag: "run-id",
+    input: "RUN_ID",
+    kind: "string",
+    value: "ID",
+    help: "Candidate: the run with this id (W&B's `name`). Overrides --sha.",
+  },
+  matchCommit: {
+    flag: "match-commit",
+    input: "MATCH_COMMIT",
+    kind: "boolean",
+    help: "Also match W&B's built-in `commit` field against --sha.",
+  },
+  baselineTags: {
+    flag: "baseline-tags",
+    input: "BASELINE_TAGS",
+    kind: "list",
+    value: "LIST",
+    help: "Baselines: runs with any of these tags (never a candidate).",
+  },
+  metrics: {
+    flag: "metrics",
+    input: "DISPLAY_METRICS",
+    kind: "list",
+    value: "LIST",
+    help: "Summary metrics to report, one CSV column each.",
+  },
+  configVars: {
+    flag: "config-vars",
+    input: "DISPLAY_CONFIG_VARS",
+    kind: "list",
+    value: "LIST",
+    help: "Config keys to report, one CSV column `_<key>` each.",
+  },
+  out: {
+    flag: "out",
+    input: "OUT",
+    kind: "string",
+    value: "FILE",
+    help: "CSV path. Default $GITHUB_WORKSPACE/wandb_report.csv, else ./wandb_report.csv.",
+  },
+  baseUrl: {
+    flag: "base-url",
+    input: "BASE_URL",
+    env: "WANDB_BASE_URL",
+    kind: "string",
+    value: "URL",
+    help: "W&B API URL. Default https://api.wandb.ai.",
+  },
+  appUrl: {
+    flag: "app-url",
+    input: "APP_URL",
+    env: "WANDB_APP_URL",
+    kind: "string",
+    value: "URL",
+    help: "W&B UI URL for run links. Default: derived from the API URL.",
+  },
+  pageSize: {
+    flag: "page-size",
+    input: "PAGE_SIZE",
+    kind: "string",
+    value: "N",
+    help: "Runs per request, 1-1000. Default 100.",
+  },
+  timeoutSeconds: {
+    flag: "timeout",
+    input: "TIMEOUT",
+    env: "WANDB_HTTP_TIMEOUT",
+    kind: "string",
+    value: "SECONDS",
+    help: "Per-request timeout. Default 20.",
+  },
+  maxAttempts: {
+    flag: "max-attempts",
+    input: "MAX_ATTEMPTS",
+    kind: "string",
+    value: "N",
+    help: "Attempts per request, counting the first, 1-20. Default 6.",
+  },
+  maxRetrySeconds: {
+    flag: "max-retry-time",
+    input: "MAX_RETRY_TIME",
+    kind: "string",
+    value: "SECONDS",
+    help: "Give up retrying after this long in all. Default 60.",
+  },
+  json: {
+    flag: "json",
+    kind: "boolean",
+    help: "Print the whole result as JSON on stdout.",
+  },
+  debug: {
+    flag: "debug",
+    input: "DEBUG",
+    env: "RUNNER_DEBUG",
+    kind: "boolean",
+    help: "Debug log on stderr (also on when the runner has debug logging on).",
+  },
+} as const satisfies Record<string, Source>;
+
+type Key = keyof typeof SOURCES;
+
+const SHA = z
+  .string()
+  .regex(/^[0-9a-fA-F]{7,40}$/, "7 to 40 hexadecimal characters")
+  .transform((sha) => sha.toLowerCase());
+
+const HTTP_URL = z
+  .string()
+  .refine((text) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol), {
+    message: "an http:// or https:// URL",
+  })
+  .transform((text) => text.replace(/\/+$/, ""));
+
+const NAMES = (what: string) => z.array(z.string().trim().min(1, `${what} that are not empty`));
+
+const wholeNumber = (min: number, max: number) =>
+  z.coerce
+    .number(`a whole number from ${min} to ${max}`)
+    .int(`a whole number from ${min} to ${max}`)
+    .min(min, `a whole number from ${min} to ${max}`)
+    .max(max, `a whole number from ${min} to ${max}`);
+
+const seconds = (min: number, max: number) =>
+  z.coerce
+    .number(`a number of seconds from ${min} to ${max}`)
+    .min(min, `a number of seconds from ${min} to ${max}`)
+    .max(max, `a number of seconds from ${min} to ${max}`);
+
+/**
+ * The schema of the report's inputs. It takes the raw values picked by
+ * precedence (strings, lists and booleans) and yields {@link ReportOptions}.
+ */
+export const ReportOptionsSchema = z
+  .object({
+    apiKey: z
+      .string("your W&B API key in WANDB_API_KEY (or INPUT_WANDB_API_KEY)")
+      .regex(/^\S+$/, "an API key without spaces or line breaks"),
+    project: z
+      .string("a project as entity/project (--project, INPUT_PROJECT_NAME or WANDB_PROJECT)")
+      .regex(/^[^\s/]+\/[^\s/]+$/, "entity/project"),
+    sha: SHA.optional(),
+    secondarySha: SHA.optional(),
+    runId: z
+      .string()
+      .regex(/^[^\s/\\#?%:]{1,128}$/, "a W&B run id (no spaces or / \\ # ? % :)")
+      .optional(),
+    matchCommit: z.boolean().default(false),
+    baselineTags: NAMES("tags").default([]),
+    metrics: NAMES("metric names").default([]),
+    configVars: NAMES("config keys").default([]),
+    out: z.string().min(1, "a file path"),
+    baseUrl: HTTP_URL.default("https://api.wandb.ai").refine(
+      (url) => !/^https?:\/\/(app\.)?wandb\.ai$/.test(url),
+      "the API host https://api.wandb.ai, not the web app's",
+    ).refine(
+      (url) => !/^http:\/\/([^/]+\.)?wandb\.ai$/.test(url),
+      "https:// for wandb.ai hosts",
+    ),
+    appUrl: HTTP_URL.optional(),
+    pageSize: wholeNumber(1, 1000).default(100),
+    timeoutSeconds: seconds(0.1, 600).default(20),
+    maxAttempts: wholeNumber(1, 20).default(6),
+    maxRetrySeconds: seconds(0, 3600).default(60),
+    json: z.boolean().default(false),
+    debug: z.boolean().default(false),
+  })
+  .superRefine((o, ctx) => {
+    if (o.secondarySha !== undefined && o.sha === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["secondarySha"],
+        message: "to be used with --sha (INPUT_FILTER_GITHUB_SHA), which is not set",
+      });
+    }
+    if (o.runId === undefined && o.sha === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["sha"],
+        message: "a commit SHA or --run-id (INPUT_FILTER_GITHUB_SHA or INPUT_RUN_ID)",
+      });
+    }
+  })
+  .transform(({ project, sha, secondarySha, runId, matchCommit, ...rest }) => {
+    const [entity, name] = project.split("/") as [string, string];
+    const match: Match = runId !== undefined
+      ? { by: "run-id", runId }
+      : { by: "sha", sha: sha as string, secondarySha, matchCommit };
+    const notes = runId !== undefined && sha !== undefined
+      ? [`run id ${runId} given: the SHA filters are ignored`]
+      : [];
+    return { ...rest, entity, project: name, match, notes };
+  });
+
+/** How candidates are found: by one run id, or by commit SHA. */
+export type Match =
+  | { by: "run-id"; runId: string }
+  | { by: "sha"; sha: string; secondarySha?: string; matchCommit: boolean };
+
+/** Validated report options: the output of {@link ReportOptionsSchema}. */
+export type ReportOptions = z.output<typeof ReportOptionsSchema>;
+
+/** What the command line asked for. */
+export type Invocation =
+  | { kind: "help" }
+  | { kind: "version" }
+  | { kind: "report"; options: ReportOptions };
+
+const FLAG_SPECS: Record<string, FlagSpec> = {
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean" },
+  ...Object.fromEntries(
+    Object.values(SOURCES).flatMap((s: Source) =>
+      s.flag ? [[s.flag, { type: s.kind === "boolean" ? "boolean" : "string" }]] : []
+    ),
+  ),
+};
+
+/**
+ * Reads the report's inputs from flags and environment, in precedence order,
+ * and validates them.
+ *
+ * @param argv command-line arguments (without the program name)
+ * @param env the environment, e.g. `Deno.env.toObject()`
+ * @returns what to do: print help, print the version, or run the report
+ * @throws {InvalidInputError} naming the first bad input and what was expected
+ *
+ * @example
+ * ```ts
+ * import { resolveInputs } from "./inputs.ts";
+ * const run = resolveInputs(["--project", "acme/vision", "--sha", "abc1234"], {
+ *   WANDB_API_KEY: "local-demo-key",
+ * });
+ * if (run.kind === "report") console.log(run.options.match); // { by: "sha", sha: "abc1234", … }
+ * ```
+ */
+export function resolveInputs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): Invocation {
+  const flags = parseFlags(argv, FLAG_SPECS);
+  if (flags.help) return { kind: "help" };
+  if (flags.version) return { kind: "version" };
+
+  const raw: Record<string, unknown> = {};
+  const labels: Partial<Record<Key, string>> = {};
+  for (const [key, source] of Object.entries(SOURCES) as [Key, Source][]) {
+    const picked = pick(source, flags, env);
+    if (picked === undefined) continue;
+    labels[key] = picked.label;
+    raw[key] = source.kind === "list"
+      ? parseList(picked.label, String(picked.value))
+      : source.kind === "boolean"
+      ? toBoolean(picked.label, picked.value)
+      : picked.value;
+  }
+  if (raw.project !== undefined && !String(raw.project).includes("/") && env.WANDB_ENTITY) {
+    raw.project = `${env.WANDB_ENTITY}/${raw.project}`;
+  }
+  raw.out ??= env.GITHUB_WORKSPACE
+    ? `${env.GITHUB_WORKSPACE}/wandb_report.csv`
+    : "wandb_report.csv";
+
+  const parsed = ReportOptionsSchema.safeParse(raw);
+  if (parsed.success) return { kind: "report", options: parsed.data };
+  const issue = parsed.error.issues[0]!;
+  const key = issue.path[0] as Key;
+  const label = labels[key] ?? defaultLabel(key);
+  const shown = key === "apiKey" || raw[key] === undefined ? undefined : String(raw[key]);
+  throw new InvalidInputError(label, issue.message, shown);
+}
+
+function pick(
+  source: Source,
+  flags: Record<string, string | boolean | undefined>,
+  env: Readonly<Record<string, string | undefined>>,
+): { label: string; value: string | boolean } | undefined {
+  if (source.flag && flags[source.flag] !== undefined) {
+    return { label: `--${source.flag}`, value: flags[source.flag]! };
+  }
+  for (const name of [source.input && `INPUT_${source.input}`, source.env]) {
+    if (name && env[name] !== undefined && env[name] !== "") {
+      return { label: name, value: env[name]! };
+    }
+  }
+  return undefined;
+}
+
+function toBoolean(label: string, value: string | boolean): boolean {
+  if (typeof value === "boolean") return value;
+  const word = value.trim().toLowerCase();
+  if (["true", "1", "yes", "on"].includes(word)) return true;
+  if (["false", "0", "no", "off"].includes(word)) return false;
+  throw new InvalidInputError(label, "true or false", value);
+}
+
+function defaultLabel(key: Key): string {
+  const source: Source = SOURCES[key];
+  if (source.flag) return `--${source.flag}`;
+  return source.env ?? `INPUT_${source.input}`;
+}
+
+/**
+ * The `--help` text, generated from the same table that drives parsing.
+ *
+ * @param program how the user invokes the tool, shown in the usage line
+ *
+ * @example
+ * ```ts
+ * import { helpText } from "./inputs.ts";
+ * console.log(helpText("deno task report"));
+ * ```
+ */
+export function helpText(program: string): string {
+  const rows = (Object.values(SOURCES) as Source[]).map((s) => {
+    const flag = s.flag ? `--${s.flag}${s.value ? ` ${s.value}` : ""}` : "(environment)";
+    const vars = [s.input && `INPUT_${s.input}`, s.env].filter(Boolean).join(", ");
+    return `  ${flag.padEnd(28)} ${s.help}${vars ? `\n  ${"".padEnd(28)} env: ${vars}` : ""}`;
+  });
+  return [
+    `Usage: ${program} --project entity/project (--sha SHA | --run-id ID) [options]`,
+    "",
+    "Fetches the W&B runs logged for a commit (candidates) and the runs tagged as",
+    "baselines, counts them by state and writes wandb_report.csv.",
+    "",
+    "Options (flags win over INPUT_* variables, which win over WANDB_* variables):",
+    ...rows,
+    `  ${"--help, -h".padEnd(28)} Show this help.`,
+    `  ${"--version".padEnd(28)} Show the version.`,
+    "",
+    "Lists take ['a', 'b'] (the old action's form), a JSON array, or a, b / one per line.",
+    "Exit codes: 0 done, 1 gate failed, 2 invalid input, 3 W&B API failed after retries.",
+  ].join("\n");
+}

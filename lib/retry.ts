@@ -1,0 +1,177 @@
+/**
+ * HTTP with retries: exponential backoff with jitter, server-directed waits
+ * (`Retry-After`, `RateLimit-Reset`), a per-attempt timeout, and bounds on
+ * both attempts and total time. Shared by every remote API we talk to.
+ *
+ * Written here rather than taken from p-retry because the wait must come from
+ * the server's headers when it sends them, which p-retry can only add on top
+ * of its own backoff.
+ *
+ * @module
+ */
+
+/** How hard to try. */
+export interface RetryPolicy {
+  /** Attempts in all, counting the first (1 = no retry). */
+  maxAttempts: number;
+  /** No retry is started once this much time has passed since the first attempt. */
+  maxElapsedMs: number;
+  /** Per-attempt timeout, covering the response body too. */
+  timeoutMs: number;
+  /** First backoff; doubles per retry, plus 0–25 % jitter. Default 1000. */
+  baseDelayMs?: number;
+  /** Cap on one backoff. Default 30,000. */
+  maxDelayMs?: number;
+}
+
+/** A completed HTTP exchange, body read in full. */
+export interface HttpResult {
+  status: number;
+  headers: Headers;
+  body: string;
+  /** How many attempts it took. */
+  attempts: number;
+}
+
+/** Every attempt failed before a response arrived (network error or timeout). */
+export class TransportFailure extends Error {
+  /** Attempts made. */
+  readonly attempts: number;
+  /** True when the last attempt timed out rather than failed to connect. */
+  readonly timedOut: boolean;
+  /**
+   * @param message what failed
+   * @param attempts attempts made
+   * @param timedOut whether the last one timed out
+   * @param options `cause`
+   */
+  constructor(message: string, attempts: number, timedOut: boolean, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "TransportFailure";
+    this.attempts = attempts;
+    this.timedOut = timedOut;
+  }
+}
+
+/** What the caller can swap in (tests, benchmarks). */
+export interface RetryDeps {
+  fetch?: typeof fetch;
+  /** Debug lines; must never be given secrets, and is not. */
+  log?: (line: string) => void;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  random?: () => number;
+}
+
+// Retrying these cannot help: the same request gets the same answer.
+const RETRYABLE = (status: number) =>
+  status === 408 || status === 425 || status === 429 || (status >= 500 && status !== 501);
+
+/**
+ * Sends a request, retrying transport failures and retryable statuses
+ * (408, 425, 429, 5xx but 501) within the policy. Returns the final response
+ * whatever its status; throws {@link TransportFailure} if none ever arrived.
+ *
+ * @param makeRequest builds a fresh request per attempt (bodies are single-use)
+ *
+ * @example
+ * ```ts ignore
+ * import { sendWithRetry } from "./retry.ts";
+ * const result = await sendWithRetry(
+ *   () => new Request("http://127.0.0.1:8080/graphql", { method: "POST", body: "{}" }),
+ *   { maxAttempts: 5, maxElapsedMs: 60_000, timeoutMs: 20_000 },
+ * );
+ * console.log(result.status, result.attempts);
+ * ```
+ */
+export async function sendWithRetry(
+  makeRequest: () => Request,
+  policy: RetryPolicy,
+  deps: RetryDeps = {},
+): Promise<HttpResult> {
+  const doFetch = deps.fetch ?? fetch;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+  const now = deps.now ?? (() => performance.now());
+  const random = deps.random ?? Math.random;
+  const log = deps.log ?? (() => {});
+  const started = now();
+
+  for (let attempt = 1;; attempt++) {
+    let outcome: HttpResult | Error;
+    const signal = AbortSignal.timeout(policy.timeoutMs);
+    try {
+      const response = await doFetch(makeRequest(), { signal });
+      outcome = {
+        status: response.status,
+        headers: response.headers,
+        body: await response.text(),
+        attempts: attempt,
+      };
+    } catch (error) {
+      outcome = error instanceof Error ? error : new Error(String(error));
+    }
+
+    const timedOut = outcome instanceof Error && signal.aborted;
+    const retryable = outcome instanceof Error || RETRYABLE(outcome.status);
+    if (!retryable) return outcome as HttpResult;
+
+    const reason = outcome instanceof Error
+      ? (timedOut ? `no answer within ${policy.timeoutMs / 1000} s` : outcome.message)
+      : `HTTP ${outcome.status}`;
+    const directed = outcome instanceof Error ? undefined : serverDelayMs(outcome.headers);
+    const backoff = Math.min(
+      (policy.baseDelayMs ?? 1000) * 2 ** (attempt - 1) * (1 + 0.25 * random()),
+      policy.maxDelayMs ?? 30_000,
+    );
+    const delay = directed ?? backoff;
+    const elapsed = now() - started;
+    const giveUp = attempt >= policy.maxAttempts
+      ? `after ${attempt} attempt${attempt === 1 ? "" : "s"}`
+      : elapsed + delay > policy.maxElapsedMs
+      ? `after ${attempt} attempt${attempt === 1 ? "" : "s"}: the next wait (${
+        seconds(delay)
+      } s) would pass the ${seconds(policy.maxElapsedMs)} s retry budget`
+      : undefined;
+    if (giveUp !== undefined) {
+      if (outcome instanceof Error) {
+        throw new TransportFailure(`${reason}, ${giveUp}`, attempt, timedOut, { cause: outcome });
+      }
+      log(`giving up ${giveUp} (${reason})`);
+      return outcome;
+    }
+    log(
+      `attempt ${attempt} failed (${reason}); retrying in ${seconds(delay)} s${
+        directed === undefined ? "" : " as the server asked"
+      }`,
+    );
+    await sleep(delay);
+  }
+}
+
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(1);
+}
+
+/**
+ * The wait a server asked for: `Retry-After` (seconds or an HTTP date) or
+ * `RateLimit-Reset` (seconds until the quota resets), whichever is later.
+ *
+ * @example
+ * ```ts
+ * import { serverDelayMs } from "./retry.ts";
+ * serverDelayMs(new Headers({ "RateLimit-Reset": "2" })); // 2000
+ * ```
+ */
+export function serverDelayMs(headers: Headers): number | undefined {
+  const waits: number[] = [];
+  const retryAfter = headers.get("retry-after")?.trim();
+  if (retryAfter) {
+    if (/^\d+(\.\d+)?$/.test(retryAfter)) waits.push(Number(retryAfter) * 1000);
+    else if (!Number.isNaN(Date.parse(retryAfter))) {
+      waits.push(Math.max(0, Date.parse(retryAfter) - Date.now()));
+    }
+  }
+  const reset = headers.get("ratelimit-reset")?.trim();
+  if (reset && /^\d+(\.\d+)?$/.test(reset)) waits.push(Number(reset) * 1000);
+  return waits.length ? Math.max(...waits) : undefined;
+}

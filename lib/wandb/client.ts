@@ -1,0 +1,184 @@
+/**
+ * The W&B GraphQL transport: Basic auth, retries, timeouts, and the mapping
+ * of every failure to a typed, actionable error.
+ *
+ * @module
+ */
+import { z } from "zod";
+import {
+  AuthError,
+  NotFoundError,
+  QueryError,
+  RateLimitError,
+  ServerError,
+  TimeoutError,
+} from "../errors.ts";
+import { type RetryDeps, type RetryPolicy, sendWithRetry, TransportFailure } from "../retry.ts";
+import { graphqlUrl } from "./urls.ts";
+
+/** How to reach W&B. */
+export interface WandbClientOptions {
+  /** API base URL, e.g. `https://api.wandb.ai`. */
+  baseUrl: string;
+  /** The API key; sent only in the `Authorization` header. */
+  apiKey: string;
+  /** Retry and timeout policy. */
+  retry: RetryPolicy;
+  /** Debug log; receives no secrets. */
+  log?: (line: string) => void;
+  /** Swap the HTTP layer (tests, benchmarks). */
+  deps?: RetryDeps;
+  /** `User-Agent` header. */
+  userAgent?: string;
+}
+
+const EnvelopeSchema = z.object({
+  data: z.unknown().optional(),
+  errors: z
+    .array(z.object({ message: z.string() }).loose())
+    .nullish(),
+});
+
+/** Traffic counters, for debug output and benchmarks. */
+export interface TrafficStats {
+  requests: number;
+  responseBytes: number;
+}
+
+/**
+ * A W&B GraphQL client.
+ *
+ * @example
+ * ```ts ignore
+ * import { z } from "zod";
+ * import { WandbClient } from "./client.ts";
+ * const client = new WandbClient({
+ *   baseUrl: "http://127.0.0.1:8080",
+ *   apiKey: Deno.env.get("WANDB_API_KEY")!,
+ *   retry: { maxAttempts: 6, maxElapsedMs: 60_000, timeoutMs: 20_000 },
+ * });
+ * const data = await client.query("{ viewer { username } }", {}, z.object({ viewer: z.unknown() }));
+ * ```
+ */
+export class WandbClient {
+  readonly #options: WandbClientOptions;
+  readonly #auth: string;
+  readonly #host: string;
+  /** Requests sent (retries included) and response bytes read. */
+  readonly stats: TrafficStats = { requests: 0, responseBytes: 0 };
+
+  /** @param options where and how to connect */
+  constructor(options: WandbClientOptions) {
+    this.#options = options;
+    this.#auth = `Basic ${btoa(`api:${options.apiKey}`)}`;
+    this.#host = new URL(options.baseUrl).host;
+  }
+
+  /**
+   * Runs one GraphQL operation and decodes `data` with `schema`.
+   *
+   * @throws {AuthError} HTTP 401/403
+   * @throws {NotFoundError} HTTP 404
+   * @throws {QueryError} HTTP 400 or GraphQL `errors` (not retried)
+   * @throws {RateLimitError} still HTTP 429 when retries ran out
+   * @throws {ServerError} 5xx, dropped connections or an undecodable answer
+   * @throws {TimeoutError} no answer within the timeout on the last attempt
+   */
+  async query<T>(
+    document: string,
+    variables: Record<string, unknown>,
+    schema: z.ZodType<T>,
+  ): Promise<T> {
+    const body = JSON.stringify({ query: document, variables });
+    const url = graphqlUrl(this.#options.baseUrl);
+    const deps = this.#options.deps ?? {};
+    const countingFetch: typeof fetch = async (input, init) => {
+      this.stats.requests++;
+      return await (deps.fetch ?? fetch)(input, init);
+    };
+    let result;
+    try {
+      result = await sendWithRetry(
+        () =>
+          new Request(url, {
+            method: "POST",
+            body,
+            headers: {
+              "authorization": this.#auth,
+              "content-type": "application/json",
+              "user-agent": this.#options.userAgent ?? "wandb-report",
+            },
+          }),
+        this.#options.retry,
+        { ...deps, fetch: countingFetch, log: this.#options.log },
+      );
+    } catch (error) {
+      if (error instanceof TransportFailure) {
+        const Type = error.timedOut ? TimeoutError : ServerError;
+        throw new Type(`W&B at ${this.#host} could not be reached: ${error.message}`, undefined, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+    this.stats.responseBytes += new TextEncoder().encode(result.body).byteLength;
+    return this.#decode(result.status, result.body, result.attempts, schema);
+  }
+
+  #decode<T>(status: number, text: string, attempts: number, schema: z.ZodType<T>): T {
+    const after = attempts > 1 ? ` after ${attempts} attempts` : "";
+    let envelope: z.output<typeof EnvelopeSchema> | undefined;
+    try {
+      const parsed = EnvelopeSchema.safeParse(JSON.parse(text));
+      if (parsed.success) envelope = parsed.data;
+    } catch {
+      // Not JSON: proxies and gateways answer errors in HTML; the status says enough.
+    }
+    const messages = envelope?.errors?.map((e) => e.message) ?? [];
+    const said = messages.length ? `: ${messages.join("; ")}` : "";
+    const host = this.#host;
+    if (status === 401) {
+      throw new AuthError(
+        `W&B at ${host} rejected the API key (HTTP 401${said}); check WANDB_API_KEY`,
+        status,
+      );
+    }
+    if (status === 403) {
+      throw new AuthError(
+        `W&B at ${host} refused access (HTTP 403${said}); the key lacks permission for this project`,
+        status,
+      );
+    }
+    if (status === 404) throw new NotFoundError(`W&B at ${host} answered HTTP 404${said}`, status);
+    if (status === 429) {
+      throw new RateLimitError(
+        `W&B at ${host} is rate limiting us (HTTP 429)${after}; try again later or raise --max-retry-time`,
+        status,
+      );
+    }
+    if (status >= 500) {
+      throw new ServerError(`W&B at ${host} failed with HTTP ${status}${after}${said}`, status);
+    }
+    if (status !== 200 || messages.length) {
+      throw new QueryError(
+        `W&B at ${host} rejected the query (HTTP ${status})${said}`,
+        status,
+        messages,
+      );
+    }
+    if (envelope === undefined) {
+      throw new ServerError(`W&B at ${host} answered HTTP 200 with a body that is not JSON`, 200);
+    }
+    const data = schema.safeParse(envelope.data);
+    if (!data.success) {
+      const issue = data.error.issues[0]!;
+      throw new ServerError(
+        `W&B at ${host} answered in an unexpected shape at data.${
+          issue.path.join(".")
+        }: ${issue.message}`,
+        200,
+      );
+    }
+    return data.data;
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * W&B URLs: the GraphQL endpoint, the web app URL derived from the API URL,
+ * and run links, exactly as the W&B SDK derives them so that self-hosted
+ * servers get working links.
+ *
+ * @module
+ */
+
+/** The public W&B API. */
+export const DEFAULT_BASE_URL = "https://api.wandb.ai";
+
+/**
+ * The GraphQL endpoint of a W&B API base URL.
+ *
+ * @example
+ * ```ts
+ * import { graphqlUrl } from "./urls.ts";
+ * graphqlUrl("https://api.wandb.ai/"); // "https://api.wandb.ai/graphql"
+ * ```
+ */
+export function graphqlUrl(baseUrl: string): string {
+  return `${baseUrl.replace(/\/+$/, "")}/graphql`;
+}
+
+/**
+ * The web app URL for an API base URL, as the SDK's `api_to_app_url` does:
+ * `api.wandb.*` loses its `api.` prefix, any other `api.` host becomes `app.`,
+ * anything else (e.g. a self-hosted `http://localhost:8080`) is unchanged.
+ *
+ * @example
+ * ```ts
+ * import { appUrlFor } from "./urls.ts";
+ * appUrlFor("https://api.wandb.ai");   // "https://wandb.ai"
+ * appUrlFor("https://api.acme.com");   // "https://app.acme.com"
+ * appUrlFor("http://localhost:8080");  // "http://localhost:8080"
+ * ```
+ */
+export function appUrlFor(baseUrl: string): string {
+  const base = baseUrl.replace(/\/+$/, "");
+  if (/^https?:\/\/api\.wandb\.ai(?=[:/]|$)/.test(base)) return base.replace("://api.", "://");
+  return base.replace("://api.", "://app.");
+}
+
+// Python's quote(s, safe="") leaves only letters, digits and `_.-~` unescaped;
+// encodeURIComponent also leaves `!'()*`, so those are escaped by hand.
+function quote(segment: string): string {
+  return encodeURIComponent(segment).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}
+
+/**
+ * The link to a run's page: `{app}/{entity}/{project}/runs/{run id}`, each
+ * segment percent-encoded.
+ *
+ * @example
+ * ```ts
+ * import { runUrl } from "./urls.ts";
+ * runUrl("https://wandb.ai", "my-team", "my-proj", "a1b2cdef");
+ * // "https://wandb.ai/my-team/my-proj/runs/a1b2cdef"
+ * ```
+ */
+export function runUrl(appUrl: string, entity: string, project: string, runId: string): string {
+  return `${appUrl.replace(/\/+$/, "")}/${quote(entity)}/${quote(project)}/runs/${quote(runId)}`;
+}

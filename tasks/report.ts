@@ -1,0 +1,10 @@
+/**
+ * `deno task report`: the report CLI. See `--help`.
+ *
+ * @module
+ */
+import { processIo, runReportCli } from "../lib/cli.ts";
+
+if (import.meta.main) {
+  Deno.exit(await runReportCli(Deno.args, processIo(), "deno task report"));
+}
