@@ -42,7 +42,7 @@ export function parseFlags(argv: readonly string[], specs: Record<string, FlagSp
       strict: true,
       allowPositionals: false,
     });
-    return values as FlagValues;
+    return { ...values } as FlagValues;
   } catch (error) {
     throw toInputError(error, argv);
   }

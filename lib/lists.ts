@@ -68,6 +68,9 @@ function parseBracketed(input: string, text: string): string[] {
 }
 
 function parsePlain(input: string, text: string): string[] {
+  if (/^[({]/.test(text)) {
+    throw new InvalidInputError(input, EXPECTED, text, "a tuple or dict; write a list in [ ]");
+  }
   const items = text.split(/[\n,]/).map((item) => item.trim()).filter((item) => item !== "");
   for (const item of items) {
     // A quote or bracket here means a half-written literal; taking it verbatim

@@ -1,0 +1,80 @@
+import { bucketOf, classify, RunStateSchema, stepOutputs } from "../lib/classify.ts";
+import { assertEquals } from "./_assert.ts";
+
+Deno.test("bucketOf: every W&B state, the legacy one, and unknown ones", () => {
+  const expected: Record<string, string> = {
+    running: "running",
+    preempting: "running",
+    pending: "pending",
+    finished: "finished",
+    failed: "failed",
+    crashed: "crashed",
+    killed: "aborted",
+    aborted: "aborted",
+    preempted: "preempted",
+  };
+  assertEquals(Object.keys(expected).sort(), [...RunStateSchema.options].sort());
+  for (const [state, bucket] of Object.entries(expected)) assertEquals(bucketOf(state), bucket);
+  for (const odd of ["Finished", "zombie", "", null, undefined]) {
+    assertEquals(bucketOf(odd), "unknown");
+  }
+});
+
+Deno.test("classify: counts and completeness", () => {
+  const runs = (...states: (string | null)[]) => states.map((state) => ({ state }));
+  const c = classify(
+    runs(
+      "finished",
+      "finished",
+      "running",
+      "preempting",
+      "pending",
+      "killed",
+      "aborted",
+      "failed",
+      "crashed",
+      "preempted",
+      "weird",
+      null,
+    ),
+    [1, 2],
+  );
+  assertEquals(c.counts, {
+    candidates: 12,
+    baselines: 2,
+    finished: 2,
+    running: 2,
+    pending: 1,
+    failed: 1,
+    crashed: 1,
+    aborted: 2,
+    preempted: 1,
+    unknown: 2,
+  });
+  assertEquals(c.complete, false);
+  assertEquals(classify(runs("finished", "crashed"), []).complete, true);
+  assertEquals(classify(runs("finished", "pending"), []).complete, false, "pending is not done");
+  assertEquals(classify(runs("crashed"), []).complete, false, "nothing finished");
+  assertEquals(classify([], []).complete, false);
+  assertEquals(classify(runs("running"), []).singleRun, true);
+  assertEquals(classify(runs(), []).singleRun, false);
+});
+
+Deno.test("stepOutputs: the old names and Python spellings", () => {
+  const outputs = stepOutputs(classify([{ state: "finished" }], [{}]), "abc1234");
+  assertEquals(outputs, {
+    BOOL_COMPLETE: "True",
+    BOOL_SINGLE_RUN: "True",
+    NUM_FINISHED: "1",
+    NUM_RUNNING: "0",
+    NUM_CRASHED: "0",
+    NUM_ABORTED: "0",
+    NUM_BASELINES: "1",
+    NUM_FAILED: "0",
+    NUM_PENDING: "0",
+    NUM_PREEMPTED: "0",
+    NUM_UNKNOWN: "0",
+    NUM_CANDIDATES: "1",
+    SHA: "abc1234",
+  });
+});

@@ -1,0 +1,135 @@
+import { parse } from "csv-parse/sync";
+import fc from "fast-check";
+import { cell, csvColumns, csvRows, toCsv } from "../lib/report/csv.ts";
+import type { WandbRun } from "../lib/wandb/runs.ts";
+import { assertEquals } from "./_assert.ts";
+
+const ctx = {
+  appUrl: "https://wandb.ai",
+  entity: "acme",
+  project: "vision",
+  metrics: ["acc", "loss"],
+  configVars: ["lr", "model"],
+};
+
+function run(name: string, state: string, extra: Partial<WandbRun> = {}): WandbRun {
+  return {
+    name,
+    displayName: `n-${name}`,
+    state,
+    tags: [],
+    description: null,
+    commit: null,
+    createdAt: "2026-01-01T00:00:00",
+    config: { github_sha: "abc1234", lr: 0.1, model: { depth: 4 } },
+    summary: { acc: 0.9, loss: NaN },
+    ...extra,
+  };
+}
+
+Deno.test("csvColumns: the old columns in the old order", () => {
+  assertEquals(csvColumns(ctx.metrics, ctx.configVars), [
+    "run.url",
+    "run.name",
+    "run.tags",
+    "run.id",
+    "run.entity",
+    "run.project",
+    "github_sha",
+    "run.description",
+    "acc",
+    "loss",
+    "_lr",
+    "_model",
+    "__eval.category",
+  ]);
+});
+
+Deno.test("csvRows: finished candidates, then every baseline", () => {
+  const rows = csvRows(
+    [run("c1", "finished"), run("c2", "running"), run("c3", "finished", { tags: ["x", "y"] })],
+    [run("b1", "crashed", { description: "old", config: {} })],
+    ctx,
+  );
+  assertEquals(rows, [
+    [
+      "https://wandb.ai/acme/vision/runs/c1",
+      "n-c1",
+      "[]",
+      "c1",
+      "acme",
+      "vision",
+      "abc1234",
+      "",
+      "0.9",
+      "NaN",
+      "0.1",
+      '{"depth":4}',
+      "candidate",
+    ],
+    [
+      "https://wandb.ai/acme/vision/runs/c3",
+      "n-c3",
+      '["x","y"]',
+      "c3",
+      "acme",
+      "vision",
+      "abc1234",
+      "",
+      "0.9",
+      "NaN",
+      "0.1",
+      '{"depth":4}',
+      "candidate",
+    ],
+    [
+      "https://wandb.ai/acme/vision/runs/b1",
+      "n-b1",
+      "[]",
+      "b1",
+      "acme",
+      "vision",
+      "",
+      "old",
+      "0.9",
+      "NaN",
+      "",
+      "",
+      "baseline",
+    ],
+  ]);
+});
+
+Deno.test("cell: missing is empty, never 0", () => {
+  assertEquals([cell(undefined), cell(null), cell(0), cell(false), cell(-Infinity)], [
+    "",
+    "",
+    "0",
+    "false",
+    "-Infinity",
+  ]);
+  assertEquals(cell([1, NaN]), "[1,NaN]");
+});
+
+Deno.test("toCsv: header only when there are no rows", () => {
+  assertEquals(toCsv(["a", "b"], []), "a,b\n");
+});
+
+Deno.test("toCsv (property): csv-parse reads back the same cells", () => {
+  const text = fc.string({ unit: "grapheme", maxLength: 15 });
+  const tricky = fc.oneof(
+    text,
+    fc.constantFrom("a,b", 'say "hi"', "two\nlines", " padded ", "=1+2", ""),
+  );
+  fc.assert(
+    fc.property(
+      fc.array(fc.array(tricky, { minLength: 3, maxLength: 3 }), { maxLength: 6 }),
+      (rows) => {
+        const columns = ["x", "y", "z"];
+        const back = parse(toCsv(columns, rows), { relax_column_count: false }) as string[][];
+        assertEquals(back, [columns, ...rows]);
+      },
+    ),
+    { numRuns: 300 },
+  );
+});

@@ -1,0 +1,34 @@
+import fc from "fast-check";
+import { parseLenientJson, stringifyLenientJson } from "../lib/json.ts";
+import { assertEquals, assertThrows } from "./_assert.ts";
+
+Deno.test("parseLenientJson: strict JSON and W&B's bare NaN/Infinity", () => {
+  assertEquals(parseLenientJson('{"a": 1}'), { a: 1 });
+  assertEquals(parseLenientJson('{"loss": NaN, "hi": Infinity, "lo": -Infinity}'), {
+    loss: NaN,
+    hi: Infinity,
+    lo: -Infinity,
+  });
+  assertEquals(parseLenientJson('["NaN"]'), ["NaN"], "a string NaN stays a string");
+  assertThrows(() => parseLenientJson("{nope"), SyntaxError);
+});
+
+Deno.test("stringifyLenientJson: non-finite numbers as bare tokens", () => {
+  assertEquals(
+    stringifyLenientJson({ a: NaN, b: [Infinity, -Infinity], c: 1 }),
+    '{"a":NaN,"b":[Infinity,-Infinity],"c":1}',
+  );
+  assertEquals(stringifyLenientJson({ s: "NaN" }), '{"s":"NaN"}');
+  assertEquals(stringifyLenientJson(["x"]), '["x"]');
+});
+
+Deno.test("lenient JSON (property): round-trips any JSON value with non-finite numbers", () => {
+  const value = fc.jsonValue().map((v) => ({ v, nan: NaN, inf: [Infinity, -Infinity] }));
+  fc.assert(
+    fc.property(value, fc.string(), (v, s) => {
+      const tricky = { ...v, s, key: `\u0000nonfinite:NaN` };
+      assertEquals(parseLenientJson(stringifyLenientJson(tricky)), tricky);
+    }),
+    { numRuns: 300 },
+  );
+});
