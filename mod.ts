@@ -6,12 +6,12 @@
  * As a library:
  *
  * ```ts ignore
- * import { collectReport, reportCsv, resolveInputs } from "@org/wandb-report";
+ * import { collectReport, resolveInputs } from "@org/wandb-report";
  * const run = resolveInputs(["--project", "acme/vision", "--sha", "abc1234"], Deno.env.toObject());
  * if (run.kind === "report") {
  *   const result = await collectReport(run.options);
- *   console.log(result.outputs.BOOL_COMPLETE, result.rows.length);
- *   await Deno.writeTextFile("wandb_report.csv", reportCsv(result));
+ *   console.log(result.outputs.BOOL_COMPLETE, result.rowCount);
+ *   await Deno.writeTextFile("wandb_report.csv", result.csv);
  * }
  * ```
  *
@@ -20,23 +20,23 @@
  *
  * @module
  */
-export { collectReport, reportCsv } from "./lib/pipeline.ts";
+export { collectReport } from "./lib/pipeline.ts";
 export type { CollectDeps, CollectOptions, ReportResult } from "./lib/pipeline.ts";
 export { helpText, resolveInputs } from "./lib/inputs.ts";
 export type { Invocation, Match, ReportOptions } from "./lib/inputs.ts";
 export { parseList } from "./lib/lists.ts";
 export { bucketOf, classify, stepOutputs } from "./lib/classify.ts";
 export type { Classification, Counts, RunState, StateBucket } from "./lib/classify.ts";
-export { cell, csvColumns, csvRows, toCsv } from "./lib/report/csv.ts";
+export { cell, CsvBuilder, csvColumns, csvRows, toCsv } from "./lib/report/csv.ts";
 export type { CsvContext } from "./lib/report/csv.ts";
 export { WandbClient } from "./lib/wandb/client.ts";
 export type { TrafficStats, WandbClientOptions } from "./lib/wandb/client.ts";
-export { fetchRuns } from "./lib/wandb/fetch.ts";
-export type { FetchedRuns, FetchRunsRequest } from "./lib/wandb/fetch.ts";
+export { fetchRunPages, fetchRuns, withoutCandidates } from "./lib/wandb/fetch.ts";
+export type { FetchedRuns, FetchRunsRequest, RunBatch } from "./lib/wandb/fetch.ts";
 export { baselineFilter, candidateFilter, reportQuery } from "./lib/wandb/queries.ts";
 export type { Filter } from "./lib/wandb/queries.ts";
 export type { WandbRun } from "./lib/wandb/runs.ts";
-export { appUrlFor, graphqlUrl, runUrl } from "./lib/wandb/urls.ts";
+export { appUrlFor, graphqlUrl, runUrl, runUrlPrefix } from "./lib/wandb/urls.ts";
 export type { RetryPolicy } from "./lib/retry.ts";
 export { writeFileAtomic } from "./lib/fs.ts";
 export { runReportCli } from "./lib/cli.ts";

@@ -51,19 +51,26 @@ export type StateBucket =
  * ```
  */
 export function bucketOf(state: string | null | undefined): StateBucket {
-  const known = RunStateSchema.safeParse(state);
-  if (!known.success) return "unknown";
-  return match(known.data)
-    .returnType<StateBucket>()
-    .with("finished", () => "finished")
-    .with("running", "preempting", () => "running")
-    .with("pending", () => "pending")
-    .with("failed", () => "failed")
-    .with("crashed", () => "crashed")
-    .with("killed", "aborted", () => "aborted")
-    .with("preempted", () => "preempted")
-    .exhaustive();
+  return (state && BUCKETS.get(state)) || "unknown";
 }
+
+// Built once from an exhaustive match, so that adding a state to
+// RunStateSchema without a bucket fails type checking.
+const BUCKETS: ReadonlyMap<string, StateBucket> = new Map(
+  RunStateSchema.options.map((state) => [
+    state,
+    match(state)
+      .returnType<StateBucket>()
+      .with("finished", () => "finished")
+      .with("running", "preempting", () => "running")
+      .with("pending", () => "pending")
+      .with("failed", () => "failed")
+      .with("crashed", () => "crashed")
+      .with("killed", "aborted", () => "aborted")
+      .with("preempted", () => "preempted")
+      .exhaustive(),
+  ]),
+);
 
 /** Counts over the candidates (and the number of baselines). */
 export type Counts = Record<StateBucket, number> & { candidates: number; baselines: number };

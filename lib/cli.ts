@@ -10,7 +10,7 @@ import { ExitCode, exitCodeFor, InvalidInputError, WandbReportError } from "./er
 import { writeFileAtomic } from "./fs.ts";
 import { appendOutputs, maskCommand } from "./github/actions.ts";
 import { helpText, type ReportOptions, resolveInputs } from "./inputs.ts";
-import { type CollectDeps, collectReport, reportCsv, type ReportResult } from "./pipeline.ts";
+import { type CollectDeps, collectReport, type ReportResult } from "./pipeline.ts";
 import { runUrl } from "./wandb/urls.ts";
 
 /** Where the CLI reads and writes; swapped in tests. */
@@ -90,7 +90,7 @@ async function report(options: ReportOptions, io: CliIo): Promise<number> {
 
   let written: string;
   try {
-    written = await writeFileAtomic(options.out, reportCsv(result), "wandb_report.csv");
+    written = await writeFileAtomic(options.out, result.csv, "wandb_report.csv");
   } catch (error) {
     throw new InvalidInputError(
       "--out",
@@ -167,7 +167,7 @@ function summary(result: ReportResult, csvPath: string): string {
     `  candidates: ${counts.candidates}${states.length ? ` (${states.join(", ")})` : ""}`,
     `  baselines:  ${counts.baselines}`,
     `  complete:   ${why}`,
-    `  wrote ${csvPath}: ${result.rows.length} row${result.rows.length === 1 ? "" : "s"}`,
+    `  wrote ${csvPath}: ${result.rowCount} row${result.rowCount === 1 ? "" : "s"}`,
     `  W&B traffic: ${result.traffic.requests} request${
       result.traffic.requests === 1 ? "" : "s"
     }, ${result.traffic.responseBytes} bytes`,

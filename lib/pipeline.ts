@@ -6,10 +6,10 @@
  */
 import { type Classification, classify, stepOutputs } from "./classify.ts";
 import type { ReportOptions } from "./inputs.ts";
-import { csvColumns, csvRows, toCsv } from "./report/csv.ts";
+import { CsvBuilder } from "./report/csv.ts";
 import type { RetryDeps } from "./retry.ts";
 import { WandbClient } from "./wandb/client.ts";
-import { fetchRuns } from "./wandb/fetch.ts";
+import { fetchRunPages, withoutCandidates } from "./wandb/fetch.ts";
 import { baselineFilter, candidateFilter, SHA_KEY } from "./wandb/queries.ts";
 import type { WandbRun } from "./wandb/runs.ts";
 import { appUrlFor } from "./wandb/urls.ts";
@@ -32,8 +32,10 @@ export interface ReportResult {
   outputs: Record<string, string>;
   /** The CSV's header row. */
   columns: string[];
-  /** The CSV's data rows. */
-  rows: string[][];
+  /** How many data rows the CSV has. */
+  rowCount: number;
+  /** The whole CSV text (header, then rows). */
+  csv: string;
   /** HTTP requests made and bytes received. */
   traffic: { requests: number; responseBytes: number };
   /** Things the user should know (e.g. fell back to full fields). */
@@ -62,6 +64,7 @@ export interface CollectDeps {
  * if (run.kind === "report") {
  *   const result = await collectReport(run.options);
  *   console.log(result.outputs.NUM_FINISHED);
+ *   await Deno.writeTextFile("wandb_report.csv", result.csv);
  * }
  * ```
  */
@@ -83,7 +86,18 @@ export async function collectReport(
     deps: deps.http,
     userAgent: "wandb-report",
   });
-  const fetched = await fetchRuns(client, {
+  const appUrl = options.appUrl ?? appUrlFor(options.baseUrl);
+  const csv = new CsvBuilder({
+    appUrl,
+    entity: options.entity,
+    project: options.project,
+    metrics: options.metrics,
+    configVars: options.configVars,
+  });
+  const candidates: WandbRun[] = [];
+  let baselines: WandbRun[] = [];
+  let fullFields = false;
+  const pages = fetchRunPages(client, {
     entity: options.entity,
     project: options.project,
     candidates: candidateFilter(options.match),
@@ -95,45 +109,35 @@ export async function collectReport(
     pageSize: options.pageSize,
     log,
   });
-  const appUrl = options.appUrl ?? appUrlFor(options.baseUrl);
+  // Each page is laid out while the next one is on its way.
+  for await (const page of pages) {
+    for (const run of page.candidates) candidates.push(run);
+    for (const run of page.baselines) baselines.push(run);
+    csv.addCandidates(page.candidates);
+    fullFields ||= page.fullFields;
+  }
+  baselines = withoutCandidates(baselines, candidates);
+  csv.addBaselines(baselines);
+
   const sha = options.match.by === "sha"
     ? options.match.sha
-    : String(fetched.candidates[0]?.config[SHA_KEY] ?? "");
-  const classification = classify(fetched.candidates, fetched.baselines);
-  const ctx = {
-    appUrl,
-    entity: options.entity,
-    project: options.project,
-    metrics: options.metrics,
-    configVars: options.configVars,
-  };
+    : String(candidates[0]?.config[SHA_KEY] ?? "");
+  const classification = classify(candidates, baselines);
   return {
     entity: options.entity,
     project: options.project,
     appUrl,
     sha,
-    candidates: fetched.candidates,
-    baselines: fetched.baselines,
+    candidates,
+    baselines,
     classification,
     outputs: stepOutputs(classification, sha),
-    columns: csvColumns(options.metrics, options.configVars),
-    rows: csvRows(fetched.candidates, fetched.baselines, ctx),
+    columns: csv.columns,
+    rowCount: csv.rowCount,
+    csv: csv.text(),
     traffic: { ...client.stats },
-    notes: fetched.fullFields
+    notes: fullFields
       ? ["the server does not support keys: projections; full config and summaries were fetched"]
       : [],
   };
-}
-
-/**
- * The CSV text of a result.
- *
- * @example
- * ```ts ignore
- * import { reportCsv } from "./pipeline.ts";
- * await Deno.writeTextFile("wandb_report.csv", reportCsv(result));
- * ```
- */
-export function reportCsv(result: Pick<ReportResult, "columns" | "rows">): string {
-  return toCsv(result.columns, result.rows);
 }

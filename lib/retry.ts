@@ -29,6 +29,8 @@ export interface HttpResult {
   status: number;
   headers: Headers;
   body: string;
+  /** Size of the body as received, in bytes. */
+  bytes: number;
   /** How many attempts it took. */
   attempts: number;
 }
@@ -101,10 +103,12 @@ export async function sendWithRetry(
     const signal = AbortSignal.timeout(policy.timeoutMs);
     try {
       const response = await doFetch(makeRequest(), { signal });
+      const bytes = new Uint8Array(await response.arrayBuffer());
       outcome = {
         status: response.status,
         headers: response.headers,
-        body: await response.text(),
+        body: new TextDecoder().decode(bytes),
+        bytes: bytes.byteLength,
         attempts: attempt,
       };
     } catch (error) {

@@ -19,7 +19,6 @@ function run(name: string, state: string, extra: Partial<WandbRun> = {}): WandbR
     state,
     tags: [],
     description: null,
-    commit: null,
     createdAt: "2026-01-01T00:00:00",
     config: { github_sha: "abc1234", lr: 0.1, model: { depth: 4 } },
     summary: { acc: 0.9, loss: NaN },

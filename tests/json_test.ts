@@ -23,11 +23,12 @@ Deno.test("stringifyLenientJson: non-finite numbers as bare tokens", () => {
 });
 
 Deno.test("lenient JSON (property): round-trips any JSON value with non-finite numbers", () => {
-  const value = fc.jsonValue().map((v) => ({ v, nan: NaN, inf: [Infinity, -Infinity] }));
   fc.assert(
-    fc.property(value, fc.string(), (v, s) => {
-      const tricky = { ...v, s, key: `\u0000nonfinite:NaN` };
-      assertEquals(parseLenientJson(stringifyLenientJson(tricky)), tricky);
+    fc.property(fc.jsonValue(), fc.string(), (v, s) => {
+      const tricky = { v, s, nan: NaN, inf: [Infinity, -Infinity], key: "\u0000nonfinite:NaN" };
+      // JSON itself cannot carry -0; compare with what plain JSON keeps of v.
+      const expected = { ...tricky, v: JSON.parse(JSON.stringify(v) ?? "null") };
+      assertEquals(parseLenientJson(stringifyLenientJson(tricky)), expected);
     }),
     { numRuns: 300 },
   );

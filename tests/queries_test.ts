@@ -104,7 +104,6 @@ Deno.test("reportQuery: asks only for what the report prints", () => {
     "state",
     "tags",
     "description",
-    "commit",
     "createdAt",
     "config(keys:",
     "$configKeys)",

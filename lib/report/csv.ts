@@ -14,7 +14,7 @@ import { bucketOf } from "../classify.ts";
 import { stringifyLenientJson } from "../json.ts";
 import { SHA_KEY } from "../wandb/queries.ts";
 import type { WandbRun } from "../wandb/runs.ts";
-import { runUrl } from "../wandb/urls.ts";
+import { quoteRunId, runUrlPrefix } from "../wandb/urls.ts";
 
 /** Where the runs come from, for `run.url`, `run.entity` and `run.project`. */
 export interface CsvContext {
@@ -68,6 +68,33 @@ export function cell(value: unknown): string {
   return stringifyLenientJson(value);
 }
 
+/** Lays out one run as a CSV row (a plain loop: this runs once per run). */
+function rowMaker(ctx: CsvContext): (run: WandbRun, category: Category) => string[] {
+  const prefix = runUrlPrefix(ctx.appUrl, ctx.entity, ctx.project);
+  const { metrics, configVars } = ctx;
+  return (run, category) => {
+    const row = [
+      prefix + quoteRunId(run.name),
+      cell(run.displayName),
+      // Tags are strings only, so plain JSON is exact.
+      JSON.stringify(run.tags),
+      run.name,
+      ctx.entity,
+      ctx.project,
+      cell(run.config[SHA_KEY]),
+      cell(run.description),
+    ];
+    for (const metric of metrics) row.push(cell(run.summary[metric]));
+    for (const key of configVars) row.push(cell(run.config[key]));
+    row.push(category);
+    return row;
+  };
+}
+
+type Category = "candidate" | "baseline";
+
+const isFinished = (run: WandbRun) => bucketOf(run.state) === "finished";
+
 /**
  * The rows: finished candidates first, then every baseline (any state), each
  * in the order W&B returned them.
@@ -86,23 +113,9 @@ export function csvRows(
   baselines: readonly WandbRun[],
   ctx: CsvContext,
 ): string[][] {
-  const row = (run: WandbRun, category: "candidate" | "baseline") => [
-    runUrl(ctx.appUrl, ctx.entity, ctx.project, run.name),
-    cell(run.displayName),
-    stringifyLenientJson(run.tags),
-    run.name,
-    ctx.entity,
-    ctx.project,
-    cell(run.config[SHA_KEY]),
-    cell(run.description),
-    ...ctx.metrics.map((metric) => cell(run.summary[metric])),
-    ...ctx.configVars.map((key) => cell(run.config[key])),
-    category,
-  ];
+  const row = rowMaker(ctx);
   return [
-    ...candidates.filter((run) => bucketOf(run.state) === "finished").map((run) =>
-      row(run, "candidate")
-    ),
+    ...candidates.filter(isFinished).map((run) => row(run, "candidate")),
     ...baselines.map((run) => row(run, "baseline")),
   ];
 }
@@ -118,4 +131,61 @@ export function csvRows(
  */
 export function toCsv(columns: readonly string[], rows: readonly string[][]): string {
   return stringify([[...columns], ...rows]);
+}
+
+/**
+ * Builds the CSV as runs arrive, page by page, so that the work overlaps the
+ * fetching: candidates are laid out and serialised as they come; baselines,
+ * which go last, are added at the end.
+ *
+ * @example
+ * ```ts
+ * import { CsvBuilder } from "./csv.ts";
+ * const csv = new CsvBuilder({
+ *   appUrl: "https://wandb.ai", entity: "acme", project: "vision", metrics: [], configVars: [],
+ * });
+ * csv.addCandidates([]);
+ * csv.addBaselines([]);
+ * console.log(csv.text().split("\n").length); // 2: the header and the final newline
+ * ```
+ */
+export class CsvBuilder {
+  /** The header row. */
+  readonly columns: string[];
+  /** Data rows so far. (The rows themselves are not kept: the text is the product.) */
+  rowCount = 0;
+  readonly #chunks: string[];
+  readonly #row: (run: WandbRun, category: Category) => string[];
+  #baselinesAdded = false;
+
+  /** @param ctx where the runs come from and which columns to fill */
+  constructor(ctx: CsvContext) {
+    this.columns = csvColumns(ctx.metrics, ctx.configVars);
+    this.#chunks = [stringify([this.columns])];
+    this.#row = rowMaker(ctx);
+  }
+
+  /** Adds the finished runs among `candidates`; the others have no row. */
+  addCandidates(candidates: readonly WandbRun[]): void {
+    if (this.#baselinesAdded) throw new Error("candidates must be added before baselines");
+    this.#add(candidates.filter(isFinished), "candidate");
+  }
+
+  /** Adds every baseline, whatever its state; after the last candidate. */
+  addBaselines(baselines: readonly WandbRun[]): void {
+    this.#baselinesAdded = true;
+    this.#add(baselines, "baseline");
+  }
+
+  #add(runs: readonly WandbRun[], category: Category): void {
+    if (runs.length === 0) return;
+    const rows = runs.map((run) => this.#row(run, category));
+    this.rowCount += rows.length;
+    this.#chunks.push(stringify(rows));
+  }
+
+  /** The CSV text so far: the header, then every row. */
+  text(): string {
+    return this.#chunks.join("");
+  }
 }

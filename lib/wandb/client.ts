@@ -121,7 +121,7 @@ export class WandbClient {
       }
       throw error;
     }
-    this.stats.responseBytes += new TextEncoder().encode(result.body).byteLength;
+    this.stats.responseBytes += result.bytes;
     return this.#decode(result.status, result.body, result.attempts, schema);
   }
 
@@ -169,16 +169,24 @@ export class WandbClient {
     if (envelope === undefined) {
       throw new ServerError(`W&B at ${host} answered HTTP 200 with a body that is not JSON`, 200);
     }
-    const data = schema.safeParse(envelope.data);
-    if (!data.success) {
-      const issue = data.error.issues[0]!;
-      throw new ServerError(
-        `W&B at ${host} answered in an unexpected shape at data.${
-          issue.path.join(".")
-        }: ${issue.message}`,
-        200,
-      );
-    }
-    return data.data;
+    return this.decode(envelope.data, schema, "data");
+  }
+
+  /**
+   * Decodes part of an answer with `schema`; a mismatch is a {@link ServerError}
+   * naming the path, the same as for a whole answer.
+   *
+   * @param path where `value` sits in the answer, for the message (`data.project`)
+   */
+  decode<T>(value: unknown, schema: z.ZodType<T>, path: string): T {
+    const data = schema.safeParse(value);
+    if (data.success) return data.data;
+    const issue = data.error.issues[0]!;
+    throw new ServerError(
+      `W&B at ${this.#host} answered in an unexpected shape at ${
+        [path, ...issue.path].join(".")
+      }: ${issue.message}`,
+      200,
+    );
   }
 }

@@ -125,7 +125,7 @@ export function reportQuery({ projectKeys }: ReportQueryOptions): string {
 }
 
 fragment ReportRun on Run {
-  name displayName state tags description commit createdAt
+  name displayName state tags description createdAt
   ${config}
   ${summary}
 }

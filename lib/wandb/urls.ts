@@ -51,6 +51,20 @@ function quote(segment: string): string {
 }
 
 /**
+ * Everything of a run link but the run id: `{app}/{entity}/{project}/runs/`,
+ * each segment percent-encoded. For building many links at once.
+ *
+ * @example
+ * ```ts
+ * import { runUrlPrefix } from "./urls.ts";
+ * runUrlPrefix("https://wandb.ai/", "my team", "proj"); // "https://wandb.ai/my%20team/proj/runs/"
+ * ```
+ */
+export function runUrlPrefix(appUrl: string, entity: string, project: string): string {
+  return `${appUrl.replace(/\/+$/, "")}/${quote(entity)}/${quote(project)}/runs/`;
+}
+
+/**
  * The link to a run's page: `{app}/{entity}/{project}/runs/{run id}`, each
  * segment percent-encoded.
  *
@@ -62,5 +76,10 @@ function quote(segment: string): string {
  * ```
  */
 export function runUrl(appUrl: string, entity: string, project: string, runId: string): string {
-  return `${appUrl.replace(/\/+$/, "")}/${quote(entity)}/${quote(project)}/runs/${quote(runId)}`;
+  return runUrlPrefix(appUrl, entity, project) + quote(runId);
+}
+
+/** Percent-encodes a run id as {@link runUrl} does. */
+export function quoteRunId(runId: string): string {
+  return quote(runId);
 }
