@@ -71,8 +71,9 @@ export class ApiError extends WandbReportError {
  *
  * @example
  * ```ts
- * import { AuthError } from "./errors.ts";
- * throw new AuthError("W&B rejected the API key (HTTP 401): check WANDB_API_KEY", 401);
+ * import { ApiError, AuthError } from "./errors.ts";
+ * const error = new AuthError("W&B rejected the API key (HTTP 401): check WANDB_API_KEY", 401);
+ * console.log(error instanceof ApiError); // true
  * ```
  */
 export class AuthError extends ApiError {}
@@ -82,8 +83,9 @@ export class AuthError extends ApiError {}
  *
  * @example
  * ```ts
- * import { NotFoundError } from "./errors.ts";
- * throw new NotFoundError("W&B project acme/vision not found or not visible to this API key");
+ * import { ApiError, NotFoundError } from "./errors.ts";
+ * const error = new NotFoundError("W&B project acme/vision not found or not visible to this API key");
+ * console.log(error instanceof ApiError); // true
  * ```
  */
 export class NotFoundError extends ApiError {}
@@ -93,8 +95,9 @@ export class NotFoundError extends ApiError {}
  *
  * @example
  * ```ts
- * import { RateLimitError } from "./errors.ts";
- * throw new RateLimitError("W&B rate limit: still HTTP 429 after 5 attempts", 429);
+ * import { ApiError, RateLimitError } from "./errors.ts";
+ * const error = new RateLimitError("W&B rate limit: still HTTP 429 after 5 attempts", 429);
+ * console.log(error instanceof ApiError); // true
  * ```
  */
 export class RateLimitError extends ApiError {}
@@ -105,8 +108,9 @@ export class RateLimitError extends ApiError {}
  *
  * @example
  * ```ts
- * import { ServerError } from "./errors.ts";
- * throw new ServerError("W&B server error: HTTP 503 after 5 attempts", 503);
+ * import { ApiError, ServerError } from "./errors.ts";
+ * const error = new ServerError("W&B server error: HTTP 503 after 5 attempts", 503);
+ * console.log(error instanceof ApiError); // true
  * ```
  */
 export class ServerError extends ApiError {}
@@ -116,8 +120,9 @@ export class ServerError extends ApiError {}
  *
  * @example
  * ```ts
- * import { TimeoutError } from "./errors.ts";
- * throw new TimeoutError("W&B did not answer within 20 s (3 attempts)");
+ * import { ApiError, TimeoutError } from "./errors.ts";
+ * const error = new TimeoutError("W&B did not answer within 20 s (3 attempts)");
+ * console.log(error instanceof ApiError); // true
  * ```
  */
 export class TimeoutError extends ServerError {}
@@ -128,8 +133,9 @@ export class TimeoutError extends ServerError {}
  *
  * @example
  * ```ts
- * import { QueryError } from "./errors.ts";
- * throw new QueryError("W&B rejected the query: Cannot query field \"x\" on type \"Run\"", 400);
+ * import { ApiError, QueryError } from "./errors.ts";
+ * const error = new QueryError("W&B rejected the query: Cannot query field \"x\" on type \"Run\"", 400);
+ * console.log(error instanceof ApiError); // true
  * ```
  */
 export class QueryError extends ApiError {
