@@ -7,6 +7,7 @@ import { resolveInputs } from "../lib/inputs.ts";
 import { collectReport } from "../lib/pipeline.ts";
 import { baselineFilter, candidateFilter, reportQuery } from "../lib/wandb/queries.ts";
 import { writeFileAtomic } from "../lib/fs.ts";
+import { SDK_RUNS_QUERY } from "../lib/emulator/sdk_queries.ts";
 import {
   BENCH_CONFIG,
   BENCH_ENTITY,
@@ -108,22 +109,6 @@ async function floor(): Promise<number> {
   return 0;
 }
 
-// The W&B SDK's Runs query with the full RunFragment (wandb-api.md §1.1).
-const SDK_QUERY =
-  `query Runs($project: String!, $entity: String!, $cursor: String, $perPage: Int = 50, $order: String, $filters: JSONString) {
-  project(name: $project, entityName: $entity) {
-    internalId runCount(filters: $filters) readOnly
-    runs(filters: $filters, after: $cursor, first: $perPage, order: $order) {
-      edges { node { projectId ...RunFragment } cursor }
-      pageInfo { endCursor hasNextPage }
-    }
-  }
-}
-fragment RunFragment on Run {
-  id tags name displayName sweepName state group jobType commit readOnly createdAt heartbeatAt
-  description notes historyLineCount user { name username } config systemMetrics summaryMetrics historyKeys
-}`;
-
 /** (c) The SDK's request pattern: two api.runs() walks, 50 full runs a page, parsed as the SDK does. */
 async function sdk(): Promise<number> {
   let runs = 0;
@@ -131,7 +116,7 @@ async function sdk(): Promise<number> {
     let cursor: string | null = null;
     for (let more = true; more;) {
       const text = await post({
-        query: SDK_QUERY,
+        query: SDK_RUNS_QUERY,
         variables: {
           entity: BENCH_ENTITY,
           project: BENCH_PROJECT,

@@ -1,6 +1,7 @@
 import { InvalidInputError } from "../lib/errors.ts";
 import { mapFilter, mapPath, parseOrder, selectRuns } from "../lib/emulator/filter.ts";
 import { parseFixture } from "../lib/emulator/fixtures.ts";
+import { SDK_RUNS_QUERY } from "../lib/emulator/sdk_queries.ts";
 import { encodeCursor } from "../lib/emulator/store.ts";
 import { API_KEY, withEmulator } from "./_helpers.ts";
 import { assertEquals, assertMatch, assertStringIncludes, assertThrows } from "./_assert.ts";
@@ -83,24 +84,8 @@ Deno.test("fixtures: validated with a message naming the field", () => {
   assertThrows(() => parseFixture({ apiKeys: [] }, "f.json"), InvalidInputError, "apiKeys");
 });
 
-// The query the W&B SDK sends (wandb-api.md §1.1), with its fragment and a
-// variable default, and genqlient's empty operationName.
-const SDK_RUNS_QUERY = `
-query Runs($project: String!, $entity: String!, $cursor: String, $perPage: Int = 50, $order: String, $filters: JSONString) {
-  project(name: $project, entityName: $entity) {
-    internalId
-    runCount(filters: $filters)
-    readOnly
-    runs(filters: $filters, after: $cursor, first: $perPage, order: $order) {
-      edges { node { projectId ...RunFragment } cursor }
-      pageInfo { endCursor hasNextPage }
-    }
-  }
-}
-fragment RunFragment on Run {
-  id tags name displayName sweepName state group jobType commit readOnly createdAt heartbeatAt
-  description notes historyLineCount user { name username } config systemMetrics summaryMetrics historyKeys
-}`;
+// The query the W&B SDK sends (wandb-api.md §1.1) is answered with its
+// fragment and variable default, and with genqlient's empty operationName.
 
 async function post(url: string, body: unknown, key: string | null = API_KEY) {
   const response = await fetch(`${url}/graphql`, {
