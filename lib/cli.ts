@@ -78,6 +78,8 @@ async function report(options: ReportOptions, io: CliIo): Promise<number> {
   if (io.env.GITHUB_ACTIONS === "true") {
     // Secrets passed as `secrets.*` are masked already; a key from a plain
     // variable is not, nor is the Authorization value derived from it.
+    // stderr, so that --json output stays parseable: the runner reads
+    // workflow commands from both streams of a `run:` step.
     io.stderr(`${maskCommand(options.apiKey)}\n`);
     io.stderr(`${maskCommand(btoa(`api:${options.apiKey}`))}\n`);
   }

@@ -414,6 +414,18 @@ Deno.test("invalid input: exit 2, one line naming the input, nothing written", a
   }
 });
 
+Deno.test("an unwritable --out: exit 2 naming --out, after nothing else was written", async () => {
+  await withEmulator({}, async (emulator) => {
+    const r = await runCli(emulator, [...PROJECT, "--sha", SHA, "--out", "/nonexistent/dir/r.csv"]);
+    assertEquals(r.code, 2, r.stderr);
+    assertMatch(
+      r.stderr,
+      /^error: --out: expected a writable file path, got "\/nonexistent\/dir\/r\.csv" \(/,
+    );
+    assertEquals(r.githubOutput, "", "no outputs for a report that was not written");
+  });
+});
+
 Deno.test("the API key never appears in stdout, stderr, CSV or GITHUB_OUTPUT", async () => {
   const basic = btoa(`api:${API_KEY}`);
   const leaks = (r: { stdout: string; stderr: string; csv?: string; githubOutput: string }) =>
