@@ -34,12 +34,14 @@ export type { TrafficStats, WandbClientOptions } from "./lib/wandb/client.ts";
 export { fetchRunPages, fetchRuns, withoutCandidates } from "./lib/wandb/fetch.ts";
 export type { FetchedRuns, FetchRunsRequest, RunBatch } from "./lib/wandb/fetch.ts";
 export { baselineFilter, candidateFilter, reportQuery } from "./lib/wandb/queries.ts";
+export type { ReportQueryOptions } from "./lib/wandb/queries.ts";
 export type { Filter } from "./lib/wandb/queries.ts";
 export type { WandbRun } from "./lib/wandb/runs.ts";
 export { appUrlFor, graphqlUrl, runUrl, runUrlPrefix } from "./lib/wandb/urls.ts";
-export type { RetryPolicy } from "./lib/retry.ts";
+export type { RetryDeps, RetryPolicy } from "./lib/retry.ts";
 export { writeFileAtomic } from "./lib/fs.ts";
-export { runReportCli } from "./lib/cli.ts";
+export { processIo, runReportCli } from "./lib/cli.ts";
+export type { CliIo } from "./lib/cli.ts";
 export {
   ApiError,
   AuthError,

@@ -77,6 +77,7 @@ export type Counts = Record<StateBucket, number> & { candidates: number; baselin
 
 /** The classification of one report. */
 export interface Classification {
+  /** Candidates per state bucket, and the number of baselines. */
   counts: Counts;
   /** At least one candidate finished and none is still alive (running, pending, preempting). */
   complete: boolean;

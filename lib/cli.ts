@@ -15,8 +15,11 @@ import { runUrl } from "./wandb/urls.ts";
 
 /** Where the CLI reads and writes; swapped in tests. */
 export interface CliIo {
+  /** The environment the inputs are read from. */
   env: Readonly<Record<string, string | undefined>>;
+  /** Where `--help`, `--version` and `--json` output go. */
   stdout: (text: string) => void;
+  /** Where the summary, notes, debug lines and errors go. */
   stderr: (text: string) => void;
   /** HTTP and clock overrides for tests and benchmarks. */
   deps?: CollectDeps;

@@ -11,6 +11,8 @@
 /** Base class of every error this package throws on purpose. */
 export class WandbReportError extends Error {
   /**
+   * Creates the error.
+   *
    * @param message a one-line, user-actionable message (no secrets)
    * @param options standard `ErrorOptions` (`cause`)
    */
@@ -34,6 +36,8 @@ export class InvalidInputError extends WandbReportError {
   /** The input's name as the user wrote it (`--sha`, `INPUT_FILTER_GITHUB_SHA`, …). */
   readonly input: string;
   /**
+   * Creates the error; the message is built from the parts.
+   *
    * @param input the name of the offending input
    * @param expected what a valid value looks like
    * @param got a short rendering of the value received (omit for secrets)
@@ -56,6 +60,8 @@ export class ApiError extends WandbReportError {
   /** HTTP status, when the failure had one. */
   readonly status?: number;
   /**
+   * Creates the error.
+   *
    * @param message a one-line message
    * @param status the HTTP status, if any
    * @param options standard `ErrorOptions`
@@ -142,6 +148,8 @@ export class QueryError extends ApiError {
   /** The server's error messages, verbatim. */
   readonly messages: string[];
   /**
+   * Creates the error.
+   *
    * @param message a one-line summary
    * @param status the HTTP status (200 for GraphQL errors in a 200 response)
    * @param messages the server's messages

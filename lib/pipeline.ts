@@ -19,14 +19,19 @@ export type CollectOptions = Omit<ReportOptions, "out" | "json" | "debug" | "not
 
 /** Everything a report found. */
 export interface ReportResult {
+  /** The W&B entity (team or user) of the project. */
   entity: string;
+  /** The W&B project name. */
   project: string;
   /** The web app URL run links point at. */
   appUrl: string;
   /** The commit reported on; in run-id mode, the run's `github_sha` when it has one. */
   sha: string;
+  /** Every candidate run, in W&B's `+created_at` order. */
   candidates: WandbRun[];
+  /** Every baseline run, none of them a candidate. */
   baselines: WandbRun[];
+  /** State counts and the completeness verdict. */
   classification: Classification;
   /** Step outputs (`BOOL_COMPLETE`, `NUM_FINISHED`, …). */
   outputs: Record<string, string>;

@@ -42,6 +42,8 @@ export class TransportFailure extends Error {
   /** True when the last attempt timed out rather than failed to connect. */
   readonly timedOut: boolean;
   /**
+   * Creates the failure.
+   *
    * @param message what failed
    * @param attempts attempts made
    * @param timedOut whether the last one timed out
@@ -57,11 +59,15 @@ export class TransportFailure extends Error {
 
 /** What the caller can swap in (tests, benchmarks). */
 export interface RetryDeps {
+  /** The HTTP client; default the global `fetch`. */
   fetch?: typeof fetch;
   /** Debug lines; must never be given secrets, and is not. */
   log?: (line: string) => void;
+  /** Waits between attempts; default a timer. */
   sleep?: (ms: number) => Promise<void>;
+  /** A monotonic clock in ms, for the retry budget; default `performance.now`. */
   now?: () => number;
+  /** Jitter source in [0, 1); default `Math.random`. */
   random?: () => number;
 }
 

@@ -18,10 +18,15 @@ import { quoteRunId, runUrlPrefix } from "../wandb/urls.ts";
 
 /** Where the runs come from, for `run.url`, `run.entity` and `run.project`. */
 export interface CsvContext {
+  /** The W&B web app URL run links start with. */
   appUrl: string;
+  /** The runs' entity. */
   entity: string;
+  /** The runs' project. */
   project: string;
+  /** Summary metrics, one column each, in this order. */
   metrics: readonly string[];
+  /** Config keys, one `_<key>` column each, in this order. */
   configVars: readonly string[];
 }
 
@@ -158,7 +163,11 @@ export class CsvBuilder {
   readonly #row: (run: WandbRun, category: Category) => string[];
   #baselinesAdded = false;
 
-  /** @param ctx where the runs come from and which columns to fill */
+  /**
+   * Starts a CSV with only its header.
+   *
+   * @param ctx where the runs come from and which columns to fill
+   */
   constructor(ctx: CsvContext) {
     this.columns = csvColumns(ctx.metrics, ctx.configVars);
     this.#chunks = [stringify([this.columns])];

@@ -41,7 +41,9 @@ const EnvelopeSchema = z.object({
 
 /** Traffic counters, for debug output and benchmarks. */
 export interface TrafficStats {
+  /** HTTP requests sent, retries included. */
   requests: number;
+  /** Response body bytes received. */
   responseBytes: number;
 }
 
@@ -67,7 +69,11 @@ export class WandbClient {
   /** Requests sent (retries included) and response bytes read. */
   readonly stats: TrafficStats = { requests: 0, responseBytes: 0 };
 
-  /** @param options where and how to connect */
+  /**
+   * Creates a client; nothing is sent until {@link WandbClient.query}.
+   *
+   * @param options where and how to connect
+   */
   constructor(options: WandbClientOptions) {
     this.#options = options;
     this.#auth = `Basic ${btoa(`api:${options.apiKey}`)}`;

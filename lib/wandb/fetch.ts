@@ -14,8 +14,11 @@ import { ReportDataSchema, RunNodeSchema, type RunPage, type WandbRun } from "./
 
 /** What to fetch. */
 export interface FetchRunsRequest {
+  /** The project's entity. */
   entity: string;
+  /** The project's name. */
   project: string;
+  /** The filter selecting candidates. */
   candidates: Filter;
   /** `null` when no baseline tags were given: no baseline query is sent. */
   baselines: Filter | null;
@@ -33,6 +36,7 @@ export interface FetchRunsRequest {
 
 /** One page's worth of new runs (never a run seen on an earlier page). */
 export interface RunBatch {
+  /** Candidates first seen in this response. */
   candidates: WandbRun[];
   /** May still hold a candidate the server did not exclude; see {@link withoutCandidates}. */
   baselines: WandbRun[];
@@ -42,6 +46,7 @@ export interface RunBatch {
 
 /** The fetched runs. */
 export interface FetchedRuns {
+  /** Every candidate. */
   candidates: WandbRun[];
   /** Baselines, never containing a candidate. */
   baselines: WandbRun[];
