@@ -8,7 +8,7 @@ import { match } from "ts-pattern";
 import meta from "../deno.json" with { type: "json" };
 import { ExitCode, exitCodeFor, InvalidInputError, WandbReportError } from "./errors.ts";
 import { writeFileAtomic } from "./fs.ts";
-import { appendOutputs, maskCommand } from "./github/actions.ts";
+import { annotation, appendOutputs, maskCommand } from "./github/actions.ts";
 import { helpText, type ReportOptions, resolveInputs } from "./inputs.ts";
 import { type CollectDeps, collectReport, type ReportResult } from "./pipeline.ts";
 import { runUrl } from "./wandb/urls.ts";
@@ -88,10 +88,15 @@ async function report(options: ReportOptions, io: CliIo): Promise<number> {
   }
   const debug = (line: string) => io.stderr(`debug: ${line}\n`);
   const log = options.debug ? debug : undefined;
-  for (const note of options.notes) io.stderr(`note: ${note}\n`);
+  // Inside Actions a note becomes an annotation, so it shows on the run's page.
+  const note = (text: string) =>
+    io.stderr(
+      `${io.env.GITHUB_ACTIONS === "true" ? annotation("notice", text) : `note: ${text}`}\n`,
+    );
+  options.notes.forEach(note);
 
   const result = await collectReport(options, { ...io.deps, log });
-  for (const note of result.notes) io.stderr(`note: ${note}\n`);
+  result.notes.forEach(note);
 
   let written: string;
   try {

@@ -322,7 +322,21 @@ export function resolveInputs(
     : "wandb_report.csv";
 
   const parsed = ReportOptionsSchema.safeParse(raw);
-  if (parsed.success) return { kind: "report", options: parsed.data };
+  if (parsed.success) {
+    const { match, notes } = parsed.data;
+    // The old action's docs recommended GITHUB_SHA, which on pull_request
+    // events is a temporary merge commit no training run ever logged.
+    if (
+      match.by === "sha" && match.sha === env.GITHUB_SHA?.toLowerCase() &&
+      /^pull_request(_target)?$/.test(env.GITHUB_EVENT_NAME ?? "")
+    ) {
+      notes.push(
+        `the SHA is GITHUB_SHA, which on ${env.GITHUB_EVENT_NAME} events is a temporary merge ` +
+          "commit; runs log the PR head: pass github.event.pull_request.head.sha",
+      );
+    }
+    return { kind: "report", options: parsed.data };
+  }
   const issue = parsed.error.issues[0]!;
   const key = issue.path[0] as Key;
   const label = labels[key] ?? defaultLabel(key);

@@ -1,4 +1,4 @@
-import { appendOutputs, formatOutputs, maskCommand } from "../lib/github/actions.ts";
+import { annotation, appendOutputs, formatOutputs, maskCommand } from "../lib/github/actions.ts";
 import { assertEquals, assertMatch } from "./_assert.ts";
 
 Deno.test("formatOutputs: name=value lines, heredoc for multi-line values", () => {
@@ -20,4 +20,10 @@ Deno.test("appendOutputs: appends, never truncates", async () => {
 
 Deno.test("maskCommand", () => {
   assertEquals(maskCommand("v"), "::add-mask::v");
+});
+
+Deno.test("annotation: one command whatever the message holds", () => {
+  assertEquals(annotation("notice", "plain"), "::notice::plain");
+  assertEquals(annotation("warning", "100% a\r\nb"), "::warning::100%25 a%0D%0Ab");
+  assertEquals(annotation("error", "::add-mask::x").split("\n").length, 1);
 });

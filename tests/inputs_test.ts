@@ -159,6 +159,16 @@ Deno.test("inputs: output path from --out, else GITHUB_WORKSPACE", () => {
   );
 });
 
+Deno.test("inputs: a note when the SHA is a pull_request's merge commit", () => {
+  const sha = "abcdef1234567890abcdef1234567890abcdef12";
+  const base = ["--project", "a/b", "--sha", sha];
+  const pr = { ...KEY, GITHUB_EVENT_NAME: "pull_request", GITHUB_SHA: sha.toUpperCase() };
+  assertStringIncludes(options(base, pr).notes[0]!, "GITHUB_SHA, which on pull_request events");
+  assertEquals(options(base, { ...pr, GITHUB_EVENT_NAME: "push" }).notes, []);
+  assertEquals(options(base, { ...pr, GITHUB_SHA: "f".repeat(40) }).notes, []);
+  assertEquals(options(["--project", "a/b", "--run-id", "r"], pr).notes, []);
+});
+
 Deno.test("inputs: --help and --version win over everything else", () => {
   assertEquals(resolveInputs(["--help", "--sha", "bad"], {}).kind, "help");
   assertEquals(resolveInputs(["-h"], {}).kind, "help");

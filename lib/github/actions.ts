@@ -1,6 +1,7 @@
 /**
  * Talking to the GitHub Actions runner: step outputs in `$GITHUB_OUTPUT`
- * (not the removed `::set-output`) and `::add-mask::` for secrets.
+ * (not the removed `::set-output`), `::add-mask::` for secrets, and
+ * annotations.
  *
  * @module
  */
@@ -60,4 +61,20 @@ export async function appendOutputs(
  */
 export function maskCommand(value: string): string {
   return `::add-mask::${value}`;
+}
+
+/**
+ * A workflow command that shows `message` as an annotation on the run
+ * (`notice`, `warning` or `error`). The message is escaped as the Actions
+ * toolkit does (`%`, CR, LF), so it stays one command whatever it contains.
+ *
+ * @example
+ * ```ts
+ * import { annotation } from "./actions.ts";
+ * annotation("warning", "two\nlines"); // "::warning::two%0Alines"
+ * ```
+ */
+export function annotation(kind: "notice" | "warning" | "error", message: string): string {
+  const escaped = message.replaceAll("%", "%25").replaceAll("\r", "%0D").replaceAll("\n", "%0A");
+  return `::${kind}::${escaped}`;
 }

@@ -454,13 +454,17 @@ Deno.test("the API key never appears in stdout, stderr, CSV or GITHUB_OUTPUT", a
 Deno.test("inside GitHub Actions the key is masked before anything else is printed", async () => {
   await withEmulator({}, async (emulator) => {
     const r = await runCli(emulator, [...PROJECT, "--sha", SHA], {
-      env: { GITHUB_ACTIONS: "true" },
+      env: { GITHUB_ACTIONS: "true", GITHUB_EVENT_NAME: "pull_request", GITHUB_SHA: SHA },
     });
     assertEquals(r.code, 0);
     const lines = r.stderr.split("\n");
     assertEquals(lines[0], `::add-mask::${API_KEY}`);
     assertEquals(lines[1], `::add-mask::${btoa(`api:${API_KEY}`)}`);
     // Masked lines are consumed by the runner; nowhere else does the key appear.
+    assertStringIncludes(
+      r.stderr,
+      "\n::notice::the SHA is GITHUB_SHA, which on pull_request events",
+    );
     assertEquals(lines.slice(2).filter((l) => l.includes(API_KEY)), []);
     assert(!r.stdout.includes(API_KEY));
   });
