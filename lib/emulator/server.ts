@@ -13,12 +13,12 @@ import type { AddressInfo } from "node:net";
 import { execute, type GraphQLSchema, parse, validate } from "graphql";
 import {
   type Fault,
+  type FaultInput,
   FaultSchema,
   type Fixture,
   type FixtureInput,
   parseFixture,
 } from "./fixtures.ts";
-import type { FaultInput } from "./fixtures.ts";
 import { wandbSchema } from "./schema.ts";
 import { EmulatorStore } from "./store.ts";
 
