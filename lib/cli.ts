@@ -1,6 +1,7 @@
 /**
- * The `report` command: inputs → fetch → classify → CSV, step outputs, JSON
- * and a human summary. The only place that turns errors into exit codes.
+ * The commands: `report` (inputs → fetch → classify → CSV, step outputs, JSON
+ * and a human summary) and `chatops` (event → trigger decision → commit).
+ * The only place that turns errors into exit codes and messages.
  *
  * @module
  */
@@ -10,6 +11,13 @@ import { ExitCode, exitCodeFor, InvalidInputError, WandbReportError } from "./er
 import { writeFileAtomic } from "./fs.ts";
 import { annotation, appendOutputs, maskCommand } from "./github/actions.ts";
 import { helpText, type ReportOptions, resolveInputs } from "./inputs.ts";
+import {
+  chatopsHelpText,
+  type ChatopsOptions,
+  chatopsOutputs,
+  resolveChatopsInputs,
+  runChatops,
+} from "./chatops.ts";
 import { type CollectDeps, collectReport, type ReportResult } from "./pipeline.ts";
 import { runUrl } from "./wandb/urls.ts";
 
@@ -53,9 +61,8 @@ export async function runReportCli(
   io: CliIo,
   program = "wandb-report",
 ): Promise<number> {
-  try {
-    const invocation = resolveInputs(argv, io.env);
-    return await match(invocation)
+  return await guard(io, () =>
+    match(resolveInputs(argv, io.env))
       .with({ kind: "help" }, () => {
         io.stdout(`${helpText(program)}\n`);
         return ExitCode.ok;
@@ -65,34 +72,105 @@ export async function runReportCli(
         return ExitCode.ok;
       })
       .with({ kind: "report" }, ({ options }) => report(options, io))
-      .exhaustive();
+      .exhaustive());
+}
+
+/**
+ * Runs the chatops command and returns its exit code (0 whether or not the
+ * event triggers, 2 invalid input, 3 GitHub failed).
+ *
+ * @example
+ * ```ts ignore
+ * import { processIo, runChatopsCli } from "./cli.ts";
+ * Deno.exit(await runChatopsCli(Deno.args, processIo(), "deno task chatops"));
+ * ```
+ */
+export async function runChatopsCli(
+  argv: readonly string[],
+  io: CliIo,
+  program = "wandb-report-chatops",
+): Promise<number> {
+  return await guard(io, () =>
+    match(resolveChatopsInputs(argv, io.env))
+      .with({ kind: "help" }, () => {
+        io.stdout(`${chatopsHelpText(program)}\n`);
+        return ExitCode.ok;
+      })
+      .with({ kind: "version" }, () => {
+        io.stdout(`${meta.name} ${meta.version}\n`);
+        return ExitCode.ok;
+      })
+      .with({ kind: "chatops" }, ({ options }) => chatops(options, io))
+      .exhaustive());
+}
+
+/** Runs a command, turning any error into its one-line message and exit code. */
+async function guard(io: CliIo, command: () => number | Promise<number>): Promise<number> {
+  try {
+    return await command();
   } catch (error) {
-    const code = exitCodeFor(error);
     if (error instanceof WandbReportError) {
       io.stderr(`error: ${error.message}\n`);
     } else {
       io.stderr(`internal error (please report it): ${(error as Error)?.message ?? error}\n`);
     }
-    return code;
+    return exitCodeFor(error);
   }
 }
 
-async function report(options: ReportOptions, io: CliIo): Promise<number> {
-  if (io.env.GITHUB_ACTIONS === "true") {
-    // Secrets passed as `secrets.*` are masked already; a key from a plain
-    // variable is not, nor is the Authorization value derived from it.
-    // stderr, so that --json output stays parseable: the runner reads
-    // workflow commands from both streams of a `run:` step.
-    io.stderr(`${maskCommand(options.apiKey)}\n`);
-    io.stderr(`${maskCommand(btoa(`api:${options.apiKey}`))}\n`);
-  }
-  const debug = (line: string) => io.stderr(`debug: ${line}\n`);
-  const log = options.debug ? debug : undefined;
-  // Inside Actions a note becomes an annotation, so it shows on the run's page.
-  const note = (text: string) =>
+/** Masks a secret for the runner (stderr keeps --json stdout parseable). */
+function mask(io: CliIo, ...values: string[]): void {
+  if (io.env.GITHUB_ACTIONS !== "true") return;
+  for (const value of values) io.stderr(`${maskCommand(value)}\n`);
+}
+
+/** Prints a note; inside Actions it becomes an annotation on the run's page. */
+function noter(io: CliIo): (text: string) => void {
+  return (text) =>
     io.stderr(
       `${io.env.GITHUB_ACTIONS === "true" ? annotation("notice", text) : `note: ${text}`}\n`,
     );
+}
+
+async function chatops(options: ChatopsOptions, io: CliIo): Promise<number> {
+  if (options.githubToken) mask(io, options.githubToken);
+  const log = options.debug ? (line: string) => io.stderr(`debug: ${line}\n`) : undefined;
+  const result = await runChatops(options, {
+    env: io.env,
+    log,
+    http: io.deps?.http,
+    baseDelayMs: io.deps?.baseDelayMs,
+  });
+  result.notes.forEach(noter(io));
+  const outputs = chatopsOutputs(result);
+  if (io.env.GITHUB_OUTPUT) await appendOutputs(io.env.GITHUB_OUTPUT, outputs);
+  // Comment text is shown JSON-quoted and never at the start of a line, so
+  // it can never be read by the runner as a workflow command.
+  io.stderr(
+    result.triggered
+      ? [
+        `chatops: ${result.eventName} triggers a report`,
+        result.prNumber === undefined ? "" : ` for pull request #${result.prNumber}`,
+        result.user ? ` (asked by @${result.user})` : "",
+        `\n  commit: ${result.sha}${
+          result.branch ? ` (branch ${JSON.stringify(result.branch)})` : ""
+        }`,
+        result.runId ? `\n  run id: ${JSON.stringify(result.runId)}` : "",
+        "\n",
+      ].join("")
+      : `chatops: not triggered: ${result.reason}\n`,
+  );
+  return ExitCode.ok;
+}
+
+async function report(options: ReportOptions, io: CliIo): Promise<number> {
+  // Secrets passed as `secrets.*` are masked already; a key from a plain
+  // variable is not, nor is the Authorization value derived from it. The
+  // runner reads workflow commands from both streams of a `run:` step.
+  mask(io, options.apiKey, btoa(`api:${options.apiKey}`));
+  const debug = (line: string) => io.stderr(`debug: ${line}\n`);
+  const log = options.debug ? debug : undefined;
+  const note = noter(io);
   options.notes.forEach(note);
 
   const result = await collectReport(options, { ...io.deps, log });

@@ -11,29 +11,15 @@
  * @module
  */
 import { z } from "zod";
-import { type FlagSpec, parseFlags } from "./args.ts";
-import { InvalidInputError } from "./errors.ts";
-import { parseList } from "./lists.ts";
-
-/** Where one option can come from, and how `--help` describes it. */
-interface Source {
-  /** Flag name without dashes; absent for secrets, which never go on a command line. */
-  flag?: string;
-  /** Old-action input name, read as `INPUT_<name>`. */
-  input?: string;
-  /** W&B (or runner) variable read last. */
-  env?: string;
-  kind: "string" | "list" | "boolean";
-  /** Placeholder shown in `--help`. */
-  value?: string;
-  help: string;
-}
+import { parseFlags } from "./args.ts";
+import { flagSpecs, helpRows, pickSources, type Source, sourceError } from "./_sources.ts";
 
 const SOURCES = {
   apiKey: {
     input: "WANDB_API_KEY",
     env: "WANDB_API_KEY",
     kind: "string",
+    secret: true,
     help: "W&B API key (environment only, never a flag). Required.",
   },
   project: {
@@ -158,8 +144,6 @@ const SOURCES = {
   },
 } as const satisfies Record<string, Source>;
 
-type Key = keyof typeof SOURCES;
-
 const SHA = z
   .string()
   .regex(/^[0-9a-fA-F]{7,40}$/, "7 to 40 hexadecimal characters")
@@ -266,15 +250,7 @@ export type Invocation =
   | { kind: "version" }
   | { kind: "report"; options: ReportOptions };
 
-const FLAG_SPECS: Record<string, FlagSpec> = {
-  help: { type: "boolean", short: "h" },
-  version: { type: "boolean" },
-  ...Object.fromEntries(
-    Object.values(SOURCES).flatMap((s: Source) =>
-      s.flag ? [[s.flag, { type: s.kind === "boolean" ? "boolean" : "string" }]] : []
-    ),
-  ),
-};
+const FLAG_SPECS = flagSpecs(SOURCES);
 
 /**
  * Reads the report's inputs from flags and environment, in precedence order,
@@ -302,18 +278,8 @@ export function resolveInputs(
   if (flags.help) return { kind: "help" };
   if (flags.version) return { kind: "version" };
 
-  const raw: Record<string, unknown> = {};
-  const labels: Partial<Record<Key, string>> = {};
-  for (const [key, source] of Object.entries(SOURCES) as [Key, Source][]) {
-    const picked = pick(source, flags, env);
-    if (picked === undefined) continue;
-    labels[key] = picked.label;
-    raw[key] = source.kind === "list"
-      ? parseList(picked.label, String(picked.value))
-      : source.kind === "boolean"
-      ? toBoolean(picked.label, picked.value)
-      : picked.value;
-  }
+  const picked = pickSources(SOURCES, flags, env);
+  const raw = picked.raw;
   if (raw.project !== undefined && !String(raw.project).includes("/") && env.WANDB_ENTITY) {
     raw.project = `${env.WANDB_ENTITY}/${raw.project}`;
   }
@@ -337,41 +303,7 @@ export function resolveInputs(
     }
     return { kind: "report", options: parsed.data };
   }
-  const issue = parsed.error.issues[0]!;
-  const key = issue.path[0] as Key;
-  const label = labels[key] ?? defaultLabel(key);
-  const shown = key === "apiKey" || raw[key] === undefined ? undefined : String(raw[key]);
-  throw new InvalidInputError(label, issue.message, shown);
-}
-
-function pick(
-  source: Source,
-  flags: Record<string, string | boolean | undefined>,
-  env: Readonly<Record<string, string | undefined>>,
-): { label: string; value: string | boolean } | undefined {
-  if (source.flag && flags[source.flag] !== undefined) {
-    return { label: `--${source.flag}`, value: flags[source.flag]! };
-  }
-  for (const name of [source.input && `INPUT_${source.input}`, source.env]) {
-    if (name && env[name] !== undefined && env[name] !== "") {
-      return { label: name, value: env[name]! };
-    }
-  }
-  return undefined;
-}
-
-function toBoolean(label: string, value: string | boolean): boolean {
-  if (typeof value === "boolean") return value;
-  const word = value.trim().toLowerCase();
-  if (["true", "1", "yes", "on"].includes(word)) return true;
-  if (["false", "0", "no", "off"].includes(word)) return false;
-  throw new InvalidInputError(label, "true or false", value);
-}
-
-function defaultLabel(key: Key): string {
-  const source: Source = SOURCES[key];
-  if (source.flag) return `--${source.flag}`;
-  return source.env ?? `INPUT_${source.input}`;
+  throw sourceError(SOURCES, picked, parsed.error.issues[0]!);
 }
 
 /**
@@ -386,11 +318,7 @@ function defaultLabel(key: Key): string {
  * ```
  */
 export function helpText(program: string): string {
-  const rows = (Object.values(SOURCES) as Source[]).map((s) => {
-    const flag = s.flag ? `--${s.flag}${s.value ? ` ${s.value}` : ""}` : "(environment)";
-    const vars = [s.input && `INPUT_${s.input}`, s.env].filter(Boolean).join(", ");
-    return `  ${flag.padEnd(28)} ${s.help}${vars ? `\n  ${"".padEnd(28)} env: ${vars}` : ""}`;
-  });
+  const rows = helpRows(SOURCES);
   return [
     `Usage: ${program} --project entity/project (--sha SHA | --run-id ID) [options]`,
     "",

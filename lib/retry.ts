@@ -71,13 +71,29 @@ export interface RetryDeps {
   random?: () => number;
 }
 
-// Retrying these cannot help: the same request gets the same answer.
-const RETRYABLE = (status: number) =>
-  status === 408 || status === 425 || status === 429 || (status >= 500 && status !== 501);
+// Retrying the others cannot help: the same request gets the same answer.
+// GitHub signals rate limits with 403 plus `x-ratelimit-remaining: 0` (primary)
+// or `retry-after` (secondary); a plain 403 is a permission problem.
+const RETRYABLE = (status: number, headers: Headers) =>
+  status === 408 || status === 425 || status === 429 || (status >= 500 && status !== 501) ||
+  (status === 403 && isRateLimited403(headers));
+
+/**
+ * Whether a 403 is GitHub's way of saying "rate limited" rather than "forbidden".
+ *
+ * @example
+ * ```ts
+ * import { isRateLimited403 } from "./retry.ts";
+ * isRateLimited403(new Headers({ "x-ratelimit-remaining": "0" })); // true
+ * ```
+ */
+export function isRateLimited403(headers: Headers): boolean {
+  return headers.get("x-ratelimit-remaining")?.trim() === "0" || headers.has("retry-after");
+}
 
 /**
  * Sends a request, retrying transport failures and retryable statuses
- * (408, 425, 429, 5xx but 501) within the policy. Returns the final response
+ * (408, 425, 429, 5xx but 501, and GitHub's rate-limit 403) within the policy. Returns the final response
  * whatever its status; throws {@link TransportFailure} if none ever arrived.
  *
  * @param makeRequest builds a fresh request per attempt (bodies are single-use)
@@ -122,7 +138,7 @@ export async function sendWithRetry(
     }
 
     const timedOut = outcome instanceof Error && signal.aborted;
-    const retryable = outcome instanceof Error || RETRYABLE(outcome.status);
+    const retryable = outcome instanceof Error || RETRYABLE(outcome.status, outcome.headers);
     if (!retryable) return outcome as HttpResult;
 
     const reason = outcome instanceof Error
@@ -163,8 +179,10 @@ function seconds(ms: number): string {
 }
 
 /**
- * The wait a server asked for: `Retry-After` (seconds or an HTTP date) or
- * `RateLimit-Reset` (seconds until the quota resets), whichever is later.
+ * The wait a server asked for: `Retry-After` (seconds or an HTTP date),
+ * `RateLimit-Reset` (seconds until the quota resets), or GitHub's
+ * `x-ratelimit-reset` (epoch seconds, read only when `x-ratelimit-remaining`
+ * is 0), whichever is latest.
  *
  * @example
  * ```ts
@@ -183,5 +201,9 @@ export function serverDelayMs(headers: Headers): number | undefined {
   }
   const reset = headers.get("ratelimit-reset")?.trim();
   if (reset && /^\d+(\.\d+)?$/.test(reset)) waits.push(Number(reset) * 1000);
+  const epoch = headers.get("x-ratelimit-reset")?.trim();
+  if (headers.get("x-ratelimit-remaining")?.trim() === "0" && epoch && /^\d+$/.test(epoch)) {
+    waits.push(Math.max(0, Number(epoch) * 1000 - Date.now()));
+  }
   return waits.length ? Math.max(...waits) : undefined;
 }

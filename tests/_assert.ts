@@ -17,6 +17,11 @@ export function assertMatch(text: string, pattern: RegExp, message?: string): vo
   nodeAssert.match(text, pattern, message);
 }
 
+/** Fails if `text` matches `pattern`. */
+export function assertNotMatch(text: string, pattern: RegExp, message?: string): void {
+  nodeAssert.doesNotMatch(text, pattern, message);
+}
+
 /** Fails unless `text` contains `part`. */
 export function assertStringIncludes(text: string, part: string, message?: string): void {
   nodeAssert.ok(

@@ -1,0 +1,126 @@
+/**
+ * The table-driven input machinery shared by every task: each option names
+ * its flag, its `INPUT_*` variable and its fallback variable; this module
+ * picks the value by precedence, converts lists and switches, and turns a zod
+ * issue into an error that names the input as the user wrote it.
+ *
+ * @module
+ */
+import type { z } from "zod";
+import type { FlagSpec, FlagValues } from "./args.ts";
+import { InvalidInputError } from "./errors.ts";
+import { parseList } from "./lists.ts";
+
+/** Where one option can come from, and how `--help` describes it. */
+export interface Source {
+  /** Flag name without dashes; absent for secrets, which never go on a command line. */
+  flag?: string;
+  /** Action input name, read as `INPUT_<name>`. */
+  input?: string;
+  /** Variable read last (W&B's own, or the runner's). */
+  env?: string;
+  /** How the text is converted before validation. */
+  kind: "string" | "list" | "boolean";
+  /** Placeholder shown in `--help`. */
+  value?: string;
+  /** One line for `--help`. */
+  help: string;
+  /** Never echoed in an error message. */
+  secret?: boolean;
+}
+
+/** Raw values picked by precedence, and the name each came from. */
+export interface Picked {
+  /** Option key → string, list or boolean, as the schema expects. */
+  raw: Record<string, unknown>;
+  /** Option key → the flag or variable it came from. */
+  labels: Record<string, string>;
+}
+
+/** The `parseFlags` specs for a table, plus `--help` and `--version`. */
+export function flagSpecs(sources: Readonly<Record<string, Source>>): Record<string, FlagSpec> {
+  return {
+    help: { type: "boolean", short: "h" },
+    version: { type: "boolean" },
+    ...Object.fromEntries(
+      Object.values(sources).flatMap((s) =>
+        s.flag ? [[s.flag, { type: s.kind === "boolean" ? "boolean" : "string" }]] : []
+      ),
+    ),
+  };
+}
+
+/**
+ * Picks each option's value: the flag, else `INPUT_<input>`, else `env`. An
+ * empty variable counts as unset (GitHub passes unset inputs as "").
+ */
+export function pickSources(
+  sources: Readonly<Record<string, Source>>,
+  flags: FlagValues,
+  env: Readonly<Record<string, string | undefined>>,
+): Picked {
+  const raw: Record<string, unknown> = {};
+  const labels: Record<string, string> = {};
+  for (const [key, source] of Object.entries(sources)) {
+    const picked = pick(source, flags, env);
+    if (picked === undefined) continue;
+    labels[key] = picked.label;
+    raw[key] = source.kind === "list"
+      ? parseList(picked.label, String(picked.value))
+      : source.kind === "boolean"
+      ? toBoolean(picked.label, picked.value)
+      : picked.value;
+  }
+  return { raw, labels };
+}
+
+function pick(
+  source: Source,
+  flags: FlagValues,
+  env: Readonly<Record<string, string | undefined>>,
+): { label: string; value: string | boolean } | undefined {
+  if (source.flag && flags[source.flag] !== undefined) {
+    return { label: `--${source.flag}`, value: flags[source.flag]! };
+  }
+  for (const name of [source.input && `INPUT_${source.input}`, source.env]) {
+    if (name && env[name] !== undefined && env[name] !== "") {
+      return { label: name, value: env[name]! };
+    }
+  }
+  return undefined;
+}
+
+function toBoolean(label: string, value: string | boolean): boolean {
+  if (typeof value === "boolean") return value;
+  const word = value.trim().toLowerCase();
+  if (["true", "1", "yes", "on"].includes(word)) return true;
+  if (["false", "0", "no", "off"].includes(word)) return false;
+  throw new InvalidInputError(label, "true or false", value);
+}
+
+/**
+ * The error for the first zod issue, naming the input as the user gave it
+ * (or its flag when it was not given) and never echoing a secret.
+ */
+export function sourceError(
+  sources: Readonly<Record<string, Source>>,
+  picked: Picked,
+  issue: z.core.$ZodIssue,
+): InvalidInputError {
+  const key = String(issue.path[0]);
+  const source: Source | undefined = sources[key];
+  const label = picked.labels[key] ??
+    (source?.flag ? `--${source.flag}` : source?.env ?? `INPUT_${source?.input ?? key}`);
+  const value = picked.raw[key];
+  const shown = source?.secret || value === undefined ? undefined : String(value);
+  return new InvalidInputError(label, issue.message, shown);
+}
+
+/** The option rows of a `--help` text, one entry per table row. */
+export function helpRows(sources: Readonly<Record<string, Source>>): string[] {
+  return Object.values(sources).map((s) => {
+    const flag = s.flag ? `--${s.flag}${s.value ? ` ${s.value}` : ""}` : "(environment)";
+    const vars = [s.input && `INPUT_${s.input}`, s.env].filter(Boolean).join(", ");
+    return `  ${flag.padEnd(28)} ${s.help}${vars ? `\n  ${"".padEnd(28)} env: ${vars}` : ""}`;
+  });
+}

@@ -1,0 +1,205 @@
+/**
+ * GitHub's GraphQL API through `@octokit/graphql`, sent with our retry policy
+ * (the same as for W&B) and with every failure mapped to the typed errors of
+ * `errors.ts`.
+ *
+ * @module
+ */
+import { graphql, GraphqlResponseError } from "@octokit/graphql";
+import { z } from "zod";
+import {
+  AuthError,
+  NotFoundError,
+  QueryError,
+  RateLimitError,
+  ServerError,
+  TimeoutError,
+} from "../errors.ts";
+import {
+  isRateLimited403,
+  type RetryDeps,
+  type RetryPolicy,
+  sendWithRetry,
+  TransportFailure,
+} from "../retry.ts";
+
+/** How to reach GitHub. */
+export interface GitHubClientOptions {
+  /** The token (`GITHUB_TOKEN` or a PAT); sent only in the `Authorization` header. */
+  token: string;
+  /** The GraphQL endpoint, see {@link githubGraphqlUrl}. */
+  url: string;
+  /** Retry and timeout policy. */
+  retry: RetryPolicy;
+  /** Debug log; receives no secrets. */
+  log?: (line: string) => void;
+  /** Swap the HTTP layer (tests). */
+  deps?: RetryDeps;
+}
+
+/**
+ * The GraphQL endpoint from the runner's variables: `GITHUB_GRAPHQL_URL` if
+ * set, else derived from `GITHUB_API_URL` (GitHub Enterprise Server's
+ * `https://host/api/v3` becomes `https://host/api/graphql`), else github.com.
+ *
+ * @example
+ * ```ts
+ * import { githubGraphqlUrl } from "./client.ts";
+ * githubGraphqlUrl({ GITHUB_API_URL: "https://ghe.example.com/api/v3" });
+ * // "https://ghe.example.com/api/graphql"
+ * ```
+ */
+export function githubGraphqlUrl(env: Readonly<Record<string, string | undefined>>): string {
+  if (env.GITHUB_GRAPHQL_URL) return env.GITHUB_GRAPHQL_URL;
+  const api = (env.GITHUB_API_URL || "https://api.github.com").replace(/\/+$/, "");
+  return /\/api\/v3$/.test(api) ? api.replace(/\/api\/v3$/, "/api/graphql") : `${api}/graphql`;
+}
+
+const GraphqlErrorSchema = z.object({
+  type: z.string().optional(),
+  message: z.string(),
+}).loose();
+
+/**
+ * A GitHub GraphQL client.
+ *
+ * @example
+ * ```ts ignore
+ * import { z } from "zod";
+ * import { GitHubClient } from "./client.ts";
+ * const github = new GitHubClient({
+ *   token: Deno.env.get("GITHUB_TOKEN")!,
+ *   url: "https://api.github.com/graphql",
+ *   retry: { maxAttempts: 6, maxElapsedMs: 60_000, timeoutMs: 20_000 },
+ * });
+ * const data = await github.query("{ viewer { login } }", {}, z.object({ viewer: z.unknown() }));
+ * ```
+ */
+export class GitHubClient {
+  readonly #host: string;
+  readonly #graphql: typeof graphql;
+  /** Requests sent, retries included. */
+  readonly stats = { requests: 0 };
+
+  /**
+   * Creates a client; nothing is sent until {@link GitHubClient.query}.
+   *
+   * @param options where and how to connect
+   */
+  constructor(options: GitHubClientOptions) {
+    this.#host = new URL(options.url).host;
+    const deps = options.deps ?? {};
+    // octokit builds the request; our transport sends it with retries and
+    // hands octokit the final response, whatever its status.
+    const retryingFetch: typeof fetch = async (input, init) => {
+      const result = await sendWithRetry(
+        () => new Request(input, init),
+        options.retry,
+        {
+          ...deps,
+          log: options.log,
+          fetch: (request, extra) => {
+            this.stats.requests++;
+            return (deps.fetch ?? fetch)(request, extra);
+          },
+        },
+      );
+      return new Response(result.body, { status: result.status, headers: result.headers });
+    };
+    this.#graphql = graphql.defaults({
+      url: options.url,
+      headers: { authorization: `token ${options.token}`, "user-agent": "wandb-report" },
+      request: { fetch: retryingFetch },
+    });
+  }
+
+  /**
+   * Runs one GraphQL operation and decodes `data` with `schema`.
+   *
+   * @throws {AuthError} a rejected token (401) or missing permission (403, `FORBIDDEN`)
+   * @throws {NotFoundError} HTTP 404 or a `NOT_FOUND` GraphQL error (no such PR)
+   * @throws {RateLimitError} still rate limited when retries ran out
+   * @throws {ServerError} 5xx, dropped connections or an undecodable answer
+   * @throws {QueryError} any other GraphQL error
+   */
+  async query<T>(
+    document: string,
+    variables: Record<string, unknown>,
+    schema: z.ZodType<T>,
+  ): Promise<T> {
+    let data: unknown;
+    try {
+      data = await this.#graphql(document, variables);
+    } catch (error) {
+      throw this.#typed(error);
+    }
+    const parsed = schema.safeParse(data);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0]!;
+    throw new ServerError(
+      `GitHub at ${this.#host} answered in an unexpected shape at ${
+        ["data", ...issue.path].join(".")
+      }: ${issue.message}`,
+      200,
+    );
+  }
+
+  #typed(error: unknown): Error {
+    const host = this.#host;
+    if (error instanceof GraphqlResponseError) {
+      const errors = z.array(GraphqlErrorSchema).catch([]).parse(error.errors);
+      const said = errors.map((e) => e.message).join("; ");
+      const types = new Set(errors.map((e) => e.type));
+      if (types.has("NOT_FOUND")) return new NotFoundError(`GitHub at ${host}: ${said}`, 200);
+      if (types.has("FORBIDDEN")) {
+        return new AuthError(
+          `GitHub at ${host} refused access: ${said}; the token lacks a permission this needs`,
+          200,
+        );
+      }
+      if (types.has("RATE_LIMITED")) {
+        return new RateLimitError(`GitHub at ${host} is rate limiting us: ${said}`, 200);
+      }
+      return new QueryError(
+        `GitHub at ${host} rejected the query: ${said}`,
+        200,
+        errors.map((e) => e.message),
+      );
+    }
+    const failure = error as { status?: number; cause?: unknown; response?: { headers?: object } };
+    if (failure.cause instanceof TransportFailure) {
+      const Type = failure.cause.timedOut ? TimeoutError : ServerError;
+      return new Type(`GitHub at ${host} could not be reached: ${failure.cause.message}`);
+    }
+    const status = typeof failure.status === "number" ? failure.status : undefined;
+    const headers = new Headers(
+      Object.entries(failure.response?.headers ?? {}).map(([k, v]) => [k, String(v)]),
+    );
+    if (status === 401) {
+      return new AuthError(
+        `GitHub at ${host} rejected the token (HTTP 401); check GITHUB_TOKEN`,
+        status,
+      );
+    }
+    if (status === 429 || (status === 403 && isRateLimited403(headers))) {
+      return new RateLimitError(
+        `GitHub at ${host} is rate limiting us (HTTP ${status}) and retries ran out; try again later`,
+        status,
+      );
+    }
+    if (status === 403) {
+      return new AuthError(
+        `GitHub at ${host} refused access (HTTP 403); the token lacks a permission this needs`,
+        status,
+      );
+    }
+    if (status === 404) return new NotFoundError(`GitHub at ${host} answered HTTP 404`, status);
+    if (status !== undefined && status >= 500) {
+      return new ServerError(`GitHub at ${host} failed with HTTP ${status}`, status);
+    }
+    if (status !== undefined) {
+      return new QueryError(`GitHub at ${host} rejected the request (HTTP ${status})`, status);
+    }
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}

@@ -1,0 +1,304 @@
+/**
+ * The events the chatops step serves, parsed with zod from
+ * `$GITHUB_EVENT_PATH`, and the decision whether a comment triggers a report.
+ *
+ * A comment is untrusted data: it is matched line by line against the
+ * trigger phrase, its arguments are parsed against a fixed grammar, and
+ * nothing in it is ever evaluated or handed to a shell.
+ *
+ * @module
+ */
+import { match, P } from "ts-pattern";
+import { z } from "zod";
+import { InvalidInputError } from "../errors.ts";
+
+const UserSchema = z.object({ login: z.string() }).loose();
+
+/** `author_association` values GitHub sends (`@octokit/webhooks-types`). */
+export const AuthorAssociationSchema = z.enum([
+  "COLLABORATOR",
+  "CONTRIBUTOR",
+  "FIRST_TIMER",
+  "FIRST_TIME_CONTRIBUTOR",
+  "MANNEQUIN",
+  "MEMBER",
+  "NONE",
+  "OWNER",
+]);
+
+/** One of GitHub's `author_association` values. */
+export type AuthorAssociation = z.infer<typeof AuthorAssociationSchema>;
+
+const RepositorySchema = z.object({ full_name: z.string() }).loose();
+
+/** The `issue_comment` payload, the parts we read. */
+export const IssueCommentEventSchema = z.object({
+  action: z.string(),
+  issue: z.object({
+    number: z.number().int().positive(),
+    // Present (with only URLs, no head SHA) when the issue is a pull request.
+    pull_request: z.object({ url: z.string() }).loose().nullish(),
+  }).loose(),
+  comment: z.object({
+    body: z.string().nullable().transform((body) => body ?? ""),
+    user: UserSchema,
+    author_association: AuthorAssociationSchema,
+  }).loose(),
+  repository: RepositorySchema,
+}).loose();
+
+/** The `pull_request` (and `pull_request_target`) payload, the parts we read. */
+export const PullRequestEventSchema = z.object({
+  action: z.string(),
+  number: z.number().int().positive(),
+  pull_request: z.object({
+    head: z.object({
+      sha: z.string().regex(/^[0-9a-f]{40}$/),
+      ref: z.string(),
+      repo: RepositorySchema.nullable(),
+    }).loose(),
+    user: UserSchema,
+    state: z.string(),
+  }).loose(),
+  repository: RepositorySchema,
+}).loose();
+
+/** The `repository_dispatch` payload: `client_payload` may name a commit or a run. */
+export const RepositoryDispatchEventSchema = z.object({
+  action: z.string(),
+  client_payload: z.record(z.string(), z.unknown()).nullish(),
+}).loose();
+
+/** A `push`, `schedule` or `workflow_dispatch` payload: nothing in it is needed. */
+export const OtherEventSchema = z.object({}).loose();
+
+/** An event payload, tagged with the event's name. */
+export type GitHubEvent =
+  | { name: "issue_comment"; payload: z.infer<typeof IssueCommentEventSchema> }
+  | {
+    name: "pull_request" | "pull_request_target";
+    payload: z.infer<typeof PullRequestEventSchema>;
+  }
+  | { name: "repository_dispatch"; payload: z.infer<typeof RepositoryDispatchEventSchema> }
+  | { name: "push" | "schedule" | "workflow_dispatch"; payload: z.infer<typeof OtherEventSchema> };
+
+/** The event names chatops serves. */
+export const SUPPORTED_EVENTS = [
+  "issue_comment",
+  "pull_request",
+  "pull_request_target",
+  "push",
+  "schedule",
+  "workflow_dispatch",
+  "repository_dispatch",
+] as const;
+
+/**
+ * Parses an event payload for `name` (the value of `GITHUB_EVENT_NAME`).
+ *
+ * @param source where the payload came from, for messages (`GITHUB_EVENT_PATH`)
+ * @throws {InvalidInputError} for an event we do not serve or a payload of the wrong shape
+ *
+ * @example
+ * ```ts
+ * import { parseEvent } from "./event.ts";
+ * const event = parseEvent("schedule", { schedule: "17 6 * * 1" }, "GITHUB_EVENT_PATH");
+ * console.log(event.name); // schedule
+ * ```
+ */
+export function parseEvent(name: string, payload: unknown, source: string): GitHubEvent {
+  const decode = <T>(schema: z.ZodType<T>): T => {
+    const parsed = schema.safeParse(payload);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0]!;
+    throw new InvalidInputError(
+      source,
+      `a ${name} event payload`,
+      undefined,
+      `${issue.path.join(".") || "payload"}: ${issue.message}`,
+    );
+  };
+  return match(name)
+    .returnType<GitHubEvent>()
+    .with("issue_comment", (n) => ({ name: n, payload: decode(IssueCommentEventSchema) }))
+    .with(
+      P.union("pull_request", "pull_request_target"),
+      (n) => ({ name: n, payload: decode(PullRequestEventSchema) }),
+    )
+    .with(
+      "repository_dispatch",
+      (n) => ({ name: n, payload: decode(RepositoryDispatchEventSchema) }),
+    )
+    .with(
+      P.union("push", "schedule", "workflow_dispatch"),
+      (n) => ({ name: n, payload: decode(OtherEventSchema) }),
+    )
+    .otherwise(() => {
+      throw new InvalidInputError(
+        "GITHUB_EVENT_NAME",
+        `one of ${SUPPORTED_EVENTS.join(", ")}`,
+        name,
+      );
+    });
+}
+
+/** What the comment asked for, once parsed. */
+export interface CommentCommand {
+  /** First word after the phrase on its line ("" if none): the old `TRAILING_TOKEN`. */
+  trailingToken: string;
+  /** The rest of that line after the phrase, trimmed: the old `TRAILING_LINE`. */
+  trailingLine: string;
+  /** `run-id=ID`, or a lone bare word: report on this run. */
+  runId?: string;
+  /** `sha=SHA`: report on this commit instead of the PR head. */
+  sha?: string;
+}
+
+/** The verdict on one comment. */
+export type CommentDecision =
+  | { triggered: true; command: CommentCommand }
+  | { triggered: false; reason: string };
+
+/** How a comment must look to trigger. */
+export interface TriggerRules {
+  /** The phrase that must start a line, e.g. `/get-runs`. */
+  phrase: string;
+  /** Who may trigger (`author_association` values). */
+  allowed: readonly AuthorAssociation[];
+}
+
+const RUN_ID = /^[^\s/\\#?%:=]{1,128}$/;
+const SHA = /^[0-9a-fA-F]{7,40}$/;
+
+/**
+ * Decides whether an `issue_comment` event triggers a report: only a newly
+ * created comment, on a pull request, by an allowed author, with the phrase
+ * at the start of a line (leading spaces allowed) followed by a space or the
+ * line's end. The reason is returned for the log when it does not trigger.
+ *
+ * @throws {InvalidInputError} when the phrase matches but its arguments are malformed
+ *
+ * @example
+ * ```ts
+ * import { decideComment } from "./event.ts";
+ * const decision = decideComment(
+ *   {
+ *     action: "created",
+ *     issue: { number: 7, pull_request: { url: "https://api.github.com/repos/o/r/pulls/7" } },
+ *     comment: { body: "thanks!\n/get-runs run-id=abc123", user: { login: "ana" }, author_association: "MEMBER" },
+ *     repository: { full_name: "o/r" },
+ *   },
+ *   { phrase: "/get-runs", allowed: ["OWNER", "MEMBER", "COLLABORATOR"] },
+ * );
+ * console.log(decision.triggered && decision.command.runId); // abc123
+ * ```
+ */
+export function decideComment(
+  payload: z.infer<typeof IssueCommentEventSchema>,
+  rules: TriggerRules,
+): CommentDecision {
+  if (payload.action !== "created") {
+    return {
+      triggered: false,
+      reason: `the comment was ${payload.action}; only newly created comments trigger`,
+    };
+  }
+  if (!payload.issue.pull_request) {
+    return {
+      triggered: false,
+      reason: `#${payload.issue.number} is an issue, not a pull request`,
+    };
+  }
+  const line = commandLine(payload.comment.body, rules.phrase);
+  if (line === undefined) {
+    return {
+      triggered: false,
+      reason: `no line of the comment starts with ${JSON.stringify(rules.phrase)}`,
+    };
+  }
+  const association = payload.comment.author_association;
+  if (!rules.allowed.includes(association)) {
+    return {
+      triggered: false,
+      reason: `@${payload.comment.user.login} is ${association}, not one of ${
+        rules.allowed.join(", ")
+      } (the allowed author associations)`,
+    };
+  }
+  return { triggered: true, command: parseCommand(line) };
+}
+
+/** The text after the phrase on the first line that starts with it. */
+function commandLine(body: string, phrase: string): string | undefined {
+  for (const raw of body.split(/\r\n|\r|\n/)) {
+    const line = raw.trimStart();
+    if (!line.startsWith(phrase)) continue;
+    const rest = line.slice(phrase.length);
+    if (rest === "" || /^\s/.test(rest)) return rest.trim();
+  }
+  return undefined;
+}
+
+/**
+ * Parses the arguments after the trigger phrase: nothing, one bare run id, or
+ * `key=value` pairs with the keys `run-id` and `sha`. Anything else is an
+ * error that names the word, so a typo never silently reports on the wrong
+ * thing.
+ *
+ * @param rest the text after the phrase on its line
+ * @throws {InvalidInputError} for an unknown key, a bad value or extra words
+ *
+ * @example
+ * ```ts
+ * import { parseCommand } from "./event.ts";
+ * parseCommand("sha=3f2c9a1 run-id=abc123").sha; // "3f2c9a1"
+ * ```
+ */
+export function parseCommand(rest: string): CommentCommand {
+  const words = rest.split(/\s+/).filter(Boolean);
+  const command: CommentCommand = {
+    trailingToken: words[0] ?? "",
+    trailingLine: rest.trim(),
+  };
+  const label = (word: string) => `comment argument ${JSON.stringify(clip(word))}`;
+  const bare = words.filter((w) => !w.includes("="));
+  if (bare.length > 1 || (bare.length === 1 && words.length > 1)) {
+    throw new InvalidInputError(
+      label(bare[bare.length > 1 ? 1 : 0]!),
+      "at most one bare run id, or key=value pairs (run-id=ID, sha=SHA)",
+    );
+  }
+  if (bare.length === 1) {
+    if (!RUN_ID.test(bare[0]!)) {
+      throw new InvalidInputError(label(bare[0]!), "a W&B run id (no spaces or / \\ # ? % : =)");
+    }
+    command.runId = bare[0];
+    return command;
+  }
+  for (const word of words) {
+    const at = word.indexOf("=");
+    const key = word.slice(0, at);
+    const value = word.slice(at + 1);
+    match(key)
+      .with("run-id", () => {
+        if (!RUN_ID.test(value)) {
+          throw new InvalidInputError(label(word), "run-id=ID with a W&B run id");
+        }
+        command.runId = value;
+      })
+      .with("sha", () => {
+        if (!SHA.test(value)) {
+          throw new InvalidInputError(label(word), "sha=SHA with 7 to 40 hexadecimal characters");
+        }
+        command.sha = value.toLowerCase();
+      })
+      .otherwise(() => {
+        throw new InvalidInputError(label(word), "run-id=ID or sha=SHA");
+      });
+  }
+  return command;
+}
+
+function clip(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}

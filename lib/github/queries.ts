@@ -1,0 +1,66 @@
+/**
+ * The GitHub GraphQL documents wandb-report sends, in one place so a test can
+ * validate every one of them against GitHub's published schema.
+ *
+ * @module
+ */
+
+/** The pull request's head commit, branch, state and origin (fork or not). */
+export const PR_HEAD_QUERY =
+  `query WandbReportPrHead($owner: String!, $name: String!, $number: Int!) {
+  repository(owner: $owner, name: $name) {
+    pullRequest(number: $number) {
+      id
+      number
+      state
+      isDraft
+      headRefName
+      headRefOid
+      baseRefName
+      isCrossRepository
+      headRepository { nameWithOwner }
+      url
+    }
+  }
+}`;
+
+/**
+ * The PR's most recent comments, to find ours by its hidden marker. 100 is
+ * GitHub's page maximum; a report older than the last 100 comments gets a
+ * fresh comment, which is the right place for it anyway.
+ */
+export const FIND_COMMENTS_QUERY =
+  `query WandbReportFindComments($owner: String!, $name: String!, $number: Int!) {
+  repository(owner: $owner, name: $name) {
+    pullRequest(number: $number) {
+      id
+      comments(last: 100) {
+        nodes { id url body viewerDidAuthor }
+      }
+    }
+  }
+}`;
+
+/** Adds a comment to the PR (its node id). */
+export const ADD_COMMENT_MUTATION =
+  `mutation WandbReportAddComment($subjectId: ID!, $body: String!) {
+  addComment(input: {subjectId: $subjectId, body: $body}) {
+    commentEdge { node { id url } }
+  }
+}`;
+
+/** Rewrites our earlier comment in place. */
+export const UPDATE_COMMENT_MUTATION =
+  `mutation WandbReportUpdateComment($id: ID!, $body: String!) {
+  updateIssueComment(input: {id: $id, body: $body}) {
+    issueComment { id url }
+  }
+}`;
+
+/** Every document above, for schema validation. */
+export const GITHUB_DOCUMENTS: readonly string[] = [
+  PR_HEAD_QUERY,
+  FIND_COMMENTS_QUERY,
+  ADD_COMMENT_MUTATION,
+  UPDATE_COMMENT_MUTATION,
+];

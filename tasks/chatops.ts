@@ -1,0 +1,11 @@
+/**
+ * `deno task chatops`: decides whether the event that started the workflow
+ * asks for a report, and on which commit. See `--help`.
+ *
+ * @module
+ */
+import { processIo, runChatopsCli } from "../lib/cli.ts";
+
+if (import.meta.main) {
+  Deno.exit(await runChatopsCli(Deno.args, processIo(), "deno task chatops"));
+}

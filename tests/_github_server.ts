@@ -1,0 +1,218 @@
+// A loopback GitHub GraphQL server for tests: graphql-js executes GitHub's
+// published schema (the SDL of @octokit/graphql-schema), with resolvers for
+// the fields wandb-report uses and GitHub's error conventions (401 "Bad
+// credentials", NOT_FOUND / FORBIDDEN errors in a 200 answer, rate-limit 403s).
+import { schema as githubSchema } from "@octokit/graphql-schema";
+import { buildSchema, graphql, type GraphQLSchema } from "graphql";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** A pull request the server knows. */
+export interface FakePull {
+  number: number;
+  headRefOid: string;
+  headRefName: string;
+  state?: "OPEN" | "CLOSED" | "MERGED";
+  fork?: string;
+}
+
+/** A comment on a pull request. */
+export interface FakeComment {
+  id: string;
+  author: string;
+  body: string;
+  pr: number;
+}
+
+/** A token and what it may do. */
+export interface FakeToken {
+  login: string;
+  write: boolean;
+}
+
+/** A canned failure for the next matching requests. */
+export interface GithubFault {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+  times: number;
+}
+
+/** The running server. */
+export interface GithubServer {
+  url: string;
+  comments: FakeComment[];
+  /** Operation names of the requests received, in order. */
+  requests: string[];
+  faults: GithubFault[];
+  close(): Promise<void>;
+}
+
+// The SDL GitHub publishes defines two fields twice (EnterpriseOwnerInfo),
+// which graphql-js's SDL validation rejects; the schema is otherwise sound.
+let built: GraphQLSchema | undefined;
+function githubGraphqlSchema(): GraphQLSchema {
+  return built ??= buildSchema(githubSchema.idl, { assumeValidSDL: true });
+}
+
+class TypedError extends Error {
+  constructor(readonly type: string, message: string) {
+    super(message);
+  }
+}
+
+/** Starts the server on 127.0.0.1 with the given repository state. */
+export async function startGithubServer(state: {
+  repo: string;
+  pulls: FakePull[];
+  tokens: Record<string, FakeToken>;
+  comments?: FakeComment[];
+}): Promise<GithubServer> {
+  const schema = githubGraphqlSchema();
+  const comments: FakeComment[] = state.comments ?? [];
+  const requests: string[] = [];
+  const faults: GithubFault[] = [];
+  let nextId = 1000;
+  const base = `https://github.com/${state.repo}`;
+
+  const commentNode = (c: FakeComment) => ({
+    __typename: "IssueComment",
+    id: c.id,
+    url: `${base}/pull/${c.pr}#issuecomment-${c.id}`,
+    body: c.body,
+    author: { __typename: "User", login: c.author },
+    viewerDidAuthor: (_: unknown, ctx: FakeToken) => ctx.login === c.author,
+  });
+  const pullNode = (p: FakePull) => ({
+    __typename: "PullRequest",
+    id: `PR_${p.number}`,
+    number: p.number,
+    state: p.state ?? "OPEN",
+    isDraft: false,
+    headRefName: p.headRefName,
+    headRefOid: p.headRefOid,
+    baseRefName: "main",
+    isCrossRepository: p.fork !== undefined,
+    headRepository: { nameWithOwner: p.fork ?? state.repo },
+    url: `${base}/pull/${p.number}`,
+    comments: ({ last }: { last?: number }) => ({
+      nodes: comments.filter((c) => c.pr === p.number).slice(-(last ?? 100)).map(commentNode),
+    }),
+  });
+  const findPull = (number: number) => {
+    const pull = state.pulls.find((p) => p.number === number);
+    if (!pull) {
+      throw new TypedError(
+        "NOT_FOUND",
+        `Could not resolve to a PullRequest with the number of ${number}.`,
+      );
+    }
+    return pull;
+  };
+  const mayWrite = (ctx: FakeToken) => {
+    if (!ctx.write) throw new TypedError("FORBIDDEN", "Resource not accessible by integration");
+  };
+  const root = {
+    repository: ({ owner, name }: { owner: string; name: string }) => {
+      if (`${owner}/${name}` !== state.repo) {
+        throw new TypedError(
+          "NOT_FOUND",
+          `Could not resolve to a Repository with the name '${owner}/${name}'.`,
+        );
+      }
+      return { pullRequest: ({ number }: { number: number }) => pullNode(findPull(number)) };
+    },
+    addComment: (
+      { input }: { input: { subjectId: string; body: string } },
+      ctx: FakeToken,
+    ) => {
+      mayWrite(ctx);
+      const pull = findPull(Number(input.subjectId.replace(/^PR_/, "")));
+      const comment = {
+        id: `IC_${nextId++}`,
+        author: ctx.login,
+        body: input.body,
+        pr: pull.number,
+      };
+      comments.push(comment);
+      return { commentEdge: { node: commentNode(comment) } };
+    },
+    updateIssueComment: ({ input }: { input: { id: string; body: string } }, ctx: FakeToken) => {
+      mayWrite(ctx);
+      const comment = comments.find((c) => c.id === input.id);
+      if (!comment) {
+        throw new TypedError(
+          "NOT_FOUND",
+          `Could not resolve to a node with the global id of '${input.id}'.`,
+        );
+      }
+      if (comment.author !== ctx.login) {
+        throw new TypedError("FORBIDDEN", "Resource not accessible by integration");
+      }
+      comment.body = input.body;
+      return { issueComment: commentNode(comment) };
+    },
+  };
+
+  const send = (res: ServerResponse, status: number, body: unknown, headers = {}) => {
+    res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
+    res.end(typeof body === "string" ? body : JSON.stringify(body));
+  };
+  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of req) chunks.push(chunk as Uint8Array);
+    const text = new TextDecoder().decode(
+      new Uint8Array(chunks.flatMap((c) => [...c])),
+    );
+    let request: { query?: string; variables?: Record<string, unknown> };
+    try {
+      request = JSON.parse(text);
+    } catch {
+      return send(res, 400, { message: "Problems parsing JSON" });
+    }
+    requests.push(request.query?.match(/(?:query|mutation)\s+(\w+)/)?.[1] ?? "anonymous");
+    const fault = faults.find((f) => f.times > 0);
+    if (fault) {
+      fault.times--;
+      return send(res, fault.status, fault.body ?? { message: "fault" }, fault.headers);
+    }
+    const auth = req.headers.authorization?.match(/^(?:token|bearer) (\S+)$/i)?.[1];
+    const viewer = auth ? state.tokens[auth] : undefined;
+    if (req.method !== "POST" || req.url !== "/graphql") {
+      return send(res, 404, { message: "Not Found" });
+    }
+    if (!viewer) {
+      return send(res, 401, {
+        message: "Bad credentials",
+        documentation_url: "https://docs.github.com/graphql",
+      });
+    }
+    const result = await graphql({
+      schema,
+      source: request.query ?? "",
+      variableValues: request.variables,
+      rootValue: root,
+      contextValue: viewer,
+    });
+    const errors = result.errors?.map((e) => ({
+      ...(e.originalError instanceof TypedError ? { type: e.originalError.type } : {}),
+      path: e.path,
+      locations: e.locations,
+      message: e.message,
+    }));
+    send(res, 200, errors ? { data: result.data ?? null, errors } : { data: result.data });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    comments,
+    requests,
+    faults,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

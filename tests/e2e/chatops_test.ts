@@ -1,0 +1,409 @@
+// Chatops end to end: real webhook payloads (GitHub's examples), the CLI
+// in-process, and a loopback server that executes GitHub's GraphQL schema.
+import { runChatopsCli } from "../../lib/cli.ts";
+import { assert, assertEquals, assertMatch, assertNotMatch } from "../_assert.ts";
+import { commentEvent, EXAMPLE_REPO, exampleEvent } from "../_events.ts";
+import { type GithubServer, startGithubServer } from "../_github_server.ts";
+
+const TOKEN = "ghs_testtoken7Hq2Lx9Vb4Nm1Kp8Zr3Wc6Yt0";
+const HEAD = "9f8e7d6c5b4a39281706f5e4d3c2b1a098765432";
+const DEFAULT_BRANCH_SHA = "0123456789abcdef0123456789abcdef01234567";
+
+interface ChatopsRun {
+  code: number;
+  stderr: string;
+  stdout: string;
+  outputs: Record<string, string>;
+}
+
+async function withGithub<T>(fn: (server: GithubServer) => Promise<T>): Promise<T> {
+  const server = await startGithubServer({
+    repo: EXAMPLE_REPO,
+    pulls: [
+      { number: 7, headRefOid: HEAD, headRefName: "feature/better-aug" },
+      {
+        number: 8,
+        headRefOid: "1".repeat(40),
+        headRefName: "patch-1",
+        fork: "outsider/Hello-World",
+      },
+    ],
+    tokens: { [TOKEN]: { login: "github-actions[bot]", write: true } },
+  });
+  try {
+    return await fn(server);
+  } finally {
+    await server.close();
+  }
+}
+
+async function chatops(
+  server: GithubServer | undefined,
+  eventName: string,
+  payload: unknown,
+  opts: { env?: Record<string, string>; args?: string[] } = {},
+): Promise<ChatopsRun> {
+  const dir = await Deno.makeTempDir({ prefix: "wandb-chatops-test-" });
+  try {
+    await Deno.writeTextFile(`${dir}/event.json`, JSON.stringify(payload));
+    await Deno.writeTextFile(`${dir}/output`, "");
+    let stderr = "";
+    let stdout = "";
+    const code = await runChatopsCli(opts.args ?? [], {
+      env: {
+        GITHUB_ACTIONS: "true",
+        GITHUB_EVENT_NAME: eventName,
+        GITHUB_EVENT_PATH: `${dir}/event.json`,
+        GITHUB_REPOSITORY: EXAMPLE_REPO,
+        GITHUB_SHA: DEFAULT_BRANCH_SHA,
+        GITHUB_REF_NAME: "main",
+        GITHUB_OUTPUT: `${dir}/output`,
+        GITHUB_TOKEN: TOKEN,
+        ...(server ? { GITHUB_GRAPHQL_URL: `${server.url}/graphql` } : {}),
+        ...opts.env,
+      },
+      stdout: (t) => (stdout += t),
+      stderr: (t) => (stderr += t),
+      deps: { baseDelayMs: 5 },
+    });
+    const text = await Deno.readTextFile(`${dir}/output`);
+    const outputs = Object.fromEntries(
+      text.split("\n").filter((l) => l.includes("=")).map((l) => [
+        l.slice(0, l.indexOf("=")),
+        l.slice(l.indexOf("=") + 1),
+      ]),
+    );
+    return { code, stderr, stdout, outputs };
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** No line but our own token mask may look like a workflow command. */
+function assertNoInjectedCommands(run: ChatopsRun) {
+  for (const line of `${run.stdout}\n${run.stderr}`.split("\n")) {
+    if (line.startsWith("::")) {
+      assertMatch(line, /^::(add-mask::ghs_|notice::)/, `unexpected workflow command: ${line}`);
+    }
+  }
+}
+
+Deno.test("chatops: a collaborator's /get-runs on a PR reports on the PR head", async () => {
+  await withGithub(async (server) => {
+    const run = await chatops(
+      server,
+      "issue_comment",
+      commentEvent({ body: "Looks good.\n/get-runs", association: "COLLABORATOR" }),
+    );
+    assertEquals(run.code, 0, run.stderr);
+    assertEquals(run.outputs.BOOL_TRIGGERED, "True");
+    assertEquals(run.outputs.SHA, HEAD);
+    assertEquals(run.outputs.PULL_REQUEST_NUMBER, "7");
+    assertEquals(run.outputs.BRANCH_NAME, "feature/better-aug");
+    assertEquals(run.outputs.COMMENTER_USERNAME, "Codertocat");
+    assertEquals(run.outputs.TRAILING_TOKEN, "");
+    assertEquals(run.outputs.PR_STATE, "OPEN");
+    assertEquals(server.requests, ["WandbReportPrHead"]);
+    assert(!`${run.stdout}${run.stderr}`.replace(`::add-mask::${TOKEN}`, "").includes(TOKEN));
+  });
+});
+
+Deno.test("chatops: OWNER and MEMBER trigger; a run id after the phrase is passed on", async () => {
+  await withGithub(async (server) => {
+    for (const association of ["OWNER", "MEMBER"]) {
+      const run = await chatops(
+        server,
+        "issue_comment",
+        commentEvent({ body: "  /get-runs 1mbwz7xq", association }),
+      );
+      assertEquals(run.outputs.BOOL_TRIGGERED, "True", association);
+      assertEquals(run.outputs.RUN_ID, "1mbwz7xq");
+      assertEquals(run.outputs.TRAILING_TOKEN, "1mbwz7xq");
+      assertEquals(run.outputs.TRAILING_LINE, "1mbwz7xq");
+    }
+  });
+});
+
+Deno.test("chatops: outsiders (NONE, CONTRIBUTOR, FIRST_TIMER) trigger nothing and reach no API", async () => {
+  await withGithub(async (server) => {
+    for (const association of ["NONE", "CONTRIBUTOR", "FIRST_TIMER"]) {
+      const run = await chatops(
+        server,
+        "issue_comment",
+        commentEvent({ body: "/get-runs", association }),
+      );
+      assertEquals(run.code, 0);
+      assertEquals(run.outputs.BOOL_TRIGGERED, "False");
+      assertMatch(run.outputs.REASON, new RegExp(`is ${association}, not one of OWNER`));
+      assertEquals(run.outputs.SHA, "");
+      assertMatch(run.stderr, /chatops: not triggered: @Codertocat is/);
+    }
+    assertEquals(server.requests, []);
+  });
+});
+
+Deno.test("chatops: the allow-list is an input", async () => {
+  await withGithub(async (server) => {
+    const run = await chatops(
+      server,
+      "issue_comment",
+      commentEvent({ body: "/get-runs", association: "CONTRIBUTOR" }),
+      { env: { INPUT_ALLOWED_ASSOCIATIONS: '["contributor", "OWNER"]' } },
+    );
+    assertEquals(run.outputs.BOOL_TRIGGERED, "True");
+    const bad = await chatops(
+      server,
+      "issue_comment",
+      commentEvent({ body: "/get-runs" }),
+      { env: { INPUT_ALLOWED_ASSOCIATIONS: "OWNER, ADMIN" } },
+    );
+    assertEquals(bad.code, 2);
+    assertMatch(
+      bad.stderr,
+      /^error: INPUT_ALLOWED_ASSOCIATIONS: expected author associations from COLLABORATOR, /m,
+    );
+  });
+});
+
+Deno.test("chatops: the phrase mid-sentence, glued to a word, or on an issue does not trigger", async () => {
+  await withGithub(async (server) => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [commentEvent({ body: "could someone /get-runs please" }), /no line of the comment starts/],
+      [commentEvent({ body: "/get-runsnow" }), /no line of the comment starts/],
+      [commentEvent({ body: "> /get-runs" }), /no line of the comment starts/],
+      [
+        commentEvent({ body: "/get-runs", onPullRequest: false }),
+        /#7 is an issue, not a pull request/,
+      ],
+    ];
+    for (const [event, reason] of cases) {
+      const run = await chatops(server, "issue_comment", event);
+      assertEquals(run.outputs.BOOL_TRIGGERED, "False");
+      assertMatch(run.outputs.REASON, reason);
+    }
+    assertEquals(server.requests, []);
+  });
+});
+
+Deno.test("chatops: edited and deleted comments do not trigger", async () => {
+  await withGithub(async (server) => {
+    for (const action of ["edited", "deleted"] as const) {
+      const run = await chatops(
+        server,
+        "issue_comment",
+        commentEvent({ body: "/get-runs", action, association: "OWNER" }),
+      );
+      assertEquals(run.outputs.BOOL_TRIGGERED, "False");
+      assertMatch(run.outputs.REASON, new RegExp(`was ${action}; only newly created`));
+    }
+  });
+});
+
+Deno.test("chatops: shell and markdown injection in the comment is data, never run", async () => {
+  await withGithub(async (server) => {
+    const marker = await Deno.makeTempFile();
+    await Deno.remove(marker);
+    const shell = await chatops(
+      server,
+      "issue_comment",
+      commentEvent({ body: `/get-runs $(touch ${marker}) \`touch ${marker}\`` }),
+    );
+    assertEquals(shell.code, 2);
+    assertMatch(
+      shell.stderr,
+      /^error: comment argument ".*": expected at most one bare run id/m,
+    );
+    assertEquals(await Deno.stat(marker).then(() => true, () => false), false);
+    assertEquals(shell.outputs, {});
+    assertNoInjectedCommands(shell);
+
+    // Later lines that look like workflow commands, and HTML as a run id:
+    // data in a single output line, and nothing printed at a line's start.
+    const markdown = await chatops(
+      server,
+      "issue_comment",
+      commentEvent({
+        body: "/get-runs run-id=<img>\n::add-mask::secret\n::set-output name=SHA::0000",
+      }),
+    );
+    assertEquals(markdown.code, 0, markdown.stderr);
+    assertEquals(markdown.outputs.RUN_ID, "<img>");
+    assertEquals(markdown.outputs.TRAILING_LINE, "run-id=<img>");
+    assertEquals(markdown.outputs.SHA, HEAD);
+    assertNoInjectedCommands(markdown);
+    assertNotMatch(markdown.stderr, /secret|0000/);
+  });
+});
+
+Deno.test("chatops: strict arguments: unknown keys, bad values and stray words fail with exit 2", async () => {
+  await withGithub(async (server) => {
+    const cases: [string, RegExp][] = [
+      ["/get-runs branch=main", /comment argument "branch=main": expected run-id=ID or sha=SHA/],
+      ["/get-runs sha=xyz", /comment argument "sha=xyz": expected sha=SHA with 7 to 40/],
+      ["/get-runs abc def", /comment argument "def": expected at most one bare run id/],
+      ["/get-runs sha=abc1234 extra", /comment argument "extra": expected at most one/],
+      ["/get-runs a/b", /comment argument "a\/b": expected a W&B run id/],
+    ];
+    for (const [body, message] of cases) {
+      const run = await chatops(server, "issue_comment", commentEvent({ body }));
+      assertEquals(run.code, 2, body);
+      assertMatch(run.stderr, message);
+      assertEquals(run.stderr.trim().split("\n").filter((l) => l.startsWith("error")).length, 1);
+    }
+    const ok = await chatops(
+      server,
+      "issue_comment",
+      commentEvent({ body: "/get-runs sha=ABCDEF1 run-id=x1" }),
+    );
+    assertEquals([ok.outputs.SHA, ok.outputs.RUN_ID], ["abcdef1", "x1"]);
+  });
+});
+
+Deno.test("chatops: a fork PR is noted; the explicit SHA input wins over the PR head", async () => {
+  await withGithub(async (server) => {
+    const fork = await chatops(
+      server,
+      "issue_comment",
+      commentEvent({ body: "/get-runs", number: 8 }),
+    );
+    assertEquals(fork.outputs.BOOL_FORK, "True");
+    assertMatch(fork.stderr, /::notice::pull request #8 comes from outsider\/Hello-World/);
+    const pinned = await chatops(
+      server,
+      "issue_comment",
+      commentEvent({ body: "/get-runs sha=abcdef1" }),
+      { env: { INPUT_SHA: "FEDCBA9" } },
+    );
+    assertEquals(pinned.outputs.SHA, "fedcba9");
+  });
+});
+
+Deno.test("chatops: pull_request uses the payload's head SHA, never GITHUB_SHA", async () => {
+  const event = exampleEvent("pull_request", "opened");
+  const run = await chatops(undefined, "pull_request", event, {
+    env: { GITHUB_SHA: "f".repeat(40) },
+  });
+  assertEquals(run.code, 0, run.stderr);
+  assertEquals(run.outputs.BOOL_TRIGGERED, "True");
+  assertEquals(run.outputs.SHA, "ec26c3e57ca3a959ca5aad62de7213c562f8c821");
+  assertEquals(run.outputs.PULL_REQUEST_NUMBER, "2");
+  assertEquals(run.outputs.BRANCH_NAME, "changes");
+});
+
+Deno.test("chatops: push, schedule and workflow_dispatch report on GITHUB_SHA", async () => {
+  for (
+    const [name, payload] of [
+      ["push", exampleEvent("push")],
+      ["schedule", { schedule: "17 6 * * 1" }],
+      ["workflow_dispatch", exampleEvent("workflow_dispatch")],
+    ] as const
+  ) {
+    const run = await chatops(undefined, name, payload);
+    assertEquals(run.code, 0, run.stderr);
+    assertEquals(run.outputs.BOOL_TRIGGERED, "True", name);
+    assertEquals(run.outputs.SHA, DEFAULT_BRANCH_SHA, name);
+    assertEquals(run.outputs.BRANCH_NAME, "main");
+    assertEquals(run.outputs.PULL_REQUEST_NUMBER, "");
+  }
+  const missing = await chatops(undefined, "schedule", {}, { env: { GITHUB_SHA: "" } });
+  assertEquals(missing.code, 2);
+  assertMatch(missing.stderr, /^error: GITHUB_SHA: expected the workflow's commit/m);
+});
+
+Deno.test("chatops: repository_dispatch may name a commit and a run in client_payload", async () => {
+  const event = exampleEvent("repository_dispatch") as { client_payload: unknown };
+  event.client_payload = { sha: "ABC1234", run_id: "1mbwz7xq" };
+  const run = await chatops(undefined, "repository_dispatch", event);
+  assertEquals([run.outputs.SHA, run.outputs.RUN_ID], ["abc1234", "1mbwz7xq"]);
+  event.client_payload = { sha: "$(reboot)" };
+  const bad = await chatops(undefined, "repository_dispatch", event);
+  assertEquals(bad.code, 2);
+  assertMatch(bad.stderr, /^error: client_payload\.sha: expected 7 to 40 hexadecimal/m);
+  event.client_payload = {};
+  const plain = await chatops(undefined, "repository_dispatch", event);
+  assertEquals(plain.outputs.SHA, DEFAULT_BRANCH_SHA);
+});
+
+Deno.test("chatops: unsupported events and unreadable payloads are input errors", async () => {
+  const other = await chatops(undefined, "release", {});
+  assertEquals(other.code, 2);
+  assertMatch(other.stderr, /^error: GITHUB_EVENT_NAME: expected one of issue_comment, /m);
+  const shape = await chatops(undefined, "issue_comment", { action: "created" });
+  assertEquals(shape.code, 2);
+  assertMatch(
+    shape.stderr,
+    /^error: GITHUB_EVENT_PATH: expected a issue_comment event payload \(issue:/m,
+  );
+  const missing = await chatops(undefined, "push", {}, {
+    env: { GITHUB_EVENT_PATH: "/nonexistent/e.json" },
+  });
+  assertEquals(missing.code, 2);
+  assertMatch(missing.stderr, /GITHUB_EVENT_PATH: expected a readable event payload file/);
+});
+
+Deno.test("chatops: GitHub failures are typed, retried like W&B's, and never leak the token", async () => {
+  await withGithub(async (server) => {
+    const comment = commentEvent({ body: "/get-runs" });
+    const badToken = await chatops(server, "issue_comment", comment, {
+      env: { GITHUB_TOKEN: "ghs_wrongtoken" },
+    });
+    assertEquals(badToken.code, 3);
+    assertMatch(
+      badToken.stderr,
+      /^error: GitHub at 127\.0\.0\.1:\d+ rejected the token \(HTTP 401\); check GITHUB_TOKEN$/m,
+    );
+
+    const missingPr = await chatops(
+      server,
+      "issue_comment",
+      commentEvent({ body: "/get-runs", number: 99 }),
+    );
+    assertEquals(missingPr.code, 3);
+    assertMatch(missingPr.stderr, /pull request #99 not found in Codertocat\/Hello-World/);
+
+    const noToken = await chatops(server, "issue_comment", comment, { env: { GITHUB_TOKEN: "" } });
+    assertEquals(noToken.code, 2);
+    assertMatch(noToken.stderr, /^error: GITHUB_TOKEN: expected a token to look up/m);
+
+    server.requests.length = 0;
+    server.faults.push({ status: 502, times: 1 }, {
+      status: 403,
+      headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "0" },
+      times: 1,
+    });
+    const retried = await chatops(server, "issue_comment", comment);
+    assertEquals(retried.code, 0, retried.stderr);
+    assertEquals(retried.outputs.SHA, HEAD);
+    assertEquals(server.requests.length, 3);
+
+    server.faults.push({ status: 429, headers: { "retry-after": "0" }, times: 20 });
+    const limited = await chatops(server, "issue_comment", comment, {
+      env: { INPUT_MAX_ATTEMPTS: "2" },
+    });
+    assertEquals(limited.code, 3);
+    assertMatch(limited.stderr, /rate limiting us \(HTTP 429\)/);
+    server.faults.length = 0;
+
+    server.faults.push({ status: 403, body: '{"message":"Resource not accessible"}', times: 1 });
+    const forbidden = await chatops(server, "issue_comment", comment);
+    assertEquals(forbidden.code, 3);
+    assertMatch(forbidden.stderr, /refused access \(HTTP 403\)/);
+
+    for (const run of [badToken, missingPr, noToken, retried, limited, forbidden]) {
+      assert(!`${run.stdout}${run.stderr}`.replace(`::add-mask::${TOKEN}`, "").includes(TOKEN));
+      assert(
+        !`${run.stdout}${run.stderr}`.includes("ghs_wrongtoken".slice(4)) ||
+          run.stderr.includes("::add-mask::ghs_wrongtoken"),
+      );
+    }
+  });
+});
+
+Deno.test("chatops: GITHUB_API_URL is honoured (GitHub Enterprise Server)", async () => {
+  await withGithub(async (server) => {
+    const run = await chatops(server, "issue_comment", commentEvent({ body: "/get-runs" }), {
+      env: { GITHUB_GRAPHQL_URL: "", GITHUB_API_URL: server.url },
+    });
+    assertEquals(run.outputs.SHA, HEAD);
+  });
+});
