@@ -27,6 +27,8 @@ export interface Source {
   help: string;
   /** Never echoed in an error message. */
   secret?: boolean;
+  /** A list flag that may be repeated (`--gate a --gate b`). */
+  repeat?: boolean;
 }
 
 /** Raw values picked by precedence, and the name each came from. */
@@ -44,7 +46,15 @@ export function flagSpecs(sources: Readonly<Record<string, Source>>): Record<str
     version: { type: "boolean" },
     ...Object.fromEntries(
       Object.values(sources).flatMap((s) =>
-        s.flag ? [[s.flag, { type: s.kind === "boolean" ? "boolean" : "string" }]] : []
+        s.flag
+          ? [[
+            s.flag,
+            {
+              type: s.kind === "boolean" ? "boolean" : "string",
+              ...(s.repeat ? { multiple: true } : {}),
+            },
+          ]]
+          : []
       ),
     ),
   };
@@ -66,7 +76,7 @@ export function pickSources(
     if (picked === undefined) continue;
     labels[key] = picked.label;
     raw[key] = source.kind === "list"
-      ? parseList(picked.label, String(picked.value))
+      ? [picked.value].flat().flatMap((item) => parseList(picked.label, String(item)))
       : source.kind === "boolean"
       ? toBoolean(picked.label, picked.value)
       : picked.value;
@@ -78,7 +88,7 @@ function pick(
   source: Source,
   flags: FlagValues,
   env: Readonly<Record<string, string | undefined>>,
-): { label: string; value: string | boolean } | undefined {
+): { label: string; value: string | boolean | string[] } | undefined {
   if (source.flag && flags[source.flag] !== undefined) {
     return { label: `--${source.flag}`, value: flags[source.flag]! };
   }
@@ -90,8 +100,9 @@ function pick(
   return undefined;
 }
 
-function toBoolean(label: string, value: string | boolean): boolean {
+function toBoolean(label: string, value: string | boolean | string[]): boolean {
   if (typeof value === "boolean") return value;
+  if (Array.isArray(value)) return toBoolean(label, value.at(-1) ?? "");
   const word = value.trim().toLowerCase();
   if (["true", "1", "yes", "on"].includes(word)) return true;
   if (["false", "0", "no", "off"].includes(word)) return false;

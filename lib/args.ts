@@ -14,15 +14,17 @@ export interface FlagSpec {
   type: "string" | "boolean";
   /** Optional one-letter alias (`-h`). */
   short?: string;
+  /** The flag may be repeated; its values are collected in order. */
+  multiple?: boolean;
 }
 
-/** Parsed flags: a string or boolean per flag given, absent when not given. */
-export type FlagValues = Record<string, string | boolean | undefined>;
+/** Parsed flags: a string, boolean or (repeated flags) strings per flag given. */
+export type FlagValues = Record<string, string | boolean | string[] | undefined>;
 
 /**
  * Parses `argv` against `specs`. Unknown flags, missing values and stray
  * positional arguments are an {@link InvalidInputError} naming the flag.
- * When a flag is repeated, the last value wins.
+ * When a flag is repeated, the last value wins, unless it is `multiple`.
  *
  * @example
  * ```ts

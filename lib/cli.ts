@@ -18,7 +18,11 @@ import {
   resolveChatopsInputs,
   runChatops,
 } from "./chatops.ts";
-import { type CollectDeps, collectReport, type ReportResult } from "./pipeline.ts";
+import type { MetricComparison, MetricValue } from "./compare.ts";
+import type { GateResult } from "./gate.ts";
+import { commentMarker, postComment } from "./github/comment.ts";
+import { type CollectDeps, collectReport, judgeReport, type ReportResult } from "./pipeline.ts";
+import { renderMarkdown } from "./report/markdown.ts";
 import { runUrl } from "./wandb/urls.ts";
 
 /** Where the CLI reads and writes; swapped in tests. */
@@ -175,7 +179,27 @@ async function report(options: ReportOptions, io: CliIo): Promise<number> {
 
   const result = await collectReport(options, { ...io.deps, log });
   result.notes.forEach(note);
+  const { comparisons, gate } = judgeReport(result, options);
+  const outputs = { ...result.outputs, GATE_PASSED: gate.passed ? "True" : "False" };
+  const key = options.reportKey ?? `${result.entity}/${result.project}`;
+  const marker = commentMarker(key, io.env.GITHUB_WORKFLOW ?? "wandb-report");
+  const markdown = renderMarkdown({
+    project: `${result.entity}/${result.project}`,
+    appUrl: result.appUrl,
+    entity: result.entity,
+    projectName: result.project,
+    sha: result.sha,
+    candidates: result.candidates,
+    baselines: result.baselines,
+    classification: result.classification,
+    comparisons,
+    gate,
+    configVars: options.configVars,
+    chart: options.chart,
+    marker,
+  });
 
+  // Everything is written before the gate decides the exit code.
   let written: string;
   try {
     written = await writeFileAtomic(options.out, result.csv, "wandb_report.csv");
@@ -187,12 +211,128 @@ async function report(options: ReportOptions, io: CliIo): Promise<number> {
       (error as Error).message,
     );
   }
-  if (io.env.GITHUB_OUTPUT) await appendOutputs(io.env.GITHUB_OUTPUT, result.outputs);
-  if (options.json) {
-    io.stdout(`${JSON.stringify(toJson(result, options, written), nonFinite, 2)}\n`);
+  if (options.markdown) {
+    try {
+      await writeFileAtomic(options.markdown, markdown, "wandb_report.md");
+    } catch (error) {
+      throw new InvalidInputError(
+        "--markdown",
+        "a writable file path",
+        options.markdown,
+        (error as Error).message,
+      );
+    }
+  }
+  if (io.env.GITHUB_STEP_SUMMARY) {
+    await Deno.writeTextFile(io.env.GITHUB_STEP_SUMMARY, `${markdown}\n`, { append: true });
+  }
+  if (io.env.GITHUB_OUTPUT) await appendOutputs(io.env.GITHUB_OUTPUT, outputs);
+  if (options.comment && options.prNumber !== undefined && options.githubToken) {
+    mask(io, options.githubToken);
+    const posted = await postComment({
+      token: options.githubToken,
+      repository: io.env.GITHUB_REPOSITORY,
+      prNumber: options.prNumber,
+      marker,
+      body: markdown,
+      env: io.env,
+      http: io.deps?.http,
+      baseDelayMs: io.deps?.baseDelayMs,
+      log,
+    });
+    if (posted.action === "skipped") {
+      io.stderr(
+        `${
+          io.env.GITHUB_ACTIONS === "true"
+            ? annotation("warning", posted.warning)
+            : `warning: ${posted.warning}`
+        }\n`,
+      );
+    } else {
+      io.stderr(`comment ${posted.action}: ${posted.url}\n`);
+    }
+  }
+  const format = options.format ?? (options.json ? "json" : undefined);
+  if (format === "json") {
+    io.stdout(
+      `${
+        JSON.stringify(
+          {
+            ...toJson(result, options, written),
+            gate: gateJson(gate),
+            comparisons: comparisonsJson(comparisons),
+          },
+          nonFinite,
+          2,
+        )
+      }\n`,
+    );
+  } else if (format === "markdown") {
+    io.stdout(`${markdown}\n`);
+  } else if (format === "csv") {
+    io.stdout(result.csv);
   }
   io.stderr(summary(result, written));
-  return ExitCode.ok;
+  for (const failure of gate.verdicts.filter((v) => v.failed)) {
+    io.stderr(
+      `${
+        io.env.GITHUB_ACTIONS === "true"
+          ? annotation("error", failure.message)
+          : `gate: ${failure.message}`
+      }\n`,
+    );
+  }
+  if (gate.complete && !gate.complete.passed) {
+    const message = gate.complete.message;
+    io.stderr(
+      `${io.env.GITHUB_ACTIONS === "true" ? annotation("error", message) : `gate: ${message}`}\n`,
+    );
+  }
+  if (gate.enabled) io.stderr(`  gate:       ${gate.passed ? "passed" : "FAILED"}\n`);
+  return gate.passed ? ExitCode.ok : ExitCode.gateFailed;
+}
+
+function gateJson(gate: GateResult) {
+  return {
+    enabled: gate.enabled,
+    passed: gate.passed,
+    complete: gate.complete ?? null,
+    verdicts: gate.verdicts.map((v) => ({
+      rule: v.rule.text,
+      run: v.runId ?? null,
+      status: v.status,
+      failed: v.failed,
+      value: v.value ?? null,
+      reference: v.reference ?? null,
+      worse: v.worse ?? null,
+      allowed: v.allowed ?? null,
+      message: v.message,
+    })),
+  };
+}
+
+function comparisonsJson(comparisons: readonly MetricComparison[]) {
+  const shown = (
+    v: MetricValue,
+  ) => (v.kind === "number" || v.kind === "infinite" ? v.value : v.kind === "text" ? v.text : null);
+  return comparisons.map((c) => ({
+    metric: c.metric,
+    direction: c.direction ?? null,
+    directionSource: c.directionSource,
+    reference: {
+      kind: c.reference.spec.kind,
+      run: c.reference.runId ?? null,
+      value: c.reference.value ?? null,
+    },
+    candidates: c.candidates.map((d) => ({
+      run: d.run.name,
+      value: shown(d.value),
+      kind: d.value.kind,
+      abs: d.abs ?? null,
+      rel: d.rel ?? null,
+      verdict: d.verdict,
+    })),
+  }));
 }
 
 // JSON has no NaN or Infinity; strings keep them distinguishable from a missing value.

@@ -13,6 +13,8 @@
 import { z } from "zod";
 import { parseFlags } from "./args.ts";
 import { flagSpecs, helpRows, pickSources, type Source, sourceError } from "./_sources.ts";
+import { type Direction, parseReference } from "./compare.ts";
+import { parseGateRule } from "./gate.ts";
 
 const SOURCES = {
   apiKey: {
@@ -130,10 +132,86 @@ const SOURCES = {
     value: "SECONDS",
     help: "Give up retrying after this long in all. Default 60.",
   },
+  reference: {
+    flag: "reference",
+    input: "REFERENCE",
+    kind: "string",
+    value: "REF",
+    help: "Baseline value deltas are against: best, mean or run=RUN_ID. Default best.",
+  },
+  directions: {
+    flag: "direction",
+    input: "DIRECTIONS",
+    kind: "list",
+    repeat: true,
+    value: "NAME=max|min",
+    help: "A metric's direction, when its name does not say (loss → min, acc → max).",
+  },
+  gate: {
+    flag: "gate",
+    input: "GATE",
+    kind: "list",
+    repeat: true,
+    value: "RULE",
+    help: "Fail (exit 1) on a regression: METRIC:max|min[:abs=X][:rel=Y%][:ref=..][:missing=..].",
+  },
+  requireComplete: {
+    flag: "require-complete",
+    input: "REQUIRE_COMPLETE",
+    kind: "boolean",
+    help: "Fail (exit 1) unless a candidate finished and none is running or pending.",
+  },
+  markdown: {
+    flag: "markdown",
+    input: "MARKDOWN",
+    kind: "string",
+    value: "FILE",
+    help: "Also write the markdown report to FILE.",
+  },
+  format: {
+    flag: "format",
+    input: "FORMAT",
+    kind: "string",
+    value: "FORMAT",
+    help: "Print the report on stdout as markdown, json or csv.",
+  },
+  chart: {
+    flag: "chart",
+    input: "CHART",
+    kind: "boolean",
+    help: "Add a Mermaid bar chart per metric to the markdown.",
+  },
+  comment: {
+    flag: "comment",
+    input: "COMMENT",
+    kind: "boolean",
+    help: "Post the markdown as one sticky comment on --pr-number (needs GITHUB_TOKEN).",
+  },
+  prNumber: {
+    flag: "pr-number",
+    input: "PR_NUMBER",
+    kind: "string",
+    value: "N",
+    help: "The pull request to comment on.",
+  },
+  reportKey: {
+    flag: "report-key",
+    input: "REPORT_KEY",
+    kind: "string",
+    value: "KEY",
+    help: "Tells reports apart: one sticky comment per key and workflow. Default the project.",
+  },
+  githubToken: {
+    input: "GITHUB_TOKEN",
+    env: "GITHUB_TOKEN",
+    kind: "string",
+    secret: true,
+    help: "GitHub token for --comment (environment only).",
+  },
   json: {
     flag: "json",
     kind: "boolean",
-    help: "Print the whole result as JSON on stdout.",
+    help: "Print the whole result as JSON on stdout (same as --format json).",
   },
   debug: {
     flag: "debug",
@@ -206,6 +284,42 @@ export const ReportOptionsSchema = z
     timeoutSeconds: seconds(0.1, 600).default(20),
     maxAttempts: wholeNumber(1, 20).default(6),
     maxRetrySeconds: seconds(0, 3600).default(60),
+    reference: z.string().default("best").transform((text, ctx) => {
+      try {
+        return parseReference(text, "--reference");
+      } catch {
+        ctx.addIssue({ code: "custom", message: "best, mean or run=RUN_ID" });
+        return z.NEVER;
+      }
+    }),
+    directions: z.array(
+      z.string().regex(/^[^=\s]+=(max|min)$/, "NAME=max or NAME=min items"),
+    ).default([]).transform((items) =>
+      Object.fromEntries(items.map((item) => item.split("=") as [string, Direction]))
+    ),
+    gate: z.array(z.string()).default([]).transform((rules, ctx) => {
+      try {
+        return rules.map((rule) => parseGateRule(rule, "--gate"));
+      } catch (error) {
+        ctx.addIssue({
+          code: "custom",
+          // parseGateRule's message names the input and echoes the rule; keep the rest.
+          message: (error as Error).message
+            .replace(/^--gate: expected /, "")
+            .replace(/, got ".*?"(?= \(|$)/, ""),
+        });
+        return z.NEVER;
+      }
+    }),
+    requireComplete: z.boolean().default(false),
+    markdown: z.string().min(1, "a file path").optional(),
+    format: z.enum(["markdown", "json", "csv"], "markdown, json or csv").optional(),
+    chart: z.boolean().default(false),
+    comment: z.boolean().default(false),
+    prNumber: wholeNumber(1, 1e9).optional(),
+    reportKey: z.string().trim().regex(/^[A-Za-z0-9._\/-]{1,100}$/, "letters, digits and . _ / -")
+      .optional(),
+    githubToken: z.string().regex(/^\S+$/, "a token without spaces or line breaks").optional(),
     json: z.boolean().default(false),
     debug: z.boolean().default(false),
   })
@@ -215,6 +329,20 @@ export const ReportOptionsSchema = z
         code: "custom",
         path: ["secondarySha"],
         message: "to be used with --sha (INPUT_FILTER_GITHUB_SHA), which is not set",
+      });
+    }
+    if (o.comment && o.prNumber === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["prNumber"],
+        message: "a pull request number for --comment (INPUT_PR_NUMBER)",
+      });
+    }
+    if (o.comment && o.githubToken === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["githubToken"],
+        message: "a token for --comment (pass github.token as GITHUB_TOKEN)",
       });
     }
     if (o.runId === undefined && o.sha === undefined) {
@@ -331,6 +459,7 @@ export function helpText(program: string): string {
     `  ${"--version".padEnd(28)} Show the version.`,
     "",
     "Lists take ['a', 'b'] (the old action's form), a JSON array, or a, b / one per line.",
-    "Exit codes: 0 done, 1 gate failed, 2 invalid input, 3 W&B API failed after retries.",
+    "Exit codes: 0 done, 1 gate or --require-complete failed, 2 invalid input, 3 W&B or",
+    "GitHub API failed after retries.",
   ].join("\n");
 }

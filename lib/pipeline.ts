@@ -5,6 +5,8 @@
  * @module
  */
 import { type Classification, classify, stepOutputs } from "./classify.ts";
+import { compareRuns, type MetricComparison } from "./compare.ts";
+import { evaluateGate, type GateResult } from "./gate.ts";
 import type { ReportOptions } from "./inputs.ts";
 import { CsvBuilder } from "./report/csv.ts";
 import type { RetryDeps } from "./retry.ts";
@@ -15,7 +17,22 @@ import type { WandbRun } from "./wandb/runs.ts";
 import { appUrlFor } from "./wandb/urls.ts";
 
 /** The options {@link collectReport} needs (the output of `resolveInputs`, minus CLI-only ones). */
-export type CollectOptions = Omit<ReportOptions, "out" | "json" | "debug" | "notes">;
+export type CollectOptions = Pick<
+  ReportOptions,
+  | "apiKey"
+  | "entity"
+  | "project"
+  | "match"
+  | "baselineTags"
+  | "metrics"
+  | "configVars"
+  | "baseUrl"
+  | "appUrl"
+  | "pageSize"
+  | "timeoutSeconds"
+  | "maxAttempts"
+  | "maxRetrySeconds"
+>;
 
 /** Everything a report found. */
 export interface ReportResult {
@@ -145,4 +162,47 @@ export async function collectReport(
       ? ["the server does not support keys: projections; full config and summaries were fetched"]
       : [],
   };
+}
+
+/** The options {@link judgeReport} needs. */
+export type JudgeOptions = Pick<
+  ReportOptions,
+  "metrics" | "directions" | "reference" | "gate" | "requireComplete"
+>;
+
+/**
+ * Compares the candidates with the baselines for every metric asked for (and
+ * every metric a gate rule names) and applies the gate.
+ *
+ * @example
+ * ```ts ignore
+ * import { collectReport, judgeReport } from "../mod.ts";
+ * const result = await collectReport(options);
+ * const { comparisons, gate } = judgeReport(result, options);
+ * if (!gate.passed) Deno.exitCode = 1;
+ * ```
+ */
+export function judgeReport(
+  result: Pick<ReportResult, "candidates" | "baselines" | "classification">,
+  options: JudgeOptions,
+): { comparisons: MetricComparison[]; gate: GateResult } {
+  const metrics = [...new Set([...options.metrics, ...options.gate.map((rule) => rule.metric)])];
+  const ruled = Object.fromEntries(options.gate.map((rule) => [rule.metric, rule]));
+  const comparisons = compareRuns(result.candidates, result.baselines, {
+    metrics,
+    directions: {
+      ...Object.fromEntries(options.gate.map((rule) => [rule.metric, rule.direction])),
+      ...options.directions,
+    },
+    reference: options.reference,
+    references: Object.fromEntries(
+      Object.entries(ruled).flatMap(([m, rule]) => (rule.reference ? [[m, rule.reference]] : [])),
+    ),
+  });
+  const gate = evaluateGate(result.candidates, result.baselines, result.classification, {
+    rules: options.gate,
+    requireComplete: options.requireComplete,
+    reference: options.reference,
+  });
+  return { comparisons, gate };
 }

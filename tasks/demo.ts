@@ -28,6 +28,13 @@ export const DEMO_ARGS: readonly string[] = [
   "lr, batch_size, optimizer",
   "--out",
   "wandb_report.csv",
+  "--markdown",
+  "wandb_report.md",
+  "--chart",
+  "--gate",
+  "val_accuracy:max:abs=0.01",
+  "--gate",
+  "val_loss:min:rel=5%",
 ];
 
 interface JsonRun {
@@ -56,7 +63,8 @@ async function main(argv: string[]): Promise<number> {
       },
       "deno task demo",
     );
-    if (code !== 0 || !stdout.trim().startsWith("{")) {
+    // Exit 1 is the gate's verdict: the report is complete and still shown.
+    if ((code !== 0 && code !== 1) || !stdout.trim().startsWith("{")) {
       console.log(stdout);
       return code;
     }
@@ -79,9 +87,10 @@ async function main(argv: string[]): Promise<number> {
       ...result.baselines.map((r) => row(r, "baseline")),
     ]));
     console.log(
-      "\nThe CSV lists the finished candidates and every baseline; open wandb_report.csv.",
+      "\nThe CSV lists the finished candidates and every baseline; open wandb_report.csv." +
+        "\nThe markdown report (what the PR comment and job summary show) is wandb_report.md.",
     );
-    return 0;
+    return code;
   } finally {
     await emulator.close();
   }

@@ -54,7 +54,7 @@ async function copyPatched(from: string, to: string): Promise<void> {
 export function workflowParser(): Promise<{ workflows: Module; actions: Module }> {
   return loaded ??= (async () => {
     // Fetches the package into Deno's cache (the import itself fails on the JSON).
-    await import("npm:@actions/workflow-parser@0.3.61").catch(() => {});
+    await import("@actions/workflow-parser").catch(() => {});
     const dist = join(await npmCacheDir(), "@actions", "workflow-parser", VERSION, "dist");
     const dir = await Deno.makeTempDir({ prefix: "workflow-parser-" });
     await copyPatched(dist, dir);

@@ -43,6 +43,7 @@ Deno.test("sha mode: candidates, baselines, metrics and config vars", async () =
       NUM_UNKNOWN: "0",
       NUM_CANDIDATES: "7",
       SHA,
+      GATE_PASSED: "True",
     });
     assertEquals(
       r.csv!.split("\n")[0],

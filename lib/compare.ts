@@ -1,0 +1,271 @@
+/**
+ * Candidates against baselines, per metric: every value as it is (missing,
+ * NaN, text and nested values stay what they are, never 0), a reference
+ * baseline value (`best`, `mean` or one run), and each finished candidate's
+ * absolute and relative delta.
+ *
+ * @module
+ */
+import { match, P } from "ts-pattern";
+import { z } from "zod";
+import { bucketOf } from "./classify.ts";
+import { InvalidInputError } from "./errors.ts";
+import type { WandbRun } from "./wandb/runs.ts";
+
+/** Whether bigger (`max`) or smaller (`min`) is better. */
+export const DirectionSchema = z.enum(["max", "min"]);
+/** `max` or `min`. */
+export type Direction = z.infer<typeof DirectionSchema>;
+
+/** Which baseline value candidates are compared with. */
+export const ReferenceSchema = z.union([
+  z.object({ kind: z.literal("best") }),
+  z.object({ kind: z.literal("mean") }),
+  z.object({ kind: z.literal("run"), runId: z.string().min(1) }),
+]);
+/** `best`, `mean`, or one baseline run. */
+export type Reference = z.infer<typeof ReferenceSchema>;
+
+/**
+ * Parses a reference as written on the command line: `best`, `mean`, or
+ * `run=ID` (a baseline's run id).
+ *
+ * @param input the input's name, for the error
+ * @throws {InvalidInputError} for anything else
+ *
+ * @example
+ * ```ts
+ * import { parseReference } from "./compare.ts";
+ * parseReference("run=base0001", "--reference"); // { kind: "run", runId: "base0001" }
+ * ```
+ */
+export function parseReference(text: string, input: string): Reference {
+  const word = text.trim();
+  if (word === "best" || word === "mean") return { kind: word };
+  const run = word.match(/^run=([^\s/\\#?%:]{1,128})$/);
+  if (run) return { kind: "run", runId: run[1]! };
+  throw new InvalidInputError(input, "best, mean or run=RUN_ID", text);
+}
+
+/**
+ * A value as found in a run's summary. Only finite numbers take part in
+ * deltas; the rest is shown for what it is.
+ */
+export type MetricValue =
+  | { kind: "number"; value: number }
+  | { kind: "missing" }
+  | { kind: "nan" }
+  | { kind: "infinite"; value: number }
+  | { kind: "text"; text: string }
+  | { kind: "nested" };
+
+/**
+ * Classifies a summary value.
+ *
+ * @example
+ * ```ts
+ * import { metricValue } from "./compare.ts";
+ * metricValue(0.9); // { kind: "number", value: 0.9 }
+ * metricValue(undefined); // { kind: "missing" }
+ * ```
+ */
+export function metricValue(value: unknown): MetricValue {
+  return match(value)
+    .returnType<MetricValue>()
+    .with(P.nullish, () => ({ kind: "missing" }))
+    .with(
+      P.number,
+      (n) =>
+        Number.isNaN(n)
+          ? { kind: "nan" }
+          : Number.isFinite(n)
+          ? { kind: "number", value: n }
+          : { kind: "infinite", value: n },
+    )
+    .with(P.union(P.string, P.boolean, P.bigint), (v) => ({ kind: "text", text: String(v) }))
+    .otherwise(() => ({ kind: "nested" }));
+}
+
+const MIN_WORDS =
+  /(^|[^a-z])(loss|losses|error|errors|err|mse|mae|rmse|wer|cer|perplexity|ppl|latency|fid)($|[^a-z])/i;
+const MAX_WORDS =
+  /(^|[^a-z])(acc|accuracy|f1|auc|auroc|precision|recall|iou|map|bleu|rouge\w*|r2|top\d*|reward|score)($|[^a-z])/i;
+
+/**
+ * The direction a metric's name clearly implies, or undefined: names with
+ * loss, error, mse, mae, rmse, wer, cer, perplexity, latency or fid as a word
+ * mean smaller is better; acc, accuracy, f1, auc, precision, recall, iou, map,
+ * bleu, rouge, r2, top-k, reward or score mean bigger is better. A name with
+ * words of both kinds, or neither, has no default.
+ *
+ * @example
+ * ```ts
+ * import { defaultDirection } from "./compare.ts";
+ * defaultDirection("val_loss"); // "min"
+ * defaultDirection("val/accuracy"); // "max"
+ * defaultDirection("throughput"); // undefined
+ * ```
+ */
+export function defaultDirection(metric: string): Direction | undefined {
+  const min = MIN_WORDS.test(metric);
+  const max = MAX_WORDS.test(metric);
+  return min === max ? undefined : min ? "min" : "max";
+}
+
+/** One run's value of a metric. */
+export interface RunValue {
+  /** The run. */
+  run: WandbRun;
+  /** Its value. */
+  value: MetricValue;
+}
+
+/** One finished candidate against the reference. */
+export interface CandidateDelta extends RunValue {
+  /** candidate − reference, when both are finite numbers. */
+  abs?: number;
+  /** (candidate − reference) / |reference|, when the reference is not 0. */
+  rel?: number;
+  /** Better, worse or equal, given a direction and a delta. */
+  verdict: "better" | "worse" | "equal" | "n/a";
+}
+
+/** Everything about one metric. */
+export interface MetricComparison {
+  /** The metric's name. */
+  metric: string;
+  /** The direction used, if any. */
+  direction?: Direction;
+  /** Whether the user gave it, it came from the name, or there is none. */
+  directionSource: "given" | "name" | "none";
+  /** The reference kind and its value (undefined when no baseline has a number). */
+  reference: { spec: Reference; value?: number; runId?: string };
+  /** Every baseline's value. */
+  baselines: RunValue[];
+  /** Every finished candidate's value and delta. */
+  candidates: CandidateDelta[];
+}
+
+/** Options of {@link compareRuns}. */
+export interface CompareOptions {
+  /** The metrics to compare, in order. */
+  metrics: readonly string[];
+  /** Directions the user gave, by metric. */
+  directions?: Readonly<Record<string, Direction>>;
+  /** The reference for each metric, unless `references` names another. */
+  reference: Reference;
+  /** Per-metric references (the gate's rules set these). */
+  references?: Readonly<Record<string, Reference>>;
+}
+
+/**
+ * Compares each finished candidate with the reference baseline value, per metric.
+ *
+ * @throws {InvalidInputError} when a `run=ID` reference is not one of the baselines
+ *
+ * @example
+ * ```ts
+ * import { compareRuns } from "./compare.ts";
+ * const run = (name: string, state: string, acc: number) => ({
+ *   name, state, tags: [], config: {}, summary: { acc },
+ * });
+ * const [acc] = compareRuns([run("c1", "finished", 0.92)], [run("b1", "finished", 0.9)], {
+ *   metrics: ["acc"], reference: { kind: "best" },
+ * });
+ * console.log(acc!.candidates[0]!.verdict); // better
+ * ```
+ */
+export function compareRuns(
+  candidates: readonly WandbRun[],
+  baselines: readonly WandbRun[],
+  options: CompareOptions,
+): MetricComparison[] {
+  const finished = candidates.filter((run) => bucketOf(run.state) === "finished");
+  return options.metrics.map((metric) => {
+    const given = options.directions?.[metric];
+    const guessed = defaultDirection(metric);
+    const direction = given ?? guessed;
+    const spec = options.references?.[metric] ?? options.reference;
+    const baselineValues = baselines.map((run) => ({
+      run,
+      value: metricValue(run.summary[metric]),
+    }));
+    const reference = referenceValue(metric, spec, baselineValues, direction);
+    return {
+      metric,
+      direction,
+      directionSource: given ? "given" : guessed ? "name" : "none",
+      reference,
+      baselines: baselineValues,
+      candidates: finished.map((run) =>
+        delta(run, metricValue(run.summary[metric]), reference.value, direction)
+      ),
+    };
+  });
+}
+
+function referenceValue(
+  metric: string,
+  spec: Reference,
+  baselines: readonly RunValue[],
+  direction: Direction | undefined,
+): MetricComparison["reference"] {
+  const numbers = baselines.flatMap((b) =>
+    b.value.kind === "number" ? [{ run: b.run, value: b.value.value }] : []
+  );
+  return match(spec)
+    .returnType<MetricComparison["reference"]>()
+    .with({ kind: "run" }, ({ runId }) => {
+      const found = baselines.find((b) => b.run.name === runId);
+      if (!found) {
+        throw new InvalidInputError(
+          "--reference",
+          `the id of a baseline run (${
+            baselines.map((b) => b.run.name).join(", ") || "there are none"
+          })`,
+          `run=${runId}`,
+          `for metric ${metric}`,
+        );
+      }
+      return {
+        spec,
+        runId,
+        value: found.value.kind === "number" ? found.value.value : undefined,
+      };
+    })
+    .with({ kind: "mean" }, () => ({
+      spec,
+      value: numbers.length
+        ? numbers.reduce((sum, n) => sum + n.value, 0) / numbers.length
+        : undefined,
+    }))
+    .with({ kind: "best" }, () => {
+      // Without a direction there is no "best": the gate insists on one, the
+      // report says so.
+      if (!direction || numbers.length === 0) return { spec };
+      const best = numbers.reduce((a, b) =>
+        (direction === "max" ? b.value > a.value : b.value < a.value) ? b : a
+      );
+      return { spec, value: best.value, runId: best.run.name };
+    })
+    .exhaustive();
+}
+
+function delta(
+  run: WandbRun,
+  value: MetricValue,
+  reference: number | undefined,
+  direction: Direction | undefined,
+): CandidateDelta {
+  if (value.kind !== "number" || reference === undefined) return { run, value, verdict: "n/a" };
+  const abs = value.value - reference;
+  const rel = reference === 0 ? undefined : abs / Math.abs(reference);
+  const verdict = !direction
+    ? "n/a"
+    : abs === 0
+    ? "equal"
+    : (direction === "max") === (abs > 0)
+    ? "better"
+    : "worse";
+  return { run, value, abs, rel, verdict };
+}

@@ -1,0 +1,94 @@
+/**
+ * Posting the report as one sticky PR comment: the hidden marker that finds
+ * it again, and the fork-PR case where the token may not write.
+ *
+ * @module
+ */
+import { AuthError } from "../errors.ts";
+import type { RetryDeps } from "../retry.ts";
+import { GitHubClient, githubGraphqlUrl } from "./client.ts";
+import { parseRepo, upsertComment, type UpsertResult } from "./pulls.ts";
+
+/**
+ * The hidden marker of one report: keyed by the report key (default the
+ * project) and the workflow, so two reports on one PR keep two comments.
+ *
+ * @example
+ * ```ts
+ * import { commentMarker } from "./comment.ts";
+ * commentMarker("acme/vision", "W&B report"); // "<!-- wandb-report key=acme/vision workflow=W&B report -->"
+ * ```
+ */
+export function commentMarker(key: string, workflow: string): string {
+  // Nothing in it may close the HTML comment early.
+  const clean = (text: string) => text.replace(/--+|>|[\r\n]/g, "-").trim();
+  return `<!-- wandb-report key=${clean(key)} workflow=${clean(workflow)} -->`;
+}
+
+/** What to post where. */
+export interface PostCommentOptions {
+  /** The token; sent only in the Authorization header. */
+  token: string;
+  /** `owner/name`. */
+  repository: string | undefined;
+  /** The pull request. */
+  prNumber: number;
+  /** The marker, also the body's first line. */
+  marker: string;
+  /** The body, marker included. */
+  body: string;
+  /** The environment, for GITHUB_API_URL / GITHUB_GRAPHQL_URL. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** Swap the HTTP layer (tests). */
+  http?: RetryDeps;
+  /** Backoff base in ms. */
+  baseDelayMs?: number;
+  /** Debug log. */
+  log?: (line: string) => void;
+}
+
+/** The comment was written, or a warning says why not (the report goes on). */
+export type PostCommentResult = UpsertResult | { action: "skipped"; warning: string };
+
+/**
+ * Creates or updates the report's comment. A token that may not write (a
+ * fork PR's read-only `GITHUB_TOKEN`) gives a warning instead of a failure,
+ * since the job summary still carries the report.
+ *
+ * @throws {import("../errors.ts").ApiError} for other GitHub failures
+ *
+ * @example
+ * ```ts ignore
+ * import { commentMarker, postComment } from "./comment.ts";
+ * const marker = commentMarker("acme/vision", "CI");
+ * await postComment({
+ *   token: Deno.env.get("GITHUB_TOKEN")!, repository: "o/r", prNumber: 7, marker,
+ *   body: `${marker}\nreport`, env: Deno.env.toObject(),
+ * });
+ * ```
+ */
+export async function postComment(options: PostCommentOptions): Promise<PostCommentResult> {
+  const client = new GitHubClient({
+    token: options.token,
+    url: githubGraphqlUrl(options.env),
+    retry: {
+      maxAttempts: 6,
+      maxElapsedMs: 60_000,
+      timeoutMs: 20_000,
+      baseDelayMs: options.baseDelayMs,
+    },
+    log: options.log,
+    deps: options.http,
+  });
+  const repo = parseRepo(options.repository, "GITHUB_REPOSITORY");
+  try {
+    return await upsertComment(client, repo, options.prNumber, options.marker, options.body);
+  } catch (error) {
+    if (!(error instanceof AuthError) || error.status === 401) throw error;
+    return {
+      action: "skipped",
+      warning: `could not comment on pull request #${options.prNumber}: ${error.message}. ` +
+        "Fork pull requests get a read-only token; the report is in the job summary",
+    };
+  }
+}

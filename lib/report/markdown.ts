@@ -1,0 +1,443 @@
+/**
+ * The markdown report: a summary line first, the gate's verdict, one compact
+ * table of candidates and baselines with ▲/▼ deltas, a Mermaid bar chart per
+ * metric, and config values folded away. Every string that comes from users
+ * (run names, tags, config values) is escaped so it cannot break the table,
+ * inject HTML or @-mention anyone; the whole is capped below GitHub's 65,536
+ * characters per comment.
+ *
+ * @module
+ */
+import { bucketOf, type Classification } from "../classify.ts";
+import type { MetricComparison, MetricValue } from "../compare.ts";
+import { metricValue } from "../compare.ts";
+import type { GateResult } from "../gate.ts";
+import type { WandbRun } from "../wandb/runs.ts";
+import { runUrl } from "../wandb/urls.ts";
+
+/** GitHub rejects comments longer than 65,536 characters; we stay well below. */
+export const MAX_MARKDOWN = 60_000;
+
+/**
+ * Escapes user text for a GFM table cell or a line of prose: HTML is inert,
+ * markdown syntax is literal, `|` cannot end a cell, line breaks become
+ * spaces, and `@name` cannot mention anyone (a zero-width space follows `@`).
+ *
+ * @example
+ * ```ts
+ * import { escapeMarkdown } from "./markdown.ts";
+ * escapeMarkdown("<b>hi</b> | @ana"); // "&lt;b&gt;hi&lt;/b&gt; \\| @&#8203;ana"
+ * ```
+ */
+export function escapeMarkdown(text: string): string {
+  return text
+    // deno-lint-ignore no-control-regex
+    .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/[\\`*_{}[\]()#+\-.!|~:$]/g, "\\$&")
+    .replace(/@/g, "@&#8203;");
+}
+
+/** Everything the markdown is made from. */
+export interface MarkdownInput {
+  /** `entity/project`. */
+  project: string;
+  /** The W&B UI base URL. */
+  appUrl: string;
+  /** W&B entity. */
+  entity: string;
+  /** W&B project name. */
+  projectName: string;
+  /** The commit reported on ("" in run-id mode without one). */
+  sha: string;
+  /** The candidates, every state. */
+  candidates: readonly WandbRun[];
+  /** The baselines. */
+  baselines: readonly WandbRun[];
+  /** State counts. */
+  classification: Classification;
+  /** Per-metric comparisons. */
+  comparisons: readonly MetricComparison[];
+  /** The gate's result. */
+  gate: GateResult;
+  /** Config keys to show. */
+  configVars: readonly string[];
+  /** Draw Mermaid charts. */
+  chart: boolean;
+  /** A hidden marker to put first (for the sticky comment). */
+  marker?: string;
+  /** Where the full CSV can be found, for the "too long" note. */
+  csvHint?: string;
+  /** The cap (default {@link MAX_MARKDOWN}). */
+  maxLength?: number;
+}
+
+const fmt = (n: number) => {
+  if (n === 0) return "0";
+  const abs = Math.abs(n);
+  return abs >= 1e6 || abs < 1e-4 ? n.toExponential(3) : Number(n.toPrecision(4)).toString();
+};
+const signed = (n: number) => (n > 0 ? `+${fmt(n)}` : n < 0 ? `−${fmt(-n)}` : "±0");
+
+function showValue(value: MetricValue): string {
+  switch (value.kind) {
+    case "number":
+      return fmt(value.value);
+    case "missing":
+      return "—";
+    case "nan":
+      return "NaN";
+    case "infinite":
+      return value.value > 0 ? "+∞" : "−∞";
+    case "text":
+      return `“${escapeMarkdown(value.text.slice(0, 40))}”`;
+    case "nested":
+      return "(nested)";
+  }
+}
+
+const shortSha = (sha: string) => sha.slice(0, 7);
+
+function runLink(input: MarkdownInput, run: WandbRun): string {
+  const name = run.displayName || run.name;
+  const url = runUrl(input.appUrl, input.entity, input.projectName, run.name);
+  return `[${escapeMarkdown(name.slice(0, 60))}](${url.replace(/[()<> ]/g, encodeURIComponent)})`;
+}
+
+/** "2 metrics better, 1 worse beyond tolerance" and friends, from the comparisons. */
+function metricTally(input: MarkdownInput): string {
+  const failing = new Set(
+    input.gate.verdicts.filter((v) => v.status === "fail").map((v) => v.rule.metric),
+  );
+  let better = 0, worse = 0, beyond = 0, unknown = 0;
+  for (const c of input.comparisons) {
+    const deltas = c.candidates.flatMap((d) => (d.abs === undefined ? [] : [d.abs]));
+    if (failing.has(c.metric)) {
+      beyond++;
+      continue;
+    }
+    if (!c.direction || deltas.length === 0) {
+      unknown++;
+      continue;
+    }
+    const mean = deltas.reduce((a, b) => a + b, 0) / deltas.length;
+    if ((c.direction === "max") === (mean > 0) && mean !== 0) better++;
+    else if (mean !== 0) worse++;
+  }
+  const parts = [
+    better ? `${better} metric${better === 1 ? "" : "s"} better` : "",
+    worse ? `${worse} worse` : "",
+    beyond ? `${beyond} worse beyond tolerance` : "",
+    unknown ? `${unknown} not comparable` : "",
+  ].filter(Boolean);
+  return parts.join(", ");
+}
+
+function summaryLine(input: MarkdownInput): string {
+  const { counts } = input.classification;
+  const what = input.sha ? ` for \`${shortSha(input.sha)}\`` : "";
+  const tally = input.comparisons.length ? metricTally(input) : "";
+  return `**${counts.finished} finished candidate${
+    counts.finished === 1 ? "" : "s"
+  }${what} vs ${counts.baselines} baseline${counts.baselines === 1 ? "" : "s"}${
+    tally ? `: ${tally}` : ""
+  }.**`;
+}
+
+function statesLine(input: MarkdownInput): string {
+  const { counts, complete } = input.classification;
+  const states = ([
+    "finished",
+    "running",
+    "pending",
+    "failed",
+    "crashed",
+    "aborted",
+    "preempted",
+    "unknown",
+  ] as const)
+    .filter((b) => counts[b] > 0)
+    .map((b) => `${counts[b]} ${b}`);
+  return `Candidates: ${counts.candidates}${
+    states.length ? ` (${states.join(", ")})` : ""
+  } · complete: ${complete ? "yes" : "no"}`;
+}
+
+function gateSection(input: MarkdownInput, limit = Infinity): string[] {
+  const { gate } = input;
+  if (!gate.enabled) return [];
+  const failures = gate.verdicts.filter((v) => v.failed);
+  const lines = [
+    gate.passed
+      ? "✅ **Gate passed.**"
+      : `❌ **Gate failed** (${
+        failures.length + (gate.complete?.passed === false ? 1 : 0)
+      } problem${failures.length === 1 ? "" : "s"}).`,
+    "",
+  ];
+  if (gate.complete && !gate.complete.passed) {
+    lines.push(`- ${escapeMarkdown(gate.complete.message)}`);
+  }
+  // Worst regressions first, so a truncated report keeps them.
+  const ordered = [...gate.verdicts].sort((a, b) =>
+    Number(b.failed) - Number(a.failed) ||
+    ((b.worse ?? 0) - (b.allowed ?? 0)) - ((a.worse ?? 0) - (a.allowed ?? 0))
+  );
+  if (ordered.length) {
+    lines.push(
+      "| rule | run | value | reference | worse by | allowed | verdict |",
+      "|---|---|---:|---:|---:|---:|---|",
+    );
+    for (const v of ordered.slice(0, limit)) {
+      lines.push(
+        `| ${escapeMarkdown(v.rule.text)} | ${
+          v.runName ? escapeMarkdown(v.runName.slice(0, 60)) : "—"
+        } | ${v.value === undefined ? "—" : fmt(v.value)} | ${
+          v.reference === undefined ? "—" : fmt(v.reference)
+        } | ${v.worse === undefined ? "—" : fmt(v.worse)} | ${
+          v.allowed === undefined ? "—" : fmt(v.allowed)
+        } | ${
+          v.status === "pass"
+            ? "✅ pass"
+            : v.status === "fail"
+            ? "❌ fail"
+            : v.failed
+            ? "❌ missing"
+            : "➖ missing"
+        } |`,
+      );
+    }
+    if (ordered.length > limit) lines.push(`| … ${ordered.length - limit} more | | | | | | |`);
+  }
+  lines.push("");
+  return lines;
+}
+
+function cell(
+  comparison: MetricComparison,
+  run: WandbRun,
+  isCandidate: boolean,
+  best?: number,
+): string {
+  const value = metricValue(run.summary[comparison.metric]);
+  let text = showValue(value);
+  if (value.kind === "number" && best !== undefined && value.value === best) text = `**${text}**`;
+  if (!isCandidate) {
+    return comparison.reference.runId === run.name ? `${text} ⟵ ref` : text;
+  }
+  const d = comparison.candidates.find((c) => c.run === run);
+  if (!d || d.abs === undefined) return text;
+  const arrow = d.verdict === "better"
+    ? "▲"
+    : d.verdict === "worse"
+    ? "▼"
+    : d.verdict === "equal"
+    ? "＝"
+    : "";
+  const rel = d.rel === undefined ? "" : ` (${signed(d.rel * 100)}%)`;
+  return `${text} ${arrow} ${signed(d.abs)}${rel}`.replace(/ {2}/g, " ");
+}
+
+function tableSection(input: MarkdownInput, maxRows = Infinity): string[] {
+  const metrics = input.comparisons;
+  const bests = metrics.map((c) => {
+    const values = [...input.candidates, ...input.baselines]
+      .map((r) => metricValue(r.summary[c.metric]))
+      .flatMap((v) => (v.kind === "number" ? [v.value] : []));
+    if (!values.length || !c.direction) return undefined;
+    return c.direction === "max" ? Math.max(...values) : Math.min(...values);
+  });
+  const header = [
+    "run",
+    "role",
+    "state",
+    ...metrics.map((c) =>
+      `${escapeMarkdown(c.metric)} ${
+        c.direction === "max" ? "(↑)" : c.direction === "min" ? "(↓)" : "(?)"
+      }`
+    ),
+  ];
+  const lines = [
+    `| ${header.join(" | ")} |`,
+    `|${header.map((_, i) => (i < 3 ? "---" : "---:")).join("|")}|`,
+  ];
+  const rows: [WandbRun, boolean][] = [
+    ...input.candidates.map((r): [WandbRun, boolean] => [r, true]),
+    ...input.baselines.map((r): [WandbRun, boolean] => [r, false]),
+  ];
+  for (const [run, isCandidate] of rows.slice(0, maxRows)) {
+    lines.push(
+      `| ${runLink(input, run)} | ${isCandidate ? "candidate" : "baseline"} | ${
+        bucketOf(run.state)
+      } | ${
+        metrics.map((c, i) =>
+          cell(c, run, isCandidate && bucketOf(run.state) === "finished", bests[i])
+        ).join(" | ")
+      } |`,
+    );
+  }
+  if (rows.length > maxRows) {
+    lines.push(
+      `| … ${rows.length - maxRows} more runs | | | ${metrics.map(() => "").join(" | ")} |`,
+    );
+  }
+  const notes = metrics.filter((c) => c.directionSource === "none").map((c) =>
+    escapeMarkdown(c.metric)
+  );
+  lines.push("");
+  const refs = metrics.map((c) =>
+    c.reference.spec.kind === "run"
+      ? `run ${escapeMarkdown(c.reference.spec.runId)}`
+      : c.reference.spec.kind
+  );
+  lines.push(
+    `Deltas are against the ${
+      [...new Set(refs)].join("/")
+    } baseline value; **bold** is the best value per metric.${
+      notes.length
+        ? ` No direction for ${notes.join(", ")}: pass \`--direction NAME=max\` or \`min\`.`
+        : ""
+    }`,
+  );
+  lines.push("");
+  return lines;
+}
+
+// Mermaid labels: plain characters only, so no label can break the chart.
+const label = (text: string) => text.replace(/[^A-Za-z0-9 _.-]/g, "").slice(0, 24) || "run";
+
+function chartSection(input: MarkdownInput): string[] {
+  if (!input.chart) return [];
+  const lines: string[] = [];
+  for (const c of input.comparisons) {
+    const bars = [
+      ...input.candidates.filter((r) => bucketOf(r.state) === "finished"),
+      ...input.baselines,
+    ]
+      .flatMap((run) => {
+        const v = metricValue(run.summary[c.metric]);
+        return v.kind === "number"
+          ? [{ name: label(run.displayName || run.name), value: v.value }]
+          : [];
+      });
+    // One bar says nothing and more than 20 are unreadable.
+    if (bars.length < 2 || bars.length > 20) continue;
+    const min = Math.min(0, ...bars.map((b) => b.value));
+    const max = Math.max(...bars.map((b) => b.value));
+    if (max === min) continue;
+    lines.push(
+      "```mermaid",
+      "xychart-beta",
+      `    title "${label(c.metric)}"`,
+      `    x-axis [${bars.map((b) => `"${b.name}"`).join(", ")}]`,
+      `    y-axis "${label(c.metric)}" ${fmt(min)} --> ${fmt(max * (max > 0 ? 1.05 : 0.95))}`,
+      `    bar [${bars.map((b) => b.value).join(", ")}]`,
+      "```",
+      "",
+    );
+  }
+  return lines.length
+    ? [
+      "<details open><summary>Charts (candidates, then baselines)</summary>",
+      "",
+      ...lines,
+      "</details>",
+      "",
+    ]
+    : [];
+}
+
+function configSection(input: MarkdownInput, maxRows = Infinity): string[] {
+  if (!input.configVars.length) return [];
+  const runs = [...input.candidates, ...input.baselines];
+  const lines = [
+    "<details><summary>Config</summary>",
+    "",
+    `| run | ${input.configVars.map(escapeMarkdown).join(" | ")} |`,
+    `|---|${input.configVars.map(() => "---").join("|")}|`,
+  ];
+  for (const run of runs.slice(0, maxRows)) {
+    lines.push(
+      `| ${runLink(input, run)} | ${
+        input.configVars.map((key) => {
+          const value = run.config[key];
+          if (value === undefined) return "—";
+          const text = typeof value === "string" ? value : JSON.stringify(value) ?? String(value);
+          return escapeMarkdown(text.slice(0, 80));
+        }).join(" | ")
+      } |`,
+    );
+  }
+  lines.push("", "</details>", "");
+  return lines;
+}
+
+/**
+ * Renders the report. When the full report would pass the cap it keeps the
+ * summary, the gate's worst regressions and as many table rows as fit, and
+ * points to the CSV.
+ *
+ * @example
+ * ```ts
+ * import { renderMarkdown } from "./markdown.ts";
+ * const md = renderMarkdown({
+ *   project: "acme/vision", appUrl: "https://wandb.ai", entity: "acme", projectName: "vision",
+ *   sha: "3f2c9a1b7d4e5f60718293a4b5c6d7e8f9012345", candidates: [], baselines: [],
+ *   classification: {
+ *     counts: {
+ *       finished: 0, running: 0, pending: 0, failed: 0, crashed: 0, aborted: 0, preempted: 0,
+ *       unknown: 0, candidates: 0, baselines: 0,
+ *     },
+ *     complete: false, singleRun: false,
+ *   },
+ *   comparisons: [], gate: { enabled: false, passed: true, verdicts: [] }, configVars: [], chart: false,
+ * });
+ * console.log(md.includes("0 finished candidates for `3f2c9a1`")); // true
+ * ```
+ */
+export function renderMarkdown(input: MarkdownInput): string {
+  const cap = input.maxLength ?? MAX_MARKDOWN;
+  const head = [
+    ...(input.marker ? [input.marker] : []),
+    `### W&B report: [${escapeMarkdown(input.project)}](${input.appUrl}/${
+      encodeURIComponent(input.entity)
+    }/${encodeURIComponent(input.projectName)})${input.sha ? ` @ \`${shortSha(input.sha)}\`` : ""}`,
+    "",
+    summaryLine(input),
+    "",
+    statesLine(input),
+    "",
+  ];
+  const noRuns = input.candidates.length + input.baselines.length === 0
+    ? ["No runs found for this commit yet: was the SHA logged as `config.github_sha`?", ""]
+    : [];
+  const full = [
+    ...head,
+    ...noRuns,
+    ...gateSection(input),
+    ...(input.candidates.length + input.baselines.length ? tableSection(input) : []),
+    ...chartSection(input),
+    ...configSection(input),
+  ].join("\n");
+  if (full.length <= cap) return full;
+
+  // Too long: keep what matters most and say where the rest is.
+  const note = `> The full report is longer than a comment allows; every run is in ${
+    input.csvHint ?? "the wandb_report.csv artifact"
+  }.`;
+  for (let rows = 200; rows >= 0; rows = rows > 10 ? Math.floor(rows / 2) : rows - 5) {
+    const text = [
+      ...head,
+      note,
+      "",
+      ...gateSection(input, Math.max(rows, 5)),
+      ...(rows > 0 ? tableSection(input, rows) : []),
+    ].join("\n");
+    if (text.length <= cap) return text;
+  }
+  const minimal = [...head, note, ""].join("\n");
+  return minimal.length <= cap ? minimal : minimal.slice(0, cap);
+}
