@@ -260,9 +260,11 @@ function delta(
   if (value.kind !== "number" || reference === undefined) return { run, value, verdict: "n/a" };
   const abs = value.value - reference;
   const rel = reference === 0 ? undefined : abs / Math.abs(reference);
+  // Float noise (0.8 + 0.9) / 2 = 0.8500000000000001 is not a difference.
+  const same = Math.abs(abs) <= 1e-9 * Math.max(1, Math.abs(reference), Math.abs(value.value));
   const verdict = !direction
     ? "n/a"
-    : abs === 0
+    : same
     ? "equal"
     : (direction === "max") === (abs > 0)
     ? "better"

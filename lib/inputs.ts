@@ -361,7 +361,9 @@ export const ReportOptionsSchema = z
     const notes = runId !== undefined && sha !== undefined
       ? [`run id ${runId} given: the SHA filters are ignored`]
       : [];
-    return { ...rest, entity, project: name, match, notes };
+    // A gated metric is fetched and shown like the ones asked for.
+    const metrics = [...new Set([...rest.metrics, ...rest.gate.map((rule) => rule.metric)])];
+    return { ...rest, metrics, entity, project: name, match, notes };
   });
 
 /** How candidates are found: by one run id, or by commit SHA. */

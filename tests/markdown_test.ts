@@ -1,0 +1,209 @@
+import fc from "fast-check";
+import { classify } from "../lib/classify.ts";
+import { compareRuns } from "../lib/compare.ts";
+import { evaluateGate, parseGateRule } from "../lib/gate.ts";
+import { escapeMarkdown, MAX_MARKDOWN, renderMarkdown } from "../lib/report/markdown.ts";
+import type { WandbRun } from "../lib/wandb/runs.ts";
+import { assert, assertEquals, assertMatch } from "./_assert.ts";
+
+function render(
+  candidates: WandbRun[],
+  baselines: WandbRun[],
+  opts: { chart?: boolean; rules?: string[] } = {},
+) {
+  const metrics = ["acc", "val_loss"];
+  const classification = classify(candidates, baselines);
+  const rules = (opts.rules ?? ["acc:max:abs=0.01"]).map((r) => parseGateRule(r, "--gate"));
+  return renderMarkdown({
+    project: "acme/vision",
+    appUrl: "https://wandb.ai",
+    entity: "acme",
+    projectName: "vision",
+    sha: "1111111aaaaaaabbbbbbbcccccccdddddddeeeee",
+    candidates,
+    baselines,
+    classification,
+    comparisons: compareRuns(candidates, baselines, { metrics, reference: { kind: "best" } }),
+    gate: evaluateGate(candidates, baselines, classification, {
+      rules,
+      requireComplete: true,
+      reference: { kind: "best" },
+    }),
+    configVars: ["note", "model"],
+    chart: opts.chart ?? true,
+    marker: "<!-- wandb-report key=acme/vision workflow=ci -->",
+  });
+}
+
+const OUR_TAGS =
+  /<(\/?details( open)?|\/?summary|!-- wandb-report key=acme\/vision workflow=ci --)>/g;
+
+/** The properties every rendering must have, whatever users named things. */
+function assertSafe(md: string) {
+  assert(md.length <= MAX_MARKDOWN, `length ${md.length}`);
+  assertEquals(md.replace(OUR_TAGS, "").includes("<"), false, "raw HTML");
+  assertEquals(/@[A-Za-z0-9]/.test(md), false, "an @-mention");
+  // Each table keeps its shape: every row has as many cell separators as its header.
+  let columns = -1;
+  for (const line of md.split("\n")) {
+    if (!line.startsWith("|")) {
+      columns = -1;
+      continue;
+    }
+    const pipes = line.replace(/\\\\/g, "").match(/(?<!\\)\|/g)!.length;
+    if (columns < 0) columns = pipes;
+    else assertEquals(pipes, columns, `broken row: ${line}`);
+  }
+  // Mermaid blocks: labels only from a safe alphabet.
+  for (const block of md.match(/```mermaid[\s\S]*?```/g) ?? []) {
+    for (const label of block.match(/"[^"]*"/g) ?? []) assertMatch(label, /^"[A-Za-z0-9 _.-]*"$/);
+  }
+}
+
+const nasty = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.constantFrom(
+    "<script>alert(1)</script>",
+    "a | b | c",
+    "@octocat please look",
+    "[x](javascript:alert(1))",
+    "**bold** _it_ `code`",
+    "line\nbreak\r\nhere",
+    "<!-- wandb-report key=acme/vision workflow=ci -->",
+    "</details><img src=x onerror=alert(1)>",
+    "\\| escaped pipe",
+    '"quoted" name',
+    "```mermaid\ngraph TD\n```",
+  ),
+);
+
+const arbRun = (state: fc.Arbitrary<string>) =>
+  fc.record({
+    name: fc.stringMatching(/^[a-z0-9]{1,8}$/),
+    displayName: nasty,
+    state,
+    tags: fc.array(nasty, { maxLength: 3 }),
+    config: fc.record({ note: nasty, model: fc.oneof(nasty, fc.dictionary(nasty, nasty)) }),
+    summary: fc.record({
+      acc: fc.oneof(fc.double(), nasty, fc.constant(undefined)),
+      val_loss: fc.oneof(fc.double(), fc.constant(NaN)),
+    }),
+  }) as fc.Arbitrary<WandbRun>;
+
+Deno.test("markdown property: no user string escapes, tables keep their shape, under the cap", () => {
+  fc.assert(
+    fc.property(
+      fc.array(arbRun(fc.constantFrom("finished", "running", "crashed", "weird")), {
+        maxLength: 6,
+      }),
+      fc.array(arbRun(fc.constant("finished")), { maxLength: 4 }),
+      (candidates, baselines) => assertSafe(render(candidates, baselines)),
+    ),
+    { numRuns: 300 },
+  );
+});
+
+Deno.test("markdown property: thousands of runs with long names stay under the cap, summary first", () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 300, max: 3000 }), (n) => {
+      const runs = Array.from({ length: n }, (_, i): WandbRun => ({
+        name: `run${i}`,
+        displayName: `${"very-long-sweep-name-".repeat(3)}${i} @someone <b>`,
+        state: "finished",
+        tags: [],
+        config: { note: "x".repeat(200), model: { depth: i } },
+        summary: { acc: 0.5 + (i % 100) / 1000, val_loss: 1 - (i % 50) / 100 },
+      }));
+      const md = render(runs.slice(0, n - 10), runs.slice(n - 10), {
+        rules: ["acc:max", "val_loss:min"],
+      });
+      assertSafe(md);
+      assertMatch(md, /finished candidates for `1111111` vs 10 baselines/);
+      assertMatch(md, /wandb_report\.csv artifact/);
+      assertMatch(md, /❌ \*\*Gate failed\*\*/);
+    }),
+    { numRuns: 5 },
+  );
+});
+
+Deno.test("escapeMarkdown: HTML, table pipes, mentions, links and emphasis are literal", () => {
+  assertEquals(escapeMarkdown("<b>|@x"), "&lt;b&gt;\\|@&#8203;x");
+  assertEquals(escapeMarkdown("[a](b) *c* _d_"), "\\[a\\]\\(b\\) \\*c\\* \\_d\\_");
+  assertEquals(escapeMarkdown("a\nb"), "a b");
+});
+
+Deno.test("markdown: ▲/▼ with signed deltas, the best value bold, missing shown as such", () => {
+  const candidates: WandbRun[] = [
+    {
+      name: "c1",
+      displayName: "cand",
+      state: "finished",
+      tags: [],
+      config: {},
+      summary: { acc: 0.92, val_loss: 0.2 },
+    },
+    {
+      name: "c2",
+      displayName: "worse",
+      state: "finished",
+      tags: [],
+      config: {},
+      summary: { acc: 0.85, val_loss: NaN },
+    },
+  ];
+  const baselines: WandbRun[] = [
+    {
+      name: "b1",
+      displayName: "base",
+      state: "finished",
+      tags: [],
+      config: {},
+      summary: { acc: 0.9, val_loss: 0.25 },
+    },
+  ];
+  const md = render(candidates, baselines, { chart: true });
+  assertMatch(md, /\*\*0\.92\*\* ▲ \+0\.02 \(\+2\.222%\)/);
+  assertMatch(md, /0\.85 ▼ −0\.05 \(−5\.556%\)/);
+  assertMatch(md, /\| NaN \|/);
+  assertMatch(md, /0\.9 ⟵ ref/);
+  assertMatch(md, /❌ \*\*Gate failed\*\*/);
+  assertMatch(md, /acc regressed|❌ fail/);
+  assertMatch(
+    md,
+    /```mermaid\nxychart-beta\n {4}title "acc"\n {4}x-axis \["cand", "worse", "base"\]/,
+  );
+  // One number alone makes no chart.
+  assertEquals(render([candidates[0]!], [], { chart: true }).includes("mermaid"), false);
+  assertEquals(render(candidates, baselines, { chart: false }).includes("mermaid"), false);
+});
+
+Deno.test("examples/report.md is the demo's current rendering", async () => {
+  // Regenerate with: deno task demo --app-url https://wandb.ai --markdown examples/report.md
+  const { DEMO_ARGS } = await import("../tasks/demo.ts");
+  const { loadFixture } = await import("../lib/emulator/fixtures.ts");
+  const { startEmulator } = await import("../lib/emulator/server.ts");
+  const { runReportCli } = await import("../lib/cli.ts");
+  const fixture = await loadFixture(new URL("../fixtures/demo.json", import.meta.url).pathname);
+  const emulator = await startEmulator({ fixture });
+  const dir = await Deno.makeTempDir();
+  try {
+    await runReportCli([
+      ...DEMO_ARGS,
+      "--out",
+      `${dir}/r.csv`,
+      "--markdown",
+      `${dir}/r.md`,
+      "--app-url",
+      "https://wandb.ai",
+    ], {
+      env: { WANDB_API_KEY: fixture.apiKeys[0]!, WANDB_BASE_URL: emulator.url },
+      stdout: () => {},
+      stderr: () => {},
+    });
+    const expected = await Deno.readTextFile(new URL("../examples/report.md", import.meta.url));
+    assertEquals(await Deno.readTextFile(`${dir}/r.md`), expected);
+  } finally {
+    await emulator.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
