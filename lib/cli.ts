@@ -108,6 +108,69 @@ export async function runChatopsCli(
       .exhaustive());
 }
 
+/**
+ * Runs the comment command: posts a report rendered earlier (the body's first
+ * line is its marker) as the sticky comment on a PR. The reusable workflow
+ * runs it in a job of its own, the only one with `pull-requests: write`.
+ * Reads `INPUT_BODY`, `INPUT_PR_NUMBER`, `GITHUB_TOKEN`, `GITHUB_REPOSITORY`.
+ *
+ * @example
+ * ```ts ignore
+ * import { processIo, runCommentCli } from "./cli.ts";
+ * Deno.exit(await runCommentCli(Deno.args, processIo()));
+ * ```
+ */
+export async function runCommentCli(argv: readonly string[], io: CliIo): Promise<number> {
+  return await guard(io, async () => {
+    if (argv.length) {
+      throw new InvalidInputError(
+        "arguments",
+        "none (the comment task reads INPUT_* variables)",
+        argv.join(" "),
+      );
+    }
+    const body = io.env.INPUT_BODY ?? "";
+    const marker = body.split("\n", 1)[0]!;
+    if (!/^<!-- wandb-report key=[^\n]* -->$/.test(marker)) {
+      throw new InvalidInputError(
+        "INPUT_BODY",
+        "a report rendered by wandb-report (its first line is the marker)",
+      );
+    }
+    const prNumber = Number(io.env.INPUT_PR_NUMBER);
+    if (!Number.isInteger(prNumber) || prNumber < 1) {
+      throw new InvalidInputError(
+        "INPUT_PR_NUMBER",
+        "a pull request number",
+        io.env.INPUT_PR_NUMBER ?? "",
+      );
+    }
+    const token = io.env.INPUT_GITHUB_TOKEN || io.env.GITHUB_TOKEN;
+    if (!token) throw new InvalidInputError("GITHUB_TOKEN", "a token (pass github.token)");
+    mask(io, token);
+    const posted = await postComment({
+      token,
+      repository: io.env.GITHUB_REPOSITORY,
+      prNumber,
+      marker,
+      body,
+      env: io.env,
+      http: io.deps?.http,
+      baseDelayMs: io.deps?.baseDelayMs,
+    });
+    io.stderr(
+      posted.action === "skipped"
+        ? `${
+          io.env.GITHUB_ACTIONS === "true"
+            ? annotation("warning", posted.warning)
+            : `warning: ${posted.warning}`
+        }\n`
+        : `comment ${posted.action}: ${posted.url}\n`,
+    );
+    return ExitCode.ok;
+  });
+}
+
 /** Runs a command, turning any error into its one-line message and exit code. */
 async function guard(io: CliIo, command: () => number | Promise<number>): Promise<number> {
   try {

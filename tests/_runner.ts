@@ -339,7 +339,10 @@ async function fakeAction(
     if (withs["persist-credentials"] !== "false") {
       return { code: 1, outputs: {}, log: "persist-credentials not false" };
     }
-    await Deno.symlink(ctx.toolDir, join(ctx.workspace, withs.path ?? "."));
+    // Each job starts from a fresh checkout.
+    const target = join(ctx.workspace, withs.path ?? ".");
+    await Deno.remove(target).catch(() => {});
+    await Deno.symlink(ctx.toolDir, target);
     return { code: 0, outputs: {}, log: `checkout ${withs.repository}@${withs.ref}` };
   }
   if (action === "denoland/setup-deno") {

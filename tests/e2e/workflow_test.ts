@@ -4,7 +4,7 @@ import { parse as parseCsv } from "csv-parse/sync";
 import { startEmulator } from "../../lib/emulator/server.ts";
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
 import { commentEvent, EXAMPLE_REPO } from "../_events.ts";
-import { startGithubServer } from "../_github_server.ts";
+import { type FakeComment, startGithubServer } from "../_github_server.ts";
 import { API_KEY, SHA, testFixture } from "../_helpers.ts";
 import { runWorkflow, type WorkflowRun } from "../_runner.ts";
 
@@ -15,7 +15,7 @@ const DEFAULT_BRANCH = "0123456789abcdef0123456789abcdef01234567";
 async function run(
   event: { name: string; payload: unknown },
   opts: { inputs?: Record<string, unknown>; secrets?: Record<string, string> } = {},
-): Promise<WorkflowRun> {
+): Promise<WorkflowRun & { comments: FakeComment[] }> {
   const emulator = await startEmulator({ fixture: testFixture() });
   const github = await startGithubServer({
     repo: EXAMPLE_REPO,
@@ -23,7 +23,7 @@ async function run(
     tokens: { [TOKEN]: { login: "github-actions[bot]", write: true } },
   });
   try {
-    return await runWorkflow({
+    const result = await runWorkflow({
       workflow: await Deno.readTextFile(`${ROOT}/.github/workflows/wandb-report.yml`),
       toolDir: ROOT,
       github: {
@@ -41,8 +41,9 @@ async function run(
         ...opts.inputs,
       },
       secrets: opts.secrets ?? { WANDB_API_KEY: API_KEY },
-      env: { GITHUB_GRAPHQL_URL: `${github.url}/graphql` },
+      env: { GITHUB_GRAPHQL_URL: `${github.url}/graphql`, GITHUB_WORKFLOW: "W&B" },
     });
+    return { ...result, comments: github.comments };
   } finally {
     await github.close();
     await emulator.close();
@@ -77,7 +78,12 @@ Deno.test("workflow: a collaborator's /get-runs reports on the PR head, with art
     "baseline",
     "baseline",
   ]);
-  assertMatch(job.summary, /acme\/vision/);
+  assertMatch(job.summary, /### W&B report: \[acme\/vision\]/);
+  // The comment job posted the report, the gate job did not run (no rules).
+  assertEquals(result.jobs.comment!.result, "success");
+  assertEquals(result.comments.length, 1);
+  assertMatch(result.comments[0]!.body, /^<!-- wandb-report key=acme\/vision workflow=W&B -->/);
+  assertEquals(result.jobs.gate!.result, "skipped");
   // The key and the token never reach a log line unmasked.
   for (const step of job.steps) {
     for (const secret of [API_KEY, TOKEN]) {
@@ -143,4 +149,25 @@ Deno.test("workflow: a wrong key fails the report step with one line, and no art
   assertMatch(report.log, /error: W&B at 127\.0\.0\.1:\d+ rejected the API key/);
   assertEquals(job.steps.find((s) => s.id === "upload")!.outcome, "skipped");
   assertEquals(result.artifacts, []);
+});
+
+Deno.test("workflow: a failed gate still uploads, summarises and comments, then fails the run", async () => {
+  const result = await run({
+    name: "issue_comment",
+    payload: commentEvent({ body: "/get-runs", association: "OWNER" }),
+  }, { inputs: { gate: "accuracy:min:abs=0.001", comment: true } });
+  assertEquals(result.jobs.report!.result, "success");
+  assertEquals(result.outputs["gate-passed"], "False");
+  assertEquals(result.artifacts.length, 1);
+  assertMatch(result.jobs.report!.summary, /❌ \*\*Gate failed\*\*/);
+  assertMatch(
+    result.jobs.report!.steps.find((s) => s.id === "report")!.log,
+    /^::error::accuracy regressed/m,
+  );
+  assertEquals(result.jobs.comment!.result, "success");
+  assertEquals(result.comments.length, 1);
+  assertEquals(result.jobs.gate!.result, "failure");
+  // Without a PR (a schedule), no comment job runs.
+  const scheduled = await run({ name: "schedule", payload: {} }, { inputs: { sha: SHA } });
+  assertEquals(scheduled.jobs.comment!.result, "skipped");
 });
