@@ -152,3 +152,29 @@ export function stepOutputs(c: Classification, sha: string): Record<string, stri
     SHA: sha,
   };
 }
+
+/**
+ * "3 finished, 1 running": the non-zero state counts of the candidates, in
+ * a fixed order, for summaries.
+ *
+ * @example
+ * ```ts
+ * import { classify, stateList } from "./classify.ts";
+ * stateList(classify([{ state: "finished" }, { state: "running" }], []).counts);
+ * // ["1 finished", "1 running"]
+ * ```
+ */
+export function stateList(counts: Counts): string[] {
+  return ([
+    "finished",
+    "running",
+    "pending",
+    "failed",
+    "crashed",
+    "aborted",
+    "preempted",
+    "unknown",
+  ] as const)
+    .filter((bucket) => counts[bucket] > 0)
+    .map((bucket) => `${counts[bucket]} ${bucket}`);
+}

@@ -18,6 +18,7 @@ import {
   resolveChatopsInputs,
   runChatops,
 } from "./chatops.ts";
+import { stateList } from "./classify.ts";
 import type { MetricComparison, MetricValue } from "./compare.ts";
 import type { GateResult } from "./gate.ts";
 import { commentMarker, postComment } from "./github/comment.ts";
@@ -435,18 +436,7 @@ function toJson(result: ReportResult, options: ReportOptions, csvPath: string) {
 
 function summary(result: ReportResult, csvPath: string): string {
   const { counts, complete } = result.classification;
-  const states = ([
-    "finished",
-    "running",
-    "pending",
-    "failed",
-    "crashed",
-    "aborted",
-    "preempted",
-    "unknown",
-  ] as const)
-    .filter((bucket) => counts[bucket] > 0)
-    .map((bucket) => `${counts[bucket]} ${bucket}`);
+  const states = stateList(counts);
   const alive = counts.running + counts.pending;
   const why = complete
     ? "yes"

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { bucketOf, type Classification } from "../classify.ts";
+import { bucketOf, type Classification, stateList } from "../classify.ts";
 import type { MetricComparison, MetricValue } from "../compare.ts";
 import { metricValue } from "../compare.ts";
 import type { GateResult } from "../gate.ts";
@@ -149,18 +149,7 @@ function summaryLine(input: MarkdownInput): string {
 
 function statesLine(input: MarkdownInput): string {
   const { counts, complete } = input.classification;
-  const states = ([
-    "finished",
-    "running",
-    "pending",
-    "failed",
-    "crashed",
-    "aborted",
-    "preempted",
-    "unknown",
-  ] as const)
-    .filter((b) => counts[b] > 0)
-    .map((b) => `${counts[b]} ${b}`);
+  const states = stateList(counts);
   return `Candidates: ${counts.candidates}${
     states.length ? ` (${states.join(", ")})` : ""
   } · complete: ${complete ? "yes" : "no"}`;
