@@ -21,7 +21,7 @@ import {
 import { stateList } from "./classify.ts";
 import type { MetricComparison, MetricValue } from "./compare.ts";
 import type { GateResult } from "./gate.ts";
-import { commentMarker, postComment } from "./github/comment.ts";
+import { commentMarker, postComment, type PostCommentResult } from "./github/comment.ts";
 import { type CollectDeps, collectReport, judgeReport, type ReportResult } from "./pipeline.ts";
 import { renderMarkdown } from "./report/markdown.ts";
 import { runUrl } from "./wandb/urls.ts";
@@ -156,18 +156,16 @@ export async function runCommentCli(argv: readonly string[], io: CliIo): Promise
       marker,
       body,
       env: io.env,
+      // The defaults of the report's --max-attempts, --max-retry-time and --timeout.
+      retry: {
+        maxAttempts: 6,
+        maxElapsedMs: 60_000,
+        timeoutMs: 20_000,
+        baseDelayMs: io.deps?.baseDelayMs,
+      },
       http: io.deps?.http,
-      baseDelayMs: io.deps?.baseDelayMs,
     });
-    io.stderr(
-      posted.action === "skipped"
-        ? `${
-          io.env.GITHUB_ACTIONS === "true"
-            ? annotation("warning", posted.warning)
-            : `warning: ${posted.warning}`
-        }\n`
-        : `comment ${posted.action}: ${posted.url}\n`,
-    );
+    reportPosted(io, posted);
     return ExitCode.ok;
   });
 }
@@ -192,12 +190,23 @@ function mask(io: CliIo, ...values: string[]): void {
   for (const value of values) io.stderr(`${maskCommand(value)}\n`);
 }
 
-/** Prints a note; inside Actions it becomes an annotation on the run's page. */
+/**
+ * Prints a line for people; inside Actions it becomes an annotation on the
+ * run's page, elsewhere it starts with `label:`.
+ */
+function say(io: CliIo, kind: "notice" | "warning" | "error", label: string, text: string): void {
+  io.stderr(`${io.env.GITHUB_ACTIONS === "true" ? annotation(kind, text) : `${label}: ${text}`}\n`);
+}
+
+/** Prints a note (a notice annotation inside Actions). */
 function noter(io: CliIo): (text: string) => void {
-  return (text) =>
-    io.stderr(
-      `${io.env.GITHUB_ACTIONS === "true" ? annotation("notice", text) : `note: ${text}`}\n`,
-    );
+  return (text) => say(io, "notice", "note", text);
+}
+
+/** Says what became of the PR comment. */
+function reportPosted(io: CliIo, posted: PostCommentResult): void {
+  if (posted.action === "skipped") say(io, "warning", "warning", posted.warning);
+  else io.stderr(`comment ${posted.action}: ${posted.url}\n`);
 }
 
 async function chatops(options: ChatopsOptions, io: CliIo): Promise<number> {
@@ -300,21 +309,17 @@ async function report(options: ReportOptions, io: CliIo): Promise<number> {
       marker,
       body: markdown,
       env: io.env,
+      // The same retry policy the user set for W&B.
+      retry: {
+        maxAttempts: options.maxAttempts,
+        maxElapsedMs: options.maxRetrySeconds * 1000,
+        timeoutMs: options.timeoutSeconds * 1000,
+        baseDelayMs: io.deps?.baseDelayMs,
+      },
       http: io.deps?.http,
-      baseDelayMs: io.deps?.baseDelayMs,
       log,
     });
-    if (posted.action === "skipped") {
-      io.stderr(
-        `${
-          io.env.GITHUB_ACTIONS === "true"
-            ? annotation("warning", posted.warning)
-            : `warning: ${posted.warning}`
-        }\n`,
-      );
-    } else {
-      io.stderr(`comment ${posted.action}: ${posted.url}\n`);
-    }
+    reportPosted(io, posted);
   }
   const format = options.format ?? (options.json ? "json" : undefined);
   if (format === "json") {
@@ -338,20 +343,9 @@ async function report(options: ReportOptions, io: CliIo): Promise<number> {
   }
   io.stderr(summary(result, written));
   for (const failure of gate.verdicts.filter((v) => v.failed)) {
-    io.stderr(
-      `${
-        io.env.GITHUB_ACTIONS === "true"
-          ? annotation("error", failure.message)
-          : `gate: ${failure.message}`
-      }\n`,
-    );
+    say(io, "error", "gate", failure.message);
   }
-  if (gate.complete && !gate.complete.passed) {
-    const message = gate.complete.message;
-    io.stderr(
-      `${io.env.GITHUB_ACTIONS === "true" ? annotation("error", message) : `gate: ${message}`}\n`,
-    );
-  }
+  if (gate.complete && !gate.complete.passed) say(io, "error", "gate", gate.complete.message);
   if (gate.enabled) io.stderr(`  gate:       ${gate.passed ? "passed" : "FAILED"}\n`);
   return gate.passed ? ExitCode.ok : ExitCode.gateFailed;
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import { AuthError } from "../errors.ts";
-import type { RetryDeps } from "../retry.ts";
+import type { RetryDeps, RetryPolicy } from "../retry.ts";
 import { GitHubClient, githubGraphqlUrl } from "./client.ts";
 import { parseRepo, upsertComment, type UpsertResult } from "./pulls.ts";
 
@@ -39,10 +39,10 @@ export interface PostCommentOptions {
   body: string;
   /** The environment, for GITHUB_API_URL / GITHUB_GRAPHQL_URL. */
   env: Readonly<Record<string, string | undefined>>;
+  /** Retry and timeout policy. */
+  retry: RetryPolicy;
   /** Swap the HTTP layer (tests). */
   http?: RetryDeps;
-  /** Backoff base in ms. */
-  baseDelayMs?: number;
   /** Debug log. */
   log?: (line: string) => void;
 }
@@ -64,6 +64,7 @@ export type PostCommentResult = UpsertResult | { action: "skipped"; warning: str
  * await postComment({
  *   token: Deno.env.get("GITHUB_TOKEN")!, repository: "o/r", prNumber: 7, marker,
  *   body: `${marker}\nreport`, env: Deno.env.toObject(),
+ *   retry: { maxAttempts: 6, maxElapsedMs: 60_000, timeoutMs: 20_000 },
  * });
  * ```
  */
@@ -71,12 +72,7 @@ export async function postComment(options: PostCommentOptions): Promise<PostComm
   const client = new GitHubClient({
     token: options.token,
     url: githubGraphqlUrl(options.env),
-    retry: {
-      maxAttempts: 6,
-      maxElapsedMs: 60_000,
-      timeoutMs: 20_000,
-      baseDelayMs: options.baseDelayMs,
-    },
+    retry: options.retry,
     log: options.log,
     deps: options.http,
   });
