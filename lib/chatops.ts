@@ -23,6 +23,7 @@ import {
 } from "./github/event.ts";
 import { parseRepo, prHead, type PullRequestHead } from "./github/pulls.ts";
 import type { RetryDeps } from "./retry.ts";
+import { pyBool, RunIdSchema, ShaSchema } from "./model.ts";
 
 const SOURCES = {
   githubToken: {
@@ -118,8 +119,7 @@ export const ChatopsOptionsSchema = z.object({
       ),
     ),
   ).min(1, "at least one author association").default(["OWNER", "MEMBER", "COLLABORATOR"]),
-  sha: z.string().regex(/^[0-9a-fA-F]{7,40}$/, "7 to 40 hexadecimal characters")
-    .transform((s) => s.toLowerCase()).optional(),
+  sha: ShaSchema.optional(),
   eventName: z.string("the event name in GITHUB_EVENT_NAME (set by the runner)").min(1),
   eventPath: z.string("the event payload file in GITHUB_EVENT_PATH (set by the runner)").min(1),
   repository: z.string("owner/repo in GITHUB_REPOSITORY (set by the runner)"),
@@ -185,7 +185,8 @@ export function chatopsHelpText(program: string): string {
     "on which commit: a PR comment whose line starts with the trigger phrase, by an",
     "allowed author, reports on the PR's head (looked up through GitHub's API);",
     "pull_request events on the PR head; push, schedule and dispatch on GITHUB_SHA.",
-    "Comment arguments: `/get-runs RUN_ID`, or `/get-runs run-id=ID sha=SHA`.",
+    "Comment arguments: `/get-runs RUN_ID`, or `/get-runs run-id=ID sha=SHA`; other words",
+    "are ignored with a notice.",
     "",
     "Options:",
     ...helpRows(SOURCES),
@@ -319,6 +320,14 @@ export async function runChatops(
       const pr = await prHead(client, repo, payload.issue.number);
       const { command } = decision;
       const notes = [...base.notes];
+      if (command.ignored.length) {
+        notes.push(
+          `ignored what ${options.triggerPhrase} does not take: ${
+            command.ignored.slice(0, 5).map((w) => JSON.stringify(w.slice(0, 40))).join(", ")
+          }${command.ignored.length > 5 ? ` and ${command.ignored.length - 5} more` : ""}` +
+            " (it takes a run id, run-id=ID or sha=SHA)",
+        );
+      }
       if (pr.state !== "OPEN") {
         notes.push(`pull request #${pr.number} is ${pr.state.toLowerCase()}`);
       }
@@ -359,9 +368,8 @@ export async function runChatops(
     .with({ name: "repository_dispatch" }, ({ payload }) => {
       const client = payload.client_payload ?? {};
       const dispatched = z.object({
-        sha: z.string().regex(/^[0-9a-fA-F]{7,40}$/, "7 to 40 hexadecimal characters")
-          .optional(),
-        run_id: z.string().regex(/^[^\s/\\#?%:]{1,128}$/, "a W&B run id").optional(),
+        sha: ShaSchema.optional(),
+        run_id: RunIdSchema.optional(),
       }).safeParse(client);
       if (!dispatched.success) {
         const issue = dispatched.error.issues[0]!;
@@ -375,7 +383,7 @@ export async function runChatops(
         ...base,
         triggered: true,
         branch: env.GITHUB_REF_NAME ?? "",
-        sha: options.sha ?? dispatched.data.sha?.toLowerCase() ?? githubSha(),
+        sha: options.sha ?? dispatched.data.sha ?? githubSha(),
         runId: dispatched.data.run_id ?? "",
       });
     })
@@ -405,9 +413,8 @@ export async function runChatops(
  * ```
  */
 export function chatopsOutputs(result: ChatopsResult): Record<string, string> {
-  const py = (flag: boolean) => (flag ? "True" : "False");
   return {
-    BOOL_TRIGGERED: py(result.triggered),
+    BOOL_TRIGGERED: pyBool(result.triggered),
     REASON: result.reason,
     EVENT_NAME: result.eventName,
     PULL_REQUEST_NUMBER: result.prNumber === undefined ? "" : String(result.prNumber),
@@ -418,6 +425,6 @@ export function chatopsOutputs(result: ChatopsResult): Record<string, string> {
     TRAILING_TOKEN: result.trailing.trailingToken,
     TRAILING_LINE: result.trailing.trailingLine,
     PR_STATE: result.pr?.state ?? "",
-    BOOL_FORK: py(result.pr?.isCrossRepository ?? false),
+    BOOL_FORK: pyBool(result.pr?.isCrossRepository ?? false),
   };
 }

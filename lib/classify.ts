@@ -7,6 +7,7 @@
 import { match } from "ts-pattern";
 import { z } from "zod";
 import type { WandbRun } from "./wandb/runs.ts";
+import { pyBool } from "./model.ts";
 
 /**
  * Every run state W&B reports (`aborted` is the old name of `killed`).
@@ -119,8 +120,6 @@ export function classify(
   };
 }
 
-const py = (flag: boolean) => (flag ? "True" : "False");
-
 /**
  * The step outputs, with the old action's names and Python-style booleans,
  * plus the newer counts and the SHA the report is about.
@@ -137,8 +136,8 @@ const py = (flag: boolean) => (flag ? "True" : "False");
 export function stepOutputs(c: Classification, sha: string): Record<string, string> {
   const { counts } = c;
   return {
-    BOOL_COMPLETE: py(c.complete),
-    BOOL_SINGLE_RUN: py(c.singleRun),
+    BOOL_COMPLETE: pyBool(c.complete),
+    BOOL_SINGLE_RUN: pyBool(c.singleRun),
     NUM_FINISHED: String(counts.finished),
     NUM_RUNNING: String(counts.running),
     NUM_CRASHED: String(counts.crashed),

@@ -10,6 +10,7 @@ import { match, P } from "ts-pattern";
 import { z } from "zod";
 import { bucketOf } from "./classify.ts";
 import { InvalidInputError } from "./errors.ts";
+import { RUN_ID } from "./model.ts";
 import type { WandbRun } from "./wandb/runs.ts";
 
 /** Whether bigger (`max`) or smaller (`min`) is better. */
@@ -42,8 +43,8 @@ export type Reference = z.infer<typeof ReferenceSchema>;
 export function parseReference(text: string, input: string): Reference {
   const word = text.trim();
   if (word === "best" || word === "mean") return { kind: word };
-  const run = word.match(/^run=([^\s/\\#?%:]{1,128})$/);
-  if (run) return { kind: "run", runId: run[1]! };
+  const runId = word.startsWith("run=") ? word.slice(4) : undefined;
+  if (runId !== undefined && RUN_ID.test(runId)) return { kind: "run", runId };
   throw new InvalidInputError(input, "best, mean or run=RUN_ID", text);
 }
 

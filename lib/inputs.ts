@@ -15,6 +15,7 @@ import { parseFlags } from "./args.ts";
 import { flagSpecs, helpRows, pickSources, type Source, sourceError } from "./_sources.ts";
 import { type Direction, parseReference } from "./compare.ts";
 import { parseGateRule } from "./gate.ts";
+import { type Match, RunIdSchema, ShaSchema } from "./model.ts";
 
 const SOURCES = {
   apiKey: {
@@ -37,7 +38,7 @@ const SOURCES = {
     input: "FILTER_GITHUB_SHA",
     kind: "string",
     value: "SHA",
-    help: "Candidates: runs whose config github_sha equals this commit (7-40 hex).",
+    help: "Candidates: runs whose config github_sha is this; 7-39 hex matches as a prefix.",
   },
   secondarySha: {
     flag: "secondary-sha",
@@ -58,6 +59,13 @@ const SOURCES = {
     input: "MATCH_COMMIT",
     kind: "boolean",
     help: "Also match W&B's built-in `commit` field against --sha.",
+  },
+  commitScanDays: {
+    flag: "commit-scan-days",
+    input: "COMMIT_SCAN_DAYS",
+    kind: "string",
+    value: "DAYS",
+    help: "If W&B cannot filter on commit, scan runs this recent for it. Default 30.",
   },
   baselineTags: {
     flag: "baseline-tags",
@@ -222,11 +230,6 @@ const SOURCES = {
   },
 } as const satisfies Record<string, Source>;
 
-const SHA = z
-  .string()
-  .regex(/^[0-9a-fA-F]{7,40}$/, "7 to 40 hexadecimal characters")
-  .transform((sha) => sha.toLowerCase());
-
 const HTTP_URL = z
   .string()
   .refine((text) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol), {
@@ -261,13 +264,11 @@ export const ReportOptionsSchema = z
     project: z
       .string("a project as entity/project (--project, INPUT_PROJECT_NAME or WANDB_PROJECT)")
       .regex(/^[^\s/]+\/[^\s/]+$/, "entity/project"),
-    sha: SHA.optional(),
-    secondarySha: SHA.optional(),
-    runId: z
-      .string()
-      .regex(/^[^\s/\\#?%:]{1,128}$/, "a W&B run id (no spaces or / \\ # ? % :)")
-      .optional(),
+    sha: ShaSchema.optional(),
+    secondarySha: ShaSchema.optional(),
+    runId: RunIdSchema.optional(),
     matchCommit: z.boolean().default(false),
+    commitScanDays: wholeNumber(1, 3650).default(30),
     baselineTags: NAMES("tags").default([]),
     metrics: NAMES("metric names").default([]),
     configVars: NAMES("config keys").default([]),
@@ -366,10 +367,7 @@ export const ReportOptionsSchema = z
     return { ...rest, metrics, entity, project: name, match, notes };
   });
 
-/** How candidates are found: by one run id, or by commit SHA. */
-export type Match =
-  | { by: "run-id"; runId: string }
-  | { by: "sha"; sha: string; secondarySha?: string; matchCommit: boolean };
+export type { Match } from "./model.ts";
 
 /** Validated report options: the output of {@link ReportOptionsSchema}. */
 export type ReportOptions = z.output<typeof ReportOptionsSchema>;

@@ -94,12 +94,14 @@ Deno.test("inputs: what the old action never checked", () => {
     error(["--project", "a/b/c", "--sha", SHA]),
     '--project: expected entity/project, got "a/b/c"',
   );
-  assertEquals(
-    error(["--project", "a/b", "--sha", "abc12"]),
-    '--sha: expected 7 to 40 hexadecimal characters, got "abc12"',
-  );
-  assertStringIncludes(error(["--project", "a/b", "--sha", "g".repeat(40)]), "hexadecimal");
-  assertStringIncludes(error(["--project", "a/b", "--sha", "a".repeat(41)]), "hexadecimal");
+  // The old action compared whatever it was given; only whitespace, control
+  // characters and length are refused.
+  for (const bad of ["two words", "tab\there", "nl\nhere", "zw\u200bsp", "a".repeat(101)]) {
+    assertStringIncludes(
+      error(["--project", "a/b", "--sha", bad]),
+      "--sha: expected one token of printable characters",
+    );
+  }
   assertEquals(
     error(["--project", "a/b", "--sha", SHA], {}),
     "WANDB_API_KEY: expected your W&B API key in WANDB_API_KEY (or INPUT_WANDB_API_KEY)",
@@ -113,6 +115,23 @@ Deno.test("inputs: what the old action never checked", () => {
     "acc",
     "loss",
   ]);
+});
+
+Deno.test("inputs: any printable token is a SHA; hex is lower-cased, anything else kept", () => {
+  for (const sha of ["abc12", "g".repeat(40), "a".repeat(41), "build-1234", "v1.2.3", "$(x)"]) {
+    const match = options(["--project", "a/b", "--sha", sha]).match;
+    assertEquals(match.by === "sha" && match.sha, sha, sha);
+  }
+  const env = {
+    WANDB_API_KEY: "k",
+    INPUT_FILTER_GITHUB_SHA: "FAKE-sha",
+    INPUT_FILTER_SECONDARY_SHA: "X1",
+  };
+  const both = resolveInputs(["--project", "a/b"], env);
+  assertEquals(
+    both.kind === "report" && both.options.match,
+    { by: "sha", sha: "FAKE-sha", secondarySha: "X1", matchCommit: false },
+  );
 });
 
 Deno.test("inputs: SHAs are normalised to lower case", () => {

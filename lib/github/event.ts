@@ -11,6 +11,7 @@
 import { match, P } from "ts-pattern";
 import { z } from "zod";
 import { InvalidInputError } from "../errors.ts";
+import { RUN_ID, RUN_ID_EXPECTED, SHA_EXPECTED, SHA_TOKEN, shaMatch } from "../model.ts";
 
 const UserSchema = z.object({ login: z.string() }).loose();
 
@@ -152,6 +153,8 @@ export interface CommentCommand {
   runId?: string;
   /** `sha=SHA`: report on this commit instead of the PR head. */
   sha?: string;
+  /** Words after the phrase that were not understood, and so ignored (for a notice). */
+  ignored: string[];
 }
 
 /** The verdict on one comment. */
@@ -166,9 +169,6 @@ export interface TriggerRules {
   /** Who may trigger (`author_association` values). */
   allowed: readonly AuthorAssociation[];
 }
-
-const RUN_ID = /^[^\s/\\#?%:=]{1,128}$/;
-const SHA = /^[0-9a-fA-F]{7,40}$/;
 
 /**
  * Decides whether an `issue_comment` event triggers a report: only a newly
@@ -240,63 +240,71 @@ function commandLine(body: string, phrase: string): string | undefined {
 }
 
 /**
- * Parses the arguments after the trigger phrase: nothing, one bare run id, or
- * `key=value` pairs with the keys `run-id` and `sha`. Anything else is an
- * error that names the word, so a typo never silently reports on the wrong
- * thing.
+ * Parses the arguments after the trigger phrase, as leniently as
+ * `actions-chatops` passed them on: the first word is the run id when it
+ * looks like one; `run-id=ID` and `sha=SHA` are our extension; any other word
+ * is ignored and listed in {@link CommentCommand.ignored}, so `/get-runs
+ * RUNID please` still reports on RUNID (a bare first word counts as a run id
+ * when it is letters, digits, `-`, `_` and `.`, as W&B's own ids are). Only a malformed value of a key we
+ * know is an error: reporting on something else than asked would be worse.
  *
  * @param rest the text after the phrase on its line
- * @throws {InvalidInputError} for an unknown key, a bad value or extra words
+ * @throws {InvalidInputError} for a `run-id=` or `sha=` value outside its grammar
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { parseCommand } from "./event.ts";
- * parseCommand("sha=3f2c9a1 run-id=abc123").sha; // "3f2c9a1"
+ * assertEquals(parseCommand("sha=3f2c9a1 run-id=abc123").sha, "3f2c9a1");
+ * const command = parseCommand("a1b2c3d4 please");
+ * assertEquals([command.runId, command.ignored], ["a1b2c3d4", ["please"]]);
  * ```
  */
 export function parseCommand(rest: string): CommentCommand {
-  const words = rest.split(/\s+/).filter(Boolean);
+  const line = singleLine(rest.trim());
+  const words = line.split(/\s+/).filter(Boolean);
   const command: CommentCommand = {
     trailingToken: words[0] ?? "",
-    trailingLine: rest.trim(),
+    trailingLine: line,
+    ignored: [],
   };
   const label = (word: string) => `comment argument ${JSON.stringify(clip(word))}`;
-  const bare = words.filter((w) => !w.includes("="));
-  if (bare.length > 1 || (bare.length === 1 && words.length > 1)) {
-    throw new InvalidInputError(
-      label(bare[bare.length > 1 ? 1 : 0]!),
-      "at most one bare run id, or key=value pairs (run-id=ID, sha=SHA)",
-    );
-  }
-  if (bare.length === 1) {
-    if (!RUN_ID.test(bare[0]!)) {
-      throw new InvalidInputError(label(bare[0]!), "a W&B run id (no spaces or / \\ # ? % : =)");
-    }
-    command.runId = bare[0];
-    return command;
-  }
-  for (const word of words) {
+  words.forEach((word, index) => {
     const at = word.indexOf("=");
-    const key = word.slice(0, at);
+    if (at <= 0) {
+      if (index === 0 && BARE_RUN_ID.test(word)) command.runId = word;
+      else command.ignored.push(word);
+      return;
+    }
     const value = word.slice(at + 1);
-    match(key)
+    match(word.slice(0, at))
       .with("run-id", () => {
         if (!RUN_ID.test(value)) {
-          throw new InvalidInputError(label(word), "run-id=ID with a W&B run id");
+          throw new InvalidInputError(label(word), `run-id=ID with ${RUN_ID_EXPECTED}`);
         }
         command.runId = value;
       })
       .with("sha", () => {
-        if (!SHA.test(value)) {
-          throw new InvalidInputError(label(word), "sha=SHA with 7 to 40 hexadecimal characters");
+        if (!SHA_TOKEN.test(value)) {
+          throw new InvalidInputError(label(word), `sha=SHA with ${SHA_EXPECTED}`);
         }
-        command.sha = value.toLowerCase();
+        command.sha = shaMatch(value).value;
       })
-      .otherwise(() => {
-        throw new InvalidInputError(label(word), "run-id=ID or sha=SHA");
-      });
-  }
+      .otherwise(() => command.ignored.push(word));
+  });
   return command;
+}
+
+// A bare first word is taken as a run id only when it looks like the ids W&B
+// makes (letters, digits, `-`, `_`, `.`); anything else goes through run-id=.
+const BARE_RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+
+/**
+ * Makes comment text safe as a one-line step output: control, format and
+ * line-separator characters become spaces.
+ */
+function singleLine(text: string): string {
+  return text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, " ").trim();
 }
 
 function clip(text: string): string {

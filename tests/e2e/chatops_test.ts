@@ -1,7 +1,13 @@
 // Chatops end to end: real webhook payloads (GitHub's examples), the CLI
 // in-process, and a loopback server that executes GitHub's GraphQL schema.
 import { runChatopsCli } from "../../lib/cli.ts";
-import { assert, assertEquals, assertMatch, assertNotMatch } from "../_assert.ts";
+import {
+  assert,
+  assertEquals,
+  assertMatch,
+  assertNotMatch,
+  assertStringIncludes,
+} from "../_assert.ts";
 import { commentEvent, EXAMPLE_REPO, exampleEvent } from "../_events.ts";
 import { type GithubServer, startGithubServer } from "../_github_server.ts";
 
@@ -208,13 +214,13 @@ Deno.test("chatops: shell and markdown injection in the comment is data, never r
       "issue_comment",
       commentEvent({ body: `/get-runs $(touch ${marker}) \`touch ${marker}\`` }),
     );
-    assertEquals(shell.code, 2);
-    assertMatch(
-      shell.stderr,
-      /^error: comment argument ".*": expected at most one bare run id/m,
-    );
+    // Words that are no run id are ignored with a notice, as data.
+    assertEquals(shell.code, 0, shell.stderr);
+    assertEquals(shell.outputs.BOOL_TRIGGERED, "True");
+    assertEquals(shell.outputs.RUN_ID, "");
+    assertEquals(shell.outputs.TRAILING_TOKEN, "$(touch");
+    assertMatch(shell.stderr, /^::notice::ignored what \/get-runs does not take: "\$\(touch"/m);
     assertEquals(await Deno.stat(marker).then(() => true, () => false), false);
-    assertEquals(shell.outputs, {});
     assertNoInjectedCommands(shell);
 
     // Later lines that look like workflow commands, and HTML as a run id:
@@ -235,16 +241,43 @@ Deno.test("chatops: shell and markdown injection in the comment is data, never r
   });
 });
 
-Deno.test("chatops: strict arguments: unknown keys, bad values and stray words fail with exit 2", async () => {
+Deno.test("chatops: arguments as actions-chatops gave them: extra words are ignored with a notice", async () => {
   await withGithub(async (server) => {
-    const cases: [string, RegExp][] = [
-      ["/get-runs branch=main", /comment argument "branch=main": expected run-id=ID or sha=SHA/],
-      ["/get-runs sha=xyz", /comment argument "sha=xyz": expected sha=SHA with 7 to 40/],
-      ["/get-runs abc def", /comment argument "def": expected at most one bare run id/],
-      ["/get-runs sha=abc1234 extra", /comment argument "extra": expected at most one/],
-      ["/get-runs a/b", /comment argument "a\/b": expected a W&B run id/],
+    const cases: [string, { RUN_ID: string; SHA: string; ignored: string[] }][] = [
+      ["/get-runs RUNID please", { RUN_ID: "RUNID", SHA: HEAD, ignored: ["please"] }],
+      ["/get-runs branch=main", { RUN_ID: "", SHA: HEAD, ignored: ["branch=main"] }],
+      ["/get-runs sha=xyz", { RUN_ID: "", SHA: "xyz", ignored: [] }],
+      ["/get-runs abc def", { RUN_ID: "abc", SHA: HEAD, ignored: ["def"] }],
+      ["/get-runs sha=abc1234 extra", { RUN_ID: "", SHA: "abc1234", ignored: ["extra"] }],
+      ["/get-runs a/b", { RUN_ID: "", SHA: HEAD, ignored: ["a/b"] }],
     ];
-    for (const [body, message] of cases) {
+    for (const [body, want] of cases) {
+      const run = await chatops(server, "issue_comment", commentEvent({ body: `${body}\nthanks` }));
+      assertEquals(run.code, 0, `${body}: ${run.stderr}`);
+      assertEquals(run.outputs.BOOL_TRIGGERED, "True", body);
+      assertEquals([run.outputs.RUN_ID, run.outputs.SHA], [want.RUN_ID, want.SHA], body);
+      const rest = body.slice("/get-runs ".length);
+      assertEquals(run.outputs.TRAILING_TOKEN, rest.split(" ")[0], body);
+      assertEquals(run.outputs.TRAILING_LINE, rest, body);
+      const notice = run.stderr.split("\n").find((l) => l.startsWith("::notice::ignored"));
+      if (want.ignored.length === 0) assertEquals(notice, undefined, body);
+      else {for (const word of want.ignored) {
+          assertStringIncludes(notice ?? "", JSON.stringify(word));
+        }}
+    }
+    // A key we know with a malformed value is still an error: reporting on
+    // something else than asked would be worse.
+    const bad: [string, RegExp][] = [
+      [
+        "/get-runs run-id=a/b",
+        /comment argument "run-id=a\/b": expected run-id=ID with a W&B run id/,
+      ],
+      [
+        `/get-runs sha=${"a".repeat(101)}`,
+        /comment argument "sha=a+\.\.\.": expected sha=SHA with one token/,
+      ],
+    ];
+    for (const [body, message] of bad) {
       const run = await chatops(server, "issue_comment", commentEvent({ body }));
       assertEquals(run.code, 2, body);
       assertMatch(run.stderr, message);
@@ -315,10 +348,13 @@ Deno.test("chatops: repository_dispatch may name a commit and a run in client_pa
   event.client_payload = { sha: "ABC1234", run_id: "1mbwz7xq" };
   const run = await chatops(undefined, "repository_dispatch", event);
   assertEquals([run.outputs.SHA, run.outputs.RUN_ID], ["abc1234", "1mbwz7xq"]);
-  event.client_payload = { sha: "$(reboot)" };
+  event.client_payload = { sha: "build-1234" };
+  const token = await chatops(undefined, "repository_dispatch", event);
+  assertEquals(token.outputs.SHA, "build-1234");
+  event.client_payload = { sha: "two words" };
   const bad = await chatops(undefined, "repository_dispatch", event);
   assertEquals(bad.code, 2);
-  assertMatch(bad.stderr, /^error: client_payload\.sha: expected 7 to 40 hexadecimal/m);
+  assertMatch(bad.stderr, /^error: client_payload\.sha: expected one token of printable/m);
   event.client_payload = {};
   const plain = await chatops(undefined, "repository_dispatch", event);
   assertEquals(plain.outputs.SHA, DEFAULT_BRANCH_SHA);

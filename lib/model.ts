@@ -1,0 +1,160 @@
+/**
+ * The shared vocabulary every layer uses: how a commit and a run id are
+ * written, how a SHA is matched against the `github_sha` a run logged, and
+ * the old action's Python-style booleans. Nothing here imports from
+ * elsewhere in the package but the errors.
+ *
+ * @module
+ */
+import { z } from "zod";
+
+/**
+ * What a commit input may be: any single token of printable characters, at
+ * most 100 long. The old action compared the run config's `github_sha` with
+ * whatever string it was given, and teams log short SHAs, tags and CI build
+ * ids there, so anything printable is accepted; only whitespace and control
+ * characters (which no logged value can sensibly hold, and which could break
+ * a log line or an output file) are refused.
+ */
+export const SHA_TOKEN = /^[^\s\p{Cc}\p{Cf}\p{Zl}\p{Zp}]{1,100}$/u;
+
+/** What {@link SHA_TOKEN} asks for, in an error message. */
+export const SHA_EXPECTED =
+  "one token of printable characters (a commit SHA, tag or build id), at most 100, " +
+  "without spaces or control characters";
+
+/** A short hex SHA: runs whose logged SHA starts with it match. */
+const SHORT_HEX = /^[0-9a-fA-F]{7,39}$/;
+const HEX = /^[0-9a-fA-F]+$/;
+
+/**
+ * How a SHA input is compared with a run's logged value: `prefix` for 7 to 39
+ * hexadecimal characters (a short commit SHA), `exact` for anything else.
+ */
+export type ShaMode = "exact" | "prefix";
+
+/** A SHA input, normalised, with the way it is matched. */
+export interface ShaMatch {
+  /** The value compared: hexadecimal is lower-cased (git writes SHAs so), anything else kept. */
+  value: string;
+  /** `prefix` for a short hex SHA, `exact` otherwise. */
+  mode: ShaMode;
+}
+
+/**
+ * Normalises a SHA input and says how it is matched.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { shaMatch } from "./model.ts";
+ * assertEquals(shaMatch("3F2C9A1"), { value: "3f2c9a1", mode: "prefix" });
+ * assertEquals(shaMatch("build-1234"), { value: "build-1234", mode: "exact" });
+ * ```
+ */
+export function shaMatch(text: string): ShaMatch {
+  const value = HEX.test(text) ? text.toLowerCase() : text;
+  return { value, mode: SHORT_HEX.test(text) ? "prefix" : "exact" };
+}
+
+/**
+ * The zod schema of a SHA input: a {@link SHA_TOKEN}, normalised by
+ * {@link shaMatch} (hexadecimal lower-cased).
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { ShaSchema } from "./model.ts";
+ * assertEquals(ShaSchema.parse("ABC1234"), "abc1234");
+ * assertEquals(ShaSchema.safeParse("two words").success, false);
+ * ```
+ */
+export const ShaSchema: z.ZodType<string, string> = z.string().regex(SHA_TOKEN, SHA_EXPECTED)
+  .transform((text) => shaMatch(text).value);
+
+/**
+ * Whether `value` is a valid SHA token.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { isShaToken } from "./model.ts";
+ * assertEquals(isShaToken("v1.2.3"), true);
+ * assertEquals(isShaToken("a\nb"), false);
+ * ```
+ */
+export function isShaToken(value: unknown): value is string {
+  return typeof value === "string" && SHA_TOKEN.test(value);
+}
+
+/**
+ * Whether a logged SHA matches a {@link ShaMatch} (the same rule the server
+ * filter applies, for data matched on our side).
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { shaMatch, shaMatches } from "./model.ts";
+ * assertEquals(shaMatches(shaMatch("abc1234"), "abc1234ffffffff"), true);
+ * assertEquals(shaMatches(shaMatch("v1"), "v10"), false);
+ * ```
+ */
+export function shaMatches(sha: ShaMatch, logged: unknown): boolean {
+  if (typeof logged !== "string") return false;
+  return sha.mode === "prefix" ? logged.startsWith(sha.value) : logged === sha.value;
+}
+
+/**
+ * A W&B run id, as the W&B SDK allows it: 1 to 128 characters, none of them
+ * whitespace, a control character or one of `/ \ # ? % :`.
+ */
+export const RUN_ID = /^[^\s\p{Cc}\p{Cf}/\\#?%:]{1,128}$/u;
+
+/** What {@link RUN_ID} asks for, in an error message. */
+export const RUN_ID_EXPECTED = "a W&B run id (1-128 characters, no spaces or / \\ # ? % :)";
+
+/**
+ * The zod schema of a run id.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { RunIdSchema } from "./model.ts";
+ * assertEquals(RunIdSchema.safeParse("a1b2c3d4").success, true);
+ * assertEquals(RunIdSchema.safeParse("a/b").success, false);
+ * ```
+ */
+export const RunIdSchema: z.ZodString = z.string().regex(RUN_ID, RUN_ID_EXPECTED);
+
+/**
+ * A boolean as the old Python action spelled its outputs: `True` or `False`.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { pyBool } from "./model.ts";
+ * assertEquals(pyBool(true), "True");
+ * ```
+ */
+export function pyBool(flag: boolean): "True" | "False" {
+  return flag ? "True" : "False";
+}
+
+/** How candidates are found: by one run id, or by commit SHA. */
+export type Match =
+  | {
+    /** One run, by its id. */
+    by: "run-id";
+    /** The run id (W&B's `name`). */
+    runId: string;
+  }
+  | {
+    /** Every run whose config `github_sha` matches. */
+    by: "sha";
+    /** The SHA input, normalised by {@link shaMatch}; its mode follows from it. */
+    sha: string;
+    /** Also require config `secondary_sha` to match this. */
+    secondarySha?: string;
+    /** Also accept runs whose W&B `commit` field matches the SHA. */
+    matchCommit: boolean;
+  };
