@@ -67,20 +67,27 @@ function parseBracketed(input: string, text: string): string[] {
   return value as string[];
 }
 
+// Quotes, brackets, braces or parentheses in a plain item mean a Python or
+// JSON literal that did not parse; taking it verbatim would silently search
+// for a tag named `'baseline'`.
+const CODE_LIKE = /['"`\u2018\u2019\u201C\u201D[\]{}()]/;
+
 function parsePlain(input: string, text: string): string[] {
+  if (text === "None") {
+    throw new InvalidInputError(input, EXPECTED, text, "None is not a list; write [] for none");
+  }
   if (/^[({]/.test(text)) {
     throw new InvalidInputError(input, EXPECTED, text, "a tuple or dict; write a list in [ ]");
   }
   const items = text.split(/[\n,]/).map((item) => item.trim()).filter((item) => item !== "");
   for (const item of items) {
-    // A quote or bracket here means a half-written literal; taking it verbatim
-    // would silently search for a tag named `'baseline'`.
-    if (/^['"[]|['"\]]$/.test(item)) {
+    if (CODE_LIKE.test(item)) {
       throw new InvalidInputError(
         input,
         EXPECTED,
         text,
-        `item ${JSON.stringify(item)} looks quoted; wrap the whole list in [ ]`,
+        `item ${JSON.stringify(item)} has quotes or brackets; write the whole list as ` +
+          `['a', 'b'] or ["a", "b"]`,
       );
     }
   }

@@ -45,7 +45,12 @@ Deno.test("parseList: anything else is an error naming the input", () => {
     ["('a', 'b')", "a tuple or dict"],
     ["['\\U0001F600']", "\\U and \\N{…} escapes are not supported"],
     ["['\\N{DASH}']", "\\U and \\N{…} escapes are not supported"],
-    ["'baseline', 'reference'", "looks quoted; wrap the whole list in [ ]"],
+    ["'baseline', 'reference'", "has quotes or brackets; write the whole list as ['a', 'b']"],
+    ["baseline, ref(v2)", `item "ref(v2)" has quotes or brackets`],
+    ["a, {b}", `item "{b}" has quotes or brackets`],
+    ["a, b]", `item "b]" has quotes or brackets`],
+    ["a, it\u2019s", "has quotes or brackets"],
+    ["None", "None is not a list; write [] for none"],
   ];
   for (const [text, reason] of bad) {
     const error = assertThrows(() => parseList("INPUT_BASELINE_TAGS", text), InvalidInputError);
@@ -55,9 +60,11 @@ Deno.test("parseList: anything else is an error naming the input", () => {
   }
 });
 
-Deno.test("parseList: code is data, never run", () => {
-  assertEquals(parseList("x", "__import__('os').system('id')"), ["__import__('os').system('id')"]);
+Deno.test("parseList: code is data, never run; plain text that looks like code is an error", () => {
+  assertThrows(() => parseList("x", "__import__('os').system('id')"), InvalidInputError);
   assertEquals(parseList("x", "['__import__(\"os\")']"), ['__import__("os")']);
+  // The README's promises: [] is the empty list, None an error (above).
+  assertEquals(parseList("x", "[]"), []);
 });
 
 Deno.test("parseList: an escaped backslash before U is not mistaken for \\U", () => {
