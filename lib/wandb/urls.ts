@@ -23,22 +23,28 @@ export function graphqlUrl(baseUrl: string): string {
 }
 
 /**
- * The web app URL for an API base URL, as the SDK's `api_to_app_url` does:
- * `api.wandb.*` loses its `api.` prefix, any other `api.` host becomes `app.`,
- * anything else (e.g. a self-hosted `http://localhost:8080`) is unchanged.
+ * The web app URL for an API base URL, exactly as the W&B SDK's
+ * `api_to_app_url` derives it: `api.wandb.test` becomes `app.wandb.test`; any
+ * other `api.wandb.<tld>` loses its `api.`; any other `api.` host becomes
+ * `app.`; anything else (e.g. a self-hosted `http://localhost:8080`) is
+ * unchanged.
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { appUrlFor } from "./urls.ts";
- * appUrlFor("https://api.wandb.ai");   // "https://wandb.ai"
- * appUrlFor("https://api.acme.com");   // "https://app.acme.com"
- * appUrlFor("http://localhost:8080");  // "http://localhost:8080"
+ * assertEquals(appUrlFor("https://api.wandb.ai"), "https://wandb.ai");
+ * assertEquals(appUrlFor("https://api.wandb.cn"), "https://wandb.cn");
+ * assertEquals(appUrlFor("https://api.wandb.test"), "https://app.wandb.test");
+ * assertEquals(appUrlFor("https://api.acme.com"), "https://app.acme.com");
+ * assertEquals(appUrlFor("http://localhost:8080"), "http://localhost:8080");
  * ```
  */
 export function appUrlFor(baseUrl: string): string {
   const base = baseUrl.replace(/\/+$/, "");
-  if (/^https?:\/\/api\.wandb\.ai(?=[:/]|$)/.test(base)) return base.replace("://api.", "://");
-  return base.replace("://api.", "://app.");
+  const host = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/api\.(wandb\.(test)?)?/.exec(base);
+  if (!host) return base;
+  return base.replace("://api.", host[1] && !host[2] ? "://" : "://app.");
 }
 
 // Python's quote(s, safe="") leaves only letters, digits and `_.-~` unescaped;
