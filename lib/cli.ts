@@ -25,6 +25,7 @@ import { commentMarker, postComment, type PostCommentResult } from "./github/com
 import { type CollectDeps, collectReport, judgeReport, type ReportResult } from "./pipeline.ts";
 import { renderMarkdown } from "./report/markdown.ts";
 import { runUrl } from "./wandb/urls.ts";
+import { pyBool, shaMatch } from "./model.ts";
 
 /** Where the CLI reads and writes; swapped in tests. */
 export interface CliIo {
@@ -253,7 +254,7 @@ async function report(options: ReportOptions, io: CliIo): Promise<number> {
   const result = await collectReport(options, { ...io.deps, log });
   result.notes.forEach(note);
   const { comparisons, gate } = judgeReport(result, options);
-  const outputs = { ...result.outputs, GATE_PASSED: gate.passed ? "True" : "False" };
+  const outputs = { ...result.outputs, GATE_PASSED: pyBool(gate.passed) };
   const key = options.reportKey ?? `${result.entity}/${result.project}`;
   const marker = commentMarker(key, io.env.GITHUB_WORKFLOW ?? "wandb-report");
   const markdown = renderMarkdown({
@@ -415,7 +416,9 @@ function toJson(result: ReportResult, options: ReportOptions, csvPath: string) {
   });
   return {
     project: `${result.entity}/${result.project}`,
-    match: options.match,
+    match: options.match.by === "sha"
+      ? { ...options.match, shaMode: shaMatch(options.match.sha).mode }
+      : options.match,
     sha: result.sha,
     complete: result.classification.complete,
     singleRun: result.classification.singleRun,

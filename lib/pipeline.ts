@@ -11,8 +11,21 @@ import type { ReportOptions } from "./inputs.ts";
 import { CsvBuilder } from "./report/csv.ts";
 import type { RetryDeps } from "./retry.ts";
 import { WandbClient } from "./wandb/client.ts";
-import { fetchRunPages, withoutCandidates } from "./wandb/fetch.ts";
-import { baselineFilter, candidateFilter, SHA_KEY } from "./wandb/queries.ts";
+import { QueryError } from "./errors.ts";
+import { isShaToken, SHA_EXPECTED, shaMatch } from "./model.ts";
+import {
+  fetchRunPages,
+  type FetchRunsRequest,
+  type RunBatch,
+  withoutCandidates,
+} from "./wandb/fetch.ts";
+import {
+  baselineFilter,
+  candidateFilter,
+  commitScanFilters,
+  isCandidate,
+  SHA_KEY,
+} from "./wandb/queries.ts";
 import type { WandbRun } from "./wandb/runs.ts";
 import { appUrlFor } from "./wandb/urls.ts";
 
@@ -32,6 +45,7 @@ export type CollectOptions = Pick<
   | "timeoutSeconds"
   | "maxAttempts"
   | "maxRetrySeconds"
+  | "commitScanDays"
 >;
 
 /** Everything a report found. */
@@ -72,6 +86,8 @@ export interface CollectDeps {
   http?: RetryDeps;
   /** Backoff base, in ms (tests shorten it). */
   baseDelayMs?: number;
+  /** The wall clock in epoch ms (for the `--match-commit` scan window). Default `Date.now`. */
+  now?: () => number;
 }
 
 /**
@@ -119,18 +135,41 @@ export async function collectReport(
   const candidates: WandbRun[] = [];
   let baselines: WandbRun[] = [];
   let fullFields = false;
-  const pages = fetchRunPages(client, {
+  const notes: string[] = [];
+  const { match } = options;
+  if (match.by === "sha") {
+    const how = (sha: string) =>
+      shaMatch(sha).mode === "prefix" ? `starts with "${sha}"` : `equals "${sha}"`;
+    log(
+      `candidates: config.${SHA_KEY} ${how(match.sha)}${
+        match.matchCommit ? ` (or commit ${how(match.sha)})` : ""
+      }${match.secondarySha ? `, and config.secondary_sha ${how(match.secondarySha)}` : ""}`,
+    );
+  }
+  const request: FetchRunsRequest = {
     entity: options.entity,
     project: options.project,
-    candidates: candidateFilter(options.match),
-    baselines: options.baselineTags.length
-      ? baselineFilter(options.match, options.baselineTags)
-      : null,
+    candidates: candidateFilter(match),
+    baselines: options.baselineTags.length ? baselineFilter(match, options.baselineTags) : null,
     metricKeys: options.metrics,
     configKeys: options.configVars,
     pageSize: options.pageSize,
+    commit: match.by === "sha" && match.matchCommit,
     log,
-  });
+  };
+  const pages = request.commit
+    ? withCommitScan(client, request, () => {
+      const days = options.commitScanDays;
+      const since = new Date((deps.now ?? Date.now)() - days * 86_400_000).toISOString()
+        .slice(0, 19);
+      notes.push(
+        `the server does not filter on commit; matched commit here over the runs created since ${since} ` +
+          `(--commit-scan-days ${days})`,
+      );
+      const filters = commitScanFilters(match, options.baselineTags, since);
+      return { ...request, ...filters, isCandidate: (run) => isCandidate(match, run) };
+    })
+    : fetchRunPages(client, request);
   // Each page is laid out while the next one is on its way.
   for await (const page of pages) {
     for (const run of page.candidates) candidates.push(run);
@@ -141,9 +180,15 @@ export async function collectReport(
   baselines = withoutCandidates(baselines, candidates);
   csv.addBaselines(baselines);
 
-  const sha = options.match.by === "sha"
-    ? options.match.sha
-    : String(candidates[0]?.config[SHA_KEY] ?? "");
+  const logged = candidates[0]?.config[SHA_KEY];
+  // In run-id mode the SHA is data from the run: it becomes an output only if
+  // it is what a SHA input could have been.
+  const sha = match.by === "sha" ? match.sha : isShaToken(logged) ? shaMatch(logged).value : "";
+  if (match.by === "run-id" && logged !== undefined && logged !== null && sha === "") {
+    notes.push(
+      `run ${match.runId}'s config ${SHA_KEY} is not a commit SHA (${SHA_EXPECTED}); SHA left empty`,
+    );
+  }
   const classification = classify(candidates, baselines);
   return {
     entity: options.entity,
@@ -158,10 +203,91 @@ export async function collectReport(
     rowCount: csv.rowCount,
     csv: csv.text(),
     traffic: { ...client.stats },
-    notes: fullFields
-      ? ["the server does not support keys: projections; full config and summaries were fetched"]
-      : [],
+    notes: [
+      ...(fullFields
+        ? ["the server does not support keys: projections; full config and summaries were fetched"]
+        : []),
+      ...notes,
+      ...emptyNotes(options, candidates, baselines),
+    ],
   };
+}
+
+/**
+ * `--match-commit` as the server allows: the `commit` filter first; if the
+ * server refuses that field (W&B does not document it as filterable), the
+ * request `fallback()` builds instead, which matches `commit` on our side.
+ */
+async function* withCommitScan(
+  client: WandbClient,
+  request: FetchRunsRequest,
+  fallback: () => FetchRunsRequest,
+): AsyncGenerator<RunBatch, void, undefined> {
+  let started = false;
+  try {
+    for await (const batch of fetchRunPages(client, request)) {
+      started = true;
+      yield batch;
+    }
+  } catch (error) {
+    const refused = error instanceof QueryError && error.status === 400 &&
+      error.messages.some((m) => /\bcommit\b/.test(m));
+    if (started || !refused) throw error;
+    yield* fetchRunPages(client, fallback());
+  }
+}
+
+/**
+ * Says why a report came out empty where it did: no candidates, no baselines
+ * for the tags, or a metric or config key that no fetched run has.
+ */
+function emptyNotes(
+  options: CollectOptions,
+  candidates: readonly WandbRun[],
+  baselines: readonly WandbRun[],
+): string[] {
+  const notes: string[] = [];
+  const { match } = options;
+  if (candidates.length === 0) {
+    notes.push(
+      match.by === "run-id"
+        ? `no run with id "${match.runId}" in ${options.entity}/${options.project}`
+        : `no run in ${options.entity}/${options.project} has config.${SHA_KEY} ${
+          shaMatch(match.sha).mode === "prefix" ? "starting with" : "equal to"
+        } "${match.sha}"${
+          match.secondarySha ? ` and config.secondary_sha "${match.secondarySha}"` : ""
+        }: check that the training job logs the commit it ran on as config.${SHA_KEY}`,
+    );
+  }
+  if (options.baselineTags.length && baselines.length === 0) {
+    notes.push(
+      `no baseline runs: no other run in ${options.entity}/${options.project} carries any of the tags ${
+        options.baselineTags.map((t) => `"${t}"`).join(", ")
+      }`,
+    );
+  }
+  const runs = [...candidates, ...baselines];
+  if (runs.length) {
+    const missing = (keys: readonly string[], has: (run: WandbRun, key: string) => boolean) =>
+      keys.filter((key) => !runs.some((run) => has(run, key)));
+    const metrics = missing(options.metrics, (run, key) => Object.hasOwn(run.summary, key));
+    const configs = missing(options.configVars, (run, key) => Object.hasOwn(run.config, key));
+    if (metrics.length) {
+      notes.push(
+        `no fetched run has the metric${metrics.length > 1 ? "s" : ""} ${
+          metrics.map((m) => `"${m}"`).join(", ")
+        } in its summary: check the name as logged (wandb.log / run.summary)`,
+      );
+    }
+    if (configs.length) {
+      notes.push(
+        `no fetched run has the config key${configs.length > 1 ? "s" : ""} ${
+          configs.map((k) => `"${k}"`).join(", ")
+        }: check the name as logged in wandb.config`,
+      );
+    }
+  }
+  return notes;
 }
 
 /** The options {@link judgeReport} needs. */

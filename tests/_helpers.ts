@@ -122,7 +122,12 @@ export interface CliRun {
 export async function runCli(
   emulator: Emulator | { url: string },
   args: string[],
-  opts: { env?: Record<string, string>; http?: RetryDeps; baseDelayMs?: number } = {},
+  opts: {
+    env?: Record<string, string>;
+    http?: RetryDeps;
+    baseDelayMs?: number;
+    deps?: { now?: () => number };
+  } = {},
 ): Promise<CliRun> {
   const dir = await Deno.makeTempDir({ prefix: "wandb-report-test-" });
   try {
@@ -142,7 +147,7 @@ export async function runCli(
         },
         stdout: (t) => (stdout += t),
         stderr: (t) => (stderr += t),
-        deps: { http: opts.http, baseDelayMs: opts.baseDelayMs ?? 5 },
+        deps: { http: opts.http, baseDelayMs: opts.baseDelayMs ?? 5, ...opts.deps },
       },
     );
     const csv = await Deno.readTextFile(out).catch(() => undefined);

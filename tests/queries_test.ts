@@ -3,11 +3,18 @@ import { parse, validate } from "graphql";
 import { selectRuns } from "../lib/emulator/filter.ts";
 import { wandbSchema } from "../lib/emulator/schema.ts";
 import type { Match } from "../lib/inputs.ts";
-import { baselineFilter, candidateFilter, reportQuery } from "../lib/wandb/queries.ts";
+import {
+  baselineFilter,
+  candidateFilter,
+  commitScanFilters,
+  isCandidate as libIsCandidate,
+  reportQuery,
+} from "../lib/wandb/queries.ts";
 import { assertEquals } from "./_assert.ts";
 
-const S = "aaaaaaa";
-const S2 = "bbbbbbb";
+// Full SHAs match exactly; 7-39 hex characters match as a prefix.
+const S = "a".repeat(40);
+const S2 = "b".repeat(40);
 
 Deno.test("candidateFilter: the old action's filters, plus commit", () => {
   assertEquals(candidateFilter({ by: "run-id", runId: "r1" }), { name: "r1" });
@@ -19,6 +26,31 @@ Deno.test("candidateFilter: the old action's filters, plus commit", () => {
   });
   assertEquals(candidateFilter({ by: "sha", sha: S, matchCommit: true }), {
     $or: [{ "config.github_sha": S }, { commit: S }],
+  });
+});
+
+Deno.test("candidateFilter: a short hex SHA matches as an anchored prefix; anything else exactly", () => {
+  assertEquals(candidateFilter({ by: "sha", sha: "3f2c9a1", matchCommit: false }), {
+    "config.github_sha": { $regex: "^3f2c9a1" },
+  });
+  assertEquals(candidateFilter({ by: "sha", sha: "v1.2+x", matchCommit: false }), {
+    "config.github_sha": "v1.2+x",
+  });
+  assertEquals(
+    candidateFilter({ by: "sha", sha: "3f2c9a1", secondarySha: "b".repeat(39), matchCommit: true }),
+    {
+      $and: [
+        {
+          $or: [{ "config.github_sha": { $regex: "^3f2c9a1" } }, {
+            commit: { $regex: "^3f2c9a1" },
+          }],
+        },
+        { "config.secondary_sha": { $regex: `^${"b".repeat(39)}` } },
+      ],
+    },
+  );
+  assertEquals(baselineFilter({ by: "sha", sha: "3f2c9a1", matchCommit: false }, ["a"]), {
+    $and: [{ tags: { $in: ["a"] } }, { $nor: [{ "config.github_sha": { $regex: "^3f2c9a1" } }] }],
   });
 });
 
@@ -38,9 +70,12 @@ Deno.test("baselineFilter: tags, and never a candidate", () => {
 const runArb = fc.record({
   name: fc.constantFrom("r1", "r2", "r3"),
   tags: fc.subarray(["baseline", "reference", "other"]),
-  commit: fc.constantFrom(S, "ccccccc", null),
+  commit: fc.constantFrom(S, "aaaaaaab", "c".repeat(40), "v1.2", null),
   config: fc.record(
-    { github_sha: fc.constantFrom(S, "ccccccc"), secondary_sha: fc.constantFrom(S2, "ddddddd") },
+    {
+      github_sha: fc.constantFrom(S, "aaaaaaab", "c".repeat(40), "v1.2", "v1.20"),
+      secondary_sha: fc.constantFrom(S2, "bbbbbbbc", "d".repeat(40)),
+    },
     { requiredKeys: [] },
   ),
 });
@@ -49,16 +84,22 @@ const matchArb: fc.Arbitrary<Match> = fc.oneof(
   fc.constant<Match>({ by: "run-id", runId: "r1" }),
   fc.record({
     by: fc.constant("sha" as const),
-    sha: fc.constant(S),
-    secondarySha: fc.constantFrom(undefined, S2),
+    sha: fc.constantFrom(S, "aaaaaaa", "v1.2", "v1.2."),
+    secondarySha: fc.constantFrom(undefined, S2, "bbbbbbb"),
     matchCommit: fc.boolean(),
   }),
 );
 
+// Written out independently of lib/: prefix for 7-39 hex, equality otherwise.
+function same(wanted: string, logged: string | null | undefined): boolean {
+  if (typeof logged !== "string") return false;
+  return /^[0-9a-f]{7,39}$/.test(wanted) ? logged.startsWith(wanted) : logged === wanted;
+}
+
 function isCandidate(m: Match, run: RunShape): boolean {
   if (m.by === "run-id") return run.name === m.runId;
-  const bySha = run.config.github_sha === m.sha || (m.matchCommit && run.commit === m.sha);
-  return bySha && (m.secondarySha === undefined || run.config.secondary_sha === m.secondarySha);
+  const bySha = same(m.sha, run.config.github_sha) || (m.matchCommit && same(m.sha, run.commit));
+  return bySha && (m.secondarySha === undefined || same(m.secondarySha, run.config.secondary_sha));
 }
 
 Deno.test("filters (property): candidates are exactly the matching runs; baselines the tagged rest", () => {
@@ -68,6 +109,29 @@ Deno.test("filters (property): candidates are exactly the matching runs; baselin
       const tags = ["baseline", "reference"];
       const candidates = selectRuns(docs, candidateFilter(m), "+i").map((d) => d.i);
       const baselines = selectRuns(docs, baselineFilter(m, tags), "+i").map((d) => d.i);
+      assertEquals(candidates, docs.filter((d) => isCandidate(m, d)).map((d) => d.i));
+      assertEquals(
+        baselines,
+        docs.filter((d) => !isCandidate(m, d) && d.tags.some((t) => tags.includes(t))).map((d) =>
+          d.i
+        ),
+      );
+    }),
+    { numRuns: 400 },
+  );
+});
+
+Deno.test("commit scan (property): server filter plus our isCandidate selects exactly the candidates", () => {
+  fc.assert(
+    fc.property(matchArb, fc.array(runArb, { maxLength: 8 }), (m, runs) => {
+      const docs = runs.map((r, i) => ({ ...r, i, createdAt: `2026-01-0${1 + (i % 3)}T00:00:00` }));
+      const since = "2026-01-01T00:00:00"; // every run is inside the window here
+      const tags = ["baseline", "reference"];
+      const filters = commitScanFilters(m, tags, since);
+      const test = (d: (typeof docs)[number]) => libIsCandidate(m, d);
+      const candidates = selectRuns(docs, filters.candidates, "+i").filter(test).map((d) => d.i);
+      const baselines = selectRuns(docs, filters.baselines ?? { name: "-" }, "+i")
+        .filter((d) => !test(d)).map((d) => d.i);
       assertEquals(candidates, docs.filter((d) => isCandidate(m, d)).map((d) => d.i));
       assertEquals(
         baselines,

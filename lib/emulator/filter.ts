@@ -40,6 +40,69 @@ export function mapPath(path: string): string {
 }
 
 /**
+ * The run fields W&B documents as filterable (the SDK's `Api.runs`
+ * docstring), with the snake_case spellings its docs also use. `config.*` and
+ * `summary_metrics.*` are filterable too. The real server answers HTTP 400 for
+ * any other field; `commit` is not among them.
+ */
+export const DOCUMENTED_FILTER_FIELDS: readonly string[] = [
+  "createdAt",
+  "created_at",
+  "displayName",
+  "display_name",
+  "duration",
+  "group",
+  "host",
+  "jobType",
+  "job_type",
+  "name",
+  "state",
+  "tags",
+  "username",
+];
+
+/**
+ * The first field path in a filter that W&B does not document as filterable
+ * (and is not in `extra`), or `undefined` when every path is.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { undocumentedField } from "./filter.ts";
+ * assertEquals(undocumentedField({ $or: [{ "config.a": 1 }, { commit: "x" }] }, []), "commit");
+ * assertEquals(undocumentedField({ commit: "x" }, ["commit"]), undefined);
+ * ```
+ */
+export function undocumentedField(filter: unknown, extra: readonly string[]): string | undefined {
+  if (Array.isArray(filter)) {
+    for (const item of filter) {
+      const found = undocumentedField(item, extra);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (filter === null || typeof filter !== "object") return undefined;
+  for (const [key, value] of Object.entries(filter)) {
+    if (key.startsWith("$")) {
+      if (["$and", "$or", "$nor"].includes(key)) {
+        const found = undocumentedField(value, extra);
+        if (found !== undefined) return found;
+      }
+      continue;
+    }
+    const head = key.split(".")[0]!;
+    const nested = head === "config" || head === "summary_metrics";
+    if (
+      !(nested && key.includes(".")) && !DOCUMENTED_FILTER_FIELDS.includes(key) &&
+      !extra.includes(key)
+    ) {
+      return key;
+    }
+  }
+  return undefined;
+}
+
+/**
  * Rewrites every field path in a W&B filter, leaving operators and values as
  * they are.
  *

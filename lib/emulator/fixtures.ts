@@ -73,6 +73,11 @@ export const FixtureSchema = z.strictObject({
     .default({ username: "emulator", entity: "emulator" }),
   projects: z.array(FixtureProjectSchema).default([]),
   faults: z.array(FaultSchema).default([]),
+  /**
+   * Filter fields accepted beyond W&B's documented ones, e.g. `["commit"]`
+   * for a server that filters on `commit`. Others get HTTP 400, as W&B answers.
+   */
+  filterFields: z.array(z.string().min(1)).default([]),
 });
 
 /** A fixture as written (defaults may be omitted). */

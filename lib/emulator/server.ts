@@ -20,7 +20,7 @@ import {
   parseFixture,
 } from "./fixtures.ts";
 import { wandbSchema } from "./schema.ts";
-import { EmulatorStore } from "./store.ts";
+import { EmulatorStore, FilterFieldError } from "./store.ts";
 
 /** How to start an emulator. */
 export interface EmulatorOptions {
@@ -217,7 +217,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       variableValues: variables,
       operationName: operationName ?? undefined,
     });
-    send(res, stats, 200, JSON.stringify(result));
+    // W&B refuses a filter on an undocumented field with HTTP 400.
+    const status =
+      result.errors?.some((e) =>
+          e instanceof FilterFieldError || e.originalError instanceof FilterFieldError
+        )
+        ? 400
+        : 200;
+    send(res, stats, status, JSON.stringify(result));
   };
 
   const server = createServer((req, res) => {

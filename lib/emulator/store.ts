@@ -10,7 +10,13 @@ import { GraphQLError } from "graphql";
 import { stringifyLenientJson } from "../json.ts";
 import type { Fixture, FixtureRun } from "./fixtures.ts";
 import { FixtureRunSchema } from "./fixtures.ts";
-import { selectRuns } from "./filter.ts";
+import { DOCUMENTED_FILTER_FIELDS, selectRuns, undocumentedField } from "./filter.ts";
+
+/**
+ * A filter on a field W&B does not filter on: the server answers HTTP 400
+ * (not a GraphQL error in a 200), as W&B does.
+ */
+export class FilterFieldError extends GraphQLError {}
 
 /** The document a run is filtered and sorted as. */
 interface RunDoc {
@@ -118,6 +124,7 @@ export class EmulatorStore {
   readonly #cache = new Map<string, RunDoc[]>();
   readonly #viewer: Fixture["viewer"];
   readonly #maxPageSize: number;
+  readonly #filterFields: readonly string[];
 
   /**
    * @param fixture the data to serve
@@ -126,6 +133,7 @@ export class EmulatorStore {
   constructor(fixture: Fixture, maxPageSize = 1000) {
     this.#viewer = fixture.viewer;
     this.#maxPageSize = maxPageSize;
+    this.#filterFields = fixture.filterFields;
     fixture.projects.forEach((p, i) => {
       this.#projects.set(`${p.entity}/${p.name}`, {
         id: i + 1,
@@ -154,6 +162,14 @@ export class EmulatorStore {
     const data = this.#projects.get(`${entity}/${project}`);
     if (!data) return [];
     const filterObject = parseFilters(filters);
+    const field = undocumentedField(filterObject, this.#filterFields);
+    if (field !== undefined) {
+      throw new FilterFieldError(
+        `invalid filter field ${JSON.stringify(field)}: runs can be filtered on ${
+          [...DOCUMENTED_FILTER_FIELDS, ...this.#filterFields].join(", ")
+        }, config.* and summary_metrics.*`,
+      );
+    }
     const orderText = typeof order === "string" ? order : "";
     const key = `${data.id}\u0000${JSON.stringify(filterObject)}\u0000${orderText}`;
     let hit = this.#cache.get(key);

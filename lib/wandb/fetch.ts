@@ -30,6 +30,13 @@ export interface FetchRunsRequest {
   pageSize: number;
   /** W&B order string; `+created_at` keeps offset cursors stable while runs are added. */
   order?: string;
+  /** Also fetch W&B's `commit` field (for matching it on our side). */
+  commit?: boolean;
+  /**
+   * Candidates the server returned are kept only when this holds (for rules
+   * the server cannot apply); baselines only when it does not.
+   */
+  isCandidate?: (run: WandbRun) => boolean;
   /** Debug log. */
   log?: (line: string) => void;
 }
@@ -95,7 +102,8 @@ export async function* fetchRunPages(
     seen: new Set(),
   };
   let projectKeys = true;
-  let document = reportQuery({ projectKeys });
+  const commit = request.commit ?? false;
+  let document = reportQuery({ projectKeys, commit });
   const send = () => {
     const pending = client.query(document, {
       entity: request.entity,
@@ -128,7 +136,7 @@ export async function* fetchRunPages(
       ) {
         log(`the server rejects keys: projections (${error.messages[0]}); fetching full fields`);
         projectKeys = false;
-        document = reportQuery({ projectKeys });
+        document = reportQuery({ projectKeys, commit });
         pending = send();
         continue;
       }
@@ -147,9 +155,12 @@ export async function* fetchRunPages(
     // receipt by 51 ms; after a setTimeout(0), by 0.8 ms). Give it that turn
     // so the decoding below really overlaps the server's work.
     if (pending) await new Promise((resolve) => setTimeout(resolve, 0));
+    const test = request.isCandidate;
+    const newCandidates = decodeNew(candidates, candidatePage, client, log);
+    const newBaselines = decodeNew(baselines, baselinePage, client, log);
     yield {
-      candidates: decodeNew(candidates, candidatePage, client, log),
-      baselines: decodeNew(baselines, baselinePage, client, log),
+      candidates: test ? newCandidates.filter(test) : newCandidates,
+      baselines: test ? newBaselines.filter((run) => !test(run)) : newBaselines,
       fullFields: !projectKeys,
     };
   }

@@ -10,7 +10,7 @@
  * @module
  */
 import { match } from "ts-pattern";
-import type { Match } from "../inputs.ts";
+import { type Match, shaMatch, shaMatches } from "../model.ts";
 
 /** A W&B runs filter (sent JSON-encoded as the `filters` argument). */
 export type Filter = Record<string, unknown>;
@@ -20,21 +20,42 @@ export const SHA_KEY = "github_sha";
 /** Config key of the optional second commit (e.g. a data or infra repo). */
 export const SECONDARY_SHA_KEY = "secondary_sha";
 
-/** `path` differs from `value` or is missing (W&B's `$ne` alone may skip missing fields). */
-function notEqual(path: string, value: string): Filter {
+// RE2 and JavaScript share these metacharacters.
+const escapeRegex = (text: string) => text.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
+
+/** The condition "`path` matches the SHA": equality, or an anchored prefix `$regex`. */
+function matches(path: string, sha: string): Filter {
+  const { value, mode } = shaMatch(sha);
+  return { [path]: mode === "prefix" ? { $regex: `^${escapeRegex(value)}` } : value };
+}
+
+/**
+ * The condition "`path` does not match the SHA, or is missing" (W&B's `$ne`
+ * alone may skip missing fields; `$nor` of a match takes them).
+ */
+function differs(path: string, sha: string): Filter {
+  const { value, mode } = shaMatch(sha);
+  if (mode === "prefix") return { $nor: [matches(path, value)] };
   const missing = path.startsWith("config.") ? { $exists: false } : null;
   return { $or: [{ [path]: { $ne: value } }, { [path]: missing }] };
 }
 
 /**
- * The filter that selects candidate runs.
+ * The filter that selects candidate runs. A SHA of 7 to 39 hexadecimal
+ * characters matches the runs whose logged SHA starts with it; any other
+ * value matches exactly.
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { candidateFilter } from "./queries.ts";
- * candidateFilter({ by: "sha", sha: "abc1234", matchCommit: false });
- * // { "config.github_sha": "abc1234" }
- * candidateFilter({ by: "run-id", runId: "a1b2c3d4" }); // { name: "a1b2c3d4" }
+ * assertEquals(candidateFilter({ by: "sha", sha: "v1.2", matchCommit: false }), {
+ *   "config.github_sha": "v1.2",
+ * });
+ * assertEquals(candidateFilter({ by: "sha", sha: "abc1234", matchCommit: false }), {
+ *   "config.github_sha": { $regex: "^abc1234" },
+ * });
+ * assertEquals(candidateFilter({ by: "run-id", runId: "a1b2c3d4" }), { name: "a1b2c3d4" });
  * ```
  */
 export function candidateFilter(m: Match): Filter {
@@ -42,11 +63,11 @@ export function candidateFilter(m: Match): Filter {
     .with({ by: "run-id" }, ({ runId }) => ({ name: runId }))
     .with({ by: "sha" }, ({ sha, secondarySha, matchCommit }) => {
       const bySha: Filter = matchCommit
-        ? { $or: [{ [`config.${SHA_KEY}`]: sha }, { commit: sha }] }
-        : { [`config.${SHA_KEY}`]: sha };
+        ? { $or: [matches(`config.${SHA_KEY}`, sha), matches("commit", sha)] }
+        : matches(`config.${SHA_KEY}`, sha);
       return secondarySha === undefined
         ? bySha
-        : { $and: [bySha, { [`config.${SECONDARY_SHA_KEY}`]: secondarySha }] };
+        : { $and: [bySha, matches(`config.${SECONDARY_SHA_KEY}`, secondarySha)] };
     })
     .exhaustive();
 }
@@ -56,9 +77,11 @@ export function candidateFilter(m: Match): Filter {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { baselineFilter } from "./queries.ts";
- * baselineFilter({ by: "run-id", runId: "a1b2c3d4" }, ["baseline"]);
- * // { $and: [{ tags: { $in: ["baseline"] } }, { name: { $ne: "a1b2c3d4" } }] }
+ * assertEquals(baselineFilter({ by: "run-id", runId: "a1b2c3d4" }, ["baseline"]), {
+ *   $and: [{ tags: { $in: ["baseline"] } }, { name: { $ne: "a1b2c3d4" } }],
+ * });
  * ```
  */
 export function baselineFilter(m: Match, tags: readonly string[]): Filter {
@@ -66,14 +89,81 @@ export function baselineFilter(m: Match, tags: readonly string[]): Filter {
     .with({ by: "run-id" }, ({ runId }) => ({ name: { $ne: runId } }))
     .with({ by: "sha" }, ({ sha, secondarySha, matchCommit }) => {
       const shaDiffers = matchCommit
-        ? { $and: [notEqual(`config.${SHA_KEY}`, sha), notEqual("commit", sha)] }
-        : notEqual(`config.${SHA_KEY}`, sha);
+        ? { $and: [differs(`config.${SHA_KEY}`, sha), differs("commit", sha)] }
+        : differs(`config.${SHA_KEY}`, sha);
       return secondarySha === undefined
         ? shaDiffers
-        : { $or: [shaDiffers, notEqual(`config.${SECONDARY_SHA_KEY}`, secondarySha)] };
+        : { $or: [shaDiffers, differs(`config.${SECONDARY_SHA_KEY}`, secondarySha)] };
     })
     .exhaustive();
   return { $and: [{ tags: { $in: [...tags] } }, notCandidate] };
+}
+
+/**
+ * Whether a run is a candidate, decided on our side from its decoded fields:
+ * the same rule {@link candidateFilter} asks the server to apply. Used where
+ * the server cannot filter (`commit`, which W&B does not document as filterable).
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { isCandidate } from "./queries.ts";
+ * const match = { by: "sha" as const, sha: "abc1234", matchCommit: true };
+ * assertEquals(isCandidate(match, { name: "r", commit: "abc1234ff", config: {} }), true);
+ * ```
+ */
+export function isCandidate(
+  m: Match,
+  run: { name: string; commit?: string | null; config: Record<string, unknown> },
+): boolean {
+  return match(m)
+    .with({ by: "run-id" }, ({ runId }) => run.name === runId)
+    .with({ by: "sha" }, ({ sha, secondarySha, matchCommit }) => {
+      const wanted = shaMatch(sha);
+      const bySha = shaMatches(wanted, run.config[SHA_KEY]) ||
+        (matchCommit && shaMatches(wanted, run.commit));
+      return bySha &&
+        (secondarySha === undefined ||
+          shaMatches(shaMatch(secondarySha), run.config[SECONDARY_SHA_KEY]));
+    })
+    .exhaustive();
+}
+
+/**
+ * The filters for `--match-commit` against a server that refuses to filter on
+ * `commit`: candidates are the runs whose config matches plus every run
+ * created since `since` (their `commit` is then matched on our side with
+ * {@link isCandidate}); baselines are filtered by config alone and cleaned
+ * the same way.
+ *
+ * @param since ISO-8601 lower bound on `createdAt` (W&B compares it as a string)
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { commitScanFilters } from "./queries.ts";
+ * const m = { by: "sha" as const, sha: "v1", matchCommit: true };
+ * assertEquals(commitScanFilters(m, [], "2026-01-01T00:00:00").candidates, {
+ *   $or: [{ "config.github_sha": "v1" }, { createdAt: { $gte: "2026-01-01T00:00:00" } }],
+ * });
+ * ```
+ */
+export function commitScanFilters(
+  m: Match,
+  tags: readonly string[],
+  since: string,
+): { candidates: Filter; baselines: Filter | null } {
+  const byConfig: Match = m.by === "sha" ? { ...m, matchCommit: false } : m;
+  const recent: Filter[] = [{ createdAt: { $gte: since } }];
+  if (m.by === "sha" && m.secondarySha !== undefined) {
+    recent.push(matches(`config.${SECONDARY_SHA_KEY}`, m.secondarySha));
+  }
+  return {
+    candidates: {
+      $or: [candidateFilter(byConfig), recent.length === 1 ? recent[0] : { $and: recent }],
+    },
+    baselines: tags.length ? baselineFilter(byConfig, tags) : null,
+  };
 }
 
 /** Options for {@link reportQuery}. */
@@ -83,6 +173,8 @@ export interface ReportQueryOptions {
    * projections). Off only as a fallback for servers that reject `keys:`.
    */
   projectKeys: boolean;
+  /** Also fetch W&B's `commit` field (for `--match-commit` matched on our side). */
+  commit?: boolean;
 }
 
 /** The operation name of {@link reportQuery}'s document. */
@@ -104,7 +196,7 @@ export const REPORT_OPERATION = "WandbReportRuns";
  * console.log(document.startsWith("query WandbReportRuns(")); // true
  * ```
  */
-export function reportQuery({ projectKeys }: ReportQueryOptions): string {
+export function reportQuery({ projectKeys, commit = false }: ReportQueryOptions): string {
   const keyVars = projectKeys ? ", $metricKeys: [String!], $configKeys: [String!]" : "";
   const config = projectKeys ? "config(keys: $configKeys)" : "config";
   const summary = projectKeys ? "summaryMetrics(keys: $metricKeys)" : "summaryMetrics";
@@ -125,7 +217,7 @@ export function reportQuery({ projectKeys }: ReportQueryOptions): string {
 }
 
 fragment ReportRun on Run {
-  name displayName state tags description createdAt
+  name displayName state tags description createdAt${commit ? " commit" : ""}
   ${config}
   ${summary}
 }

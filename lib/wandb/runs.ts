@@ -62,6 +62,7 @@ export const RunNodeSchema = z
     tags: z.array(z.string()).nullish(),
     description: z.string().nullish(),
     createdAt: z.string().nullish(),
+    commit: z.string().nullish(),
     config: z.string().nullish(),
     summaryMetrics: z.string().nullish(),
   })

@@ -151,13 +151,17 @@ Deno.test("baselines off: no baseline connection is requested", async () => {
 });
 
 Deno.test("--match-commit also matches W&B's built-in commit field", async () => {
-  await withEmulator({}, async (emulator) => {
-    const without = await runCli(emulator, [...PROJECT, "--sha", SHA]);
-    const withCommit = await runCli(emulator, [...PROJECT, "--sha", SHA, "--match-commit"]);
-    assertEquals(without.outputs.NUM_CANDIDATES, "7");
-    assertEquals(withCommit.outputs.NUM_CANDIDATES, "8");
-    assert(withCommit.records.some((x) => x["run.id"] === "cmit0001"));
-  });
+  // A server that filters on commit (see dropin_test.ts for one that does not).
+  await withEmulator(
+    { fixture: { ...testFixture(), filterFields: ["commit"] } },
+    async (emulator) => {
+      const without = await runCli(emulator, [...PROJECT, "--sha", SHA]);
+      const withCommit = await runCli(emulator, [...PROJECT, "--sha", SHA, "--match-commit"]);
+      assertEquals(without.outputs.NUM_CANDIDATES, "7");
+      assertEquals(withCommit.outputs.NUM_CANDIDATES, "8");
+      assert(withCommit.records.some((x) => x["run.id"] === "cmit0001"));
+    },
+  );
 });
 
 Deno.test("no matches: header-only CSV, outputs say so, exit 0", async () => {
@@ -392,7 +396,12 @@ Deno.test("retry budget: a wait beyond --max-retry-time gives up at once", async
 
 Deno.test("invalid input: exit 2, one line naming the input, nothing written", async (t) => {
   const cases: [string[], Record<string, string>, RegExp][] = [
-    [["--sha", "xyz"], {}, /^error: --sha: expected 7 to 40 hexadecimal characters, got "xyz"$/],
+    [
+      ["--sha", "x y"],
+      {},
+      /^error: --sha: expected one token of printable characters .*, got "x y"$/,
+    ],
+    [["--sha", "x\u0007"], {}, /^error: --sha: expected one token of printable characters/],
     [[], {}, /^error: --sha: expected a commit SHA or --run-id/],
     [["--sha", SHA, "--baseline-tags", "['a', 1]"], {}, /--baseline-tags: .*item 2 is number/],
     [["--sha", SHA], { INPUT_BASELINE_TAGS: "['a" }, /^error: INPUT_BASELINE_TAGS: expected/],
@@ -437,7 +446,7 @@ Deno.test("the API key never appears in stdout, stderr, CSV or GITHUB_OUTPUT", a
     const runs = [
       await runCli(emulator, [...PROJECT, "--sha", SHA, ...BASELINES, "--json", "--debug"]),
       await runCli(emulator, [...PROJECT, "--project", "acme/nope", "--sha", SHA, "--debug"]),
-      await runCli(emulator, [...PROJECT, "--sha", "not-hex", "--debug"]),
+      await runCli(emulator, [...PROJECT, "--sha", "not a sha", "--debug"]),
       await runCli(emulator, [...PROJECT, "--sha", SHA, "--debug"], {
         env: { WANDB_API_KEY: `${API_KEY} trailing` },
       }),
