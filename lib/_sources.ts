@@ -10,6 +10,7 @@ import type { z } from "zod";
 import type { FlagSpec, FlagValues } from "./args.ts";
 import { InvalidInputError } from "./errors.ts";
 import { parseList } from "./lists.ts";
+import type { Redactor } from "./redact.ts";
 
 /** Where one option can come from, and how `--help` describes it. */
 export interface Source {
@@ -25,8 +26,11 @@ export interface Source {
   value?: string;
   /** One line for `--help`. */
   help: string;
-  /** Never echoed in an error message. */
-  secret?: boolean;
+  /**
+   * Never echoed; registered with the redactor as soon as it is read
+   * (`"wandb-key"` also registers the `Authorization: Basic` value made from it).
+   */
+  secret?: boolean | "wandb-key";
   /** A list flag that may be repeated (`--gate a --gate b`). */
   repeat?: boolean;
 }
@@ -62,18 +66,27 @@ export function flagSpecs(sources: Readonly<Record<string, Source>>): Record<str
 
 /**
  * Picks each option's value: the flag, else `INPUT_<input>`, else `env`. An
- * empty variable counts as unset (GitHub passes unset inputs as "").
+ * empty variable counts as unset (GitHub passes unset inputs as ""). Secrets,
+ * and credentials written into any URL, are registered with `redactor` the
+ * moment they are read, before anything could print them.
  */
 export function pickSources(
   sources: Readonly<Record<string, Source>>,
   flags: FlagValues,
   env: Readonly<Record<string, string | undefined>>,
+  redactor: Redactor,
 ): Picked {
   const raw: Record<string, unknown> = {};
   const labels: Record<string, string> = {};
   for (const [key, source] of Object.entries(sources)) {
     const picked = pick(source, flags, env);
     if (picked === undefined) continue;
+    for (const text of [picked.value].flat()) {
+      if (typeof text !== "string") continue;
+      if (source.secret === "wandb-key") redactor.registerApiKey(text);
+      else if (source.secret) redactor.register(text);
+      redactor.registerUrl(text);
+    }
     labels[key] = picked.label;
     raw[key] = source.kind === "list"
       ? [picked.value].flat().flatMap((item) => parseList(picked.label, String(item)))

@@ -24,6 +24,7 @@ import {
 import { parseRepo, prHead, type PullRequestHead } from "./github/pulls.ts";
 import type { RetryDeps } from "./retry.ts";
 import { pyBool, RunIdSchema, ShaSchema } from "./model.ts";
+import { Redactor } from "./redact.ts";
 
 const SOURCES = {
   githubToken: {
@@ -108,7 +109,8 @@ const FULL_SHA = z.string().regex(/^[0-9a-fA-F]{40}$/, "a 40-character commit SH
 
 /** The chatops step's validated options. */
 export const ChatopsOptionsSchema = z.object({
-  githubToken: z.string().regex(/^\S+$/, "a token without spaces or line breaks").optional(),
+  githubToken: z.string().regex(/^[\x21-\x7e]+$/, "a token without spaces or line breaks")
+    .optional(),
   triggerPhrase: z.string().trim().min(1, "a phrase that is not empty")
     .regex(/^\S+$/, "one word, e.g. /get-runs").default("/get-runs"),
   allowedAssociations: z.array(
@@ -158,11 +160,12 @@ export type ChatopsInvocation =
 export function resolveChatopsInputs(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
+  redactor: Redactor = new Redactor(),
 ): ChatopsInvocation {
   const flags = parseFlags(argv, flagSpecs(SOURCES));
   if (flags.help) return { kind: "help" };
   if (flags.version) return { kind: "version" };
-  const picked = pickSources(SOURCES, flags, env);
+  const picked = pickSources(SOURCES, flags, env, redactor);
   const parsed = ChatopsOptionsSchema.safeParse(picked.raw);
   if (parsed.success) return { kind: "chatops", options: parsed.data };
   throw sourceError(SOURCES, picked, parsed.error.issues[0]!);

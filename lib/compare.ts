@@ -10,7 +10,7 @@ import { match, P } from "ts-pattern";
 import { z } from "zod";
 import { bucketOf } from "./classify.ts";
 import { InvalidInputError } from "./errors.ts";
-import { RUN_ID } from "./model.ts";
+import { field, RUN_ID } from "./model.ts";
 import type { WandbRun } from "./wandb/runs.ts";
 
 /** Whether bigger (`max`) or smaller (`min`) is better. */
@@ -26,6 +26,11 @@ export const ReferenceSchema = z.union([
 ]);
 /** `best`, `mean`, or one baseline run. */
 export type Reference = z.infer<typeof ReferenceSchema>;
+
+/** `record[key]` when it is the record's own property. */
+function own<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
+}
 
 /**
  * Parses a reference as written on the command line: `best`, `mean`, or
@@ -183,13 +188,14 @@ export function compareRuns(
 ): MetricComparison[] {
   const finished = candidates.filter((run) => bucketOf(run.state) === "finished");
   return options.metrics.map((metric) => {
-    const given = options.directions?.[metric];
+    // Own properties only: a metric named "toString" is a name, not a lookup.
+    const given = own(options.directions, metric);
     const guessed = defaultDirection(metric);
     const direction = given ?? guessed;
-    const spec = options.references?.[metric] ?? options.reference;
+    const spec = own(options.references, metric) ?? options.reference;
     const baselineValues = baselines.map((run) => ({
       run,
-      value: metricValue(run.summary[metric]),
+      value: metricValue(field(run.summary, metric)),
     }));
     const reference = referenceValue(metric, spec, baselineValues, direction);
     return {
@@ -199,7 +205,7 @@ export function compareRuns(
       reference,
       baselines: baselineValues,
       candidates: finished.map((run) =>
-        delta(run, metricValue(run.summary[metric]), reference.value, direction)
+        delta(run, metricValue(field(run.summary, metric)), reference.value, direction)
       ),
     };
   });

@@ -1,9 +1,13 @@
 /**
- * File writing that never leaves a half-written file behind.
+ * File writing that never leaves a half-written file behind: every
+ * destination is checked (a temporary file is created beside it) before the
+ * first byte of output, then all are renamed into place together; temporary
+ * files are removed on failure and on SIGINT/SIGTERM.
  *
  * @module
  */
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
+import { InvalidInputError } from "./errors.ts";
 
 /**
  * Writes `text` to a temporary file beside `path`, then renames it over
@@ -23,21 +27,166 @@ export async function writeFileAtomic(
   text: string,
   fallbackName?: string,
 ): Promise<string> {
-  let target = path;
-  if (fallbackName !== undefined) {
-    const info = await Deno.stat(path).catch(() => undefined);
-    if (info?.isDirectory) target = join(path, fallbackName);
-  }
-  const temp = join(
-    dirname(target),
-    `.${target.split("/").at(-1)}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`,
-  );
+  const files = await StagedFiles.create([{ path, fallbackName, label: path }]);
   try {
-    await Deno.writeTextFile(temp, text);
-    await Deno.rename(temp, target);
-  } catch (error) {
-    await Deno.remove(temp).catch(() => {});
-    throw error;
+    await files.write(0, text);
+    return (await files.commit())[0]!;
+  } finally {
+    await files.discard();
   }
-  return target;
+}
+
+/** One destination of a {@link StagedFiles} set. */
+export interface Destination {
+  /** Where the file goes. */
+  path: string;
+  /**
+   * When `path` names an existing directory (or ends with `/`), the file is
+   * written inside it under this name; without it, a directory is an error.
+   */
+  fallbackName?: string;
+  /**
+   * Replace a symbolic link at `path` rather than follow it (for default
+   * paths, which the user did not choose: a link planted in a checkout must
+   * not send the report elsewhere).
+   */
+  noFollow?: boolean;
+  /** The input that named the path, for error messages (`--out`). */
+  label: string;
+}
+
+const SIGNALS: Deno.Signal[] = ["SIGINT", "SIGTERM"];
+
+/**
+ * A set of files written all or nothing: {@link StagedFiles.create} checks
+ * every destination by creating its temporary file, {@link StagedFiles.write}
+ * fills one, {@link StagedFiles.commit} renames them all into place, and
+ * {@link StagedFiles.discard} removes what is left. Until then a SIGINT or
+ * SIGTERM removes the temporary files and ends the process (exit 130 / 143).
+ *
+ * @example
+ * ```ts ignore
+ * import { StagedFiles } from "./fs.ts";
+ * const files = await StagedFiles.create([{ path: "a.csv", label: "--out" }]);
+ * try {
+ *   await files.write(0, "x\n");
+ *   await files.commit();
+ * } finally {
+ *   await files.discard();
+ * }
+ * ```
+ */
+export class StagedFiles {
+  /** The final paths, in the order given. */
+  readonly targets: readonly string[];
+  readonly #temps: string[];
+  #onSignal: (() => void) | undefined;
+
+  private constructor(targets: string[], temps: string[]) {
+    this.targets = targets;
+    this.#temps = temps;
+  }
+
+  /**
+   * Checks every destination by creating an empty temporary file beside it.
+   *
+   * @throws {InvalidInputError} naming the input whose path cannot be written; nothing is left behind
+   */
+  static async create(destinations: readonly Destination[]): Promise<StagedFiles> {
+    const targets: string[] = [];
+    const temps: string[] = [];
+    try {
+      for (const destination of destinations) {
+        const target = await resolveTarget(destination);
+        const temp = join(
+          dirname(target),
+          `.${basename(target)}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`,
+        );
+        try {
+          await Deno.writeTextFile(temp, "", { createNew: true });
+        } catch (error) {
+          throw new InvalidInputError(
+            destination.label,
+            "a writable file path",
+            destination.path,
+            (error as Error).message,
+          );
+        }
+        targets.push(target);
+        temps.push(temp);
+      }
+    } catch (error) {
+      await Promise.all(temps.map((temp) => Deno.remove(temp).catch(() => {})));
+      throw error;
+    }
+    const files = new StagedFiles(targets, temps);
+    files.#listen();
+    return files;
+  }
+
+  /** Writes the whole content of destination `index` (to its temporary file). */
+  async write(index: number, text: string): Promise<void> {
+    await Deno.writeTextFile(this.#temps[index]!, text);
+  }
+
+  /** Renames every temporary file into place; returns the final paths. */
+  async commit(): Promise<string[]> {
+    for (const [i, temp] of this.#temps.entries()) await Deno.rename(temp, this.targets[i]!);
+    this.#temps.length = 0;
+    this.#unlisten();
+    return [...this.targets];
+  }
+
+  /** Removes the temporary files not committed (safe to call twice). */
+  async discard(): Promise<void> {
+    this.#unlisten();
+    const temps = this.#temps.splice(0);
+    await Promise.all(temps.map((temp) => Deno.remove(temp).catch(() => {})));
+  }
+
+  #listen(): void {
+    const handler = (signal: Deno.Signal) => () => {
+      for (const temp of this.#temps) {
+        try {
+          Deno.removeSync(temp);
+        } catch { /* already gone */ }
+      }
+      Deno.exit(signal === "SIGINT" ? 130 : 143);
+    };
+    const handlers = SIGNALS.map((signal) => [signal, handler(signal)] as const);
+    for (const [signal, fn] of handlers) {
+      try {
+        Deno.addSignalListener(signal, fn);
+      } catch { /* no signals here (e.g. Windows SIGTERM) */ }
+    }
+    this.#onSignal = () => {
+      for (const [signal, fn] of handlers) {
+        try {
+          Deno.removeSignalListener(signal, fn);
+        } catch { /* never added */ }
+      }
+    };
+  }
+
+  #unlisten(): void {
+    this.#onSignal?.();
+    this.#onSignal = undefined;
+  }
+}
+
+/** Where a destination's file really goes, or an input error saying why it cannot. */
+async function resolveTarget(destination: Destination): Promise<string> {
+  const { path, fallbackName, label, noFollow } = destination;
+  const fail = (reason: string) =>
+    new InvalidInputError(label, "a writable file path", path, reason);
+  const info = await (noFollow ? Deno.lstat(path) : Deno.stat(path)).catch(() => undefined);
+  const wantsDirectory = /[/\\]$/.test(path);
+  if (info?.isDirectory || wantsDirectory) {
+    if (!info?.isDirectory) throw fail("no such directory");
+    if (fallbackName === undefined) throw fail("it is a directory");
+    return join(path, fallbackName);
+  }
+  const parent = await Deno.stat(dirname(path)).catch(() => undefined);
+  if (!parent?.isDirectory) throw fail(`no such directory: ${dirname(path)}`);
+  return path;
 }

@@ -16,13 +16,14 @@ import { flagSpecs, helpRows, pickSources, type Source, sourceError } from "./_s
 import { type Direction, parseReference } from "./compare.ts";
 import { parseGateRule } from "./gate.ts";
 import { type Match, RunIdSchema, ShaSchema } from "./model.ts";
+import { Redactor } from "./redact.ts";
 
 const SOURCES = {
   apiKey: {
     input: "WANDB_API_KEY",
     env: "WANDB_API_KEY",
     kind: "string",
-    secret: true,
+    secret: "wandb-key",
     help: "W&B API key (environment only, never a flag). Required.",
   },
   project: {
@@ -230,12 +231,33 @@ const SOURCES = {
   },
 } as const satisfies Record<string, Source>;
 
-const HTTP_URL = z
-  .string()
-  .refine((text) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol), {
-    message: "an http:// or https:// URL",
-  })
-  .transform((text) => text.replace(/\/+$/, ""));
+/**
+ * An http(s) URL, parsed (not pattern-matched) and normalised: lower-case
+ * scheme and host, no trailing slash. Credentials, queries and fragments are
+ * refused: a key belongs in WANDB_API_KEY, not in a URL that gets logged.
+ */
+const HTTP_URL = z.string().transform((text, ctx) => {
+  const fail = (message: string) => {
+    ctx.addIssue({ code: "custom", message });
+    return z.NEVER;
+  };
+  if (!URL.canParse(text)) return fail("an http:// or https:// URL");
+  const url = new URL(text);
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    return fail("an http:// or https:// URL");
+  }
+  if (url.username || url.password) {
+    return fail("a URL without user:password@ (the key goes in WANDB_API_KEY)");
+  }
+  if (url.search || url.hash) return fail("a URL without ?query or #fragment");
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
+});
+
+/** The W&B SaaS hostname of a parsed URL, normalised (case, trailing dot, IDNA dots). */
+function wandbHost(url: string): string | undefined {
+  const host = new URL(url).hostname.replace(/\.$/, "");
+  return host === "wandb.ai" || host.endsWith(".wandb.ai") ? host : undefined;
+}
 
 const NAMES = (what: string) => z.array(z.string().trim().min(1, `${what} that are not empty`));
 
@@ -260,7 +282,7 @@ export const ReportOptionsSchema = z
   .object({
     apiKey: z
       .string("your W&B API key in WANDB_API_KEY (or INPUT_WANDB_API_KEY)")
-      .regex(/^\S+$/, "an API key without spaces or line breaks"),
+      .regex(/^[\x21-\x7e]+$/, "an API key without spaces or line breaks, in printable ASCII"),
     project: z
       .string("a project as entity/project (--project, INPUT_PROJECT_NAME or WANDB_PROJECT)")
       .regex(/^[^\s/]+\/[^\s/]+$/, "entity/project"),
@@ -273,11 +295,13 @@ export const ReportOptionsSchema = z
     metrics: NAMES("metric names").default([]),
     configVars: NAMES("config keys").default([]),
     out: z.string().min(1, "a file path"),
+    /** The path is the default, not the user's: a symbolic link there is replaced, not followed. */
+    outDefault: z.boolean().default(false),
     baseUrl: HTTP_URL.default("https://api.wandb.ai").refine(
-      (url) => !/^https?:\/\/(app\.)?wandb\.ai$/.test(url),
+      (url) => !["wandb.ai", "app.wandb.ai"].includes(wandbHost(url) ?? ""),
       "the API host https://api.wandb.ai, not the web app's",
     ).refine(
-      (url) => !/^http:\/\/([^/]+\.)?wandb\.ai$/.test(url),
+      (url) => wandbHost(url) === undefined || url.startsWith("https:"),
       "https:// for wandb.ai hosts",
     ),
     appUrl: HTTP_URL.optional(),
@@ -320,7 +344,8 @@ export const ReportOptionsSchema = z
     prNumber: wholeNumber(1, 1e9).optional(),
     reportKey: z.string().trim().regex(/^[A-Za-z0-9._\/-]{1,100}$/, "letters, digits and . _ / -")
       .optional(),
-    githubToken: z.string().regex(/^\S+$/, "a token without spaces or line breaks").optional(),
+    githubToken: z.string().regex(/^[\x21-\x7e]+$/, "a token without spaces or line breaks")
+      .optional(),
     json: z.boolean().default(false),
     debug: z.boolean().default(false),
   })
@@ -386,6 +411,7 @@ const FLAG_SPECS = flagSpecs(SOURCES);
  *
  * @param argv command-line arguments (without the program name)
  * @param env the environment, e.g. `Deno.env.toObject()`
+ * @param redactor registers every secret read (the CLI prints through it)
  * @returns what to do: print help, print the version, or run the report
  * @throws {InvalidInputError} naming the first bad input and what was expected
  *
@@ -401,19 +427,23 @@ const FLAG_SPECS = flagSpecs(SOURCES);
 export function resolveInputs(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
+  redactor: Redactor = new Redactor(),
 ): Invocation {
   const flags = parseFlags(argv, FLAG_SPECS);
   if (flags.help) return { kind: "help" };
   if (flags.version) return { kind: "version" };
 
-  const picked = pickSources(SOURCES, flags, env);
+  const picked = pickSources(SOURCES, flags, env, redactor);
   const raw = picked.raw;
   if (raw.project !== undefined && !String(raw.project).includes("/") && env.WANDB_ENTITY) {
     raw.project = `${env.WANDB_ENTITY}/${raw.project}`;
   }
-  raw.out ??= env.GITHUB_WORKSPACE
-    ? `${env.GITHUB_WORKSPACE}/wandb_report.csv`
-    : "wandb_report.csv";
+  if (raw.out === undefined) {
+    raw.out = env.GITHUB_WORKSPACE
+      ? `${env.GITHUB_WORKSPACE}/wandb_report.csv`
+      : "wandb_report.csv";
+    raw.outDefault = true;
+  }
 
   const parsed = ReportOptionsSchema.safeParse(raw);
   if (parsed.success) {

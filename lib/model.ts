@@ -158,3 +158,19 @@ export type Match =
     /** Also accept runs whose W&B `commit` field matches the SHA. */
     matchCommit: boolean;
   };
+
+/**
+ * A record's own value for `key`, or `undefined`: a metric or config key
+ * named `toString` or `constructor` is data, never an inherited member.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { field } from "./model.ts";
+ * assertEquals(field({ loss: 1 }, "loss"), 1);
+ * assertEquals(field({}, "toString"), undefined);
+ * ```
+ */
+export function field(record: Readonly<Record<string, unknown>>, key: string): unknown {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}

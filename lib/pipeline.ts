@@ -12,7 +12,7 @@ import { CsvBuilder } from "./report/csv.ts";
 import type { RetryDeps } from "./retry.ts";
 import { WandbClient } from "./wandb/client.ts";
 import { QueryError } from "./errors.ts";
-import { isShaToken, SHA_EXPECTED, shaMatch } from "./model.ts";
+import { field, isShaToken, SHA_EXPECTED, shaMatch } from "./model.ts";
 import {
   fetchRunPages,
   type FetchRunsRequest,
@@ -180,7 +180,7 @@ export async function collectReport(
   baselines = withoutCandidates(baselines, candidates);
   csv.addBaselines(baselines);
 
-  const logged = candidates[0]?.config[SHA_KEY];
+  const logged = candidates[0] && field(candidates[0].config, SHA_KEY);
   // In run-id mode the SHA is data from the run: it becomes an output only if
   // it is what a SHA input could have been.
   const sha = match.by === "sha" ? match.sha : isShaToken(logged) ? shaMatch(logged).value : "";

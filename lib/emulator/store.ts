@@ -48,6 +48,11 @@ interface ProjectData {
 
 const CACHE_LIMIT = 64;
 
+/** Base64 of UTF-8 text (`btoa` alone fails on anything past Latin-1, e.g. a run name in CJK). */
+function base64(text: string): string {
+  return btoa(Array.from(new TextEncoder().encode(text), (b) => String.fromCharCode(b)).join(""));
+}
+
 /** Encodes an offset as W&B's cursors do. */
 export function encodeCursor(index: number): string {
   return btoa(`arrayconnection:${index}`);
@@ -200,21 +205,21 @@ export class EmulatorStore {
   #user() {
     const { username, entity, email } = this.#viewer;
     return {
-      id: btoa(`User:${username}`),
+      id: base64(`User:${username}`),
       name: username,
       username,
       email: email ?? null,
       entity,
       flags: "{}",
-      teams: { edges: [{ node: { id: btoa(`Entity:${entity}`), name: entity } }] },
+      teams: { edges: [{ node: { id: base64(`Entity:${entity}`), name: entity } }] },
     };
   }
 
   #project(data: ProjectData) {
     type RunsArgs = { filters?: unknown; after?: string | null; first?: number; order?: string };
     return {
-      id: btoa(`Project:${data.id}`),
-      internalId: btoa(`Project:${data.id}`),
+      id: base64(`Project:${data.id}`),
+      internalId: base64(`Project:${data.id}`),
       name: data.name,
       entityName: data.entity,
       readOnly: false,
@@ -251,7 +256,7 @@ export class EmulatorStore {
     const { run } = doc;
     type Keys = { keys?: string[] | null };
     return {
-      id: btoa(`Run:v1:${run.name}:${data.name}:${data.entity}`),
+      id: base64(`Run:v1:${run.name}:${data.name}:${data.entity}`),
       projectId: String(data.id),
       name: run.name,
       displayName: run.displayName ?? null,

@@ -48,33 +48,109 @@ export async function appendOutputs(
   await Deno.writeTextFile(path, formatOutputs(outputs), { append: true });
 }
 
+/** Escapes a command's data as the runner unescapes it (`%`, CR, LF). */
+function escapeData(value: string): string {
+  return value.replaceAll("%", "%25").replaceAll("\r", "%0D").replaceAll("\n", "%0A");
+}
+
 /**
  * The workflow command that makes the runner mask `value` in every later log
- * line. Only meaningful inside GitHub Actions; the runner consumes the line
- * and never shows it.
+ * line, with the value %-escaped as the runner expects (`%25`, `%0D`,
+ * `%0A`), so a secret with a line break is masked whole. Only meaningful
+ * inside GitHub Actions; the runner consumes the line and never shows it.
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { maskCommand } from "./actions.ts";
- * maskCommand("derived-token"); // "::add-mask::derived-token"
+ * assertEquals(maskCommand("derived-token"), "::add-mask::derived-token");
+ * assertEquals(maskCommand("50%\nnext"), "::add-mask::50%25%0Anext");
  * ```
  */
 export function maskCommand(value: string): string {
-  return `::add-mask::${value}`;
+  return `::add-mask::${escapeData(value)}`;
 }
 
 /**
  * A workflow command that shows `message` as an annotation on the run
  * (`notice`, `warning` or `error`). The message is escaped as the Actions
- * toolkit does (`%`, CR, LF), so it stays one command whatever it contains.
+ * toolkit does (`%`, CR, LF), so it stays one command whatever it contains,
+ * and the legacy `##[` form is broken up.
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { annotation } from "./actions.ts";
- * annotation("warning", "two\nlines"); // "::warning::two%0Alines"
+ * assertEquals(annotation("warning", "two\nlines"), "::warning::two%0Alines");
  * ```
  */
 export function annotation(kind: "notice" | "warning" | "error", message: string): string {
-  const escaped = message.replaceAll("%", "%25").replaceAll("\r", "%0D").replaceAll("\n", "%0A");
-  return `::${kind}::${escaped}`;
+  return `::${kind}::${escapeData(message).replaceAll("##[", "##\\[")}`;
+}
+
+// The runner reads a line as a command when, after leading whitespace, it
+// starts with `::`, or when it holds `##[` anywhere (the legacy form); it
+// splits lines at LF, CR and CRLF.
+const LINE_BREAK = /\r\n|\r|\n/;
+
+/**
+ * Text for the log that the Actions runner cannot read as a workflow
+ * command, whatever data it holds: carriage returns and other control
+ * characters become visible escapes (so data cannot start a line of its
+ * own), a `::` that starts a line gets a backslash before it, and `##[`
+ * becomes `##\[`. Line feeds we wrote ourselves stay.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { logSafe } from "./actions.ts";
+ * assertEquals(logSafe("run ok\n::error::pwned"), "run ok\n\\::error::pwned");
+ * assertEquals(logSafe("a\r::warning::x ##[group]"), "a\\r::warning::x ##\\[group]");
+ * ```
+ */
+export function logSafe(text: string): string {
+  return text
+    .replace(
+      /[\u0000-\u0008\u000b-\u001f\u007f]/g,
+      (c) => c === "\r" ? "\\r" : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
+    )
+    .split(LINE_BREAK)
+    .map((line) => line.replace(/^(\s*)::/u, "$1\\::").replaceAll("##[", "##\\["))
+    .join("\n");
+}
+
+/**
+ * Whether a line would be read by the runner as a workflow command.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { isCommandLine } from "./actions.ts";
+ * assertEquals(isCommandLine("  ::error::x"), true);
+ * assertEquals(isCommandLine("text ##[group]x"), true);
+ * assertEquals(isCommandLine("note: ::x"), false);
+ * ```
+ */
+export function isCommandLine(line: string): boolean {
+  return /^\s*::/u.test(line) || line.includes("##[");
+}
+
+/**
+ * Wraps raw data (CSV, markdown) for stdout inside Actions between
+ * `::stop-commands::TOKEN` and `::TOKEN::`, the documented way to print data
+ * the runner must not read as commands. The token is random, so the data
+ * cannot end the block early.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { stopCommands } from "./actions.ts";
+ * const lines = stopCommands("::error::x\n").split("\n");
+ * assertEquals(lines[1], "::error::x");
+ * assertEquals(lines[2], `::${lines[0]!.slice("::stop-commands::".length)}::`);
+ * ```
+ */
+export function stopCommands(text: string): string {
+  const token = `wandb-report-${crypto.randomUUID().replaceAll("-", "")}`;
+  return `::stop-commands::${token}\n${text}${text.endsWith("\n") ? "" : "\n"}::${token}::\n`;
 }

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { field } from "../model.ts";
 import { stringify } from "csv-stringify/sync";
 import { bucketOf } from "../classify.ts";
 import { stringifyLenientJson } from "../json.ts";
@@ -86,11 +87,11 @@ function rowMaker(ctx: CsvContext): (run: WandbRun, category: Category) => strin
       run.name,
       ctx.entity,
       ctx.project,
-      cell(run.config[SHA_KEY]),
+      cell(field(run.config, SHA_KEY)),
       cell(run.description),
     ];
-    for (const metric of metrics) row.push(cell(run.summary[metric]));
-    for (const key of configVars) row.push(cell(run.config[key]));
+    for (const metric of metrics) row.push(cell(field(run.summary, metric)));
+    for (const key of configVars) row.push(cell(field(run.config, key)));
     row.push(category);
     return row;
   };

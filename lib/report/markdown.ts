@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { field } from "../model.ts";
 import { bucketOf, type Classification, stateList } from "../classify.ts";
 import type { MetricComparison, MetricValue } from "../compare.ts";
 import { metricValue } from "../compare.ts";
@@ -352,7 +353,7 @@ function configSection(input: MarkdownInput, maxRows = Infinity): string[] {
     lines.push(
       `| ${runLink(input, run)} | ${
         input.configVars.map((key) => {
-          const value = run.config[key];
+          const value = field(run.config, key);
           if (value === undefined) return "—";
           const text = typeof value === "string" ? value : JSON.stringify(value) ?? String(value);
           return escapeMarkdown(text.slice(0, 80));

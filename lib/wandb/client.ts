@@ -14,6 +14,7 @@ import {
   TimeoutError,
 } from "../errors.ts";
 import { type RetryDeps, type RetryPolicy, sendWithRetry, TransportFailure } from "../retry.ts";
+import { basicAuth } from "../redact.ts";
 import { graphqlUrl } from "./urls.ts";
 
 /** How to reach W&B. */
@@ -76,7 +77,7 @@ export class WandbClient {
    */
   constructor(options: WandbClientOptions) {
     this.#options = options;
-    this.#auth = `Basic ${btoa(`api:${options.apiKey}`)}`;
+    this.#auth = `Basic ${basicAuth(options.apiKey)}`;
     this.#host = new URL(options.baseUrl).host;
   }
 

@@ -43,9 +43,52 @@ export function unwrapConfig(config: Record<string, unknown>): Record<string, un
   for (const [key, item] of Object.entries(config)) {
     if (INTERNAL_CONFIG_KEYS.has(key)) continue;
     const wrapped = item !== null && typeof item === "object" && !Array.isArray(item) &&
-      "value" in item;
-    out[key] = wrapped ? (item as { value: unknown }).value : item;
+      Object.hasOwn(item, "value");
+    define(out, key, boundDepth(wrapped ? (item as { value: unknown }).value : item));
   }
+  return out;
+}
+
+/** How deep a config or summary value may nest before its depths are cut. */
+export const MAX_VALUE_DEPTH = 32;
+
+/**
+ * `value`, with anything nested deeper than {@link MAX_VALUE_DEPTH} levels
+ * replaced by a short text: every later step (CSV, markdown, JSON) walks
+ * values recursively, and data thousands of levels deep must not overflow the
+ * stack. Bounded recursion itself.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { boundDepth } from "./runs.ts";
+ * assertEquals(boundDepth({ a: [1] }), { a: [1] });
+ * assertEquals(boundDepth([[["x"]]], 2), [["[nested too deep]"]]);
+ * ```
+ */
+export function boundDepth(value: unknown, max = MAX_VALUE_DEPTH): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (max <= 0) return "[nested too deep]";
+  if (Array.isArray(value)) return value.map((item) => boundDepth(item, max - 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) define(out, key, boundDepth(item, max - 1));
+  return out;
+}
+
+/** Sets an own property, even one named `__proto__` (plain assignment would set the prototype). */
+function define(record: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(record, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+}
+
+/** A copy of a decoded object with depth-bounded values. */
+function ownValues(record: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record)) define(out, key, boundDepth(value));
   return out;
 }
 
@@ -73,7 +116,12 @@ export const RunNodeSchema = z
       if (typeof value === "string") ctx.addIssue({ code: "custom", path: [path], message: value });
     }
     if (typeof decodedConfig === "string" || typeof summary === "string") return z.NEVER;
-    return { ...run, tags: tags ?? [], config: unwrapConfig(decodedConfig), summary };
+    return {
+      ...run,
+      tags: tags ?? [],
+      config: unwrapConfig(decodedConfig),
+      summary: ownValues(summary),
+    };
   });
 
 /** A decoded W&B run: identity, state, tags, unwrapped config and summary metrics. */
