@@ -141,6 +141,13 @@ const SOURCES = {
     value: "SECONDS",
     help: "Give up retrying after this long in all. Default 60.",
   },
+  maxResponseMb: {
+    flag: "max-response-mb",
+    input: "MAX_RESPONSE_MB",
+    kind: "string",
+    value: "MIB",
+    help: "Refuse one W&B answer larger than this, checked while reading. Default 64.",
+  },
   reference: {
     flag: "reference",
     input: "REFERENCE",
@@ -309,6 +316,7 @@ export const ReportOptionsSchema = z
     timeoutSeconds: seconds(0.1, 600).default(20),
     maxAttempts: wholeNumber(1, 20).default(6),
     maxRetrySeconds: seconds(0, 3600).default(60),
+    maxResponseMb: wholeNumber(1, 4096).default(64),
     reference: z.string().default("best").transform((text, ctx) => {
       try {
         return parseReference(text, "--reference");

@@ -46,6 +46,7 @@ export type CollectOptions = Pick<
   | "maxAttempts"
   | "maxRetrySeconds"
   | "commitScanDays"
+  | "maxResponseMb"
 >;
 
 /** Everything a report found. */
@@ -119,6 +120,7 @@ export async function collectReport(
       maxElapsedMs: options.maxRetrySeconds * 1000,
       timeoutMs: options.timeoutSeconds * 1000,
       baseDelayMs: deps.baseDelayMs,
+      maxResponseBytes: options.maxResponseMb * 1048576,
     },
     log,
     deps: deps.http,

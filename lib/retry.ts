@@ -22,6 +22,58 @@ export interface RetryPolicy {
   baseDelayMs?: number;
   /** Cap on one backoff. Default 30,000. */
   maxDelayMs?: number;
+  /** Most bytes one response body may have, checked while reading. Default no cap. */
+  maxResponseBytes?: number;
+}
+
+/** A response body passed {@link RetryPolicy.maxResponseBytes}; not retried. */
+export class ResponseTooLarge extends Error {
+  /** The cap, in bytes. */
+  readonly limit: number;
+  /**
+   * Creates the error.
+   *
+   * @param limit the cap that was passed, in bytes
+   */
+  constructor(limit: number) {
+    super(`the response passed ${limit} bytes`);
+    this.name = "ResponseTooLarge";
+    this.limit = limit;
+  }
+}
+
+/**
+ * Reads a body, giving up (and cancelling the stream) as soon as it passes
+ * `limit` bytes: a huge answer never has to fit in memory first.
+ */
+async function readLimited(response: Response, limit: number): Promise<Uint8Array> {
+  const declared = Number(response.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > limit) {
+    await response.body?.cancel();
+    throw new ResponseTooLarge(limit);
+  }
+  if (!response.body) return new Uint8Array();
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw new ResponseTooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
 }
 
 /** A completed HTTP exchange, body read in full. */
@@ -125,7 +177,7 @@ export async function sendWithRetry(
     const signal = AbortSignal.timeout(policy.timeoutMs);
     try {
       const response = await doFetch(makeRequest(), { signal });
-      const bytes = new Uint8Array(await response.arrayBuffer());
+      const bytes = await readLimited(response, policy.maxResponseBytes ?? Infinity);
       outcome = {
         status: response.status,
         headers: response.headers,
@@ -134,6 +186,8 @@ export async function sendWithRetry(
         attempts: attempt,
       };
     } catch (error) {
+      // Asking again would bring the same oversized answer.
+      if (error instanceof ResponseTooLarge) throw error;
       outcome = error instanceof Error ? error : new Error(String(error));
     }
 

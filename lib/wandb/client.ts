@@ -13,7 +13,13 @@ import {
   ServerError,
   TimeoutError,
 } from "../errors.ts";
-import { type RetryDeps, type RetryPolicy, sendWithRetry, TransportFailure } from "../retry.ts";
+import {
+  ResponseTooLarge,
+  type RetryDeps,
+  type RetryPolicy,
+  sendWithRetry,
+  TransportFailure,
+} from "../retry.ts";
 import { basicAuth } from "../redact.ts";
 import { graphqlUrl } from "./urls.ts";
 
@@ -66,7 +72,8 @@ export interface TrafficStats {
 export class WandbClient {
   readonly #options: WandbClientOptions;
   readonly #auth: string;
-  readonly #host: string;
+  /** The server's host, for messages. */
+  readonly host: string;
   /** Requests sent (retries included) and response bytes read. */
   readonly stats: TrafficStats = { requests: 0, responseBytes: 0 };
 
@@ -78,7 +85,7 @@ export class WandbClient {
   constructor(options: WandbClientOptions) {
     this.#options = options;
     this.#auth = `Basic ${basicAuth(options.apiKey)}`;
-    this.#host = new URL(options.baseUrl).host;
+    this.host = new URL(options.baseUrl).host;
   }
 
   /**
@@ -120,9 +127,18 @@ export class WandbClient {
         { ...deps, fetch: countingFetch, log: this.#options.log },
       );
     } catch (error) {
+      if (error instanceof ResponseTooLarge) {
+        throw new ServerError(
+          `W&B at ${this.host} answered more than ${
+            error.limit / 1048576
+          } MiB in one response; stopped reading (raise --max-response-mb if that is expected)`,
+          undefined,
+          { cause: error },
+        );
+      }
       if (error instanceof TransportFailure) {
         const Type = error.timedOut ? TimeoutError : ServerError;
-        throw new Type(`W&B at ${this.#host} could not be reached: ${error.message}`, undefined, {
+        throw new Type(`W&B at ${this.host} could not be reached: ${error.message}`, undefined, {
           cause: error,
         });
       }
@@ -143,7 +159,7 @@ export class WandbClient {
     }
     const messages = envelope?.errors?.map((e) => e.message) ?? [];
     const said = messages.length ? `: ${messages.join("; ")}` : "";
-    const host = this.#host;
+    const host = this.host;
     if (status === 401) {
       throw new AuthError(
         `W&B at ${host} rejected the API key (HTTP 401${said}); check WANDB_API_KEY`,
@@ -190,7 +206,7 @@ export class WandbClient {
     if (data.success) return data.data;
     const issue = data.error.issues[0]!;
     throw new ServerError(
-      `W&B at ${this.#host} answered in an unexpected shape at ${
+      `W&B at ${this.host} answered in an unexpected shape at ${
         [path, ...issue.path].join(".")
       }: ${issue.message}`,
       200,

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { NotFoundError, QueryError } from "../errors.ts";
+import { NotFoundError, QueryError, ServerError } from "../errors.ts";
 import type { WandbClient } from "./client.ts";
 import { type Filter, reportQuery, SECONDARY_SHA_KEY, SHA_KEY } from "./queries.ts";
 import { ReportDataSchema, RunNodeSchema, type RunPage, type WandbRun } from "./runs.ts";
@@ -66,7 +66,24 @@ interface Cursor {
   name: "candidates" | "baselines";
   after: string | null;
   done: boolean;
+  /** Run ids seen so far. */
   seen: Set<string>;
+  /** Every cursor the server has handed out on this connection. */
+  cursors: Set<string>;
+  /** Pages received. */
+  pages: number;
+  /** Most pages this connection may take (from the server's run count); set by the first page. */
+  maxPages: number;
+}
+
+/**
+ * Pages a connection may take for `count` matching runs: twice what the
+ * count needs (runs may be added while paging) plus 10. Without a count, what
+ * W&B's largest advised project (100,000 runs) would need twice over.
+ */
+function pageBound(count: number | null | undefined, pageSize: number): number {
+  const runs = typeof count === "number" && count >= 0 ? count : 200_000;
+  return 2 * Math.ceil(runs / pageSize) + 10;
 }
 
 // A server that rejects projections says so in its validation message.
@@ -94,13 +111,18 @@ export async function* fetchRunPages(
 ): AsyncGenerator<RunBatch, void, undefined> {
   const log = request.log ?? (() => {});
   const configKeys = [...new Set([...request.configKeys, SHA_KEY, SECONDARY_SHA_KEY])];
-  const candidates: Cursor = { name: "candidates", after: null, done: false, seen: new Set() };
-  const baselines: Cursor = {
-    name: "baselines",
+  const cursor = (name: Cursor["name"], done: boolean): Cursor => ({
+    name,
     after: null,
-    done: request.baselines === null,
+    done,
     seen: new Set(),
-  };
+    cursors: new Set(),
+    pages: 0,
+    maxPages: Infinity,
+  });
+  const candidates = cursor("candidates", false);
+  const baselines = cursor("baselines", request.baselines === null);
+  let firstPage = true;
   let projectKeys = true;
   const commit = request.commit ?? false;
   let document = reportQuery({ projectKeys, commit });
@@ -116,6 +138,8 @@ export async function* fetchRunPages(
       withBaselines: !baselines.done,
       baselineFilters: JSON.stringify(request.baselines ?? {}),
       baselineCursor: baselines.after,
+      withCounts: firstPage,
+      countBaselines: firstPage && !baselines.done,
       ...(projectKeys ? { metricKeys: [...request.metricKeys], configKeys } : {}),
     }, ReportDataSchema);
     // Awaited below; this only keeps a failure that lands while the caller is
@@ -147,8 +171,14 @@ export async function* fetchRunPages(
         `W&B project ${request.entity}/${request.project} not found, or not visible to this API key`,
       );
     }
-    const candidatePage = advance(candidates, data.project.candidates);
-    const baselinePage = advance(baselines, data.project.baselines);
+    if (firstPage) {
+      candidates.maxPages = pageBound(data.project.candidateCount, request.pageSize);
+      baselines.maxPages = pageBound(data.project.baselineCount, request.pageSize);
+      firstPage = false;
+    }
+    const host = client.host;
+    const candidatePage = advance(candidates, data.project.candidates, host);
+    const baselinePage = advance(baselines, data.project.baselines, host);
     pending = candidates.done && baselines.done ? undefined : send();
     // Deno's fetch puts a request on the wire only after a macrotask turn
     // (measured: a 50 ms synchronous task after fetch() delayed the server's
@@ -217,17 +247,42 @@ export function withoutCandidates<T extends { name: string }>(
   return baselines.filter((run) => !names.has(run.name));
 }
 
-/** Moves a connection's cursor past `page`; returns the page's edges, if any. */
-function advance(cursor: Cursor, page: RunPage | null | undefined): RunPage["edges"] {
+/**
+ * Moves a connection's cursor past `page`; returns the page's edges, if any.
+ * A server that would page forever is stopped here: a cursor it handed out
+ * before (any earlier one), a page with no run id not seen before, or more
+ * pages than its own run count can explain is a {@link ServerError}.
+ */
+function advance(cursor: Cursor, page: RunPage | null | undefined, host: string): RunPage["edges"] {
   if (cursor.done) return [];
   if (!page) {
     cursor.done = true;
     return [];
   }
+  cursor.pages++;
   const last = page.edges.at(-1)?.cursor ?? null;
-  // Stop on the server's word, and also if paging would not move forward.
-  cursor.done = !page.pageInfo.hasNextPage || page.edges.length === 0 || last === null ||
-    last === cursor.after;
+  const more = page.pageInfo.hasNextPage && page.edges.length > 0 && last !== null;
+  const stop = (what: string) =>
+    new ServerError(
+      `W&B at ${host} kept paging the ${cursor.name}: ${what} (page ${cursor.pages}, ` +
+        `${cursor.seen.size} runs); stopped rather than loop`,
+      200,
+    );
+  if (more) {
+    if (cursor.cursors.has(last)) {
+      throw stop(`it handed out cursor ${JSON.stringify(last.slice(0, 40))} again`);
+    }
+    const fresh = page.edges.some((edge) => {
+      const name = (edge.node as { name?: unknown } | null)?.name;
+      return typeof name !== "string" || !cursor.seen.has(name);
+    });
+    if (!fresh) throw stop("a page held only runs it had already sent");
+    if (cursor.pages >= cursor.maxPages) {
+      throw stop(`more pages than its run count allows (${cursor.maxPages})`);
+    }
+    cursor.cursors.add(last);
+  }
+  cursor.done = !more;
   cursor.after = last;
   return page.edges;
 }

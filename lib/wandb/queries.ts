@@ -187,7 +187,8 @@ export const REPORT_OPERATION = "WandbReportRuns";
  *
  * Variables: `entity`, `project`, `order`, `perPage`, `withCandidates`,
  * `candidateFilters`, `candidateCursor`, `withBaselines`, `baselineFilters`,
- * `baselineCursor`, and with projections `metricKeys`, `configKeys`.
+ * `baselineCursor`, `withCounts` and `countBaselines` (the matching run counts,
+ * asked on the first page to bound paging), and with projections `metricKeys`, `configKeys`.
  *
  * @example
  * ```ts
@@ -209,8 +210,10 @@ export function reportQuery({ projectKeys, commit = false }: ReportQueryOptions)
   return `query ${REPORT_OPERATION}($entity: String!, $project: String!, $order: String, ` +
     `$perPage: Int, $withCandidates: Boolean!, $candidateFilters: JSONString, ` +
     `$candidateCursor: String, $withBaselines: Boolean!, $baselineFilters: JSONString, ` +
-    `$baselineCursor: String${keyVars}) {
+    `$baselineCursor: String, $withCounts: Boolean!, $countBaselines: Boolean!${keyVars}) {
   project(name: $project, entityName: $entity) {
+    candidateCount: runCount(filters: $candidateFilters) @include(if: $withCounts)
+    baselineCount: runCount(filters: $baselineFilters) @include(if: $countBaselines)
     ${connection("candidates", "candidate")}
     ${connection("baselines", "baseline")}
   }

@@ -143,7 +143,14 @@ export type RunPage = z.output<typeof RunPageSchema>;
 /** The `data` of a report query: `project` is `null` when it is unknown or not visible. */
 export const ReportDataSchema = z.object({
   project: z
-    .object({ candidates: RunPageSchema.nullish(), baselines: RunPageSchema.nullish() })
+    .object({
+      candidates: RunPageSchema.nullish(),
+      baselines: RunPageSchema.nullish(),
+      /** Matching runs, answered with the first page only. */
+      candidateCount: z.number().int().nullish(),
+      /** Matching baselines, answered with the first page only. */
+      baselineCount: z.number().int().nullish(),
+    })
     .nullable(),
 });
 
