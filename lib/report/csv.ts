@@ -52,41 +52,71 @@ const FIXED = [
  * ```
  */
 export function csvColumns(metrics: readonly string[], configVars: readonly string[]): string[] {
-  return [...FIXED, ...metrics, ...configVars.map((key) => `_${key}`), "__eval.category"];
+  // Names come from inputs; they are cells like any other.
+  return [
+    ...FIXED,
+    ...metrics.map(textCell),
+    ...configVars.map((key) => `_${textCell(key)}`),
+    "__eval.category",
+  ];
 }
 
 /**
- * One cell: strings as they are, numbers in full (`NaN`, `Infinity` kept),
- * lists and objects as JSON, missing as empty.
+ * A text cell that no spreadsheet will run: a leading `=`, `+`, `-`, `@`,
+ * TAB or CR gets a `'` before it (OWASP's advice for CSV injection, and what
+ * MLflow does for its CSV downloads), and NUL is removed.
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { textCell } from "./csv.ts";
+ * assertEquals(textCell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+ * assertEquals(textCell("resnet-50"), "resnet-50");
+ * ```
+ */
+export function textCell(text: string): string {
+  const clean = text.includes("\0") ? text.replaceAll("\0", "") : text;
+  return /^[=+\-@\t\r]/.test(clean) ? `'${clean}` : clean;
+}
+
+/**
+ * One cell: text made formula-safe ({@link textCell}), numbers in full
+ * (`NaN`, `Infinity` kept, negatives unchanged: they are numbers), lists and
+ * objects as JSON, missing as empty.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { cell } from "./csv.ts";
- * cell(undefined); // ""
- * cell(NaN);       // "NaN"
- * cell({ a: 1 });  // '{"a":1}'
+ * assertEquals(cell(undefined), "");
+ * assertEquals(cell(NaN), "NaN");
+ * assertEquals(cell(-0.5), "-0.5");
+ * assertEquals(cell("-0.5"), "'-0.5");
+ * assertEquals(cell({ a: 1 }), '{"a":1}');
  * ```
  */
 export function cell(value: unknown): string {
   if (value === undefined || value === null) return "";
-  if (typeof value === "string") return value;
+  if (typeof value === "string") return textCell(value);
   if (typeof value === "number" || typeof value === "boolean") return String(value);
-  return stringifyLenientJson(value);
+  return textCell(stringifyLenientJson(value) ?? "");
 }
 
 /** Lays out one run as a CSV row (a plain loop: this runs once per run). */
 function rowMaker(ctx: CsvContext): (run: WandbRun, category: Category) => string[] {
   const prefix = runUrlPrefix(ctx.appUrl, ctx.entity, ctx.project);
   const { metrics, configVars } = ctx;
+  const entity = textCell(ctx.entity);
+  const project = textCell(ctx.project);
   return (run, category) => {
     const row = [
-      prefix + quoteRunId(run.name),
+      textCell(prefix + quoteRunId(run.name)),
       cell(run.displayName),
       // Tags are strings only, so plain JSON is exact.
-      JSON.stringify(run.tags),
-      run.name,
-      ctx.entity,
-      ctx.project,
+      textCell(JSON.stringify(run.tags)),
+      textCell(run.name),
+      entity,
+      project,
       cell(field(run.config, SHA_KEY)),
       cell(run.description),
     ];
