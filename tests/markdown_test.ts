@@ -207,3 +207,45 @@ Deno.test("examples/report.md is the demo's current rendering", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("markdown: every piece of data is escaped, the SHA and the app URL included; bidi controls removed", () => {
+  const classification = classify([], []);
+  const md = renderMarkdown({
+    project: "acme/vision",
+    appUrl: "https://w.example/a)b<c> d",
+    entity: "acme",
+    projectName: "vision",
+    sha: "`x`<b>@ana\u202e",
+    candidates: [],
+    baselines: [],
+    classification,
+    comparisons: [],
+    gate: { enabled: false, passed: true, verdicts: [] },
+    configVars: [],
+    chart: false,
+  });
+  const heading = md.split("\n")[0]!;
+  assertEquals(
+    heading,
+    "### W&B report: [acme/vision](https://w.example/a%29b%3Cc%3E%20d/acme/vision) @ \\`x\\`&lt;b&gt;@&#8203;ana",
+  );
+  assertEquals(/[\u202a-\u202e\u2066-\u2069]/.test(md), false, "no bidi control");
+  assertEquals(escapeMarkdown("a\u2066b\u2069c\u202ed"), "abcd");
+  // A hex SHA still shows as a short code span.
+  assertMatch(render([], []), /@ `1111111`/);
+});
+
+Deno.test("markdown: the cap is in UTF-8 bytes, so CJK text cannot pass GitHub's limit", () => {
+  const runs = Array.from({ length: 400 }, (_, i): WandbRun => ({
+    name: `run${i}`,
+    displayName: "実験".repeat(30),
+    state: "finished",
+    tags: [],
+    config: { note: "説明".repeat(60), model: "モデル" },
+    summary: { acc: 0.5, val_loss: 0.4 },
+  }));
+  const md = render(runs.slice(0, 390), runs.slice(390), { rules: ["acc:max"] });
+  const bytes = new TextEncoder().encode(md).byteLength;
+  assert(bytes <= MAX_MARKDOWN, `${bytes} bytes`);
+  assertMatch(md, /wandb_report\.csv artifact/);
+});

@@ -16,8 +16,25 @@ import type { GateResult } from "../gate.ts";
 import type { WandbRun } from "../wandb/runs.ts";
 import { runUrl } from "../wandb/urls.ts";
 
-/** GitHub rejects comments longer than 65,536 characters; we stay well below. */
+/**
+ * The report's cap, in UTF-8 bytes. GitHub rejects comments longer than
+ * 65,536 characters; a byte cap below that holds for any text (a character
+ * is at least one byte), and keeps the body far from the 128 KiB Linux
+ * allows one environment variable (the body travels as a file anyway).
+ */
 export const MAX_MARKDOWN = 60_000;
+
+const encoder = new TextEncoder();
+const byteLength = (text: string) => encoder.encode(text).byteLength;
+
+/** The longest prefix of `text` within `max` UTF-8 bytes, never splitting a character. */
+function clipBytes(text: string, max: number): string {
+  const bytes = encoder.encode(text);
+  if (bytes.byteLength <= max) return text;
+  let end = max;
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
+  return new TextDecoder().decode(bytes.subarray(0, end));
+}
 
 /**
  * Escapes user text for a GFM table cell or a line of prose: HTML is inert,
@@ -32,6 +49,8 @@ export const MAX_MARKDOWN = 60_000;
  */
 export function escapeMarkdown(text: string): string {
   return text
+    // Bidi overrides and isolates could make the text read otherwise than it is.
+    .replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "")
     // deno-lint-ignore no-control-regex
     .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ")
     .replace(/&/g, "&amp;")
@@ -72,7 +91,7 @@ export interface MarkdownInput {
   marker?: string;
   /** Where the full CSV can be found, for the "too long" note. */
   csvHint?: string;
-  /** The cap (default {@link MAX_MARKDOWN}). */
+  /** The cap in UTF-8 bytes (default {@link MAX_MARKDOWN}). */
   maxLength?: number;
 }
 
@@ -100,12 +119,23 @@ function showValue(value: MetricValue): string {
   }
 }
 
-const shortSha = (sha: string) => sha.slice(0, 7);
+/** A SHA for display: a hex SHA shortened in a code span, anything else escaped text. */
+const shaText = (sha: string) =>
+  /^[0-9a-f]{7,40}$/.test(sha) ? `\`${sha.slice(0, 7)}\`` : escapeMarkdown(sha.slice(0, 40));
+
+/** A URL made safe inside a markdown link's parentheses. */
+// (encodeURIComponent leaves `(`, `)` and `'` alone, so each is encoded by hand.)
+const linkTarget = (url: string) =>
+  url.replace(
+    /[()<>\s"'\\]/g,
+    (c) =>
+      encodeURIComponent(c).replace(/^[()']$/, `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
+  );
 
 function runLink(input: MarkdownInput, run: WandbRun): string {
   const name = run.displayName || run.name;
   const url = runUrl(input.appUrl, input.entity, input.projectName, run.name);
-  return `[${escapeMarkdown(name.slice(0, 60))}](${url.replace(/[()<> ]/g, encodeURIComponent)})`;
+  return `[${escapeMarkdown(name.slice(0, 60))}](${linkTarget(url)})`;
 }
 
 /** "2 metrics better, 1 worse beyond tolerance" and friends, from the comparisons. */
@@ -139,7 +169,7 @@ function metricTally(input: MarkdownInput): string {
 
 function summaryLine(input: MarkdownInput): string {
   const { counts } = input.classification;
-  const what = input.sha ? ` for \`${shortSha(input.sha)}\`` : "";
+  const what = input.sha ? ` for ${shaText(input.sha)}` : "";
   const tally = input.comparisons.length ? metricTally(input) : "";
   return `**${counts.finished} finished candidate${
     counts.finished === 1 ? "" : "s"
@@ -392,9 +422,13 @@ export function renderMarkdown(input: MarkdownInput): string {
   const cap = input.maxLength ?? MAX_MARKDOWN;
   const head = [
     ...(input.marker ? [input.marker] : []),
-    `### W&B report: [${escapeMarkdown(input.project)}](${input.appUrl}/${
-      encodeURIComponent(input.entity)
-    }/${encodeURIComponent(input.projectName)})${input.sha ? ` @ \`${shortSha(input.sha)}\`` : ""}`,
+    `### W&B report: [${escapeMarkdown(input.project)}](${
+      linkTarget(
+        `${input.appUrl}/${encodeURIComponent(input.entity)}/${
+          encodeURIComponent(input.projectName)
+        }`,
+      )
+    })${input.sha ? ` @ ${shaText(input.sha)}` : ""}`,
     "",
     summaryLine(input),
     "",
@@ -412,7 +446,7 @@ export function renderMarkdown(input: MarkdownInput): string {
     ...chartSection(input),
     ...configSection(input),
   ].join("\n");
-  if (full.length <= cap) return full;
+  if (byteLength(full) <= cap) return full;
 
   // Too long: keep what matters most and say where the rest is.
   const note = `> The full report is longer than a comment allows; every run is in ${
@@ -426,8 +460,7 @@ export function renderMarkdown(input: MarkdownInput): string {
       ...gateSection(input, Math.max(rows, 5)),
       ...(rows > 0 ? tableSection(input, rows) : []),
     ].join("\n");
-    if (text.length <= cap) return text;
+    if (byteLength(text) <= cap) return text;
   }
-  const minimal = [...head, note, ""].join("\n");
-  return minimal.length <= cap ? minimal : minimal.slice(0, cap);
+  return clipBytes([...head, note, ""].join("\n"), cap);
 }
