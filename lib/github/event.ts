@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { marked } from "marked";
 import { match, P } from "ts-pattern";
 import { z } from "zod";
 import { InvalidInputError } from "../errors.ts";
@@ -173,8 +174,8 @@ export interface TriggerRules {
 /**
  * Decides whether an `issue_comment` event triggers a report: only a newly
  * created comment, on a pull request, by an allowed author, with the phrase
- * at the start of a line (leading spaces allowed) followed by a space or the
- * line's end. The reason is returned for the log when it does not trigger.
+ * at the start of a line of prose (leading spaces allowed; not in code, a
+ * quote or an HTML comment) followed by a space or the line's end. The reason is returned for the log when it does not trigger.
  *
  * @throws {InvalidInputError} when the phrase matches but its arguments are malformed
  *
@@ -228,13 +229,30 @@ export function decideComment(
   return { triggered: true, command: parseCommand(line) };
 }
 
-/** The text after the phrase on the first line that starts with it. */
+// HTML blocks whose content GitHub does not show as text (CommonMark's
+// kinds 1 and 2: raw text elements and comments).
+const HIDDEN_HTML = /^\s*<(!--|pre|script|style|textarea)\b/i;
+// An HTML comment inside a text block, closed or running to the end.
+const HTML_COMMENT = /<!--[\s\S]*?(?:-->|$)/g;
+
+/**
+ * The text after the phrase on the first line that starts with it, among
+ * the lines GitHub shows as prose: a phrase inside a fenced or indented code
+ * block, a block quote or an HTML comment does not count (someone quoting or
+ * documenting the command is not asking for a report). The comment is split
+ * into blocks by a CommonMark lexer (marked), not by hand.
+ */
 function commandLine(body: string, phrase: string): string | undefined {
-  for (const raw of body.split(/\r\n|\r|\n/)) {
-    const line = raw.trimStart();
-    if (!line.startsWith(phrase)) continue;
-    const rest = line.slice(phrase.length);
-    if (rest === "" || /^\s/.test(rest)) return rest.trim();
+  for (const token of marked.lexer(body, { gfm: true })) {
+    const prose = token.type === "paragraph" || token.type === "heading" ||
+      (token.type === "html" && !HIDDEN_HTML.test(token.raw));
+    if (!prose) continue;
+    for (const raw of token.raw.replace(HTML_COMMENT, "").split(/\r\n|\r|\n/)) {
+      const line = raw.trimStart();
+      if (!line.startsWith(phrase)) continue;
+      const rest = line.slice(phrase.length);
+      if (rest === "" || /^\s/.test(rest)) return rest.trim();
+    }
   }
   return undefined;
 }

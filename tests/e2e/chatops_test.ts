@@ -191,6 +191,33 @@ Deno.test("chatops: the phrase mid-sentence, glued to a word, or on an issue doe
   });
 });
 
+Deno.test("chatops: the phrase in code, a quote or an HTML comment does not trigger", async () => {
+  for (
+    const body of [
+      "how to ask:\n```\n/get-runs\n```",
+      "~~~sh\n/get-runs abc\n~~~",
+      "example:\n\n    /get-runs",
+      "> /get-runs\n\nquoting the docs",
+      "<!-- /get-runs -->",
+      "<!--\n/get-runs\n-->",
+      "text <!--\n/get-runs\n-->",
+    ]
+  ) {
+    const run = await chatops(undefined, "issue_comment", commentEvent({ body }));
+    assertEquals(run.code, 0, `${body}: ${run.stderr}`);
+    assertEquals(run.outputs.BOOL_TRIGGERED, "False", body);
+    assertMatch(run.outputs.REASON, /^no line of the comment starts with "\/get-runs"/, body);
+  }
+  await withGithub(async (server) => {
+    const prose = await chatops(
+      server,
+      "issue_comment",
+      commentEvent({ body: "```\n/get-runs old\n```\n\n  /get-runs a1b2c3d4" }),
+    );
+    assertEquals([prose.outputs.BOOL_TRIGGERED, prose.outputs.RUN_ID], ["True", "a1b2c3d4"]);
+  });
+});
+
 Deno.test("chatops: edited and deleted comments do not trigger", async () => {
   await withGithub(async (server) => {
     for (const action of ["edited", "deleted"] as const) {
