@@ -9,7 +9,7 @@ import { data, Evaluator, Lexer, Parser } from "@actions/expressions";
 import type { FunctionDefinition } from "@actions/expressions/funcs/info";
 import { truthy } from "@actions/expressions/result";
 import { createHash } from "node:crypto";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { parse as parseYaml } from "yaml";
 
 // deno-lint-ignore no-explicit-any
@@ -37,7 +37,8 @@ export interface JobRun {
 export interface WorkflowRun {
   jobs: Record<string, JobRun>;
   outputs: Record<string, string>;
-  artifacts: { name: string; path: string; content: string }[];
+  /** Uploaded artifacts: `path`/`content` are the first file's, `files` all of them by name. */
+  artifacts: { name: string; path: string; content: string; files: Record<string, string> }[];
 }
 
 /** The simulated caller. */
@@ -350,8 +351,13 @@ async function fakeAction(
     return { code: ok ? 0 : 1, outputs: { "deno-version": Deno.version.deno }, log: "setup-deno" };
   }
   if (action === "actions/upload-artifact") {
-    const content = await Deno.readTextFile(withs.path!).catch(() => undefined);
-    if (content === undefined && withs["if-no-files-found"] === "error") {
+    const paths = withs.path!.split("\n").map((p) => p.trim()).filter(Boolean);
+    const files: Record<string, string> = {};
+    for (const path of paths) {
+      const content = await Deno.readTextFile(path).catch(() => undefined);
+      if (content !== undefined) files[basename(path)] = content;
+    }
+    if (Object.keys(files).length === 0 && withs["if-no-files-found"] === "error") {
       return {
         code: 1,
         outputs: {},
@@ -361,7 +367,13 @@ async function fakeAction(
     if (ctx.artifacts.some((a) => a.name === withs.name)) {
       return { code: 1, outputs: {}, log: `an artifact named ${withs.name} already exists` };
     }
-    ctx.artifacts.push({ name: withs.name!, path: withs.path!, content: content ?? "" });
+    const first = paths.find((p) => files[basename(p)] !== undefined) ?? paths[0]!;
+    ctx.artifacts.push({
+      name: withs.name!,
+      path: first,
+      content: files[basename(first)] ?? "",
+      files,
+    });
     return {
       code: 0,
       outputs: {
@@ -370,6 +382,15 @@ async function fakeAction(
       },
       log: "uploaded",
     };
+  }
+  if (action === "actions/download-artifact") {
+    const artifact = ctx.artifacts.find((a) => a.name === withs.name);
+    if (!artifact) return { code: 1, outputs: {}, log: `Artifact not found: ${withs.name}` };
+    await Deno.mkdir(withs.path!, { recursive: true });
+    for (const [name, content] of Object.entries(artifact.files)) {
+      await Deno.writeTextFile(join(withs.path!, name), content);
+    }
+    return { code: 0, outputs: { "download-path": withs.path! }, log: "downloaded" };
   }
   return { code: 1, outputs: {}, log: `the simulated runner does not know ${uses}` };
 }

@@ -169,6 +169,28 @@ function hardeningViolations(file: FileUnderTest): string[] {
       if (job.secrets === "inherit") problems.push(`${file.path}: job ${id} uses secrets: inherit`);
     }
   }
+  // A job holding a secret or a write permission must not run code from a
+  // cache another run could have saved (setup-deno restores by key prefix).
+  const jobs = file.doc.runs
+    ? [["(action)", { steps: file.doc.runs.steps }] as [string, Yaml]]
+    : Object.entries(file.doc.jobs ?? {}) as [string, Yaml][];
+  for (const [id, job] of jobs) {
+    const text = JSON.stringify(job);
+    const sensitive = /secrets\.|github\.token|GITHUB_TOKEN/.test(text) ||
+      Object.values(job.permissions ?? {}).includes("write");
+    if (!sensitive) continue;
+    for (const step of job.steps ?? []) {
+      const uses = String(step.uses ?? "");
+      if (
+        uses.startsWith("actions/cache") ||
+        (uses.startsWith("denoland/setup-deno@") && String(step.with?.cache) !== "false")
+      ) {
+        problems.push(
+          `${file.path}: job ${id} holds a secret or write access and restores a cache`,
+        );
+      }
+    }
+  }
   for (const step of stepsOf(file.doc)) {
     if (!String(step.uses ?? "").startsWith("actions/checkout@")) continue;
     if (step.with?.["persist-credentials"] !== false) {
@@ -196,6 +218,8 @@ jobs:
         with: { ref: "\${{ github.event.pull_request.head.sha }}" }
       - run: echo "\${{ inputs.sha }}"
       - uses: denoland/setup-deno@667a34cdef165d8d2b2e98dde39547c9daac7282
+        with: { cache: true }
+        env: { K: "\${{ secrets.K }}" }
   b:
     uses: ./.github/workflows/x.yml
     secrets: inherit
@@ -211,6 +235,7 @@ jobs:
       /job b uses secrets: inherit/,
       /checkout without persist-credentials/,
       /checkout of pull request code/,
+      /job a holds a secret or write access and restores a cache/,
     ]
   ) {
     assert(problems.some((p) => expected.test(p)), `${expected} not in ${problems.join("\n")}`);
