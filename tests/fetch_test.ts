@@ -4,12 +4,50 @@ import { fetchRunPages, fetchRuns, type FetchRunsRequest } from "../lib/wandb/fe
 import { API_KEY, SHA, withEmulator } from "./_helpers.ts";
 import { assertEquals, assertRejects } from "./_assert.ts";
 
-const client = (url: string) =>
+const client = (url: string, fetch?: typeof globalThis.fetch) =>
   new WandbClient({
     baseUrl: url,
     apiKey: API_KEY,
     retry: { maxAttempts: 2, maxElapsedMs: 5_000, timeoutMs: 5_000, baseDelayMs: 1 },
+    deps: fetch ? { fetch } : undefined,
   });
+
+/**
+ * A fetch that counts requests sent and responses received, and lets a test
+ * wait for the n-th of either: tests wait for the event, never for a clock.
+ */
+function watchedFetch() {
+  const counts = { sent: 0, received: 0 };
+  const waiters: { kind: keyof typeof counts; n: number; resolve: () => void }[] = [];
+  const wake = () => {
+    for (const w of waiters.splice(0)) {
+      if (counts[w.kind] >= w.n) w.resolve();
+      else waiters.push(w);
+    }
+  };
+  const fetch: typeof globalThis.fetch = async (input, init) => {
+    counts.sent++;
+    wake();
+    const response = await globalThis.fetch(input, init);
+    counts.received++;
+    wake();
+    return response;
+  };
+  /** Resolves once `n` requests were sent (or responses received); fails after 10 s with `message`. */
+  const reached = (kind: keyof typeof counts, n: number, message: string) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    return Promise.race([
+      new Promise<void>((resolve) => {
+        waiters.push({ kind, n, resolve });
+        wake();
+      }),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${message} (still ${counts[kind]})`)), 10_000);
+      }),
+    ]).finally(() => clearTimeout(timer));
+  };
+  return { fetch, counts, reached };
+}
 
 const request: FetchRunsRequest = {
   entity: "acme",
@@ -46,12 +84,17 @@ Deno.test("fetchRuns: a baseline that is also a candidate stays a candidate only
 Deno.test("fetchRunPages: one batch per response, the next request already sent", async () => {
   await withEmulator({}, async (emulator) => {
     const sizes: [number, number][] = [];
-    for await (const batch of fetchRunPages(client(emulator.url), request)) {
+    const watch = watchedFetch();
+    for await (const batch of fetchRunPages(client(emulator.url, watch.fetch), request)) {
       sizes.push([batch.candidates.length, batch.baselines.length]);
-      // While the caller works, the next page is already requested.
-      if (sizes.length === 1) assertEquals(emulator.stats.requests, 2);
+      // While the caller still holds page 1, the request for page 2 goes out.
+      if (sizes.length === 1) {
+        await watch.reached("sent", 2, "the next page was not requested while the caller worked");
+        assertEquals(emulator.stats.requests >= 1, true, "the emulator saw the first request");
+      }
     }
-    assertEquals(sizes, [[3, 2], [3, 0], [1, 0]]);
+    assertEquals(sizes, [[3, 2], [3, 0], [1, 0]], "one batch per response");
+    assertEquals(watch.counts.sent, 3, "three pages, three requests");
   });
 });
 
@@ -69,15 +112,19 @@ Deno.test("fetchRunPages: a first response that fails hands out nothing", async 
 Deno.test("fetchRunPages: a request that fails while the caller is busy surfaces on the next step", async () => {
   await withEmulator({}, async (emulator) => {
     let handedOut = 0;
+    const watch = watchedFetch();
     await assertRejects(async () => {
-      for await (const _ of fetchRunPages(client(emulator.url), request)) {
+      for await (const _ of fetchRunPages(client(emulator.url, watch.fetch), request)) {
         handedOut++;
-        if (handedOut === 1) emulator.injectFaults([{ status: 403 }]);
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        if (handedOut === 1) {
+          // Request 2 is answered while the caller is busy; only then is the
+          // fault queued, so request 3 gets it.
+          await watch.reached("received", 2, "page 2 was not answered while the caller worked");
+          emulator.injectFaults([{ status: 403 }]);
+        }
       }
     }, AuthError);
-    // The fault was queued after request 2 had already gone out, so request 3 got it.
-    assertEquals(handedOut, 2);
+    assertEquals(handedOut, 2, "pages 1 and 2 were handed out before the failure surfaced");
   });
 });
 

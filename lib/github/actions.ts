@@ -111,6 +111,7 @@ const LINE_BREAK = /\r\n|\r|\n/;
 export function logSafe(text: string): string {
   return text
     .replace(
+      // deno-lint-ignore no-control-regex
       /[\u0000-\u0008\u000b-\u001f\u007f]/g,
       (c) => c === "\r" ? "\\r" : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
     )
