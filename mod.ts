@@ -22,9 +22,9 @@
  */
 export { collectReport } from "./lib/pipeline.ts";
 export type { CollectDeps, CollectOptions, ReportResult } from "./lib/pipeline.ts";
-export { helpText, resolveInputs } from "./lib/inputs.ts";
-export type { Invocation, Match, ReportOptions } from "./lib/inputs.ts";
-export { parseList } from "./lib/lists.ts";
+export { helpText, resolveInputs } from "./lib/inputs/report.ts";
+export type { Invocation, Match, ReportOptions } from "./lib/inputs/report.ts";
+export { parseList } from "./lib/inputs/lists.ts";
 export { bucketOf, classify, stepOutputs } from "./lib/classify.ts";
 export type { Classification, Counts, RunState, StateBucket } from "./lib/classify.ts";
 export { cell, CsvBuilder, csvColumns, csvRows, toCsv } from "./lib/report/csv.ts";

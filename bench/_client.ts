@@ -3,7 +3,7 @@
 // Prints one JSON line: { ms, cpuMs, requests, bytes, rows, peakRssMb }.
 // BENCH_PAGE_SIZE changes the page size of (a) and (b) (default 100, the report's).
 import process from "node:process";
-import { resolveInputs } from "../lib/inputs.ts";
+import { resolveInputs } from "../lib/inputs/report.ts";
 import { collectReport } from "../lib/pipeline.ts";
 import { baselineFilter, candidateFilter, reportQuery } from "../lib/wandb/queries.ts";
 import { writeFileAtomic } from "../lib/fs.ts";

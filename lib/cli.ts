@@ -13,14 +13,9 @@ import meta from "../deno.json" with { type: "json" };
 import { ApiError, ExitCode, exitCodeFor, InvalidInputError, WandbReportError } from "./errors.ts";
 import { StagedFiles } from "./fs.ts";
 import { annotation, appendOutputs, logSafe, maskCommand, stopCommands } from "./github/actions.ts";
-import { helpText, type ReportOptions, resolveInputs } from "./inputs.ts";
-import {
-  chatopsHelpText,
-  type ChatopsOptions,
-  chatopsOutputs,
-  resolveChatopsInputs,
-  runChatops,
-} from "./chatops.ts";
+import { helpText, type ReportOptions, resolveInputs } from "./inputs/report.ts";
+import { chatopsHelpText, type ChatopsOptions, resolveChatopsInputs } from "./inputs/chatops.ts";
+import { chatopsOutputs, runChatops } from "./github/chatops.ts";
 import { stateList } from "./classify.ts";
 import type { MetricComparison, MetricValue } from "./compare.ts";
 import type { GateResult } from "./gate.ts";

@@ -7,50 +7,15 @@
  * @module
  */
 import { match, P } from "ts-pattern";
-import { z } from "zod";
 import { bucketOf } from "./classify.ts";
 import { InvalidInputError } from "./errors.ts";
-import { field, RUN_ID } from "./model.ts";
-import type { WandbRun } from "./wandb/runs.ts";
+import { type Direction, field, type Reference, type Run as WandbRun } from "./model.ts";
 
-/** Whether bigger (`max`) or smaller (`min`) is better. */
-export const DirectionSchema = z.enum(["max", "min"]);
-/** `max` or `min`. */
-export type Direction = z.infer<typeof DirectionSchema>;
-
-/** Which baseline value candidates are compared with. */
-export const ReferenceSchema = z.union([
-  z.object({ kind: z.literal("best") }),
-  z.object({ kind: z.literal("mean") }),
-  z.object({ kind: z.literal("run"), runId: z.string().min(1) }),
-]);
-/** `best`, `mean`, or one baseline run. */
-export type Reference = z.infer<typeof ReferenceSchema>;
+export type { Direction, Reference } from "./model.ts";
 
 /** `record[key]` when it is the record's own property. */
 function own<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
   return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
-}
-
-/**
- * Parses a reference as written on the command line: `best`, `mean`, or
- * `run=ID` (a baseline's run id).
- *
- * @param input the input's name, for the error
- * @throws {InvalidInputError} for anything else
- *
- * @example
- * ```ts
- * import { parseReference } from "./compare.ts";
- * parseReference("run=base0001", "--reference"); // { kind: "run", runId: "base0001" }
- * ```
- */
-export function parseReference(text: string, input: string): Reference {
-  const word = text.trim();
-  if (word === "best" || word === "mean") return { kind: word };
-  const runId = word.startsWith("run=") ? word.slice(4) : undefined;
-  if (runId !== undefined && RUN_ID.test(runId)) return { kind: "run", runId };
-  throw new InvalidInputError(input, "best, mean or run=RUN_ID", text);
 }
 
 /**

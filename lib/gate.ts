@@ -11,100 +11,11 @@
  *
  * @module
  */
-import { z } from "zod";
 import { bucketOf, type Classification } from "./classify.ts";
-import {
-  type CompareOptions,
-  compareRuns,
-  type Direction,
-  DirectionSchema,
-  parseReference,
-  type Reference,
-} from "./compare.ts";
-import { InvalidInputError } from "./errors.ts";
-import type { WandbRun } from "./wandb/runs.ts";
+import { type CompareOptions, compareRuns } from "./compare.ts";
+import type { GateRule, Reference, Run as WandbRun } from "./model.ts";
 
-const NUMBER = z.coerce.number().refine(Number.isFinite).refine((n) => n >= 0);
-
-/** One gate rule, parsed. */
-export const GateRuleSchema = z.object({
-  metric: z.string().min(1),
-  direction: DirectionSchema,
-  abs: NUMBER.optional(),
-  /** A fraction: `rel=2%` is 0.02. */
-  rel: NUMBER.optional(),
-  reference: z.custom<Reference>().optional(),
-  missing: z.enum(["fail", "pass"]).default("fail"),
-  /** The rule as written, for messages. */
-  text: z.string(),
-});
-
-/** A parsed gate rule. */
-export type GateRule = z.infer<typeof GateRuleSchema>;
-
-/**
- * Parses one rule.
- *
- * @param input the input's name, for errors (`--gate`, `INPUT_GATE`)
- * @throws {InvalidInputError} naming the part that is wrong
- *
- * @example
- * ```ts
- * import { parseGateRule } from "./gate.ts";
- * parseGateRule("val_loss:min:rel=2%", "--gate").rel; // 0.02
- * ```
- */
-export function parseGateRule(text: string, input: string): GateRule {
-  const parts = text.trim().split(":");
-  const [metric, direction, ...options] = parts;
-  const expected = "METRIC:max|min[:abs=X][:rel=Y%][:ref=best|mean|run=ID][:missing=fail|pass]";
-  if (!metric) throw new InvalidInputError(input, expected, text, "no metric name");
-  if (direction !== "max" && direction !== "min") {
-    throw new InvalidInputError(
-      input,
-      expected,
-      text,
-      `the direction must be max or min, not ${JSON.stringify(direction ?? "")}`,
-    );
-  }
-  const rule: Record<string, unknown> = { metric, direction, text: text.trim() };
-  for (const option of options) {
-    const at = option.indexOf("=");
-    const key = at < 0 ? option : option.slice(0, at);
-    const value = at < 0 ? "" : option.slice(at + 1);
-    const bad = (why: string) => new InvalidInputError(input, expected, text, why);
-    if (key in rule && key !== "metric") throw bad(`${key} is given twice`);
-    switch (key) {
-      case "abs": {
-        const n = NUMBER.safeParse(value);
-        if (!value || !n.success) {
-          throw bad(`abs must be a number ≥ 0, not ${JSON.stringify(value)}`);
-        }
-        rule.abs = n.data;
-        break;
-      }
-      case "rel": {
-        const percent = value.endsWith("%");
-        const n = NUMBER.safeParse(percent ? value.slice(0, -1) : value);
-        if (!value || !n.success) {
-          throw bad(`rel must be a fraction or a percentage ≥ 0, not ${JSON.stringify(value)}`);
-        }
-        rule.rel = percent ? n.data / 100 : n.data;
-        break;
-      }
-      case "ref":
-        rule.reference = parseReference(value, input);
-        break;
-      case "missing":
-        if (value !== "fail" && value !== "pass") throw bad(`missing must be fail or pass`);
-        rule.missing = value;
-        break;
-      default:
-        throw bad(`unknown option ${JSON.stringify(option)}`);
-    }
-  }
-  return GateRuleSchema.parse(rule);
-}
+export type { GateRule } from "./model.ts";
 
 /** One rule's verdict on one candidate (or on none, when none finished). */
 export interface GateVerdict {
@@ -166,7 +77,8 @@ const fmt = (n: number) => Number(n.toPrecision(6)).toString();
  * @example
  * ```ts
  * import { classify } from "./classify.ts";
- * import { evaluateGate, parseGateRule } from "./gate.ts";
+ * import { evaluateGate } from "./gate.ts";
+ * import { parseGateRule } from "./inputs/rules.ts";
  * const run = (name: string, acc: number) => ({
  *   name, state: "finished", tags: [], config: {}, summary: { acc },
  * });
@@ -190,7 +102,7 @@ export function evaluateGate(
   for (const rule of options.rules) {
     const compareOptions: CompareOptions = {
       metrics: [rule.metric],
-      directions: { [rule.metric]: rule.direction as Direction },
+      directions: { [rule.metric]: rule.direction },
       reference: rule.reference ?? options.reference,
     };
     const [comparison] = compareRuns(candidates, baselines, compareOptions);

@@ -174,3 +174,86 @@ export type Match =
 export function field(record: Readonly<Record<string, unknown>>, key: string): unknown {
   return Object.hasOwn(record, key) ? record[key] : undefined;
 }
+
+/** A decoded W&B run: identity, state, tags, unwrapped config and summary metrics. */
+export interface Run {
+  /** The run id (W&B's `name`). */
+  name: string;
+  /** The human-readable name. */
+  displayName?: string | null;
+  /** W&B's state (`running`, `finished`, …), as the server spelled it. */
+  state?: string | null;
+  /** The run's tags. */
+  tags: string[];
+  /** The run's description (notes). */
+  description?: string | null;
+  /** When the run was created (ISO 8601, as W&B writes it). */
+  createdAt?: string | null;
+  /** W&B's own `commit` field, when it was fetched. */
+  commit?: string | null;
+  /** Config values, unwrapped from W&B's `{"value": …}` envelopes. */
+  config: Record<string, unknown>;
+  /** The latest summary metric values. */
+  summary: Record<string, unknown>;
+}
+
+/** Whether bigger (`max`) or smaller (`min`) is better. */
+export type Direction = "max" | "min";
+
+/** Which baseline value candidates are compared with: `best`, `mean`, or one baseline run. */
+export type Reference =
+  | {
+    /** The best baseline value, by the metric's direction. */
+    kind: "best";
+  }
+  | {
+    /** The mean of the baselines' values. */
+    kind: "mean";
+  }
+  | {
+    /** One baseline's value. */
+    kind: "run";
+    /** That baseline's run id. */
+    runId: string;
+  };
+
+/** One regression-gate rule, parsed from `METRIC:max|min[:abs=X][:rel=Y%][:ref=..][:missing=..]`. */
+export interface GateRule {
+  /** The summary metric checked. */
+  metric: string;
+  /** Whether bigger or smaller is better. */
+  direction: Direction;
+  /** Absolute tolerance. */
+  abs?: number;
+  /** Relative tolerance, as a fraction: `rel=2%` is 0.02. */
+  rel?: number;
+  /** The reference for this rule; the report's when absent. */
+  reference?: Reference;
+  /** Whether a missing value fails the gate. */
+  missing: "fail" | "pass";
+  /** The rule as written, for messages. */
+  text: string;
+}
+
+/** `author_association` values GitHub sends (`@octokit/webhooks-types`). */
+export const AuthorAssociationSchema: z.ZodEnum<{ [K in AuthorAssociation]: K }> = z.enum([
+  "COLLABORATOR",
+  "CONTRIBUTOR",
+  "FIRST_TIMER",
+  "FIRST_TIME_CONTRIBUTOR",
+  "MANNEQUIN",
+  "MEMBER",
+  "NONE",
+  "OWNER",
+]);
+
+/** One of GitHub's `author_association` values. */
+export type AuthorAssociation =
+  | "COLLABORATOR"
+  | "CONTRIBUTOR"
+  | "FIRST_TIMER"
+  | "FIRST_TIME_CONTRIBUTOR"
+  | "MANNEQUIN"
+  | "MEMBER"
+  | "NONE"
+  | "OWNER";

@@ -7,7 +7,7 @@
 import { type Classification, classify, stepOutputs } from "./classify.ts";
 import { compareRuns, type MetricComparison } from "./compare.ts";
 import { evaluateGate, type GateResult } from "./gate.ts";
-import type { ReportOptions } from "./inputs.ts";
+import type { ReportOptions } from "./inputs/report.ts";
 import { CsvBuilder } from "./report/csv.ts";
 import type { RetryDeps } from "./retry.ts";
 import { WandbClient } from "./wandb/client.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { parseFlags } from "../lib/args.ts";
+import { parseFlags } from "../lib/inputs/args.ts";
 import { exitCodeFor, InvalidInputError, WandbReportError } from "../lib/errors.ts";
 import { loadFixture } from "../lib/emulator/fixtures.ts";
 import { startEmulator } from "../lib/emulator/server.ts";

@@ -1,4 +1,4 @@
-import { parseFlags } from "../lib/args.ts";
+import { parseFlags } from "../lib/inputs/args.ts";
 import { InvalidInputError } from "../lib/errors.ts";
 import { assertEquals, assertThrows } from "./_assert.ts";
 

@@ -1,5 +1,5 @@
 import { InvalidInputError } from "../lib/errors.ts";
-import { helpText, type ReportOptions, resolveInputs } from "../lib/inputs.ts";
+import { helpText, type ReportOptions, resolveInputs } from "../lib/inputs/report.ts";
 import { assertEquals, assertStringIncludes, assertThrows } from "./_assert.ts";
 
 const KEY = { WANDB_API_KEY: "local-key" };

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { InvalidInputError } from "../lib/errors.ts";
-import { parseList } from "../lib/lists.ts";
+import { parseList } from "../lib/inputs/lists.ts";
 import { assertEquals, assertThrows } from "./_assert.ts";
 
 /** Python's repr() of a list of str, with either quote style, as the old action's users wrote. */

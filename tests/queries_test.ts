@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { parse, validate } from "graphql";
 import { selectRuns } from "../lib/emulator/filter.ts";
 import { wandbSchema } from "../lib/emulator/schema.ts";
-import type { Match } from "../lib/inputs.ts";
+import type { Match } from "../lib/inputs/report.ts";
 import {
   baselineFilter,
   candidateFilter,

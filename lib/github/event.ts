@@ -12,24 +12,19 @@ import { marked } from "marked";
 import { match, P } from "ts-pattern";
 import { z } from "zod";
 import { InvalidInputError } from "../errors.ts";
-import { RUN_ID, RUN_ID_EXPECTED, SHA_EXPECTED, SHA_TOKEN, shaMatch } from "../model.ts";
+import {
+  type AuthorAssociation,
+  AuthorAssociationSchema,
+  RUN_ID,
+  RUN_ID_EXPECTED,
+  SHA_EXPECTED,
+  SHA_TOKEN,
+  shaMatch,
+} from "../model.ts";
 
 const UserSchema = z.object({ login: z.string() }).loose();
 
-/** `author_association` values GitHub sends (`@octokit/webhooks-types`). */
-export const AuthorAssociationSchema = z.enum([
-  "COLLABORATOR",
-  "CONTRIBUTOR",
-  "FIRST_TIMER",
-  "FIRST_TIME_CONTRIBUTOR",
-  "MANNEQUIN",
-  "MEMBER",
-  "NONE",
-  "OWNER",
-]);
-
-/** One of GitHub's `author_association` values. */
-export type AuthorAssociation = z.infer<typeof AuthorAssociationSchema>;
+export { type AuthorAssociation, AuthorAssociationSchema } from "../model.ts";
 
 const RepositorySchema = z.object({ full_name: z.string() }).loose();
 

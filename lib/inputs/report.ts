@@ -13,10 +13,9 @@
 import { z } from "zod";
 import { parseFlags } from "./args.ts";
 import { flagSpecs, helpRows, pickSources, type Source, sourceError } from "./_sources.ts";
-import { type Direction, parseReference } from "./compare.ts";
-import { parseGateRule } from "./gate.ts";
-import { type Match, RunIdSchema, ShaSchema } from "./model.ts";
-import { Redactor } from "./redact.ts";
+import { type Direction, type Match, RunIdSchema, ShaSchema } from "../model.ts";
+import { Redactor } from "../redact.ts";
+import { parseGateRule, parseReference } from "./rules.ts";
 
 const SOURCES = {
   apiKey: {
@@ -400,7 +399,7 @@ export const ReportOptionsSchema = z
     return { ...rest, metrics, entity, project: name, match, notes };
   });
 
-export type { Match } from "./model.ts";
+export type { Match } from "../model.ts";
 
 /** Validated report options: the output of {@link ReportOptionsSchema}. */
 export type ReportOptions = z.output<typeof ReportOptionsSchema>;
@@ -425,7 +424,7 @@ const FLAG_SPECS = flagSpecs(SOURCES);
  *
  * @example
  * ```ts
- * import { resolveInputs } from "./inputs.ts";
+ * import { resolveInputs } from "./report.ts";
  * const run = resolveInputs(["--project", "acme/vision", "--sha", "abc1234"], {
  *   WANDB_API_KEY: "local-demo-key",
  * });
@@ -479,7 +478,7 @@ export function resolveInputs(
  *
  * @example
  * ```ts
- * import { helpText } from "./inputs.ts";
+ * import { helpText } from "./report.ts";
  * console.log(helpText("deno task report"));
  * ```
  */

@@ -8,9 +8,9 @@
  */
 import type { z } from "zod";
 import type { FlagSpec, FlagValues } from "./args.ts";
-import { InvalidInputError } from "./errors.ts";
+import { InvalidInputError } from "../errors.ts";
 import { parseList } from "./lists.ts";
-import type { Redactor } from "./redact.ts";
+import type { Redactor } from "../redact.ts";
 
 /** Where one option can come from, and how `--help` describes it. */
 export interface Source {

@@ -1,0 +1,185 @@
+/**
+ * The chatops command's inputs: its option table, its zod schema and its
+ * `--help`. What it does with them is in `../github/chatops.ts`.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { AuthorAssociationSchema, ShaSchema } from "../model.ts";
+import { Redactor } from "../redact.ts";
+import { parseFlags } from "./args.ts";
+import { flagSpecs, helpRows, pickSources, type Source, sourceError } from "./_sources.ts";
+
+const SOURCES = {
+  githubToken: {
+    input: "GITHUB_TOKEN",
+    env: "GITHUB_TOKEN",
+    kind: "string",
+    secret: true,
+    help: "Token for GitHub's API (environment only); needed to look up a PR comment's head.",
+  },
+  triggerPhrase: {
+    flag: "trigger-phrase",
+    input: "TRIGGER_PHRASE",
+    kind: "string",
+    value: "TEXT",
+    help: "The command that must start a line of the comment. Default /get-runs.",
+  },
+  allowedAssociations: {
+    flag: "allowed-associations",
+    input: "ALLOWED_ASSOCIATIONS",
+    kind: "list",
+    value: "LIST",
+    help: "Author associations that may trigger. Default OWNER, MEMBER, COLLABORATOR.",
+  },
+  sha: {
+    flag: "sha",
+    input: "SHA",
+    kind: "string",
+    value: "SHA",
+    help: "Report on this commit, whatever the event says.",
+  },
+  eventName: {
+    flag: "event-name",
+    env: "GITHUB_EVENT_NAME",
+    kind: "string",
+    value: "NAME",
+    help: "The event (set by the runner).",
+  },
+  eventPath: {
+    flag: "event-path",
+    env: "GITHUB_EVENT_PATH",
+    kind: "string",
+    value: "FILE",
+    help: "The event payload JSON (set by the runner).",
+  },
+  repository: {
+    flag: "repository",
+    env: "GITHUB_REPOSITORY",
+    kind: "string",
+    value: "OWNER/REPO",
+    help: "The repository (set by the runner).",
+  },
+  githubSha: {
+    env: "GITHUB_SHA",
+    kind: "string",
+    help: "The commit of push, schedule and dispatch events (set by the runner).",
+  },
+  timeoutSeconds: {
+    flag: "timeout",
+    input: "TIMEOUT",
+    kind: "string",
+    value: "SECONDS",
+    help: "Per-request timeout. Default 20.",
+  },
+  maxAttempts: {
+    flag: "max-attempts",
+    input: "MAX_ATTEMPTS",
+    kind: "string",
+    value: "N",
+    help: "Attempts per request, counting the first, 1-20. Default 6.",
+  },
+  debug: {
+    flag: "debug",
+    input: "DEBUG",
+    env: "RUNNER_DEBUG",
+    kind: "boolean",
+    help: "Debug log on stderr.",
+  },
+} as const satisfies Record<string, Source>;
+
+const FULL_SHA = z.string().regex(/^[0-9a-fA-F]{40}$/, "a 40-character commit SHA")
+  .transform((s) => s.toLowerCase());
+
+/** The chatops step's validated options. */
+export const ChatopsOptionsSchema = z.object({
+  githubToken: z.string().regex(/^[\x21-\x7e]+$/, "a token without spaces or line breaks")
+    .optional(),
+  triggerPhrase: z.string().trim().min(1, "a phrase that is not empty")
+    .regex(/^\S+$/, "one word, e.g. /get-runs").default("/get-runs"),
+  allowedAssociations: z.array(
+    z.string().transform((word) => word.trim().toUpperCase()).pipe(
+      z.enum(
+        AuthorAssociationSchema.options,
+        `author associations from ${AuthorAssociationSchema.options.join(", ")}`,
+      ),
+    ),
+  ).min(1, "at least one author association").default(["OWNER", "MEMBER", "COLLABORATOR"]),
+  sha: ShaSchema.optional(),
+  eventName: z.string("the event name in GITHUB_EVENT_NAME (set by the runner)").min(1),
+  eventPath: z.string("the event payload file in GITHUB_EVENT_PATH (set by the runner)").min(1),
+  repository: z.string("owner/repo in GITHUB_REPOSITORY (set by the runner)"),
+  githubSha: FULL_SHA.optional(),
+  timeoutSeconds: z.coerce.number("a number of seconds from 0.1 to 600").min(0.1).max(600)
+    .default(20),
+  maxAttempts: z.coerce.number("a whole number from 1 to 20").int().min(1).max(20).default(6),
+  debug: z.boolean().default(false),
+});
+
+/** Validated chatops options. */
+export type ChatopsOptions = z.output<typeof ChatopsOptionsSchema>;
+
+/** What the chatops command line asked for. */
+export type ChatopsInvocation =
+  | { kind: "help" }
+  | { kind: "version" }
+  | { kind: "chatops"; options: ChatopsOptions };
+
+/**
+ * Reads the chatops inputs from flags and environment.
+ *
+ * @throws {InvalidInputError} naming the first bad input
+ *
+ * @example
+ * ```ts
+ * import { resolveChatopsInputs } from "./chatops.ts";
+ * const run = resolveChatopsInputs([], {
+ *   GITHUB_EVENT_NAME: "schedule",
+ *   GITHUB_EVENT_PATH: "/tmp/event.json",
+ *   GITHUB_REPOSITORY: "octo-org/octo-repo",
+ * });
+ * if (run.kind === "chatops") console.log(run.options.triggerPhrase); // /get-runs
+ * ```
+ */
+export function resolveChatopsInputs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  redactor: Redactor = new Redactor(),
+): ChatopsInvocation {
+  const flags = parseFlags(argv, flagSpecs(SOURCES));
+  if (flags.help) return { kind: "help" };
+  if (flags.version) return { kind: "version" };
+  const picked = pickSources(SOURCES, flags, env, redactor);
+  const parsed = ChatopsOptionsSchema.safeParse(picked.raw);
+  if (parsed.success) return { kind: "chatops", options: parsed.data };
+  throw sourceError(SOURCES, picked, parsed.error.issues[0]!);
+}
+
+/**
+ * The chatops `--help` text.
+ *
+ * @example
+ * ```ts
+ * import { chatopsHelpText } from "./chatops.ts";
+ * console.log(chatopsHelpText("deno task chatops"));
+ * ```
+ */
+export function chatopsHelpText(program: string): string {
+  return [
+    `Usage: ${program} [options]`,
+    "",
+    "Decides whether the event that started the workflow asks for a W&B report, and",
+    "on which commit: a PR comment whose line starts with the trigger phrase, by an",
+    "allowed author, reports on the PR's head (looked up through GitHub's API);",
+    "pull_request events on the PR head; push, schedule and dispatch on GITHUB_SHA.",
+    "Comment arguments: `/get-runs RUN_ID`, or `/get-runs run-id=ID sha=SHA`; other words",
+    "are ignored with a notice.",
+    "",
+    "Options:",
+    ...helpRows(SOURCES),
+    `  ${"--help, -h".padEnd(28)} Show this help.`,
+    `  ${"--version".padEnd(28)} Show the version.`,
+    "",
+    "Exit codes: 0 done (triggered or not), 2 invalid input, 3 GitHub API failed.",
+  ].join("\n");
+}

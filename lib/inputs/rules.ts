@@ -1,0 +1,104 @@
+/**
+ * The small grammars of the comparison inputs: a reference (`best`, `mean`,
+ * `run=ID`) and a gate rule
+ * (`METRIC:max|min[:abs=X][:rel=Y%][:ref=best|mean|run=ID][:missing=fail|pass]`).
+ *
+ * @module
+ */
+import { InvalidInputError } from "../errors.ts";
+import { type GateRule, type Reference, RUN_ID } from "../model.ts";
+
+/**
+ * Parses a reference as written on the command line: `best`, `mean`, or
+ * `run=ID` (a baseline's run id).
+ *
+ * @param input the input's name, for the error
+ * @throws {InvalidInputError} for anything else
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { parseReference } from "./rules.ts";
+ * assertEquals(parseReference("run=base0001", "--reference"), { kind: "run", runId: "base0001" });
+ * ```
+ */
+export function parseReference(text: string, input: string): Reference {
+  const word = text.trim();
+  if (word === "best" || word === "mean") return { kind: word };
+  const runId = word.startsWith("run=") ? word.slice(4) : undefined;
+  if (runId !== undefined && RUN_ID.test(runId)) return { kind: "run", runId };
+  throw new InvalidInputError(input, "best, mean or run=RUN_ID", text);
+}
+
+const GATE_RULE = "METRIC:max|min[:abs=X][:rel=Y%][:ref=best|mean|run=ID][:missing=fail|pass]";
+
+/** A finite number ≥ 0 written in decimal, or undefined. */
+function tolerance(text: string): number | undefined {
+  const n = text.trim() === "" ? NaN : Number(text);
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+/**
+ * Parses one gate rule. A candidate fails when it is worse than the
+ * reference by more than the tolerance; with both `abs` and `rel` the larger
+ * allowance applies; with neither, any regression fails.
+ *
+ * @param input the input's name, for errors (`--gate`, `INPUT_GATE`)
+ * @throws {InvalidInputError} naming the part that is wrong
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { parseGateRule } from "./rules.ts";
+ * assertEquals(parseGateRule("val_loss:min:rel=2%", "--gate").rel, 0.02);
+ * ```
+ */
+export function parseGateRule(text: string, input: string): GateRule {
+  const [metric, direction, ...options] = text.trim().split(":");
+  if (!metric) throw new InvalidInputError(input, GATE_RULE, text, "no metric name");
+  if (direction !== "max" && direction !== "min") {
+    throw new InvalidInputError(
+      input,
+      GATE_RULE,
+      text,
+      `the direction must be max or min, not ${JSON.stringify(direction ?? "")}`,
+    );
+  }
+  const rule: GateRule = { metric, direction, missing: "fail", text: text.trim() };
+  const seen = new Set<string>();
+  for (const option of options) {
+    const at = option.indexOf("=");
+    const key = at < 0 ? option : option.slice(0, at);
+    const value = at < 0 ? "" : option.slice(at + 1);
+    const bad = (why: string) => new InvalidInputError(input, GATE_RULE, text, why);
+    if (seen.has(key)) throw bad(`${key} is given twice`);
+    seen.add(key);
+    switch (key) {
+      case "abs": {
+        const n = tolerance(value);
+        if (n === undefined) throw bad(`abs must be a number ≥ 0, not ${JSON.stringify(value)}`);
+        rule.abs = n;
+        break;
+      }
+      case "rel": {
+        const percent = value.endsWith("%");
+        const n = tolerance(percent ? value.slice(0, -1) : value);
+        if (n === undefined) {
+          throw bad(`rel must be a fraction or a percentage ≥ 0, not ${JSON.stringify(value)}`);
+        }
+        rule.rel = percent ? n / 100 : n;
+        break;
+      }
+      case "ref":
+        rule.reference = parseReference(value, input);
+        break;
+      case "missing":
+        if (value !== "fail" && value !== "pass") throw bad(`missing must be fail or pass`);
+        rule.missing = value;
+        break;
+      default:
+        throw bad(`unknown option ${JSON.stringify(option)}`);
+    }
+  }
+  return rule;
+}
