@@ -1,47 +1,63 @@
 /**
  * wandb-report: find the Weights & Biases runs logged for a commit, compare
- * them with tagged baselines, and write `wandb_report.csv` and step outputs
- * for CI.
+ * them with baselines, gate on regressions, and render the result for CI
+ * (`wandb_report.csv`, step outputs, a markdown report, JSON).
  *
- * As a library:
+ * The library is the report's pipeline, one step a function:
+ * {@link resolveInputs} → {@link collectReport} (fetch, classify) →
+ * {@link judgeReport} (compare once, gate) → {@link renderReport} (every
+ * format), or all at once with {@link runReport}.
  *
  * ```ts ignore
- * import { collectReport, resolveInputs } from "@org/wandb-report";
+ * import { resolveInputs, runReport } from "@org/wandb-report";
  * const run = resolveInputs(["--project", "acme/vision", "--sha", "abc1234"], Deno.env.toObject());
  * if (run.kind === "report") {
- *   const result = await collectReport(run.options);
- *   console.log(result.outputs.BOOL_COMPLETE, result.rowCount);
- *   await Deno.writeTextFile("wandb_report.csv", result.csv);
+ *   const { result, judgement, rendered } = await runReport(run.options, { csvPath: "r.csv" });
+ *   console.log(result.outputs.BOOL_COMPLETE, judgement.gate.passed);
+ *   await Deno.writeTextFile("r.csv", rendered.csv);
  * }
  * ```
  *
- * As a CLI: `deno run --allow-net --allow-env --allow-read --allow-write
- * jsr:@org/wandb-report --project acme/vision --sha abc1234`.
+ * As a command: `deno run --allow-net --allow-env --allow-read --allow-write
+ * jsr:@org/wandb-report --project acme/vision --sha abc1234` (see `--help`).
+ * The W&B emulator is at `@org/wandb-report/emulator`, the GitHub chatops
+ * step and the sticky comment at `@org/wandb-report/chatops`.
  *
  * @module
  */
-export { collectReport } from "./lib/pipeline.ts";
-export type { CollectDeps, CollectOptions, ReportResult } from "./lib/pipeline.ts";
 export { helpText, resolveInputs } from "./lib/inputs/report.ts";
-export type { Invocation, Match, ReportOptions } from "./lib/inputs/report.ts";
+export type { Invocation, ReportOptions } from "./lib/inputs/report.ts";
 export { parseList } from "./lib/inputs/lists.ts";
-export { bucketOf, classify, stepOutputs } from "./lib/classify.ts";
-export type { Classification, Counts, RunState, StateBucket } from "./lib/classify.ts";
-export { cell, CsvBuilder, csvColumns, csvRows, toCsv } from "./lib/report/csv.ts";
-export type { CsvContext } from "./lib/report/csv.ts";
-export { WandbClient } from "./lib/wandb/client.ts";
-export type { TrafficStats, WandbClientOptions } from "./lib/wandb/client.ts";
-export { fetchRunPages, fetchRuns, withoutCandidates } from "./lib/wandb/fetch.ts";
-export type { FetchedRuns, FetchRunsRequest, RunBatch } from "./lib/wandb/fetch.ts";
-export { baselineFilter, candidateFilter, reportQuery } from "./lib/wandb/queries.ts";
-export type { ReportQueryOptions } from "./lib/wandb/queries.ts";
-export type { Filter } from "./lib/wandb/queries.ts";
-export type { WandbRun } from "./lib/wandb/runs.ts";
-export { appUrlFor, graphqlUrl, runUrl, runUrlPrefix } from "./lib/wandb/urls.ts";
+export { parseGateRule, parseReference } from "./lib/inputs/rules.ts";
+export type { Direction, GateRule, Match, Reference, Run } from "./lib/model.ts";
+export { collectReport, judgeReport, renderReport, runReport } from "./lib/pipeline.ts";
+export type {
+  CollectDeps,
+  CollectOptions,
+  Judgement,
+  JudgeOptions,
+  RenderContext,
+  RenderedReport,
+  RenderOptions,
+  Report,
+  ReportResult,
+} from "./lib/pipeline.ts";
+export { classify } from "./lib/classify.ts";
+export type { Classification, Counts, StateBucket } from "./lib/classify.ts";
+export { compareRuns } from "./lib/compare.ts";
+export type {
+  CandidateDelta,
+  CompareOptions,
+  MetricComparison,
+  MetricValue,
+  RunValue,
+} from "./lib/compare.ts";
+export { evaluateGate } from "./lib/gate.ts";
+export type { GateOptions, GateResult, GateVerdict } from "./lib/gate.ts";
+export { renderMarkdown } from "./lib/report/markdown.ts";
+export type { MarkdownInput } from "./lib/report/markdown.ts";
 export type { RetryDeps, RetryPolicy } from "./lib/retry.ts";
-export { writeFileAtomic } from "./lib/fs.ts";
-export { processIo, runReportCli } from "./lib/cli.ts";
-export type { CliIo } from "./lib/cli.ts";
+export { Redactor } from "./lib/redact.ts";
 export {
   ApiError,
   AuthError,
@@ -56,8 +72,8 @@ export {
   WandbReportError,
 } from "./lib/errors.ts";
 
-import { processIo, runReportCli } from "./lib/cli.ts";
-
 if (import.meta.main) {
+  // The CLI (and what only it needs) loads only when run as a command.
+  const { processIo, runReportCli } = await import("./lib/cli.ts");
   Deno.exit(await runReportCli(Deno.args, processIo(), "wandb-report"));
 }

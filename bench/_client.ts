@@ -4,7 +4,7 @@
 // BENCH_PAGE_SIZE changes the page size of (a) and (b) (default 100, the report's).
 import process from "node:process";
 import { resolveInputs } from "../lib/inputs/report.ts";
-import { collectReport } from "../lib/pipeline.ts";
+import { runReport } from "../lib/pipeline.ts";
 import { baselineFilter, candidateFilter, reportQuery } from "../lib/wandb/queries.ts";
 import { writeFileAtomic } from "../lib/fs.ts";
 import { SDK_RUNS_QUERY } from "../lib/emulator/sdk_queries.ts";
@@ -40,7 +40,7 @@ async function post(body: unknown): Promise<string> {
   return text;
 }
 
-/** (a) The report itself: fetch, decode, classify, lay out and write the CSV. */
+/** (a) The report itself: fetch, decode, classify, compare, render every format, write the CSV. */
 async function report(): Promise<number> {
   const run = resolveInputs([
     "--project",
@@ -59,11 +59,11 @@ async function report(): Promise<number> {
     PAGE_SIZE,
   ], { WANDB_API_KEY: BENCH_KEY, WANDB_BASE_URL: url });
   if (run.kind !== "report") throw new Error("bad bench inputs");
-  const result = await collectReport(run.options);
-  await writeFileAtomic(run.options.out, result.csv);
+  const { result, rendered } = await runReport(run.options, { csvPath: run.options.out });
+  await writeFileAtomic(run.options.out, rendered.csv);
   requests = result.traffic.requests;
   bytes = result.traffic.responseBytes;
-  return result.rowCount;
+  return rendered.rows;
 }
 
 /** (b) The floor: the same documents, variables and cursors, no decoding at all. */
@@ -88,6 +88,9 @@ async function floor(): Promise<number> {
         withBaselines: !state.baseline.done,
         baselineFilters: JSON.stringify(baselineFilter(match, ["baseline"])),
         baselineCursor: state.baseline.after,
+        // The same counts the report asks with its first page, to bound paging.
+        withCounts: requests === 0,
+        countBaselines: requests === 0,
         metricKeys: BENCH_METRICS,
         configKeys: [...BENCH_CONFIG, "github_sha", "secondary_sha"],
       },

@@ -12,7 +12,7 @@
  * @module
  */
 import { bucketOf, type Classification } from "./classify.ts";
-import { type CompareOptions, compareRuns } from "./compare.ts";
+import { type CompareOptions, compareRuns, type MetricComparison } from "./compare.ts";
 import type { GateRule, Reference, Run as WandbRun } from "./model.ts";
 
 export type { GateRule } from "./model.ts";
@@ -61,6 +61,21 @@ export interface GateOptions {
   requireComplete: boolean;
   /** The report's default reference, for rules without `ref=`. */
   reference: Reference;
+  /**
+   * The report's comparisons, computed once: a rule uses the one for its
+   * metric when it was made with the rule's direction and reference, and
+   * compares anew only when the report's differ (a `--direction` against the
+   * rule's, say).
+   */
+  comparisons?: readonly MetricComparison[];
+}
+
+/** Whether a comparison was made the way `rule` needs it. */
+function madeFor(comparison: MetricComparison, rule: GateRule, reference: Reference): boolean {
+  const spec = comparison.reference.spec;
+  return comparison.metric === rule.metric && comparison.direction === rule.direction &&
+    spec.kind === reference.kind &&
+    (spec.kind !== "run" || (reference.kind === "run" && spec.runId === reference.runId));
 }
 
 // Deltas are differences of floats: 0.9 - 0.89 is 0.010000000000000009.
@@ -100,12 +115,14 @@ export function evaluateGate(
 ): GateResult {
   const verdicts: GateVerdict[] = [];
   for (const rule of options.rules) {
+    const wanted = rule.reference ?? options.reference;
     const compareOptions: CompareOptions = {
       metrics: [rule.metric],
       directions: { [rule.metric]: rule.direction },
-      reference: rule.reference ?? options.reference,
+      reference: wanted,
     };
-    const [comparison] = compareRuns(candidates, baselines, compareOptions);
+    const comparison = options.comparisons?.find((c) => madeFor(c, rule, wanted)) ??
+      compareRuns(candidates, baselines, compareOptions)[0];
     const reference = comparison!.reference.value;
     const refName = comparison!.reference.runId
       ? `${comparison!.reference.spec.kind === "run" ? "baseline" : "best baseline"} ${

@@ -1,6 +1,9 @@
 /**
- * The report from end to end, as a library call: validated options in, a
- * typed result out. Nothing here writes files or prints; the CLI does that.
+ * The report from end to end. {@link runReport} reads top to bottom as one
+ * run goes: fetch → classify → compare (once) → gate (fed the comparisons) →
+ * render every format. Each step is also a library call of its own
+ * ({@link collectReport}, {@link judgeReport}, {@link renderReport}). Nothing
+ * here writes a file or prints; the CLI does.
  *
  * @module
  */
@@ -8,25 +11,15 @@ import { type Classification, classify, stepOutputs } from "./classify.ts";
 import { compareRuns, type MetricComparison } from "./compare.ts";
 import { evaluateGate, type GateResult } from "./gate.ts";
 import type { ReportOptions } from "./inputs/report.ts";
-import { CsvBuilder } from "./report/csv.ts";
-import type { RetryDeps } from "./retry.ts";
+import { field, isShaToken, pyBool, type Run, SHA_EXPECTED, shaMatch } from "./model.ts";
+import { renderCsv } from "./report/csv.ts";
+import { jsonText, reportJson } from "./report/json.ts";
+import { commentMarker, renderMarkdown } from "./report/markdown.ts";
+import { summaryText } from "./report/summary.ts";
+import { type RetryDeps, retryPolicy } from "./retry.ts";
 import { WandbClient } from "./wandb/client.ts";
-import { QueryError } from "./errors.ts";
-import { field, isShaToken, SHA_EXPECTED, shaMatch } from "./model.ts";
-import {
-  fetchRunPages,
-  type FetchRunsRequest,
-  type RunBatch,
-  withoutCandidates,
-} from "./wandb/fetch.ts";
-import {
-  baselineFilter,
-  candidateFilter,
-  commitScanFilters,
-  isCandidate,
-  SHA_KEY,
-} from "./wandb/queries.ts";
-import type { WandbRun } from "./wandb/runs.ts";
+import { fetchReportRuns } from "./wandb/fetch.ts";
+import { SHA_KEY } from "./wandb/queries.ts";
 import { appUrlFor } from "./wandb/urls.ts";
 
 /** The options {@link collectReport} needs (the output of `resolveInputs`, minus CLI-only ones). */
@@ -45,8 +38,8 @@ export type CollectOptions = Pick<
   | "timeoutSeconds"
   | "maxAttempts"
   | "maxRetrySeconds"
-  | "commitScanDays"
   | "maxResponseMb"
+  | "commitScanDays"
 >;
 
 /** Everything a report found. */
@@ -57,25 +50,19 @@ export interface ReportResult {
   project: string;
   /** The web app URL run links point at. */
   appUrl: string;
-  /** The commit reported on; in run-id mode, the run's `github_sha` when it has one. */
+  /** The commit reported on; in run-id mode, the run's `github_sha` when it is a valid SHA. */
   sha: string;
   /** Every candidate run, in W&B's `+created_at` order. */
-  candidates: WandbRun[];
+  candidates: Run[];
   /** Every baseline run, none of them a candidate. */
-  baselines: WandbRun[];
+  baselines: Run[];
   /** State counts and the completeness verdict. */
   classification: Classification;
   /** Step outputs (`BOOL_COMPLETE`, `NUM_FINISHED`, …). */
   outputs: Record<string, string>;
-  /** The CSV's header row. */
-  columns: string[];
-  /** How many data rows the CSV has. */
-  rowCount: number;
-  /** The whole CSV text (header, then rows). */
-  csv: string;
   /** HTTP requests made and bytes received. */
   traffic: { requests: number; responseBytes: number };
-  /** Things the user should know (e.g. fell back to full fields). */
+  /** Things the user should know (fallbacks taken, why an answer is empty). */
   notes: string[];
 }
 
@@ -92,7 +79,7 @@ export interface CollectDeps {
 }
 
 /**
- * Fetches, classifies and lays out one report.
+ * Fetches and classifies one report's runs.
  *
  * @throws {import("./errors.ts").ApiError} when W&B fails for good
  *
@@ -103,7 +90,6 @@ export interface CollectDeps {
  * if (run.kind === "report") {
  *   const result = await collectReport(run.options);
  *   console.log(result.outputs.NUM_FINISHED);
- *   await Deno.writeTextFile("wandb_report.csv", result.csv);
  * }
  * ```
  */
@@ -111,81 +97,34 @@ export async function collectReport(
   options: CollectOptions,
   deps: CollectDeps = {},
 ): Promise<ReportResult> {
-  const log = deps.log ?? (() => {});
   const client = new WandbClient({
     baseUrl: options.baseUrl,
     apiKey: options.apiKey,
-    retry: {
-      maxAttempts: options.maxAttempts,
-      maxElapsedMs: options.maxRetrySeconds * 1000,
-      timeoutMs: options.timeoutSeconds * 1000,
-      baseDelayMs: deps.baseDelayMs,
-      maxResponseBytes: options.maxResponseMb * 1048576,
-    },
-    log,
+    retry: retryPolicy(options, deps.baseDelayMs),
+    log: deps.log,
     deps: deps.http,
     userAgent: "wandb-report",
   });
-  const appUrl = options.appUrl ?? appUrlFor(options.baseUrl);
-  const csv = new CsvBuilder({
-    appUrl,
-    entity: options.entity,
-    project: options.project,
-    metrics: options.metrics,
-    configVars: options.configVars,
-  });
-  const candidates: WandbRun[] = [];
-  let baselines: WandbRun[] = [];
-  let fullFields = false;
-  const notes: string[] = [];
   const { match } = options;
-  if (match.by === "sha") {
-    const how = (sha: string) =>
-      shaMatch(sha).mode === "prefix" ? `starts with "${sha}"` : `equals "${sha}"`;
-    log(
-      `candidates: config.${SHA_KEY} ${how(match.sha)}${
-        match.matchCommit ? ` (or commit ${how(match.sha)})` : ""
-      }${match.secondarySha ? `, and config.secondary_sha ${how(match.secondarySha)}` : ""}`,
-    );
-  }
-  const request: FetchRunsRequest = {
+  const fetched = await fetchReportRuns(client, {
     entity: options.entity,
     project: options.project,
-    candidates: candidateFilter(match),
-    baselines: options.baselineTags.length ? baselineFilter(match, options.baselineTags) : null,
+    match,
+    baselineTags: options.baselineTags,
     metricKeys: options.metrics,
     configKeys: options.configVars,
     pageSize: options.pageSize,
-    commit: match.by === "sha" && match.matchCommit,
-    log,
-  };
-  const pages = request.commit
-    ? withCommitScan(client, request, () => {
-      const days = options.commitScanDays;
-      const since = new Date((deps.now ?? Date.now)() - days * 86_400_000).toISOString()
-        .slice(0, 19);
-      notes.push(
-        `the server does not filter on commit; matched commit here over the runs created since ${since} ` +
-          `(--commit-scan-days ${days})`,
-      );
-      const filters = commitScanFilters(match, options.baselineTags, since);
-      return { ...request, ...filters, isCandidate: (run) => isCandidate(match, run) };
-    })
-    : fetchRunPages(client, request);
-  // Each page is laid out while the next one is on its way.
-  for await (const page of pages) {
-    for (const run of page.candidates) candidates.push(run);
-    for (const run of page.baselines) baselines.push(run);
-    csv.addCandidates(page.candidates);
-    fullFields ||= page.fullFields;
-  }
-  baselines = withoutCandidates(baselines, candidates);
-  csv.addBaselines(baselines);
+    commitScanDays: options.commitScanDays,
+    now: deps.now,
+    log: deps.log,
+  });
+  const { candidates, baselines } = fetched;
 
-  const logged = candidates[0] && field(candidates[0].config, SHA_KEY);
   // In run-id mode the SHA is data from the run: it becomes an output only if
   // it is what a SHA input could have been.
+  const logged = candidates[0] && field(candidates[0].config, SHA_KEY);
   const sha = match.by === "sha" ? match.sha : isShaToken(logged) ? shaMatch(logged).value : "";
+  const notes = [...fetched.notes];
   if (match.by === "run-id" && logged !== undefined && logged !== null && sha === "") {
     notes.push(
       `run ${match.runId}'s config ${SHA_KEY} is not a commit SHA (${SHA_EXPECTED}); SHA left empty`,
@@ -195,48 +134,15 @@ export async function collectReport(
   return {
     entity: options.entity,
     project: options.project,
-    appUrl,
+    appUrl: options.appUrl ?? appUrlFor(options.baseUrl),
     sha,
     candidates,
     baselines,
     classification,
     outputs: stepOutputs(classification, sha),
-    columns: csv.columns,
-    rowCount: csv.rowCount,
-    csv: csv.text(),
     traffic: { ...client.stats },
-    notes: [
-      ...(fullFields
-        ? ["the server does not support keys: projections; full config and summaries were fetched"]
-        : []),
-      ...notes,
-      ...emptyNotes(options, candidates, baselines),
-    ],
+    notes: [...notes, ...emptyNotes(options, candidates, baselines)],
   };
-}
-
-/**
- * `--match-commit` as the server allows: the `commit` filter first; if the
- * server refuses that field (W&B does not document it as filterable), the
- * request `fallback()` builds instead, which matches `commit` on our side.
- */
-async function* withCommitScan(
-  client: WandbClient,
-  request: FetchRunsRequest,
-  fallback: () => FetchRunsRequest,
-): AsyncGenerator<RunBatch, void, undefined> {
-  let started = false;
-  try {
-    for await (const batch of fetchRunPages(client, request)) {
-      started = true;
-      yield batch;
-    }
-  } catch (error) {
-    const refused = error instanceof QueryError && error.status === 400 &&
-      error.messages.some((m) => /\bcommit\b/.test(m));
-    if (started || !refused) throw error;
-    yield* fetchRunPages(client, fallback());
-  }
 }
 
 /**
@@ -245,16 +151,17 @@ async function* withCommitScan(
  */
 function emptyNotes(
   options: CollectOptions,
-  candidates: readonly WandbRun[],
-  baselines: readonly WandbRun[],
+  candidates: readonly Run[],
+  baselines: readonly Run[],
 ): string[] {
   const notes: string[] = [];
   const { match } = options;
+  const where = `${options.entity}/${options.project}`;
   if (candidates.length === 0) {
     notes.push(
       match.by === "run-id"
-        ? `no run with id "${match.runId}" in ${options.entity}/${options.project}`
-        : `no run in ${options.entity}/${options.project} has config.${SHA_KEY} ${
+        ? `no run with id "${match.runId}" in ${where}`
+        : `no run in ${where} has config.${SHA_KEY} ${
           shaMatch(match.sha).mode === "prefix" ? "starting with" : "equal to"
         } "${match.sha}"${
           match.secondarySha ? ` and config.secondary_sha "${match.secondarySha}"` : ""
@@ -263,31 +170,29 @@ function emptyNotes(
   }
   if (options.baselineTags.length && baselines.length === 0) {
     notes.push(
-      `no baseline runs: no other run in ${options.entity}/${options.project} carries any of the tags ${
+      `no baseline runs: no other run in ${where} carries any of the tags ${
         options.baselineTags.map((t) => `"${t}"`).join(", ")
       }`,
     );
   }
   const runs = [...candidates, ...baselines];
-  if (runs.length) {
-    const missing = (keys: readonly string[], has: (run: WandbRun, key: string) => boolean) =>
-      keys.filter((key) => !runs.some((run) => has(run, key)));
-    const metrics = missing(options.metrics, (run, key) => Object.hasOwn(run.summary, key));
-    const configs = missing(options.configVars, (run, key) => Object.hasOwn(run.config, key));
-    if (metrics.length) {
-      notes.push(
-        `no fetched run has the metric${metrics.length > 1 ? "s" : ""} ${
-          metrics.map((m) => `"${m}"`).join(", ")
-        } in its summary: check the name as logged (wandb.log / run.summary)`,
-      );
-    }
-    if (configs.length) {
-      notes.push(
-        `no fetched run has the config key${configs.length > 1 ? "s" : ""} ${
-          configs.map((k) => `"${k}"`).join(", ")
-        }: check the name as logged in wandb.config`,
-      );
-    }
+  if (runs.length === 0) return notes;
+  const missing = (keys: readonly string[], of: (run: Run) => Record<string, unknown>) =>
+    keys.filter((key) => !runs.some((run) => Object.hasOwn(of(run), key)));
+  const list = (keys: string[]) => keys.map((k) => `"${k}"`).join(", ");
+  const metrics = missing(options.metrics, (run) => run.summary);
+  const configs = missing(options.configVars, (run) => run.config);
+  if (metrics.length) {
+    notes.push(
+      `no fetched run has the metric${metrics.length > 1 ? "s" : ""} ${list(metrics)} in its ` +
+        "summary: check the name as logged (wandb.log / run.summary)",
+    );
+  }
+  if (configs.length) {
+    notes.push(
+      `no fetched run has the config key${configs.length > 1 ? "s" : ""} ${list(configs)}: ` +
+        "check the name as logged in wandb.config",
+    );
   }
   return notes;
 }
@@ -298,9 +203,18 @@ export type JudgeOptions = Pick<
   "metrics" | "directions" | "reference" | "gate" | "requireComplete"
 >;
 
+/** The comparisons and the gate's verdicts. */
+export interface Judgement {
+  /** One comparison per metric asked for (and per gated metric). */
+  comparisons: MetricComparison[];
+  /** The gate, fed those comparisons. */
+  gate: GateResult;
+}
+
 /**
  * Compares the candidates with the baselines for every metric asked for (and
- * every metric a gate rule names) and applies the gate.
+ * every metric a gate rule names), once, and applies the gate to those
+ * comparisons.
  *
  * @example
  * ```ts ignore
@@ -313,9 +227,8 @@ export type JudgeOptions = Pick<
 export function judgeReport(
   result: Pick<ReportResult, "candidates" | "baselines" | "classification">,
   options: JudgeOptions,
-): { comparisons: MetricComparison[]; gate: GateResult } {
+): Judgement {
   const metrics = [...new Set([...options.metrics, ...options.gate.map((rule) => rule.metric)])];
-  const ruled = Object.fromEntries(options.gate.map((rule) => [rule.metric, rule]));
   const comparisons = compareRuns(result.candidates, result.baselines, {
     metrics,
     directions: {
@@ -324,13 +237,160 @@ export function judgeReport(
     },
     reference: options.reference,
     references: Object.fromEntries(
-      Object.entries(ruled).flatMap(([m, rule]) => (rule.reference ? [[m, rule.reference]] : [])),
+      options.gate.flatMap((rule) => (rule.reference ? [[rule.metric, rule.reference]] : [])),
     ),
   });
   const gate = evaluateGate(result.candidates, result.baselines, result.classification, {
     rules: options.gate,
     requireComplete: options.requireComplete,
     reference: options.reference,
+    comparisons,
   });
   return { comparisons, gate };
+}
+
+/** The options {@link renderReport} needs. */
+export type RenderOptions = Pick<
+  ReportOptions,
+  "match" | "metrics" | "configVars" | "chart" | "reportKey" | "notes"
+>;
+
+/** Where the report goes, for what the renderings say about it. */
+export interface RenderContext {
+  /** The path the CSV is written to (shown in the summary and the JSON). */
+  csvPath: string;
+  /** The workflow's name, in the sticky comment's marker. Default `wandb-report`. */
+  workflow?: string;
+}
+
+/** Every rendering of one report. */
+export interface RenderedReport {
+  /** The step outputs, `GATE_PASSED` included. */
+  outputs: Record<string, string>;
+  /** `wandb_report.csv`. */
+  csv: string;
+  /** Its data rows. */
+  rows: number;
+  /** The markdown report (PR comment, job summary). */
+  markdown: string;
+  /** The sticky comment's marker (the markdown's first line). */
+  marker: string;
+  /** The `--json` document, as text. */
+  json: string;
+  /** The terminal summary. */
+  summary: string;
+}
+
+/**
+ * Renders a report in every format: CSV, markdown, JSON and the terminal
+ * summary, plus the step outputs.
+ *
+ * @example
+ * ```ts ignore
+ * import { collectReport, judgeReport, renderReport } from "../mod.ts";
+ * const result = await collectReport(options);
+ * const rendered = renderReport(result, judgeReport(result, options), options, {
+ *   csvPath: "wandb_report.csv",
+ * });
+ * await Deno.writeTextFile("wandb_report.csv", rendered.csv);
+ * ```
+ */
+export function renderReport(
+  result: ReportResult,
+  judgement: Judgement,
+  options: RenderOptions,
+  context: RenderContext,
+): RenderedReport {
+  const { comparisons, gate } = judgement;
+  const project = `${result.entity}/${result.project}`;
+  const marker = commentMarker(options.reportKey ?? project, context.workflow ?? "wandb-report");
+  const csv = renderCsv(result.candidates, result.baselines, {
+    appUrl: result.appUrl,
+    entity: result.entity,
+    project: result.project,
+    metrics: options.metrics,
+    configVars: options.configVars,
+  });
+  return {
+    outputs: { ...result.outputs, GATE_PASSED: pyBool(gate.passed) },
+    csv: csv.text,
+    rows: csv.rows,
+    marker,
+    markdown: renderMarkdown({
+      project,
+      appUrl: result.appUrl,
+      entity: result.entity,
+      projectName: result.project,
+      sha: result.sha,
+      candidates: result.candidates,
+      baselines: result.baselines,
+      classification: result.classification,
+      comparisons,
+      gate,
+      configVars: options.configVars,
+      chart: options.chart,
+      marker,
+    }),
+    json: jsonText(reportJson({
+      entity: result.entity,
+      project: result.project,
+      appUrl: result.appUrl,
+      match: options.match,
+      sha: result.sha,
+      candidates: result.candidates,
+      baselines: result.baselines,
+      classification: result.classification,
+      outputs: result.outputs,
+      csvPath: context.csvPath,
+      metrics: options.metrics,
+      configVars: options.configVars,
+      comparisons,
+      gate,
+      notes: [...options.notes, ...result.notes],
+    })),
+    summary: summaryText({
+      project,
+      sha: result.sha,
+      classification: result.classification,
+      csv: { path: context.csvPath, rows: csv.rows },
+      traffic: result.traffic,
+      gate,
+    }),
+  };
+}
+
+/** One whole report: what was found, how it was judged, and every rendering. */
+export interface Report {
+  /** What was found. */
+  result: ReportResult;
+  /** The comparisons and the gate. */
+  judgement: Judgement;
+  /** Every format. */
+  rendered: RenderedReport;
+}
+
+/**
+ * One report, top to bottom: fetch and classify, compare once, gate on those
+ * comparisons, render every format. The CLI writes what this returns.
+ *
+ * @throws {import("./errors.ts").ApiError} when W&B fails for good
+ *
+ * @example
+ * ```ts ignore
+ * import { resolveInputs, runReport } from "../mod.ts";
+ * const run = resolveInputs(["--project", "acme/vision", "--sha", "abc1234"], Deno.env.toObject());
+ * if (run.kind === "report") {
+ *   const { rendered } = await runReport(run.options, { csvPath: run.options.out });
+ *   await Deno.writeTextFile(run.options.out, rendered.csv);
+ * }
+ * ```
+ */
+export async function runReport(
+  options: ReportOptions,
+  deps: CollectDeps & RenderContext,
+): Promise<Report> {
+  const result = await collectReport(options, deps);
+  const judgement = judgeReport(result, options);
+  const rendered = renderReport(result, judgement, options, deps);
+  return { result, judgement, rendered };
 }

@@ -76,6 +76,43 @@ async function readLimited(response: Response, limit: number): Promise<Uint8Arra
   return bytes;
 }
 
+/** The retry settings as the inputs give them (`--max-attempts`, `--max-retry-time`, `--timeout`). */
+export interface RetrySettings {
+  /** Attempts in all, counting the first. */
+  maxAttempts: number;
+  /** Seconds after which no retry starts. */
+  maxRetrySeconds: number;
+  /** Seconds per attempt. */
+  timeoutSeconds: number;
+  /** MiB one response may have; no cap when absent. */
+  maxResponseMb?: number;
+}
+
+/**
+ * The one place a {@link RetryPolicy} is built from the inputs' settings.
+ *
+ * @param baseDelayMs the first backoff (tests shorten it)
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { retryPolicy } from "./retry.ts";
+ * const policy = retryPolicy({ maxAttempts: 6, maxRetrySeconds: 60, timeoutSeconds: 20 });
+ * assertEquals(policy.maxElapsedMs, 60_000);
+ * ```
+ */
+export function retryPolicy(settings: RetrySettings, baseDelayMs?: number): RetryPolicy {
+  return {
+    maxAttempts: settings.maxAttempts,
+    maxElapsedMs: settings.maxRetrySeconds * 1000,
+    timeoutMs: settings.timeoutSeconds * 1000,
+    baseDelayMs,
+    maxResponseBytes: settings.maxResponseMb === undefined
+      ? undefined
+      : settings.maxResponseMb * 1048576,
+  };
+}
+
 /** A completed HTTP exchange, body read in full. */
 export interface HttpResult {
   status: number;

@@ -1,6 +1,5 @@
 /**
- * `deno task chatops`: decides whether the event that started the workflow
- * asks for a report, and on which commit. See `--help`.
+ * `deno task chatops`: decides whether the event asks for a report, and on which commit. See `--help`.
  *
  * @module
  */

@@ -1,11 +1,10 @@
 /**
- * `deno task comment`: posts a rendered report (INPUT_BODY) as the sticky
- * comment on pull request INPUT_PR_NUMBER.
+ * `deno task comment`: posts a rendered report as the sticky PR comment. See `--help`.
  *
  * @module
  */
 import { processIo, runCommentCli } from "../lib/cli.ts";
 
 if (import.meta.main) {
-  Deno.exit(await runCommentCli(Deno.args, processIo()));
+  Deno.exit(await runCommentCli(Deno.args, processIo(), "deno task comment"));
 }

@@ -180,7 +180,7 @@ Deno.test("markdown: ▲/▼ with signed deltas, the best value bold, missing sh
 
 Deno.test("examples/report.md is the demo's current rendering", async () => {
   // Regenerate with: deno task demo --app-url https://wandb.ai --markdown examples/report.md
-  const { DEMO_ARGS } = await import("../tasks/demo.ts");
+  const { DEMO_ARGS } = await import("../lib/demo.ts");
   const { loadFixture } = await import("../lib/emulator/fixtures.ts");
   const { startEmulator } = await import("../lib/emulator/server.ts");
   const { runReportCli } = await import("../lib/cli.ts");

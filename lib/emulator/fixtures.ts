@@ -10,31 +10,97 @@ import { z } from "zod";
 import { InvalidInputError } from "../errors.ts";
 import { parseLenientJson } from "../json.ts";
 
-/** A scripted failure, applied to the next matching requests. */
-export const FaultSchema = z.strictObject({
+/** A scripted failure, as written (`times` may be omitted). */
+export interface FaultInput {
   /** Answer with this status instead of executing the query. */
-  status: z.number().int().min(100).max(599).optional(),
+  status?: number;
   /** Headers on that answer (e.g. `RateLimit-Reset`, `Retry-After`). */
-  headers: z.record(z.string(), z.string()).optional(),
+  headers?: Record<string, string>;
   /** Body of that answer; default a GraphQL `errors` document naming the status. */
-  body: z.string().optional(),
+  body?: string;
   /** Wait this long before answering (or before dropping). */
-  delayMs: z.number().int().min(0).max(600_000).optional(),
+  delayMs?: number;
   /** Close the connection without answering. */
-  drop: z.boolean().optional(),
+  drop?: boolean;
   /** How many requests this fault applies to. Default 1. */
-  times: z.number().int().min(1).default(1),
+  times?: number;
   /** Only requests for this GraphQL operation name. */
+  operation?: string;
+}
+
+/** A scripted failure, applied to the next matching requests. */
+export interface Fault extends FaultInput {
+  /** How many requests this fault still applies to. */
+  times: number;
+}
+
+/** The schema of a {@link Fault}. */
+export const FaultSchema: z.ZodType<Fault, FaultInput> = z.strictObject({
+  status: z.number().int().min(100).max(599).optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  body: z.string().optional(),
+  delayMs: z.number().int().min(0).max(600_000).optional(),
+  drop: z.boolean().optional(),
+  times: z.number().int().min(1).default(1),
   operation: z.string().optional(),
 });
 
-/** A scripted failure (input form: `times` may be omitted). */
-export type FaultInput = z.input<typeof FaultSchema>;
-/** A scripted failure. */
-export type Fault = z.output<typeof FaultSchema>;
+/** One run as written. `config` holds plain values; the emulator wraps them as `{"value": …}`. */
+export interface FixtureRunInput {
+  /** The run id. */
+  name: string;
+  /** The human-readable name. */
+  displayName?: string | null;
+  /** Default `finished`. */
+  state?: string;
+  /** Default none. */
+  tags?: string[];
+  /** ISO 8601; default `2026-01-01T00:00:00`. */
+  createdAt?: string;
+  /** Last heartbeat. */
+  heartbeatAt?: string | null;
+  /** W&B's own commit field. */
+  commit?: string | null;
+  /** The description. */
+  description?: string | null;
+  /** Notes. */
+  notes?: string | null;
+  /** Group. */
+  group?: string | null;
+  /** Job type. */
+  jobType?: string | null;
+  /** Sweep. */
+  sweepName?: string | null;
+  /** Host. */
+  host?: string | null;
+  /** Who ran it. */
+  user?: { name: string; username?: string | null } | null;
+  /** Config values (plain). */
+  config?: Record<string, unknown>;
+  /** Summary metrics. */
+  summaryMetrics?: Record<string, unknown>;
+  /** System metrics. */
+  systemMetrics?: Record<string, unknown>;
+}
 
-/** One run. `config` holds plain values; the emulator wraps them as `{"value": …}`. */
-export const FixtureRunSchema = z.strictObject({
+/** A fixture run, defaults applied. */
+export interface FixtureRun extends FixtureRunInput {
+  /** The state. */
+  state: string;
+  /** The tags. */
+  tags: string[];
+  /** When it was created. */
+  createdAt: string;
+  /** Config values. */
+  config: Record<string, unknown>;
+  /** Summary metrics. */
+  summaryMetrics: Record<string, unknown>;
+  /** System metrics. */
+  systemMetrics: Record<string, unknown>;
+}
+
+/** The schema of a {@link FixtureRun}. */
+export const FixtureRunSchema: z.ZodType<FixtureRun, FixtureRunInput> = z.strictObject({
   name: z.string().min(1),
   displayName: z.string().nullish(),
   state: z.string().default("finished"),
@@ -54,36 +120,51 @@ export const FixtureRunSchema = z.strictObject({
   systemMetrics: z.record(z.string(), z.unknown()).default({}),
 });
 
-/** A fixture run (output form, defaults applied). */
-export type FixtureRun = z.output<typeof FixtureRunSchema>;
-
-/** A project and its runs. */
-export const FixtureProjectSchema = z.strictObject({
-  entity: z.string().min(1),
-  name: z.string().min(1),
-  runs: z.array(FixtureRunSchema).default([]),
-});
-
-/** A whole fixture. */
-export const FixtureSchema = z.strictObject({
+/** A whole fixture, as written (defaults may be omitted). */
+export interface FixtureInput {
   /** API keys the emulator accepts. */
-  apiKeys: z.array(z.string().min(1)).min(1),
-  viewer: z
-    .object({ username: z.string(), entity: z.string(), email: z.string().optional() })
-    .default({ username: "emulator", entity: "emulator" }),
-  projects: z.array(FixtureProjectSchema).default([]),
-  faults: z.array(FaultSchema).default([]),
+  apiKeys: string[];
+  /** Who the keys belong to. */
+  viewer?: { username: string; entity: string; email?: string };
+  /** Projects and their runs. */
+  projects?: { entity: string; name: string; runs?: FixtureRunInput[] }[];
+  /** Scripted faults, applied in order. */
+  faults?: FaultInput[];
   /**
    * Filter fields accepted beyond W&B's documented ones, e.g. `["commit"]`
    * for a server that filters on `commit`. Others get HTTP 400, as W&B answers.
    */
+  filterFields?: string[];
+}
+
+/** A validated fixture. */
+export interface Fixture {
+  /** API keys the emulator accepts. */
+  apiKeys: string[];
+  /** Who the keys belong to. */
+  viewer: { username: string; entity: string; email?: string };
+  /** Projects and their runs. */
+  projects: { entity: string; name: string; runs: FixtureRun[] }[];
+  /** Scripted faults. */
+  faults: Fault[];
+  /** Extra filterable fields. */
+  filterFields: string[];
+}
+
+/** The schema of a {@link Fixture}. */
+export const FixtureSchema: z.ZodType<Fixture, FixtureInput> = z.strictObject({
+  apiKeys: z.array(z.string().min(1)).min(1),
+  viewer: z
+    .object({ username: z.string(), entity: z.string(), email: z.string().optional() })
+    .default({ username: "emulator", entity: "emulator" }),
+  projects: z.array(z.strictObject({
+    entity: z.string().min(1),
+    name: z.string().min(1),
+    runs: z.array(FixtureRunSchema).default([]),
+  })).default([]),
+  faults: z.array(FaultSchema).default([]),
   filterFields: z.array(z.string().min(1)).default([]),
 });
-
-/** A fixture as written (defaults may be omitted). */
-export type FixtureInput = z.input<typeof FixtureSchema>;
-/** A validated fixture. */
-export type Fixture = z.output<typeof FixtureSchema>;
 
 /**
  * Validates a fixture object.
@@ -110,32 +191,46 @@ export function parseFixture(value: unknown, source: string): Fixture {
   );
 }
 
+/** The bundled demo project (a URL, so it loads from a checkout and from the published package alike). */
+export const DEMO_FIXTURE: URL = new URL("../../fixtures/demo.json", import.meta.url);
+
 /**
- * Reads and validates a fixture file.
+ * Reads and validates a fixture: a file path, or a URL (`file:`, or the
+ * `https:` of a published package, read with `fetch`).
  *
  * @example
  * ```ts ignore
- * import { loadFixture } from "./fixtures.ts";
- * const fixture = await loadFixture("fixtures/demo.json");
+ * import { DEMO_FIXTURE, loadFixture } from "./fixtures.ts";
+ * const fixture = await loadFixture(DEMO_FIXTURE);
  * ```
  */
-export async function loadFixture(path: string): Promise<Fixture> {
+export async function loadFixture(source: string | URL): Promise<Fixture> {
   let text: string;
   try {
-    text = await Deno.readTextFile(path);
+    text = typeof source === "string"
+      ? await Deno.readTextFile(source)
+      : await fetch(source).then((response) => {
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        return response.text();
+      });
   } catch (error) {
     throw new InvalidInputError(
       "--fixture",
       "a readable fixture file",
-      path,
-      (error as Error).name,
+      String(source),
+      (error as Error).name === "Error" ? (error as Error).message : (error as Error).name,
     );
   }
   let value: unknown;
   try {
     value = parseLenientJson(text);
   } catch (error) {
-    throw new InvalidInputError("--fixture", "a JSON file", path, (error as Error).message);
+    throw new InvalidInputError(
+      "--fixture",
+      "a JSON file",
+      String(source),
+      (error as Error).message,
+    );
   }
-  return parseFixture(value, path);
+  return parseFixture(value, String(source));
 }

@@ -54,8 +54,11 @@ export interface EmulatorStats {
 export interface Emulator {
   /** Base URL to use as `WANDB_BASE_URL`, e.g. `http://127.0.0.1:41234`. */
   url: string;
+  /** The port it listens on. */
   port: number;
+  /** What it has served so far. */
   stats: EmulatorStats;
+  /** Its data; `store.addRun` adds a run, as a training job would. */
   store: EmulatorStore;
   /** Queues faults, applied in order to the next matching requests. */
   injectFaults(faults: FaultInput[]): void;

@@ -18,22 +18,37 @@ import { DOCUMENTED_FILTER_FIELDS, selectRuns, undocumentedField } from "./filte
  */
 export class FilterFieldError extends GraphQLError {}
 
-/** The document a run is filtered and sorted as. */
-interface RunDoc {
+/** The document a run is filtered and sorted as (its fields as W&B's filters name them). */
+export interface RunDoc {
+  /** The run id. */
   name: string;
+  /** The display name. */
   displayName: string | null;
+  /** The state. */
   state: string;
+  /** The tags. */
   tags: string[];
+  /** The group. */
   group: string | null;
+  /** The job type. */
   jobType: string | null;
+  /** W&B's commit field. */
   commit: string | null;
+  /** Creation time (ISO 8601). */
   createdAt: string;
+  /** Last heartbeat. */
   heartbeatAt: string | null;
+  /** The description. */
   description: string | null;
+  /** The host. */
   host: string | null;
+  /** Who ran it. */
   username: string | null;
+  /** The sweep. */
   sweepName: string | null;
+  /** Config values, unwrapped. */
   config: Record<string, unknown>;
+  /** Summary metrics. */
   summary_metrics: Record<string, unknown>;
   /** The fixture run behind the document. */
   run: FixtureRun;
@@ -132,6 +147,8 @@ export class EmulatorStore {
   readonly #filterFields: readonly string[];
 
   /**
+   * Loads a fixture's projects and runs.
+   *
    * @param fixture the data to serve
    * @param maxPageSize the most runs one page returns, whatever `first` asks
    */

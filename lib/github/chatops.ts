@@ -13,7 +13,7 @@ import { z } from "zod";
 import { InvalidInputError } from "../errors.ts";
 import type { ChatopsOptions } from "../inputs/chatops.ts";
 import { pyBool, RunIdSchema, ShaSchema } from "../model.ts";
-import type { RetryDeps } from "../retry.ts";
+import { type RetryDeps, retryPolicy } from "../retry.ts";
 import { GitHubClient, githubGraphqlUrl } from "./client.ts";
 import { type CommentCommand, decideComment, type GitHubEvent, parseEvent } from "./event.ts";
 import { parseRepo, prHead, type PullRequestHead } from "./pulls.ts";
@@ -129,12 +129,7 @@ export async function runChatops(
       const client = new GitHubClient({
         token: options.githubToken,
         url: githubGraphqlUrl(env),
-        retry: {
-          maxAttempts: options.maxAttempts,
-          maxElapsedMs: 60_000,
-          timeoutMs: options.timeoutSeconds * 1000,
-          baseDelayMs: deps.baseDelayMs,
-        },
+        retry: retryPolicy(options, deps.baseDelayMs),
         log: deps.log,
         deps: deps.http,
       });

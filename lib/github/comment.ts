@@ -9,21 +9,7 @@ import type { RetryDeps, RetryPolicy } from "../retry.ts";
 import { GitHubClient, githubGraphqlUrl } from "./client.ts";
 import { parseRepo, upsertComment, type UpsertResult } from "./pulls.ts";
 
-/**
- * The hidden marker of one report: keyed by the report key (default the
- * project) and the workflow, so two reports on one PR keep two comments.
- *
- * @example
- * ```ts
- * import { commentMarker } from "./comment.ts";
- * commentMarker("acme/vision", "W&B report"); // "<!-- wandb-report key=acme/vision workflow=W&B report -->"
- * ```
- */
-export function commentMarker(key: string, workflow: string): string {
-  // Nothing in it may close the HTML comment early.
-  const clean = (text: string) => text.replace(/--+|>|[\r\n]/g, "-").trim();
-  return `<!-- wandb-report key=${clean(key)} workflow=${clean(workflow)} -->`;
-}
+export { commentMarker } from "../report/markdown.ts";
 
 /** What to post where. */
 export interface PostCommentOptions {

@@ -14,8 +14,32 @@ import {
   UPDATE_COMMENT_MUTATION,
 } from "./queries.ts";
 
+/** A pull request's head commit, branch, state and origin. */
+export interface PullRequestHead {
+  /** GraphQL node id. */
+  id: string;
+  /** The number. */
+  number: number;
+  /** Open, closed or merged. */
+  state: "OPEN" | "CLOSED" | "MERGED";
+  /** Whether it is a draft. */
+  isDraft: boolean;
+  /** The head branch. */
+  headRefName: string;
+  /** The head commit. */
+  headRefOid: string;
+  /** The base branch. */
+  baseRefName: string;
+  /** Whether it comes from a fork. */
+  isCrossRepository: boolean;
+  /** The head repository (`null` when the fork was deleted). */
+  headRepository: { nameWithOwner: string } | null;
+  /** Its web URL. */
+  url: string;
+}
+
 /** A pull request's head, as the chatops step reports it. */
-export const PullRequestHeadSchema = z.object({
+export const PullRequestHeadSchema: z.ZodType<PullRequestHead> = z.object({
   id: z.string(),
   number: z.number().int(),
   state: z.enum(["OPEN", "CLOSED", "MERGED"]),
@@ -27,9 +51,6 @@ export const PullRequestHeadSchema = z.object({
   headRepository: z.object({ nameWithOwner: z.string() }).nullable(),
   url: z.string(),
 });
-
-/** A pull request's head commit, branch, state and origin. */
-export type PullRequestHead = z.infer<typeof PullRequestHeadSchema>;
 
 /** `owner/name`, split and checked. */
 export interface RepoRef {

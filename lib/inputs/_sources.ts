@@ -7,7 +7,7 @@
  * @module
  */
 import type { z } from "zod";
-import type { FlagSpec, FlagValues } from "./args.ts";
+import { type FlagSpec, type FlagValues, parseFlags } from "./args.ts";
 import { InvalidInputError } from "../errors.ts";
 import { parseList } from "./lists.ts";
 import type { Redactor } from "../redact.ts";
@@ -147,4 +147,46 @@ export function helpRows(sources: Readonly<Record<string, Source>>): string[] {
     const vars = [s.input && `INPUT_${s.input}`, s.env].filter(Boolean).join(", ");
     return `  ${flag.padEnd(28)} ${s.help}${vars ? `\n  ${"".padEnd(28)} env: ${vars}` : ""}`;
   });
+}
+
+/** What a command line asked for: help, the version, or a run with validated options. */
+export type Resolved<T> =
+  | {
+    /** `--help`. */
+    kind: "help";
+  }
+  | {
+    /** `--version`. */
+    kind: "version";
+  }
+  | {
+    /** Run the command. */
+    kind: "run";
+    /** The validated options. */
+    options: T;
+  };
+
+/**
+ * The one way every command reads its inputs: flags parsed against the
+ * table, `--help`/`--version` answered, each value picked by precedence
+ * (secrets registered with the redactor as they are read), `prepare` given a
+ * chance to fill derived defaults, then the schema; the first bad input is an
+ * {@link InvalidInputError} naming it as the user wrote it.
+ */
+export function resolveTable<T>(
+  sources: Readonly<Record<string, Source>>,
+  schema: z.ZodType<T>,
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  redactor: Redactor,
+  prepare?: (raw: Record<string, unknown>) => void,
+): Resolved<T> {
+  const flags = parseFlags(argv, flagSpecs(sources));
+  if (flags.help) return { kind: "help" };
+  if (flags.version) return { kind: "version" };
+  const picked = pickSources(sources, flags, env, redactor);
+  prepare?.(picked.raw);
+  const parsed = schema.safeParse(picked.raw);
+  if (parsed.success) return { kind: "run", options: parsed.data };
+  throw sourceError(sources, picked, parsed.error.issues[0]!);
 }

@@ -5,10 +5,10 @@
  * @module
  */
 import { z } from "zod";
-import { AuthorAssociationSchema, ShaSchema } from "../model.ts";
+import { type AuthorAssociation, AuthorAssociationSchema, ShaSchema } from "../model.ts";
 import { Redactor } from "../redact.ts";
-import { parseFlags } from "./args.ts";
-import { flagSpecs, helpRows, pickSources, type Source, sourceError } from "./_sources.ts";
+import { helpRows, resolveTable, type Source } from "./_sources.ts";
+import { RETRY_FIELDS, retrySources, TOKEN } from "./_fields.ts";
 
 const SOURCES = {
   githubToken: {
@@ -65,20 +65,7 @@ const SOURCES = {
     kind: "string",
     help: "The commit of push, schedule and dispatch events (set by the runner).",
   },
-  timeoutSeconds: {
-    flag: "timeout",
-    input: "TIMEOUT",
-    kind: "string",
-    value: "SECONDS",
-    help: "Per-request timeout. Default 20.",
-  },
-  maxAttempts: {
-    flag: "max-attempts",
-    input: "MAX_ATTEMPTS",
-    kind: "string",
-    value: "N",
-    help: "Attempts per request, counting the first, 1-20. Default 6.",
-  },
+  ...retrySources(),
   debug: {
     flag: "debug",
     input: "DEBUG",
@@ -88,13 +75,43 @@ const SOURCES = {
   },
 } as const satisfies Record<string, Source>;
 
-const FULL_SHA = z.string().regex(/^[0-9a-fA-F]{40}$/, "a 40-character commit SHA")
+const FULL_SHA: z.ZodType<string, string> = z.string().regex(
+  /^[0-9a-fA-F]{40}$/,
+  "a 40-character commit SHA",
+)
   .transform((s) => s.toLowerCase());
 
+/** Validated chatops options. */
+export interface ChatopsOptions {
+  /** Token for GitHub's API; needed to look up a PR comment's head. */
+  githubToken?: string;
+  /** The command that must start a line of the comment. */
+  triggerPhrase: string;
+  /** Author associations that may trigger. */
+  allowedAssociations: AuthorAssociation[];
+  /** Report on this commit, whatever the event says. */
+  sha?: string;
+  /** The event's name. */
+  eventName: string;
+  /** The event payload file. */
+  eventPath: string;
+  /** `owner/name`. */
+  repository: string;
+  /** The workflow's commit (push, schedule, dispatch). */
+  githubSha?: string;
+  /** Per-request timeout. */
+  timeoutSeconds: number;
+  /** Attempts per request. */
+  maxAttempts: number;
+  /** Retry budget. */
+  maxRetrySeconds: number;
+  /** Debug log. */
+  debug: boolean;
+}
+
 /** The chatops step's validated options. */
-export const ChatopsOptionsSchema = z.object({
-  githubToken: z.string().regex(/^[\x21-\x7e]+$/, "a token without spaces or line breaks")
-    .optional(),
+export const ChatopsOptionsSchema: z.ZodType<ChatopsOptions> = z.object({
+  githubToken: TOKEN.optional(),
   triggerPhrase: z.string().trim().min(1, "a phrase that is not empty")
     .regex(/^\S+$/, "one word, e.g. /get-runs").default("/get-runs"),
   allowedAssociations: z.array(
@@ -110,14 +127,9 @@ export const ChatopsOptionsSchema = z.object({
   eventPath: z.string("the event payload file in GITHUB_EVENT_PATH (set by the runner)").min(1),
   repository: z.string("owner/repo in GITHUB_REPOSITORY (set by the runner)"),
   githubSha: FULL_SHA.optional(),
-  timeoutSeconds: z.coerce.number("a number of seconds from 0.1 to 600").min(0.1).max(600)
-    .default(20),
-  maxAttempts: z.coerce.number("a whole number from 1 to 20").int().min(1).max(20).default(6),
+  ...RETRY_FIELDS,
   debug: z.boolean().default(false),
 });
-
-/** Validated chatops options. */
-export type ChatopsOptions = z.output<typeof ChatopsOptionsSchema>;
 
 /** What the chatops command line asked for. */
 export type ChatopsInvocation =
@@ -146,13 +158,8 @@ export function resolveChatopsInputs(
   env: Readonly<Record<string, string | undefined>>,
   redactor: Redactor = new Redactor(),
 ): ChatopsInvocation {
-  const flags = parseFlags(argv, flagSpecs(SOURCES));
-  if (flags.help) return { kind: "help" };
-  if (flags.version) return { kind: "version" };
-  const picked = pickSources(SOURCES, flags, env, redactor);
-  const parsed = ChatopsOptionsSchema.safeParse(picked.raw);
-  if (parsed.success) return { kind: "chatops", options: parsed.data };
-  throw sourceError(SOURCES, picked, parsed.error.issues[0]!);
+  const resolved = resolveTable(SOURCES, ChatopsOptionsSchema, argv, env, redactor);
+  return resolved.kind === "run" ? { kind: "chatops", options: resolved.options } : resolved;
 }
 
 /**

@@ -11,11 +11,18 @@
  * @module
  */
 import { z } from "zod";
-import { parseFlags } from "./args.ts";
-import { flagSpecs, helpRows, pickSources, type Source, sourceError } from "./_sources.ts";
-import { type Direction, type Match, RunIdSchema, ShaSchema } from "../model.ts";
+import { helpRows, resolveTable, type Source } from "./_sources.ts";
+import {
+  type Direction,
+  type GateRule,
+  type Match,
+  type Reference,
+  RunIdSchema,
+  ShaSchema,
+} from "../model.ts";
 import { Redactor } from "../redact.ts";
 import { parseGateRule, parseReference } from "./rules.ts";
+import { RETRY_FIELDS, retrySources, TOKEN, wholeNumber } from "./_fields.ts";
 
 const SOURCES = {
   apiKey: {
@@ -118,28 +125,7 @@ const SOURCES = {
     value: "N",
     help: "Runs per request, 1-1000. Default 100.",
   },
-  timeoutSeconds: {
-    flag: "timeout",
-    input: "TIMEOUT",
-    env: "WANDB_HTTP_TIMEOUT",
-    kind: "string",
-    value: "SECONDS",
-    help: "Per-request timeout. Default 20.",
-  },
-  maxAttempts: {
-    flag: "max-attempts",
-    input: "MAX_ATTEMPTS",
-    kind: "string",
-    value: "N",
-    help: "Attempts per request, counting the first, 1-20. Default 6.",
-  },
-  maxRetrySeconds: {
-    flag: "max-retry-time",
-    input: "MAX_RETRY_TIME",
-    kind: "string",
-    value: "SECONDS",
-    help: "Give up retrying after this long in all. Default 60.",
-  },
+  ...retrySources("WANDB_HTTP_TIMEOUT"),
   maxResponseMb: {
     flag: "max-response-mb",
     input: "MAX_RESPONSE_MB",
@@ -242,7 +228,7 @@ const SOURCES = {
  * scheme and host, no trailing slash. Credentials, queries and fragments are
  * refused: a key belongs in WANDB_API_KEY, not in a URL that gets logged.
  */
-const HTTP_URL = z.string().transform((text, ctx) => {
+const HTTP_URL: z.ZodType<string, string> = z.string().transform((text, ctx) => {
   const fail = (message: string) => {
     ctx.addIssue({ code: "custom", message });
     return z.NEVER;
@@ -265,26 +251,80 @@ function wandbHost(url: string): string | undefined {
   return host === "wandb.ai" || host.endsWith(".wandb.ai") ? host : undefined;
 }
 
-const NAMES = (what: string) => z.array(z.string().trim().min(1, `${what} that are not empty`));
+const NAMES = (what: string): z.ZodType<string[], string[]> =>
+  z.array(z.string().trim().min(1, `${what} that are not empty`));
 
-const wholeNumber = (min: number, max: number) =>
-  z.coerce
-    .number(`a whole number from ${min} to ${max}`)
-    .int(`a whole number from ${min} to ${max}`)
-    .min(min, `a whole number from ${min} to ${max}`)
-    .max(max, `a whole number from ${min} to ${max}`);
-
-const seconds = (min: number, max: number) =>
-  z.coerce
-    .number(`a number of seconds from ${min} to ${max}`)
-    .min(min, `a number of seconds from ${min} to ${max}`)
-    .max(max, `a number of seconds from ${min} to ${max}`);
+/** Validated report options: the output of {@link ReportOptionsSchema}. */
+export interface ReportOptions {
+  /** The W&B API key (registered with the redactor when read). */
+  apiKey: string;
+  /** The project's entity. */
+  entity: string;
+  /** The project's name. */
+  project: string;
+  /** How candidates are found. */
+  match: Match;
+  /** Things to tell the user about the inputs. */
+  notes: string[];
+  /** How far back `--match-commit` scans when the server cannot filter `commit`. */
+  commitScanDays: number;
+  /** Baseline tags. */
+  baselineTags: string[];
+  /** Summary metrics to report (gated ones included). */
+  metrics: string[];
+  /** Config keys to report. */
+  configVars: string[];
+  /** The CSV path. */
+  out: string;
+  /** Whether `out` is the default (a symbolic link there is replaced, not followed). */
+  outDefault: boolean;
+  /** The W&B API URL, normalised. */
+  baseUrl: string;
+  /** The W&B web app URL, when given. */
+  appUrl?: string;
+  /** Runs per request. */
+  pageSize: number;
+  /** Per-request timeout. */
+  timeoutSeconds: number;
+  /** Attempts per request. */
+  maxAttempts: number;
+  /** Retry budget. */
+  maxRetrySeconds: number;
+  /** Largest answer accepted, in MiB. */
+  maxResponseMb: number;
+  /** What deltas are against. */
+  reference: Reference;
+  /** Directions given per metric. */
+  directions: Record<string, Direction>;
+  /** Gate rules. */
+  gate: GateRule[];
+  /** Fail unless the candidates are complete. */
+  requireComplete: boolean;
+  /** Where to write the markdown report. */
+  markdown?: string;
+  /** What to print on stdout. */
+  format?: "markdown" | "json" | "csv";
+  /** Mermaid charts in the markdown. */
+  chart: boolean;
+  /** Post the sticky PR comment. */
+  comment: boolean;
+  /** The pull request to comment on. */
+  prNumber?: number;
+  /** Tells reports apart in comments. */
+  reportKey?: string;
+  /** GitHub token for the comment. */
+  githubToken?: string;
+  /** Print the JSON document. */
+  json: boolean;
+  /** Debug log. */
+  debug: boolean;
+}
 
 /**
  * The schema of the report's inputs. It takes the raw values picked by
  * precedence (strings, lists and booleans) and yields {@link ReportOptions}.
  */
-export const ReportOptionsSchema = z
+export const ReportOptionsSchema: z.ZodType<ReportOptions> = z
   .object({
     apiKey: z
       .string("your W&B API key in WANDB_API_KEY (or INPUT_WANDB_API_KEY)")
@@ -312,9 +352,7 @@ export const ReportOptionsSchema = z
     ),
     appUrl: HTTP_URL.optional(),
     pageSize: wholeNumber(1, 1000).default(100),
-    timeoutSeconds: seconds(0.1, 600).default(20),
-    maxAttempts: wholeNumber(1, 20).default(6),
-    maxRetrySeconds: seconds(0, 3600).default(60),
+    ...RETRY_FIELDS,
     maxResponseMb: wholeNumber(1, 4096).default(64),
     reference: z.string().default("best").transform((text, ctx) => {
       try {
@@ -351,8 +389,7 @@ export const ReportOptionsSchema = z
     prNumber: wholeNumber(1, 1e9).optional(),
     reportKey: z.string().trim().regex(/^[A-Za-z0-9._\/-]{1,100}$/, "letters, digits and . _ / -")
       .optional(),
-    githubToken: z.string().regex(/^[\x21-\x7e]+$/, "a token without spaces or line breaks")
-      .optional(),
+    githubToken: TOKEN.optional(),
     json: z.boolean().default(false),
     debug: z.boolean().default(false),
   })
@@ -401,16 +438,11 @@ export const ReportOptionsSchema = z
 
 export type { Match } from "../model.ts";
 
-/** Validated report options: the output of {@link ReportOptionsSchema}. */
-export type ReportOptions = z.output<typeof ReportOptionsSchema>;
-
 /** What the command line asked for. */
 export type Invocation =
   | { kind: "help" }
   | { kind: "version" }
   | { kind: "report"; options: ReportOptions };
-
-const FLAG_SPECS = flagSpecs(SOURCES);
 
 /**
  * Reads the report's inputs from flags and environment, in precedence order,
@@ -436,39 +468,31 @@ export function resolveInputs(
   env: Readonly<Record<string, string | undefined>>,
   redactor: Redactor = new Redactor(),
 ): Invocation {
-  const flags = parseFlags(argv, FLAG_SPECS);
-  if (flags.help) return { kind: "help" };
-  if (flags.version) return { kind: "version" };
-
-  const picked = pickSources(SOURCES, flags, env, redactor);
-  const raw = picked.raw;
-  if (raw.project !== undefined && !String(raw.project).includes("/") && env.WANDB_ENTITY) {
-    raw.project = `${env.WANDB_ENTITY}/${raw.project}`;
-  }
-  if (raw.out === undefined) {
-    raw.out = env.GITHUB_WORKSPACE
-      ? `${env.GITHUB_WORKSPACE}/wandb_report.csv`
-      : "wandb_report.csv";
-    raw.outDefault = true;
-  }
-
-  const parsed = ReportOptionsSchema.safeParse(raw);
-  if (parsed.success) {
-    const { match, notes } = parsed.data;
-    // The old action's docs recommended GITHUB_SHA, which on pull_request
-    // events is a temporary merge commit no training run ever logged.
-    if (
-      match.by === "sha" && match.sha === env.GITHUB_SHA?.toLowerCase() &&
-      /^pull_request(_target)?$/.test(env.GITHUB_EVENT_NAME ?? "")
-    ) {
-      notes.push(
-        `the SHA is GITHUB_SHA, which on ${env.GITHUB_EVENT_NAME} events is a temporary merge ` +
-          "commit; runs log the PR head: pass github.event.pull_request.head.sha",
-      );
+  const resolved = resolveTable(SOURCES, ReportOptionsSchema, argv, env, redactor, (raw) => {
+    if (raw.project !== undefined && !String(raw.project).includes("/") && env.WANDB_ENTITY) {
+      raw.project = `${env.WANDB_ENTITY}/${raw.project}`;
     }
-    return { kind: "report", options: parsed.data };
+    if (raw.out === undefined) {
+      raw.out = env.GITHUB_WORKSPACE
+        ? `${env.GITHUB_WORKSPACE}/wandb_report.csv`
+        : "wandb_report.csv";
+      raw.outDefault = true;
+    }
+  });
+  if (resolved.kind !== "run") return resolved;
+  const { match, notes } = resolved.options;
+  // The old action's docs recommended GITHUB_SHA, which on pull_request
+  // events is a temporary merge commit no training run ever logged.
+  if (
+    match.by === "sha" && match.sha === env.GITHUB_SHA?.toLowerCase() &&
+    /^pull_request(_target)?$/.test(env.GITHUB_EVENT_NAME ?? "")
+  ) {
+    notes.push(
+      `the SHA is GITHUB_SHA, which on ${env.GITHUB_EVENT_NAME} events is a temporary merge ` +
+        "commit; runs log the PR head: pass github.event.pull_request.head.sha",
+    );
   }
-  throw sourceError(SOURCES, picked, parsed.error.issues[0]!);
+  return { kind: "report", options: resolved.options };
 }
 
 /**

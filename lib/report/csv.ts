@@ -9,12 +9,11 @@
  *
  * @module
  */
-import { field } from "../model.ts";
 import { stringify } from "csv-stringify/sync";
 import { bucketOf } from "../classify.ts";
 import { stringifyLenientJson } from "../json.ts";
 import { SHA_KEY } from "../wandb/queries.ts";
-import type { WandbRun } from "../wandb/runs.ts";
+import { field, type Run as WandbRun } from "../model.ts";
 import { quoteRunId, runUrlPrefix } from "../wandb/urls.ts";
 
 /** Where the runs come from, for `run.url`, `run.entity` and `run.project`. */
@@ -170,62 +169,23 @@ export function toCsv(columns: readonly string[], rows: readonly string[][]): st
 }
 
 /**
- * Builds the CSV as runs arrive, page by page, so that the work overlaps the
- * fetching: candidates are laid out and serialised as they come; baselines,
- * which go last, are added at the end.
+ * The whole CSV of a report: header, finished candidates, then every baseline.
  *
  * @example
  * ```ts
- * import { CsvBuilder } from "./csv.ts";
- * const csv = new CsvBuilder({
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { renderCsv } from "./csv.ts";
+ * const csv = renderCsv([], [], {
  *   appUrl: "https://wandb.ai", entity: "acme", project: "vision", metrics: [], configVars: [],
  * });
- * csv.addCandidates([]);
- * csv.addBaselines([]);
- * console.log(csv.text().split("\n").length); // 2: the header and the final newline
+ * assertEquals(csv.rows, 0);
  * ```
  */
-export class CsvBuilder {
-  /** The header row. */
-  readonly columns: string[];
-  /** Data rows so far. (The rows themselves are not kept: the text is the product.) */
-  rowCount = 0;
-  readonly #chunks: string[];
-  readonly #row: (run: WandbRun, category: Category) => string[];
-  #baselinesAdded = false;
-
-  /**
-   * Starts a CSV with only its header.
-   *
-   * @param ctx where the runs come from and which columns to fill
-   */
-  constructor(ctx: CsvContext) {
-    this.columns = csvColumns(ctx.metrics, ctx.configVars);
-    this.#chunks = [stringify([this.columns])];
-    this.#row = rowMaker(ctx);
-  }
-
-  /** Adds the finished runs among `candidates`; the others have no row. */
-  addCandidates(candidates: readonly WandbRun[]): void {
-    if (this.#baselinesAdded) throw new Error("candidates must be added before baselines");
-    this.#add(candidates.filter(isFinished), "candidate");
-  }
-
-  /** Adds every baseline, whatever its state; after the last candidate. */
-  addBaselines(baselines: readonly WandbRun[]): void {
-    this.#baselinesAdded = true;
-    this.#add(baselines, "baseline");
-  }
-
-  #add(runs: readonly WandbRun[], category: Category): void {
-    if (runs.length === 0) return;
-    const rows = runs.map((run) => this.#row(run, category));
-    this.rowCount += rows.length;
-    this.#chunks.push(stringify(rows));
-  }
-
-  /** The CSV text so far: the header, then every row. */
-  text(): string {
-    return this.#chunks.join("");
-  }
+export function renderCsv(
+  candidates: readonly WandbRun[],
+  baselines: readonly WandbRun[],
+  ctx: CsvContext,
+): { text: string; rows: number } {
+  const rows = csvRows(candidates, baselines, ctx);
+  return { text: toCsv(csvColumns(ctx.metrics, ctx.configVars), rows), rows: rows.length };
 }

@@ -13,7 +13,7 @@ import { bucketOf, type Classification, stateList } from "../classify.ts";
 import type { MetricComparison, MetricValue } from "../compare.ts";
 import { metricValue } from "../compare.ts";
 import type { GateResult } from "../gate.ts";
-import type { WandbRun } from "../wandb/runs.ts";
+import type { Run as WandbRun } from "../model.ts";
 import { runUrl } from "../wandb/urls.ts";
 
 /**
@@ -59,6 +59,22 @@ export function escapeMarkdown(text: string): string {
     .replace(/"/g, "&quot;")
     .replace(/[\\`*_{}[\]()#+\-.!|~:$]/g, "\\$&")
     .replace(/@/g, "@&#8203;");
+}
+
+/**
+ * The hidden marker of one report: keyed by the report key (default the
+ * project) and the workflow, so two reports on one PR keep two comments.
+ *
+ * @example
+ * ```ts
+ * import { commentMarker } from "./markdown.ts";
+ * commentMarker("acme/vision", "W&B report"); // "<!-- wandb-report key=acme/vision workflow=W&B report -->"
+ * ```
+ */
+export function commentMarker(key: string, workflow: string): string {
+  // Nothing in it may close the HTML comment early.
+  const clean = (text: string) => text.replace(/--+|>|[\r\n]/g, "-").trim();
+  return `<!-- wandb-report key=${clean(key)} workflow=${clean(workflow)} -->`;
 }
 
 /** Everything the markdown is made from. */

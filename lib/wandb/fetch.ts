@@ -8,8 +8,18 @@
  * @module
  */
 import { NotFoundError, QueryError, ServerError } from "../errors.ts";
+import { type Match, shaMatch } from "../model.ts";
 import type { WandbClient } from "./client.ts";
-import { type Filter, reportQuery, SECONDARY_SHA_KEY, SHA_KEY } from "./queries.ts";
+import {
+  baselineFilter,
+  candidateFilter,
+  commitScanFilters,
+  type Filter,
+  isCandidate,
+  reportQuery,
+  SECONDARY_SHA_KEY,
+  SHA_KEY,
+} from "./queries.ts";
 import { ReportDataSchema, RunNodeSchema, type RunPage, type WandbRun } from "./runs.ts";
 
 /** What to fetch. */
@@ -313,4 +323,138 @@ function decodeNew(
     );
   }
   return fresh;
+}
+
+/** What a report asks W&B for. */
+export interface ReportRunsRequest {
+  /** The project's entity. */
+  entity: string;
+  /** The project's name. */
+  project: string;
+  /** How candidates are found. */
+  match: Match;
+  /** Runs with any of these tags are baselines; none asked when empty. */
+  baselineTags: readonly string[];
+  /** Summary metric keys to fetch. */
+  metricKeys: readonly string[];
+  /** Config keys to fetch. */
+  configKeys: readonly string[];
+  /** Runs per page. */
+  pageSize: number;
+  /** With `--match-commit` on a server that cannot filter `commit`: how many days back to scan. */
+  commitScanDays: number;
+  /** The wall clock in epoch ms (for the scan window). Default `Date.now`. */
+  now?: () => number;
+  /** Debug log. */
+  log?: (line: string) => void;
+}
+
+/** The runs of a report, and what the user should know about how they were found. */
+export interface ReportRuns {
+  /** Every candidate, in W&B's `+created_at` order. */
+  candidates: WandbRun[];
+  /** Every baseline, none of them a candidate. */
+  baselines: WandbRun[];
+  /** Fallbacks taken (full fields, a commit scan). */
+  notes: string[];
+}
+
+/**
+ * Fetches a report's candidates and baselines: the filters for its match
+ * mode, every page, and `--match-commit` as the server allows it (the
+ * `commit` filter first; if the server refuses that field, which W&B does
+ * not document as filterable, `commit` is matched here over the runs created
+ * in the last `commitScanDays`).
+ *
+ * @throws {NotFoundError} when the project is unknown or not visible to the key
+ * @throws {import("../errors.ts").ApiError} on any other API failure
+ *
+ * @example
+ * ```ts ignore
+ * import { fetchReportRuns } from "./fetch.ts";
+ * const { candidates, baselines } = await fetchReportRuns(client, {
+ *   entity: "acme", project: "vision", match: { by: "sha", sha: "abc1234", matchCommit: false },
+ *   baselineTags: ["baseline"], metricKeys: ["accuracy"], configKeys: [], pageSize: 100,
+ *   commitScanDays: 30,
+ * });
+ * ```
+ */
+export async function fetchReportRuns(
+  client: WandbClient,
+  request: ReportRunsRequest,
+): Promise<ReportRuns> {
+  const { match } = request;
+  const log = request.log ?? (() => {});
+  if (match.by === "sha") {
+    const how = (sha: string) =>
+      shaMatch(sha).mode === "prefix" ? `starts with "${sha}"` : `equals "${sha}"`;
+    log(
+      `candidates: config.${SHA_KEY} ${how(match.sha)}${
+        match.matchCommit ? ` (or commit ${how(match.sha)})` : ""
+      }${match.secondarySha ? `, and config.secondary_sha ${how(match.secondarySha)}` : ""}`,
+    );
+  }
+  const notes: string[] = [];
+  const paging: FetchRunsRequest = {
+    entity: request.entity,
+    project: request.project,
+    candidates: candidateFilter(match),
+    baselines: request.baselineTags.length ? baselineFilter(match, request.baselineTags) : null,
+    metricKeys: request.metricKeys,
+    configKeys: request.configKeys,
+    pageSize: request.pageSize,
+    commit: match.by === "sha" && match.matchCommit,
+    log,
+  };
+  const scan = (): FetchRunsRequest => {
+    const days = request.commitScanDays;
+    const since = new Date((request.now ?? Date.now)() - days * 86_400_000).toISOString()
+      .slice(0, 19);
+    notes.push(
+      `the server does not filter on commit; matched commit here over the runs created since ${since} ` +
+        `(--commit-scan-days ${days})`,
+    );
+    const filters = commitScanFilters(match, request.baselineTags, since);
+    return { ...paging, ...filters, isCandidate: (run) => isCandidate(match, run) };
+  };
+  const candidates: WandbRun[] = [];
+  const baselines: WandbRun[] = [];
+  let fullFields = false;
+  const pages = paging.commit
+    ? withCommitScan(client, paging, scan)
+    : fetchRunPages(client, paging);
+  for await (const page of pages) {
+    candidates.push(...page.candidates);
+    baselines.push(...page.baselines);
+    fullFields ||= page.fullFields;
+  }
+  if (fullFields) {
+    notes.unshift(
+      "the server does not support keys: projections; full config and summaries were fetched",
+    );
+  }
+  return { candidates, baselines: withoutCandidates(baselines, candidates), notes };
+}
+
+/**
+ * Pages `request`; if the server refuses its `commit` filter (HTTP 400
+ * naming the field) before the first page, pages `fallback()` instead.
+ */
+async function* withCommitScan(
+  client: WandbClient,
+  request: FetchRunsRequest,
+  fallback: () => FetchRunsRequest,
+): AsyncGenerator<RunBatch, void, undefined> {
+  let started = false;
+  try {
+    for await (const batch of fetchRunPages(client, request)) {
+      started = true;
+      yield batch;
+    }
+  } catch (error) {
+    const refused = error instanceof QueryError && error.status === 400 &&
+      error.messages.some((m) => /\bcommit\b/.test(m));
+    if (started || !refused) throw error;
+    yield* fetchRunPages(client, fallback());
+  }
 }

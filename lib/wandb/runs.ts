@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { parseLenientJson } from "../json.ts";
+import type { Run } from "../model.ts";
 
 /**
  * Parses a JSON-string field holding an object; `null`, absent or `"null"`
@@ -97,7 +98,7 @@ function ownValues(record: Record<string, unknown>): Record<string, unknown> {
  * object schema and the JSON strings decoded by one transform: per-field
  * transforms take zod off its compiled fast path (measured 5x slower).
  */
-export const RunNodeSchema = z
+export const RunNodeSchema: z.ZodType<Run> = z
   .object({
     name: z.string(),
     displayName: z.string().nullish(),
@@ -121,27 +122,45 @@ export const RunNodeSchema = z
       tags: tags ?? [],
       config: unwrapConfig(decodedConfig),
       summary: ownValues(summary),
-    };
+    } satisfies Run;
   });
 
-/** A decoded W&B run: identity, state, tags, unwrapped config and summary metrics. */
-export type WandbRun = z.output<typeof RunNodeSchema>;
+/** A decoded W&B run (the shared {@link Run} type). */
+export type WandbRun = Run;
 
 /**
  * One page of a `runs` connection, with the run nodes left for
  * {@link RunNodeSchema}: the pager needs only the cursors to ask for the next
  * page, and decodes the nodes while that request is in flight.
  */
-export const RunPageSchema = z.object({
+export const RunPageSchema: z.ZodType<RunPage> = z.object({
   edges: z.array(z.object({ cursor: z.string().nullish(), node: z.unknown() })),
   pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullish() }),
 });
 
 /** A page whose nodes are not decoded yet. */
-export type RunPage = z.output<typeof RunPageSchema>;
+export interface RunPage {
+  /** The runs, undecoded, each with its cursor. */
+  edges: { cursor?: string | null; node: unknown }[];
+  /** Whether more pages follow. */
+  pageInfo: { hasNextPage: boolean; endCursor?: string | null };
+}
+
+/** Decoded `data` of a report query. */
+export interface ReportData {
+  /** `null` when the project is unknown or not visible to the key. */
+  project: {
+    candidates?: RunPage | null;
+    baselines?: RunPage | null;
+    /** Matching runs, answered with the first page only. */
+    candidateCount?: number | null;
+    /** Matching baselines, answered with the first page only. */
+    baselineCount?: number | null;
+  } | null;
+}
 
 /** The `data` of a report query: `project` is `null` when it is unknown or not visible. */
-export const ReportDataSchema = z.object({
+export const ReportDataSchema: z.ZodType<ReportData> = z.object({
   project: z
     .object({
       candidates: RunPageSchema.nullish(),
@@ -153,6 +172,3 @@ export const ReportDataSchema = z.object({
     })
     .nullable(),
 });
-
-/** Decoded `data` of a report query. */
-export type ReportData = z.output<typeof ReportDataSchema>;

@@ -94,7 +94,7 @@ Deno.test("process: the emulator task serves a fixture until interrupted", async
       "--quiet",
       "--allow-net=127.0.0.1",
       "--allow-read",
-      "--allow-env=NODE_ENV",
+      "--allow-env",
       "tasks/emulator.ts",
       "--port",
       "0",

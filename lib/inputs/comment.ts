@@ -1,0 +1,149 @@
+/**
+ * The comment command's inputs: which rendered report to post, on which pull
+ * request, with which token.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { Redactor } from "../redact.ts";
+import { RETRY_FIELDS, retrySources } from "./_fields.ts";
+import { helpRows, type Resolved, resolveTable, type Source } from "./_sources.ts";
+
+const SOURCES = {
+  githubToken: {
+    input: "GITHUB_TOKEN",
+    env: "GITHUB_TOKEN",
+    kind: "string",
+    secret: true,
+    help: "Token that may write to pull requests (environment only). Required.",
+  },
+  bodyFile: {
+    flag: "body-file",
+    input: "BODY_FILE",
+    kind: "string",
+    value: "FILE",
+    help: "The rendered report to post (the report's --markdown file).",
+  },
+  body: {
+    input: "BODY",
+    kind: "string",
+    help: "The report's text itself, when no file is given (environment only).",
+  },
+  prNumber: {
+    flag: "pr-number",
+    input: "PR_NUMBER",
+    kind: "string",
+    value: "N",
+    help: "The pull request to comment on. Required.",
+  },
+  repository: {
+    flag: "repository",
+    env: "GITHUB_REPOSITORY",
+    kind: "string",
+    value: "OWNER/REPO",
+    help: "The repository (set by the runner).",
+  },
+  ...retrySources(),
+  debug: {
+    flag: "debug",
+    input: "DEBUG",
+    env: "RUNNER_DEBUG",
+    kind: "boolean",
+    help: "Debug log on stderr.",
+  },
+} as const satisfies Record<string, Source>;
+
+/** The comment command's validated options. */
+export interface CommentOptions {
+  /** The token; sent only in the Authorization header. */
+  githubToken: string;
+  /** The file holding the rendered report. */
+  bodyFile?: string;
+  /** The rendered report's text, when no file is given. */
+  body?: string;
+  /** The pull request. */
+  prNumber: number;
+  /** `owner/name`. */
+  repository?: string;
+  /** Per-request timeout. */
+  timeoutSeconds: number;
+  /** Attempts per request. */
+  maxAttempts: number;
+  /** Retry budget in seconds. */
+  maxRetrySeconds: number;
+  /** Debug log. */
+  debug: boolean;
+}
+
+/** The schema of the comment command's inputs. */
+export const CommentOptionsSchema: z.ZodType<CommentOptions> = z.object({
+  githubToken: z.string("a token (pass github.token)").regex(
+    /^[\x21-\x7e]+$/,
+    "a token without spaces or line breaks",
+  ),
+  bodyFile: z.string().min(1, "a file path").optional(),
+  body: z.string().optional(),
+  prNumber: z.coerce.number("a pull request number").int("a pull request number")
+    .min(1, "a pull request number"),
+  repository: z.string().optional(),
+  ...RETRY_FIELDS,
+  debug: z.boolean().default(false),
+}).superRefine((o, ctx) => {
+  if (o.bodyFile === undefined && o.body === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["bodyFile"],
+      message: "the rendered report: a file (INPUT_BODY_FILE) or its text (INPUT_BODY)",
+    });
+  }
+});
+
+/**
+ * Reads the comment command's inputs.
+ *
+ * @throws {import("../errors.ts").InvalidInputError} naming the first bad input
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { resolveCommentInputs } from "./comment.ts";
+ * const run = resolveCommentInputs(["--pr-number", "7", "--body-file", "r.md"], {
+ *   GITHUB_TOKEN: "ghs_example",
+ * });
+ * assertEquals(run.kind === "run" && run.options.prNumber, 7);
+ * ```
+ */
+export function resolveCommentInputs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  redactor: Redactor = new Redactor(),
+): Resolved<CommentOptions> {
+  return resolveTable(SOURCES, CommentOptionsSchema, argv, env, redactor);
+}
+
+/**
+ * The comment command's `--help`.
+ *
+ * @example
+ * ```ts
+ * import { commentHelpText } from "./comment.ts";
+ * console.log(commentHelpText("deno task comment"));
+ * ```
+ */
+export function commentHelpText(program: string): string {
+  return [
+    `Usage: ${program} --pr-number N --body-file FILE`,
+    "",
+    "Posts a report rendered by the report command (its first line is the hidden",
+    "marker) as the one sticky comment on a pull request, updating the comment it",
+    "wrote before. The reusable workflow runs it in the only job that may write.",
+    "",
+    "Options:",
+    ...helpRows(SOURCES),
+    `  ${"--help, -h".padEnd(28)} Show this help.`,
+    `  ${"--version".padEnd(28)} Show the version.`,
+    "",
+    "Exit codes: 0 posted (or a warning when the token may not write), 2 invalid input,",
+    "3 GitHub API failed.",
+  ].join("\n");
+}

@@ -1,0 +1,95 @@
+/**
+ * The emulator command's inputs: which fixture to serve, on which port.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { Redactor } from "../redact.ts";
+import { helpRows, type Resolved, resolveTable, type Source } from "./_sources.ts";
+
+const SOURCES = {
+  fixture: {
+    flag: "fixture",
+    kind: "string",
+    value: "FILE",
+    help: 'Projects, runs, API keys and scripted faults (README: "Emulator fixtures").',
+  },
+  port: {
+    flag: "port",
+    kind: "string",
+    value: "N",
+    help: "Port on 127.0.0.1. Default 8080; 0 picks a free one.",
+  },
+  noKeysArgument: {
+    flag: "no-keys-argument",
+    kind: "boolean",
+    help: "Behave like servers without keys: projections on config/summaryMetrics.",
+  },
+} as const satisfies Record<string, Source>;
+
+/** The emulator command's validated options. */
+export interface EmulatorCliOptions {
+  /** The fixture file; the bundled demo when absent. */
+  fixture?: string;
+  /** The port. */
+  port: number;
+  /** Refuse `keys:` projections, as older servers do. */
+  noKeysArgument: boolean;
+}
+
+const PORT = "a port number from 0 to 65535";
+
+/** The schema of the emulator command's inputs. */
+export const EmulatorOptionsSchema: z.ZodType<EmulatorCliOptions> = z.object({
+  fixture: z.string().min(1, "a file path").optional(),
+  port: z.string().regex(/^\d{1,5}$/, PORT).transform(Number).refine((n) => n <= 65535, PORT)
+    .default(8080),
+  noKeysArgument: z.boolean().default(false),
+});
+
+/**
+ * Reads the emulator command's inputs.
+ *
+ * @throws {import("../errors.ts").InvalidInputError} naming the first bad input
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { resolveEmulatorInputs } from "./emulator.ts";
+ * const run = resolveEmulatorInputs(["--port", "0"], {});
+ * assertEquals(run.kind === "run" && run.options.port, 0);
+ * ```
+ */
+export function resolveEmulatorInputs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  redactor: Redactor = new Redactor(),
+): Resolved<EmulatorCliOptions> {
+  return resolveTable(SOURCES, EmulatorOptionsSchema, argv, env, redactor);
+}
+
+/**
+ * The emulator command's `--help`.
+ *
+ * @example
+ * ```ts
+ * import { emulatorHelpText } from "./emulator.ts";
+ * console.log(emulatorHelpText("deno task emulator"));
+ * ```
+ */
+export function emulatorHelpText(program: string): string {
+  return [
+    `Usage: ${program} [--fixture FILE] [--port N] [--no-keys-argument]`,
+    "",
+    "Serves a W&B-compatible GraphQL API on 127.0.0.1 from a fixture (default: the",
+    "bundled demo project). Point the report at it with WANDB_BASE_URL=http://127.0.0.1:PORT",
+    "and one of the fixture's apiKeys as WANDB_API_KEY. Ctrl-C stops it.",
+    "",
+    "Options:",
+    ...helpRows(SOURCES),
+    `  ${"--help, -h".padEnd(28)} Show this help.`,
+    `  ${"--version".padEnd(28)} Show the version.`,
+    "",
+    "Exit codes: 0 stopped, 2 invalid input (a bad fixture or a busy port).",
+  ].join("\n");
+}

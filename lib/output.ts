@@ -1,0 +1,137 @@
+/**
+ * Where every command's output goes, and the rules it passes on the way:
+ * one redactor for every string, `::add-mask::` for each secret (inside
+ * GitHub Actions) before any other line, human text that cannot start a
+ * workflow command, and raw data fenced with `::stop-commands::`.
+ *
+ * @module
+ */
+import { annotation, logSafe, maskCommand, stopCommands } from "./github/actions.ts";
+import type { Redactor } from "./redact.ts";
+import type { RetryDeps } from "./retry.ts";
+
+/** Where a command reads and writes; swapped in tests. */
+export interface CliIo {
+  /** The environment the inputs are read from. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** Where `--help`, `--version`, `--json` and `--format` output go. */
+  stdout: (text: string) => void;
+  /** Where the summary, notes, debug lines and errors go. */
+  stderr: (text: string) => void;
+  /** HTTP and clock overrides for tests and benchmarks. */
+  deps?: {
+    /** Swap the HTTP layer. */
+    http?: RetryDeps;
+    /** Backoff base, in ms (tests shorten it). */
+    baseDelayMs?: number;
+    /** The wall clock in epoch ms. */
+    now?: () => number;
+  };
+}
+
+/**
+ * The real process's streams and environment. A closed stream (`| head`)
+ * is not an error: what is left to print is dropped, quietly, and the run
+ * ends as it would have.
+ *
+ * @example
+ * ```ts ignore
+ * import { processIo } from "./output.ts";
+ * processIo().stdout("hello\n");
+ * ```
+ */
+export function processIo(): CliIo {
+  const encoder = new TextEncoder();
+  const writer = (stream: { writeSync(p: Uint8Array): number }) => {
+    let closed = false;
+    return (text: string) => {
+      if (closed) return;
+      let bytes = encoder.encode(text);
+      try {
+        while (bytes.length) bytes = bytes.subarray(stream.writeSync(bytes));
+      } catch (error) {
+        if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+        closed = true;
+      }
+    };
+  };
+  return { env: Deno.env.toObject(), stdout: writer(Deno.stdout), stderr: writer(Deno.stderr) };
+}
+
+/**
+ * Everything a command prints goes through one printer.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { Printer } from "./output.ts";
+ * import { Redactor } from "./redact.ts";
+ * let err = "";
+ * const redactor = new Redactor();
+ * redactor.register("s3cr3t-value");
+ * const print = new Printer({ env: {}, stdout: () => {}, stderr: (t) => (err += t) }, redactor);
+ * print.err("sent s3cr3t-value\n::error::x\n");
+ * assertEquals(err, "sent ***\n\\::error::x\n");
+ * ```
+ */
+export class Printer {
+  readonly #io: CliIo;
+  readonly #actions: boolean;
+  readonly #masked = new Set<string>();
+  /** The redactor every outgoing string passes. */
+  readonly redactor: Redactor;
+
+  /**
+   * Creates the printer of one command.
+   *
+   * @param io the streams and environment (`GITHUB_ACTIONS` decides the Actions rules)
+   * @param redactor holds every secret the command read
+   */
+  constructor(io: CliIo, redactor: Redactor) {
+    this.#io = io;
+    this.redactor = redactor;
+    this.#actions = io.env.GITHUB_ACTIONS === "true";
+  }
+
+  /** Secrets registered since the last line, announced to the runner (on stderr: stdout stays parseable). */
+  #mask(): void {
+    if (!this.#actions) return;
+    for (const secret of this.redactor.secrets) {
+      if (this.#masked.has(secret)) continue;
+      this.#masked.add(secret);
+      this.#io.stderr(`${maskCommand(secret)}\n`);
+    }
+  }
+
+  /** Human text on stderr: redacted, and never a workflow command. */
+  err(text: string): void {
+    this.#mask();
+    this.#io.stderr(logSafe(this.redactor.redact(text)));
+  }
+
+  /** A line for people: an annotation inside Actions, `label: text` elsewhere. */
+  say(kind: "notice" | "warning" | "error", label: string, text: string): void {
+    if (!this.#actions) return this.err(`${label}: ${text}\n`);
+    this.#mask();
+    this.#io.stderr(`${annotation(kind, this.redactor.redact(text))}\n`);
+  }
+
+  /** Our own text on stdout (help, version, tables). */
+  out(text: string): void {
+    this.#mask();
+    this.#io.stdout(logSafe(this.redactor.redact(text)));
+  }
+
+  /** Raw data on stdout (CSV, markdown): fenced from the runner inside Actions. */
+  data(text: string): void {
+    this.#mask();
+    const clean = this.redactor.redact(text);
+    this.#io.stdout(this.#actions ? stopCommands(clean) : clean);
+  }
+
+  /** A JSON document already safe for the runner (see `report/json.ts`), redacted. */
+  json(text: string): void {
+    this.#mask();
+    this.#io.stdout(this.redactor.redact(text));
+  }
+}

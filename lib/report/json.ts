@@ -1,0 +1,153 @@
+/**
+ * The `--json` document: everything a report found and judged, never a
+ * secret, as text that no GitHub Actions runner can read as a command.
+ *
+ * @module
+ */
+import type { Classification } from "../classify.ts";
+import type { MetricComparison, MetricValue } from "../compare.ts";
+import type { GateResult } from "../gate.ts";
+import { field, type Match, type Run, shaMatch } from "../model.ts";
+import { runUrl } from "../wandb/urls.ts";
+
+/** What the JSON document is made from. */
+export interface JsonInput {
+  /** The W&B entity. */
+  entity: string;
+  /** The W&B project name. */
+  project: string;
+  /** The web app URL run links start with. */
+  appUrl: string;
+  /** How candidates were matched. */
+  match: Match;
+  /** The commit reported on. */
+  sha: string;
+  /** Every candidate. */
+  candidates: readonly Run[];
+  /** Every baseline. */
+  baselines: readonly Run[];
+  /** State counts and completeness. */
+  classification: Classification;
+  /** The step outputs. */
+  outputs: Readonly<Record<string, string>>;
+  /** Where the CSV was written. */
+  csvPath: string;
+  /** The metrics asked for (gated ones included). */
+  metrics: readonly string[];
+  /** The config keys asked for. */
+  configVars: readonly string[];
+  /** The comparisons. */
+  comparisons: readonly MetricComparison[];
+  /** The gate's verdicts. */
+  gate: GateResult;
+  /** Everything the user was told. */
+  notes: readonly string[];
+}
+
+/**
+ * The JSON document as text: two-space indented (so no line can start with
+ * `::`), `NaN` and `Infinity` as strings (JSON has neither; `null` would look
+ * missing), and `##[` inside strings written `#\u0023[`, the same text to any
+ * JSON reader but never the runner's legacy command form.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { jsonText } from "./json.ts";
+ * assertEquals(jsonText({ loss: NaN, name: "##[x]" }), '{\n  "loss": "NaN",\n  "name": "#\\u0023[x]"\n}\n');
+ * ```
+ */
+export function jsonText(value: unknown): string {
+  return `${JSON.stringify(value, nonFinite, 2).replaceAll("##[", "#\\u0023[")}\n`;
+}
+
+// JSON has no NaN or Infinity; strings keep them distinguishable from a missing value.
+function nonFinite(_key: string, value: unknown): unknown {
+  return typeof value === "number" && !Number.isFinite(value) ? String(value) : value;
+}
+
+/**
+ * The JSON document: project, match (with `shaMode`), SHA, counts, outputs,
+ * the CSV path, every run with its requested metrics and config, the gate and
+ * the comparisons, and the notes.
+ *
+ * @example
+ * ```ts ignore
+ * import { jsonText, reportJson } from "./json.ts";
+ * console.log(jsonText(reportJson(input)));
+ * ```
+ */
+export function reportJson(input: JsonInput): Record<string, unknown> {
+  const pick = (from: Record<string, unknown>, keys: readonly string[]) =>
+    Object.fromEntries(keys.filter((k) => Object.hasOwn(from, k)).map((k) => [k, from[k]]));
+  const run = (r: Run) => ({
+    id: r.name,
+    name: r.displayName ?? null,
+    state: r.state ?? null,
+    url: runUrl(input.appUrl, input.entity, input.project, r.name),
+    tags: r.tags,
+    createdAt: r.createdAt ?? null,
+    github_sha: field(r.config, "github_sha") ?? null,
+    metrics: pick(r.summary, input.metrics),
+    config: pick(r.config, input.configVars),
+  });
+  return {
+    project: `${input.entity}/${input.project}`,
+    match: input.match.by === "sha"
+      ? { ...input.match, shaMode: shaMatch(input.match.sha).mode }
+      : input.match,
+    sha: input.sha,
+    complete: input.classification.complete,
+    singleRun: input.classification.singleRun,
+    counts: input.classification.counts,
+    outputs: input.outputs,
+    csv: input.csvPath,
+    candidates: input.candidates.map(run),
+    baselines: input.baselines.map(run),
+    notes: [...input.notes],
+    gate: gateJson(input.gate),
+    comparisons: comparisonsJson(input.comparisons),
+  };
+}
+
+function gateJson(gate: GateResult) {
+  return {
+    enabled: gate.enabled,
+    passed: gate.passed,
+    complete: gate.complete ?? null,
+    verdicts: gate.verdicts.map((v) => ({
+      rule: v.rule.text,
+      run: v.runId ?? null,
+      status: v.status,
+      failed: v.failed,
+      value: v.value ?? null,
+      reference: v.reference ?? null,
+      worse: v.worse ?? null,
+      allowed: v.allowed ?? null,
+      message: v.message,
+    })),
+  };
+}
+
+function comparisonsJson(comparisons: readonly MetricComparison[]) {
+  const shown = (v: MetricValue) =>
+    v.kind === "number" || v.kind === "infinite" ? v.value : v.kind === "text" ? v.text : null;
+  return comparisons.map((c) => ({
+    metric: c.metric,
+    direction: c.direction ?? null,
+    directionSource: c.directionSource,
+    reference: {
+      kind: c.reference.spec.kind,
+      run: c.reference.runId ?? null,
+      value: c.reference.value ?? null,
+    },
+    candidates: c.candidates.map((d) => ({
+      run: d.run.name,
+      value: shown(d.value),
+      kind: d.value.kind,
+      abs: d.abs ?? null,
+      rel: d.rel ?? null,
+      verdict: d.verdict,
+    })),
+  }));
+}
