@@ -158,31 +158,22 @@ export interface RetryDeps {
   now?: () => number;
   /** Jitter source in [0, 1); default `Math.random`. */
   random?: () => number;
+  /**
+   * A service's own signs that a status is worth retrying, beside the
+   * generic ones (GitHub's rate-limit 403).
+   */
+  retryable?: (status: number, headers: Headers) => boolean;
+  /** A service's own header for how long to wait, beside `Retry-After` and `RateLimit-Reset`. */
+  serverDelay?: (headers: Headers) => number | undefined;
 }
 
 // Retrying the others cannot help: the same request gets the same answer.
-// GitHub signals rate limits with 403 plus `x-ratelimit-remaining: 0` (primary)
-// or `retry-after` (secondary); a plain 403 is a permission problem.
-const RETRYABLE = (status: number, headers: Headers) =>
-  status === 408 || status === 425 || status === 429 || (status >= 500 && status !== 501) ||
-  (status === 403 && isRateLimited403(headers));
-
-/**
- * Whether a 403 is GitHub's way of saying "rate limited" rather than "forbidden".
- *
- * @example
- * ```ts
- * import { isRateLimited403 } from "./retry.ts";
- * isRateLimited403(new Headers({ "x-ratelimit-remaining": "0" })); // true
- * ```
- */
-export function isRateLimited403(headers: Headers): boolean {
-  return headers.get("x-ratelimit-remaining")?.trim() === "0" || headers.has("retry-after");
-}
+const RETRYABLE = (status: number) =>
+  status === 408 || status === 425 || status === 429 || (status >= 500 && status !== 501);
 
 /**
  * Sends a request, retrying transport failures and retryable statuses
- * (408, 425, 429, 5xx but 501, and GitHub's rate-limit 403) within the policy. Returns the final response
+ * (408, 425, 429, 5xx but 501, and whatever `deps.retryable` adds) within the policy. Returns the final response
  * whatever its status; throws {@link TransportFailure} if none ever arrived.
  *
  * @param makeRequest builds a fresh request per attempt (bodies are single-use)
@@ -229,13 +220,17 @@ export async function sendWithRetry(
     }
 
     const timedOut = outcome instanceof Error && signal.aborted;
-    const retryable = outcome instanceof Error || RETRYABLE(outcome.status, outcome.headers);
+    const retryable = outcome instanceof Error || RETRYABLE(outcome.status) ||
+      (deps.retryable?.(outcome.status, outcome.headers) ?? false);
     if (!retryable) return outcome as HttpResult;
 
     const reason = outcome instanceof Error
       ? (timedOut ? `no answer within ${policy.timeoutMs / 1000} s` : outcome.message)
       : `HTTP ${outcome.status}`;
-    const directed = outcome instanceof Error ? undefined : serverDelayMs(outcome.headers);
+    const directed = outcome instanceof Error ? undefined : latest(
+      serverDelayMs(outcome.headers),
+      deps.serverDelay?.(outcome.headers),
+    );
     const backoff = Math.min(
       (policy.baseDelayMs ?? 1000) * 2 ** (attempt - 1) * (1 + 0.25 * random()),
       policy.maxDelayMs ?? 30_000,
@@ -265,20 +260,25 @@ export async function sendWithRetry(
   }
 }
 
+function latest(...waits: (number | undefined)[]): number | undefined {
+  const given = waits.filter((w): w is number => w !== undefined);
+  return given.length ? Math.max(...given) : undefined;
+}
+
 function seconds(ms: number): string {
   return (ms / 1000).toFixed(1);
 }
 
 /**
- * The wait a server asked for: `Retry-After` (seconds or an HTTP date),
- * `RateLimit-Reset` (seconds until the quota resets), or GitHub's
- * `x-ratelimit-reset` (epoch seconds, read only when `x-ratelimit-remaining`
- * is 0), whichever is latest.
+ * The wait a server asked for: `Retry-After` (seconds or an HTTP date) or
+ * `RateLimit-Reset` (seconds until the quota resets, W&B's header),
+ * whichever is later.
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { serverDelayMs } from "./retry.ts";
- * serverDelayMs(new Headers({ "RateLimit-Reset": "2" })); // 2000
+ * assertEquals(serverDelayMs(new Headers({ "RateLimit-Reset": "2" })), 2000);
  * ```
  */
 export function serverDelayMs(headers: Headers): number | undefined {
@@ -292,9 +292,5 @@ export function serverDelayMs(headers: Headers): number | undefined {
   }
   const reset = headers.get("ratelimit-reset")?.trim();
   if (reset && /^\d+(\.\d+)?$/.test(reset)) waits.push(Number(reset) * 1000);
-  const epoch = headers.get("x-ratelimit-reset")?.trim();
-  if (headers.get("x-ratelimit-remaining")?.trim() === "0" && epoch && /^\d+$/.test(epoch)) {
-    waits.push(Math.max(0, Number(epoch) * 1000 - Date.now()));
-  }
   return waits.length ? Math.max(...waits) : undefined;
 }

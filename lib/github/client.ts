@@ -7,21 +7,34 @@
  */
 import { graphql, GraphqlResponseError } from "@octokit/graphql";
 import { z } from "zod";
-import {
-  AuthError,
-  NotFoundError,
-  QueryError,
-  RateLimitError,
-  ServerError,
-  TimeoutError,
-} from "../errors.ts";
-import {
-  isRateLimited403,
-  type RetryDeps,
-  type RetryPolicy,
-  sendWithRetry,
-  TransportFailure,
-} from "../retry.ts";
+import { AuthError, NotFoundError, QueryError, RateLimitError } from "../errors.ts";
+import { decodeData, type Service, statusError, transportError } from "../graphql.ts";
+import { type RetryDeps, type RetryPolicy, sendWithRetry, TransportFailure } from "../retry.ts";
+
+/**
+ * Whether a 403 is GitHub's way of saying "rate limited" rather than
+ * "forbidden": `x-ratelimit-remaining: 0` (primary limit) or a
+ * `retry-after` (secondary limit). A plain 403 is a permission problem.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { isRateLimited403 } from "./client.ts";
+ * assertEquals(isRateLimited403(new Headers({ "x-ratelimit-remaining": "0" })), true);
+ * ```
+ */
+export function isRateLimited403(headers: Headers): boolean {
+  return headers.get("x-ratelimit-remaining")?.trim() === "0" || headers.has("retry-after");
+}
+
+/** GitHub's `x-ratelimit-reset` (epoch seconds), read when the quota is spent. */
+function resetDelayMs(headers: Headers): number | undefined {
+  const epoch = headers.get("x-ratelimit-reset")?.trim();
+  if (headers.get("x-ratelimit-remaining")?.trim() !== "0" || !epoch || !/^\d+$/.test(epoch)) {
+    return undefined;
+  }
+  return Math.max(0, Number(epoch) * 1000 - Date.now());
+}
 
 /** How to reach GitHub. */
 export interface GitHubClientOptions {
@@ -76,7 +89,7 @@ const GraphqlErrorSchema = z.object({
  * ```
  */
 export class GitHubClient {
-  readonly #host: string;
+  readonly #service: Service;
   readonly #graphql: typeof graphql;
   /** Requests sent, retries included. */
   readonly stats = { requests: 0 };
@@ -87,7 +100,14 @@ export class GitHubClient {
    * @param options where and how to connect
    */
   constructor(options: GitHubClientOptions) {
-    this.#host = new URL(options.url).host;
+    this.#service = {
+      name: "GitHub",
+      host: new URL(options.url).host,
+      credential: "token",
+      fix401: "check GITHUB_TOKEN",
+      fix403: "the token lacks a permission this needs",
+      fixRateLimit: "retries ran out; try again later",
+    };
     const deps = options.deps ?? {};
     // octokit builds the request; our transport sends it with retries and
     // hands octokit the final response, whatever its status.
@@ -98,6 +118,8 @@ export class GitHubClient {
         {
           ...deps,
           log: options.log,
+          retryable: (status, headers) => status === 403 && isRateLimited403(headers),
+          serverDelay: resetDelayMs,
           fetch: (request, extra) => {
             this.stats.requests++;
             return (deps.fetch ?? fetch)(request, extra);
@@ -133,19 +155,11 @@ export class GitHubClient {
     } catch (error) {
       throw this.#typed(error);
     }
-    const parsed = schema.safeParse(data);
-    if (parsed.success) return parsed.data;
-    const issue = parsed.error.issues[0]!;
-    throw new ServerError(
-      `GitHub at ${this.#host} answered in an unexpected shape at ${
-        ["data", ...issue.path].join(".")
-      }: ${issue.message}`,
-      200,
-    );
+    return decodeData(this.#service, data, schema, "data");
   }
 
   #typed(error: unknown): Error {
-    const host = this.#host;
+    const host = this.#service.host;
     if (error instanceof GraphqlResponseError) {
       const errors = z.array(GraphqlErrorSchema).catch([]).parse(error.errors);
       const said = errors.map((e) => e.message).join("; ");
@@ -168,38 +182,20 @@ export class GitHubClient {
     }
     const failure = error as { status?: number; cause?: unknown; response?: { headers?: object } };
     if (failure.cause instanceof TransportFailure) {
-      const Type = failure.cause.timedOut ? TimeoutError : ServerError;
-      return new Type(`GitHub at ${host} could not be reached: ${failure.cause.message}`);
+      return transportError(this.#service, failure.cause);
     }
     const status = typeof failure.status === "number" ? failure.status : undefined;
+    if (status === undefined) return error instanceof Error ? error : new Error(String(error));
     const headers = new Headers(
       Object.entries(failure.response?.headers ?? {}).map(([k, v]) => [k, String(v)]),
     );
-    if (status === 401) {
-      return new AuthError(
-        `GitHub at ${host} rejected the token (HTTP 401); check GITHUB_TOKEN`,
-        status,
-      );
-    }
-    if (status === 429 || (status === 403 && isRateLimited403(headers))) {
-      return new RateLimitError(
-        `GitHub at ${host} is rate limiting us (HTTP ${status}) and retries ran out; try again later`,
-        status,
-      );
-    }
-    if (status === 403) {
-      return new AuthError(
-        `GitHub at ${host} refused access (HTTP 403); the token lacks a permission this needs`,
-        status,
-      );
-    }
-    if (status === 404) return new NotFoundError(`GitHub at ${host} answered HTTP 404`, status);
-    if (status !== undefined && status >= 500) {
-      return new ServerError(`GitHub at ${host} failed with HTTP ${status}`, status);
-    }
-    if (status !== undefined) {
-      return new QueryError(`GitHub at ${host} rejected the request (HTTP ${status})`, status);
-    }
-    return error instanceof Error ? error : new Error(String(error));
+    // GitHub's own rule: a 403 with the rate-limit headers is a rate limit.
+    return statusError(
+      this.#service,
+      status === 403 && isRateLimited403(headers) ? 429 : status,
+      [],
+      1,
+    ) ??
+      new QueryError(`GitHub at ${host} answered HTTP ${status}`, status);
   }
 }

@@ -5,14 +5,8 @@
  * @module
  */
 import { z } from "zod";
-import {
-  AuthError,
-  NotFoundError,
-  QueryError,
-  RateLimitError,
-  ServerError,
-  TimeoutError,
-} from "../errors.ts";
+import { QueryError, ServerError } from "../errors.ts";
+import { decodeData, type Service, statusError, transportError } from "../graphql.ts";
 import {
   ResponseTooLarge,
   type RetryDeps,
@@ -74,6 +68,7 @@ export class WandbClient {
   readonly #auth: string;
   /** The server's host, for messages. */
   readonly host: string;
+  readonly #service: Service;
   /** Requests sent (retries included) and response bytes read. */
   readonly stats: TrafficStats = { requests: 0, responseBytes: 0 };
 
@@ -86,6 +81,14 @@ export class WandbClient {
     this.#options = options;
     this.#auth = `Basic ${basicAuth(options.apiKey)}`;
     this.host = new URL(options.baseUrl).host;
+    this.#service = {
+      name: "W&B",
+      host: this.host,
+      credential: "API key",
+      fix401: "check WANDB_API_KEY",
+      fix403: "the key lacks permission for this project",
+      fixRateLimit: "try again later or raise --max-retry-time",
+    };
   }
 
   /**
@@ -136,12 +139,7 @@ export class WandbClient {
           { cause: error },
         );
       }
-      if (error instanceof TransportFailure) {
-        const Type = error.timedOut ? TimeoutError : ServerError;
-        throw new Type(`W&B at ${this.host} could not be reached: ${error.message}`, undefined, {
-          cause: error,
-        });
-      }
+      if (error instanceof TransportFailure) throw transportError(this.#service, error);
       throw error;
     }
     this.stats.responseBytes += result.bytes;
@@ -149,7 +147,6 @@ export class WandbClient {
   }
 
   #decode<T>(status: number, text: string, attempts: number, schema: z.ZodType<T>): T {
-    const after = attempts > 1 ? ` after ${attempts} attempts` : "";
     let envelope: z.output<typeof EnvelopeSchema> | undefined;
     try {
       const parsed = EnvelopeSchema.safeParse(JSON.parse(text));
@@ -158,39 +155,20 @@ export class WandbClient {
       // Not JSON: proxies and gateways answer errors in HTML; the status says enough.
     }
     const messages = envelope?.errors?.map((e) => e.message) ?? [];
-    const said = messages.length ? `: ${messages.join("; ")}` : "";
-    const host = this.host;
-    if (status === 401) {
-      throw new AuthError(
-        `W&B at ${host} rejected the API key (HTTP 401${said}); check WANDB_API_KEY`,
-        status,
-      );
-    }
-    if (status === 403) {
-      throw new AuthError(
-        `W&B at ${host} refused access (HTTP 403${said}); the key lacks permission for this project`,
-        status,
-      );
-    }
-    if (status === 404) throw new NotFoundError(`W&B at ${host} answered HTTP 404${said}`, status);
-    if (status === 429) {
-      throw new RateLimitError(
-        `W&B at ${host} is rate limiting us (HTTP 429)${after}; try again later or raise --max-retry-time`,
-        status,
-      );
-    }
-    if (status >= 500) {
-      throw new ServerError(`W&B at ${host} failed with HTTP ${status}${after}${said}`, status);
-    }
-    if (status !== 200 || messages.length) {
-      throw new QueryError(
-        `W&B at ${host} rejected the query (HTTP ${status})${said}`,
-        status,
-        messages,
-      );
-    }
+    const failed = statusError(this.#service, status, messages, attempts) ??
+      (messages.length
+        ? new QueryError(
+          `W&B at ${this.host} rejected the query (HTTP ${status}): ${messages.join("; ")}`,
+          status,
+          messages,
+        )
+        : undefined);
+    if (failed) throw failed;
     if (envelope === undefined) {
-      throw new ServerError(`W&B at ${host} answered HTTP 200 with a body that is not JSON`, 200);
+      throw new ServerError(
+        `W&B at ${this.host} answered HTTP 200 with a body that is not JSON`,
+        200,
+      );
     }
     return this.decode(envelope.data, schema, "data");
   }
@@ -202,14 +180,6 @@ export class WandbClient {
    * @param path where `value` sits in the answer, for the message (`data.project`)
    */
   decode<T>(value: unknown, schema: z.ZodType<T>, path: string): T {
-    const data = schema.safeParse(value);
-    if (data.success) return data.data;
-    const issue = data.error.issues[0]!;
-    throw new ServerError(
-      `W&B at ${this.host} answered in an unexpected shape at ${
-        [path, ...issue.path].join(".")
-      }: ${issue.message}`,
-      200,
-    );
+    return decodeData(this.#service, value, schema, path);
   }
 }
