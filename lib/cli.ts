@@ -385,18 +385,19 @@ const report: Run<ReportOptions> = async (options, io, print) => {
       workflow: io.env.GITHUB_WORKFLOW,
     });
     result.notes.forEach(note);
-    const markdown = print.redactor.redact(rendered.markdown);
+    let redacted: string | undefined;
+    const markdown = () => redacted ??= print.redactor.redact(rendered.markdown);
 
     // Everything is written before the gate decides the exit code.
     await files.write(0, print.redactor.redact(rendered.csv));
-    if (options.markdown) await files.write(1, markdown);
+    if (options.markdown) await files.write(1, markdown());
     await files.commit();
     const summaryFile = io.env.GITHUB_STEP_SUMMARY;
     if (summaryFile) {
       await appendTo(
         "GITHUB_STEP_SUMMARY",
         summaryFile,
-        () => Deno.writeTextFile(summaryFile, `${markdown}\n`, { append: true }),
+        () => Deno.writeTextFile(summaryFile, `${markdown()}\n`, { append: true }),
       );
     }
     await writeOutputs(io, print, rendered.outputs);
@@ -411,7 +412,7 @@ const report: Run<ReportOptions> = async (options, io, print) => {
             repository: io.env.GITHUB_REPOSITORY,
             prNumber: options.prNumber,
             marker: rendered.marker,
-            body: markdown,
+            body: markdown(),
             env: io.env,
             // The same retry policy the user set for W&B.
             retry: retryPolicy(options, io.deps?.baseDelayMs),
@@ -426,7 +427,7 @@ const report: Run<ReportOptions> = async (options, io, print) => {
     }
     const format = options.format ?? (options.json ? "json" : undefined);
     if (format === "json") print.json(rendered.json);
-    else if (format === "markdown") print.data(`${markdown}\n`);
+    else if (format === "markdown") print.data(`${markdown()}\n`);
     else if (format === "csv") print.data(rendered.csv);
 
     const { gate } = judgement;

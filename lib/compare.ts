@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { match, P } from "ts-pattern";
+import { match } from "ts-pattern";
 import { bucketOf } from "./classify.ts";
 import { InvalidInputError } from "./errors.ts";
 import { type Direction, field, type Reference, type Run as WandbRun } from "./model.ts";
@@ -41,20 +41,16 @@ export type MetricValue =
  * ```
  */
 export function metricValue(value: unknown): MetricValue {
-  return match(value)
-    .returnType<MetricValue>()
-    .with(P.nullish, () => ({ kind: "missing" }))
-    .with(
-      P.number,
-      (n) =>
-        Number.isNaN(n)
-          ? { kind: "nan" }
-          : Number.isFinite(n)
-          ? { kind: "number", value: n }
-          : { kind: "infinite", value: n },
-    )
-    .with(P.union(P.string, P.boolean, P.bigint), (v) => ({ kind: "text", text: String(v) }))
-    .otherwise(() => ({ kind: "nested" }));
+  // A plain typeof chain: this runs once per run and metric.
+  if (value === null || value === undefined) return { kind: "missing" };
+  if (typeof value === "number") {
+    if (Number.isNaN(value)) return { kind: "nan" };
+    return Number.isFinite(value) ? { kind: "number", value } : { kind: "infinite", value };
+  }
+  if (typeof value === "string" || typeof value === "boolean" || typeof value === "bigint") {
+    return { kind: "text", text: String(value) };
+  }
+  return { kind: "nested" };
 }
 
 const MIN_WORDS =

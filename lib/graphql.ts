@@ -8,7 +8,7 @@
  */
 import type { z } from "zod";
 import {
-  ApiError,
+  type ApiError,
   AuthError,
   NotFoundError,
   QueryError,

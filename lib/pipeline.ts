@@ -271,12 +271,12 @@ export interface RenderedReport {
   csv: string;
   /** Its data rows. */
   rows: number;
-  /** The markdown report (PR comment, job summary). */
-  markdown: string;
+  /** The markdown report (PR comment, job summary), rendered when first read. */
+  readonly markdown: string;
   /** The sticky comment's marker (the markdown's first line). */
   marker: string;
-  /** The `--json` document, as text. */
-  json: string;
+  /** The `--json` document, as text, rendered when first read. */
+  readonly json: string;
   /** The terminal summary. */
   summary: string;
 }
@@ -311,43 +311,51 @@ export function renderReport(
     metrics: options.metrics,
     configVars: options.configVars,
   });
+  // The markdown and the JSON document are rendered when first read: a run
+  // that prints neither (a plain CI step) does not pay for them.
+  let markdown: string | undefined;
+  let json: string | undefined;
   return {
     outputs: { ...result.outputs, GATE_PASSED: pyBool(gate.passed) },
     csv: csv.text,
     rows: csv.rows,
     marker,
-    markdown: renderMarkdown({
-      project,
-      appUrl: result.appUrl,
-      entity: result.entity,
-      projectName: result.project,
-      sha: result.sha,
-      candidates: result.candidates,
-      baselines: result.baselines,
-      classification: result.classification,
-      comparisons,
-      gate,
-      configVars: options.configVars,
-      chart: options.chart,
-      marker,
-    }),
-    json: jsonText(reportJson({
-      entity: result.entity,
-      project: result.project,
-      appUrl: result.appUrl,
-      match: options.match,
-      sha: result.sha,
-      candidates: result.candidates,
-      baselines: result.baselines,
-      classification: result.classification,
-      outputs: result.outputs,
-      csvPath: context.csvPath,
-      metrics: options.metrics,
-      configVars: options.configVars,
-      comparisons,
-      gate,
-      notes: [...options.notes, ...result.notes],
-    })),
+    get markdown() {
+      return markdown ??= renderMarkdown({
+        project,
+        appUrl: result.appUrl,
+        entity: result.entity,
+        projectName: result.project,
+        sha: result.sha,
+        candidates: result.candidates,
+        baselines: result.baselines,
+        classification: result.classification,
+        comparisons,
+        gate,
+        configVars: options.configVars,
+        chart: options.chart,
+        marker,
+      });
+    },
+    get json() {
+      return json ??= jsonText(reportJson({
+        entity: result.entity,
+        project: result.project,
+        appUrl: result.appUrl,
+        match: options.match,
+        sha: result.sha,
+        candidates: result.candidates,
+        baselines: result.baselines,
+        classification: result.classification,
+        outputs: result.outputs,
+        csvPath: context.csvPath,
+        metrics: options.metrics,
+        configVars: options.configVars,
+        comparisons,
+        gate,
+        notes: [...options.notes, ...result.notes],
+      }));
+    },
     summary: summaryText({
       project,
       sha: result.sha,

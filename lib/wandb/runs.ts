@@ -68,29 +68,48 @@ export const MAX_VALUE_DEPTH = 32;
  * ```
  */
 export function boundDepth(value: unknown, max = MAX_VALUE_DEPTH): unknown {
+  // Most values are numbers or shallow: check first, copy only what is too deep.
+  return tooDeep(value, max) ? cut(value, max) : value;
+}
+
+/** Whether `value` nests deeper than `max` levels (bounded recursion, no allocation). */
+function tooDeep(value: unknown, max: number): boolean {
+  if (value === null || typeof value !== "object") return false;
+  if (max <= 0) return true;
+  for (const item of Array.isArray(value) ? value : Object.values(value)) {
+    if (tooDeep(item, max - 1)) return true;
+  }
+  return false;
+}
+
+function cut(value: unknown, max: number): unknown {
   if (value === null || typeof value !== "object") return value;
   if (max <= 0) return "[nested too deep]";
-  if (Array.isArray(value)) return value.map((item) => boundDepth(item, max - 1));
+  if (Array.isArray(value)) return value.map((item) => cut(item, max - 1));
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) define(out, key, boundDepth(item, max - 1));
+  for (const [key, item] of Object.entries(value)) define(out, key, cut(item, max - 1));
   return out;
 }
 
 /** Sets an own property, even one named `__proto__` (plain assignment would set the prototype). */
 function define(record: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(record, key, {
-    value,
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  });
+  if (key !== "__proto__") record[key] = value;
+  else {Object.defineProperty(record, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });}
 }
 
-/** A copy of a decoded object with depth-bounded values. */
-function ownValues(record: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(record)) define(out, key, boundDepth(value));
-  return out;
+/** A decoded object with every value depth-bounded (the object itself when none is too deep). */
+function bounded(record: Record<string, unknown>): Record<string, unknown> {
+  for (const value of Object.values(record)) {
+    if (tooDeep(value, MAX_VALUE_DEPTH)) {
+      return cut(record, MAX_VALUE_DEPTH + 1) as Record<string, unknown>;
+    }
+  }
+  return record;
 }
 
 /**
@@ -121,7 +140,7 @@ export const RunNodeSchema: z.ZodType<Run> = z
       ...run,
       tags: tags ?? [],
       config: unwrapConfig(decodedConfig),
-      summary: ownValues(summary),
+      summary: bounded(summary),
     } satisfies Run;
   });
 
