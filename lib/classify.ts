@@ -44,10 +44,11 @@ export type StateBucket =
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { bucketOf } from "./classify.ts";
- * bucketOf("killed");   // "aborted"
- * bucketOf("zombie");   // "unknown"
- * bucketOf(null);       // "unknown"
+ * assertEquals(bucketOf("killed"), "aborted");
+ * assertEquals(bucketOf("zombie"), "unknown");
+ * assertEquals(bucketOf(null), "unknown");
  * ```
  */
 export function bucketOf(state: string | null | undefined): StateBucket {
@@ -127,9 +128,10 @@ export function classify(
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { classify, stepOutputs } from "./classify.ts";
  * const outputs = stepOutputs(classify([{ state: "finished" }], []), "abc1234");
- * console.log(outputs.BOOL_COMPLETE, outputs.NUM_FINISHED); // True 1
+ * assertEquals([outputs.BOOL_COMPLETE, outputs.NUM_FINISHED], ["True", "1"]);
  * ```
  */
 export function stepOutputs(c: Classification, sha: string): Record<string, string> {

@@ -35,9 +35,10 @@ export type MetricValue =
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { metricValue } from "./compare.ts";
- * metricValue(0.9); // { kind: "number", value: 0.9 }
- * metricValue(undefined); // { kind: "missing" }
+ * assertEquals(metricValue(0.9), { kind: "number", value: 0.9 });
+ * assertEquals(metricValue(undefined), { kind: "missing" });
  * ```
  */
 export function metricValue(value: unknown): MetricValue {
@@ -67,10 +68,11 @@ const MAX_WORDS =
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { defaultDirection } from "./compare.ts";
- * defaultDirection("val_loss"); // "min"
- * defaultDirection("val/accuracy"); // "max"
- * defaultDirection("throughput"); // undefined
+ * assertEquals(defaultDirection("val_loss"), "min");
+ * assertEquals(defaultDirection("val/accuracy"), "max");
+ * assertEquals(defaultDirection("throughput"), undefined);
  * ```
  */
 export function defaultDirection(metric: string): Direction | undefined {
@@ -132,6 +134,7 @@ export interface CompareOptions {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { compareRuns } from "./compare.ts";
  * const run = (name: string, state: string, acc: number) => ({
  *   name, state, tags: [], config: {}, summary: { acc },
@@ -139,7 +142,7 @@ export interface CompareOptions {
  * const [acc] = compareRuns([run("c1", "finished", 0.92)], [run("b1", "finished", 0.9)], {
  *   metrics: ["acc"], reference: { kind: "best" },
  * });
- * console.log(acc!.candidates[0]!.verdict); // better
+ * assertEquals(acc!.candidates[0]!.verdict, "better");
  * ```
  */
 export function compareRuns(

@@ -27,9 +27,10 @@ export class WandbReportError extends Error {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { InvalidInputError } from "./errors.ts";
- * const err = new InvalidInputError("--sha", "7 to 40 hexadecimal characters", "xyz");
- * console.log(err.message); // --sha: expected 7 to 40 hexadecimal characters, got "xyz"
+ * const err = new InvalidInputError("--page-size", "a whole number from 1 to 1000", "x");
+ * assertEquals(err.message, '--page-size: expected a whole number from 1 to 1000, got "x"');
  * ```
  */
 export class InvalidInputError extends WandbReportError {
@@ -77,9 +78,10 @@ export class ApiError extends WandbReportError {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { ApiError, AuthError } from "./errors.ts";
  * const error = new AuthError("W&B rejected the API key (HTTP 401): check WANDB_API_KEY", 401);
- * console.log(error instanceof ApiError); // true
+ * assertEquals(error instanceof ApiError, true);
  * ```
  */
 export class AuthError extends ApiError {}
@@ -89,9 +91,10 @@ export class AuthError extends ApiError {}
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { ApiError, NotFoundError } from "./errors.ts";
  * const error = new NotFoundError("W&B project acme/vision not found or not visible to this API key");
- * console.log(error instanceof ApiError); // true
+ * assertEquals(error instanceof ApiError, true);
  * ```
  */
 export class NotFoundError extends ApiError {}
@@ -101,9 +104,10 @@ export class NotFoundError extends ApiError {}
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { ApiError, RateLimitError } from "./errors.ts";
  * const error = new RateLimitError("W&B rate limit: still HTTP 429 after 5 attempts", 429);
- * console.log(error instanceof ApiError); // true
+ * assertEquals(error instanceof ApiError, true);
  * ```
  */
 export class RateLimitError extends ApiError {}
@@ -114,9 +118,10 @@ export class RateLimitError extends ApiError {}
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { ApiError, ServerError } from "./errors.ts";
  * const error = new ServerError("W&B server error: HTTP 503 after 5 attempts", 503);
- * console.log(error instanceof ApiError); // true
+ * assertEquals(error instanceof ApiError, true);
  * ```
  */
 export class ServerError extends ApiError {}
@@ -126,9 +131,10 @@ export class ServerError extends ApiError {}
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { ApiError, TimeoutError } from "./errors.ts";
  * const error = new TimeoutError("W&B did not answer within 20 s (3 attempts)");
- * console.log(error instanceof ApiError); // true
+ * assertEquals(error instanceof ApiError, true);
  * ```
  */
 export class TimeoutError extends ServerError {}
@@ -139,9 +145,10 @@ export class TimeoutError extends ServerError {}
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { ApiError, QueryError } from "./errors.ts";
  * const error = new QueryError("W&B rejected the query: Cannot query field \"x\" on type \"Run\"", 400);
- * console.log(error instanceof ApiError); // true
+ * assertEquals(error instanceof ApiError, true);
  * ```
  */
 export class QueryError extends ApiError {
@@ -179,8 +186,9 @@ export const ExitCode = {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { exitCodeFor, InvalidInputError } from "./errors.ts";
- * console.log(exitCodeFor(new InvalidInputError("--sha", "hex"))); // 2
+ * assertEquals(exitCodeFor(new InvalidInputError("--sha", "hex")), 2);
  * ```
  */
 export function exitCodeFor(error: unknown): number {

@@ -91,6 +91,7 @@ const fmt = (n: number) => Number(n.toPrecision(6)).toString();
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { classify } from "./classify.ts";
  * import { evaluateGate } from "./gate.ts";
  * import { parseGateRule } from "./inputs/rules.ts";
@@ -104,7 +105,7 @@ const fmt = (n: number) => Number(n.toPrecision(6)).toString();
  *   requireComplete: false,
  *   reference: { kind: "best" },
  * });
- * console.log(gate.passed); // true: exactly at the tolerance
+ * assertEquals(gate.passed, true); // exactly at the tolerance
  * ```
  */
 export function evaluateGate(

@@ -15,8 +15,9 @@ import JSON5 from "json5";
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { parseLenientJson } from "./json.ts";
- * parseLenientJson('{"loss": NaN, "best": Infinity}'); // { loss: NaN, best: Infinity }
+ * assertEquals(parseLenientJson('{"loss": NaN, "best": Infinity}'), { loss: NaN, best: Infinity });
  * ```
  */
 export function parseLenientJson(text: string): unknown {
@@ -33,8 +34,9 @@ export function parseLenientJson(text: string): unknown {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { stringifyLenientJson } from "./json.ts";
- * stringifyLenientJson({ loss: NaN }); // '{"loss":NaN}'
+ * assertEquals(stringifyLenientJson({ loss: NaN }), '{"loss":NaN}');
  * ```
  */
 export function stringifyLenientJson(value: unknown): string {

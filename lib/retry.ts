@@ -47,10 +47,18 @@ export class ResponseTooLarge extends Error {
  * `limit` bytes: a huge answer never has to fit in memory first.
  */
 async function readLimited(response: Response, limit: number): Promise<Uint8Array> {
-  const declared = Number(response.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > limit) {
+  const length = response.headers.get("content-length");
+  const declared = length === null ? NaN : Number(length);
+  if (declared > limit) {
     await response.body?.cancel();
     throw new ResponseTooLarge(limit);
+  }
+  // A declared length within the cap can be read whole, natively; the count
+  // below still guards against a server that sends more than it declared.
+  if (Number.isFinite(declared)) {
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    if (bytes.byteLength > limit) throw new ResponseTooLarge(limit);
+    return bytes;
   }
   if (!response.body) return new Uint8Array();
   const reader = response.body.getReader();

@@ -26,10 +26,11 @@ const COLUMN_ALIASES: Record<string, string> = {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { mapPath } from "./filter.ts";
- * mapPath("config.lr.value");      // "config.lr"
- * mapPath("created_at");           // "createdAt"
- * mapPath("summaryMetrics.loss");  // "summary_metrics.loss"
+ * assertEquals(mapPath("config.lr.value"), "config.lr");
+ * assertEquals(mapPath("created_at"), "createdAt");
+ * assertEquals(mapPath("summaryMetrics.loss"), "summary_metrics.loss");
  * ```
  */
 export function mapPath(path: string): string {
@@ -131,9 +132,10 @@ export function mapFilter(filter: unknown): unknown {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { parseOrder } from "./filter.ts";
- * parseOrder("+created_at");          // { createdAt: 1 }
- * parseOrder("-summary_metrics.loss"); // { "summary_metrics.loss": -1 }
+ * assertEquals(parseOrder("+created_at"), { createdAt: 1 });
+ * assertEquals(parseOrder("-summary_metrics.loss"), { "summary_metrics.loss": -1 });
  * ```
  */
 export function parseOrder(order: string | null | undefined): Record<string, 1 | -1> {
@@ -151,9 +153,10 @@ export function parseOrder(order: string | null | undefined): Record<string, 1 |
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { selectRuns } from "./filter.ts";
  * const docs = [{ name: "a", tags: ["baseline"] }, { name: "b", tags: [] }];
- * selectRuns(docs, { tags: "baseline" }, "+name").map((d) => d.name); // ["a"]
+ * assertEquals(selectRuns(docs, { tags: "baseline" }, "+name").map((d) => d.name), ["a"]);
  * ```
  */
 export function selectRuns<T extends object>(

@@ -174,9 +174,10 @@ export const FixtureSchema: z.ZodType<Fixture, FixtureInput> = z.strictObject({
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { parseFixture } from "./fixtures.ts";
  * const fixture = parseFixture({ apiKeys: ["k"], projects: [] }, "inline");
- * console.log(fixture.viewer.username); // "emulator"
+ * assertEquals(fixture.viewer.username, "emulator");
  * ```
  */
 export function parseFixture(value: unknown, source: string): Fixture {

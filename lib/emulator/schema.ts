@@ -14,8 +14,9 @@ import { buildSchema, type GraphQLSchema } from "graphql";
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { schemaSdl } from "./schema.ts";
- * schemaSdl({ keysArgument: true }).includes("summaryMetrics(keys: [String!])"); // true
+ * assertEquals(schemaSdl({ keysArgument: true }).includes("summaryMetrics(keys: [String!])"), true);
  * ```
  */
 export function schemaSdl({ keysArgument }: { keysArgument: boolean }): string {
@@ -104,9 +105,10 @@ type Run {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { wandbSchema } from "./schema.ts";
  * const schema = wandbSchema({ keysArgument: true });
- * console.log(schema.getQueryType()?.name); // "Query"
+ * assertEquals(schema.getQueryType()?.name, "Query");
  * ```
  */
 export function wandbSchema(options: { keysArgument: boolean }): GraphQLSchema {

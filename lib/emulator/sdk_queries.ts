@@ -12,8 +12,9 @@
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { SDK_RUNS_QUERY } from "./sdk_queries.ts";
- * SDK_RUNS_QUERY.startsWith("query Runs("); // true
+ * assertEquals(SDK_RUNS_QUERY.startsWith("query Runs("), true);
  * ```
  */
 export const SDK_RUNS_QUERY: string =

@@ -130,13 +130,14 @@ function toDoc(run: FixtureRun): RunDoc {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { EmulatorStore } from "./store.ts";
  * import { parseFixture } from "./fixtures.ts";
  * const store = new EmulatorStore(parseFixture({
  *   apiKeys: ["k"],
  *   projects: [{ entity: "acme", name: "vision", runs: [{ name: "r1" }] }],
  * }, "inline"));
- * console.log(store.select("acme", "vision", "{}", "+created_at").length); // 1
+ * assertEquals(store.select("acme", "vision", "{}", "+created_at").length, 1);
  * ```
  */
 export class EmulatorStore {

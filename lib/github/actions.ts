@@ -12,8 +12,9 @@
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { formatOutputs } from "./actions.ts";
- * formatOutputs({ NUM_FINISHED: "2" }); // "NUM_FINISHED=2\n"
+ * assertEquals(formatOutputs({ NUM_FINISHED: "2" }), "NUM_FINISHED=2\n");
  * ```
  */
 export function formatOutputs(outputs: Readonly<Record<string, string>>): string {

@@ -221,12 +221,13 @@ export async function runChatops(
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { chatopsOutputs } from "./chatops.ts";
  * const outputs = chatopsOutputs({
  *   triggered: false, reason: "no phrase", eventName: "issue_comment", user: "ana",
  *   branch: "", sha: "", runId: "", trailing: { trailingToken: "", trailingLine: "" }, notes: [],
  * });
- * console.log(outputs.BOOL_TRIGGERED); // False
+ * assertEquals(outputs.BOOL_TRIGGERED, "False");
  * ```
  */
 export function chatopsOutputs(result: ChatopsResult): Record<string, string> {

@@ -98,9 +98,10 @@ export const SUPPORTED_EVENTS = [
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { parseEvent } from "./event.ts";
  * const event = parseEvent("schedule", { schedule: "17 6 * * 1" }, "GITHUB_EVENT_PATH");
- * console.log(event.name); // schedule
+ * assertEquals(event.name, "schedule");
  * ```
  */
 export function parseEvent(name: string, payload: unknown, source: string): GitHubEvent {
@@ -176,6 +177,7 @@ export interface TriggerRules {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { decideComment } from "./event.ts";
  * const decision = decideComment(
  *   {
@@ -186,7 +188,7 @@ export interface TriggerRules {
  *   },
  *   { phrase: "/get-runs", allowed: ["OWNER", "MEMBER", "COLLABORATOR"] },
  * );
- * console.log(decision.triggered && decision.command.runId); // abc123
+ * assertEquals(decision.triggered && decision.command.runId, "abc123");
  * ```
  */
 export function decideComment(

@@ -68,8 +68,9 @@ export interface RepoRef {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { parseRepo } from "./pulls.ts";
- * parseRepo("octo-org/octo-repo", "GITHUB_REPOSITORY"); // { owner: "octo-org", name: "octo-repo" }
+ * assertEquals(parseRepo("octo-org/octo-repo", "GITHUB_REPOSITORY"), { owner: "octo-org", name: "octo-repo" });
  * ```
  */
 export function parseRepo(text: string | undefined, input: string): RepoRef {

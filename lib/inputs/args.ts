@@ -28,12 +28,13 @@ export type FlagValues = Record<string, string | boolean | string[] | undefined>
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { parseFlags } from "./args.ts";
  * const flags = parseFlags(["--sha", "abc1234", "--json"], {
  *   sha: { type: "string" },
  *   json: { type: "boolean" },
  * });
- * console.log(flags.sha, flags.json); // abc1234 true
+ * assertEquals([flags.sha, flags.json], ["abc1234", true]);
  * ```
  */
 export function parseFlags(argv: readonly string[], specs: Record<string, FlagSpec>): FlagValues {

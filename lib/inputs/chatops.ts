@@ -144,13 +144,14 @@ export type ChatopsInvocation =
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { resolveChatopsInputs } from "./chatops.ts";
  * const run = resolveChatopsInputs([], {
  *   GITHUB_EVENT_NAME: "schedule",
  *   GITHUB_EVENT_PATH: "/tmp/event.json",
  *   GITHUB_REPOSITORY: "octo-org/octo-repo",
  * });
- * if (run.kind === "chatops") console.log(run.options.triggerPhrase); // /get-runs
+ * assertEquals(run.kind === "chatops" && run.options.triggerPhrase, "/get-runs");
  * ```
  */
 export function resolveChatopsInputs(
@@ -167,8 +168,9 @@ export function resolveChatopsInputs(
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { chatopsHelpText } from "./chatops.ts";
- * console.log(chatopsHelpText("deno task chatops"));
+ * assertEquals(chatopsHelpText("deno task chatops").startsWith("Usage: deno task chatops "), true);
  * ```
  */
 export function chatopsHelpText(program: string): string {

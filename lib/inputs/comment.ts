@@ -126,8 +126,9 @@ export function resolveCommentInputs(
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { commentHelpText } from "./comment.ts";
- * console.log(commentHelpText("deno task comment"));
+ * assertEquals(commentHelpText("deno task comment").startsWith("Usage: deno task comment "), true);
  * ```
  */
 export function commentHelpText(program: string): string {

@@ -73,8 +73,9 @@ export function resolveEmulatorInputs(
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { emulatorHelpText } from "./emulator.ts";
- * console.log(emulatorHelpText("deno task emulator"));
+ * assertEquals(emulatorHelpText("deno task emulator").startsWith("Usage: deno task emulator "), true);
  * ```
  */
 export function emulatorHelpText(program: string): string {

@@ -32,10 +32,11 @@ const PYTHON_ONLY_ESCAPE = /(^|[^\\])(\\\\)*\\(U|N\{)/;
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { parseList } from "./lists.ts";
- * parseList("--baseline-tags", "['baseline', 'reference']"); // ["baseline", "reference"]
- * parseList("--metrics", "accuracy, loss");                  // ["accuracy", "loss"]
- * parseList("--metrics", '["val/acc"]');                     // ["val/acc"]
+ * assertEquals(parseList("--baseline-tags", "['baseline', 'reference']"), ["baseline", "reference"]);
+ * assertEquals(parseList("--metrics", "accuracy, loss"), ["accuracy", "loss"]);
+ * assertEquals(parseList("--metrics", '["val/acc"]'), ["val/acc"]);
  * ```
  */
 export function parseList(input: string, raw: string): string[] {

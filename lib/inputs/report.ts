@@ -456,11 +456,15 @@ export type Invocation =
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { resolveInputs } from "./report.ts";
  * const run = resolveInputs(["--project", "acme/vision", "--sha", "abc1234"], {
  *   WANDB_API_KEY: "local-demo-key",
  * });
- * if (run.kind === "report") console.log(run.options.match); // { by: "sha", sha: "abc1234", … }
+ * assertEquals(
+ *   run.kind === "report" && run.options.match,
+ *   { by: "sha", sha: "abc1234", secondarySha: undefined, matchCommit: false },
+ * );
  * ```
  */
 export function resolveInputs(
@@ -502,8 +506,9 @@ export function resolveInputs(
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { helpText } from "./report.ts";
- * console.log(helpText("deno task report"));
+ * assertEquals(helpText("deno task report").startsWith("Usage: deno task report "), true);
  * ```
  */
 export function helpText(program: string): string {

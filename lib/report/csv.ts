@@ -49,8 +49,9 @@ const FIXED = [
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { csvColumns } from "./csv.ts";
- * csvColumns(["loss"], ["lr"]).slice(-3); // ["loss", "_lr", "__eval.category"]
+ * assertEquals(csvColumns(["loss"], ["lr"]).slice(-3), ["loss", "_lr", "__eval.category"]);
  * ```
  */
 export function csvColumns(metrics: readonly string[], configVars: readonly string[]): string[] {
@@ -139,11 +140,12 @@ const isFinished = (run: WandbRun) => bucketOf(run.state) === "finished";
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { csvRows } from "./csv.ts";
  * const rows = csvRows([], [], {
  *   appUrl: "https://wandb.ai", entity: "acme", project: "vision", metrics: [], configVars: [],
  * });
- * console.log(rows.length); // 0
+ * assertEquals(rows.length, 0);
  * ```
  */
 export function csvRows(

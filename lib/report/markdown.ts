@@ -43,8 +43,9 @@ function clipBytes(text: string, max: number): string {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { escapeMarkdown } from "./markdown.ts";
- * escapeMarkdown("<b>hi</b> | @ana"); // "&lt;b&gt;hi&lt;/b&gt; \\| @&#8203;ana"
+ * assertEquals(escapeMarkdown("<b>hi</b> | @ana"), "&lt;b&gt;hi&lt;/b&gt; \\| @&#8203;ana");
  * ```
  */
 export function escapeMarkdown(text: string): string {
@@ -67,8 +68,12 @@ export function escapeMarkdown(text: string): string {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { commentMarker } from "./markdown.ts";
- * commentMarker("acme/vision", "W&B report"); // "<!-- wandb-report key=acme/vision workflow=W&B report -->"
+ * assertEquals(
+ *   commentMarker("acme/vision", "W&B report"),
+ *   "<!-- wandb-report key=acme/vision workflow=W&B report -->",
+ * );
  * ```
  */
 export function commentMarker(key: string, workflow: string): string {
@@ -418,6 +423,7 @@ function configSection(input: MarkdownInput, maxRows = Infinity): string[] {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { renderMarkdown } from "./markdown.ts";
  * const md = renderMarkdown({
  *   project: "acme/vision", appUrl: "https://wandb.ai", entity: "acme", projectName: "vision",
@@ -431,7 +437,7 @@ function configSection(input: MarkdownInput, maxRows = Infinity): string[] {
  *   },
  *   comparisons: [], gate: { enabled: false, passed: true, verdicts: [] }, configVars: [], chart: false,
  * });
- * console.log(md.includes("0 finished candidates for `3f2c9a1`")); // true
+ * assertEquals(md.includes("0 finished candidates for `3f2c9a1`"), true);
  * ```
  */
 export function renderMarkdown(input: MarkdownInput): string {

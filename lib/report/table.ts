@@ -11,8 +11,9 @@
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { textTable } from "./table.ts";
- * console.log(textTable(["id", "state"], [["a1", "finished"]]));
+ * assertEquals(textTable(["id", "state"], [["a1", "finished"]]).split("\n")[2], "a1  finished");
  * // id  state
  * // --  --------
  * // a1  finished

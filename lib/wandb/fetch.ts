@@ -245,8 +245,9 @@ export async function fetchRuns(
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { withoutCandidates } from "./fetch.ts";
- * withoutCandidates([{ name: "a" }, { name: "b" }], [{ name: "a" }]); // [{ name: "b" }]
+ * assertEquals(withoutCandidates([{ name: "a" }, { name: "b" }], [{ name: "a" }]), [{ name: "b" }]);
  * ```
  */
 export function withoutCandidates<T extends { name: string }>(

@@ -192,9 +192,10 @@ export const REPORT_OPERATION = "WandbReportRuns";
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { reportQuery } from "./queries.ts";
  * const document = reportQuery({ projectKeys: true });
- * console.log(document.startsWith("query WandbReportRuns(")); // true
+ * assertEquals(document.startsWith("query WandbReportRuns("), true);
  * ```
  */
 export function reportQuery({ projectKeys, commit = false }: ReportQueryOptions): string {

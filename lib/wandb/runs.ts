@@ -35,8 +35,9 @@ const INTERNAL_CONFIG_KEYS = new Set(["_wandb", "wandb_version"]);
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { unwrapConfig } from "./runs.ts";
- * unwrapConfig({ lr: { value: 0.1, desc: null }, _wandb: { value: {} } }); // { lr: 0.1 }
+ * assertEquals(unwrapConfig({ lr: { value: 0.1, desc: null }, _wandb: { value: {} } }), { lr: 0.1 });
  * ```
  */
 export function unwrapConfig(config: Record<string, unknown>): Record<string, unknown> {

@@ -14,8 +14,9 @@ export const DEFAULT_BASE_URL = "https://api.wandb.ai";
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { graphqlUrl } from "./urls.ts";
- * graphqlUrl("https://api.wandb.ai/"); // "https://api.wandb.ai/graphql"
+ * assertEquals(graphqlUrl("https://api.wandb.ai/"), "https://api.wandb.ai/graphql");
  * ```
  */
 export function graphqlUrl(baseUrl: string): string {
@@ -62,8 +63,9 @@ function quote(segment: string): string {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { runUrlPrefix } from "./urls.ts";
- * runUrlPrefix("https://wandb.ai/", "my team", "proj"); // "https://wandb.ai/my%20team/proj/runs/"
+ * assertEquals(runUrlPrefix("https://wandb.ai/", "my team", "proj"), "https://wandb.ai/my%20team/proj/runs/");
  * ```
  */
 export function runUrlPrefix(appUrl: string, entity: string, project: string): string {
