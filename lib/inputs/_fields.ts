@@ -71,3 +71,21 @@ export const RETRY_FIELDS: {
   maxAttempts: wholeNumber(1, 20).default(6),
   maxRetrySeconds: seconds(0, 3600).default(60),
 };
+
+/** `--debug` (`INPUT_DEBUG`, or the runner's own debug switch). */
+export const DEBUG_SOURCE: Source = {
+  flag: "debug",
+  input: "DEBUG",
+  env: "RUNNER_DEBUG",
+  kind: "boolean",
+  help: "Debug log on stderr (also on when the runner has debug logging on).",
+};
+
+/** `--repository` (`GITHUB_REPOSITORY`, set by the runner). */
+export const REPOSITORY_SOURCE: Source = {
+  flag: "repository",
+  env: "GITHUB_REPOSITORY",
+  kind: "string",
+  value: "OWNER/REPO",
+  help: "The repository (set by the runner).",
+};

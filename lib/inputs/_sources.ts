@@ -190,3 +190,32 @@ export function resolveTable<T>(
   if (parsed.success) return { kind: "run", options: parsed.data };
   throw sourceError(sources, picked, parsed.error.issues[0]!);
 }
+
+/**
+ * A command's `--help`: the usage line, what it does, its option table (with
+ * `--help` and `--version`), then any notes and its exit codes.
+ */
+export function commandHelp(
+  sources: Readonly<Record<string, Source>>,
+  text: {
+    usage: string;
+    about: string[];
+    optionsTitle?: string;
+    notes?: string[];
+    exits: string[];
+  },
+): string {
+  return [
+    text.usage,
+    "",
+    ...text.about,
+    "",
+    `${text.optionsTitle ?? "Options"}:`,
+    ...helpRows(sources),
+    `  ${"--help, -h".padEnd(28)} Show this help.`,
+    `  ${"--version".padEnd(28)} Show the version.`,
+    "",
+    ...(text.notes ?? []),
+    ...text.exits,
+  ].join("\n");
+}

@@ -7,8 +7,8 @@
 import { z } from "zod";
 import { type AuthorAssociation, AuthorAssociationSchema, ShaSchema } from "../model.ts";
 import { Redactor } from "../redact.ts";
-import { helpRows, resolveTable, type Source } from "./_sources.ts";
-import { RETRY_FIELDS, retrySources, TOKEN } from "./_fields.ts";
+import { commandHelp, resolveTable, type Source } from "./_sources.ts";
+import { DEBUG_SOURCE, REPOSITORY_SOURCE, RETRY_FIELDS, retrySources, TOKEN } from "./_fields.ts";
 
 const SOURCES = {
   githubToken: {
@@ -53,26 +53,14 @@ const SOURCES = {
     value: "FILE",
     help: "The event payload JSON (set by the runner).",
   },
-  repository: {
-    flag: "repository",
-    env: "GITHUB_REPOSITORY",
-    kind: "string",
-    value: "OWNER/REPO",
-    help: "The repository (set by the runner).",
-  },
+  repository: REPOSITORY_SOURCE,
   githubSha: {
     env: "GITHUB_SHA",
     kind: "string",
     help: "The commit of push, schedule and dispatch events (set by the runner).",
   },
   ...retrySources(),
-  debug: {
-    flag: "debug",
-    input: "DEBUG",
-    env: "RUNNER_DEBUG",
-    kind: "boolean",
-    help: "Debug log on stderr.",
-  },
+  debug: DEBUG_SOURCE,
 } as const satisfies Record<string, Source>;
 
 const FULL_SHA: z.ZodType<string, string> = z.string().regex(
@@ -174,21 +162,18 @@ export function resolveChatopsInputs(
  * ```
  */
 export function chatopsHelpText(program: string): string {
-  return [
-    `Usage: ${program} [options]`,
-    "",
-    "Decides whether the event that started the workflow asks for a W&B report, and",
-    "on which commit: a PR comment whose line starts with the trigger phrase, by an",
-    "allowed author, reports on the PR's head (looked up through GitHub's API);",
-    "pull_request events on the PR head; push, schedule and dispatch on GITHUB_SHA.",
-    "Comment arguments: `/get-runs RUN_ID`, or `/get-runs run-id=ID sha=SHA`; other words",
-    "are ignored with a notice.",
-    "",
-    "Options:",
-    ...helpRows(SOURCES),
-    `  ${"--help, -h".padEnd(28)} Show this help.`,
-    `  ${"--version".padEnd(28)} Show the version.`,
-    "",
-    "Exit codes: 0 done (triggered or not), 2 invalid input, 3 GitHub API failed.",
-  ].join("\n");
+  return commandHelp(SOURCES, {
+    usage: `Usage: ${program} [options]`,
+    about: [
+      "Decides whether the event that started the workflow asks for a W&B report, and",
+      "on which commit: a PR comment whose line starts with the trigger phrase, by an",
+      "allowed author, reports on the PR's head (looked up through GitHub's API);",
+      "pull_request events on the PR head; push, schedule and dispatch on GITHUB_SHA.",
+      "Comment arguments: `/get-runs RUN_ID`, or `/get-runs run-id=ID sha=SHA`; other words",
+      "are ignored with a notice.",
+    ],
+    exits: [
+      "Exit codes: 0 done (triggered or not), 2 invalid input, 3 GitHub API failed.",
+    ],
+  });
 }

@@ -6,8 +6,8 @@
  */
 import { z } from "zod";
 import { Redactor } from "../redact.ts";
-import { RETRY_FIELDS, retrySources } from "./_fields.ts";
-import { helpRows, type Resolved, resolveTable, type Source } from "./_sources.ts";
+import { DEBUG_SOURCE, REPOSITORY_SOURCE, RETRY_FIELDS, retrySources } from "./_fields.ts";
+import { commandHelp, type Resolved, resolveTable, type Source } from "./_sources.ts";
 
 const SOURCES = {
   githubToken: {
@@ -36,21 +36,9 @@ const SOURCES = {
     value: "N",
     help: "The pull request to comment on. Required.",
   },
-  repository: {
-    flag: "repository",
-    env: "GITHUB_REPOSITORY",
-    kind: "string",
-    value: "OWNER/REPO",
-    help: "The repository (set by the runner).",
-  },
+  repository: REPOSITORY_SOURCE,
   ...retrySources(),
-  debug: {
-    flag: "debug",
-    input: "DEBUG",
-    env: "RUNNER_DEBUG",
-    kind: "boolean",
-    help: "Debug log on stderr.",
-  },
+  debug: DEBUG_SOURCE,
 } as const satisfies Record<string, Source>;
 
 /** The comment command's validated options. */
@@ -132,19 +120,16 @@ export function resolveCommentInputs(
  * ```
  */
 export function commentHelpText(program: string): string {
-  return [
-    `Usage: ${program} --pr-number N --body-file FILE`,
-    "",
-    "Posts a report rendered by the report command (its first line is the hidden",
-    "marker) as the one sticky comment on a pull request, updating the comment it",
-    "wrote before. The reusable workflow runs it in the only job that may write.",
-    "",
-    "Options:",
-    ...helpRows(SOURCES),
-    `  ${"--help, -h".padEnd(28)} Show this help.`,
-    `  ${"--version".padEnd(28)} Show the version.`,
-    "",
-    "Exit codes: 0 posted (or a warning when the token may not write), 2 invalid input,",
-    "3 GitHub API failed.",
-  ].join("\n");
+  return commandHelp(SOURCES, {
+    usage: `Usage: ${program} --pr-number N --body-file FILE`,
+    about: [
+      "Posts a report rendered by the report command (its first line is the hidden",
+      "marker) as the one sticky comment on a pull request, updating the comment it",
+      "wrote before. The reusable workflow runs it in the only job that may write.",
+    ],
+    exits: [
+      "Exit codes: 0 posted (or a warning when the token may not write), 2 invalid input,",
+      "3 GitHub API failed.",
+    ],
+  });
 }

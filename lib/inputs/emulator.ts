@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { Redactor } from "../redact.ts";
-import { helpRows, type Resolved, resolveTable, type Source } from "./_sources.ts";
+import { commandHelp, type Resolved, resolveTable, type Source } from "./_sources.ts";
 
 const SOURCES = {
   fixture: {
@@ -79,18 +79,15 @@ export function resolveEmulatorInputs(
  * ```
  */
 export function emulatorHelpText(program: string): string {
-  return [
-    `Usage: ${program} [--fixture FILE] [--port N] [--no-keys-argument]`,
-    "",
-    "Serves a W&B-compatible GraphQL API on 127.0.0.1 from a fixture (default: the",
-    "bundled demo project). Point the report at it with WANDB_BASE_URL=http://127.0.0.1:PORT",
-    "and one of the fixture's apiKeys as WANDB_API_KEY. Ctrl-C stops it.",
-    "",
-    "Options:",
-    ...helpRows(SOURCES),
-    `  ${"--help, -h".padEnd(28)} Show this help.`,
-    `  ${"--version".padEnd(28)} Show the version.`,
-    "",
-    "Exit codes: 0 stopped, 2 invalid input (a bad fixture or a busy port).",
-  ].join("\n");
+  return commandHelp(SOURCES, {
+    usage: `Usage: ${program} [--fixture FILE] [--port N] [--no-keys-argument]`,
+    about: [
+      "Serves a W&B-compatible GraphQL API on 127.0.0.1 from a fixture (default: the",
+      "bundled demo project). Point the report at it with WANDB_BASE_URL=http://127.0.0.1:PORT",
+      "and one of the fixture's apiKeys as WANDB_API_KEY. Ctrl-C stops it.",
+    ],
+    exits: [
+      "Exit codes: 0 stopped, 2 invalid input (a bad fixture or a busy port).",
+    ],
+  });
 }

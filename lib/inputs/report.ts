@@ -11,7 +11,7 @@
  * @module
  */
 import { z } from "zod";
-import { helpRows, resolveTable, type Source } from "./_sources.ts";
+import { commandHelp, resolveTable, type Source } from "./_sources.ts";
 import {
   type Direction,
   type GateRule,
@@ -22,7 +22,7 @@ import {
 } from "../model.ts";
 import { Redactor } from "../redact.ts";
 import { parseGateRule, parseReference } from "./rules.ts";
-import { RETRY_FIELDS, retrySources, TOKEN, wholeNumber } from "./_fields.ts";
+import { DEBUG_SOURCE, RETRY_FIELDS, retrySources, TOKEN, wholeNumber } from "./_fields.ts";
 
 const SOURCES = {
   apiKey: {
@@ -214,13 +214,7 @@ const SOURCES = {
     kind: "boolean",
     help: "Print the whole result as JSON on stdout (same as --format json).",
   },
-  debug: {
-    flag: "debug",
-    input: "DEBUG",
-    env: "RUNNER_DEBUG",
-    kind: "boolean",
-    help: "Debug log on stderr (also on when the runner has debug logging on).",
-  },
+  debug: DEBUG_SOURCE,
 } as const satisfies Record<string, Source>;
 
 /**
@@ -512,20 +506,19 @@ export function resolveInputs(
  * ```
  */
 export function helpText(program: string): string {
-  const rows = helpRows(SOURCES);
-  return [
-    `Usage: ${program} --project entity/project (--sha SHA | --run-id ID) [options]`,
-    "",
-    "Fetches the W&B runs logged for a commit (candidates) and the runs tagged as",
-    "baselines, counts them by state and writes wandb_report.csv.",
-    "",
-    "Options (flags win over INPUT_* variables, which win over WANDB_* variables):",
-    ...rows,
-    `  ${"--help, -h".padEnd(28)} Show this help.`,
-    `  ${"--version".padEnd(28)} Show the version.`,
-    "",
-    "Lists take ['a', 'b'] (the old action's form), a JSON array, or a, b / one per line.",
-    "Exit codes: 0 done, 1 gate or --require-complete failed, 2 invalid input, 3 W&B or",
-    "GitHub API failed after retries.",
-  ].join("\n");
+  return commandHelp(SOURCES, {
+    usage: `Usage: ${program} --project entity/project (--sha SHA | --run-id ID) [options]`,
+    about: [
+      "Fetches the W&B runs logged for a commit (candidates) and the runs tagged as",
+      "baselines, counts them by state and writes wandb_report.csv.",
+    ],
+    optionsTitle: "Options (flags win over INPUT_* variables, which win over WANDB_* variables)",
+    notes: [
+      "Lists take ['a', 'b'] (the old action's form), a JSON array, or a, b / one per line.",
+    ],
+    exits: [
+      "Exit codes: 0 done, 1 gate or --require-complete failed, 2 invalid input, 3 W&B or",
+      "GitHub API failed after retries.",
+    ],
+  });
 }
