@@ -7,8 +7,15 @@
  * @module
  */
 import meta from "../deno.json" with { type: "json" };
-import { ApiError, ExitCode, exitCodeFor, InvalidInputError, WandbReportError } from "./errors.ts";
-import { type Destination, StagedFiles } from "./fs.ts";
+import {
+  ApiError,
+  ExitCode,
+  exitCodeFor,
+  InvalidInputError,
+  permissionError,
+  WandbReportError,
+} from "./errors.ts";
+import { type Destination, StagedFiles, statIfExists } from "./fs.ts";
 import { appendOutputs } from "./github/actions.ts";
 import { chatopsOutputs, runChatops } from "./github/chatops.ts";
 import { postComment, type PostCommentResult } from "./github/comment.ts";
@@ -57,13 +64,19 @@ async function command<T>(
     }
     return await run(resolved.options, io, print);
   } catch (error) {
-    print.err(
-      error instanceof WandbReportError
-        ? `error: ${error.message}\n`
-        : `internal error (please report it): ${(error as Error)?.message ?? error}\n`,
-    );
-    return exitCodeFor(error);
+    return failed(print, error);
   }
+}
+
+/** Prints a failure as one line and returns its exit code (the one map in `errors.ts`). */
+function failed(print: Printer, thrown: unknown): number {
+  const error = thrown instanceof Deno.errors.NotCapable ? permissionError(thrown) : thrown;
+  print.err(
+    error instanceof WandbReportError
+      ? `error: ${error.message}\n`
+      : `internal error (please report it): ${(error as Error)?.message ?? error}\n`,
+  );
+  return exitCodeFor(error);
 }
 
 /**
@@ -188,12 +201,7 @@ export async function runDemoCli(
   try {
     return await runDemo(argv, io, print, (args, demoIo) => runReportCli(args, demoIo, program));
   } catch (error) {
-    print.err(
-      error instanceof WandbReportError
-        ? `error: ${error.message}\n`
-        : `internal error (please report it): ${(error as Error)?.message ?? error}\n`,
-    );
-    return exitCodeFor(error);
+    return failed(print, error);
   }
 }
 
@@ -211,9 +219,9 @@ async function checkAppendable(label: string, path: string | undefined): Promise
   if (!path) return;
   const fail = (reason: string) =>
     new InvalidInputError(label, "a file this step may append to", path, reason);
-  const info = await Deno.stat(path).catch(() => undefined);
+  const info = await statIfExists(path);
   if (info === undefined) {
-    const parent = await Deno.stat(path.replace(/[^/\\]*$/, "") || ".").catch(() => undefined);
+    const parent = await statIfExists(path.replace(/[^/\\]*$/, "") || ".");
     if (!parent?.isDirectory) throw fail("no such file or directory");
     return;
   }

@@ -182,6 +182,34 @@ export const ExitCode = {
 } as const;
 
 /**
+ * The input error for a permission Deno refused (`Deno.errors.NotCapable`):
+ * one line naming the flag to add, instead of a stack trace.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { permissionError } from "./errors.ts";
+ * const refused = new Deno.errors.NotCapable(
+ *   'Requires net access to "api.wandb.ai:443", run again with the --allow-net flag',
+ * );
+ * assertEquals(
+ *   permissionError(refused).message,
+ *   'permissions: expected --allow-net on the deno run command (it needs net access to "api.wandb.ai:443")',
+ * );
+ * ```
+ */
+export function permissionError(error: Error): InvalidInputError {
+  const flag = error.message.match(/--allow-[a-z-]+/)?.[0] ?? "the permission Deno asked for";
+  const what = error.message.match(/^Requires (.*?)(?:, run again|$)/)?.[1];
+  return new InvalidInputError(
+    "permissions",
+    `${flag} on the deno run command`,
+    undefined,
+    what ? `it needs ${what}` : error.message,
+  );
+}
+
+/**
  * Maps any thrown value to the process exit code, the single place that does so.
  *
  * @example
@@ -193,6 +221,7 @@ export const ExitCode = {
  */
 export function exitCodeFor(error: unknown): number {
   if (error instanceof InvalidInputError) return ExitCode.invalidInput;
+  if (error instanceof Deno.errors.NotCapable) return ExitCode.invalidInput;
   if (error instanceof ApiError) return ExitCode.apiFailed;
   return ExitCode.internal;
 }

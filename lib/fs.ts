@@ -105,6 +105,7 @@ export class StagedFiles {
         try {
           await Deno.writeTextFile(temp, "", { createNew: true });
         } catch (error) {
+          if (error instanceof Deno.errors.NotCapable) throw error;
           throw new InvalidInputError(
             destination.label,
             "a writable file path",
@@ -174,19 +175,34 @@ export class StagedFiles {
   }
 }
 
+/**
+ * `Deno.stat`/`Deno.lstat` of a path, or `undefined` when nothing is there.
+ * Other failures (a permission Deno refused) are thrown, not taken for "missing".
+ */
+export async function statIfExists(path: string, link = false): Promise<Deno.FileInfo | undefined> {
+  try {
+    return await (link ? Deno.lstat(path) : Deno.stat(path));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
 /** Where a destination's file really goes, or an input error saying why it cannot. */
 async function resolveTarget(destination: Destination): Promise<string> {
   const { path, fallbackName, label, noFollow } = destination;
   const fail = (reason: string) =>
     new InvalidInputError(label, "a writable file path", path, reason);
-  const info = await (noFollow ? Deno.lstat(path) : Deno.stat(path)).catch(() => undefined);
+  const info = await statIfExists(path, noFollow);
   const wantsDirectory = /[/\\]$/.test(path);
   if (info?.isDirectory || wantsDirectory) {
     if (!info?.isDirectory) throw fail("no such directory");
     if (fallbackName === undefined) throw fail("it is a directory");
     return join(path, fallbackName);
   }
-  const parent = await Deno.stat(dirname(path)).catch(() => undefined);
+  const parent = await statIfExists(dirname(path));
   if (!parent?.isDirectory) throw fail(`no such directory: ${dirname(path)}`);
   return path;
 }

@@ -55,7 +55,24 @@ export function processIo(): CliIo {
       }
     };
   };
-  return { env: Deno.env.toObject(), stdout: writer(Deno.stdout), stderr: writer(Deno.stderr) };
+  return { env: lazyEnv(), stdout: writer(Deno.stdout), stderr: writer(Deno.stderr) };
+}
+
+/**
+ * The environment, read one variable at a time when asked: `--help` and
+ * `--version` need no `--allow-env`, and a command that needs it fails with
+ * a line naming the flag rather than at startup.
+ */
+function lazyEnv(): Readonly<Record<string, string | undefined>> {
+  return new Proxy({}, {
+    get: (_, name) => typeof name === "string" ? Deno.env.get(name) : undefined,
+    has: (_, name) => typeof name === "string" && Deno.env.has(name),
+    ownKeys: () => Object.keys(Deno.env.toObject()),
+    getOwnPropertyDescriptor: (_, name) =>
+      typeof name === "string" && Deno.env.has(name)
+        ? { value: Deno.env.get(name), enumerable: true, configurable: true, writable: false }
+        : undefined,
+  });
 }
 
 /**
@@ -76,7 +93,7 @@ export function processIo(): CliIo {
  */
 export class Printer {
   readonly #io: CliIo;
-  readonly #actions: boolean;
+  #inActions: boolean | undefined;
   readonly #masked = new Set<string>();
   /** The redactor every outgoing string passes. */
   readonly redactor: Redactor;
@@ -90,7 +107,20 @@ export class Printer {
   constructor(io: CliIo, redactor: Redactor) {
     this.#io = io;
     this.redactor = redactor;
-    this.#actions = io.env.GITHUB_ACTIONS === "true";
+  }
+
+  /** Whether we run inside GitHub Actions (read when first needed: `--help` needs no env access). */
+  get #actions(): boolean {
+    if (this.#inActions === undefined) {
+      try {
+        this.#inActions = this.#io.env.GITHUB_ACTIONS === "true";
+      } catch (error) {
+        // Without env access we cannot be told; the runner always grants it.
+        if (!(error instanceof Deno.errors.NotCapable)) throw error;
+        this.#inActions = false;
+      }
+    }
+    return this.#inActions;
   }
 
   /** Secrets registered since the last line, announced to the runner (on stderr: stdout stays parseable). */

@@ -222,8 +222,8 @@ export async function sendWithRetry(
         attempts: attempt,
       };
     } catch (error) {
-      // Asking again would bring the same oversized answer.
-      if (error instanceof ResponseTooLarge) throw error;
+      // Asking again would bring the same oversized answer, or the same refusal.
+      if (error instanceof ResponseTooLarge || error instanceof Deno.errors.NotCapable) throw error;
       outcome = error instanceof Error ? error : new Error(String(error));
     }
 
