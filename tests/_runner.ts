@@ -55,6 +55,16 @@ export interface RunnerSetup {
   env?: Record<string, string>;
   /** Where our tool is checked out from (the repository under test). */
   toolDir: string;
+  /** What `actions/checkout` without `repository:` checks out (default `toolDir`). */
+  checkout?: string;
+  /** A directory put first on PATH: stand-ins for commands a test watches (`deno`, `gh`). */
+  shims?: string;
+  /** The `job` context (default: our repository at a fixed SHA). */
+  job?: Record<string, string>;
+  /** Repositories checkout cannot read unless `with: token` is `readToken`. */
+  privateRepos?: string[];
+  /** The token that can read `privateRepos`. */
+  readToken?: string;
 }
 
 const STATUS_FUNCTIONS = [
@@ -159,7 +169,7 @@ function parseOutputFile(text: string): Record<string, string> {
 /** Runs the workflow's jobs in `needs` order, as a caller would. */
 export async function runWorkflow(setup: RunnerSetup): Promise<WorkflowRun> {
   const doc = parseYaml(setup.workflow) as Yaml;
-  const declared = doc.on.workflow_call.inputs as Record<string, Yaml>;
+  const declared = (doc.on?.workflow_call?.inputs ?? {}) as Record<string, Yaml>;
   const inputs = Object.fromEntries(
     Object.entries(declared).map(([name, spec]) => [
       name,
@@ -175,10 +185,22 @@ export async function runWorkflow(setup: RunnerSetup): Promise<WorkflowRun> {
   const artifacts: WorkflowRun["artifacts"] = [];
   const jobs: Record<string, JobRun> = {};
 
-  const order = Object.keys(doc.jobs);
+  // A matrix job runs once per combination, as `id (value, …)`.
+  type Planned = { id: string; job: Yaml; matrix: Record<string, unknown> };
+  const order: Planned[] = [];
+  for (const [id, job] of Object.entries(doc.jobs) as [string, Yaml][]) {
+    const matrix = job.strategy?.matrix as Record<string, unknown> | undefined;
+    let combos: Record<string, unknown>[] = [{}];
+    for (const [key, values] of Object.entries(matrix ?? {})) {
+      if (!Array.isArray(values)) continue;
+      combos = combos.flatMap((c) => values.map((v) => ({ ...c, [key]: v })));
+    }
+    for (const c of combos) {
+      order.push({ id: matrix ? `${id} (${Object.values(c).join(", ")})` : id, job, matrix: c });
+    }
+  }
   try {
-    for (const id of order) {
-      const job = doc.jobs[id] as Yaml;
+    for (const { id, job, matrix } of order) {
       const needs: string[] = [job.needs ?? []].flat();
       const needsContext = Object.fromEntries(
         needs.map((n) => [n, { result: jobs[n]!.result, outputs: jobs[n]!.outputs }]),
@@ -186,10 +208,12 @@ export async function runWorkflow(setup: RunnerSetup): Promise<WorkflowRun> {
       const upstreamFailed = needs.some((n) => jobs[n]!.result !== "success");
       const base = {
         github,
+        matrix,
         inputs,
         secrets: setup.secrets,
         needs: needsContext,
-        job: { workflow_repository: "org/wandb-report", workflow_sha: "f".repeat(40) },
+        job: setup.job ??
+          { workflow_repository: "org/wandb-report", workflow_sha: "f".repeat(40) },
         runner: { temp, os: "Linux" },
         vars: {},
       };
@@ -222,18 +246,34 @@ export async function runWorkflow(setup: RunnerSetup): Promise<WorkflowRun> {
         for (const [k, v] of Object.entries(step.env ?? {})) env[k] = template(v, contexts);
         const withs: Record<string, string> = {};
         for (const [k, v] of Object.entries(step.with ?? {})) withs[k] = template(v, contexts);
+        // The runner hands out OIDC tokens only to jobs with id-token: write.
+        const oidc: Record<string, string> = job.permissions?.["id-token"] === "write"
+          ? {
+            ACTIONS_ID_TOKEN_REQUEST_URL: "https://token.actions.invalid/oidc",
+            ACTIONS_ID_TOKEN_REQUEST_TOKEN: "simulated-oidc-request-token",
+          }
+          : {};
         const result = step.uses
-          ? await fakeAction(step.uses, withs, { workspace, toolDir: setup.toolDir, artifacts })
+          ? await fakeAction(step.uses, withs, {
+            workspace,
+            toolDir: setup.toolDir,
+            checkout: setup.checkout,
+            privateRepos: setup.privateRepos ?? [],
+            readToken: setup.readToken,
+            artifacts,
+          })
           : await runScript(step.run, env, {
             workspace,
             temp,
             eventPath,
             github,
-            extra: setup.env ?? {},
+            extra: { ...setup.env, ...oidc },
+            shims: setup.shims,
           });
         summary += result.summary ?? "";
         const outcome = result.code === 0 ? "success" : "failure";
-        failed ||= outcome === "failure";
+        // continue-on-error: the step's outcome is failure, the job goes on.
+        failed ||= outcome === "failure" && step["continue-on-error"] !== true;
         stepsContext[sid] = { outcome, outputs: result.outputs };
         steps.push({
           id: sid,
@@ -254,7 +294,7 @@ export async function runWorkflow(setup: RunnerSetup): Promise<WorkflowRun> {
     const jobsContext = Object.fromEntries(
       Object.entries(jobs).map(([k, j]) => [k, { result: j.result, outputs: j.outputs }]),
     );
-    for (const [k, v] of Object.entries(doc.on.workflow_call.outputs ?? {}) as [string, Yaml][]) {
+    for (const [k, v] of Object.entries(doc.on?.workflow_call?.outputs ?? {}) as [string, Yaml][]) {
       outputs[k] = template(v.value, { jobs: jobsContext });
     }
     return { jobs, outputs, artifacts };
@@ -280,6 +320,7 @@ async function runScript(
     eventPath: string;
     github: Record<string, unknown>;
     extra: Record<string, string>;
+    shims?: string;
   },
 ): Promise<StepResult> {
   const file = await Deno.makeTempFile({ dir: ctx.temp, suffix: ".sh" });
@@ -289,7 +330,9 @@ async function runScript(
   const g = ctx.github;
   // The variables the runner sets for every step, then the step's env:.
   const runnerEnv: Record<string, string> = {
-    PATH: `${dirname(Deno.execPath())}:${Deno.env.get("PATH") ?? "/usr/bin:/bin"}`,
+    PATH: `${ctx.shims ? `${ctx.shims}:` : ""}${dirname(Deno.execPath())}:${
+      Deno.env.get("PATH") ?? "/usr/bin:/bin"
+    }`,
     HOME: Deno.env.get("HOME") ?? ctx.temp,
     ...(Deno.env.get("NODE_EXTRA_CA_CERTS")
       ? { NODE_EXTRA_CA_CERTS: Deno.env.get("NODE_EXTRA_CA_CERTS")! }
@@ -332,7 +375,14 @@ async function runScript(
 async function fakeAction(
   uses: string,
   withs: Record<string, string>,
-  ctx: { workspace: string; toolDir: string; artifacts: WorkflowRun["artifacts"] },
+  ctx: {
+    workspace: string;
+    toolDir: string;
+    checkout?: string;
+    privateRepos: string[];
+    readToken?: string;
+    artifacts: WorkflowRun["artifacts"];
+  },
 ): Promise<StepResult> {
   const action = uses.split("@")[0];
   if (action === "actions/checkout") {
@@ -340,10 +390,27 @@ async function fakeAction(
     if (withs["persist-credentials"] !== "false") {
       return { code: 1, outputs: {}, log: "persist-credentials not false" };
     }
+    if (ctx.privateRepos.includes(withs.repository ?? "") && withs.token !== ctx.readToken) {
+      return { code: 1, outputs: {}, log: `Error: Repository not found: ${withs.repository}` };
+    }
     // Each job starts from a fresh checkout.
     const target = join(ctx.workspace, withs.path ?? ".");
-    await Deno.remove(target).catch(() => {});
-    await Deno.symlink(ctx.toolDir, target);
+    const source = withs.repository ? ctx.toolDir : ctx.checkout ?? ctx.toolDir;
+    if (withs.path) {
+      await Deno.remove(target).catch(() => {});
+      await Deno.symlink(source, target);
+    } else {
+      // The workflow's own repository, into the workspace itself. Each job
+      // starts from a fresh checkout: replace the links (never anything they
+      // point to) an earlier job left.
+      for (const entry of Deno.readDirSync(source)) {
+        const link = join(ctx.workspace, entry.name);
+        const existing = await Deno.lstat(link).catch(() => undefined);
+        if (existing?.isSymlink || existing?.isFile) await Deno.remove(link);
+        if (existing?.isDirectory) continue;
+        await Deno.symlink(join(source, entry.name), link);
+      }
+    }
     return { code: 0, outputs: {}, log: `checkout ${withs.repository}@${withs.ref}` };
   }
   if (action === "denoland/setup-deno") {
