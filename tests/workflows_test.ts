@@ -11,7 +11,9 @@ import { actionErrors, workflowErrors } from "./_workflow_parser.ts";
 const ROOT = new URL("../", import.meta.url);
 const read = (path: string) => Deno.readTextFile(new URL(path, ROOT));
 const WORKFLOW = ".github/workflows/wandb-report.yml";
-const EXAMPLES = ["examples/chatops.yml", "examples/scheduled.yml"];
+const EXAMPLES = ["examples/chatops.yml", "examples/scheduled.yml", "examples/matrix.yml"];
+/** The project's own workflows (CI and release). */
+const OWN = [".github/workflows/ci.yml", ".github/workflows/release.yml"];
 // How the examples refer to our workflow; the parser loads our file for it.
 const OUR_WORKFLOW_REF = "org/wandb-report/.github/workflows/wandb-report.yml";
 
@@ -24,7 +26,7 @@ async function calleeFiles(): Promise<Record<string, string>> {
 
 Deno.test("workflow-parser: the reusable workflow and the examples parse with zero errors", async () => {
   const files = await calleeFiles();
-  for (const path of [WORKFLOW, ...EXAMPLES]) {
+  for (const path of [WORKFLOW, ...EXAMPLES, ...OWN]) {
     assertEquals(await workflowErrors({ name: path, content: await read(path) }, files), [], path);
   }
 });
@@ -99,7 +101,7 @@ function actionAsWorkflow(actionText: string): string {
 }
 
 Deno.test("actionlint: zero findings in the workflow, the examples and action.yml's steps", async () => {
-  for (const path of [WORKFLOW, ...EXAMPLES]) {
+  for (const path of [WORKFLOW, ...EXAMPLES, ...OWN]) {
     assertEquals(await lint(await read(path), path), [], path);
   }
   assertEquals(await lint(actionAsWorkflow(await read("action.yml")), "action.yml"), []);
@@ -122,7 +124,7 @@ interface FileUnderTest {
 
 async function allFiles(): Promise<FileUnderTest[]> {
   return await Promise.all(
-    [WORKFLOW, ...EXAMPLES, "action.yml"].map(async (path) => {
+    [WORKFLOW, ...EXAMPLES, ...OWN, "action.yml"].map(async (path) => {
       const text = await read(path);
       return { path, text, doc: parseYaml(text) };
     }),
@@ -152,7 +154,6 @@ function hardeningViolations(file: FileUnderTest): string[] {
   }
   for (const uses of usesOf(file.doc)) {
     if (uses.startsWith("./")) continue;
-    if (uses.startsWith(`${OUR_WORKFLOW_REF}@`)) continue; // the user pins their copy
     const line = file.text.split("\n").find((l) => l.includes(`uses: ${uses}`)) ?? "";
     if (!/@[0-9a-f]{40}$/.test(uses) || !/ # v\d+(\.\d+)*\s*$/.test(line)) {
       problems.push(`${file.path}: ${uses} is not pinned to a full SHA with a # vX.Y.Z comment`);
@@ -176,7 +177,7 @@ function hardeningViolations(file: FileUnderTest): string[] {
     : Object.entries(file.doc.jobs ?? {}) as [string, Yaml][];
   for (const [id, job] of jobs) {
     const text = JSON.stringify(job);
-    const sensitive = /secrets\.|github\.token|GITHUB_TOKEN/.test(text) ||
+    const sensitive = /secrets\.|github\.token|GITHUB_TOKEN|WANDB_API_KEY/.test(text) ||
       Object.values(job.permissions ?? {}).includes("write");
     if (!sensitive) continue;
     for (const step of job.steps ?? []) {
@@ -245,26 +246,31 @@ jobs:
 Deno.test("workflow: manual runs take exactly the workflow_call inputs", async () => {
   const doc = parseYaml(await read(WORKFLOW)) as Yaml;
   assertEquals(doc.on.workflow_dispatch.inputs, doc.on.workflow_call.inputs);
-  assertEquals(Object.keys(doc.on.workflow_call.secrets), ["WANDB_API_KEY"]);
+  // The W&B key, and a token for a private tool repository (optional).
+  assertEquals(Object.keys(doc.on.workflow_call.secrets), ["WANDB_API_KEY", "tool-token"]);
+  assertEquals(doc.on.workflow_call.secrets["tool-token"].required, false);
 });
 
 Deno.test("action.yml: the old wandb-action's inputs, defaults and outputs", async () => {
   const action = parseYaml(await read("action.yml")) as Yaml;
+  const old = {
+    WANDB_API_KEY: [true, undefined],
+    PROJECT_NAME: [true, undefined],
+    RUN_ID: [false, ""],
+    FILTER_GITHUB_SHA: [false, ""],
+    FILTER_SECONDARY_SHA: [false, ""],
+    BASELINE_TAGS: [false, "[]"],
+    DISPLAY_METRICS: [false, "[]"],
+    DISPLAY_CONFIG_VARS: [false, "[]"],
+    DEBUG: [false, ""],
+  };
   assertEquals(
     Object.fromEntries(
-      Object.entries(action.inputs).map(([k, v]: [string, Yaml]) => [k, [v.required, v.default]]),
+      Object.entries(action.inputs).filter(([k]) => k in old).map((
+        [k, v]: [string, Yaml],
+      ) => [k, [v.required, v.default]]),
     ),
-    {
-      WANDB_API_KEY: [true, undefined],
-      PROJECT_NAME: [true, undefined],
-      RUN_ID: [false, ""],
-      FILTER_GITHUB_SHA: [false, ""],
-      FILTER_SECONDARY_SHA: [false, ""],
-      BASELINE_TAGS: [false, "[]"],
-      DISPLAY_METRICS: [false, "[]"],
-      DISPLAY_CONFIG_VARS: [false, "[]"],
-      DEBUG: [false, ""],
-    },
+    old,
   );
   for (
     const old of [
@@ -279,11 +285,64 @@ Deno.test("action.yml: the old wandb-action's inputs, defaults and outputs", asy
   ) {
     assertEquals(action.outputs[old]?.value, `\${{ steps.report.outputs.${old} }}`, old);
   }
-  // Every input reaches the tool as the INPUT_* variable the old action read.
+  // Every input reaches the tool as the INPUT_* variable it reads.
   const env = action.runs.steps.find((s: Yaml) => s.id === "report").env;
+  const special: Record<string, string> = {
+    "github-token": "GITHUB_TOKEN",
+    comment: "INPUT_COMMENT",
+  };
   for (const name of Object.keys(action.inputs)) {
-    assertEquals(env[`INPUT_${name}`], `\${{ inputs.${name} }}`, name);
+    const variable = special[name] ?? `INPUT_${name.toUpperCase().replaceAll("-", "_")}`;
+    assert(String(env[variable]).includes(`inputs.${name}`), `${name} → ${variable}`);
   }
+});
+
+// The old action's names for the workflow's inputs and outputs.
+const OLD_NAMES: Record<string, string> = {
+  project: "PROJECT_NAME",
+  "baseline-tags": "BASELINE_TAGS",
+  metrics: "DISPLAY_METRICS",
+  "config-vars": "DISPLAY_CONFIG_VARS",
+  sha: "FILTER_GITHUB_SHA",
+  "run-id": "RUN_ID",
+  "secondary-sha": "FILTER_SECONDARY_SHA",
+  debug: "DEBUG",
+};
+const OLD_OUTPUTS: Record<string, string> = {
+  sha: "SHA",
+  complete: "BOOL_COMPLETE",
+  "single-run": "BOOL_SINGLE_RUN",
+  "gate-passed": "GATE_PASSED",
+};
+// What only the workflow can do: react to events (chatops) and keep artifacts.
+const WORKFLOW_ONLY = [
+  "trigger-phrase",
+  "allowed-associations",
+  "retention-days",
+  "triggered",
+  "pr-number",
+  "artifact-id",
+  "artifact-name",
+];
+
+Deno.test("action.yml offers the reusable workflow's report inputs and outputs, with its defaults", async () => {
+  const action = parseYaml(await read("action.yml")) as Yaml;
+  const workflow = (parseYaml(await read(WORKFLOW)) as Yaml).on.workflow_call;
+  const named = (name: string) => OLD_NAMES[name] ?? name;
+  for (const [name, spec] of Object.entries(workflow.inputs) as [string, Yaml][]) {
+    if (WORKFLOW_ONLY.includes(name)) continue;
+    const input = action.inputs[named(name)];
+    assert(input !== undefined, `action.yml has no input for the workflow's ${name}`);
+    // The old action's defaults stay theirs ("[]" for lists; no default where required).
+    if (name in OLD_NAMES) continue;
+    assertEquals(String(input.default ?? ""), String(spec.default ?? ""), `default of ${name}`);
+  }
+  for (const name of Object.keys(workflow.outputs)) {
+    if (WORKFLOW_ONLY.includes(name)) continue;
+    const output = OLD_OUTPUTS[name] ?? name.toUpperCase().replaceAll("-", "_");
+    assert(action.outputs[output] !== undefined, `action.yml has no output ${output} for ${name}`);
+  }
+  assertEquals(workflow.secrets.WANDB_API_KEY !== undefined, action.inputs.WANDB_API_KEY.required);
 });
 
 Deno.test("GitHub GraphQL: every document we send validates against GitHub's schema", () => {

@@ -14,7 +14,13 @@ const DEFAULT_BRANCH = "0123456789abcdef0123456789abcdef01234567";
 
 async function run(
   event: { name: string; payload: unknown },
-  opts: { inputs?: Record<string, unknown>; secrets?: Record<string, string> } = {},
+  opts: {
+    inputs?: Record<string, unknown>;
+    secrets?: Record<string, string>;
+    job?: Record<string, string>;
+    privateRepos?: string[];
+    readToken?: string;
+  } = {},
 ): Promise<WorkflowRun & { comments: FakeComment[] }> {
   const emulator = await startEmulator({ fixture: testFixture() });
   const github = await startGithubServer({
@@ -42,6 +48,9 @@ async function run(
       },
       secrets: opts.secrets ?? { WANDB_API_KEY: API_KEY },
       env: { GITHUB_GRAPHQL_URL: `${github.url}/graphql`, GITHUB_WORKFLOW: "W&B" },
+      job: opts.job,
+      privateRepos: opts.privateRepos,
+      readToken: opts.readToken,
     });
     return { ...result, comments: github.comments };
   } finally {
@@ -170,4 +179,36 @@ Deno.test("workflow: a failed gate still uploads, summarises and comments, then 
   // Without a PR (a schedule), no comment job runs.
   const scheduled = await run({ name: "schedule", payload: {} }, { inputs: { sha: SHA } });
   assertEquals(scheduled.jobs.comment!.result, "skipped");
+});
+
+Deno.test("workflow: no workflow_sha (GitHub Enterprise Server) or an unreadable tool repository fails early, saying what to do", async () => {
+  const schedule = { name: "schedule", payload: { schedule: "17 3 * * *" } };
+  const noSha = await run(schedule, {
+    job: { workflow_repository: "org/wandb-report", workflow_sha: "" },
+  });
+  const first = noSha.jobs.report!.steps.find((s) => s.outcome !== "skipped")!;
+  assertEquals([noSha.jobs.report!.result, first.outcome], ["failure", "failure"]);
+  assertMatch(
+    first.log,
+    /^::error::This runner does not say which commit of wandb-report is running/m,
+  );
+  assertEquals(noSha.artifacts, []);
+
+  const hidden = await run(schedule, { privateRepos: ["org/wandb-report"] });
+  const report = hidden.jobs.report!;
+  assertEquals(report.result, "failure");
+  const explain = report.steps.find((s) => s.name === "Explain a failed checkout of the tool")!;
+  assertMatch(
+    explain.log,
+    /^::error::The wandb-report repository org\/wandb-report could not be checked out with this workflow's token\. Make that repository public, or pass a token that can read it as this workflow's tool-token secret\.$/m,
+  );
+  assertEquals(report.steps.some((s) => s.id === "report" && s.outcome !== "skipped"), false);
+
+  const token = "ghp_toolreadertokenvM3kQ9z";
+  const allowed = await run(schedule, {
+    privateRepos: ["org/wandb-report"],
+    readToken: token,
+    secrets: { WANDB_API_KEY: API_KEY, "tool-token": token },
+  });
+  assertEquals(allowed.jobs.report!.result, "success");
 });
