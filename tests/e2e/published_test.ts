@@ -1,0 +1,160 @@
+// The package as JSR users get it: only the files `deno publish` ships,
+// served over HTTP from a local file server and loaded from there (with the
+// import map applied, as JSR's publish rewrites bare specifiers), never from
+// this checkout. `--help`, `--version`, the demo, the emulator and a report
+// must all work from it, and a run without permissions says which flag to add.
+import { API_KEY, SHA, withEmulator } from "../_helpers.ts";
+import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+const config = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
+
+/** The environment a child Deno needs to find packages (and the proxy's CA). */
+function baseEnv(): Record<string, string> {
+  const keep = ["PATH", "HOME", "DENO_DIR", "NODE_EXTRA_CA_CERTS", "DENO_TLS_CA_STORE"];
+  return Object.fromEntries(keep.flatMap((k) => (Deno.env.get(k) ? [[k, Deno.env.get(k)!]] : [])));
+}
+
+/** The files `deno publish` would upload, relative to the repository. */
+async function publishedFiles(): Promise<string[]> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["publish", "--dry-run", "--allow-dirty"],
+    cwd: ROOT,
+    env: { ...baseEnv(), NO_COLOR: "1" },
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+  const files = [...text.matchAll(/^\s+file:\/\/(\S+) \(/gm)].map((m) => m[1]!.slice(ROOT.length));
+  assert(out.success && files.length > 10, text);
+  return files;
+}
+
+interface Package {
+  url: string;
+  importMap: string;
+  files: string[];
+  close(): Promise<void>;
+}
+
+/** Copies the published files to a fresh folder and serves it on 127.0.0.1. */
+async function servePackage(): Promise<Package> {
+  const files = await publishedFiles();
+  const dir = await Deno.makeTempDir({ prefix: "wandb-published-" });
+  for (const file of files) {
+    await Deno.mkdir(`${dir}/${file}`.replace(/\/[^/]+$/, ""), { recursive: true });
+    await Deno.copyFile(`${ROOT}${file}`, `${dir}/${file}`);
+  }
+  const types: Record<string, string> = { ts: "application/typescript", json: "application/json" };
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
+    const path = decodeURIComponent(new URL(req.url).pathname).replace(/^\/+/, "");
+    if (!files.includes(path)) return new Response("not published", { status: 404 });
+    return new Response(await Deno.readFile(`${dir}/${path}`), {
+      headers: { "content-type": types[path.split(".").at(-1)!] ?? "text/plain" },
+    });
+  });
+  const importMap = await Deno.makeTempFile({ suffix: ".json" });
+  await Deno.writeTextFile(importMap, JSON.stringify({ imports: config.imports }));
+  return {
+    url: `http://127.0.0.1:${server.addr.port}`,
+    importMap,
+    files,
+    close: async () => {
+      await server.shutdown();
+      await Deno.remove(dir, { recursive: true });
+      await Deno.remove(importMap);
+    },
+  };
+}
+
+async function run(
+  pkg: Package,
+  entry: string,
+  args: string[],
+  opts: { permissions?: string[]; env?: Record<string, string>; cwd: string },
+) {
+  const host = new URL(pkg.url).host;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      "--no-config",
+      `--import-map=${pkg.importMap}`,
+      `--allow-import=${host}`,
+      ...(opts.permissions ??
+        ["--allow-net=127.0.0.1", "--allow-env", "--allow-read", "--allow-write"]),
+      `${pkg.url}/${entry}`,
+      ...args,
+    ],
+    cwd: opts.cwd,
+    env: { ...baseEnv(), NO_COLOR: "1", ...opts.env },
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder();
+  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
+}
+
+Deno.test("published package: only what a JSR user can import or run is shipped", async () => {
+  const files = await publishedFiles();
+  for (const file of files) {
+    assert(!/(^|\/)tests?\/|_test\.ts$|^bench\/|^tasks\/|^\.github\//.test(file), file);
+  }
+  for (const entry of Object.values(config.exports as Record<string, string>)) {
+    assert(files.includes(entry.replace(/^\.\//, "")), entry);
+  }
+  assert(files.includes("fixtures/demo.json"), "the demo's fixture ships with the package");
+});
+
+Deno.test("published package: --help, --version, the demo, the emulator and a report, over HTTP", async () => {
+  const pkg = await servePackage();
+  const cwd = await Deno.makeTempDir();
+  try {
+    const help = await run(pkg, "mod.ts", ["--help"], { cwd, permissions: [] });
+    assertEquals(help.code, 0, help.stderr);
+    assertStringIncludes(help.stdout, "Usage: wandb-report --project entity/project");
+
+    const version = await run(pkg, "mod.ts", ["--version"], { cwd, permissions: [] });
+    assertEquals(version.stdout, `@org/wandb-report ${config.version}\n`);
+
+    const bare = await run(pkg, "mod.ts", ["--project", "a/b", "--sha", "abc1234"], {
+      cwd,
+      permissions: [],
+    });
+    assertEquals(bare.code, 2);
+    assertEquals(
+      bare.stderr,
+      'error: permissions: expected --allow-env on the deno run command (it needs env access to "INPUT_WANDB_API_KEY")\n',
+    );
+
+    // graphql (the emulator's engine) reads NODE_ENV as it loads.
+    const emulatorHelp = await run(pkg, "emulator.ts", ["--help"], {
+      cwd,
+      permissions: ["--allow-env=NODE_ENV"],
+    });
+    assertStringIncludes(emulatorHelp.stdout, "Usage: wandb-report-emulator [--fixture FILE]");
+
+    const demo = await run(pkg, "demo.ts", [], { cwd });
+    assertEquals(demo.code, 0, demo.stderr);
+    assertStringIncludes(demo.stdout, "Runs from the emulator at http://127.0.0.1:");
+    assertMatch(demo.stderr, /wrote wandb_report\.csv: 6 rows/);
+    assertStringIncludes(await Deno.readTextFile(`${cwd}/wandb_report.csv`), "c4nd1dt1");
+
+    await withEmulator({}, async (emulator) => {
+      const report = await run(
+        pkg,
+        "mod.ts",
+        ["--project", "acme/vision", "--sha", SHA, "--baseline-tags", "baseline"],
+        { cwd, env: { WANDB_API_KEY: API_KEY, WANDB_BASE_URL: emulator.url } },
+      );
+      assertEquals(report.code, 0, report.stderr);
+      assertMatch(report.stderr, /candidates: 7 \(2 finished/);
+    });
+  } finally {
+    await pkg.close();
+    await Deno.remove(cwd, { recursive: true });
+  }
+});
