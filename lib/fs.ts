@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { InvalidInputError } from "./errors.ts";
 
 /**
@@ -97,7 +97,8 @@ export class StagedFiles {
     const temps: string[] = [];
     try {
       for (const destination of destinations) {
-        const target = await resolveTarget(destination);
+        // Absolute, so the summary and the JSON say exactly where the file went.
+        const target = resolve(await resolveTarget(destination));
         const temp = join(
           dirname(target),
           `.${basename(target)}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`,
@@ -197,6 +198,11 @@ async function resolveTarget(destination: Destination): Promise<string> {
     new InvalidInputError(label, "a writable file path", path, reason);
   const info = await statIfExists(path, noFollow);
   const wantsDirectory = /[/\\]$/.test(path);
+  // A device, pipe or socket would be replaced by the rename (as root, even
+  // /dev/null): only regular files (or a link, replaced whole) are written.
+  if (info && !info.isFile && !info.isDirectory && !info.isSymlink) {
+    throw fail("not a regular file");
+  }
   if (info?.isDirectory || wantsDirectory) {
     if (!info?.isDirectory) throw fail("no such directory");
     if (fallbackName === undefined) throw fail("it is a directory");

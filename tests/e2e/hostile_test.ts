@@ -445,6 +445,21 @@ Deno.test("nothing half-written: every destination checked first; a failed comme
       assertEquals([r.csv, r.githubOutput, r.files], [undefined, "", ["github_output"]]);
     });
   });
+  await t.step("a device is never replaced: --markdown /dev/null is an error", async () => {
+    const r = await runCli({ url: "http://127.0.0.1:9" }, [
+      ...PROJECT,
+      "--sha",
+      SHA,
+      "--markdown",
+      "/dev/null",
+    ]);
+    assertEquals(r.code, 2, r.stderr);
+    assertMatch(
+      r.stderr,
+      /^error: --markdown: expected a writable file path, got "\/dev\/null" \(not a regular file\)/,
+    );
+    assert((await Deno.stat("/dev/null")).isCharDevice, "/dev/null is still a device");
+  });
   await t.step("--out newdir/ that does not exist is an error", async () => {
     const r = await runCli({ url: "http://127.0.0.1:9" }, [
       ...PROJECT,
