@@ -30,7 +30,13 @@ export type { Invocation, ReportOptions } from "./lib/inputs/report.ts";
 export { parseList } from "./lib/inputs/lists.ts";
 export { parseGateRule, parseReference } from "./lib/inputs/rules.ts";
 export type { Direction, GateRule, Match, Reference, Run } from "./lib/model.ts";
-export { collectReport, judgeReport, renderReport, runReport } from "./lib/pipeline.ts";
+export {
+  collectReport,
+  judgeReport,
+  renderReport,
+  runReport,
+  waitForCandidates,
+} from "./lib/pipeline.ts";
 export type {
   CollectDeps,
   CollectOptions,
@@ -41,6 +47,8 @@ export type {
   RenderOptions,
   Report,
   ReportResult,
+  WaitOptions,
+  WaitPoll,
 } from "./lib/pipeline.ts";
 export { classify } from "./lib/classify.ts";
 export type { Classification, Counts, StateBucket } from "./lib/classify.ts";

@@ -30,7 +30,9 @@ import {
 } from "./inputs/emulator.ts";
 import { helpText, type ReportOptions, resolveInputs } from "./inputs/report.ts";
 import { type CliIo, Printer } from "./output.ts";
-import { runReport } from "./pipeline.ts";
+import { runReport, type WaitPoll } from "./pipeline.ts";
+import { stateList } from "./classify.ts";
+import { renderTable } from "./report/table.ts";
 import { Redactor } from "./redact.ts";
 import { retryPolicy } from "./retry.ts";
 
@@ -53,7 +55,16 @@ async function command<T>(
 ): Promise<number> {
   const print = new Printer(io, new Redactor());
   try {
-    const resolved = resolve(argv, io.env, print.redactor);
+    let resolved: Resolved<T>;
+    try {
+      resolved = resolve(argv, io.env, print.redactor);
+    } catch (error) {
+      // A bare call (no flags, no INPUT_* variables) gets the usage first.
+      if (error instanceof InvalidInputError && argv.length === 0 && !hasInputs(io.env)) {
+        print.err(`${help().split("\n", 1)[0]}\nRun with --help for every option.\n`);
+      }
+      throw error;
+    }
     if (resolved.kind === "help") {
       print.out(`${help()}\n`);
       return ExitCode.ok;
@@ -65,6 +76,15 @@ async function command<T>(
     return await run(resolved.options, io, print);
   } catch (error) {
     return failed(print, error);
+  }
+}
+
+/** Whether any action input (`INPUT_*`) is set, as inside GitHub Actions. */
+function hasInputs(env: CliIo["env"]): boolean {
+  try {
+    return Object.keys(env).some((name) => name.startsWith("INPUT_"));
+  } catch {
+    return false;
   }
 }
 
@@ -203,6 +223,71 @@ export async function runDemoCli(
   } catch (error) {
     return failed(print, error);
   }
+}
+
+/** Colours on a terminal, unless `NO_COLOR`; always with `FORCE_COLOR` (https://no-color.org). */
+function useColor(io: CliIo): boolean {
+  if (io.env.NO_COLOR) return false;
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined && force !== "") return force !== "0" && force !== "false";
+  return io.terminal?.stdout ?? false;
+}
+
+/**
+ * Progress on stderr while a report is fetched and while `--wait` polls: on
+ * a terminal one line updated in place; elsewhere plain lines, at most every
+ * 5 seconds (in Actions, a poll's line at most every minute); retries always
+ * (they explain a pause); nothing with `--quiet`.
+ */
+function progressReporter(options: ReportOptions, io: CliIo, print: Printer) {
+  if (options.quiet) return {};
+  const now = io.deps?.now ?? Date.now;
+  const live = (io.terminal?.stderr ?? false) && !print.inActions;
+  // Plain lines start after 5 s: a quick fetch says nothing until its summary.
+  let lastLine = now();
+  let retries = 0;
+  let waited = 0;
+  let lastPoll = -Infinity;
+  let lastCounts = "";
+  const every = (ms: number, last: number) => live || now() - last >= ms;
+  return {
+    onPage: ({ runs, total, pages }: { runs: number; total?: number; pages: number }) => {
+      if (!every(5000, lastLine)) return;
+      lastLine = now();
+      print.progress(
+        `fetching: ${runs}${total === undefined ? "" : ` of ${total}`} runs, ${pages} page${
+          pages === 1 ? "" : "s"
+        }${
+          retries
+            ? `, ${retries} retr${retries === 1 ? "y" : "ies"} (waited ${
+              (waited / 1000).toFixed(1)
+            } s)`
+            : ""
+        }`,
+      );
+    },
+    onRetry: (retry: { attempt: number; of: number; delayMs: number; reason: string }) => {
+      retries++;
+      waited += retry.delayMs;
+      print.err(
+        `retrying in ${(retry.delayMs / 1000).toFixed(1)} s: ${retry.reason} ` +
+          `(attempt ${retry.attempt} of ${retry.of})\n`,
+      );
+    },
+    onPoll: (poll: WaitPoll) => {
+      const counts = stateList(poll.counts).join(", ") || "no candidates";
+      const changed = counts !== lastCounts;
+      lastCounts = counts;
+      const due = print.inActions ? now() - lastPoll >= 60_000 : changed || live;
+      if (!due && !poll.complete) return;
+      lastPoll = now();
+      const line = `waiting: ${counts} (poll ${poll.polls}, ${
+        Math.round(poll.elapsedMs / 1000)
+      } s waited, ${Math.round(poll.remainingMs / 1000)} s left)`;
+      if (live) print.progress(line);
+      else print.err(`${line}\n`);
+    },
+  };
 }
 
 /** Says what became of the PR comment. */
@@ -386,12 +471,15 @@ const report: Run<ReportOptions> = async (options, io, print) => {
   }
   const files = await StagedFiles.create(destinations);
   try {
+    const progress = progressReporter(options, io, print);
     const { result, judgement, rendered } = await runReport(options, {
       ...io.deps,
+      ...progress,
       log,
       csvPath: files.targets[0]!,
       workflow: io.env.GITHUB_WORKFLOW,
     });
+    print.endProgress();
     result.notes.forEach(note);
     let redacted: string | undefined;
     const markdown = () => redacted ??= print.redactor.redact(rendered.markdown);
@@ -433,8 +521,15 @@ const report: Run<ReportOptions> = async (options, io, print) => {
         print.say("warning", "warning", `the PR comment was not posted: ${error.message}`);
       }
     }
-    const format = options.format ?? (options.json ? "json" : undefined);
-    if (format === "json") print.json(rendered.json);
+    // On a terminal, with no format asked for, the report is shown as a table.
+    const format = options.format ??
+      (options.json ? "json" : io.terminal?.stdout ? "table" : undefined);
+    if (format === "table") {
+      print.table(renderTable(
+        { ...result, comparisons: judgement.comparisons },
+        { color: useColor(io), width: io.terminal?.stdout ? io.terminal.columns : undefined },
+      ));
+    } else if (format === "json") print.json(rendered.json);
     else if (format === "markdown") print.data(`${markdown()}\n`);
     else if (format === "csv") print.data(rendered.csv);
 

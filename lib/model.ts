@@ -257,3 +257,27 @@ export type AuthorAssociation =
   | "MEMBER"
   | "NONE"
   | "OWNER";
+
+/** A duration as the inputs write it: `90s`, `15m`, `1h`, or plain seconds. */
+export const DURATION = /^(\d+(?:\.\d+)?)(s|m|h)?$/;
+
+/** What {@link DURATION} asks for, in an error message. */
+export const DURATION_EXPECTED = "a duration such as 90s, 15m, 1h or plain seconds";
+
+/**
+ * The seconds a duration stands for, or `undefined` when it is not one.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { durationSeconds } from "./model.ts";
+ * assertEquals(durationSeconds("15m"), 900);
+ * assertEquals(durationSeconds("90"), 90);
+ * assertEquals(durationSeconds("soon"), undefined);
+ * ```
+ */
+export function durationSeconds(text: string): number | undefined {
+  const found = DURATION.exec(text.trim());
+  if (!found) return undefined;
+  return Number(found[1]) * ({ s: 1, m: 60, h: 3600 }[found[2] as "s" | "m" | "h"] ?? 1);
+}

@@ -18,6 +18,8 @@ export interface CliIo {
   stdout: (text: string) => void;
   /** Where the summary, notes, debug lines and errors go. */
   stderr: (text: string) => void;
+  /** Whether stdout and stderr are terminals (the table view, the updating progress line). */
+  terminal?: { stdout: boolean; stderr: boolean; columns?: number };
   /** HTTP and clock overrides for tests and benchmarks. */
   deps?: {
     /** Swap the HTTP layer. */
@@ -26,6 +28,8 @@ export interface CliIo {
     baseDelayMs?: number;
     /** The wall clock in epoch ms. */
     now?: () => number;
+    /** Waits between polls of `--wait`. */
+    sleep?: (ms: number) => Promise<void>;
   };
 }
 
@@ -55,7 +59,17 @@ export function processIo(): CliIo {
       }
     };
   };
-  return { env: lazyEnv(), stdout: writer(Deno.stdout), stderr: writer(Deno.stderr) };
+  let columns: number | undefined;
+  try {
+    // A pseudo-terminal without a size reports 0 columns: no width then.
+    columns = Deno.stdout.isTerminal() ? Deno.consoleSize().columns || undefined : undefined;
+  } catch { /* not a console */ }
+  return {
+    env: lazyEnv(),
+    stdout: writer(Deno.stdout),
+    stderr: writer(Deno.stderr),
+    terminal: { stdout: Deno.stdout.isTerminal(), stderr: Deno.stderr.isTerminal(), columns },
+  };
 }
 
 /**
@@ -94,6 +108,7 @@ function lazyEnv(): Readonly<Record<string, string | undefined>> {
 export class Printer {
   readonly #io: CliIo;
   #inActions: boolean | undefined;
+  #live = false;
   readonly #masked = new Set<string>();
   /** The redactor every outgoing string passes. */
   readonly redactor: Redactor;
@@ -107,6 +122,11 @@ export class Printer {
   constructor(io: CliIo, redactor: Redactor) {
     this.#io = io;
     this.redactor = redactor;
+  }
+
+  /** Whether we run inside GitHub Actions. */
+  get inActions(): boolean {
+    return this.#actions;
   }
 
   /** Whether we run inside GitHub Actions (read when first needed: `--help` needs no env access). */
@@ -135,6 +155,7 @@ export class Printer {
 
   /** Human text on stderr: redacted, and never a workflow command. */
   err(text: string): void {
+    this.endProgress();
     this.#mask();
     this.#io.stderr(logSafe(this.redactor.redact(text)));
   }
@@ -142,6 +163,7 @@ export class Printer {
   /** A line for people: an annotation inside Actions, `label: text` elsewhere. */
   say(kind: "notice" | "warning" | "error", label: string, text: string): void {
     if (!this.#actions) return this.err(`${label}: ${text}\n`);
+    this.endProgress();
     this.#mask();
     this.#io.stderr(`${annotation(kind, this.redactor.redact(text))}\n`);
   }
@@ -157,6 +179,34 @@ export class Printer {
     this.#mask();
     const clean = this.redactor.redact(text);
     this.#io.stdout(this.#actions ? stopCommands(clean) : clean);
+  }
+
+  /**
+   * A progress line: on a terminal (outside Actions) it replaces the previous
+   * one in place; elsewhere it is a plain line.
+   */
+  progress(text: string): void {
+    if (this.#io.terminal?.stderr && !this.#actions) {
+      this.#mask();
+      this.#io.stderr(`\r\x1b[2K${logSafe(this.redactor.redact(text))}`);
+      this.#live = true;
+    } else {
+      this.err(`${text}\n`);
+    }
+  }
+
+  /** Clears a progress line left on the terminal, before other output. */
+  endProgress(): void {
+    if (!this.#live) return;
+    this.#io.stderr("\r\x1b[2K");
+    this.#live = false;
+  }
+
+  /** A table of ours (its data already cleaned of control characters; colours ours), on stdout. */
+  table(text: string): void {
+    this.endProgress();
+    this.#mask();
+    this.#io.stdout(`${this.redactor.redact(text).replaceAll("##[", "##\\[")}\n`);
   }
 
   /** A JSON document already safe for the runner (see `report/json.ts`), redacted. */

@@ -18,7 +18,7 @@ import { commentMarker, renderMarkdown } from "./report/markdown.ts";
 import { summaryText } from "./report/summary.ts";
 import { type RetryDeps, retryPolicy } from "./retry.ts";
 import { WandbClient } from "./wandb/client.ts";
-import { fetchReportRuns } from "./wandb/fetch.ts";
+import { fetchReportRuns, withoutCandidates } from "./wandb/fetch.ts";
 import { SHA_KEY } from "./wandb/queries.ts";
 import { appUrlFor } from "./wandb/urls.ts";
 
@@ -40,6 +40,7 @@ export type CollectOptions = Pick<
   | "maxRetrySeconds"
   | "maxResponseMb"
   | "commitScanDays"
+  | "baselineSha"
 >;
 
 /** Everything a report found. */
@@ -74,8 +75,30 @@ export interface CollectDeps {
   http?: RetryDeps;
   /** Backoff base, in ms (tests shorten it). */
   baseDelayMs?: number;
-  /** The wall clock in epoch ms (for the `--match-commit` scan window). Default `Date.now`. */
+  /** The wall clock in epoch ms (the `--match-commit` window, `--wait`'s deadline). Default `Date.now`. */
   now?: () => number;
+  /** Waits between polls with `--wait`. Default a timer. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Told after each page (progress lines). */
+  onPage?: (progress: { runs: number; total?: number; pages: number }) => void;
+  /** Told of each retry before its wait. */
+  onRetry?: (retry: { attempt: number; of: number; delayMs: number; reason: string }) => void;
+  /** Told after each poll of `--wait`. */
+  onPoll?: (poll: WaitPoll) => void;
+}
+
+/** One poll of `--wait`: the candidates' counts now, and the time spent and left. */
+export interface WaitPoll {
+  /** The candidates' state counts. */
+  counts: Classification["counts"];
+  /** Whether every candidate has ended and one finished. */
+  complete: boolean;
+  /** Milliseconds since the wait began. */
+  elapsedMs: number;
+  /** Milliseconds left. */
+  remainingMs: number;
+  /** Polls so far. */
+  polls: number;
 }
 
 /**
@@ -97,26 +120,29 @@ export async function collectReport(
   options: CollectOptions,
   deps: CollectDeps = {},
 ): Promise<ReportResult> {
-  const client = new WandbClient({
-    baseUrl: options.baseUrl,
-    apiKey: options.apiKey,
-    retry: retryPolicy(options, deps.baseDelayMs),
-    log: deps.log,
-    deps: deps.http,
-    userAgent: "wandb-report",
-  });
+  return await collect(options, deps, wandbClient(options, deps));
+}
+
+/** {@link collectReport} with a given client (the polls of `--wait` reuse one). */
+async function collect(
+  options: CollectOptions,
+  deps: CollectDeps,
+  client: WandbClient,
+): Promise<ReportResult> {
   const { match } = options;
   const fetched = await fetchReportRuns(client, {
     entity: options.entity,
     project: options.project,
     match,
     baselineTags: options.baselineTags,
+    baselineSha: options.baselineSha,
     metricKeys: options.metrics,
     configKeys: options.configVars,
     pageSize: options.pageSize,
     commitScanDays: options.commitScanDays,
     now: deps.now,
     log: deps.log,
+    onPage: deps.onPage,
   });
   const { candidates, baselines } = fetched;
 
@@ -145,6 +171,105 @@ export async function collectReport(
   };
 }
 
+/** The W&B client of one report (polls of `--wait` reuse it, and its traffic counts). */
+function wandbClient(options: CollectOptions, deps: CollectDeps): WandbClient {
+  return new WandbClient({
+    baseUrl: options.baseUrl,
+    apiKey: options.apiKey,
+    retry: retryPolicy(options, deps.baseDelayMs),
+    log: deps.log,
+    deps: { ...deps.http, onRetry: deps.onRetry },
+    userAgent: "wandb-report",
+  });
+}
+
+/** The options {@link waitForCandidates} needs. */
+export type WaitOptions = CollectOptions & Pick<ReportOptions, "waitSeconds" | "pollSeconds">;
+
+// Polls back off from --poll-interval by half again each time, up to 5 minutes.
+const POLL_GROWTH = 1.5;
+const MAX_POLL_MS = 300_000;
+
+/**
+ * `--wait`: fetches the report, then polls the candidates alone (baselines do
+ * not change while a PR's runs train) until none is running, pending or
+ * preempting and at least one exists, or until `waitSeconds` have passed. A
+ * wait that runs out is not an error: the result says the candidates are not
+ * complete, and a note how long was waited.
+ *
+ * @example
+ * ```ts ignore
+ * import { collectReport, waitForCandidates } from "../mod.ts";
+ * const result = await waitForCandidates({ ...options, waitSeconds: 1800, pollSeconds: 30 });
+ * console.log(result.classification.complete);
+ * ```
+ */
+export async function waitForCandidates(
+  options: WaitOptions,
+  deps: CollectDeps = {},
+): Promise<ReportResult> {
+  const client = wandbClient(options, deps);
+  let result = await collect(options, deps, client);
+  // The notes about an empty answer are redone at the end, on the last poll's runs.
+  const stale = new Set(emptyNotes(options, result.candidates, result.baselines));
+  const now = deps.now ?? Date.now;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const started = now();
+  const deadline = started + options.waitSeconds * 1000;
+  const done = (c: Classification) =>
+    c.counts.candidates > 0 && c.counts.running + c.counts.pending === 0;
+  let pause = options.pollSeconds * 1000;
+  let polls = 0;
+  while (!done(result.classification) && now() < deadline) {
+    await sleep(Math.min(pause, deadline - now()));
+    pause = Math.min(pause * POLL_GROWTH, MAX_POLL_MS);
+    const fetched = await fetchReportRuns(client, {
+      entity: options.entity,
+      project: options.project,
+      match: options.match,
+      baselineTags: [],
+      metricKeys: options.metrics,
+      configKeys: options.configVars,
+      pageSize: options.pageSize,
+      commitScanDays: options.commitScanDays,
+      now: deps.now,
+      log: deps.log,
+    });
+    const candidates = fetched.candidates;
+    const baselines = withoutCandidates(result.baselines, candidates);
+    const classification = classify(candidates, baselines);
+    result = {
+      ...result,
+      candidates,
+      baselines,
+      classification,
+      outputs: stepOutputs(classification, result.sha),
+      traffic: { ...client.stats },
+    };
+    deps.onPoll?.({
+      counts: classification.counts,
+      complete: done(classification),
+      elapsedMs: now() - started,
+      remainingMs: Math.max(0, deadline - now()),
+      polls: ++polls,
+    });
+  }
+  result.notes = [
+    ...result.notes.filter((note) => !stale.has(note)),
+    ...emptyNotes(options, result.candidates, result.baselines),
+  ];
+  if (!done(result.classification)) {
+    const { counts } = result.classification;
+    result.notes.push(
+      `waited ${Math.round((now() - started) / 1000)} s (--wait ${options.waitSeconds} s): ` +
+        (counts.candidates === 0
+          ? "no candidate appeared"
+          : `${counts.running + counts.pending} candidate(s) still running or pending`),
+    );
+  }
+  return result;
+}
+
 /**
  * Says why a report came out empty where it did: no candidates, no baselines
  * for the tags, or a metric or config key that no fetched run has.
@@ -168,12 +293,8 @@ function emptyNotes(
         }: check that the training job logs the commit it ran on as config.${SHA_KEY}`,
     );
   }
-  if (options.baselineTags.length && baselines.length === 0) {
-    notes.push(
-      `no baseline runs: no other run in ${where} carries any of the tags ${
-        options.baselineTags.map((t) => `"${t}"`).join(", ")
-      }`,
-    );
+  if ((options.baselineTags.length || options.baselineSha) && baselines.length === 0) {
+    notes.push(`no baseline runs: no other run in ${where} ${baselineSource(options, "or")}`);
   }
   const runs = [...candidates, ...baselines];
   if (runs.length === 0) return notes;
@@ -195,6 +316,22 @@ function emptyNotes(
     );
   }
   return notes;
+}
+
+/**
+ * Where the baselines come from, in words: "carries any of the tags "a",
+ * "b"", "is logged for commit abc1234", or both joined by `joiner`.
+ */
+export function baselineSource(
+  options: Pick<CollectOptions, "baselineTags" | "baselineSha">,
+  joiner = "or",
+): string {
+  const parts: string[] = [];
+  if (options.baselineTags.length) {
+    parts.push(`carries any of the tags ${options.baselineTags.map((t) => `"${t}"`).join(", ")}`);
+  }
+  if (options.baselineSha) parts.push(`is logged for commit ${options.baselineSha}`);
+  return parts.join(` ${joiner} `) || "is a baseline (no --baseline-tags or --baseline-sha given)";
 }
 
 /** The options {@link judgeReport} needs. */
@@ -252,7 +389,14 @@ export function judgeReport(
 /** The options {@link renderReport} needs. */
 export type RenderOptions = Pick<
   ReportOptions,
-  "match" | "metrics" | "configVars" | "chart" | "reportKey" | "notes"
+  | "match"
+  | "metrics"
+  | "configVars"
+  | "chart"
+  | "reportKey"
+  | "notes"
+  | "baselineTags"
+  | "baselineSha"
 >;
 
 /** Where the report goes, for what the renderings say about it. */
@@ -303,6 +447,10 @@ export function renderReport(
 ): RenderedReport {
   const { comparisons, gate } = judgement;
   const project = `${result.entity}/${result.project}`;
+  // Said where it matters: baselines from a commit are not the usual tagged ones.
+  const baselineFrom = options.baselineSha
+    ? `runs that ${baselineSource(options, "or that")}`
+    : undefined;
   const marker = commentMarker(options.reportKey ?? project, context.workflow ?? "wandb-report");
   const csv = renderCsv(result.candidates, result.baselines, {
     appUrl: result.appUrl,
@@ -335,6 +483,7 @@ export function renderReport(
         configVars: options.configVars,
         chart: options.chart,
         marker,
+        baselineFrom,
       });
     },
     get json() {
@@ -348,6 +497,7 @@ export function renderReport(
         baselines: result.baselines,
         classification: result.classification,
         outputs: result.outputs,
+        baselineSource: `runs that ${baselineSource(options, "or that")}`,
         csvPath: context.csvPath,
         metrics: options.metrics,
         configVars: options.configVars,
@@ -363,6 +513,7 @@ export function renderReport(
       csv: { path: context.csvPath, rows: csv.rows },
       traffic: result.traffic,
       gate,
+      baselineFrom,
     }),
   };
 }
@@ -397,7 +548,9 @@ export async function runReport(
   options: ReportOptions,
   deps: CollectDeps & RenderContext,
 ): Promise<Report> {
-  const result = await collectReport(options, deps);
+  const result = options.waitSeconds > 0
+    ? await waitForCandidates(options, deps)
+    : await collectReport(options, deps);
   const judgement = judgeReport(result, options);
   const rendered = renderReport(result, judgement, options, deps);
   return { result, judgement, rendered };

@@ -173,6 +173,8 @@ export interface RetryDeps {
   retryable?: (status: number, headers: Headers) => boolean;
   /** A service's own header for how long to wait, beside `Retry-After` and `RateLimit-Reset`. */
   serverDelay?: (headers: Headers) => number | undefined;
+  /** Told of every retry before its wait (progress lines show them without `--debug`). */
+  onRetry?: (retry: { attempt: number; of: number; delayMs: number; reason: string }) => void;
 }
 
 // Retrying the others cannot help: the same request gets the same answer.
@@ -264,6 +266,7 @@ export async function sendWithRetry(
         directed === undefined ? "" : " as the server asked"
       }`,
     );
+    deps.onRetry?.({ attempt, of: policy.maxAttempts, delayMs: delay, reason });
     await sleep(delay);
   }
 }

@@ -12,6 +12,7 @@ export interface FakePull {
   number: number;
   headRefOid: string;
   headRefName: string;
+  baseRefOid?: string;
   state?: "OPEN" | "CLOSED" | "MERGED";
   fork?: string;
 }
@@ -92,6 +93,7 @@ export async function startGithubServer(state: {
     headRefName: p.headRefName,
     headRefOid: p.headRefOid,
     baseRefName: "main",
+    baseRefOid: p.baseRefOid ?? "b".repeat(40),
     isCrossRepository: p.fork !== undefined,
     headRepository: { nameWithOwner: p.fork ?? state.repo },
     url: `${base}/pull/${p.number}`,

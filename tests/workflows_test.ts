@@ -290,6 +290,7 @@ Deno.test("action.yml: the old wandb-action's inputs, defaults and outputs", asy
   const special: Record<string, string> = {
     "github-token": "GITHUB_TOKEN",
     comment: "INPUT_COMMENT",
+    baseline: "INPUT_BASELINE_SHA",
   };
   for (const name of Object.keys(action.inputs)) {
     const variable = special[name] ?? `INPUT_${name.toUpperCase().replaceAll("-", "_")}`;

@@ -81,6 +81,11 @@ export interface FixtureRunInput {
   summaryMetrics?: Record<string, unknown>;
   /** System metrics. */
   systemMetrics?: Record<string, unknown>;
+  /**
+   * The run changes state while the emulator serves: to `state` once it has
+   * answered `afterRequests` GraphQL requests (a training job finishing).
+   */
+  becomes?: { state: string; afterRequests: number; summaryMetrics?: Record<string, unknown> };
 }
 
 /** A fixture run, defaults applied. */
@@ -118,6 +123,11 @@ export const FixtureRunSchema: z.ZodType<FixtureRun, FixtureRunInput> = z.strict
   config: z.record(z.string(), z.unknown()).default({}),
   summaryMetrics: z.record(z.string(), z.unknown()).default({}),
   systemMetrics: z.record(z.string(), z.unknown()).default({}),
+  becomes: z.strictObject({
+    state: z.string().min(1),
+    afterRequests: z.number().int().min(1),
+    summaryMetrics: z.record(z.string(), z.unknown()).optional(),
+  }).optional(),
 });
 
 /** A whole fixture, as written (defaults may be omitted). */

@@ -162,6 +162,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     }
     if (req.method !== "POST") return send(res, stats, 405, errorsBody("use POST"));
     stats.requests++;
+    store.tick(stats.requests);
     options.onRequest?.(stats.requests);
 
     const text = await readBody(req);

@@ -180,6 +180,29 @@ export class EmulatorStore {
     this.#cache.clear();
   }
 
+  /**
+   * Tells the store a request arrived: runs whose `becomes` rule is due change
+   * state now (and the filter cache, which saw the old states, is dropped).
+   */
+  tick(requests: number): void {
+    let changed = false;
+    for (const data of this.#projects.values()) {
+      for (const doc of data.docs) {
+        const rule = doc.run.becomes;
+        if (!rule || requests < rule.afterRequests || doc.state === rule.state) continue;
+        doc.state = rule.state;
+        doc.run = {
+          ...doc.run,
+          state: rule.state,
+          summaryMetrics: { ...doc.run.summaryMetrics, ...rule.summaryMetrics },
+        };
+        doc.summary_metrics = doc.run.summaryMetrics;
+        changed = true;
+      }
+    }
+    if (changed) this.#cache.clear();
+  }
+
   /** The runs of a project that match `filters`, in `order` (cached). */
   select(entity: string, project: string, filters: unknown, order: unknown): RunDoc[] {
     const data = this.#projects.get(`${entity}/${project}`);

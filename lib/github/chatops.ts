@@ -36,6 +36,10 @@ export interface ChatopsResult {
   sha: string;
   /** A run id asked for (`/get-runs ID`, or `client_payload.run_id`). */
   runId: string;
+  /** The PR's base commit (comment and pull_request events), for `baseline: base`. */
+  baseSha?: string;
+  /** How long the comment asked to wait for the runs (`wait=30m`). */
+  wait?: string;
   /** The comment's trailing word and line, as the old action gave them. */
   trailing: Pick<CommentCommand, "trailingToken" | "trailingLine">;
   /** The PR as GitHub reports it now (comment events only). */
@@ -142,7 +146,7 @@ export async function runChatops(
           `ignored what ${options.triggerPhrase} does not take: ${
             command.ignored.slice(0, 5).map((w) => JSON.stringify(w.slice(0, 40))).join(", ")
           }${command.ignored.length > 5 ? ` and ${command.ignored.length - 5} more` : ""}` +
-            " (it takes a run id, run-id=ID or sha=SHA)",
+            " (it takes a run id, run-id=ID, sha=SHA or wait=DURATION)",
         );
       }
       if (pr.state !== "OPEN") {
@@ -164,6 +168,8 @@ export async function runChatops(
         branch: pr.headRefName,
         sha: options.sha ?? command.sha ?? pr.headRefOid,
         runId: command.runId ?? "",
+        baseSha: pr.baseRefOid,
+        wait: command.wait,
         trailing: { trailingToken: command.trailingToken, trailingLine: command.trailingLine },
         pr,
       };
@@ -179,6 +185,7 @@ export async function runChatops(
           branch: payload.pull_request.head.ref,
           // Never GITHUB_SHA here: on pull_request events it is a temporary merge commit.
           sha: options.sha ?? payload.pull_request.head.sha,
+          baseSha: payload.pull_request.base?.sha,
           runId: "",
         }),
     )
@@ -242,6 +249,8 @@ export function chatopsOutputs(result: ChatopsResult): Record<string, string> {
     RUN_ID: result.runId,
     TRAILING_TOKEN: result.trailing.trailingToken,
     TRAILING_LINE: result.trailing.trailingLine,
+    BASE_SHA: result.baseSha ?? "",
+    WAIT: result.wait ?? "",
     PR_STATE: result.pr?.state ?? "",
     BOOL_FORK: pyBool(result.pr?.isCrossRepository ?? false),
   };

@@ -15,6 +15,8 @@ import { InvalidInputError } from "../errors.ts";
 import {
   type AuthorAssociation,
   AuthorAssociationSchema,
+  DURATION_EXPECTED,
+  durationSeconds,
   RUN_ID,
   RUN_ID_EXPECTED,
   SHA_EXPECTED,
@@ -54,6 +56,7 @@ export const PullRequestEventSchema = z.object({
       ref: z.string(),
       repo: RepositorySchema.nullable(),
     }).loose(),
+    base: z.object({ sha: z.string().regex(/^[0-9a-f]{40}$/) }).loose().optional(),
     user: UserSchema,
     state: z.string(),
   }).loose(),
@@ -150,6 +153,8 @@ export interface CommentCommand {
   runId?: string;
   /** `sha=SHA`: report on this commit instead of the PR head. */
   sha?: string;
+  /** `wait=30m`: wait this long for the runs to end (a duration, as written). */
+  wait?: string;
   /** Words after the phrase that were not understood, and so ignored (for a notice). */
   ignored: string[];
 }
@@ -304,6 +309,12 @@ export function parseCommand(rest: string): CommentCommand {
           throw new InvalidInputError(label(word), `sha=SHA with ${SHA_EXPECTED}`);
         }
         command.sha = shaMatch(value).value;
+      })
+      .with("wait", () => {
+        if (durationSeconds(value) === undefined) {
+          throw new InvalidInputError(label(word), `wait=DURATION with ${DURATION_EXPECTED}`);
+        }
+        command.wait = value;
       })
       .otherwise(() => command.ignored.push(word));
   });

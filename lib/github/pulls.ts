@@ -30,6 +30,8 @@ export interface PullRequestHead {
   headRefOid: string;
   /** The base branch. */
   baseRefName: string;
+  /** The base branch's commit (what `--baseline-sha` compares with). */
+  baseRefOid: string;
   /** Whether it comes from a fork. */
   isCrossRepository: boolean;
   /** The head repository (`null` when the fork was deleted). */
@@ -47,6 +49,7 @@ export const PullRequestHeadSchema: z.ZodType<PullRequestHead> = z.object({
   headRefName: z.string(),
   headRefOid: z.string().regex(/^[0-9a-f]{40}$/),
   baseRefName: z.string(),
+  baseRefOid: z.string().regex(/^[0-9a-f]{40}$/),
   isCrossRepository: z.boolean(),
   headRepository: z.object({ nameWithOwner: z.string() }).nullable(),
   url: z.string(),

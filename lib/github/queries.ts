@@ -17,6 +17,7 @@ export const PR_HEAD_QUERY =
       headRefName
       headRefOid
       baseRefName
+      baseRefOid
       isCrossRepository
       headRepository { nameWithOwner }
       url

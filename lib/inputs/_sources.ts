@@ -33,6 +33,8 @@ export interface Source {
   secret?: boolean | "wandb-key";
   /** A list flag that may be repeated (`--gate a --gate b`). */
   repeat?: boolean;
+  /** The heading it is listed under in `--help` (in the order groups first appear). */
+  group?: string;
 }
 
 /** Raw values picked by precedence, and the name each came from. */
@@ -140,13 +142,49 @@ export function sourceError(
   return new InvalidInputError(label, issue.message, shown);
 }
 
-/** The option rows of a `--help` text, one entry per table row. */
-export function helpRows(sources: Readonly<Record<string, Source>>): string[] {
-  return Object.values(sources).map((s) => {
-    const flag = s.flag ? `--${s.flag}${s.value ? ` ${s.value}` : ""}` : "(environment)";
-    const vars = [s.input && `INPUT_${s.input}`, s.env].filter(Boolean).join(", ");
-    return `  ${flag.padEnd(28)} ${s.help}${vars ? `\n  ${"".padEnd(28)} env: ${vars}` : ""}`;
-  });
+/** `--help` fits in this many columns. */
+export const HELP_WIDTH = 100;
+
+/** Splits text into lines of at most `width` characters, at spaces. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  return [...lines, line];
+}
+
+/** The option rows of a `--help` text, grouped under their headings, each line ≤ 100 columns. */
+export function helpRows(
+  sources: Readonly<Record<string, Source>>,
+  order: readonly string[] = [],
+): string[] {
+  const groups = new Map<string, Source[]>(order.map((group) => [group, []]));
+  for (const source of Object.values(sources)) {
+    const group = source.group ?? "";
+    groups.set(group, [...(groups.get(group) ?? []), source]);
+  }
+  const lines: string[] = [];
+  for (const [group, rows] of groups) {
+    if (rows.length === 0) continue;
+    if (group) lines.push("", `${group}:`);
+    for (const s of rows) {
+      const flag = s.flag ? `--${s.flag}${s.value ? ` ${s.value}` : ""}` : "(environment)";
+      const vars = [s.input && `INPUT_${s.input}`, s.env].filter(Boolean).join(", ");
+      const [first, ...more] = wrap(s.help, HELP_WIDTH - 31);
+      lines.push(`  ${flag.padEnd(28)} ${first}`);
+      for (const line of [...more, ...(vars ? [`env: ${vars}`] : [])]) {
+        lines.push(`  ${"".padEnd(28)} ${line}`);
+      }
+    }
+  }
+  return lines;
 }
 
 /** What a command line asked for: help, the version, or a run with validated options. */
@@ -201,7 +239,9 @@ export function commandHelp(
     usage: string;
     about: string[];
     optionsTitle?: string;
+    groups?: string[];
     notes?: string[];
+    examples?: string[];
     exits: string[];
   },
 ): string {
@@ -216,6 +256,17 @@ export function commandHelp(
     `  ${"--version".padEnd(28)} Show the version.`,
     "",
     ...(text.notes ?? []),
-    ...text.exits,
+    ...(text.examples?.length ? ["Examples:", ...text.examples.map((e) => `  ${e}`), ""] : []),
+    "Exit codes:",
+    ...text.exits.map((e) => `  ${e}`),
   ].join("\n");
 }
+
+/** The exit codes every command shares, for `--help` (see `errors.ts`). */
+export const EXIT_CODES: readonly string[] = [
+  "0   done (the report may still say there are no finished runs yet)",
+  "1   a --gate rule or --require-complete failed; the CSV, outputs and summary are written",
+  "2   invalid input or a missing permission; one line names it, nothing is written",
+  "3   W&B or GitHub failed for good (auth, not found, rate limit, server), nothing written",
+  "70  a bug in wandb-report: please report it",
+];

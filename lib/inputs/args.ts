@@ -47,17 +47,56 @@ export function parseFlags(argv: readonly string[], specs: Record<string, FlagSp
     });
     return { ...values } as FlagValues;
   } catch (error) {
-    throw toInputError(error, argv);
+    throw toInputError(error, argv, Object.keys(specs));
   }
 }
 
-function toInputError(error: unknown, argv: readonly string[]): InvalidInputError {
+/** The known flag closest to a mistyped one (at most 2 edits, or a prefix), if any. */
+function closest(typed: string, known: readonly string[]): string | undefined {
+  const word = typed.replace(/^-+/, "").split("=")[0]!;
+  let best: [string, number] | undefined;
+  for (const name of known) {
+    const d = name.startsWith(word) && word.length >= 3 ? 1 : distance(word, name);
+    if (d <= 2 && (best === undefined || d < best[1])) best = [name, d];
+  }
+  return best && `--${best[0]}`;
+}
+
+/** Levenshtein distance (small strings: flag names). */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(
+        row[j]! + 1,
+        next[j - 1]! + 1,
+        row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+function toInputError(
+  error: unknown,
+  argv: readonly string[],
+  known: readonly string[],
+): InvalidInputError {
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: string }).code;
   const flag = message.match(/'(-{1,2}[^'\s]+)/)?.[1] ?? "arguments";
   switch (code) {
-    case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
-      return new InvalidInputError(flag, "one of the flags listed by --help");
+    case "ERR_PARSE_ARGS_UNKNOWN_OPTION": {
+      const guess = closest(flag, known);
+      return new InvalidInputError(
+        flag,
+        "one of the flags listed by --help",
+        undefined,
+        guess ? `did you mean ${guess}?` : undefined,
+      );
+    }
     case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
       return message.includes("does not take an argument")
         ? new InvalidInputError(flag, "no value (it is a switch)")

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { type AuthorAssociation, AuthorAssociationSchema, ShaSchema } from "../model.ts";
 import { Redactor } from "../redact.ts";
-import { commandHelp, resolveTable, type Source } from "./_sources.ts";
+import { commandHelp, EXIT_CODES, resolveTable, type Source } from "./_sources.ts";
 import { DEBUG_SOURCE, REPOSITORY_SOURCE, RETRY_FIELDS, retrySources, TOKEN } from "./_fields.ts";
 
 const SOURCES = {
@@ -172,8 +172,6 @@ export function chatopsHelpText(program: string): string {
       "Comment arguments: `/get-runs RUN_ID`, or `/get-runs run-id=ID sha=SHA`; other words",
       "are ignored with a notice.",
     ],
-    exits: [
-      "Exit codes: 0 done (triggered or not), 2 invalid input, 3 GitHub API failed.",
-    ],
+    exits: [...EXIT_CODES],
   });
 }

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { Redactor } from "../redact.ts";
 import { DEBUG_SOURCE, REPOSITORY_SOURCE, RETRY_FIELDS, retrySources } from "./_fields.ts";
-import { commandHelp, type Resolved, resolveTable, type Source } from "./_sources.ts";
+import { commandHelp, EXIT_CODES, type Resolved, resolveTable, type Source } from "./_sources.ts";
 
 const SOURCES = {
   githubToken: {
@@ -127,9 +127,6 @@ export function commentHelpText(program: string): string {
       "marker) as the one sticky comment on a pull request, updating the comment it",
       "wrote before. The reusable workflow runs it in the only job that may write.",
     ],
-    exits: [
-      "Exit codes: 0 posted (or a warning when the token may not write), 2 invalid input,",
-      "3 GitHub API failed.",
-    ],
+    exits: [...EXIT_CODES],
   });
 }

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { Redactor } from "../redact.ts";
-import { commandHelp, type Resolved, resolveTable, type Source } from "./_sources.ts";
+import { commandHelp, EXIT_CODES, type Resolved, resolveTable, type Source } from "./_sources.ts";
 
 const SOURCES = {
   fixture: {
@@ -86,8 +86,6 @@ export function emulatorHelpText(program: string): string {
       "bundled demo project). Point the report at it with WANDB_BASE_URL=http://127.0.0.1:PORT",
       "and one of the fixture's apiKeys as WANDB_API_KEY. Ctrl-C stops it.",
     ],
-    exits: [
-      "Exit codes: 0 stopped, 2 invalid input (a bad fixture or a busy port).",
-    ],
+    exits: [...EXIT_CODES],
   });
 }

@@ -10,10 +10,13 @@
  *
  * @module
  */
+import { isAbsolute, join } from "node:path";
 import { z } from "zod";
-import { commandHelp, resolveTable, type Source } from "./_sources.ts";
+import { commandHelp, EXIT_CODES, resolveTable, type Source } from "./_sources.ts";
 import {
   type Direction,
+  DURATION_EXPECTED,
+  durationSeconds,
   type GateRule,
   type Match,
   type Reference,
@@ -26,6 +29,7 @@ import { DEBUG_SOURCE, RETRY_FIELDS, retrySources, TOKEN, wholeNumber } from "./
 
 const SOURCES = {
   apiKey: {
+    group: "Selecting the candidates",
     input: "WANDB_API_KEY",
     env: "WANDB_API_KEY",
     kind: "string",
@@ -33,6 +37,7 @@ const SOURCES = {
     help: "W&B API key (environment only, never a flag). Required.",
   },
   project: {
+    group: "Selecting the candidates",
     flag: "project",
     input: "PROJECT_NAME",
     env: "WANDB_PROJECT",
@@ -41,6 +46,7 @@ const SOURCES = {
     help: "W&B project. WANDB_PROJECT may omit the entity if WANDB_ENTITY is set. Required.",
   },
   sha: {
+    group: "Selecting the candidates",
     flag: "sha",
     input: "FILTER_GITHUB_SHA",
     kind: "string",
@@ -48,6 +54,7 @@ const SOURCES = {
     help: "Candidates: runs whose config github_sha is this; 7-39 hex matches as a prefix.",
   },
   secondarySha: {
+    group: "Selecting the candidates",
     flag: "secondary-sha",
     input: "FILTER_SECONDARY_SHA",
     kind: "string",
@@ -55,6 +62,7 @@ const SOURCES = {
     help: "Also require config secondary_sha to equal this (needs --sha).",
   },
   runId: {
+    group: "Selecting the candidates",
     flag: "run-id",
     input: "RUN_ID",
     kind: "string",
@@ -62,12 +70,14 @@ const SOURCES = {
     help: "Candidate: the run with this id (W&B's `name`). Overrides --sha.",
   },
   matchCommit: {
+    group: "Selecting the candidates",
     flag: "match-commit",
     input: "MATCH_COMMIT",
     kind: "boolean",
     help: "Also match W&B's built-in `commit` field against --sha.",
   },
   commitScanDays: {
+    group: "Selecting the candidates",
     flag: "commit-scan-days",
     input: "COMMIT_SCAN_DAYS",
     kind: "string",
@@ -75,13 +85,23 @@ const SOURCES = {
     help: "If W&B cannot filter on commit, scan runs this recent for it. Default 30.",
   },
   baselineTags: {
+    group: "Baselines and metrics",
     flag: "baseline-tags",
     input: "BASELINE_TAGS",
     kind: "list",
     value: "LIST",
     help: "Baselines: runs with any of these tags (never a candidate).",
   },
+  baselineSha: {
+    group: "Baselines and metrics",
+    flag: "baseline-sha",
+    input: "BASELINE_SHA",
+    kind: "string",
+    value: "SHA",
+    help: "Baselines: also the runs logged for this commit (e.g. the PR's base).",
+  },
   metrics: {
+    group: "Baselines and metrics",
     flag: "metrics",
     input: "DISPLAY_METRICS",
     kind: "list",
@@ -89,6 +109,7 @@ const SOURCES = {
     help: "Summary metrics to report, one CSV column each.",
   },
   configVars: {
+    group: "Baselines and metrics",
     flag: "config-vars",
     input: "DISPLAY_CONFIG_VARS",
     kind: "list",
@@ -96,6 +117,7 @@ const SOURCES = {
     help: "Config keys to report, one CSV column `_<key>` each.",
   },
   out: {
+    group: "Output",
     flag: "out",
     input: "OUT",
     kind: "string",
@@ -103,6 +125,7 @@ const SOURCES = {
     help: "CSV path. Default $GITHUB_WORKSPACE/wandb_report.csv, else ./wandb_report.csv.",
   },
   baseUrl: {
+    group: "Network",
     flag: "base-url",
     input: "BASE_URL",
     env: "WANDB_BASE_URL",
@@ -111,6 +134,7 @@ const SOURCES = {
     help: "W&B API URL. Default https://api.wandb.ai.",
   },
   appUrl: {
+    group: "Network",
     flag: "app-url",
     input: "APP_URL",
     env: "WANDB_APP_URL",
@@ -119,6 +143,7 @@ const SOURCES = {
     help: "W&B UI URL for run links. Default: derived from the API URL.",
   },
   pageSize: {
+    group: "Network",
     flag: "page-size",
     input: "PAGE_SIZE",
     kind: "string",
@@ -127,6 +152,7 @@ const SOURCES = {
   },
   ...retrySources("WANDB_HTTP_TIMEOUT"),
   maxResponseMb: {
+    group: "Network",
     flag: "max-response-mb",
     input: "MAX_RESPONSE_MB",
     kind: "string",
@@ -134,6 +160,7 @@ const SOURCES = {
     help: "Refuse one W&B answer larger than this, checked while reading. Default 64.",
   },
   reference: {
+    group: "Baselines and metrics",
     flag: "reference",
     input: "REFERENCE",
     kind: "string",
@@ -141,6 +168,7 @@ const SOURCES = {
     help: "Baseline value deltas are against: best, mean or run=RUN_ID. Default best.",
   },
   directions: {
+    group: "Baselines and metrics",
     flag: "direction",
     input: "DIRECTIONS",
     kind: "list",
@@ -149,6 +177,7 @@ const SOURCES = {
     help: "A metric's direction, when its name does not say (loss → min, acc → max).",
   },
   gate: {
+    group: "Gate and waiting",
     flag: "gate",
     input: "GATE",
     kind: "list",
@@ -157,12 +186,38 @@ const SOURCES = {
     help: "Fail (exit 1) on a regression: METRIC:max|min[:abs=X][:rel=Y%][:ref=..][:missing=..].",
   },
   requireComplete: {
+    group: "Gate and waiting",
     flag: "require-complete",
     input: "REQUIRE_COMPLETE",
     kind: "boolean",
     help: "Fail (exit 1) unless a candidate finished and none is running or pending.",
   },
+  wait: {
+    group: "Gate and waiting",
+    flag: "wait",
+    input: "WAIT",
+    kind: "string",
+    value: "DURATION",
+    help: "Poll until no candidate is running or pending: 90s, 15m, 1h. Default no wait.",
+  },
+  pollInterval: {
+    group: "Gate and waiting",
+    flag: "poll-interval",
+    input: "POLL_INTERVAL",
+    kind: "string",
+    value: "DURATION",
+    help: "First pause between polls; it grows to 5 minutes. Default 30s, at least 1s.",
+  },
+  maxWait: {
+    group: "Gate and waiting",
+    flag: "max-wait",
+    input: "MAX_WAIT",
+    kind: "string",
+    value: "DURATION",
+    help: "The longest --wait allowed (the workflow sets it). Default 6h.",
+  },
   markdown: {
+    group: "Output",
     flag: "markdown",
     input: "MARKDOWN",
     kind: "string",
@@ -170,25 +225,29 @@ const SOURCES = {
     help: "Also write the markdown report to FILE.",
   },
   format: {
+    group: "Output",
     flag: "format",
     input: "FORMAT",
     kind: "string",
     value: "FORMAT",
-    help: "Print the report on stdout as markdown, json or csv.",
+    help: "Print the report on stdout: table (the default on a terminal), markdown, json or csv.",
   },
   chart: {
+    group: "Output",
     flag: "chart",
     input: "CHART",
     kind: "boolean",
     help: "Add a Mermaid bar chart per metric to the markdown.",
   },
   comment: {
+    group: "GitHub",
     flag: "comment",
     input: "COMMENT",
     kind: "boolean",
     help: "Post the markdown as one sticky comment on --pr-number (needs GITHUB_TOKEN).",
   },
   prNumber: {
+    group: "GitHub",
     flag: "pr-number",
     input: "PR_NUMBER",
     kind: "string",
@@ -196,6 +255,7 @@ const SOURCES = {
     help: "The pull request to comment on.",
   },
   reportKey: {
+    group: "GitHub",
     flag: "report-key",
     input: "REPORT_KEY",
     kind: "string",
@@ -203,18 +263,27 @@ const SOURCES = {
     help: "Tells reports apart: one sticky comment per key and workflow. Default the project.",
   },
   githubToken: {
+    group: "GitHub",
     input: "GITHUB_TOKEN",
     env: "GITHUB_TOKEN",
     kind: "string",
     secret: true,
     help: "GitHub token for --comment (environment only).",
   },
+  quiet: {
+    group: "Output",
+    flag: "quiet",
+    input: "QUIET",
+    kind: "boolean",
+    help: "No progress or retry lines on stderr (errors and the summary stay).",
+  },
   json: {
+    group: "Output",
     flag: "json",
     kind: "boolean",
     help: "Print the whole result as JSON on stdout (same as --format json).",
   },
-  debug: DEBUG_SOURCE,
+  debug: { ...DEBUG_SOURCE, group: "Output" },
 } as const satisfies Record<string, Source>;
 
 /**
@@ -245,6 +314,18 @@ function wandbHost(url: string): string | undefined {
   return host === "wandb.ai" || host.endsWith(".wandb.ai") ? host : undefined;
 }
 
+/** A duration (`90s`, `15m`, `1h`, plain seconds) as seconds. */
+const DURATION_SCHEMA: z.ZodType<number, unknown> = z.union([z.number(), z.string()]).transform(
+  (value, ctx) => {
+    const seconds = typeof value === "number" ? value : durationSeconds(value);
+    if (seconds === undefined) {
+      ctx.addIssue({ code: "custom", message: DURATION_EXPECTED });
+      return z.NEVER;
+    }
+    return seconds;
+  },
+);
+
 const NAMES = (what: string): z.ZodType<string[], string[]> =>
   z.array(z.string().trim().min(1, `${what} that are not empty`));
 
@@ -264,6 +345,8 @@ export interface ReportOptions {
   commitScanDays: number;
   /** Baseline tags. */
   baselineTags: string[];
+  /** Baselines: also the runs logged for this commit. */
+  baselineSha?: string;
   /** Summary metrics to report (gated ones included). */
   metrics: string[];
   /** Config keys to report. */
@@ -294,10 +377,16 @@ export interface ReportOptions {
   gate: GateRule[];
   /** Fail unless the candidates are complete. */
   requireComplete: boolean;
+  /** Seconds to wait for the candidates to end (0: no wait), already capped by `maxWait`. */
+  waitSeconds: number;
+  /** The first pause between polls, in seconds. */
+  pollSeconds: number;
   /** Where to write the markdown report. */
   markdown?: string;
   /** What to print on stdout. */
-  format?: "markdown" | "json" | "csv";
+  format?: "table" | "markdown" | "json" | "csv";
+  /** No progress or retry lines. */
+  quiet: boolean;
   /** Mermaid charts in the markdown. */
   chart: boolean;
   /** Post the sticky PR comment. */
@@ -332,6 +421,7 @@ export const ReportOptionsSchema: z.ZodType<ReportOptions> = z
     matchCommit: z.boolean().default(false),
     commitScanDays: wholeNumber(1, 3650).default(30),
     baselineTags: NAMES("tags").default([]),
+    baselineSha: ShaSchema.optional(),
     metrics: NAMES("metric names").default([]),
     configVars: NAMES("config keys").default([]),
     out: z.string().min(1, "a file path"),
@@ -376,8 +466,12 @@ export const ReportOptionsSchema: z.ZodType<ReportOptions> = z
       }
     }),
     requireComplete: z.boolean().default(false),
+    wait: DURATION_SCHEMA.optional(),
+    pollInterval: DURATION_SCHEMA.default(30).refine((s) => s >= 1, "at least 1s"),
+    maxWait: DURATION_SCHEMA.default(21_600),
     markdown: z.string().min(1, "a file path").optional(),
-    format: z.enum(["markdown", "json", "csv"], "markdown, json or csv").optional(),
+    format: z.enum(["table", "markdown", "json", "csv"], "table, markdown, json or csv").optional(),
+    quiet: z.boolean().default(false),
     chart: z.boolean().default(false),
     comment: z.boolean().default(false),
     prNumber: wholeNumber(1, 1e9).optional(),
@@ -417,18 +511,33 @@ export const ReportOptionsSchema: z.ZodType<ReportOptions> = z
       });
     }
   })
-  .transform(({ project, sha, secondarySha, runId, matchCommit, ...rest }) => {
-    const [entity, name] = project.split("/") as [string, string];
-    const match: Match = runId !== undefined
-      ? { by: "run-id", runId }
-      : { by: "sha", sha: sha as string, secondarySha, matchCommit };
-    const notes = runId !== undefined && sha !== undefined
-      ? [`run id ${runId} given: the SHA filters are ignored`]
-      : [];
-    // A gated metric is fetched and shown like the ones asked for.
-    const metrics = [...new Set([...rest.metrics, ...rest.gate.map((rule) => rule.metric)])];
-    return { ...rest, metrics, entity, project: name, match, notes };
-  });
+  .transform(
+    ({ project, sha, secondarySha, runId, matchCommit, wait, pollInterval, maxWait, ...rest }) => {
+      const [entity, name] = project.split("/") as [string, string];
+      const match: Match = runId !== undefined
+        ? { by: "run-id", runId }
+        : { by: "sha", sha: sha as string, secondarySha, matchCommit };
+      const notes = runId !== undefined && sha !== undefined
+        ? [`run id ${runId} given: the SHA filters are ignored`]
+        : [];
+      const waitSeconds = Math.min(wait ?? 0, maxWait);
+      if (wait !== undefined && wait > maxWait) {
+        notes.push(`--wait ${wait} s is longer than --max-wait ${maxWait} s: waiting ${maxWait} s`);
+      }
+      // A gated metric is fetched and shown like the ones asked for.
+      const metrics = [...new Set([...rest.metrics, ...rest.gate.map((rule) => rule.metric)])];
+      return {
+        ...rest,
+        metrics,
+        entity,
+        project: name,
+        match,
+        notes,
+        waitSeconds,
+        pollSeconds: pollInterval,
+      };
+    },
+  );
 
 export type { Match } from "../model.ts";
 
@@ -476,6 +585,14 @@ export function resolveInputs(
         : "wandb_report.csv";
       raw.outDefault = true;
     }
+    // `deno task --config other/deno.json` runs in other/: relative paths the
+    // user typed mean the folder they typed them in (INIT_CWD).
+    for (const key of ["out", "markdown"]) {
+      const path = raw[key];
+      if (typeof path === "string" && env.INIT_CWD && !isAbsolute(path)) {
+        raw[key] = join(env.INIT_CWD, path) + (/[/\\]$/.test(path) ? "/" : "");
+      }
+    }
   });
   if (resolved.kind !== "run") return resolved;
   const { match, notes } = resolved.options;
@@ -509,16 +626,31 @@ export function helpText(program: string): string {
   return commandHelp(SOURCES, {
     usage: `Usage: ${program} --project entity/project (--sha SHA | --run-id ID) [options]`,
     about: [
-      "Fetches the W&B runs logged for a commit (candidates) and the runs tagged as",
-      "baselines, counts them by state and writes wandb_report.csv.",
+      "Fetches the W&B runs logged for a commit (the candidates) and the baselines (runs with",
+      "the baseline tags, or logged for --baseline-sha), compares their metrics, applies the",
+      "gate, and writes wandb_report.csv, step outputs and a markdown report.",
     ],
     optionsTitle: "Options (flags win over INPUT_* variables, which win over WANDB_* variables)",
+    groups: [
+      "Selecting the candidates",
+      "Baselines and metrics",
+      "Output",
+      "Gate and waiting",
+      "GitHub",
+      "Network",
+    ],
     notes: [
       "Lists take ['a', 'b'] (the old action's form), a JSON array, or a, b / one per line.",
+      "",
     ],
-    exits: [
-      "Exit codes: 0 done, 1 gate or --require-complete failed, 2 invalid input, 3 W&B or",
-      "GitHub API failed after retries.",
+    examples: [
+      `${program} --project acme/vision --sha "$(git rev-parse HEAD)"`,
+      `${program} --project acme/vision --sha 3f2c9a1 --baseline-tags baseline \\`,
+      `    --metrics "val_acc, val_loss" --gate val_acc:max:abs=0.01`,
+      `${program} --project acme/vision --run-id a1b2c3d4 --format json`,
+      `${program} --project acme/vision --sha 3f2c9a1 --wait 30m --require-complete`,
+      `${program} --project acme/vision --sha 3f2c9a1 --baseline-sha "$(git merge-base HEAD main)"`,
     ],
+    exits: [...EXIT_CODES],
   });
 }

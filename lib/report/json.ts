@@ -30,6 +30,8 @@ export interface JsonInput {
   classification: Classification;
   /** The step outputs. */
   outputs: Readonly<Record<string, string>>;
+  /** Where the baselines came from, in words. */
+  baselineSource: string;
   /** Where the CSV was written. */
   csvPath: string;
   /** The metrics asked for (gated ones included). */
@@ -101,6 +103,7 @@ export function reportJson(input: JsonInput): Record<string, unknown> {
     singleRun: input.classification.singleRun,
     counts: input.classification.counts,
     outputs: input.outputs,
+    baselineSource: input.baselineSource,
     csv: input.csvPath,
     candidates: input.candidates.map(run),
     baselines: input.baselines.map(run),

@@ -112,6 +112,8 @@ export interface MarkdownInput {
   marker?: string;
   /** Where the full CSV can be found, for the "too long" note. */
   csvHint?: string;
+  /** Where the baselines came from, said under the summary (e.g. with `--baseline-sha`). */
+  baselineFrom?: string;
   /** The cap in UTF-8 bytes (default {@link MAX_MARKDOWN}). */
   maxLength?: number;
 }
@@ -454,6 +456,7 @@ export function renderMarkdown(input: MarkdownInput): string {
     "",
     summaryLine(input),
     "",
+    ...(input.baselineFrom ? [`_Baselines: ${escapeMarkdown(input.baselineFrom)}._`, ""] : []),
     statesLine(input),
     "",
   ];

@@ -22,6 +22,8 @@ export interface SummaryInput {
   traffic: { requests: number; responseBytes: number };
   /** The gate, shown when it has rules. */
   gate: GateResult;
+  /** Where the baselines came from, when it needs saying (`--baseline-sha`). */
+  baselineFrom?: string;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -54,7 +56,7 @@ export function summaryText(input: SummaryInput): string {
   return [
     `wandb-report: ${input.project}${input.sha ? ` @ ${input.sha}` : ""}`,
     `  candidates: ${counts.candidates}${states.length ? ` (${states.join(", ")})` : ""}`,
-    `  baselines:  ${counts.baselines}`,
+    `  baselines:  ${counts.baselines}${input.baselineFrom ? ` (${input.baselineFrom})` : ""}`,
     `  complete:   ${why}`,
     `  wrote ${input.csv.path}: ${plural(input.csv.rows, "row")}`,
     `  W&B traffic: ${

@@ -1,8 +1,13 @@
 /**
- * A plain-text table for terminals (the demo's output).
+ * Tables for terminals: a plain aligned table, and the report's terminal
+ * view (`--format table`, the default on a terminal).
  *
  * @module
  */
+import { styleText } from "node:util";
+import { bucketOf } from "../classify.ts";
+import { type MetricComparison, type MetricValue, metricValue } from "../compare.ts";
+import { field, type Run } from "../model.ts";
 
 /**
  * Lays out rows under a header with aligned columns; cells longer than
@@ -34,4 +39,131 @@ export function textTable(
     row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd();
   return [line(cells[0]!), line(widths.map((w) => "-".repeat(w))), ...cells.slice(1).map(line)]
     .join("\n");
+}
+
+/** What the terminal view is made from. */
+export interface TableInput {
+  /** Every candidate. */
+  candidates: readonly Run[];
+  /** Every baseline. */
+  baselines: readonly Run[];
+  /** One comparison per metric (their order is the columns'). */
+  comparisons: readonly MetricComparison[];
+}
+
+/** How to draw it. */
+export interface TableStyle {
+  /** ANSI colours (decided by the caller: `NO_COLOR`, `FORCE_COLOR`, a terminal). */
+  color: boolean;
+  /** The terminal's width, to fit lines to; none when not on a terminal. */
+  width?: number;
+}
+
+type Style = Parameters<typeof styleText>[0];
+
+const STATE_STYLE: Record<string, Style> = {
+  finished: "green",
+  running: "yellow",
+  pending: "yellow",
+  failed: "red",
+  crashed: "red",
+  aborted: "red",
+  preempted: "magenta",
+  unknown: "gray",
+};
+
+function metricText(value: MetricValue): string {
+  switch (value.kind) {
+    case "number":
+      return Number(value.value.toPrecision(4)).toString();
+    case "missing":
+      return "—";
+    case "nan":
+      return "NaN";
+    case "infinite":
+      return value.value > 0 ? "+∞" : "−∞";
+    case "text":
+      return value.text;
+    case "nested":
+      return "(nested)";
+  }
+}
+
+/**
+ * The terminal view of a report: one row per candidate and baseline, its
+ * state, and each metric with ▲/▼ and the signed delta against the
+ * reference baseline value; colours optional, fitted to the terminal's width.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { renderTable } from "./table.ts";
+ * const run = (name: string, state: string) => ({ name, state, tags: [], config: {}, summary: {} });
+ * const text = renderTable({ candidates: [run("c1", "running")], baselines: [], comparisons: [] }, {
+ *   color: false,
+ * });
+ * assertEquals(text.split("\n")[2], "candidate  c1      c1    running");
+ * ```
+ */
+export function renderTable(input: TableInput, style: TableStyle): string {
+  const paint = (s: Style | undefined, text: string) =>
+    style.color && s ? styleText(s, text, { validateStream: false }) : text;
+  type Cell = { text: string; style?: Style };
+  const header: Cell[] = [
+    "role",
+    "run id",
+    "name",
+    "state",
+    ...input.comparisons.map((c) => c.metric),
+  ]
+    .map((text) => ({ text, style: "bold" }));
+  const rows: Cell[][] = [];
+  const value = (run: Run, c: MetricComparison): Cell => {
+    const delta = c.candidates.find((d) => d.run === run);
+    const own = delta?.value ?? c.baselines.find((b) => b.run === run)?.value;
+    const text = metricText(own ?? metricValue(field(run.summary, c.metric)));
+    if (!delta || delta.abs === undefined || delta.verdict === "n/a") return { text };
+    const arrow = delta.verdict === "better" ? "▲" : delta.verdict === "worse" ? "▼" : "=";
+    const sign = delta.abs > 0 ? "+" : "";
+    return {
+      text: `${text} ${arrow}${sign}${Number(delta.abs.toPrecision(3))}`,
+      style: delta.verdict === "better" ? "green" : delta.verdict === "worse" ? "red" : undefined,
+    };
+  };
+  for (
+    const [role, runs] of [["candidate", input.candidates], ["baseline", input.baselines]] as const
+  ) {
+    for (const run of runs) {
+      const bucket = bucketOf(run.state);
+      rows.push([
+        { text: role },
+        { text: run.name },
+        { text: run.displayName || run.name },
+        { text: run.state ?? "unknown", style: STATE_STYLE[bucket] },
+        ...input.comparisons.map((c) => value(run, c)),
+      ]);
+    }
+  }
+  const clean = (text: string) => text.replace(/[\p{Cc}\p{Cf}]/gu, " ");
+  const all = [header, ...rows].map((row) => row.map((c) => ({ ...c, text: clean(c.text) })));
+  const widths = header.map((_, i) =>
+    Math.max(...all.map((row) => [...(row[i]?.text ?? "")].length))
+  );
+  // Too wide for the terminal: the name column gives way first, to 8 columns.
+  const width = style.width ?? Infinity;
+  const total = () => widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
+  if (total() > width) widths[2] = Math.max(8, widths[2]! - (total() - width));
+  const fit = (text: string, w: number) => {
+    const chars = [...text];
+    return chars.length > w
+      ? `${chars.slice(0, w - 1).join("")}…`
+      : text + " ".repeat(w - chars.length);
+  };
+  const line = (row: Cell[]) =>
+    row.map((c, i) => paint(c.style, fit(c.text, widths[i]!))).join("  ").trimEnd();
+  return [
+    line(all[0]!),
+    widths.map((w) => "-".repeat(w)).join("  "),
+    ...all.slice(1).map(line),
+  ].join("\n");
 }

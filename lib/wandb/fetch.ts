@@ -49,6 +49,8 @@ export interface FetchRunsRequest {
   isCandidate?: (run: WandbRun) => boolean;
   /** Debug log. */
   log?: (line: string) => void;
+  /** Told after each page: runs so far, the server's total (when it said), pages. */
+  onPage?: (progress: { runs: number; total?: number; pages: number }) => void;
 }
 
 /** One page's worth of new runs (never a run seen on an earlier page). */
@@ -133,6 +135,8 @@ export async function* fetchRunPages(
   const candidates = cursor("candidates", false);
   const baselines = cursor("baselines", request.baselines === null);
   let firstPage = true;
+  let pages = 0;
+  let total: number | undefined;
   let projectKeys = true;
   const commit = request.commit ?? false;
   let document = reportQuery({ projectKeys, commit });
@@ -184,6 +188,10 @@ export async function* fetchRunPages(
     if (firstPage) {
       candidates.maxPages = pageBound(data.project.candidateCount, request.pageSize);
       baselines.maxPages = pageBound(data.project.baselineCount, request.pageSize);
+      const counts = [data.project.candidateCount, data.project.baselineCount];
+      if (counts.some((n) => typeof n === "number")) {
+        total = counts.reduce<number>((sum, n) => sum + (typeof n === "number" ? n : 0), 0);
+      }
       firstPage = false;
     }
     const host = client.host;
@@ -198,6 +206,7 @@ export async function* fetchRunPages(
     const test = request.isCandidate;
     const newCandidates = decodeNew(candidates, candidatePage, client, log);
     const newBaselines = decodeNew(baselines, baselinePage, client, log);
+    request.onPage?.({ runs: candidates.seen.size + baselines.seen.size, total, pages: ++pages });
     yield {
       candidates: test ? newCandidates.filter(test) : newCandidates,
       baselines: test ? newBaselines.filter((run) => !test(run)) : newBaselines,
@@ -334,8 +343,10 @@ export interface ReportRunsRequest {
   project: string;
   /** How candidates are found. */
   match: Match;
-  /** Runs with any of these tags are baselines; none asked when empty. */
+  /** Runs with any of these tags are baselines. */
   baselineTags: readonly string[];
+  /** Runs logged for this commit are baselines too. No baselines are asked without tags or this. */
+  baselineSha?: string;
   /** Summary metric keys to fetch. */
   metricKeys: readonly string[];
   /** Config keys to fetch. */
@@ -348,6 +359,8 @@ export interface ReportRunsRequest {
   now?: () => number;
   /** Debug log. */
   log?: (line: string) => void;
+  /** Told after each page (progress lines). */
+  onPage?: FetchRunsRequest["onPage"];
 }
 
 /** The runs of a report, and what the user should know about how they were found. */
@@ -400,12 +413,15 @@ export async function fetchReportRuns(
     entity: request.entity,
     project: request.project,
     candidates: candidateFilter(match),
-    baselines: request.baselineTags.length ? baselineFilter(match, request.baselineTags) : null,
+    baselines: request.baselineTags.length || request.baselineSha !== undefined
+      ? baselineFilter(match, request.baselineTags, request.baselineSha)
+      : null,
     metricKeys: request.metricKeys,
     configKeys: request.configKeys,
     pageSize: request.pageSize,
     commit: match.by === "sha" && match.matchCommit,
     log,
+    onPage: request.onPage,
   };
   const scan = (): FetchRunsRequest => {
     const days = request.commitScanDays;
@@ -415,7 +431,7 @@ export async function fetchReportRuns(
       `the server does not filter on commit; matched commit here over the runs created since ${since} ` +
         `(--commit-scan-days ${days})`,
     );
-    const filters = commitScanFilters(match, request.baselineTags, since);
+    const filters = commitScanFilters(match, request.baselineTags, since, request.baselineSha);
     return { ...paging, ...filters, isCandidate: (run) => isCandidate(match, run) };
   };
   const candidates: WandbRun[] = [];

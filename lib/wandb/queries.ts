@@ -73,7 +73,8 @@ export function candidateFilter(m: Match): Filter {
 }
 
 /**
- * The filter that selects baseline runs: any of `tags`, and not a candidate.
+ * The filter that selects baseline runs: any of `tags`, or (with
+ * `baselineSha`) logged for that commit, and never a candidate.
  *
  * @example
  * ```ts
@@ -84,7 +85,11 @@ export function candidateFilter(m: Match): Filter {
  * });
  * ```
  */
-export function baselineFilter(m: Match, tags: readonly string[]): Filter {
+export function baselineFilter(
+  m: Match,
+  tags: readonly string[],
+  baselineSha?: string,
+): Filter {
   const notCandidate: Filter = match(m)
     .with({ by: "run-id" }, ({ runId }) => ({ name: { $ne: runId } }))
     .with({ by: "sha" }, ({ sha, secondarySha, matchCommit }) => {
@@ -96,7 +101,10 @@ export function baselineFilter(m: Match, tags: readonly string[]): Filter {
         : { $or: [shaDiffers, differs(`config.${SECONDARY_SHA_KEY}`, secondarySha)] };
     })
     .exhaustive();
-  return { $and: [{ tags: { $in: [...tags] } }, notCandidate] };
+  const picks: Filter[] = [];
+  if (tags.length) picks.push({ tags: { $in: [...tags] } });
+  if (baselineSha !== undefined) picks.push(matches(`config.${SHA_KEY}`, baselineSha));
+  return { $and: [picks.length === 1 ? picks[0]! : { $or: picks }, notCandidate] };
 }
 
 /**
@@ -152,6 +160,7 @@ export function commitScanFilters(
   m: Match,
   tags: readonly string[],
   since: string,
+  baselineSha?: string,
 ): { candidates: Filter; baselines: Filter | null } {
   const byConfig: Match = m.by === "sha" ? { ...m, matchCommit: false } : m;
   const recent: Filter[] = [{ createdAt: { $gte: since } }];
@@ -162,7 +171,9 @@ export function commitScanFilters(
     candidates: {
       $or: [candidateFilter(byConfig), recent.length === 1 ? recent[0] : { $and: recent }],
     },
-    baselines: tags.length ? baselineFilter(byConfig, tags) : null,
+    baselines: tags.length || baselineSha !== undefined
+      ? baselineFilter(byConfig, tags, baselineSha)
+      : null,
   };
 }
 

@@ -187,7 +187,10 @@ Deno.test("gate and comment inputs: one-line errors, exit 2, nothing written", a
           /^error: --reference: expected best, mean or run=RUN_ID, got "worst"$/m,
         ],
         [["--direction", "acc=up"], /^error: --direction: expected NAME=max or NAME=min items/],
-        [["--format", "xml"], /^error: --format: expected markdown, json or csv, got "xml"$/m],
+        [
+          ["--format", "xml"],
+          /^error: --format: expected table, markdown, json or csv, got "xml"$/m,
+        ],
         [["--comment"], /^error: --pr-number: expected a pull request number for --comment/],
         [["--comment", "--pr-number", "7"], /^error: GITHUB_TOKEN: expected a token for --comment/],
       ] as [string[], RegExp][]

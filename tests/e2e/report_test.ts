@@ -372,7 +372,10 @@ Deno.test("failures: each ends in a clear error, exit 3 and no CSV", async (t) =
         ], { env: c.env });
         assertEquals(r.code, 3, r.stderr);
         assertMatch(r.stderr, c.message);
-        assertEquals(r.stderr.trim().split("\n").length, 1, "one line");
+        // One error line; retries, shown as they happen, come before it.
+        const lines = r.stderr.trim().split("\n");
+        assertEquals(lines.filter((l) => !l.startsWith("retrying in ")).length, 1, "one line");
+        assertMatch(lines.at(-1)!, /^error: /);
         assertEquals(r.csv, undefined, "no CSV on failure");
         assertEquals(r.githubOutput, "", "no outputs on failure");
         assertEquals(r.files, ["github_output"], "no temp files left");

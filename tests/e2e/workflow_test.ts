@@ -5,7 +5,7 @@ import { startEmulator } from "../../lib/emulator/server.ts";
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
 import { commentEvent, EXAMPLE_REPO } from "../_events.ts";
 import { type FakeComment, startGithubServer } from "../_github_server.ts";
-import { API_KEY, SHA, testFixture } from "../_helpers.ts";
+import { API_KEY, OTHER_SHA, SHA, testFixture } from "../_helpers.ts";
 import { runWorkflow, type WorkflowRun } from "../_runner.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
@@ -20,12 +20,18 @@ async function run(
     job?: Record<string, string>;
     privateRepos?: string[];
     readToken?: string;
+    baseRefOid?: string;
   } = {},
 ): Promise<WorkflowRun & { comments: FakeComment[] }> {
   const emulator = await startEmulator({ fixture: testFixture() });
   const github = await startGithubServer({
     repo: EXAMPLE_REPO,
-    pulls: [{ number: 7, headRefOid: SHA, headRefName: "feature/aug" }],
+    pulls: [{
+      number: 7,
+      headRefOid: SHA,
+      headRefName: "feature/aug",
+      baseRefOid: opts.baseRefOid,
+    }],
     tokens: { [TOKEN]: { login: "github-actions[bot]", write: true } },
   });
   try {
@@ -211,4 +217,27 @@ Deno.test("workflow: no workflow_sha (GitHub Enterprise Server) or an unreadable
     secrets: { WANDB_API_KEY: API_KEY, "tool-token": token },
   });
   assertEquals(allowed.jobs.report!.result, "success");
+});
+
+Deno.test("workflow: baseline: base compares with the PR's base commit; /get-runs wait=… reaches the report", async () => {
+  const result = await run({
+    name: "issue_comment",
+    payload: commentEvent({ body: "/get-runs wait=1s", association: "MEMBER" }),
+  }, { inputs: { baseline: "base", "baseline-tags": "" }, baseRefOid: OTHER_SHA });
+  const job = result.jobs.report!;
+  assertEquals(job.result, "success", job.steps.map((s) => `${s.id}: ${s.log}`).join("\n"));
+  const chatops = job.steps.find((s) => s.id === "chatops")!;
+  assertEquals([chatops.outputs.BASE_SHA, chatops.outputs.WAIT], [OTHER_SHA, "1s"]);
+  const report = job.steps.find((s) => s.id === "report")!;
+  assertEquals(report.env.INPUT_BASELINE_SHA, OTHER_SHA);
+  assertEquals(report.env.INPUT_WAIT, "1s");
+  assertEquals(result.outputs["num-baselines"], "2");
+  assertMatch(
+    report.log,
+    new RegExp(`baselines: {2}2 \\(runs that is logged for commit ${OTHER_SHA}\\)`),
+  );
+  assertMatch(
+    report.log,
+    /note: waited 1 s \(--wait 1 s\): 2 candidate\(s\) still running or pending|::notice::waited 1 s/,
+  );
 });
