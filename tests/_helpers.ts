@@ -175,3 +175,19 @@ export async function runCli(
 
 /** The common project flags. */
 export const PROJECT = ["--project", "acme/vision"];
+
+/**
+ * The environment a child Deno needs and nothing more: where packages are
+ * (and the TLS proxy's CA, without which downloads fail with UnknownIssuer).
+ */
+export function childEnv(): Record<string, string> {
+  const keep = [
+    "PATH",
+    "HOME",
+    "DENO_DIR",
+    "NODE_EXTRA_CA_CERTS",
+    "DENO_TLS_CA_STORE",
+    "NPM_CONFIG_REGISTRY",
+  ];
+  return Object.fromEntries(keep.flatMap((k) => (Deno.env.get(k) ? [[k, Deno.env.get(k)!]] : [])));
+}

@@ -89,3 +89,8 @@ export const REPOSITORY_SOURCE: Source = {
   value: "OWNER/REPO",
   help: "The repository (set by the runner).",
 };
+
+/** The GitHub token's row (environment only: a token never goes on a command line). */
+export function githubTokenSource(help: string): Source {
+  return { input: "GITHUB_TOKEN", env: "GITHUB_TOKEN", kind: "string", secret: true, help };
+}

@@ -8,16 +8,19 @@ import { z } from "zod";
 import { type AuthorAssociation, AuthorAssociationSchema, ShaSchema } from "../model.ts";
 import { Redactor } from "../redact.ts";
 import { commandHelp, EXIT_CODES, resolveTable, type Source } from "./_sources.ts";
-import { DEBUG_SOURCE, REPOSITORY_SOURCE, RETRY_FIELDS, retrySources, TOKEN } from "./_fields.ts";
+import {
+  DEBUG_SOURCE,
+  githubTokenSource,
+  REPOSITORY_SOURCE,
+  RETRY_FIELDS,
+  retrySources,
+  TOKEN,
+} from "./_fields.ts";
 
 const SOURCES = {
-  githubToken: {
-    input: "GITHUB_TOKEN",
-    env: "GITHUB_TOKEN",
-    kind: "string",
-    secret: true,
-    help: "Token for GitHub's API (environment only); needed to look up a PR comment's head.",
-  },
+  githubToken: githubTokenSource(
+    "Token for GitHub's API (environment only); needed to look up a PR comment's head.",
+  ),
   triggerPhrase: {
     flag: "trigger-phrase",
     input: "TRIGGER_PHRASE",

@@ -6,17 +6,19 @@
  */
 import { z } from "zod";
 import { Redactor } from "../redact.ts";
-import { DEBUG_SOURCE, REPOSITORY_SOURCE, RETRY_FIELDS, retrySources } from "./_fields.ts";
+import {
+  DEBUG_SOURCE,
+  githubTokenSource,
+  REPOSITORY_SOURCE,
+  RETRY_FIELDS,
+  retrySources,
+} from "./_fields.ts";
 import { commandHelp, EXIT_CODES, type Resolved, resolveTable, type Source } from "./_sources.ts";
 
 const SOURCES = {
-  githubToken: {
-    input: "GITHUB_TOKEN",
-    env: "GITHUB_TOKEN",
-    kind: "string",
-    secret: true,
-    help: "Token that may write to pull requests (environment only). Required.",
-  },
+  githubToken: githubTokenSource(
+    "Token that may write to pull requests (environment only). Required.",
+  ),
   bodyFile: {
     flag: "body-file",
     input: "BODY_FILE",

@@ -25,7 +25,14 @@ import {
 } from "../model.ts";
 import { Redactor } from "../redact.ts";
 import { parseGateRule, parseReference } from "./rules.ts";
-import { DEBUG_SOURCE, RETRY_FIELDS, retrySources, TOKEN, wholeNumber } from "./_fields.ts";
+import {
+  DEBUG_SOURCE,
+  githubTokenSource,
+  RETRY_FIELDS,
+  retrySources,
+  TOKEN,
+  wholeNumber,
+} from "./_fields.ts";
 
 const SOURCES = {
   apiKey: {
@@ -263,12 +270,8 @@ const SOURCES = {
     help: "Tells reports apart: one sticky comment per key and workflow. Default the project.",
   },
   githubToken: {
+    ...githubTokenSource("GitHub token for --comment (environment only)."),
     group: "GitHub",
-    input: "GITHUB_TOKEN",
-    env: "GITHUB_TOKEN",
-    kind: "string",
-    secret: true,
-    help: "GitHub token for --comment (environment only).",
   },
   quiet: {
     group: "Output",

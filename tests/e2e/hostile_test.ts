@@ -7,6 +7,7 @@ import { isCommandLine } from "../../lib/github/actions.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
 import {
   API_KEY,
+  childEnv,
   type CliRun,
   PROJECT,
   run,
@@ -404,7 +405,7 @@ Deno.test("no exit 70 from inputs or data", async (t) => {
             "csv",
           ],
           cwd: dir,
-          env: { ...processEnv(), WANDB_API_KEY: API_KEY, WANDB_BASE_URL: emulator.url },
+          env: { ...childEnv(), WANDB_API_KEY: API_KEY, WANDB_BASE_URL: emulator.url },
           clearEnv: true,
           stdin: "null",
           stdout: "piped",
@@ -423,12 +424,6 @@ Deno.test("no exit 70 from inputs or data", async (t) => {
     });
   });
 });
-
-/** The environment a child Deno needs to find packages (and the proxy's CA). */
-function processEnv(): Record<string, string> {
-  const keep = ["PATH", "HOME", "DENO_DIR", "NODE_EXTRA_CA_CERTS", "DENO_TLS_CA_STORE"];
-  return Object.fromEntries(keep.flatMap((k) => (Deno.env.get(k) ? [[k, Deno.env.get(k)!]] : [])));
-}
 
 Deno.test("nothing half-written: every destination checked first; a failed comment is a warning", async (t) => {
   await t.step("--markdown unwritable: exit 2, no CSV, no outputs", async () => {
@@ -551,7 +546,7 @@ Deno.test("nothing half-written: every destination checked first; a failed comme
       const child = new Deno.Command(Deno.execPath(), {
         args: ["run", "--quiet", "--allow-all", `${ROOT}mod.ts`, ...PROJECT, "--sha", SHA],
         cwd: dir,
-        env: { ...processEnv(), WANDB_API_KEY: API_KEY, WANDB_BASE_URL: server.url },
+        env: { ...childEnv(), WANDB_API_KEY: API_KEY, WANDB_BASE_URL: server.url },
         clearEnv: true,
         stdin: "null",
         stdout: "null",

@@ -1,22 +1,9 @@
 // The real processes: `deno run mod.ts` as JSR users run it, and the
 // emulator task, with exit codes as a shell sees them.
-import { API_KEY, SHA, withEmulator } from "../_helpers.ts";
+import { API_KEY, childEnv, SHA, withEmulator } from "../_helpers.ts";
 import { assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
-
-/** A clean environment, keeping what Deno needs to find packages (and the CA for the proxy). */
-function baseEnv(): Record<string, string> {
-  const keep = [
-    "PATH",
-    "HOME",
-    "DENO_DIR",
-    "NODE_EXTRA_CA_CERTS",
-    "DENO_TLS_CA_STORE",
-    "NPM_CONFIG_REGISTRY",
-  ];
-  return Object.fromEntries(keep.flatMap((k) => (Deno.env.get(k) ? [[k, Deno.env.get(k)!]] : [])));
-}
 
 async function deno(args: string[], env: Record<string, string>) {
   const out = await new Deno.Command(Deno.execPath(), {
@@ -30,7 +17,7 @@ async function deno(args: string[], env: Record<string, string>) {
       ...args,
     ],
     cwd: ROOT,
-    env: { ...baseEnv(), ...env },
+    env: { ...childEnv(), ...env },
     clearEnv: true,
     stdin: "null",
     stdout: "piped",
@@ -100,7 +87,7 @@ Deno.test("process: the emulator task serves a fixture until interrupted", async
       "0",
     ],
     cwd: ROOT,
-    env: baseEnv(),
+    env: childEnv(),
     clearEnv: true,
     stdin: "null",
     stdout: "null",

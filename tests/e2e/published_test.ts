@@ -3,24 +3,18 @@
 // import map applied, as JSR's publish rewrites bare specifiers), never from
 // this checkout. `--help`, `--version`, the demo, the emulator and a report
 // must all work from it, and a run without permissions says which flag to add.
-import { API_KEY, SHA, withEmulator } from "../_helpers.ts";
+import { API_KEY, childEnv, SHA, withEmulator } from "../_helpers.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const config = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
-
-/** The environment a child Deno needs to find packages (and the proxy's CA). */
-function baseEnv(): Record<string, string> {
-  const keep = ["PATH", "HOME", "DENO_DIR", "NODE_EXTRA_CA_CERTS", "DENO_TLS_CA_STORE"];
-  return Object.fromEntries(keep.flatMap((k) => (Deno.env.get(k) ? [[k, Deno.env.get(k)!]] : [])));
-}
 
 /** The files `deno publish` would upload, relative to the repository. */
 async function publishedFiles(): Promise<string[]> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["publish", "--dry-run", "--allow-dirty"],
     cwd: ROOT,
-    env: { ...baseEnv(), NO_COLOR: "1" },
+    env: { ...childEnv(), NO_COLOR: "1" },
     clearEnv: true,
     stdout: "piped",
     stderr: "piped",
@@ -88,7 +82,7 @@ async function run(
       ...args,
     ],
     cwd: opts.cwd,
-    env: { ...baseEnv(), NO_COLOR: "1", ...opts.env },
+    env: { ...childEnv(), NO_COLOR: "1", ...opts.env },
     clearEnv: true,
     stdin: "null",
     stdout: "piped",

@@ -8,6 +8,7 @@ import { commentEvent, exampleEvent } from "../_events.ts";
 import { startGithubServer } from "../_github_server.ts";
 import {
   API_KEY,
+  childEnv,
   OTHER_SHA,
   PROJECT,
   run,
@@ -142,11 +143,7 @@ Deno.test("--wait: Ctrl-C while waiting ends cleanly, nothing half-written", asy
       ],
       cwd: dir,
       env: {
-        ...Object.fromEntries(
-          ["PATH", "HOME", "DENO_DIR", "NODE_EXTRA_CA_CERTS", "DENO_TLS_CA_STORE"].flatMap((k) =>
-            Deno.env.get(k) ? [[k, Deno.env.get(k)!]] : []
-          ),
-        ),
+        ...childEnv(),
         WANDB_API_KEY: API_KEY,
         WANDB_BASE_URL: emulator.url,
       },
