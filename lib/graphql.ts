@@ -17,6 +17,7 @@ import {
   TimeoutError,
 } from "./errors.ts";
 import type { TransportFailure } from "./retry.ts";
+import { parseWith } from "./_parse.ts";
 
 /** A GraphQL service as the messages name it, with what the user can do about each failure. */
 export interface Service {
@@ -140,13 +141,11 @@ export function decodeData<T>(
   schema: z.ZodType<T>,
   path: string,
 ): T {
-  const data = schema.safeParse(value);
-  if (data.success) return data.data;
-  const issue = data.error.issues[0]!;
-  throw new ServerError(
-    `${service.name} at ${service.host} answered in an unexpected shape at ${
-      [path, ...issue.path].join(".")
-    }: ${issue.message}`,
-    200,
-  );
+  return parseWith(schema, value, (problem) =>
+    new ServerError(
+      `${service.name} at ${service.host} answered in an unexpected shape at ${
+        [path, problem.path].filter(Boolean).join(".")
+      }: ${problem.message}`,
+      200,
+    ));
 }

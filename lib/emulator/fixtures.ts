@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { InvalidInputError } from "../errors.ts";
 import { parseLenientJson } from "../json.ts";
+import { parseWith } from "../_parse.ts";
 
 /** A scripted failure, as written (`times` may be omitted). */
 export interface FaultInput {
@@ -191,15 +192,13 @@ export const FixtureSchema: z.ZodType<Fixture, FixtureInput> = z.strictObject({
  * ```
  */
 export function parseFixture(value: unknown, source: string): Fixture {
-  const parsed = FixtureSchema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  throw new InvalidInputError(
-    `${source}: ${issue.path.join(".") || "(top level)"}`,
-    "a fixture as described in the README",
-    undefined,
-    issue.message,
-  );
+  return parseWith(FixtureSchema, value, (problem) =>
+    new InvalidInputError(
+      `${source}: ${problem.path || "(top level)"}`,
+      "a fixture as described in the README",
+      undefined,
+      problem.message,
+    ));
 }
 
 /** The bundled demo project (a URL, so it loads from a checkout and from the published package alike). */

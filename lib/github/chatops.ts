@@ -11,6 +11,7 @@
 import { match, P } from "ts-pattern";
 import { z } from "zod";
 import { InvalidInputError } from "../errors.ts";
+import { parseWith } from "../_parse.ts";
 import type { ChatopsOptions } from "../inputs/chatops.ts";
 import { pyBool, RunIdSchema, ShaSchema } from "../model.ts";
 import { type RetryDeps, retryPolicy } from "../retry.ts";
@@ -191,24 +192,22 @@ export async function runChatops(
     )
     .with({ name: "repository_dispatch" }, ({ payload }) => {
       const client = payload.client_payload ?? {};
-      const dispatched = z.object({
-        sha: ShaSchema.optional(),
-        run_id: RunIdSchema.optional(),
-      }).safeParse(client);
-      if (!dispatched.success) {
-        const issue = dispatched.error.issues[0]!;
-        throw new InvalidInputError(
-          `client_payload.${issue.path.join(".")}`,
-          issue.message,
-          String(client[String(issue.path[0])]),
-        );
-      }
+      const dispatched = parseWith(
+        z.object({ sha: ShaSchema.optional(), run_id: RunIdSchema.optional() }),
+        client,
+        (problem) =>
+          new InvalidInputError(
+            `client_payload.${problem.path}`,
+            problem.message,
+            String(client[String(problem.key)]),
+          ),
+      );
       return Promise.resolve({
         ...base,
         triggered: true,
         branch: env.GITHUB_REF_NAME ?? "",
-        sha: options.sha ?? dispatched.data.sha ?? githubSha(),
-        runId: dispatched.data.run_id ?? "",
+        sha: options.sha ?? dispatched.sha ?? githubSha(),
+        runId: dispatched.run_id ?? "",
       });
     })
     .with({ name: P.union("push", "schedule", "workflow_dispatch") }, () =>

@@ -12,6 +12,7 @@ import { marked } from "marked";
 import { match, P } from "ts-pattern";
 import { z } from "zod";
 import { InvalidInputError } from "../errors.ts";
+import { parseWith } from "../_parse.ts";
 import {
   type AuthorAssociation,
   AuthorAssociationSchema,
@@ -108,17 +109,14 @@ export const SUPPORTED_EVENTS = [
  * ```
  */
 export function parseEvent(name: string, payload: unknown, source: string): GitHubEvent {
-  const decode = <T>(schema: z.ZodType<T>): T => {
-    const parsed = schema.safeParse(payload);
-    if (parsed.success) return parsed.data;
-    const issue = parsed.error.issues[0]!;
-    throw new InvalidInputError(
-      source,
-      `a ${name} event payload`,
-      undefined,
-      `${issue.path.join(".") || "payload"}: ${issue.message}`,
-    );
-  };
+  const decode = <T>(schema: z.ZodType<T>): T =>
+    parseWith(schema, payload, (problem) =>
+      new InvalidInputError(
+        source,
+        `a ${name} event payload`,
+        undefined,
+        `${problem.path || "payload"}: ${problem.message}`,
+      ));
   return match(name)
     .returnType<GitHubEvent>()
     .with("issue_comment", (n) => ({ name: n, payload: decode(IssueCommentEventSchema) }))

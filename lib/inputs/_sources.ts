@@ -10,6 +10,7 @@ import type { z } from "zod";
 import { type FlagSpec, type FlagValues, parseFlags } from "./args.ts";
 import { InvalidInputError } from "../errors.ts";
 import { parseList } from "./lists.ts";
+import { parseWith, type Problem } from "../_parse.ts";
 import type { Redactor } from "../redact.ts";
 
 /** Where one option can come from, and how `--help` describes it. */
@@ -131,9 +132,9 @@ function toBoolean(label: string, value: string | boolean | string[]): boolean {
 export function sourceError(
   sources: Readonly<Record<string, Source>>,
   picked: Picked,
-  issue: z.core.$ZodIssue,
+  issue: Problem,
 ): InvalidInputError {
-  const key = String(issue.path[0]);
+  const key = String(issue.key);
   const source: Source | undefined = sources[key];
   const label = picked.labels[key] ??
     (source?.flag ? `--${source.flag}` : source?.env ?? `INPUT_${source?.input ?? key}`);
@@ -224,9 +225,8 @@ export function resolveTable<T>(
   if (flags.version) return { kind: "version" };
   const picked = pickSources(sources, flags, env, redactor);
   prepare?.(picked.raw);
-  const parsed = schema.safeParse(picked.raw);
-  if (parsed.success) return { kind: "run", options: parsed.data };
-  throw sourceError(sources, picked, parsed.error.issues[0]!);
+  const options = parseWith(schema, picked.raw, (problem) => sourceError(sources, picked, problem));
+  return { kind: "run", options };
 }
 
 /**
