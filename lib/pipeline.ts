@@ -18,7 +18,7 @@ import { commentMarker, renderMarkdown } from "./report/markdown.ts";
 import { summaryText } from "./report/summary.ts";
 import { type RetryDeps, retryPolicy } from "./retry.ts";
 import { WandbClient } from "./wandb/client.ts";
-import { fetchReportRuns, withoutCandidates } from "./wandb/fetch.ts";
+import { fetchReportRuns, type ReportRunsRequest, withoutCandidates } from "./wandb/fetch.ts";
 import { SHA_KEY } from "./wandb/queries.ts";
 import { appUrlFor } from "./wandb/urls.ts";
 
@@ -130,20 +130,7 @@ async function collect(
   client: WandbClient,
 ): Promise<ReportResult> {
   const { match } = options;
-  const fetched = await fetchReportRuns(client, {
-    entity: options.entity,
-    project: options.project,
-    match,
-    baselineTags: options.baselineTags,
-    baselineSha: options.baselineSha,
-    metricKeys: options.metrics,
-    configKeys: options.configVars,
-    pageSize: options.pageSize,
-    commitScanDays: options.commitScanDays,
-    now: deps.now,
-    log: deps.log,
-    onPage: deps.onPage,
-  });
+  const fetched = await fetchReportRuns(client, runsRequest(options, deps));
   const { candidates, baselines } = fetched;
 
   // In run-id mode the SHA is data from the run: it becomes an output only if
@@ -168,6 +155,24 @@ async function collect(
     outputs: stepOutputs(classification, sha),
     traffic: { ...client.stats },
     notes: [...notes, ...emptyNotes(options, candidates, baselines)],
+  };
+}
+
+/** What a report asks W&B for, from its options. */
+function runsRequest(options: CollectOptions, deps: CollectDeps): ReportRunsRequest {
+  return {
+    entity: options.entity,
+    project: options.project,
+    match: options.match,
+    baselineTags: options.baselineTags,
+    baselineSha: options.baselineSha,
+    metricKeys: options.metrics,
+    configKeys: options.configVars,
+    pageSize: options.pageSize,
+    commitScanDays: options.commitScanDays,
+    now: deps.now,
+    log: deps.log,
+    onPage: deps.onPage,
   };
 }
 
@@ -223,17 +228,11 @@ export async function waitForCandidates(
   while (!done(result.classification) && now() < deadline) {
     await sleep(Math.min(pause, deadline - now()));
     pause = Math.min(pause * POLL_GROWTH, MAX_POLL_MS);
+    // Only the candidates: baselines do not change while a PR's runs train.
     const fetched = await fetchReportRuns(client, {
-      entity: options.entity,
-      project: options.project,
-      match: options.match,
+      ...runsRequest(options, deps),
       baselineTags: [],
-      metricKeys: options.metrics,
-      configKeys: options.configVars,
-      pageSize: options.pageSize,
-      commitScanDays: options.commitScanDays,
-      now: deps.now,
-      log: deps.log,
+      baselineSha: undefined,
     });
     const candidates = fetched.candidates;
     const baselines = withoutCandidates(result.baselines, candidates);
