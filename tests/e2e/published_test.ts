@@ -138,6 +138,42 @@ Deno.test("published package: --help, --version, the demo, the emulator and a re
     assertStringIncludes(demo.stderr, `wrote ${await Deno.realPath(cwd)}/wandb_report.csv: 6 rows`);
     assertStringIncludes(await Deno.readTextFile(`${cwd}/wandb_report.csv`), "c4nd1dt1");
 
+    // deno install -g, as the README shows, from the served package.
+    const root = `${cwd}/install`;
+    const installed = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "install",
+        "-g",
+        "-n",
+        "wandb-report",
+        "--root",
+        root,
+        "--no-config",
+        `--import-map=${pkg.importMap}`,
+        `--allow-import=${new URL(pkg.url).host}`,
+        "--allow-net=127.0.0.1",
+        "--allow-env",
+        "--allow-read=.",
+        "--allow-write=.",
+        `${pkg.url}/mod.ts`,
+      ],
+      cwd,
+      env: childEnv(),
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assertEquals(installed.code, 0, new TextDecoder().decode(installed.stderr));
+    const shim = await new Deno.Command(`${root}/bin/wandb-report`, {
+      args: ["--version"],
+      cwd,
+      env: childEnv(),
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assertEquals(new TextDecoder().decode(shim.stdout), `@org/wandb-report ${config.version}\n`);
+
     await withEmulator({}, async (emulator) => {
       const report = await run(
         pkg,
