@@ -10,11 +10,12 @@
  */
 import { field } from "../model.ts";
 import { bucketOf, type Classification, stateList } from "../classify.ts";
-import type { MetricComparison, MetricValue } from "../compare.ts";
+import type { MetricComparison } from "../compare.ts";
 import { metricValue } from "../compare.ts";
 import type { GateResult } from "../gate.ts";
 import type { Run as WandbRun } from "../model.ts";
 import { runUrl } from "../wandb/urls.ts";
+import { metricText, type ValueStyle } from "./_format.ts";
 
 /**
  * The report's cap, in UTF-8 bytes. GitHub rejects comments longer than
@@ -125,22 +126,10 @@ const fmt = (n: number) => {
 };
 const signed = (n: number) => (n > 0 ? `+${fmt(n)}` : n < 0 ? `−${fmt(-n)}` : "±0");
 
-function showValue(value: MetricValue): string {
-  switch (value.kind) {
-    case "number":
-      return fmt(value.value);
-    case "missing":
-      return "—";
-    case "nan":
-      return "NaN";
-    case "infinite":
-      return value.value > 0 ? "+∞" : "−∞";
-    case "text":
-      return `“${escapeMarkdown(value.text.slice(0, 40))}”`;
-    case "nested":
-      return "(nested)";
-  }
-}
+const MARKDOWN_VALUES: ValueStyle = {
+  number: fmt,
+  text: (t) => `“${escapeMarkdown(t.slice(0, 40))}”`,
+};
 
 /** A SHA for display: a hex SHA shortened in a code span, anything else escaped text. */
 const shaText = (sha: string) =>
@@ -265,8 +254,8 @@ function cell(
   isCandidate: boolean,
   best?: number,
 ): string {
-  const value = metricValue(run.summary[comparison.metric]);
-  let text = showValue(value);
+  const value = metricValue(field(run.summary, comparison.metric));
+  let text = metricText(value, MARKDOWN_VALUES);
   if (value.kind === "number" && best !== undefined && value.value === best) text = `**${text}**`;
   if (!isCandidate) {
     return comparison.reference.runId === run.name ? `${text} ⟵ ref` : text;
@@ -288,7 +277,7 @@ function tableSection(input: MarkdownInput, maxRows = Infinity): string[] {
   const metrics = input.comparisons;
   const bests = metrics.map((c) => {
     const values = [...input.candidates, ...input.baselines]
-      .map((r) => metricValue(r.summary[c.metric]))
+      .map((r) => metricValue(field(r.summary, c.metric)))
       .flatMap((v) => (v.kind === "number" ? [v.value] : []));
     if (!values.length || !c.direction) return undefined;
     return c.direction === "max" ? Math.max(...values) : Math.min(...values);
@@ -361,7 +350,7 @@ function chartSection(input: MarkdownInput): string[] {
       ...input.baselines,
     ]
       .flatMap((run) => {
-        const v = metricValue(run.summary[c.metric]);
+        const v = metricValue(field(run.summary, c.metric));
         return v.kind === "number"
           ? [{ name: label(run.displayName || run.name), value: v.value }]
           : [];

@@ -6,7 +6,8 @@
  */
 import { styleText } from "node:util";
 import { bucketOf } from "../classify.ts";
-import { type MetricComparison, type MetricValue, metricValue } from "../compare.ts";
+import { type MetricComparison, metricValue } from "../compare.ts";
+import { metricText, type ValueStyle } from "./_format.ts";
 import { field, type Run } from "../model.ts";
 
 /**
@@ -72,22 +73,12 @@ const STATE_STYLE: Record<string, Style> = {
   unknown: "gray",
 };
 
-function metricText(value: MetricValue): string {
-  switch (value.kind) {
-    case "number":
-      return Number(value.value.toPrecision(4)).toString();
-    case "missing":
-      return "—";
-    case "nan":
-      return "NaN";
-    case "infinite":
-      return value.value > 0 ? "+∞" : "−∞";
-    case "text":
-      return value.text;
-    case "nested":
-      return "(nested)";
-  }
-}
+// Numbers to 4 significant digits; text as it is (control characters are
+// blanked for the whole table below).
+const TABLE_VALUES: ValueStyle = {
+  number: (n) => Number(n.toPrecision(4)).toString(),
+  text: (t) => t,
+};
 
 /**
  * The terminal view of a report: one row per candidate and baseline, its
@@ -121,7 +112,7 @@ export function renderTable(input: TableInput, style: TableStyle): string {
   const value = (run: Run, c: MetricComparison): Cell => {
     const delta = c.candidates.find((d) => d.run === run);
     const own = delta?.value ?? c.baselines.find((b) => b.run === run)?.value;
-    const text = metricText(own ?? metricValue(field(run.summary, c.metric)));
+    const text = metricText(own ?? metricValue(field(run.summary, c.metric)), TABLE_VALUES);
     if (!delta || delta.abs === undefined || delta.verdict === "n/a") return { text };
     const arrow = delta.verdict === "better" ? "▲" : delta.verdict === "worse" ? "▼" : "=";
     const sign = delta.abs > 0 ? "+" : "";

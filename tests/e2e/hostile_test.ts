@@ -321,6 +321,21 @@ Deno.test("no exit 70 from inputs or data", async (t) => {
       assertEquals(r.code, 0, r.stderr);
       assertEquals(r.records[0]!.toString, "");
       assertEquals(JSON.parse(r.stdout).candidates[0].metrics, {});
+      // The markdown looks metrics up the same way: missing, not an inherited function.
+      const md = await runCli(emulator, [
+        ...PROJECT,
+        "--sha",
+        SHA,
+        "--baseline-tags",
+        "baseline",
+        "--metrics",
+        "toString",
+        "--format",
+        "markdown",
+      ]);
+      assertEquals(md.code, 0, md.stderr);
+      assertEquals(md.stdout.includes("(nested)"), false, md.stdout);
+      assertMatch(md.stdout, /\| — \|/);
     });
   });
   await t.step("a value nested 20,000 levels deep", async () => {

@@ -1,0 +1,46 @@
+/**
+ * How a metric value reads in every human view (the markdown report, the
+ * terminal table): one rule for missing, NaN, infinite and nested values, so
+ * the views cannot drift apart. How a number or a text value is written is
+ * the view's own choice.
+ *
+ * @module
+ */
+import type { MetricValue } from "../compare.ts";
+
+/** How a view writes the two kinds of value it shows its own way. */
+export interface ValueStyle {
+  /** A finite number. */
+  number(value: number): string;
+  /** A text value (views escape or quote it). */
+  text(value: string): string;
+}
+
+/**
+ * A metric value as text.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { metricText } from "./_format.ts";
+ * const style = { number: String, text: (t: string) => t };
+ * assertEquals(metricText({ kind: "infinite", value: -Infinity }, style), "−∞");
+ * assertEquals(metricText({ kind: "missing" }, style), "—");
+ * ```
+ */
+export function metricText(value: MetricValue, style: ValueStyle): string {
+  switch (value.kind) {
+    case "number":
+      return style.number(value.value);
+    case "missing":
+      return "—";
+    case "nan":
+      return "NaN";
+    case "infinite":
+      return value.value > 0 ? "+∞" : "−∞";
+    case "text":
+      return style.text(value.text);
+    case "nested":
+      return "(nested)";
+  }
+}
