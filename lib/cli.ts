@@ -15,7 +15,7 @@ import {
   permissionError,
   WandbReportError,
 } from "./errors.ts";
-import { type Destination, StagedFiles, statIfExists } from "./fs.ts";
+import { type Destination, readInputFile, StagedFiles, statIfExists } from "./fs.ts";
 import { appendOutputs } from "./github/actions.ts";
 import { chatopsOutputs, runChatops } from "./github/chatops.ts";
 import { postComment, type PostCommentResult } from "./github/comment.ts";
@@ -376,19 +376,11 @@ const chatops: Run<ChatopsOptions> = async (options, io, print) => {
 };
 
 const comment: Run<CommentOptions> = async (options, io, print) => {
-  let body = options.body ?? "";
-  if (options.bodyFile !== undefined) {
-    try {
-      body = await Deno.readTextFile(options.bodyFile);
-    } catch (error) {
-      throw new InvalidInputError(
-        "--body-file",
-        "a readable file with the rendered report",
-        options.bodyFile,
-        (error as Error).name,
-      );
-    }
-  }
+  const body = options.bodyFile === undefined ? options.body ?? "" : await readInputFile(
+    options.bodyFile,
+    "--body-file",
+    "a readable file with the rendered report",
+  );
   const marker = body.split("\n", 1)[0]!;
   if (!/^<!-- wandb-report key=[^\n]* -->$/.test(marker)) {
     throw new InvalidInputError(

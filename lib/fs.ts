@@ -177,6 +177,36 @@ export class StagedFiles {
 }
 
 /**
+ * Reads a file named by an input (`--body-file`, `GITHUB_EVENT_PATH`); one
+ * that cannot be read is an input error naming that input and why.
+ *
+ * @param input the input's name, as the user wrote it
+ * @param expected what the file should be, for the message
+ * @throws {InvalidInputError} when the file cannot be read
+ *
+ * @example
+ * ```ts
+ * import { rejects } from "node:assert";
+ * import { readInputFile } from "./fs.ts";
+ * await rejects(
+ *   readInputFile("/nonexistent/event.json", "GITHUB_EVENT_PATH", "a readable event payload file"),
+ *   /^InvalidInputError: GITHUB_EVENT_PATH: expected a readable event payload file, got "\/nonexistent\/event.json" \(NotFound\)$/,
+ * );
+ * ```
+ */
+export async function readInputFile(
+  path: string,
+  input: string,
+  expected: string,
+): Promise<string> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (error) {
+    throw new InvalidInputError(input, expected, path, (error as Error).name);
+  }
+}
+
+/**
  * `Deno.stat`/`Deno.lstat` of a path, or `undefined` when nothing is there.
  * Other failures (a permission Deno refused) are thrown, not taken for "missing".
  */

@@ -11,6 +11,7 @@
 import { match, P } from "ts-pattern";
 import { z } from "zod";
 import { InvalidInputError } from "../errors.ts";
+import { readInputFile } from "../fs.ts";
 import { parseWith } from "../_parse.ts";
 import type { ChatopsOptions } from "../inputs/chatops.ts";
 import { pyBool, RunIdSchema, ShaSchema } from "../model.ts";
@@ -85,17 +86,11 @@ export async function runChatops(
   deps: ChatopsDeps = {},
 ): Promise<ChatopsResult> {
   const env = deps.env ?? {};
-  let text: string;
-  try {
-    text = await Deno.readTextFile(options.eventPath);
-  } catch (error) {
-    throw new InvalidInputError(
-      "GITHUB_EVENT_PATH",
-      "a readable event payload file",
-      options.eventPath,
-      (error as Error).message,
-    );
-  }
+  const text = await readInputFile(
+    options.eventPath,
+    "GITHUB_EVENT_PATH",
+    "a readable event payload file",
+  );
   let payload: unknown;
   try {
     payload = JSON.parse(text);
