@@ -191,3 +191,32 @@ export function childEnv(): Record<string, string> {
   ];
   return Object.fromEntries(keep.flatMap((k) => (Deno.env.get(k) ? [[k, Deno.env.get(k)!]] : [])));
 }
+
+/** A finished child process: its exit code and decoded output. */
+export interface ProcessResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `command` to the end with only {@link childEnv} plus `env`, no stdin,
+ * and its output captured.
+ */
+export async function runProcess(
+  command: string,
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<ProcessResult> {
+  const out = await new Deno.Command(command, {
+    args,
+    cwd: opts.cwd,
+    env: { ...childEnv(), ...opts.env },
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder();
+  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
+}

@@ -102,6 +102,19 @@ function isCandidate(m: Match, run: RunShape): boolean {
   return bySha && (m.secondarySha === undefined || same(m.secondarySha, run.config.secondary_sha));
 }
 
+/** What the model says: candidates match; baselines are the tagged rest. Positions in `docs`. */
+function expected(
+  m: Match,
+  docs: (RunShape & { i: number })[],
+  tags: string[],
+) {
+  return {
+    candidates: docs.filter((d) => isCandidate(m, d)).map((d) => d.i),
+    baselines: docs.filter((d) => !isCandidate(m, d) && d.tags.some((t) => tags.includes(t)))
+      .map((d) => d.i),
+  };
+}
+
 Deno.test("filters (property): candidates are exactly the matching runs; baselines the tagged rest", () => {
   fc.assert(
     fc.property(matchArb, fc.array(runArb, { maxLength: 8 }), (m, runs) => {
@@ -109,13 +122,7 @@ Deno.test("filters (property): candidates are exactly the matching runs; baselin
       const tags = ["baseline", "reference"];
       const candidates = selectRuns(docs, candidateFilter(m), "+i").map((d) => d.i);
       const baselines = selectRuns(docs, baselineFilter(m, tags), "+i").map((d) => d.i);
-      assertEquals(candidates, docs.filter((d) => isCandidate(m, d)).map((d) => d.i));
-      assertEquals(
-        baselines,
-        docs.filter((d) => !isCandidate(m, d) && d.tags.some((t) => tags.includes(t))).map((d) =>
-          d.i
-        ),
-      );
+      assertEquals({ candidates, baselines }, expected(m, docs, tags));
     }),
     { numRuns: 400 },
   );
@@ -132,13 +139,7 @@ Deno.test("commit scan (property): server filter plus our isCandidate selects ex
       const candidates = selectRuns(docs, filters.candidates, "+i").filter(test).map((d) => d.i);
       const baselines = selectRuns(docs, filters.baselines ?? { name: "-" }, "+i")
         .filter((d) => !test(d)).map((d) => d.i);
-      assertEquals(candidates, docs.filter((d) => isCandidate(m, d)).map((d) => d.i));
-      assertEquals(
-        baselines,
-        docs.filter((d) => !isCandidate(m, d) && d.tags.some((t) => tags.includes(t))).map((d) =>
-          d.i
-        ),
-      );
+      assertEquals({ candidates, baselines }, expected(m, docs, tags));
     }),
     { numRuns: 400 },
   );

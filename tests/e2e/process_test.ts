@@ -1,30 +1,20 @@
 // The real processes: `deno run mod.ts` as JSR users run it, and the
 // emulator task, with exit codes as a shell sees them.
-import { API_KEY, childEnv, SHA, withEmulator } from "../_helpers.ts";
+import { API_KEY, childEnv, runProcess, SHA, withEmulator } from "../_helpers.ts";
 import { assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
-async function deno(args: string[], env: Record<string, string>) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      "--allow-net=127.0.0.1",
-      "--allow-env",
-      "--allow-read",
-      "--allow-write",
-      ...args,
-    ],
-    cwd: ROOT,
-    env: { ...childEnv(), ...env },
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder();
-  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
+function deno(args: string[], env: Record<string, string>) {
+  return runProcess(Deno.execPath(), [
+    "run",
+    "--quiet",
+    "--allow-net=127.0.0.1",
+    "--allow-env",
+    "--allow-read",
+    "--allow-write",
+    ...args,
+  ], { cwd: ROOT, env });
 }
 
 Deno.test("process: mod.ts --help and --version", async () => {

@@ -3,7 +3,7 @@
 // import map applied, as JSR's publish rewrites bare specifiers), never from
 // this checkout. `--help`, `--version`, the demo, the emulator and a report
 // must all work from it, and a run without permissions says which flag to add.
-import { API_KEY, childEnv, SHA, withEmulator } from "../_helpers.ts";
+import { API_KEY, runProcess, SHA, withEmulator } from "../_helpers.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -11,17 +11,13 @@ const config = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
 
 /** The files `deno publish` would upload, relative to the repository. */
 async function publishedFiles(): Promise<string[]> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["publish", "--dry-run", "--allow-dirty"],
+  const out = await runProcess(Deno.execPath(), ["publish", "--dry-run", "--allow-dirty"], {
     cwd: ROOT,
-    env: { ...childEnv(), NO_COLOR: "1" },
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+    env: { NO_COLOR: "1" },
+  });
+  const text = out.stdout + out.stderr;
   const files = [...text.matchAll(/^\s+file:\/\/(\S+) \(/gm)].map((m) => m[1]!.slice(ROOT.length));
-  assert(out.success && files.length > 10, text);
+  assert(out.code === 0 && files.length > 10, text);
   return files;
 }
 
@@ -62,34 +58,23 @@ async function servePackage(): Promise<Package> {
   };
 }
 
-async function run(
+function run(
   pkg: Package,
   entry: string,
   args: string[],
   opts: { permissions?: string[]; env?: Record<string, string>; cwd: string },
 ) {
-  const host = new URL(pkg.url).host;
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      "--no-config",
-      `--import-map=${pkg.importMap}`,
-      `--allow-import=${host}`,
-      ...(opts.permissions ??
-        ["--allow-net=127.0.0.1", "--allow-env", "--allow-read", "--allow-write"]),
-      `${pkg.url}/${entry}`,
-      ...args,
-    ],
-    cwd: opts.cwd,
-    env: { ...childEnv(), NO_COLOR: "1", ...opts.env },
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder();
-  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
+  return runProcess(Deno.execPath(), [
+    "run",
+    "--quiet",
+    "--no-config",
+    `--import-map=${pkg.importMap}`,
+    `--allow-import=${new URL(pkg.url).host}`,
+    ...(opts.permissions ??
+      ["--allow-net=127.0.0.1", "--allow-env", "--allow-read", "--allow-write"]),
+    `${pkg.url}/${entry}`,
+    ...args,
+  ], { cwd: opts.cwd, env: { NO_COLOR: "1", ...opts.env } });
 }
 
 Deno.test("published package: only what a JSR user can import or run is shipped", async () => {
@@ -140,39 +125,25 @@ Deno.test("published package: --help, --version, the demo, the emulator and a re
 
     // deno install -g, as the README shows, from the served package.
     const root = `${cwd}/install`;
-    const installed = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "install",
-        "-g",
-        "-n",
-        "wandb-report",
-        "--root",
-        root,
-        "--no-config",
-        `--import-map=${pkg.importMap}`,
-        `--allow-import=${new URL(pkg.url).host}`,
-        "--allow-net=127.0.0.1",
-        "--allow-env",
-        "--allow-read=.",
-        "--allow-write=.",
-        `${pkg.url}/mod.ts`,
-      ],
-      cwd,
-      env: childEnv(),
-      clearEnv: true,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    assertEquals(installed.code, 0, new TextDecoder().decode(installed.stderr));
-    const shim = await new Deno.Command(`${root}/bin/wandb-report`, {
-      args: ["--version"],
-      cwd,
-      env: childEnv(),
-      clearEnv: true,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    assertEquals(new TextDecoder().decode(shim.stdout), `@org/wandb-report ${config.version}\n`);
+    const installed = await runProcess(Deno.execPath(), [
+      "install",
+      "-g",
+      "-n",
+      "wandb-report",
+      "--root",
+      root,
+      "--no-config",
+      `--import-map=${pkg.importMap}`,
+      `--allow-import=${new URL(pkg.url).host}`,
+      "--allow-net=127.0.0.1",
+      "--allow-env",
+      "--allow-read=.",
+      "--allow-write=.",
+      `${pkg.url}/mod.ts`,
+    ], { cwd });
+    assertEquals(installed.code, 0, installed.stderr);
+    const shim = await runProcess(`${root}/bin/wandb-report`, ["--version"], { cwd });
+    assertEquals(shim.stdout, `@org/wandb-report ${config.version}\n`);
 
     await withEmulator({}, async (emulator) => {
       const report = await run(

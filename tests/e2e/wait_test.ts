@@ -13,6 +13,7 @@ import {
   PROJECT,
   run,
   runCli,
+  runProcess,
   SHA,
   testFixture,
   withEmulator,
@@ -119,8 +120,6 @@ Deno.test("--wait inside Actions: a line per poll at most every minute; --max-wa
 });
 
 Deno.test("--wait: Ctrl-C while waiting ends cleanly, nothing half-written", async () => {
-  const fixtureFile = await Deno.makeTempFile({ suffix: ".json" });
-  await Deno.writeTextFile(fixtureFile, JSON.stringify(finishing(1000)));
   const dir = await Deno.makeTempDir();
   await withEmulator({ fixture: finishing(1000) }, async (emulator) => {
     let answered!: () => void;
@@ -159,7 +158,6 @@ Deno.test("--wait: Ctrl-C while waiting ends cleanly, nothing half-written", asy
     assertEquals([...Deno.readDirSync(dir)], [], "no CSV, no temporary file");
   });
   await Deno.remove(dir, { recursive: true });
-  await Deno.remove(fixtureFile);
 });
 
 Deno.test("--baseline-sha: the runs of the base commit are baselines, alone or beside tags", async () => {
@@ -223,28 +221,17 @@ Deno.test("the terminal view and the progress line, under a pseudo-terminal, col
         "--page-size",
         "2",
       ].map((a) => `'${a}'`).join(" ");
-      const out = await new Deno.Command("script", {
-        args: ["-qec", command, "/dev/null"],
+      const out = await runProcess("script", ["-qec", command, "/dev/null"], {
         cwd: dir,
         env: {
-          PATH: Deno.env.get("PATH")!,
-          HOME: Deno.env.get("HOME") ?? dir,
-          ...(Deno.env.get("DENO_DIR") ? { DENO_DIR: Deno.env.get("DENO_DIR")! } : {}),
-          ...(Deno.env.get("NODE_EXTRA_CA_CERTS")
-            ? { NODE_EXTRA_CA_CERTS: Deno.env.get("NODE_EXTRA_CA_CERTS")! }
-            : {}),
           TERM: "xterm",
           COLUMNS: "100",
           WANDB_API_KEY: API_KEY,
           WANDB_BASE_URL: emulator.url,
           ...env,
         },
-        clearEnv: true,
-        stdin: "null",
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      return new TextDecoder().decode(out.stdout);
+      });
+      return out.stdout;
     };
     try {
       const colour = await run({});
