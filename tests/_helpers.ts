@@ -220,3 +220,29 @@ export async function runProcess(
   const text = new TextDecoder();
   return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
 }
+
+/**
+ * Starts the report CLI as a real process (`deno run mod.ts`) in `cwd`
+ * against the W&B at `wandbUrl`: for what only a process shows (signals,
+ * closed pipes). Stdin is closed and stderr piped; the caller reads it.
+ */
+export function spawnReport(
+  args: string[],
+  opts: { cwd: string; wandbUrl: string; stdout: "piped" | "null" },
+): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      "--allow-all",
+      new URL("../mod.ts", import.meta.url).pathname,
+      ...args,
+    ],
+    cwd: opts.cwd,
+    env: { ...childEnv(), WANDB_API_KEY: API_KEY, WANDB_BASE_URL: opts.wandbUrl },
+    clearEnv: true,
+    stdin: "null",
+    stdout: opts.stdout,
+    stderr: "piped",
+  }).spawn();
+}

@@ -7,18 +7,17 @@ import { isCommandLine } from "../../lib/github/actions.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
 import {
   API_KEY,
-  childEnv,
   type CliRun,
   PROJECT,
   run,
   runCli,
   SHA,
+  spawnReport,
   testFixture,
   withEmulator,
 } from "../_helpers.ts";
 import { json, node, page, startHostileServer } from "../_hostile_server.ts";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
 const BASIC = btoa(`api:${API_KEY}`);
 
 /** Exit 3, one error line, and nothing written. */
@@ -407,25 +406,11 @@ Deno.test("no exit 70 from inputs or data", async (t) => {
     await withEmulator({}, async (emulator) => {
       const dir = await Deno.makeTempDir();
       try {
-        const child = new Deno.Command(Deno.execPath(), {
-          args: [
-            "run",
-            "--quiet",
-            "--allow-all",
-            `${ROOT}mod.ts`,
-            ...PROJECT,
-            "--sha",
-            SHA,
-            "--format",
-            "csv",
-          ],
+        const child = spawnReport([...PROJECT, "--sha", SHA, "--format", "csv"], {
           cwd: dir,
-          env: { ...childEnv(), WANDB_API_KEY: API_KEY, WANDB_BASE_URL: emulator.url },
-          clearEnv: true,
-          stdin: "null",
+          wandbUrl: emulator.url,
           stdout: "piped",
-          stderr: "piped",
-        }).spawn();
+        });
         await child.stdout.cancel(); // the reader went away before the first byte
         const [status, stderr] = await Promise.all([
           child.status,
@@ -558,15 +543,11 @@ Deno.test("nothing half-written: every destination checked first; a failed comme
     });
     const dir = await Deno.makeTempDir();
     try {
-      const child = new Deno.Command(Deno.execPath(), {
-        args: ["run", "--quiet", "--allow-all", `${ROOT}mod.ts`, ...PROJECT, "--sha", SHA],
+      const child = spawnReport([...PROJECT, "--sha", SHA], {
         cwd: dir,
-        env: { ...childEnv(), WANDB_API_KEY: API_KEY, WANDB_BASE_URL: server.url },
-        clearEnv: true,
-        stdin: "null",
+        wandbUrl: server.url,
         stdout: "null",
-        stderr: "piped",
-      }).spawn();
+      });
       await request; // the report is waiting for W&B: its temp file exists now
       const before = [...Deno.readDirSync(dir)].map((e) => e.name);
       assertEquals(before.length, 1, "one temporary file while the report waits");

@@ -8,13 +8,13 @@ import { commentEvent, exampleEvent } from "../_events.ts";
 import { startGithubServer } from "../_github_server.ts";
 import {
   API_KEY,
-  childEnv,
   OTHER_SHA,
   PROJECT,
   run,
   runCli,
   runProcess,
   SHA,
+  spawnReport,
   testFixture,
   withEmulator,
 } from "../_helpers.ts";
@@ -128,29 +128,11 @@ Deno.test("--wait: Ctrl-C while waiting ends cleanly, nothing half-written", asy
       tick.call(emulator.store, n);
       if (n === 1) answered();
     })(emulator.store.tick);
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--quiet",
-        "--allow-all",
-        `${ROOT}mod.ts`,
-        ...PROJECT,
-        "--sha",
-        SHA,
-        "--wait",
-        "1h",
-      ],
+    const child = spawnReport([...PROJECT, "--sha", SHA, "--wait", "1h"], {
       cwd: dir,
-      env: {
-        ...childEnv(),
-        WANDB_API_KEY: API_KEY,
-        WANDB_BASE_URL: emulator.url,
-      },
-      clearEnv: true,
-      stdin: "null",
+      wandbUrl: emulator.url,
       stdout: "null",
-      stderr: "piped",
-    }).spawn();
+    });
     await first; // the report is fetching or waiting; its temporary file exists
     child.kill("SIGINT");
     const [status] = await Promise.all([child.status, new Response(child.stderr).text()]);
