@@ -20,7 +20,13 @@ import {
   SECONDARY_SHA_KEY,
   SHA_KEY,
 } from "./queries.ts";
-import { ReportDataSchema, RunNodeSchema, type RunPage, type WandbRun } from "./runs.ts";
+import {
+  decodeRunNode,
+  ReportDataSchema,
+  RunNodeSchema,
+  type RunPage,
+  type WandbRun,
+} from "./runs.ts";
 
 /** What to fetch. */
 export interface FetchRunsRequest {
@@ -315,18 +321,17 @@ function decodeNew(
   log: (line: string) => void,
 ): WandbRun[] {
   const fresh: WandbRun[] = [];
-  edges.forEach((edge, i) => {
-    const run = client.decode(
-      edge.node,
-      RunNodeSchema,
-      `data.project.${cursor.name}.edges.${i}.node`,
-    );
+  for (let i = 0; i < edges.length; i++) {
+    const node = edges[i]!.node;
+    // The schema only for a node the quick decoder rejects: its error names the field.
+    const run = decodeRunNode(node) ??
+      client.decode(node, RunNodeSchema, `data.project.${cursor.name}.edges.${i}.node`);
     // Offset cursors can hand the same run out twice when runs are added mid-way.
     if (!cursor.seen.has(run.name)) {
       cursor.seen.add(run.name);
       fresh.push(run);
     }
-  });
+  }
   if (edges.length) {
     log(
       `${cursor.name}: page of ${edges.length} (${fresh.length} new), ${cursor.seen.size} so far`,
