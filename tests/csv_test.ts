@@ -1,6 +1,6 @@
 import { parse } from "csv-parse/sync";
 import fc from "fast-check";
-import { cell, csvColumns, csvRows, toCsv } from "../lib/report/csv.ts";
+import { cell, csvColumns, renderCsv, toCsv } from "../lib/report/csv.ts";
 import type { WandbRun } from "../lib/wandb/runs.ts";
 import { assertEquals } from "./_assert.ts";
 
@@ -44,13 +44,21 @@ Deno.test("csvColumns: the old columns in the old order", () => {
   ]);
 });
 
-Deno.test("csvRows: finished candidates, then every baseline", () => {
-  const rows = csvRows(
+/** renderCsv's records, read back with csv-parse. */
+function rows(candidates: WandbRun[], baselines: WandbRun[]): string[][] {
+  const csv = renderCsv(candidates, baselines, ctx);
+  const [header, ...records] = parse(csv.text) as string[][];
+  assertEquals(header, csvColumns(ctx.metrics, ctx.configVars));
+  assertEquals(csv.rows, records.length);
+  return records;
+}
+
+Deno.test("renderCsv: finished candidates, then every baseline", () => {
+  const records = rows(
     [run("c1", "finished"), run("c2", "running"), run("c3", "finished", { tags: ["x", "y"] })],
     [run("b1", "crashed", { description: "old", config: {} })],
-    ctx,
   );
-  assertEquals(rows, [
+  assertEquals(records, [
     [
       "https://wandb.ai/acme/vision/runs/c1",
       "n-c1",
@@ -97,6 +105,68 @@ Deno.test("csvRows: finished candidates, then every baseline", () => {
       "baseline",
     ],
   ]);
+});
+
+Deno.test("renderCsv (property): every field reads back as cell() of its value", () => {
+  const value = fc.oneof(
+    fc.string({ unit: "grapheme", maxLength: 12 }),
+    fc.constantFrom("=1+2", "-0.5", "@x", "\tx", "\rx", "a\0b", "\0=1", 'q"q', "a,b", "l\nl"),
+    fc.double(),
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.constant(undefined),
+    fc.jsonValue({ maxDepth: 2 }),
+  );
+  const text = fc.oneof(
+    fc.string({ unit: "grapheme", maxLength: 12 }),
+    fc.constantFrom("=x", "a,b"),
+  );
+  fc.assert(
+    fc.property(
+      fc.record({
+        name: text,
+        displayName: fc.oneof(text, fc.constant(null)),
+        tags: fc.array(text, { maxLength: 3 }),
+        description: fc.oneof(text, fc.constant(null)),
+        sha: value,
+        acc: value,
+        loss: value,
+        lr: value,
+        model: value,
+      }),
+      (r) => {
+        const given = run(r.name, "finished", {
+          displayName: r.displayName,
+          tags: r.tags,
+          description: r.description,
+          config: { github_sha: r.sha, lr: r.lr, model: r.model },
+          summary: { acc: r.acc, loss: r.loss },
+        });
+        const [candidate, baseline] = rows([given], [given]);
+        const expected = [
+          cell(`https://wandb.ai/acme/vision/runs/${encodeURIComponent(r.name)}`.replace(
+            /[!'()*]/g,
+            (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+          )),
+          cell(r.displayName),
+          cell(JSON.stringify(r.tags)),
+          cell(r.name),
+          "acme",
+          "vision",
+          cell(r.sha),
+          cell(r.description),
+          cell(r.acc),
+          cell(r.loss),
+          cell(r.lr),
+          cell(r.model),
+        ];
+        assertEquals(candidate, [...expected, "candidate"]);
+        assertEquals(baseline, [...expected, "baseline"]);
+      },
+    ),
+    { numRuns: 400 },
+  );
 });
 
 Deno.test("cell: missing is empty, never 0", () => {

@@ -105,61 +105,6 @@ export function cell(value: unknown): string {
   return textCell(stringifyLenientJson(value) ?? "");
 }
 
-/** Lays out one run as a CSV row (a plain loop: this runs once per run). */
-function rowMaker(ctx: CsvContext): (run: WandbRun, category: Category) => string[] {
-  const prefix = runUrlPrefix(ctx.appUrl, ctx.entity, ctx.project);
-  const { metrics, configVars } = ctx;
-  const entity = textCell(ctx.entity);
-  const project = textCell(ctx.project);
-  return (run, category) => {
-    const row = [
-      textCell(prefix + quoteRunId(run.name)),
-      cell(run.displayName),
-      // Tags are strings only, so plain JSON is exact.
-      textCell(JSON.stringify(run.tags)),
-      textCell(run.name),
-      entity,
-      project,
-      cell(field(run.config, SHA_KEY)),
-      cell(run.description),
-    ];
-    for (const metric of metrics) row.push(cell(field(run.summary, metric)));
-    for (const key of configVars) row.push(cell(field(run.config, key)));
-    row.push(category);
-    return row;
-  };
-}
-
-type Category = "candidate" | "baseline";
-
-const isFinished = (run: WandbRun) => bucketOf(run.state) === "finished";
-
-/**
- * The rows: finished candidates first, then every baseline (any state), each
- * in the order W&B returned them.
- *
- * @example
- * ```ts
- * import { deepStrictEqual as assertEquals } from "node:assert";
- * import { csvRows } from "./csv.ts";
- * const rows = csvRows([], [], {
- *   appUrl: "https://wandb.ai", entity: "acme", project: "vision", metrics: [], configVars: [],
- * });
- * assertEquals(rows.length, 0);
- * ```
- */
-export function csvRows(
-  candidates: readonly WandbRun[],
-  baselines: readonly WandbRun[],
-  ctx: CsvContext,
-): string[][] {
-  const row = rowMaker(ctx);
-  return [
-    ...candidates.filter(isFinished).map((run) => row(run, "candidate")),
-    ...baselines.map((run) => row(run, "baseline")),
-  ];
-}
-
 // RFC 4180: a field with a comma, a quote or a line break is quoted, its
 // quotes doubled; records end in LF (as csv-stringify wrote them).
 const NEEDS_QUOTES = /[",\r\n]/;
@@ -170,13 +115,54 @@ function csvLine(cells: readonly string[]): string {
   return `${cells.map(quoted).join(",")}\n`;
 }
 
+// The rare text that needs any change at all: NUL, a formula lead, or quoting.
+const NEEDS_WORK = /[\0",\r\n]|^[=+\-@\t]/;
+
+/** `quoted(textCell(text))`, with one regular-expression test for the common text that needs neither. */
+const textField = (text: string) => NEEDS_WORK.test(text) ? quoted(textCell(text)) : text;
+
 /**
- * The whole CSV text: header, then rows (header only when there are none).
+ * `quoted(cell(value))`, the cheap way round for what most cells hold: a
+ * number's text never needs quoting or a formula guard (it is a number).
+ */
+function valueField(value: unknown): string {
+  if (typeof value === "number") return String(value);
+  if (typeof value === "string") return textField(value);
+  return quoted(cell(value));
+}
+
+/**
+ * Lays out one run as a CSV record, cell by cell into one string (this runs
+ * once per run; an array of cells joined per record measured slower).
+ */
+function recordWriter(ctx: CsvContext): (run: WandbRun, category: Category) => string {
+  const prefix = runUrlPrefix(ctx.appUrl, ctx.entity, ctx.project);
+  const { metrics, configVars } = ctx;
+  const place = `,${textField(ctx.entity)},${textField(ctx.project)},`;
+  return (run, category) => {
+    const { config, summary } = run;
+    let line = textField(prefix + quoteRunId(run.name)) + "," + valueField(run.displayName) +
+      // Tags are strings only, so plain JSON is exact.
+      "," + (run.tags.length ? textField(JSON.stringify(run.tags)) : "[]") + "," +
+      textField(run.name) + place + valueField(field(config, SHA_KEY)) + "," +
+      valueField(run.description);
+    for (const metric of metrics) line += "," + valueField(field(summary, metric));
+    for (const key of configVars) line += "," + valueField(field(config, key));
+    return `${line},${category}\n`;
+  };
+}
+
+type Category = "candidate" | "baseline";
+
+/**
+ * Writes rows as RFC 4180 CSV text (comma-separated, `"`-quoted when
+ * needed, LF line ends), header first.
  *
  * @example
  * ```ts
- * import { csvColumns, toCsv } from "./csv.ts";
- * toCsv(csvColumns([], []), []).split("\n")[0]; // "run.url,run.name,…,__eval.category"
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { toCsv } from "./csv.ts";
+ * assertEquals(toCsv(["a", "b"], [["1", "x,y"]]), 'a,b\n1,"x,y"\n');
  * ```
  */
 export function toCsv(columns: readonly string[], rows: readonly string[][]): string {
@@ -205,6 +191,22 @@ export function renderCsv(
   baselines: readonly WandbRun[],
   ctx: CsvContext,
 ): { text: string; rows: number } {
-  const rows = csvRows(candidates, baselines, ctx);
-  return { text: toCsv(csvColumns(ctx.metrics, ctx.configVars), rows), rows: rows.length };
+  const record = recordWriter(ctx);
+  const lines = [csvLine(csvColumns(ctx.metrics, ctx.configVars))];
+  // Lines are joined 256 at a time: each record is a rope of ~30 pieces,
+  // and a rope kept until one final join survives garbage collections that
+  // copy it (measured: median 40 ms for the benchmark's rows, 26 ms chunked).
+  const chunks: string[] = [];
+  let rows = 0;
+  const add = (line: string) => {
+    lines.push(line);
+    rows++;
+    if (lines.length === 256) chunks.push(lines.splice(0).join(""));
+  };
+  for (const run of candidates) {
+    if (bucketOf(run.state) === "finished") add(record(run, "candidate"));
+  }
+  for (const run of baselines) add(record(run, "baseline"));
+  chunks.push(lines.join(""));
+  return { text: chunks.join(""), rows };
 }

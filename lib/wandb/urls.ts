@@ -48,9 +48,13 @@ export function appUrlFor(baseUrl: string): string {
   return base.replace("://api.", host[1] && !host[2] ? "://" : "://app.");
 }
 
+const PLAIN = /^[A-Za-z0-9_.~-]*$/;
+
 // Python's quote(s, safe="") leaves only letters, digits and `_.-~` unescaped;
 // encodeURIComponent also leaves `!'()*`, so those are escaped by hand.
 function quote(segment: string): string {
+  // Run ids are almost always plain: one test spares the encoding (once per run).
+  if (PLAIN.test(segment)) return segment;
   return encodeURIComponent(segment).replace(
     /[!'()*]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
