@@ -177,6 +177,14 @@ export interface RetryDeps {
   onRetry?: (retry: { attempt: number; of: number; delayMs: number; reason: string }) => void;
 }
 
+/** One request as {@link sendWithRetry} sends it on every attempt. */
+export interface RequestSpec {
+  /** Where to. */
+  url: string;
+  /** Method, headers and a reusable (string) body; the timeout signal is added per attempt. */
+  init: RequestInit;
+}
+
 // Retrying the others cannot help: the same request gets the same answer.
 const RETRYABLE = (status: number) =>
   status === 408 || status === 425 || status === 429 || (status >= 500 && status !== 501);
@@ -186,20 +194,20 @@ const RETRYABLE = (status: number) =>
  * (408, 425, 429, 5xx but 501, and whatever `deps.retryable` adds) within the policy. Returns the final response
  * whatever its status; throws {@link TransportFailure} if none ever arrived.
  *
- * @param makeRequest builds a fresh request per attempt (bodies are single-use)
+ * @param request what to send on every attempt; its body must be reusable (a string)
  *
  * @example
  * ```ts ignore
  * import { sendWithRetry } from "./retry.ts";
  * const result = await sendWithRetry(
- *   () => new Request("http://127.0.0.1:8080/graphql", { method: "POST", body: "{}" }),
+ *   { url: "http://127.0.0.1:8080/graphql", init: { method: "POST", body: "{}" } },
  *   { maxAttempts: 5, maxElapsedMs: 60_000, timeoutMs: 20_000 },
  * );
  * console.log(result.status, result.attempts);
  * ```
  */
 export async function sendWithRetry(
-  makeRequest: () => Request,
+  request: RequestSpec,
   policy: RetryPolicy,
   deps: RetryDeps = {},
 ): Promise<HttpResult> {
@@ -214,7 +222,9 @@ export async function sendWithRetry(
     let outcome: HttpResult | Error;
     const signal = AbortSignal.timeout(policy.timeoutMs);
     try {
-      const response = await doFetch(makeRequest(), { signal });
+      // Straight to fetch, which builds the one Request itself (a Request of
+      // ours would be copied into a second one on every call).
+      const response = await doFetch(request.url, { ...request.init, signal });
       const bytes = await readLimited(response, policy.maxResponseBytes ?? Infinity);
       outcome = {
         status: response.status,

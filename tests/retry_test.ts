@@ -22,7 +22,7 @@ function scripted(script: (Response | Error)[]) {
   return { deps, sleeps, calls: () => calls };
 }
 
-const req = () => new Request("http://127.0.0.1:9/graphql", { method: "POST", body: "{}" });
+const req = { url: "http://127.0.0.1:9/graphql", init: { method: "POST", body: "{}" } };
 const policy = { maxAttempts: 5, maxElapsedMs: 60_000, timeoutMs: 1000, baseDelayMs: 1000 };
 const status = (code: number, headers: Record<string, string> = {}) =>
   new Response(`{"status":${code}}`, { status: code, headers });

@@ -112,8 +112,13 @@ export class GitHubClient {
     // octokit builds the request; our transport sends it with retries and
     // hands octokit the final response, whatever its status.
     const retryingFetch: typeof fetch = async (input, init) => {
+      // octokit passes a URL and an init with a string body, which every
+      // attempt can send again; a Request's body could be read only once.
+      if (input instanceof Request) {
+        throw new TypeError("expected a URL and an init, not a Request");
+      }
       const result = await sendWithRetry(
-        () => new Request(input, init),
+        { url: String(input), init: init ?? {} },
         options.retry,
         {
           ...deps,

@@ -65,7 +65,8 @@ export interface TrafficStats {
  */
 export class WandbClient {
   readonly #options: WandbClientOptions;
-  readonly #auth: string;
+  readonly #url: string;
+  readonly #headers: Record<string, string>;
   /** The server's host, for messages. */
   readonly host: string;
   readonly #service: Service;
@@ -79,7 +80,12 @@ export class WandbClient {
    */
   constructor(options: WandbClientOptions) {
     this.#options = options;
-    this.#auth = `Basic ${basicAuth(options.apiKey)}`;
+    this.#url = graphqlUrl(options.baseUrl);
+    this.#headers = {
+      "authorization": `Basic ${basicAuth(options.apiKey)}`,
+      "content-type": "application/json",
+      "user-agent": options.userAgent ?? "wandb-report",
+    };
     this.host = new URL(options.baseUrl).host;
     this.#service = {
       name: "W&B",
@@ -106,8 +112,14 @@ export class WandbClient {
     variables: Record<string, unknown>,
     schema: z.ZodType<T>,
   ): Promise<T> {
-    const body = JSON.stringify({ query: document, variables });
-    const url = graphqlUrl(this.#options.baseUrl);
+    const request = {
+      url: this.#url,
+      init: {
+        method: "POST",
+        body: JSON.stringify({ query: document, variables }),
+        headers: this.#headers,
+      },
+    };
     const deps = this.#options.deps ?? {};
     const countingFetch: typeof fetch = async (input, init) => {
       this.stats.requests++;
@@ -115,20 +127,11 @@ export class WandbClient {
     };
     let result;
     try {
-      result = await sendWithRetry(
-        () =>
-          new Request(url, {
-            method: "POST",
-            body,
-            headers: {
-              "authorization": this.#auth,
-              "content-type": "application/json",
-              "user-agent": this.#options.userAgent ?? "wandb-report",
-            },
-          }),
-        this.#options.retry,
-        { ...deps, fetch: countingFetch, log: this.#options.log },
-      );
+      result = await sendWithRetry(request, this.#options.retry, {
+        ...deps,
+        fetch: countingFetch,
+        log: this.#options.log,
+      });
     } catch (error) {
       if (error instanceof ResponseTooLarge) {
         throw new ServerError(
