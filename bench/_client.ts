@@ -66,8 +66,12 @@ async function report(): Promise<number> {
   return rendered.rows;
 }
 
-/** (b) The floor: the same documents, variables and cursors, no decoding at all. */
-async function floor(): Promise<number> {
+/**
+ * Walks the report's pages with the report's documents, variables and
+ * cursors, handing each response's text to `onPage`; finds the cursors with
+ * one regular expression, so that the walk itself decodes nothing.
+ */
+async function walkPages(onPage: (text: string) => void): Promise<void> {
   const document = reportQuery({ projectKeys: true });
   const state = {
     candidate: { after: null as string | null, done: false },
@@ -95,6 +99,7 @@ async function floor(): Promise<number> {
         configKeys: [...BENCH_CONFIG, "github_sha", "secondary_sha"],
       },
     });
+    onPage(text);
     for (
       const [key, section] of [["candidate", '"candidates":'], [
         "baseline",
@@ -109,7 +114,94 @@ async function floor(): Promise<number> {
       s.after = info?.[2] ?? null;
     }
   }
+}
+
+/** (b) The floor: the same documents, variables and cursors, no decoding at all. */
+async function floor(): Promise<number> {
+  await walkPages(() => {});
   return 0;
+}
+
+/** A run node as the report query returns it (the reference variants trust the server). */
+interface Node {
+  name: string;
+  displayName: string | null;
+  state: string | null;
+  tags: string[] | null;
+  description: string | null;
+  config: string | null;
+  summaryMetrics: string | null;
+}
+interface Connection {
+  edges: { node: Node }[];
+}
+interface Page {
+  data: { project: { candidates?: Connection | null; baselines?: Connection | null } };
+}
+
+/** (d) Reading the answers and nothing more: every page and every run's two JSON strings parsed, nothing kept. */
+async function parse(): Promise<number> {
+  let runs = 0;
+  await walkPages((text) => {
+    const { candidates, baselines } = (JSON.parse(text) as Page).data.project;
+    for (const connection of [candidates, baselines]) {
+      for (const { node } of connection?.edges ?? []) {
+        if (node.config) JSON.parse(node.config);
+        if (node.summaryMetrics) JSON.parse(node.summaryMetrics);
+        runs++;
+      }
+    }
+  });
+  return runs;
+}
+
+/**
+ * (e) The least a report can do: (d), keeping every run as an object, then a
+ * plain CSV of the same rows written to a file. No checks of any kind, no
+ * classification, comparison or gate, no formula guard, no link encoding.
+ */
+async function bare(): Promise<number> {
+  interface Kept {
+    node: Node;
+    config: Record<string, unknown>;
+    summary: Record<string, unknown>;
+  }
+  const kept: { candidates: Kept[]; baselines: Kept[] } = { candidates: [], baselines: [] };
+  await walkPages((text) => {
+    const project = (JSON.parse(text) as Page).data.project;
+    for (const key of ["candidates", "baselines"] as const) {
+      for (const { node } of project[key]?.edges ?? []) {
+        const wrapped = JSON.parse(node.config ?? "{}") as Record<string, { value: unknown }>;
+        const config: Record<string, unknown> = {};
+        for (const name in wrapped) config[name] = wrapped[name]?.value;
+        kept[key].push({ node, config, summary: JSON.parse(node.summaryMetrics ?? "{}") });
+      }
+    }
+  });
+  const text = (value: unknown) => {
+    const t = value === undefined || value === null
+      ? ""
+      : typeof value === "string"
+      ? value
+      : typeof value === "number"
+      ? String(value)
+      : JSON.stringify(value);
+    return /[",\r\n]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t;
+  };
+  const lines: string[] = [];
+  for (const [category, runs] of Object.entries(kept)) {
+    for (const { node, config, summary } of runs) {
+      if (category === "candidates" && node.state !== "finished") continue;
+      let line = `${url}/${BENCH_ENTITY}/${BENCH_PROJECT}/runs/${node.name},` +
+        `${text(node.displayName)},${text(JSON.stringify(node.tags ?? []))},${node.name},` +
+        `${BENCH_ENTITY},${BENCH_PROJECT},${text(config.github_sha)},${text(node.description)}`;
+      for (const metric of BENCH_METRICS) line += `,${text(summary[metric])}`;
+      for (const key of BENCH_CONFIG) line += `,${text(config[key])}`;
+      lines.push(`${line},${category.slice(0, -1)}\n`);
+    }
+  }
+  await Deno.writeTextFile("/tmp/wandb-report-bench-bare.csv", lines.join(""));
+  return lines.length;
 }
 
 /** (c) The SDK's request pattern: two api.runs() walks, 50 full runs a page, parsed as the SDK does. */
@@ -142,7 +234,7 @@ async function sdk(): Promise<number> {
   return runs;
 }
 
-const run = { report, floor, sdk }[mode as "report" | "floor" | "sdk"];
+const run = { report, floor, sdk, parse, bare }[mode as "report" | "floor" | "sdk"];
 if (!run) throw new Error(`unknown mode ${mode}`);
 const cpu0 = process.cpuUsage();
 const started = performance.now();
