@@ -156,13 +156,19 @@ async function parse(): Promise<number> {
 }
 
 /**
- * (e) The least a report can do: (d), keeping every run as an object, then a
- * plain CSV of the same rows written to a file. No checks of any kind, no
- * classification, comparison or gate, no formula guard, no link encoding.
+ * (e) The least a report can do, written with the same care as (a): (d),
+ * keeping each run's fields and decoded config and summary, then the same
+ * CSV rows as (a) written to a file, joined in chunks. No checks of any
+ * kind, no classification, comparison or gate, no formula guard, no link
+ * encoding.
  */
 async function bare(): Promise<number> {
   interface Kept {
-    node: Node;
+    name: string;
+    displayName: string | null;
+    state: string | null;
+    tags: string[] | null;
+    description: string | null;
     config: Record<string, unknown>;
     summary: Record<string, unknown>;
   }
@@ -174,7 +180,9 @@ async function bare(): Promise<number> {
         const wrapped = JSON.parse(node.config ?? "{}") as Record<string, { value: unknown }>;
         const config: Record<string, unknown> = {};
         for (const name in wrapped) config[name] = wrapped[name]?.value;
-        kept[key].push({ node, config, summary: JSON.parse(node.summaryMetrics ?? "{}") });
+        const { name, displayName, state, tags, description } = node;
+        const summary = JSON.parse(node.summaryMetrics ?? "{}");
+        kept[key].push({ name, displayName, state, tags, description, config, summary });
       }
     }
   });
@@ -189,19 +197,24 @@ async function bare(): Promise<number> {
     return /[",\r\n]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t;
   };
   const lines: string[] = [];
+  const chunks: string[] = [];
+  let rows = 0;
   for (const [category, runs] of Object.entries(kept)) {
-    for (const { node, config, summary } of runs) {
-      if (category === "candidates" && node.state !== "finished") continue;
-      let line = `${url}/${BENCH_ENTITY}/${BENCH_PROJECT}/runs/${node.name},` +
-        `${text(node.displayName)},${text(JSON.stringify(node.tags ?? []))},${node.name},` +
-        `${BENCH_ENTITY},${BENCH_PROJECT},${text(config.github_sha)},${text(node.description)}`;
-      for (const metric of BENCH_METRICS) line += `,${text(summary[metric])}`;
-      for (const key of BENCH_CONFIG) line += `,${text(config[key])}`;
+    for (const run of runs) {
+      if (category === "candidates" && run.state !== "finished") continue;
+      let line = `${url}/${BENCH_ENTITY}/${BENCH_PROJECT}/runs/${run.name},` +
+        `${text(run.displayName)},${text(JSON.stringify(run.tags ?? []))},${run.name},` +
+        `${BENCH_ENTITY},${BENCH_PROJECT},${text(run.config.github_sha)},${text(run.description)}`;
+      for (const metric of BENCH_METRICS) line += `,${text(run.summary[metric])}`;
+      for (const key of BENCH_CONFIG) line += `,${text(run.config[key])}`;
       lines.push(`${line},${category.slice(0, -1)}\n`);
+      rows++;
+      if (lines.length === 256) chunks.push(lines.splice(0).join(""));
     }
   }
-  await Deno.writeTextFile("/tmp/wandb-report-bench-bare.csv", lines.join(""));
-  return lines.length;
+  chunks.push(lines.join(""));
+  await Deno.writeTextFile("/tmp/wandb-report-bench-bare.csv", chunks.join(""));
+  return rows;
 }
 
 /** (c) The SDK's request pattern: two api.runs() walks, 50 full runs a page, parsed as the SDK does. */

@@ -74,7 +74,7 @@ const names: Record<Mode, string> = {
   floor: "(b) bare fetch loop, same pages, no decoding",
   sdk: "(c) W&B SDK pattern: full runs, 50/page",
   parse: "(d) (b) + JSON.parse of pages, configs, summaries",
-  bare: "(e) (d) + runs kept + plain CSV, no checks",
+  bare: "(e) (d) + runs kept + same CSV, no checks",
 };
 
 function table(samples: Partial<Record<Mode, Sample[]>>) {
