@@ -1,10 +1,11 @@
 /**
  * `wandb_report.csv`: the old action's columns in the old order, one row per
  * finished candidate, then one per baseline. Written by a small RFC 4180
- * writer of our own: csv-stringify took 62-105 ms for the benchmark's 13,105
- * rows (its fastest options included) against 22-36 ms for this loop, the
- * largest single cost of a report; `tests/csv_test.ts` reads every output back
- * with csv-parse.
+ * writer of our own: for the benchmark's 13,105 rows csv-stringify takes
+ * 96-100 ms just to serialise the finished cells (its fastest options
+ * included), {@link renderCsv} 28 ms for the whole file, cells included
+ * (`deno task bench:csv`); `tests/csv_test.ts` reads every output back with
+ * csv-parse.
  *
  * Columns: `run.url`, `run.name` (display name), `run.tags` (JSON array),
  * `run.id`, `run.entity`, `run.project`, `github_sha`, `run.description`, one
