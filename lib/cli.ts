@@ -470,6 +470,7 @@ const report: Run<ReportOptions> = async (options, io, print) => {
       log,
       csvPath: files.targets[0]!,
       workflow: io.env.GITHUB_WORKFLOW,
+      redactor: print.redactor,
     });
     print.endProgress();
     result.notes.forEach(note);

@@ -16,6 +16,7 @@ import { renderCsv } from "./report/csv.ts";
 import { jsonText, reportJson } from "./report/json.ts";
 import { commentMarker, renderMarkdown } from "./report/markdown.ts";
 import { summaryText } from "./report/summary.ts";
+import { Redactor } from "./redact.ts";
 import { type RetryDeps, retryPolicy } from "./retry.ts";
 import { WandbClient } from "./wandb/client.ts";
 import { fetchReportRuns, type ReportRunsRequest, withoutCandidates } from "./wandb/fetch.ts";
@@ -85,6 +86,11 @@ export interface CollectDeps {
   onRetry?: (retry: { attempt: number; of: number; delayMs: number; reason: string }) => void;
   /** Told after each poll of `--wait`. */
   onPoll?: (poll: WaitPoll) => void;
+  /**
+   * Holds the secrets to keep out of the runs' data (the CLI's, with every
+   * secret it read). Default: one that knows `options.apiKey`.
+   */
+  redactor?: Redactor;
 }
 
 /** One poll of `--wait`: the candidates' counts now, and the time spent and left. */
@@ -131,7 +137,7 @@ async function collect(
 ): Promise<ReportResult> {
   const { match } = options;
   const fetched = await fetchReportRuns(client, runsRequest(options, deps));
-  const { candidates, baselines } = fetched;
+  const { candidates, baselines } = redactRuns(fetched, options, deps);
 
   // In run-id mode the SHA is data from the run: it becomes an output only if
   // it is what a SHA input could have been.
@@ -155,6 +161,26 @@ async function collect(
     outputs: stepOutputs(classification, sha),
     traffic: { ...client.stats },
     notes: [...notes, ...emptyNotes(options, candidates, baselines)],
+  };
+}
+
+/**
+ * The runs with every secret taken out of their data (a key logged in a
+ * config value, a run named after a token), before anything compares, cuts,
+ * escapes or renders them: a view that escapes `local-…` as `local\-…` or
+ * cuts it to 40 characters can no longer hide it from the redactor.
+ */
+function redactRuns<T extends { candidates: Run[]; baselines: Run[] }>(
+  runs: T,
+  options: Pick<CollectOptions, "apiKey">,
+  deps: CollectDeps,
+): T {
+  const redactor = deps.redactor ?? new Redactor();
+  if (!deps.redactor) redactor.registerApiKey(options.apiKey);
+  return {
+    ...runs,
+    candidates: runs.candidates.map((run) => redactor.redactValue(run)),
+    baselines: runs.baselines.map((run) => redactor.redactValue(run)),
   };
 }
 
@@ -229,11 +255,15 @@ export async function waitForCandidates(
     await sleep(Math.min(pause, deadline - now()));
     pause = Math.min(pause * POLL_GROWTH, MAX_POLL_MS);
     // Only the candidates: baselines do not change while a PR's runs train.
-    const fetched = await fetchReportRuns(client, {
-      ...runsRequest(options, deps),
-      baselineTags: [],
-      baselineSha: undefined,
-    });
+    const fetched = redactRuns(
+      await fetchReportRuns(client, {
+        ...runsRequest(options, deps),
+        baselineTags: [],
+        baselineSha: undefined,
+      }),
+      options,
+      deps,
+    );
     const candidates = fetched.candidates;
     const baselines = withoutCandidates(result.baselines, candidates);
     const classification = classify(candidates, baselines);
@@ -404,6 +434,8 @@ export interface RenderContext {
   csvPath: string;
   /** The workflow's name, in the sticky comment's marker. Default `wandb-report`. */
   workflow?: string;
+  /** Holds the secrets; the markdown masks the start of one a cut leaves in a cell. */
+  redactor?: Redactor;
 }
 
 /** Every rendering of one report. */
@@ -483,6 +515,7 @@ export function renderReport(
         chart: options.chart,
         marker,
         baselineFrom,
+        redact: context.redactor && ((text) => context.redactor!.redact(text)),
       });
     },
     get json() {

@@ -15,7 +15,7 @@ import { metricValue } from "../compare.ts";
 import type { GateResult } from "../gate.ts";
 import type { Run as WandbRun } from "../model.ts";
 import { runUrl } from "../wandb/urls.ts";
-import { metricText, type ValueStyle } from "./_format.ts";
+import { cut, maxOf, metricText, minOf, type ValueStyle } from "./_format.ts";
 
 /**
  * The report's cap, in UTF-8 bytes. GitHub rejects comments longer than
@@ -117,6 +117,28 @@ export interface MarkdownInput {
   baselineFrom?: string;
   /** The cap in UTF-8 bytes (default {@link MAX_MARKDOWN}). */
   maxLength?: number;
+  /**
+   * Takes secrets out of text (the CLI's redactor), applied to user text
+   * before it is cut and escaped: after escaping, `local-…` reads
+   * `local\-…` and no redactor would find it.
+   */
+  redact?: (text: string) => string;
+}
+
+const same = (text: string) => text;
+
+/** User text with secrets out and cut to `max` characters, not yet escaped. */
+function shownRaw(input: MarkdownInput, text: string, max = Infinity): string {
+  const redact = input.redact ?? same;
+  return redact(cut(redact(text), max));
+}
+
+/**
+ * User text for the markdown: secrets out (whole, or the start of one a cut
+ * left), cut to `max` characters, then escaped.
+ */
+function shown(input: MarkdownInput, text: string, max = Infinity): string {
+  return escapeMarkdown(shownRaw(input, text, max));
 }
 
 const fmt = (n: number) => {
@@ -126,14 +148,14 @@ const fmt = (n: number) => {
 };
 const signed = (n: number) => (n > 0 ? `+${fmt(n)}` : n < 0 ? `−${fmt(-n)}` : "±0");
 
-const MARKDOWN_VALUES: ValueStyle = {
+const markdownValues = (input: MarkdownInput): ValueStyle => ({
   number: fmt,
-  text: (t) => `“${escapeMarkdown(t.slice(0, 40))}”`,
-};
+  text: (t) => `“${shown(input, t, 40)}”`,
+});
 
 /** A SHA for display: a hex SHA shortened in a code span, anything else escaped text. */
-const shaText = (sha: string) =>
-  /^[0-9a-f]{7,40}$/.test(sha) ? `\`${sha.slice(0, 7)}\`` : escapeMarkdown(sha.slice(0, 40));
+const shaText = (input: MarkdownInput, sha: string) =>
+  /^[0-9a-f]{7,40}$/.test(sha) ? `\`${sha.slice(0, 7)}\`` : shown(input, sha, 40);
 
 /** A URL made safe inside a markdown link's parentheses. */
 // (encodeURIComponent leaves `(`, `)` and `'` alone, so each is encoded by hand.)
@@ -147,7 +169,7 @@ const linkTarget = (url: string) =>
 function runLink(input: MarkdownInput, run: WandbRun): string {
   const name = run.displayName || run.name;
   const url = runUrl(input.appUrl, input.entity, input.projectName, run.name);
-  return `[${escapeMarkdown(name.slice(0, 60))}](${linkTarget(url)})`;
+  return `[${shown(input, name, 60)}](${linkTarget(url)})`;
 }
 
 /** "2 metrics better, 1 worse beyond tolerance" and friends, from the comparisons. */
@@ -181,7 +203,7 @@ function metricTally(input: MarkdownInput): string {
 
 function summaryLine(input: MarkdownInput): string {
   const { counts } = input.classification;
-  const what = input.sha ? ` for ${shaText(input.sha)}` : "";
+  const what = input.sha ? ` for ${shaText(input, input.sha)}` : "";
   const tally = input.comparisons.length ? metricTally(input) : "";
   return `**${counts.finished} finished candidate${
     counts.finished === 1 ? "" : "s"
@@ -211,7 +233,7 @@ function gateSection(input: MarkdownInput, limit = Infinity): string[] {
     "",
   ];
   if (gate.complete && !gate.complete.passed) {
-    lines.push(`- ${escapeMarkdown(gate.complete.message)}`);
+    lines.push(`- ${shown(input, gate.complete.message)}`);
   }
   // Worst regressions first, so a truncated report keeps them.
   const ordered = [...gate.verdicts].sort((a, b) =>
@@ -225,13 +247,11 @@ function gateSection(input: MarkdownInput, limit = Infinity): string[] {
     );
     for (const v of ordered.slice(0, limit)) {
       lines.push(
-        `| ${escapeMarkdown(v.rule.text)} | ${
-          v.runName ? escapeMarkdown(v.runName.slice(0, 60)) : "—"
-        } | ${v.value === undefined ? "—" : fmt(v.value)} | ${
-          v.reference === undefined ? "—" : fmt(v.reference)
-        } | ${v.worse === undefined ? "—" : fmt(v.worse)} | ${
-          v.allowed === undefined ? "—" : fmt(v.allowed)
-        } | ${
+        `| ${shown(input, v.rule.text)} | ${v.runName ? shown(input, v.runName, 60) : "—"} | ${
+          v.value === undefined ? "—" : fmt(v.value)
+        } | ${v.reference === undefined ? "—" : fmt(v.reference)} | ${
+          v.worse === undefined ? "—" : fmt(v.worse)
+        } | ${v.allowed === undefined ? "—" : fmt(v.allowed)} | ${
           v.status === "pass"
             ? "✅ pass"
             : v.status === "fail"
@@ -249,13 +269,14 @@ function gateSection(input: MarkdownInput, limit = Infinity): string[] {
 }
 
 function cell(
+  input: MarkdownInput,
   comparison: MetricComparison,
   run: WandbRun,
   isCandidate: boolean,
   best?: number,
 ): string {
   const value = metricValue(field(run.summary, comparison.metric));
-  let text = metricText(value, MARKDOWN_VALUES);
+  let text = metricText(value, markdownValues(input));
   if (value.kind === "number" && best !== undefined && value.value === best) text = `**${text}**`;
   if (!isCandidate) {
     return comparison.reference.runId === run.name ? `${text} ⟵ ref` : text;
@@ -280,7 +301,8 @@ function tableSection(input: MarkdownInput, maxRows = Infinity): string[] {
       .map((r) => metricValue(field(r.summary, c.metric)))
       .flatMap((v) => (v.kind === "number" ? [v.value] : []));
     if (!values.length || !c.direction) return undefined;
-    return c.direction === "max" ? Math.max(...values) : Math.min(...values);
+    // A loop, not Math.max(...values): a spread of 125,000 runs overflows the stack.
+    return c.direction === "max" ? maxOf(values) : minOf(values);
   });
   const header = [
     "run",
@@ -306,7 +328,7 @@ function tableSection(input: MarkdownInput, maxRows = Infinity): string[] {
         bucketOf(run.state)
       } | ${
         metrics.map((c, i) =>
-          cell(c, run, isCandidate && bucketOf(run.state) === "finished", bests[i])
+          cell(input, c, run, isCandidate && bucketOf(run.state) === "finished", bests[i])
         ).join(" | ")
       } |`,
     );
@@ -352,13 +374,13 @@ function chartSection(input: MarkdownInput): string[] {
       .flatMap((run) => {
         const v = metricValue(field(run.summary, c.metric));
         return v.kind === "number"
-          ? [{ name: label(run.displayName || run.name), value: v.value }]
+          ? [{ name: label(shownRaw(input, run.displayName || run.name, 24)), value: v.value }]
           : [];
       });
     // One bar says nothing and more than 20 are unreadable.
     if (bars.length < 2 || bars.length > 20) continue;
-    const min = Math.min(0, ...bars.map((b) => b.value));
-    const max = Math.max(...bars.map((b) => b.value));
+    const min = Math.min(0, minOf(bars.map((b) => b.value)));
+    const max = maxOf(bars.map((b) => b.value));
     if (max === min) continue;
     lines.push(
       "```mermaid",
@@ -398,7 +420,7 @@ function configSection(input: MarkdownInput, maxRows = Infinity): string[] {
           const value = field(run.config, key);
           if (value === undefined) return "—";
           const text = typeof value === "string" ? value : JSON.stringify(value) ?? String(value);
-          return escapeMarkdown(text.slice(0, 80));
+          return shown(input, text, 80);
         }).join(" | ")
       } |`,
     );
@@ -441,11 +463,11 @@ export function renderMarkdown(input: MarkdownInput): string {
           encodeURIComponent(input.projectName)
         }`,
       )
-    })${input.sha ? ` @ ${shaText(input.sha)}` : ""}`,
+    })${input.sha ? ` @ ${shaText(input, input.sha)}` : ""}`,
     "",
     summaryLine(input),
     "",
-    ...(input.baselineFrom ? [`_Baselines: ${escapeMarkdown(input.baselineFrom)}._`, ""] : []),
+    ...(input.baselineFrom ? [`_Baselines: ${shown(input, input.baselineFrom)}._`, ""] : []),
     statesLine(input),
     "",
   ];

@@ -7,7 +7,7 @@
 import { styleText } from "node:util";
 import { bucketOf } from "../classify.ts";
 import { type MetricComparison, metricValue } from "../compare.ts";
-import { metricText, type ValueStyle } from "./_format.ts";
+import { maxOf, metricText, type ValueStyle } from "./_format.ts";
 import { field, type Run } from "../model.ts";
 
 /**
@@ -35,7 +35,7 @@ export function textTable(
     return flat.length > maxWidth ? `${flat.slice(0, maxWidth - 1)}…` : flat;
   };
   const cells = [header, ...rows].map((row) => row.map(clean));
-  const widths = header.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? "").length)));
+  const widths = header.map((_, i) => maxOf(cells.map((row) => (row[i] ?? "").length)));
   const line = (row: string[]) =>
     row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd();
   return [line(cells[0]!), line(widths.map((w) => "-".repeat(w))), ...cells.slice(1).map(line)]
@@ -137,9 +137,7 @@ export function renderTable(input: TableInput, style: TableStyle): string {
   }
   const clean = (text: string) => text.replace(/[\p{Cc}\p{Cf}]/gu, " ");
   const all = [header, ...rows].map((row) => row.map((c) => ({ ...c, text: clean(c.text) })));
-  const widths = header.map((_, i) =>
-    Math.max(...all.map((row) => [...(row[i]?.text ?? "")].length))
-  );
+  const widths = header.map((_, i) => maxOf(all.map((row) => [...(row[i]?.text ?? "")].length)));
   // Too wide for the terminal: the name column gives way first, to 8 columns.
   const width = style.width ?? Infinity;
   const total = () => widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);

@@ -1,0 +1,35 @@
+import { assertEquals } from "./_assert.ts";
+import { Redactor } from "../lib/redact.ts";
+
+Deno.test("redactor: a secret that contains another is replaced whole, in either order of registering", () => {
+  // Both start at the same place: only longest-first replaces the longer whole.
+  for (const order of [["abcd1234", "abcd1234-more"], ["abcd1234-more", "abcd1234"]]) {
+    const redactor = new Redactor();
+    order.forEach((secret) => redactor.register(secret));
+    assertEquals(redactor.redact("sent abcd1234-more and abcd1234"), "sent *** and ***");
+  }
+});
+
+Deno.test("redactor: the start of a secret that a cut leaves before … or ... is masked", () => {
+  const redactor = new Redactor();
+  redactor.register("local-0123456789abcdef");
+  assertEquals(redactor.redact("name local-012345…"), "name ***…");
+  assertEquals(redactor.redact('got "x local-0123..."'), 'got "x ***..."');
+  // Fewer than 8 characters of it, or no cut after it, is left alone.
+  assertEquals(redactor.redact("name local-0…"), "name local-0…");
+  assertEquals(redactor.redact("local-012345 and more"), "local-012345 and more");
+});
+
+Deno.test("redactor: values are redacted at any depth, keys too, and a __proto__ key stays data", () => {
+  const redactor = new Redactor();
+  redactor.register("s3cr3t-token");
+  const value = JSON.parse(
+    '{"a":["s3cr3t-token",1,{"b":"x s3cr3t-token"}],"s3cr3t-token":2,"__proto__":"s3cr3t-token"}',
+  );
+  const clean = redactor.redactValue(value);
+  assertEquals(JSON.stringify(clean), '{"a":["***",1,{"b":"x ***"}],"__proto__":"***","***":2}');
+  assertEquals(Object.getPrototypeOf(clean), Object.prototype);
+  // Nothing to change: the same object back.
+  const plain = { a: [1, "x"] };
+  assertEquals(redactor.redactValue(plain) === plain, true);
+});
