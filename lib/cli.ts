@@ -15,7 +15,7 @@ import {
   permissionError,
   WandbReportError,
 } from "./errors.ts";
-import { type Destination, readInputFile, StagedFiles, statIfExists } from "./fs.ts";
+import { type Destination, fsReason, inspectPath, readInputFile, StagedFiles } from "./fs.ts";
 import { appendOutputs } from "./github/actions.ts";
 import { chatopsOutputs, runChatops } from "./github/chatops.ts";
 import { postComment, type PostCommentResult } from "./github/comment.ts";
@@ -302,11 +302,11 @@ function reportPosted(print: Printer, posted: PostCommentResult): void {
  */
 async function checkAppendable(label: string, path: string | undefined): Promise<void> {
   if (!path) return;
-  const fail = (reason: string) =>
-    new InvalidInputError(label, "a file this step may append to", path, reason);
-  const info = await statIfExists(path);
+  const expected = "a file this step may append to";
+  const fail = (reason: string) => new InvalidInputError(label, expected, path, reason);
+  const info = await inspectPath(path, label, expected);
   if (info === undefined) {
-    const parent = await statIfExists(path.replace(/[^/\\]*$/, "") || ".");
+    const parent = await inspectPath(path.replace(/[^/\\]*$/, "") || ".", label, expected);
     if (!parent?.isDirectory) throw fail("no such file or directory");
     return;
   }
@@ -314,7 +314,8 @@ async function checkAppendable(label: string, path: string | undefined): Promise
   try {
     (await Deno.open(path, { append: true })).close();
   } catch (error) {
-    throw fail((error as Error).name);
+    if (error instanceof Deno.errors.NotCapable) throw error;
+    throw fail(fsReason(error));
   }
 }
 
@@ -323,12 +324,8 @@ async function appendTo(label: string, path: string, write: () => Promise<void>)
   try {
     await write();
   } catch (error) {
-    throw new InvalidInputError(
-      label,
-      "a file this step may append to",
-      path,
-      (error as Error).name,
-    );
+    if (error instanceof Deno.errors.NotCapable) throw error;
+    throw new InvalidInputError(label, "a file this step may append to", path, fsReason(error));
   }
 }
 

@@ -2,7 +2,7 @@
  * File writing that never leaves a half-written file behind: every
  * destination is checked (a temporary file is created beside it) before the
  * first byte of output, then all are renamed into place together; temporary
- * files are removed on failure and on SIGINT/SIGTERM.
+ * files are removed on failure and on SIGINT, SIGTERM and SIGHUP.
  *
  * @module
  */
@@ -55,14 +55,21 @@ export interface Destination {
   label: string;
 }
 
-const SIGNALS: Deno.Signal[] = ["SIGINT", "SIGTERM"];
+// SIGHUP too: a closed terminal or an SSH session that drops ends a --wait.
+const SIGNALS: Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+const SIGNAL_EXIT: Partial<Record<Deno.Signal, number>> = {
+  SIGHUP: 129,
+  SIGINT: 130,
+  SIGTERM: 143,
+};
 
 /**
  * A set of files written all or nothing: {@link StagedFiles.create} checks
  * every destination by creating its temporary file, {@link StagedFiles.write}
  * fills one, {@link StagedFiles.commit} renames them all into place, and
  * {@link StagedFiles.discard} removes what is left. Until then a SIGINT or
- * SIGTERM removes the temporary files and ends the process (exit 130 / 143).
+ * SIGTERM (or SIGHUP) removes the temporary files and ends the process
+ * (exit 130 / 143 / 129).
  *
  * @example
  * ```ts ignore
@@ -99,9 +106,18 @@ export class StagedFiles {
       for (const destination of destinations) {
         // Absolute, so the summary and the JSON say exactly where the file went.
         const target = resolve(await resolveTarget(destination));
+        const other = targets.indexOf(target);
+        if (other >= 0) {
+          throw new InvalidInputError(
+            destination.label,
+            `a path of its own, not the one ${destinations[other]!.label} writes`,
+            destination.path,
+          );
+        }
+        // The temporary name stays within the file system's 255 bytes a name.
         const temp = join(
           dirname(target),
-          `.${basename(target)}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`,
+          `.${basename(target).slice(0, 64)}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`,
         );
         try {
           await Deno.writeTextFile(temp, "", { createNew: true });
@@ -111,7 +127,7 @@ export class StagedFiles {
             destination.label,
             "a writable file path",
             destination.path,
-            (error as Error).message,
+            fsReason(error),
           );
         }
         targets.push(target);
@@ -153,7 +169,7 @@ export class StagedFiles {
           Deno.removeSync(temp);
         } catch { /* already gone */ }
       }
-      Deno.exit(signal === "SIGINT" ? 130 : 143);
+      Deno.exit(SIGNAL_EXIT[signal]!);
     };
     const handlers = SIGNALS.map((signal) => [signal, handler(signal)] as const);
     for (const [signal, fn] of handlers) {
@@ -221,24 +237,69 @@ export async function statIfExists(path: string, link = false): Promise<Deno.Fil
   }
 }
 
+/**
+ * {@link statIfExists} for a path an input named: a path the file system
+ * cannot follow (a symbolic link loop, a name too long, a folder it may not
+ * enter) is that input's error, not ours.
+ *
+ * @throws {InvalidInputError} naming `label` and why the path cannot be used
+ */
+export async function inspectPath(
+  path: string,
+  label: string,
+  expected: string,
+  link = false,
+): Promise<Deno.FileInfo | undefined> {
+  try {
+    return await statIfExists(path, link);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) throw error;
+    throw new InvalidInputError(label, expected, path, fsReason(error));
+  }
+}
+
+/**
+ * Why the file system refused, in its own words without the error number and
+ * path: "Too many levels of symbolic links", "File name too long".
+ */
+export function fsReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/ \(os error \d+\)[\s\S]*$/, "") || (error as Error)?.name || "error";
+}
+
 /** Where a destination's file really goes, or an input error saying why it cannot. */
 async function resolveTarget(destination: Destination): Promise<string> {
   const { path, fallbackName, label, noFollow } = destination;
-  const fail = (reason: string) =>
-    new InvalidInputError(label, "a writable file path", path, reason);
-  const info = await statIfExists(path, noFollow);
+  const expected = "a writable file path";
+  const fail = (reason: string) => new InvalidInputError(label, expected, path, reason);
+  const info = await inspectPath(path, label, expected, noFollow);
   const wantsDirectory = /[/\\]$/.test(path);
-  // A device, pipe or socket would be replaced by the rename (as root, even
-  // /dev/null): only regular files (or a link, replaced whole) are written.
-  if (info && !info.isFile && !info.isDirectory && !info.isSymlink) {
-    throw fail("not a regular file");
-  }
+  let target = path;
   if (info?.isDirectory || wantsDirectory) {
     if (!info?.isDirectory) throw fail("no such directory");
     if (fallbackName === undefined) throw fail("it is a directory");
-    return join(path, fallbackName);
+    target = join(path, fallbackName);
+    // What is already there under the fallback name counts as much as `path` itself.
+    const inside = await inspectPath(target, label, expected, noFollow);
+    if (inside?.isDirectory) throw fail(`${target} is a directory`);
+    checkReplaceable(inside, fail);
+    return target;
   }
-  const parent = await statIfExists(dirname(path));
+  checkReplaceable(info, fail);
+  const parent = await inspectPath(dirname(path), label, expected);
   if (!parent?.isDirectory) throw fail(`no such directory: ${dirname(path)}`);
-  return path;
+  return target;
+}
+
+/**
+ * A device, pipe or socket would be replaced by the rename (as root, even
+ * /dev/null): only regular files (or a link, replaced whole) are written over.
+ */
+function checkReplaceable(
+  info: Deno.FileInfo | undefined,
+  fail: (reason: string) => InvalidInputError,
+): void {
+  if (info && !info.isFile && !info.isDirectory && !info.isSymlink) {
+    throw fail("not a regular file");
+  }
 }

@@ -119,27 +119,31 @@ Deno.test("--wait inside Actions: a line per poll at most every minute; --max-wa
   });
 });
 
-Deno.test("--wait: Ctrl-C while waiting ends cleanly, nothing half-written", async () => {
-  const dir = await Deno.makeTempDir();
-  await withEmulator({ fixture: finishing(1000) }, async (emulator) => {
-    let answered!: () => void;
-    const first = new Promise<void>((resolve) => (answered = resolve));
-    emulator.store.tick = ((tick) => (n: number) => {
-      tick.call(emulator.store, n);
-      if (n === 1) answered();
-    })(emulator.store.tick);
-    const child = spawnReport([...PROJECT, "--sha", SHA, "--wait", "1h"], {
-      cwd: dir,
-      wandbUrl: emulator.url,
-      stdout: "null",
+Deno.test("--wait: Ctrl-C, SIGTERM or a hang-up while waiting ends cleanly, nothing half-written", async (t) => {
+  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
+    await t.step(signal, async () => {
+      const dir = await Deno.makeTempDir();
+      await withEmulator({ fixture: finishing(1000) }, async (emulator) => {
+        let answered!: () => void;
+        const first = new Promise<void>((resolve) => (answered = resolve));
+        emulator.store.tick = ((tick) => (n: number) => {
+          tick.call(emulator.store, n);
+          if (n === 1) answered();
+        })(emulator.store.tick);
+        const child = spawnReport([...PROJECT, "--sha", SHA, "--wait", "1h"], {
+          cwd: dir,
+          wandbUrl: emulator.url,
+          stdout: "null",
+        });
+        await first; // the report is fetching or waiting; its temporary file exists
+        child.kill(signal);
+        const [status] = await Promise.all([child.status, new Response(child.stderr).text()]);
+        assertEquals(status.code, code);
+        assertEquals([...Deno.readDirSync(dir)], [], "no CSV, no temporary file");
+      });
+      await Deno.remove(dir, { recursive: true });
     });
-    await first; // the report is fetching or waiting; its temporary file exists
-    child.kill("SIGINT");
-    const [status] = await Promise.all([child.status, new Response(child.stderr).text()]);
-    assertEquals(status.code, 130);
-    assertEquals([...Deno.readDirSync(dir)], [], "no CSV, no temporary file");
-  });
-  await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("--baseline-sha: the runs of the base commit are baselines, alone or beside tags", async () => {
