@@ -201,6 +201,12 @@ Deno.test("chatops: the phrase in code, a quote or an HTML comment does not trig
       "<!-- /get-runs -->",
       "<!--\n/get-runs\n-->",
       "text <!--\n/get-runs\n-->",
+      // CommonMark's other hidden kinds: processing instructions, declarations, CDATA.
+      "<?x\n/get-runs\n?>",
+      "text <?x\n/get-runs\n?>",
+      "<!DOCTYPE x\n/get-runs\n>",
+      "<![CDATA[\n/get-runs\n]]>",
+      "text <![CDATA[\n/get-runs\n]]>",
     ]
   ) {
     const run = await chatops(undefined, "issue_comment", commentEvent({ body }));
@@ -216,6 +222,55 @@ Deno.test("chatops: the phrase in code, a quote or an HTML comment does not trig
     );
     assertEquals([prose.outputs.BOOL_TRIGGERED, prose.outputs.RUN_ID], ["True", "a1b2c3d4"]);
   });
+});
+
+Deno.test("chatops: deep nesting and huge bodies: the author first, bounded work, never exit 70", async () => {
+  const deep = [
+    ">".repeat(2_000) + " x",
+    "- ".repeat(4_000) + "x",
+    Array.from({ length: 200 }, (_, i) => `${"  ".repeat(i)}- x`).join("\n"),
+  ];
+  // Anyone may post them: an outsider's body is never read.
+  for (const body of deep) {
+    const run = await chatops(
+      undefined,
+      "issue_comment",
+      commentEvent({ body: `${body}\n\n/get-runs`, association: "NONE" }),
+    );
+    assertEquals(run.code, 0, run.stderr);
+    assertMatch(run.outputs.REASON, /^@Codertocat is NONE, not one of/);
+  }
+  await withGithub(async (server) => {
+    for (const [i, body] of deep.entries()) {
+      // The phrase after the nesting, as a paragraph of its own, still counts.
+      const yes = await chatops(
+        server,
+        "issue_comment",
+        commentEvent({ body: `${body}\n\n/get-runs` }),
+      );
+      assertEquals([yes.code, yes.outputs.BOOL_TRIGGERED], [0, "True"], yes.stderr);
+      // Inside the nesting (a lazy continuation line of the innermost quote or
+      // item) it does not. (marked ends a list indented 8 or more columns
+      // before such a line, so the third shape has no lazy line to test.)
+      if (i === 2) continue;
+      const no = await chatops(
+        server,
+        "issue_comment",
+        commentEvent({ body: `${body} /get-runs\n/get-runs` }),
+      );
+      assertEquals([no.code, no.outputs.BOOL_TRIGGERED], [0, "False"], no.stderr);
+    }
+  });
+  const huge = await chatops(
+    undefined,
+    "issue_comment",
+    commentEvent({ body: `/get-runs\n${"x".repeat(70_000)}` }),
+  );
+  assertEquals([huge.code, huge.outputs.BOOL_TRIGGERED], [0, "False"]);
+  assertMatch(
+    huge.outputs.REASON,
+    /^the comment is 70010 characters long, more than GitHub allows/,
+  );
 });
 
 Deno.test("chatops: edited and deleted comments do not trigger", async () => {
