@@ -8,6 +8,7 @@
  */
 import { annotation, logSafe, maskCommand, stopCommands } from "./github/actions.ts";
 import type { Redactor } from "./redact.ts";
+import { visible } from "./visible.ts";
 import type { RetryDeps } from "./retry.ts";
 
 /** Where a command reads and writes; swapped in tests. */
@@ -174,11 +175,17 @@ export class Printer {
     this.#io.stdout(logSafe(this.redactor.redact(text)));
   }
 
-  /** Raw data on stdout (CSV, markdown): fenced from the runner inside Actions. */
+  /**
+   * Raw data on stdout (CSV, markdown): byte for byte into a pipe or a file;
+   * on a terminal or in the Actions log, escape sequences and other control
+   * or invisible characters are made visible (`visible`); inside Actions
+   * it is also fenced from the runner.
+   */
   data(text: string): void {
     this.#mask();
     const clean = this.redactor.redact(text);
-    this.#io.stdout(this.#actions ? stopCommands(clean) : clean);
+    const shown = this.#actions || this.#io.terminal?.stdout ? visible(clean) : clean;
+    this.#io.stdout(this.#actions ? stopCommands(shown) : shown);
   }
 
   /**

@@ -127,6 +127,8 @@ export async function runCli(
     http?: RetryDeps;
     baseDelayMs?: number;
     deps?: { now?: () => number };
+    /** Pretend stdout and stderr are terminals (the table view, live progress). */
+    terminal?: { stdout: boolean; stderr: boolean; columns?: number };
   } = {},
 ): Promise<CliRun> {
   const dir = await Deno.makeTempDir({ prefix: "wandb-report-test-" });
@@ -147,6 +149,7 @@ export async function runCli(
         },
         stdout: (t) => (stdout += t),
         stderr: (t) => (stderr += t),
+        terminal: opts.terminal,
         deps: { http: opts.http, baseDelayMs: opts.baseDelayMs ?? 5, ...opts.deps },
       },
     );

@@ -24,6 +24,9 @@ Deno.test("maskCommand", () => {
 
 Deno.test("annotation: one command whatever the message holds", () => {
   assertEquals(annotation("notice", "plain"), "::notice::plain");
-  assertEquals(annotation("warning", "100% a\r\nb"), "::warning::100%25 a%0D%0Ab");
+  // A carriage return is data to show, not a line end to keep.
+  assertEquals(annotation("warning", "100% a\r\nb"), "::warning::100%25 a\\r%0Ab");
+  // ESC and BEL from data reach no terminal through an annotation.
+  assertEquals(annotation("error", "x\x1b]52;c;aGk=\x07"), "::error::x\\x1b]52;c;aGk=\\x07");
   assertEquals(annotation("error", "::add-mask::x").split("\n").length, 1);
 });

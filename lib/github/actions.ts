@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { visible } from "../visible.ts";
 
 /**
  * Formats step outputs in the `$GITHUB_OUTPUT` file syntax: `name=value`, or
@@ -74,9 +75,10 @@ export function maskCommand(value: string): string {
 
 /**
  * A workflow command that shows `message` as an annotation on the run
- * (`notice`, `warning` or `error`). The message is escaped as the Actions
- * toolkit does (`%`, CR, LF), so it stays one command whatever it contains,
- * and the legacy `##[` form is broken up.
+ * (`notice`, `warning` or `error`). Control and invisible characters are
+ * made visible (ESC or BEL from data reach no terminal), then the message is
+ * escaped as the Actions toolkit does (`%`, CR, LF), so it stays one command
+ * whatever it contains, and the legacy `##[` form is broken up.
  *
  * @example
  * ```ts
@@ -86,7 +88,7 @@ export function maskCommand(value: string): string {
  * ```
  */
 export function annotation(kind: "notice" | "warning" | "error", message: string): string {
-  return `::${kind}::${escapeData(message).replaceAll("##[", "##\\[")}`;
+  return `::${kind}::${escapeData(visible(message)).replaceAll("##[", "##\\[")}`;
 }
 
 // The runner reads a line as a command when, after leading whitespace, it
@@ -96,10 +98,11 @@ const LINE_BREAK = /\r\n|\r|\n/;
 
 /**
  * Text for the log that the Actions runner cannot read as a workflow
- * command, whatever data it holds: carriage returns and other control
- * characters become visible escapes (so data cannot start a line of its
- * own), a `::` that starts a line gets a backslash before it, and `##[`
- * becomes `##\[`. Line feeds we wrote ourselves stay.
+ * command and a terminal cannot obey, whatever data it holds: carriage
+ * returns, escape sequences and other control or invisible characters
+ * become visible escapes (`visible`, so data cannot start a line of its own
+ * or drive the terminal), a `::` that starts a line gets a backslash before
+ * it, and `##[` becomes `##\[`. Line feeds we wrote ourselves stay.
  *
  * @example
  * ```ts
@@ -110,12 +113,7 @@ const LINE_BREAK = /\r\n|\r|\n/;
  * ```
  */
 export function logSafe(text: string): string {
-  return text
-    .replace(
-      // deno-lint-ignore no-control-regex
-      /[\u0000-\u0008\u000b-\u001f\u007f]/g,
-      (c) => c === "\r" ? "\\r" : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
-    )
+  return visible(text)
     .split(LINE_BREAK)
     .map((line) => line.replace(/^(\s*)::/u, "$1\\::").replaceAll("##[", "##\\["))
     .join("\n");

@@ -49,18 +49,38 @@ export interface JsonInput {
 /**
  * The JSON document as text: two-space indented (so no line can start with
  * `::`), `NaN` and `Infinity` as strings (JSON has neither; `null` would look
- * missing), and `##[` inside strings written `#\u0023[`, the same text to any
- * JSON reader but never the runner's legacy command form.
+ * missing), `##[` inside strings written `#\u0023[`, the same text to any
+ * JSON reader but never the runner's legacy command form, and DEL, C1 and
+ * invisible format characters written `\uXXXX` (JSON.stringify escapes only
+ * the C0 range), so no terminal obeys or hides them.
  *
  * @example
  * ```ts
  * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { jsonText } from "./json.ts";
  * assertEquals(jsonText({ loss: NaN, name: "##[x]" }), '{\n  "loss": "NaN",\n  "name": "#\\u0023[x]"\n}\n');
+ * assertEquals(jsonText("\x9b2J\u202e"), '"\\u009b2J\\u202e"\n');
  * ```
  */
 export function jsonText(value: unknown): string {
-  return `${JSON.stringify(value, nonFinite, 2).replaceAll("##[", "#\\u0023[")}\n`;
+  return `${
+    JSON.stringify(value, nonFinite, 2).replaceAll("##[", "#\\u0023[").replace(
+      INVISIBLE,
+      unicodeEscape,
+    )
+  }\n`;
+}
+
+// What JSON.stringify leaves raw but a terminal obeys or hides: DEL, C1,
+// format characters (bidi, zero-width), line and paragraph separators.
+// Outside strings JSON has none of them, so each is replaced where it is.
+const INVISIBLE = /[\u007f-\u009f\p{Cf}\u2028\u2029]/gu;
+
+/** `\uXXXX` for each UTF-16 unit of `c`: the same text to any JSON reader. */
+function unicodeEscape(c: string): string {
+  let out = "";
+  for (let i = 0; i < c.length; i++) out += `\\u${c.charCodeAt(i).toString(16).padStart(4, "0")}`;
+  return out;
 }
 
 // JSON has no NaN or Infinity; strings keep them distinguishable from a missing value.

@@ -51,10 +51,12 @@ function clipBytes(text: string, max: number): string {
  */
 export function escapeMarkdown(text: string): string {
   return text
-    // Bidi overrides and isolates could make the text read otherwise than it is.
-    .replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "")
+    // Format characters (bidi overrides and isolates, zero-width characters)
+    // could make the text read otherwise than it is, or hide part of it.
+    .replace(/\p{Cf}/gu, "")
+    // Control characters (C0, DEL, C1) and line breaks become spaces.
     // deno-lint-ignore no-control-regex
-    .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ")
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ")
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
