@@ -33,12 +33,22 @@ shift
 while [ $# -gt 0 ]; do
   case "$1" in
     --method) method="$2"; shift ;;
+    --jq) shift ;;
+    --paginate) ;;
     -f|-F) case "$2" in ref=*) ref="\${2#ref=}" ;; sha=*) sha="\${2#sha=}" ;; esac; shift ;;
     *) path="$1" ;;
   esac
   shift
 done
 mkdir -p "$SHIM_DIR/tags"
+case "$method:$path" in
+  GET:*/matching-refs/tags/*)
+    prefix="\${path##*/}"
+    for tag in "$SHIM_DIR"/tags/"$prefix"*; do
+      [ -f "$tag" ] && echo "refs/tags/\${tag##*/}"
+    done
+    exit 0 ;;
+esac
 case "$method" in
   GET) [ -f "$SHIM_DIR/tags/\${path##*/}" ] ;;
   PATCH) echo "$sha" > "$SHIM_DIR/tags/\${path##*/}" ;;
@@ -56,7 +66,8 @@ async function shims(): Promise<string> {
 async function release(tag: string, existingTags: Record<string, string> = {}) {
   const dir = await shims();
   await Deno.mkdir(`${dir}/tags`);
-  for (const [name, sha] of Object.entries(existingTags)) {
+  // The pushed tag exists in the repository, as on GitHub.
+  for (const [name, sha] of Object.entries({ [tag]: SHA, ...existingTags })) {
     await Deno.writeTextFile(`${dir}/tags/${name}`, `${sha}\n`);
   }
   try {
@@ -87,7 +98,7 @@ async function release(tag: string, existingTags: Record<string, string> = {}) {
         Deno.readTextFileSync(`${dir}/tags/${e.name}`).trim(),
       ]),
     );
-    return { job: result.jobs.release!, log, notes, tags };
+    return { test: result.jobs.test!, job: result.jobs.release!, log, notes, tags };
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -101,10 +112,12 @@ Deno.test("release: the tag is deno.json's version; tests, OIDC publish, notes f
   assertEquals(
     r.job.result,
     "success",
-    r.job.steps.map((s) => `${s.name}: ${s.log}`).join("\n"),
+    r.job.steps.map((s) => `${s.name}: ${s.outcome} ${s.log}`).join("\n"),
   );
+  assertEquals(r.test.result, "success");
   const calls = r.log.trim().split("\n");
-  assert(calls.includes("deno task test|oidc=yes"), r.log);
+  // The tests run where no OIDC token can be minted and nothing can be written.
+  assert(calls.includes("deno task test|oidc="), r.log);
   // Published with the runner's OIDC token: no stored token on the command line.
   const publish = calls.find((c) => c.startsWith("deno publish"));
   assertEquals(publish, "deno publish|oidc=yes");
@@ -125,6 +138,32 @@ Deno.test("release: the tag is deno.json's version; tests, OIDC publish, notes f
   );
 });
 
+Deno.test("release: a backport never moves the major tag back; a newer release does", async () => {
+  const [major, minor] = VERSION.split(".").map(Number) as [number, number];
+  const newer = `v${major}.${minor + 9}.0`;
+  const older = `v${major}.${minor}.${Number(VERSION.split(".")[2]) + 0}`;
+  assertEquals(older, `v${VERSION}`);
+  const backport = await release(`v${VERSION}`, {
+    [newer]: "1".repeat(40),
+    [MAJOR]: "1".repeat(40),
+  });
+  assertEquals(backport.job.result, "success");
+  assertEquals(backport.tags[MAJOR], "1".repeat(40), "the major tag stays at the newer release");
+  const step = backport.job.steps.find((s) => s.name.startsWith("Move the major tag"))!;
+  assertMatch(
+    step.log,
+    new RegExp(`^::notice::${MAJOR} stays at ${newer.replaceAll(".", "\\.")}:`, "m"),
+  );
+  assertEquals(/PATCH|POST/.test(backport.log), false, backport.log);
+  // Lower releases of the major (in version order: .10 after .9) do not hold it back.
+  const lower = { [`v${major}.0.9`]: "2".repeat(40), [`v${major}.0.10`]: "3".repeat(40) };
+  const forward = await release(`v${VERSION}`, { ...lower, [MAJOR]: "3".repeat(40) });
+  assertEquals(forward.tags[MAJOR], SHA);
+  // Another major's tags are not this one's.
+  const other = await release(`v${VERSION}`, { [`v${major + 1}.0.0`]: "4".repeat(40) });
+  assertEquals(other.tags[MAJOR], SHA);
+});
+
 Deno.test("release: a major tag that does not exist yet is created", async () => {
   const r = await release(`v${VERSION}`);
   assertEquals(r.job.result, "success");
@@ -133,8 +172,9 @@ Deno.test("release: a major tag that does not exist yet is created", async () =>
 
 Deno.test("release: a tag that is not deno.json's version fails before anything is published", async () => {
   const r = await release("v9.9.9");
-  assertEquals(r.job.result, "failure");
-  const check = r.job.steps.find((s) => s.name === "Check the tag is deno.json's version")!;
+  assertEquals(r.test.result, "failure");
+  assertEquals(r.job.result, "skipped", "the release job never starts");
+  const check = r.test.steps.find((s) => s.name === "Check the tag is deno.json's version")!;
   assertEquals(check.outcome, "failure");
   assertMatch(
     check.log,
@@ -144,7 +184,7 @@ Deno.test("release: a tag that is not deno.json's version fails before anything 
     ),
   );
   assertEquals(/deno (task|publish)|gh /.test(r.log), false, r.log);
-  assertEquals(r.tags, {});
+  assertEquals(r.tags, { "v9.9.9": SHA });
 });
 
 Deno.test("ci: the README's test command and the demo, on Linux and macOS", async () => {
