@@ -115,6 +115,59 @@ export interface MetricComparison {
   candidates: CandidateDelta[];
 }
 
+// Run → entry indexes of each comparison, built when first asked for: views
+// look a run up once per metric, and a scan per lookup made a view of
+// 200,000 runs quadratic.
+const INDEXES = new WeakMap<readonly RunValue[], Map<WandbRun, RunValue>>();
+
+function indexOf<T extends RunValue>(entries: readonly T[]): Map<WandbRun, T> {
+  let index = INDEXES.get(entries) as Map<WandbRun, T> | undefined;
+  if (!index) {
+    index = new Map(entries.map((entry) => [entry.run, entry]));
+    INDEXES.set(entries, index);
+  }
+  return index;
+}
+
+/**
+ * A finished candidate's delta in `comparison`, or `undefined` for a run
+ * that is not one (found in constant time).
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { candidateDelta, compareRuns } from "./compare.ts";
+ * const c1 = { name: "c1", state: "finished", tags: [], config: {}, summary: { acc: 0.92 } };
+ * const b1 = { name: "b1", state: "finished", tags: [], config: {}, summary: { acc: 0.9 } };
+ * const [acc] = compareRuns([c1], [b1], { metrics: ["acc"], reference: { kind: "best" } });
+ * assertEquals(candidateDelta(acc!, c1)?.verdict, "better");
+ * assertEquals(candidateDelta(acc!, b1), undefined);
+ * ```
+ */
+export function candidateDelta(
+  comparison: MetricComparison,
+  run: WandbRun,
+): CandidateDelta | undefined {
+  return indexOf(comparison.candidates).get(run);
+}
+
+/**
+ * A baseline's value in `comparison`, or `undefined` for a run that is not
+ * one (found in constant time).
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { baselineValue, compareRuns } from "./compare.ts";
+ * const b1 = { name: "b1", state: "finished", tags: [], config: {}, summary: { acc: 0.9 } };
+ * const [acc] = compareRuns([], [b1], { metrics: ["acc"], reference: { kind: "best" } });
+ * assertEquals(baselineValue(acc!, b1)?.value, { kind: "number", value: 0.9 });
+ * ```
+ */
+export function baselineValue(comparison: MetricComparison, run: WandbRun): RunValue | undefined {
+  return indexOf(comparison.baselines).get(run);
+}
+
 /** Options of {@link compareRuns}. */
 export interface CompareOptions {
   /** The metrics to compare, in order. */

@@ -11,7 +11,7 @@
 import { field } from "../model.ts";
 import { bucketOf, type Classification, stateList } from "../classify.ts";
 import type { MetricComparison } from "../compare.ts";
-import { metricValue } from "../compare.ts";
+import { candidateDelta, metricValue } from "../compare.ts";
 import type { GateResult } from "../gate.ts";
 import type { Run as WandbRun } from "../model.ts";
 import { runUrl } from "../wandb/urls.ts";
@@ -24,6 +24,9 @@ import { cut, maxOf, metricText, minOf, type ValueStyle } from "./_format.ts";
  * allows one environment variable (the body travels as a file anyway).
  */
 export const MAX_MARKDOWN = 60_000;
+
+// The least a run's table row takes: `| [n](https://…/runs/x) | baseline | finished |`.
+const MIN_ROW = 40;
 
 const encoder = new TextEncoder();
 const byteLength = (text: string) => encoder.encode(text).byteLength;
@@ -283,7 +286,7 @@ function cell(
   if (!isCandidate) {
     return comparison.reference.runId === run.name ? `${text} ⟵ ref` : text;
   }
-  const d = comparison.candidates.find((c) => c.run === run);
+  const d = candidateDelta(comparison, run);
   if (!d || d.abs === undefined) return text;
   const arrow = d.verdict === "better"
     ? "▲"
@@ -476,15 +479,20 @@ export function renderMarkdown(input: MarkdownInput): string {
   const noRuns = input.candidates.length + input.baselines.length === 0
     ? ["No runs found for this commit yet: was the SHA logged as `config.github_sha`?", ""]
     : [];
-  const full = [
-    ...head,
-    ...noRuns,
-    ...gateSection(input),
-    ...(input.candidates.length + input.baselines.length ? tableSection(input) : []),
-    ...chartSection(input),
-    ...configSection(input),
-  ].join("\n");
-  if (byteLength(full) <= cap) return full;
+  // Every run takes a table row of at least MIN_ROW bytes: a report that
+  // cannot fit is not rendered whole first (200,000 runs took seconds).
+  const runs = input.candidates.length + input.baselines.length;
+  if (runs * MIN_ROW <= cap) {
+    const full = [
+      ...head,
+      ...noRuns,
+      ...gateSection(input),
+      ...(runs ? tableSection(input) : []),
+      ...chartSection(input),
+      ...configSection(input),
+    ].join("\n");
+    if (byteLength(full) <= cap) return full;
+  }
 
   // Too long: keep what matters most and say where the rest is.
   const note = `> The full report is longer than a comment allows; every run is in ${

@@ -6,7 +6,7 @@
  */
 import { styleText } from "node:util";
 import { bucketOf } from "../classify.ts";
-import { type MetricComparison, metricValue } from "../compare.ts";
+import { baselineValue, candidateDelta, type MetricComparison, metricValue } from "../compare.ts";
 import { maxOf, metricText, type ValueStyle } from "./_format.ts";
 import { field, type Run } from "../model.ts";
 
@@ -110,8 +110,8 @@ export function renderTable(input: TableInput, style: TableStyle): string {
     .map((text) => ({ text, style: "bold" }));
   const rows: Cell[][] = [];
   const value = (run: Run, c: MetricComparison): Cell => {
-    const delta = c.candidates.find((d) => d.run === run);
-    const own = delta?.value ?? c.baselines.find((b) => b.run === run)?.value;
+    const delta = candidateDelta(c, run);
+    const own = delta?.value ?? baselineValue(c, run)?.value;
     const text = metricText(own ?? metricValue(field(run.summary, c.metric)), TABLE_VALUES);
     if (!delta || delta.abs === undefined || delta.verdict === "n/a") return { text };
     const arrow = delta.verdict === "better" ? "▲" : delta.verdict === "worse" ? "▼" : "=";
