@@ -10,6 +10,7 @@ import { match } from "ts-pattern";
 import { bucketOf } from "./classify.ts";
 import { InvalidInputError } from "./errors.ts";
 import { type Direction, field, type Reference, type Run as WandbRun } from "./model.ts";
+import { mean } from "./stats.ts";
 
 export type { Direction, Reference } from "./model.ts";
 
@@ -257,12 +258,7 @@ function referenceValue(
         value: found.value.kind === "number" ? found.value.value : undefined,
       };
     })
-    .with({ kind: "mean" }, () => ({
-      spec,
-      value: numbers.length
-        ? numbers.reduce((sum, n) => sum + n.value, 0) / numbers.length
-        : undefined,
-    }))
+    .with({ kind: "mean" }, () => ({ spec, value: mean(numbers.map((n) => n.value)) }))
     .with({ kind: "best" }, () => {
       // Without a direction there is no "best": the gate insists on one, the
       // report says so.

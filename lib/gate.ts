@@ -162,6 +162,21 @@ export function evaluateGate(
         continue;
       }
       const value = candidate.value.value;
+      if (!Number.isFinite(reference)) {
+        // Never a pass on a reference that is not a number one can compare with.
+        verdicts.push({
+          rule,
+          runId: candidate.run.name,
+          runName: name,
+          status: "fail",
+          failed: true,
+          reference,
+          value,
+          message: `${rule.metric}: the reference (${refName}) is ${reference}, not a finite ` +
+            `number: ${name} cannot be judged by ${rule.text} (fails)`,
+        });
+        continue;
+      }
       const worse = rule.direction === "max" ? reference - value : value - reference;
       const allowed = Math.max(rule.abs ?? 0, (rule.rel ?? 0) * Math.abs(reference));
       const failed = worse > allowed + slack(reference, value, allowed);

@@ -213,3 +213,31 @@ Deno.test("--require-complete: fails with nothing finished or something still ru
     false,
   );
 });
+
+Deno.test("ref=mean of huge baselines stays finite; the gate never passes on a non-finite reference", () => {
+  const baselines = [run("b1", { m: -1.7e308 }), run("b2", { m: -1.7e308 })];
+  // Worse than both baselines, by 0.09e308: the old sum overflowed to -Infinity and passed it.
+  const candidates = [run("c1", { m: -1.79e308 })];
+  const [m] = compareRuns(candidates, baselines, { metrics: ["m"], reference: { kind: "mean" } });
+  assertEquals(m!.reference.value, -1.7e308);
+  const gate = evaluateGate(candidates, baselines, classify(candidates, baselines), {
+    rules: [parseGateRule("m:max:ref=mean", "--gate")],
+    requireComplete: false,
+    reference: { kind: "mean" },
+  });
+  assertEquals([gate.passed, gate.verdicts[0]!.status], [false, "fail"]);
+  // A reference that is not finite (from a comparison made elsewhere) fails the rule, whatever missing= says.
+  const broken = {
+    ...m!,
+    direction: "max" as const,
+    reference: { spec: { kind: "mean" as const }, value: Infinity },
+  };
+  const strict = evaluateGate(candidates, baselines, classify(candidates, baselines), {
+    rules: [parseGateRule("m:max:ref=mean:missing=pass", "--gate")],
+    requireComplete: false,
+    reference: { kind: "mean" },
+    comparisons: [broken],
+  });
+  assertEquals(strict.passed, false);
+  assert(strict.verdicts[0]!.message.includes("is Infinity, not a finite number"));
+});
