@@ -97,9 +97,22 @@ export async function startGithubServer(state: {
     isCrossRepository: p.fork !== undefined,
     headRepository: { nameWithOwner: p.fork ?? state.repo },
     url: `${base}/pull/${p.number}`,
-    comments: ({ last }: { last?: number }) => ({
-      nodes: comments.filter((c) => c.pr === p.number).slice(-(last ?? 100)).map(commentNode),
-    }),
+    // Cursors are positions in the PR's comments; `last`/`before` page backwards.
+    comments: ({ last, before }: { last?: number; before?: string | null }) => {
+      const all = comments.filter((c) => c.pr === p.number);
+      const end = before ? Number(before.replace(/^cursor:/, "")) : all.length;
+      const start = Math.max(0, end - (last ?? 100));
+      return {
+        totalCount: all.length,
+        pageInfo: {
+          hasPreviousPage: start > 0,
+          hasNextPage: end < all.length,
+          startCursor: all.length ? `cursor:${start}` : null,
+          endCursor: all.length ? `cursor:${end}` : null,
+        },
+        nodes: all.slice(start, end).map(commentNode),
+      };
+    },
   });
   const findPull = (number: number) => {
     const pull = state.pulls.find((p) => p.number === number);

@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "zod";
-import { InvalidInputError, NotFoundError } from "../errors.ts";
+import { InvalidInputError, NotFoundError, ServerError } from "../errors.ts";
 import type { GitHubClient } from "./client.ts";
 import {
   ADD_COMMENT_MUTATION,
@@ -136,6 +136,11 @@ const CommentsSchema = z.object({
     pullRequest: z.object({
       id: z.string(),
       comments: z.object({
+        totalCount: z.number().int().nonnegative(),
+        pageInfo: z.object({
+          hasPreviousPage: z.boolean(),
+          startCursor: z.string().nullable(),
+        }),
         nodes: z.array(
           z.object({
             id: z.string(),
@@ -149,9 +154,71 @@ const CommentsSchema = z.object({
   }).nullable(),
 });
 
+/** A comment found on a PR. */
+export interface FoundComment {
+  /** GraphQL node id. */
+  id: string;
+  /** Its web URL. */
+  url: string;
+  /** Its body as GitHub has it. */
+  body: string;
+}
+
+/**
+ * Finds the newest comment on a PR that this token's user wrote and that
+ * carries `marker`, paging back from the newest comments until one is found
+ * or none are left. Also returns the PR's node id (to add a comment to).
+ *
+ * @throws {NotFoundError} when the PR does not exist or is not visible to the token
+ * @throws {import("../errors.ts").ServerError} when GitHub pages in circles
+ *
+ * @example
+ * ```ts ignore
+ * import { findComment } from "./pulls.ts";
+ * const { comment } = await findComment(github, { owner: "o", name: "r" }, 7, "<!-- marker -->");
+ * console.log(comment?.url ?? "none yet");
+ * ```
+ */
+export async function findComment(
+  client: GitHubClient,
+  repo: RepoRef,
+  number: number,
+  marker: string,
+): Promise<{ prId: string; comment?: FoundComment }> {
+  let before: string | null = null;
+  const seen = new Set<string>();
+  for (let pages = 1;; pages++) {
+    const data: z.infer<typeof CommentsSchema> = await client
+      .query(FIND_COMMENTS_QUERY, { ...repo, number, before }, CommentsSchema)
+      .catch((error) => {
+        throw error instanceof NotFoundError ? missingPr(repo, number) : error;
+      });
+    const pr = data.repository?.pullRequest;
+    if (!pr) throw missingPr(repo, number);
+    const { nodes, pageInfo, totalCount } = pr.comments;
+    const mine = (nodes ?? [])
+      .filter((c) => c !== null && c.viewerDidAuthor && c.body.includes(marker))
+      .at(-1);
+    if (mine) return { prId: pr.id, comment: { id: mine.id, url: mine.url, body: mine.body } };
+    const cursor = pageInfo.startCursor;
+    if (!pageInfo.hasPreviousPage || cursor === null) return { prId: pr.id };
+    // A server that hands out a cursor again, or more pages than its own
+    // count needs, would page forever.
+    if (seen.has(cursor) || pages > Math.ceil(totalCount / 100) + 1) {
+      throw new ServerError(
+        `GitHub kept paging the comments of pull request #${number} (page ${pages}); stopped`,
+        200,
+      );
+    }
+    seen.add(cursor);
+    before = cursor;
+  }
+}
+
 /**
  * Keeps one comment per `marker` on a PR: rewrites the newest comment this
- * token wrote that carries the marker, else adds one. Only comments the
+ * token wrote that carries the marker (looked for among all the PR's
+ * comments, newest first), else adds one. Only comments the
  * token's user wrote are considered, so nobody can hijack the report by
  * pasting the marker into a comment of theirs.
  *
@@ -172,16 +239,7 @@ export async function upsertComment(
   marker: string,
   body: string,
 ): Promise<UpsertResult> {
-  const data = await client
-    .query(FIND_COMMENTS_QUERY, { ...repo, number }, CommentsSchema)
-    .catch((error) => {
-      throw error instanceof NotFoundError ? missingPr(repo, number) : error;
-    });
-  const pr = data.repository?.pullRequest;
-  if (!pr) throw missingPr(repo, number);
-  const mine = (pr.comments.nodes ?? [])
-    .filter((c) => c !== null && c.viewerDidAuthor && c.body.includes(marker))
-    .at(-1);
+  const { prId, comment: mine } = await findComment(client, repo, number, marker);
   if (mine) {
     const updated = await client.query(
       UPDATE_COMMENT_MUTATION,
@@ -192,7 +250,7 @@ export async function upsertComment(
   }
   const added = await client.query(
     ADD_COMMENT_MUTATION,
-    { subjectId: pr.id, body },
+    { subjectId: prId, body },
     z.object({
       addComment: z.object({ commentEdge: z.object({ node: z.object({ url: z.string() }) }) }),
     }),

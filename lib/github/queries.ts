@@ -26,16 +26,18 @@ export const PR_HEAD_QUERY =
 }`;
 
 /**
- * The PR's most recent comments, to find ours by its hidden marker. 100 is
- * GitHub's page maximum; a report older than the last 100 comments gets a
- * fresh comment, which is the right place for it anyway.
+ * One page of the PR's comments, newest last, going back from `$before`
+ * (the newest page when it is null): ours is looked for newest first, page
+ * by page, however many comments the PR has. 100 is GitHub's page maximum.
  */
 export const FIND_COMMENTS_QUERY =
-  `query WandbReportFindComments($owner: String!, $name: String!, $number: Int!) {
+  `query WandbReportFindComments($owner: String!, $name: String!, $number: Int!, $before: String) {
   repository(owner: $owner, name: $name) {
     pullRequest(number: $number) {
       id
-      comments(last: 100) {
+      comments(last: 100, before: $before) {
+        totalCount
+        pageInfo { hasPreviousPage startCursor }
         nodes { id url body viewerDidAuthor }
       }
     }

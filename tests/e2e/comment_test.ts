@@ -111,6 +111,44 @@ Deno.test("comment: created once, then updated in place; another report key gets
   });
 });
 
+Deno.test("comment: ours is found however many comments came after it, newest first", async () => {
+  await withEmulator({}, async (emulator) => {
+    const marker = "<!-- wandb-report key=acme/vision workflow=CI -->";
+    const server = await startGithubServer({
+      repo: EXAMPLE_REPO,
+      pulls: [{ number: 7, headRefOid: SHA, headRefName: "feature" }],
+      tokens: { [WRITER]: { login: "github-actions[bot]", write: true } },
+      comments: [
+        { id: "IC_old", author: "github-actions[bot]", pr: 7, body: `${marker}\nold report` },
+        ...Array.from({ length: 249 }, (_, i) => ({
+          id: `IC_c${i}`,
+          author: i % 2 ? "ana" : "github-actions[bot]",
+          pr: 7,
+          body: `comment ${i}`,
+        })),
+      ],
+    });
+    try {
+      const summary = await Deno.makeTempFile();
+      const r = await runCli(emulator, [...ARGS, "--comment", "--pr-number", "7"], {
+        env: env(server, summary),
+      });
+      assertEquals(r.code, 0, r.stderr);
+      assertMatch(r.stderr, /comment updated: .*#issuecomment-IC_old/);
+      assertEquals(server.comments.length, 250, "no second report comment");
+      assertEquals(server.requests, [
+        "WandbReportFindComments",
+        "WandbReportFindComments",
+        "WandbReportFindComments",
+        "WandbReportUpdateComment",
+      ]);
+      await Deno.remove(summary);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 Deno.test("comment: a read-only token (fork PR) warns and keeps the summary, exit 0", async () => {
   await withEmulator({}, async (emulator) => {
     await withGithub(async (server) => {
