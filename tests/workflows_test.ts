@@ -357,3 +357,12 @@ Deno.test("GitHub GraphQL: every document we send validates against GitHub's sch
       .length > 0,
   );
 });
+
+Deno.test("workflow: one comment job per PR and report key at a time (two /get-runs create one comment)", async () => {
+  const doc = parseYaml(await read(WORKFLOW)) as Yaml;
+  const concurrency = doc.jobs.comment.concurrency;
+  for (const part of ["needs.report.outputs.pr-number", "inputs.report-key", "github.workflow"]) {
+    assert(String(concurrency?.group).includes(part), `${part} in ${concurrency?.group}`);
+  }
+  assertEquals(concurrency["cancel-in-progress"], false, "a later report waits, none is lost");
+});
