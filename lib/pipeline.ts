@@ -10,7 +10,7 @@
 import { type Classification, classify, stepOutputs } from "./classify.ts";
 import { compareRuns, type MetricComparison } from "./compare.ts";
 import { evaluateGate, type GateResult } from "./gate.ts";
-import type { ReportOptions } from "./inputs/report.ts";
+import { checkLibraryOptions, type ReportOptions } from "./inputs/report.ts";
 import { field, isShaToken, pyBool, type Run, SHA_EXPECTED, shaMatch } from "./model.ts";
 import { renderCsv } from "./report/csv.ts";
 import { jsonText, reportJson } from "./report/json.ts";
@@ -76,7 +76,10 @@ export interface CollectDeps {
   http?: RetryDeps;
   /** Backoff base, in ms (tests shorten it). */
   baseDelayMs?: number;
-  /** The wall clock in epoch ms (the `--match-commit` window, `--wait`'s deadline). Default `Date.now`. */
+  /**
+   * The clock in ms: the `--match-commit` window (default `Date.now`) and
+   * `--wait`'s deadline (default `performance.now`, which cannot jump).
+   */
   now?: () => number;
   /** Waits between polls with `--wait`. Default a timer. */
   sleep?: (ms: number) => Promise<void>;
@@ -110,6 +113,7 @@ export interface WaitPoll {
 /**
  * Fetches and classifies one report's runs.
  *
+ * @throws {import("./errors.ts").InvalidInputError} for options the CLI would refuse
  * @throws {import("./errors.ts").ApiError} when W&B fails for good
  *
  * @example
@@ -126,6 +130,7 @@ export async function collectReport(
   options: CollectOptions,
   deps: CollectDeps = {},
 ): Promise<ReportResult> {
+  checkLibraryOptions(options);
   return await collect(options, deps, wandbClient(options, deps));
 }
 
@@ -239,21 +244,30 @@ export async function waitForCandidates(
   options: WaitOptions,
   deps: CollectDeps = {},
 ): Promise<ReportResult> {
+  checkLibraryOptions(options);
   const client = wandbClient(options, deps);
   let result = await collect(options, deps, client);
   // The notes about an empty answer are redone at the end, on the last poll's runs.
   const stale = new Set(emptyNotes(options, result.candidates, result.baselines));
-  const now = deps.now ?? Date.now;
+  // The deadline runs on a monotonic clock (the wall clock can jump), and
+  // never behind the pauses taken: a clock that stands still or goes back
+  // cannot make the wait last for ever.
+  const clock = deps.now ?? (() => performance.now());
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const started = now();
-  const deadline = started + options.waitSeconds * 1000;
+  const started = clock();
+  let slept = 0;
+  const elapsed = () => Math.max(clock() - started, slept);
+  const limit = options.waitSeconds * 1000;
   const done = (c: Classification) =>
     c.counts.candidates > 0 && c.counts.running + c.counts.pending === 0;
   let pause = options.pollSeconds * 1000;
+  const maxPause = Math.max(MAX_POLL_MS, pause);
   let polls = 0;
-  while (!done(result.classification) && now() < deadline) {
-    await sleep(Math.min(pause, deadline - now()));
-    pause = Math.min(pause * POLL_GROWTH, MAX_POLL_MS);
+  while (!done(result.classification) && elapsed() < limit) {
+    const ms = Math.min(pause, limit - elapsed());
+    await sleep(ms);
+    slept += ms;
+    pause = Math.min(pause * POLL_GROWTH, maxPause);
     // Only the candidates: baselines do not change while a PR's runs train.
     const fetched = redactRuns(
       await fetchReportRuns(client, {
@@ -278,8 +292,8 @@ export async function waitForCandidates(
     deps.onPoll?.({
       counts: classification.counts,
       complete: done(classification),
-      elapsedMs: now() - started,
-      remainingMs: Math.max(0, deadline - now()),
+      elapsedMs: elapsed(),
+      remainingMs: Math.max(0, limit - elapsed()),
       polls: ++polls,
     });
   }
@@ -290,7 +304,7 @@ export async function waitForCandidates(
   if (!done(result.classification)) {
     const { counts } = result.classification;
     result.notes.push(
-      `waited ${Math.round((now() - started) / 1000)} s (--wait ${options.waitSeconds} s): ` +
+      `waited ${Math.round(elapsed() / 1000)} s (--wait ${options.waitSeconds} s): ` +
         (counts.candidates === 0
           ? "no candidate appeared"
           : `${counts.running + counts.pending} candidate(s) still running or pending`),
@@ -580,6 +594,7 @@ export async function runReport(
   options: ReportOptions,
   deps: CollectDeps & RenderContext,
 ): Promise<Report> {
+  checkLibraryOptions(options);
   const result = options.waitSeconds > 0
     ? await waitForCandidates(options, deps)
     : await collectReport(options, deps);

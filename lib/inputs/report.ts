@@ -23,6 +23,8 @@ import {
   RunIdSchema,
   ShaSchema,
 } from "../model.ts";
+import { InvalidInputError } from "../errors.ts";
+import { parseWith } from "../_parse.ts";
 import { Redactor } from "../redact.ts";
 import { parseGateRule, parseReference } from "./rules.ts";
 import {
@@ -329,6 +331,13 @@ const DURATION_SCHEMA: z.ZodType<number, unknown> = z.union([z.number(), z.strin
   },
 );
 
+/** The longest `--wait`/`--max-wait`: a week (a self-hosted runner's job may run five days). */
+const MAX_WAIT_SECONDS = 7 * 86_400;
+const WAIT_EXPECTED = "a duration of at most 7 days (168h)";
+/** The longest first pause between polls: an hour (pauses grow to 5 minutes, or to this). */
+const MAX_POLL_SECONDS = 3_600;
+const POLL_EXPECTED = "a duration from 1s to 1h";
+
 const NAMES = (what: string): z.ZodType<string[], string[]> =>
   z.array(z.string().trim().min(1, `${what} that are not empty`));
 
@@ -469,9 +478,12 @@ export const ReportOptionsSchema: z.ZodType<ReportOptions> = z
       }
     }),
     requireComplete: z.boolean().default(false),
-    wait: DURATION_SCHEMA.optional(),
-    pollInterval: DURATION_SCHEMA.default(30).refine((s) => s >= 1, "at least 1s"),
-    maxWait: DURATION_SCHEMA.default(21_600),
+    wait: DURATION_SCHEMA.refine((s) => s <= MAX_WAIT_SECONDS, WAIT_EXPECTED).optional(),
+    pollInterval: DURATION_SCHEMA.default(30).refine(
+      (s) => s >= 1 && s <= MAX_POLL_SECONDS,
+      POLL_EXPECTED,
+    ),
+    maxWait: DURATION_SCHEMA.default(21_600).refine((s) => s <= MAX_WAIT_SECONDS, WAIT_EXPECTED),
     markdown: z.string().min(1, "a file path").optional(),
     format: z.enum(["table", "markdown", "json", "csv"], "table, markdown, json or csv").optional(),
     quiet: z.boolean().default(false),
@@ -543,6 +555,75 @@ export const ReportOptionsSchema: z.ZodType<ReportOptions> = z
   );
 
 export type { Match } from "../model.ts";
+
+/**
+ * The rules the CLI applies to each option, for options that reach the
+ * library without it (`collectReport`, `waitForCandidates`, `runReport`
+ * called with a hand-made object): a `pollSeconds` of 0, a `NaN` timeout or
+ * a base URL that is not a URL would otherwise spin, hang or throw a
+ * `TypeError` deep inside.
+ */
+const LIBRARY_RULES = z.object({
+  apiKey: z.string().regex(/^[\x21-\x7e]+$/, "an API key without spaces, in printable ASCII"),
+  entity: z.string().regex(/^[^\s/]+$/, "a W&B entity (no spaces or /)"),
+  project: z.string().regex(/^[^\s/]+$/, "a W&B project name (no spaces or /)"),
+  baseUrl: HTTP_URL,
+  appUrl: HTTP_URL.optional(),
+  pageSize: wholeNumber(1, 1000),
+  ...RETRY_FIELDS,
+  maxResponseMb: wholeNumber(1, 4096),
+  commitScanDays: wholeNumber(1, 3650),
+  waitSeconds: z.number(WAIT_EXPECTED).min(0, WAIT_EXPECTED).max(MAX_WAIT_SECONDS, WAIT_EXPECTED)
+    .optional(),
+  pollSeconds: z.number(POLL_EXPECTED).min(1, POLL_EXPECTED).max(MAX_POLL_SECONDS, POLL_EXPECTED)
+    .optional(),
+  baselineTags: z.array(z.string()),
+  metrics: z.array(z.string()),
+  configVars: z.array(z.string()),
+}).loose();
+
+/**
+ * Checks options handed to the library with the CLI's rules.
+ *
+ * @throws {InvalidInputError} naming the first option that breaks them, e.g.
+ * `options.pollSeconds: expected a duration from 1s to 1h, got "0"`
+ *
+ * @example
+ * ```ts
+ * import { throws } from "node:assert";
+ * import { checkLibraryOptions } from "./report.ts";
+ * throws(
+ *   () => checkLibraryOptions({ apiKey: "k", entity: "a", project: "b", baseUrl: "not a url" }),
+ *   /options\.baseUrl: expected an http:\/\/ or https:\/\/ URL/,
+ * );
+ * ```
+ */
+export function checkLibraryOptions(options: object): void {
+  const given = options as Readonly<Record<string, unknown>>;
+  parseWith(
+    LIBRARY_RULES,
+    {
+      pageSize: 100,
+      timeoutSeconds: 20,
+      maxAttempts: 6,
+      maxRetrySeconds: 60,
+      maxResponseMb: 64,
+      commitScanDays: 30,
+      baselineTags: [],
+      metrics: [],
+      configVars: [],
+      ...given,
+    },
+    (problem) => {
+      const value = problem.key === undefined ? undefined : given[String(problem.key)];
+      return new InvalidInputError(
+        `options.${problem.path}`,
+        problem.message,
+        problem.key === "apiKey" ? undefined : String(value),
+      );
+    },
+  );
+}
 
 /** What the command line asked for. */
 export type Invocation =

@@ -1,0 +1,82 @@
+// The library's door: options that did not come through the CLI are held to
+// the CLI's rules, and a wait ends whatever the clock does.
+import { InvalidInputError, waitForCandidates } from "../mod.ts";
+import { assert, assertEquals, assertMatch } from "./_assert.ts";
+import { API_KEY, PROJECT, runCli, SHA, withEmulator } from "./_helpers.ts";
+
+const OPTIONS = {
+  apiKey: API_KEY,
+  entity: "acme",
+  project: "vision",
+  match: { by: "sha" as const, sha: SHA, matchCommit: false },
+  baselineTags: [],
+  metrics: [],
+  configVars: [],
+  baseUrl: "http://127.0.0.1:9",
+  pageSize: 100,
+  timeoutSeconds: 20,
+  maxAttempts: 1,
+  maxRetrySeconds: 0,
+  maxResponseMb: 64,
+  commitScanDays: 30,
+  waitSeconds: 60,
+  pollSeconds: 10,
+};
+
+Deno.test("library: options the CLI would refuse are an InvalidInputError naming the option", async () => {
+  const cases: [Record<string, unknown>, RegExp][] = [
+    [{ pollSeconds: 0 }, /^options\.pollSeconds: expected a duration from 1s to 1h, got "0"$/],
+    [{ pollSeconds: 3e10 }, /^options\.pollSeconds: expected a duration from 1s to 1h/],
+    [{ timeoutSeconds: NaN }, /^options\.timeoutSeconds: expected a number of seconds/],
+    [{ waitSeconds: Infinity }, /^options\.waitSeconds: expected a duration of at most 7 days/],
+    [{ baseUrl: "not a url" }, /^options\.baseUrl: expected an http:\/\/ or https:\/\/ URL/],
+    [{ pageSize: 0 }, /^options\.pageSize: expected a whole number from 1 to 1000/],
+  ];
+  for (const [change, message] of cases) {
+    let error: unknown;
+    await waitForCandidates({ ...OPTIONS, ...change }).catch((e) => (error = e));
+    assert(error instanceof InvalidInputError, `${JSON.stringify(change)}: ${error}`);
+    assertMatch((error as Error).message, message);
+  }
+});
+
+Deno.test("library: --wait ends after its time even when the clock stands still or goes back", async () => {
+  await withEmulator({}, async (emulator) => {
+    for (
+      const clock of [
+        () => 0,
+        (() => {
+          let t = 1e6;
+          return () => (t -= 1000);
+        })(),
+      ]
+    ) {
+      const sleeps: number[] = [];
+      const result = await waitForCandidates(
+        { ...OPTIONS, baseUrl: emulator.url, waitSeconds: 60, pollSeconds: 10 },
+        { now: clock, sleep: (ms) => (sleeps.push(ms), Promise.resolve()) },
+      );
+      // The test project has candidates that never end: the wait runs out.
+      assertEquals(result.classification.complete, false);
+      assertEquals(sleeps.reduce((a, b) => a + b, 0), 60_000);
+      assertEquals(sleeps, [10_000, 15_000, 22_500, 12_500]);
+    }
+  });
+});
+
+Deno.test("cli: a --poll-interval of years is a one-line input error, not a timer warning", async () => {
+  const r = await runCli({ url: "http://127.0.0.1:9" }, [
+    ...PROJECT,
+    "--sha",
+    SHA,
+    "--wait",
+    "1h",
+    "--poll-interval",
+    "900000h",
+  ]);
+  assertEquals(r.code, 2);
+  assertEquals(
+    r.stderr,
+    'error: --poll-interval: expected a duration from 1s to 1h, got "900000h"\n',
+  );
+});
