@@ -3,7 +3,7 @@ import { mapFilter, mapPath, parseOrder, selectRuns } from "../lib/emulator/filt
 import { parseFixture } from "../lib/emulator/fixtures.ts";
 import { SDK_RUNS_QUERY } from "../lib/emulator/sdk_queries.ts";
 import { encodeCursor } from "../lib/emulator/store.ts";
-import { API_KEY, withEmulator } from "./_helpers.ts";
+import { API_KEY, PROJECT, runCli, SHA, withEmulator } from "./_helpers.ts";
 import { assertEquals, assertMatch, assertStringIncludes, assertThrows } from "./_assert.ts";
 
 Deno.test("filter mapping: W&B paths onto the emulator's documents", () => {
@@ -226,5 +226,28 @@ Deno.test("emulator: other routes", async () => {
     const notJson = await fetch(`${emulator.url}/graphql`, { method: "POST", body: "{" });
     assertEquals(notJson.status, 400);
     await notJson.body?.cancel();
+  });
+});
+
+Deno.test("emulator: a __proto__ key in a fixture's config or summary is served as data", async () => {
+  const fixture = JSON.parse(
+    `{"apiKeys":["${API_KEY}"],"projects":[{"entity":"acme","name":"vision","runs":[` +
+      `{"name":"prot0001","config":{"github_sha":"${SHA}","__proto__":{"depth":4},"toString":"x"},` +
+      `"summaryMetrics":{"__proto__":0.5}}]}]}`,
+  );
+  await withEmulator({ fixture }, async (emulator) => {
+    const r = await runCli(emulator, [
+      ...PROJECT,
+      "--sha",
+      SHA,
+      "--metrics",
+      "__proto__",
+      "--config-vars",
+      "__proto__, toString",
+    ]);
+    assertEquals(r.code, 0, r.stderr);
+    assertEquals(r.records[0]!.__proto__, "0.5");
+    assertEquals(r.records[0]!.___proto__, '{"depth":4}');
+    assertEquals(r.records[0]!._toString, "x");
   });
 });

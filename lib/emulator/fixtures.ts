@@ -105,6 +105,17 @@ export interface FixtureRun extends FixtureRunInput {
   systemMetrics: Record<string, unknown>;
 }
 
+/**
+ * A JSON object kept as it is: `z.record` copies an object key by key and
+ * drops a `__proto__` key, which is data here (a config key W&B would store).
+ */
+const DATA_OBJECT: z.ZodType<Record<string, unknown>, Record<string, unknown>> = z.custom<
+  Record<string, unknown>
+>(
+  (value) => value !== null && typeof value === "object" && !Array.isArray(value),
+  "an object",
+);
+
 /** The schema of a {@link FixtureRun}. */
 export const FixtureRunSchema: z.ZodType<FixtureRun, FixtureRunInput> = z.strictObject({
   name: z.string().min(1),
@@ -121,13 +132,13 @@ export const FixtureRunSchema: z.ZodType<FixtureRun, FixtureRunInput> = z.strict
   sweepName: z.string().nullish(),
   host: z.string().nullish(),
   user: z.object({ name: z.string(), username: z.string().nullish() }).nullish(),
-  config: z.record(z.string(), z.unknown()).default({}),
-  summaryMetrics: z.record(z.string(), z.unknown()).default({}),
-  systemMetrics: z.record(z.string(), z.unknown()).default({}),
+  config: DATA_OBJECT.default({}),
+  summaryMetrics: DATA_OBJECT.default({}),
+  systemMetrics: DATA_OBJECT.default({}),
   becomes: z.strictObject({
     state: z.string().min(1),
     afterRequests: z.number().int().min(1),
-    summaryMetrics: z.record(z.string(), z.unknown()).optional(),
+    summaryMetrics: DATA_OBJECT.optional(),
   }).optional(),
 });
 

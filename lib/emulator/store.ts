@@ -101,7 +101,10 @@ function parseFilters(filters: unknown): Record<string, unknown> {
 
 function pick(source: Record<string, unknown>, keys: readonly string[] | null | undefined) {
   if (!keys) return source;
-  return Object.fromEntries(keys.filter((k) => k in source).map((k) => [k, source[k]]));
+  // Own keys only: "toString" is a key a run may have, not a lookup.
+  return Object.fromEntries(
+    keys.filter((k) => Object.hasOwn(source, k)).map((k) => [k, source[k]]),
+  );
 }
 
 function toDoc(run: FixtureRun): RunDoc {
