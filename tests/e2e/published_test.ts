@@ -3,6 +3,7 @@
 // import map applied, as JSR's publish rewrites bare specifiers), never from
 // this checkout. `--help`, `--version`, the demo, the emulator and a report
 // must all work from it, and a run without permissions says which flag to add.
+import { dirname } from "node:path";
 import { API_KEY, runProcess, SHA, withEmulator } from "../_helpers.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
 
@@ -142,8 +143,17 @@ Deno.test("published package: --help, --version, the demo, the emulator and a re
       `${pkg.url}/mod.ts`,
     ], { cwd });
     assertEquals(installed.code, 0, installed.stderr);
-    const shim = await runProcess(`${root}/bin/wandb-report`, ["--version"], { cwd });
-    assertEquals(shim.stdout, `@org/wandb-report ${config.version}\n`);
+    // The installed command runs `deno` by name: the Deno under test comes
+    // first on PATH, wherever this one was started from.
+    const shim = await runProcess(`${root}/bin/wandb-report`, ["--version"], {
+      cwd,
+      env: { PATH: `${dirname(Deno.execPath())}:${Deno.env.get("PATH") ?? "/usr/bin:/bin"}` },
+    });
+    assertEquals(
+      [shim.code, shim.stdout],
+      [0, `@org/wandb-report ${config.version}\n`],
+      `the installed command: ${shim.stderr}`,
+    );
 
     await withEmulator({}, async (emulator) => {
       const report = await run(
