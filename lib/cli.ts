@@ -15,7 +15,14 @@ import {
   permissionError,
   WandbReportError,
 } from "./errors.ts";
-import { type Destination, fsReason, inspectPath, readInputFile, StagedFiles } from "./fs.ts";
+import {
+  type Destination,
+  destinationPath,
+  fsReason,
+  inspectPath,
+  readInputFile,
+  StagedFiles,
+} from "./fs.ts";
 import { appendOutputs } from "./github/actions.ts";
 import { chatopsOutputs, runChatops } from "./github/chatops.ts";
 import { postComment, type PostCommentResult } from "./github/comment.ts";
@@ -216,12 +223,53 @@ export async function runDemoCli(
   io: CliIo,
   program = "deno task demo",
 ): Promise<number> {
-  const { runDemo } = await import("./demo.ts");
+  const { DEMO_ARGS, demoHelpText, runDemo } = await import("./demo.ts");
   const print = new Printer(io, new Redactor());
   try {
-    return await runDemo(argv, io, print, (args, demoIo) => runReportCli(args, demoIo, program));
+    // --help and --version are the demo's own: no emulator starts for them.
+    let asked: ReturnType<typeof resolveInputs> | undefined;
+    try {
+      asked = resolveInputs([...DEMO_ARGS, ...argv], {});
+    } catch { /* the report says what is wrong with the flags */ }
+    if (asked?.kind === "help") {
+      print.out(`${demoHelpText(program, helpText(program))}\n`);
+      return ExitCode.ok;
+    }
+    if (asked?.kind === "version") {
+      print.out(`${meta.name} ${meta.version}\n`);
+      return ExitCode.ok;
+    }
+    return await runDemo(
+      argv,
+      io,
+      print,
+      (args, demoIo) => runReportCli(args, demoIo, program),
+      (args) => writtenPaths(args, io),
+    );
   } catch (error) {
     return failed(print, error);
+  }
+}
+
+/** Where a report with these flags wrote its CSV and markdown (for the demo's closing note). */
+async function writtenPaths(
+  argv: readonly string[],
+  io: CliIo,
+): Promise<{ csv: string; markdown?: string } | undefined> {
+  try {
+    const run = resolveInputs(argv, { INIT_CWD: io.env.INIT_CWD, WANDB_API_KEY: "demo" });
+    if (run.kind !== "report") return undefined;
+    const { out, markdown } = run.options;
+    return {
+      csv: await destinationPath({ path: out, fallbackName: "wandb_report.csv", label: "--out" }),
+      markdown: markdown === undefined ? undefined : await destinationPath({
+        path: markdown,
+        fallbackName: "wandb_report.md",
+        label: "--markdown",
+      }),
+    };
+  } catch {
+    return undefined;
   }
 }
 

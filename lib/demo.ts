@@ -36,11 +36,37 @@ export const DEMO_ARGS: readonly string[] = [
   "val_loss:min:rel=5%",
 ];
 
+/** Whether the user's flags choose a format themselves (`--format X`, `--format=X`, `--json`). */
+function choosesFormat(argv: readonly string[]): boolean {
+  return argv.some((arg) => arg === "--json" || arg === "--format" || arg.startsWith("--format="));
+}
+
+/** The demo's `--help`: what it is, then the report's options (any of which it takes). */
+export function demoHelpText(program: string, reportHelp: string): string {
+  return [
+    `Usage: ${program} [report options]`,
+    "",
+    "Runs the whole report on the bundled demo project (fixtures/demo.json), served by a W&B",
+    "emulator started on a free loopback port: the terminal view, the CSV, the markdown report",
+    "and the gate, exactly as against W&B. Report options after the demo's own win, e.g.",
+    `${program} --run-id c4nd1dt1, ${program} --format json, ${program} --out /tmp/r.csv.`,
+    "",
+    "The demo's own flags:",
+    `  ${DEMO_ARGS.join(" ")}`,
+    "",
+    "The report's options:",
+    reportHelp.split("\n").slice(1).join("\n").trimStart(),
+  ].join("\n");
+}
+
 /**
  * Runs the demo with `report` (the report command) and returns its exit code:
- * the report shows its terminal view (`--format table`) and writes the CSV
- * and the markdown, as it would for W&B.
+ * the report shows its terminal view (`--format table`, unless the user's
+ * flags choose a format) and writes the CSV and the markdown, as it would for
+ * W&B. A closing note on stderr (stdout stays the report's own, parseable
+ * with `--format json`) says where the runs came from and where the files went.
  *
+ * @param paths where the CSV and the markdown go for these flags (as the report resolves them)
  * @throws {import("./errors.ts").InvalidInputError} when the bundled fixture cannot be read
  */
 export async function runDemo(
@@ -48,21 +74,26 @@ export async function runDemo(
   io: CliIo,
   print: Printer,
   report: (argv: readonly string[], io: CliIo) => Promise<number>,
+  paths: (argv: readonly string[]) => Promise<{ csv: string; markdown?: string } | undefined>,
 ): Promise<number> {
   const fixture = await loadFixture(DEMO_FIXTURE);
   const emulator = await startEmulator({ fixture });
   try {
-    const code = await report([...DEMO_ARGS, "--format", "table", ...argv], {
+    const args = [...DEMO_ARGS, ...(choosesFormat(argv) ? [] : ["--format", "table"]), ...argv];
+    const code = await report(args, {
       ...io,
       env: { ...io.env, WANDB_API_KEY: fixture.apiKeys[0], WANDB_BASE_URL: emulator.url },
     });
+    const written = await paths(args);
     // Exit 1 is the gate's verdict: the report is complete and was shown.
-    if (code === 0 || code === 1) {
-      print.out(
+    if ((code === 0 || code === 1) && written) {
+      print.err(
         `\nThe runs came from the W&B emulator at ${emulator.url} (${emulator.stats.requests} ` +
-          "GraphQL request(s)).\nThe CSV lists the finished candidates and every baseline: " +
-          "wandb_report.csv.\nThe markdown report (what the PR comment and the job summary show) " +
-          "is wandb_report.md.\n",
+          `GraphQL request(s)).\nThe CSV lists the finished candidates and every baseline: ` +
+          `${written.csv}.\n` +
+          (written.markdown
+            ? `The markdown report (what the PR comment and the job summary show) is ${written.markdown}.\n`
+            : ""),
       );
     }
     return code;

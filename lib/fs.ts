@@ -104,8 +104,7 @@ export class StagedFiles {
     const temps: string[] = [];
     try {
       for (const destination of destinations) {
-        // Absolute, so the summary and the JSON say exactly where the file went.
-        const target = resolve(await resolveTarget(destination));
+        const target = await destinationPath(destination);
         const other = targets.indexOf(target);
         if (other >= 0) {
           throw new InvalidInputError(
@@ -265,6 +264,23 @@ export async function inspectPath(
 export function fsReason(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.replace(/ \(os error \d+\)[\s\S]*$/, "") || (error as Error)?.name || "error";
+}
+
+/**
+ * The absolute path a destination's file goes to (inside it, under the
+ * fallback name, when the path is a directory): what the summary and the
+ * JSON say was written.
+ *
+ * @throws {InvalidInputError} naming the input whose path cannot be written
+ *
+ * @example
+ * ```ts ignore
+ * import { destinationPath } from "./fs.ts";
+ * await destinationPath({ path: "out/", fallbackName: "wandb_report.csv", label: "--out" });
+ * ```
+ */
+export async function destinationPath(destination: Destination): Promise<string> {
+  return resolve(await resolveTarget(destination));
 }
 
 /** Where a destination's file really goes, or an input error saying why it cannot. */

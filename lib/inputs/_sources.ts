@@ -139,7 +139,10 @@ export function sourceError(
   const label = picked.labels[key] ??
     (source?.flag ? `--${source.flag}` : source?.env ?? `INPUT_${source?.input ?? key}`);
   const value = picked.raw[key];
-  const shown = source?.secret || value === undefined ? undefined : String(value);
+  // A switch's value says nothing ("got true"); a secret is never echoed.
+  const shown = source?.secret || source?.kind === "boolean" || value === undefined
+    ? undefined
+    : String(value);
   return new InvalidInputError(label, issue.message, shown);
 }
 

@@ -518,6 +518,13 @@ export const ReportOptionsSchema: z.ZodType<ReportOptions> = z
         message: "a token for --comment (pass github.token as GITHUB_TOKEN)",
       });
     }
+    if (o.json && o.format !== undefined && o.format !== "json") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["json"],
+        message: `one format: --json is --format json, and --format ${o.format} was also given`,
+      });
+    }
     if (o.runId === undefined && o.sha === undefined) {
       ctx.addIssue({
         code: "custom",
