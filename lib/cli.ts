@@ -470,9 +470,18 @@ async function emulator(
     );
   });
   const runs = fixture.projects.reduce((n, p) => n + p.runs.length, 0);
+  // What a report needs to reach it: the URL, a key it accepts, a project.
+  const projects = fixture.projects.map((p) => `${p.entity}/${p.name} (${p.runs.length} runs)`);
   print.err(
     `W&B emulator on ${server.url} serving ${fixture.projects.length} project(s), ${runs} run(s) ` +
-      `from ${source}\n  export WANDB_BASE_URL=${server.url}   (Ctrl-C to stop)\n`,
+      `from ${source}\n` +
+      (projects.length ? `  projects: ${projects.join(", ")}\n` : "") +
+      `  export WANDB_BASE_URL=${server.url} WANDB_API_KEY=${fixture.apiKeys[0]}\n` +
+      `  then: deno task report --project ${
+        fixture.projects[0]
+          ? `${fixture.projects[0].entity}/${fixture.projects[0].name}`
+          : "ENTITY/PROJECT"
+      } --sha SHA   (Ctrl-C to stop the emulator)\n`,
   );
   await (stop ?? new Promise<void>((resolve) => Deno.addSignalListener("SIGINT", resolve)));
   await server.close();

@@ -281,3 +281,27 @@ export function durationSeconds(text: string): number | undefined {
   if (!found) return undefined;
   return Number(found[1]) * ({ s: 1, m: 60, h: 3600 }[found[2] as "s" | "m" | "h"] ?? 1);
 }
+
+/**
+ * Seconds as a duration is written: `7h`, `30m`, `90s`, `1h30m` (what the
+ * user typed reads back the same, not as `25200 s`).
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { durationText } from "./model.ts";
+ * assertEquals(durationText(25_200), "7h");
+ * assertEquals(durationText(5_400), "1h30m");
+ * assertEquals(durationText(90), "90s");
+ * assertEquals(durationText(0.5), "0.5s");
+ * ```
+ */
+export function durationText(seconds: number): string {
+  if (seconds < 120 || !Number.isInteger(seconds)) {
+    return `${Number(seconds.toFixed(1))}s`;
+  }
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return `${h ? `${h}h` : ""}${m ? `${m}m` : ""}${s ? `${s}s` : ""}`;
+}

@@ -11,7 +11,15 @@ import { type Classification, classify, stepOutputs } from "./classify.ts";
 import { compareRuns, type MetricComparison } from "./compare.ts";
 import { evaluateGate, type GateResult } from "./gate.ts";
 import { checkLibraryOptions, type ReportOptions } from "./inputs/report.ts";
-import { field, isShaToken, pyBool, type Run, SHA_EXPECTED, shaMatch } from "./model.ts";
+import {
+  durationText,
+  field,
+  isShaToken,
+  pyBool,
+  type Run,
+  SHA_EXPECTED,
+  shaMatch,
+} from "./model.ts";
 import { renderCsv } from "./report/csv.ts";
 import { jsonText, reportJson } from "./report/json.ts";
 import { commentMarker, renderMarkdown } from "./report/markdown.ts";
@@ -304,7 +312,9 @@ export async function waitForCandidates(
   if (!done(result.classification)) {
     const { counts } = result.classification;
     result.notes.push(
-      `waited ${Math.round(elapsed() / 1000)} s (--wait ${options.waitSeconds} s): ` +
+      `waited ${durationText(Math.round(elapsed() / 1000))} (--wait ${
+        durationText(options.waitSeconds)
+      }): ` +
         (counts.candidates === 0
           ? "no candidate appeared"
           : `${counts.running + counts.pending} candidate(s) still running or pending`),
@@ -337,7 +347,7 @@ function emptyNotes(
     );
   }
   if ((options.baselineTags.length || options.baselineSha) && baselines.length === 0) {
-    notes.push(`no baseline runs: no other run in ${where} ${baselineSource(options, "or")}`);
+    notes.push(`no baseline runs: no other run in ${where} ${baselineSource(options)}`);
   }
   const runs = [...candidates, ...baselines];
   if (runs.length === 0) return notes;
@@ -362,19 +372,32 @@ function emptyNotes(
 }
 
 /**
- * Where the baselines come from, in words: "carries any of the tags "a",
- * "b"", "is logged for commit abc1234", or both joined by `joiner`.
+ * Where the baselines come from, in words, for one run ("carries any of the
+ * tags "a", "b" or is logged for commit abc1234") or for runs ("runs that
+ * carry any of the tags "a", "b" or that are logged for commit abc1234").
  */
 export function baselineSource(
   options: Pick<CollectOptions, "baselineTags" | "baselineSha">,
-  joiner = "or",
+  form: "one" | "runs" = "one",
 ): string {
+  const one = form === "one";
   const parts: string[] = [];
   if (options.baselineTags.length) {
-    parts.push(`carries any of the tags ${options.baselineTags.map((t) => `"${t}"`).join(", ")}`);
+    parts.push(
+      `${one ? "carries" : "carry"} any of the tags ${
+        options.baselineTags.map((t) => `"${t}"`).join(", ")
+      }`,
+    );
   }
-  if (options.baselineSha) parts.push(`is logged for commit ${options.baselineSha}`);
-  return parts.join(` ${joiner} `) || "is a baseline (no --baseline-tags or --baseline-sha given)";
+  if (options.baselineSha) {
+    parts.push(`${one ? "is" : "are"} logged for commit ${options.baselineSha}`);
+  }
+  if (!parts.length) {
+    return one
+      ? "is a baseline (no --baseline-tags or --baseline-sha given)"
+      : "none (no --baseline-tags or --baseline-sha given)";
+  }
+  return one ? parts.join(" or ") : `runs that ${parts.join(" or that ")}`;
 }
 
 /** The options {@link judgeReport} needs. */
@@ -493,9 +516,7 @@ export function renderReport(
   const { comparisons, gate } = judgement;
   const project = `${result.entity}/${result.project}`;
   // Said where it matters: baselines from a commit are not the usual tagged ones.
-  const baselineFrom = options.baselineSha
-    ? `runs that ${baselineSource(options, "or that")}`
-    : undefined;
+  const baselineFrom = options.baselineSha ? baselineSource(options, "runs") : undefined;
   const marker = commentMarker(options.reportKey ?? project, context.workflow ?? "wandb-report");
   const csv = renderCsv(result.candidates, result.baselines, {
     appUrl: result.appUrl,
@@ -543,7 +564,7 @@ export function renderReport(
         baselines: result.baselines,
         classification: result.classification,
         outputs: result.outputs,
-        baselineSource: `runs that ${baselineSource(options, "or that")}`,
+        baselineSource: baselineSource(options, "runs"),
         csvPath: context.csvPath,
         metrics: options.metrics,
         configVars: options.configVars,

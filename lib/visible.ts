@@ -12,6 +12,7 @@
 
 // C0 but LF and TAB, DEL, C1; format characters (\p{Cf}: bidi, zero-width,
 // BOM, …); line and paragraph separators.
+// deno-lint-ignore no-control-regex
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\p{Cf}\u2028\u2029]/gu;
 
 /**

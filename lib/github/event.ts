@@ -113,7 +113,7 @@ export function parseEvent(name: string, payload: unknown, source: string): GitH
     parseWith(schema, payload, (problem) =>
       new InvalidInputError(
         source,
-        `a ${name} event payload`,
+        `${/^[aeiou]/i.test(name) ? "an" : "a"} ${name} event payload`,
         undefined,
         `${problem.path || "payload"}: ${problem.message}`,
       ));

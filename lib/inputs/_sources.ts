@@ -265,11 +265,23 @@ export function commandHelp(
   ].join("\n");
 }
 
-/** The exit codes every command shares, for `--help` (see `errors.ts`). */
-export const EXIT_CODES: readonly string[] = [
-  "0   done (the report may still say there are no finished runs yet)",
-  "1   a --gate rule or --require-complete failed; the CSV, outputs and summary are written",
-  "2   invalid input or a missing permission; one line names it, nothing is written",
-  "3   W&B or GitHub failed for good (auth, not found, rate limit, server), nothing written",
-  "70  a bug in wandb-report: please report it",
-];
+/**
+ * A command's exit codes for its `--help` (see `errors.ts`): what 0, and each
+ * other code it can give, mean for it; 70 (a bug) always.
+ */
+export function exitCodeLines(
+  meanings: Readonly<Partial<Record<0 | 1 | 2 | 3, string>>>,
+): string[] {
+  return [
+    ...Object.entries(meanings).map(([code, text]) => `${code.padEnd(4)}${text}`),
+    "70  a bug in wandb-report: please report it",
+  ];
+}
+
+/** The report's exit codes, for its `--help`. */
+export const EXIT_CODES: readonly string[] = exitCodeLines({
+  0: "done (the report may still say there are no finished runs yet)",
+  1: "a --gate rule or --require-complete failed; the CSV, outputs and summary are written",
+  2: "invalid input or a missing permission; one line names it, nothing is written",
+  3: "W&B or GitHub failed for good (auth, not found, rate limit, server), nothing written",
+});

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { type AuthorAssociation, AuthorAssociationSchema, ShaSchema } from "../model.ts";
 import { Redactor } from "../redact.ts";
-import { commandHelp, EXIT_CODES, resolveTable, type Source } from "./_sources.ts";
+import { commandHelp, exitCodeLines, resolveTable, type Source } from "./_sources.ts";
 import {
   DEBUG_SOURCE,
   githubTokenSource,
@@ -175,6 +175,10 @@ export function chatopsHelpText(program: string): string {
       "Comment arguments: `/get-runs RUN_ID`, or `/get-runs run-id=ID sha=SHA`; other words",
       "are ignored with a notice.",
     ],
-    exits: [...EXIT_CODES],
+    exits: exitCodeLines({
+      0: "done, whether or not the event asks for a report (BOOL_TRIGGERED says which)",
+      2: "invalid input (the event payload, a comment argument, a missing token); one line names it",
+      3: "GitHub failed for good (token, not found, rate limit, server)",
+    }),
   });
 }

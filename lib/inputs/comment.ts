@@ -13,7 +13,13 @@ import {
   RETRY_FIELDS,
   retrySources,
 } from "./_fields.ts";
-import { commandHelp, EXIT_CODES, type Resolved, resolveTable, type Source } from "./_sources.ts";
+import {
+  commandHelp,
+  exitCodeLines,
+  type Resolved,
+  resolveTable,
+  type Source,
+} from "./_sources.ts";
 
 const SOURCES = {
   githubToken: githubTokenSource(
@@ -129,6 +135,10 @@ export function commentHelpText(program: string): string {
       "marker) as the one sticky comment on a pull request, updating the comment it",
       "wrote before. The reusable workflow runs it in the only job that may write.",
     ],
-    exits: [...EXIT_CODES],
+    exits: exitCodeLines({
+      0: "the comment was created or updated, or a token that may not write gave a warning",
+      2: "invalid input (no body, not a rendered report, no PR number or token); one line names it",
+      3: "GitHub failed for good (token, not found, rate limit, server)",
+    }),
   });
 }

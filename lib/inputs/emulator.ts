@@ -5,7 +5,13 @@
  */
 import { z } from "zod";
 import { Redactor } from "../redact.ts";
-import { commandHelp, EXIT_CODES, type Resolved, resolveTable, type Source } from "./_sources.ts";
+import {
+  commandHelp,
+  exitCodeLines,
+  type Resolved,
+  resolveTable,
+  type Source,
+} from "./_sources.ts";
 
 const SOURCES = {
   fixture: {
@@ -86,6 +92,9 @@ export function emulatorHelpText(program: string): string {
       "bundled demo project). Point the report at it with WANDB_BASE_URL=http://127.0.0.1:PORT",
       "and one of the fixture's apiKeys as WANDB_API_KEY. Ctrl-C stops it.",
     ],
-    exits: [...EXIT_CODES],
+    exits: exitCodeLines({
+      0: "stopped (Ctrl-C)",
+      2: "invalid input (the fixture cannot be read or is malformed, the port is taken)",
+    }),
   });
 }

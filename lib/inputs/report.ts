@@ -17,6 +17,7 @@ import {
   type Direction,
   DURATION_EXPECTED,
   durationSeconds,
+  durationText,
   type GateRule,
   type Match,
   type Reference,
@@ -544,7 +545,10 @@ export const ReportOptionsSchema: z.ZodType<ReportOptions> = z
         : [];
       const waitSeconds = Math.min(wait ?? 0, maxWait);
       if (wait !== undefined && wait > maxWait) {
-        notes.push(`--wait ${wait} s is longer than --max-wait ${maxWait} s: waiting ${maxWait} s`);
+        notes.push(
+          `--wait ${durationText(wait)} is longer than --max-wait ${durationText(maxWait)}: ` +
+            `waiting ${durationText(maxWait)}`,
+        );
       }
       // A gated metric is fetched and shown like the ones asked for.
       const metrics = [...new Set([...rest.metrics, ...rest.gate.map((rule) => rule.metric)])];
@@ -681,7 +685,9 @@ export function resolveInputs(
     for (const key of ["out", "markdown"]) {
       const path = raw[key];
       if (typeof path === "string" && env.INIT_CWD && !isAbsolute(path)) {
-        raw[key] = join(env.INIT_CWD, path) + (/[/\\]$/.test(path) ? "/" : "");
+        const joined = join(env.INIT_CWD, path);
+        // join keeps a trailing slash ("dir/" still asks for a directory); add none twice.
+        raw[key] = /[/\\]$/.test(path) && !/[/\\]$/.test(joined) ? `${joined}/` : joined;
       }
     }
   });

@@ -330,8 +330,8 @@ function tableSection(input: MarkdownInput, maxRows = Infinity): string[] {
   for (const [run, isCandidate] of rows.slice(0, maxRows)) {
     lines.push(
       `| ${runLink(input, run)} | ${isCandidate ? "candidate" : "baseline"} | ${
-        bucketOf(run.state)
-      } | ${
+        // The state as W&B spells it (`killed`, not our bucket `aborted`), as the terminal shows it.
+        shown(input, run.state ?? "unknown", 20)} | ${
         metrics.map((c, i) =>
           cell(input, c, run, isCandidate && bucketOf(run.state) === "finished", bests[i])
         ).join(" | ")

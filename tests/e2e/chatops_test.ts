@@ -450,7 +450,7 @@ Deno.test("chatops: unsupported events and unreadable payloads are input errors"
   assertEquals(shape.code, 2);
   assertMatch(
     shape.stderr,
-    /^error: GITHUB_EVENT_PATH: expected a issue_comment event payload \(issue:/m,
+    /^error: GITHUB_EVENT_PATH: expected an issue_comment event payload \(issue:/m,
   );
   const missing = await chatops(undefined, "push", {}, {
     env: { GITHUB_EVENT_PATH: "/nonexistent/e.json" },

@@ -350,20 +350,21 @@ Deno.test("no exit 70 from inputs or data", async (t) => {
       ))
     );
     try {
-      const r = await runCli(server, [
-        ...PROJECT,
-        "--sha",
-        SHA,
-        "--metrics",
-        "accuracy",
-        "--config-vars",
-        "model",
-        "--json",
-        "--format",
-        "markdown",
-      ]);
-      assertEquals(r.code, 0, r.stderr);
-      assertStringIncludes(r.records[0]!._model!, "[nested too deep]");
+      for (const format of ["json", "markdown"]) {
+        const r = await runCli(server, [
+          ...PROJECT,
+          "--sha",
+          SHA,
+          "--metrics",
+          "accuracy",
+          "--config-vars",
+          "model",
+          "--format",
+          format,
+        ]);
+        assertEquals(r.code, 0, r.stderr);
+        assertStringIncludes(r.records[0]!._model!, "[nested too deep]");
+      }
     } finally {
       await server.close();
     }

@@ -49,12 +49,6 @@ Deno.test("paths the file system refuses: exit 2 before any request, nothing wri
         /^error: --out: .* \(Too many levels of symbolic links\)$/,
       ],
       [
-        "a directory nobody may write, root included (sysfs)",
-        ["--out", "/sys/wandb_report.csv"],
-        {},
-        /^error: --out: expected a writable file path, got "\/sys\/wandb_report\.csv" \(Permission denied\)$/,
-      ],
-      [
         "--markdown DIR/ whose wandb_report.md is a directory, after a good --out",
         ["--out", `${dir}/ok.csv`, "--markdown", `${dir}/m/`],
         {},
@@ -67,6 +61,17 @@ Deno.test("paths the file system refuses: exit 2 before any request, nothing wri
         /^error: --markdown: expected a path of its own, not the one --out writes, got ".*same"$/,
       ],
     ];
+    const locked = await lockedDirectory(`${dir}/locked`);
+    if (locked) {
+      cases.push([
+        "a directory this user may not write",
+        ["--out", `${locked}/r.csv`],
+        {},
+        /^error: --out: expected a writable file path, got ".*\/locked\/r\.csv" \((Permission denied|Operation not permitted)\)$/,
+      ]);
+    } else {
+      console.warn("paths_test: no directory could be made unwritable here; that case is skipped");
+    }
     await withEmulator({}, async (emulator) => {
       for (const [name, args, env, message] of cases) {
         const before = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
@@ -82,6 +87,34 @@ Deno.test("paths the file system refuses: exit 2 before any request, nothing wri
     });
     assert((await Deno.lstat(`${dir}/d/wandb_report.csv`)).isDirectory);
   } finally {
+    await unlock(`${dir}/locked`);
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+/**
+ * A directory that refuses new files to this user: read-only for others,
+ * immutable (`chattr +i`) for root, who ignores modes. `undefined` when
+ * neither holds here.
+ */
+async function lockedDirectory(path: string): Promise<string | undefined> {
+  await Deno.mkdir(path);
+  await Deno.chmod(path, 0o555);
+  const writable = async () => {
+    try {
+      await Deno.writeTextFile(`${path}/probe`, "", { createNew: true });
+      await Deno.remove(`${path}/probe`);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!(await writable())) return path;
+  await new Deno.Command("chattr", { args: ["+i", path], stderr: "null" }).output().catch(() => {});
+  return (await writable()) ? undefined : path;
+}
+
+async function unlock(path: string): Promise<void> {
+  await new Deno.Command("chattr", { args: ["-i", path], stderr: "null" }).output().catch(() => {});
+  await Deno.chmod(path, 0o755).catch(() => {});
+}

@@ -89,7 +89,7 @@ Deno.test("--wait that runs out: BOOL_COMPLETE=False and exit 0, or exit 1 with 
     assertEquals(clock.sleeps, [4000, 6000], "never past the deadline");
     assertMatch(
       r.stderr,
-      /^note: waited 10 s \(--wait 10 s\): 2 candidate\(s\) still running or pending$/m,
+      /^note: waited 10s \(--wait 10s\): 2 candidate\(s\) still running or pending$/m,
     );
     const strict = await runCli(emulator, [...args, "--require-complete"], {
       deps: fakeClock().deps,
@@ -110,7 +110,7 @@ Deno.test("--wait inside Actions: a line per poll at most every minute; --max-wa
     assertEquals(r.code, 0, r.stderr);
     assertMatch(
       r.stderr,
-      /^::notice::--wait 3600 s is longer than --max-wait 300 s: waiting 300 s$/m,
+      /^::notice::--wait 1h is longer than --max-wait 5m: waiting 5m$/m,
     );
     const polls = r.stderr.split("\n").filter((l) => l.startsWith("waiting: "));
     // 300 s of polls 10, 15, 22.5, 33.75, 50.6, 75.9, 92.2 s long: seven polls, a line a minute.
@@ -162,11 +162,11 @@ Deno.test("--baseline-sha: the runs of the base commit are baselines, alone or b
     assertEquals(ids(alone), ["base0001", "othr0001"]);
     assertStringIncludes(
       alone.stderr,
-      `baselines:  2 (runs that is logged for commit ${OTHER_SHA})`,
+      `baselines:  2 (runs that are logged for commit ${OTHER_SHA})`,
     );
     assertEquals(
       JSON.parse(alone.stdout).baselineSource,
-      `runs that is logged for commit ${OTHER_SHA}`,
+      `runs that are logged for commit ${OTHER_SHA}`,
     );
     const both = await runCli(emulator, [
       ...PROJECT,
@@ -179,6 +179,12 @@ Deno.test("--baseline-sha: the runs of the base commit are baselines, alone or b
       "--json",
     ]);
     assertEquals(ids(both), ["base0001", "base0002", "othr0001"]);
+    assertEquals(
+      JSON.parse(both.stdout).baselineSource,
+      `runs that carry any of the tags "reference" or that are logged for commit ${
+        OTHER_SHA.slice(0, 7)
+      }`,
+    );
     // A candidate of this commit is never a baseline, whatever it logged.
     assert(!ids(both).some((id: string) => id.startsWith("cand")));
   });
@@ -300,7 +306,7 @@ Deno.test("help that teaches: groups, examples, every exit code, 100 columns; di
     const { code, out } = await help(cli);
     assertEquals(code, 0);
     for (const line of out.split("\n")) assert([...line].length <= 100, line);
-    assertMatch(out, /^Exit codes:\n {2}0 {3}done/m);
+    assertMatch(out, /^Exit codes:\n {2}0 {3}\S/m);
     assertMatch(out, /^ {2}70 {2}a bug in wandb-report/m);
   }
   const report = (await help(runReportCli)).out;

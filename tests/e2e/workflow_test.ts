@@ -234,10 +234,10 @@ Deno.test("workflow: baseline: base compares with the PR's base commit; /get-run
   assertEquals(result.outputs["num-baselines"], "2");
   assertMatch(
     report.log,
-    new RegExp(`baselines: {2}2 \\(runs that is logged for commit ${OTHER_SHA}\\)`),
+    new RegExp(`baselines: {2}2 \\(runs that are logged for commit ${OTHER_SHA}\\)`),
   );
   assertMatch(
     report.log,
-    /note: waited 1 s \(--wait 1 s\): 2 candidate\(s\) still running or pending|::notice::waited 1 s/,
+    /note: waited 1s \(--wait 1s\): 2 candidate\(s\) still running or pending|::notice::waited 1s/,
   );
 });
