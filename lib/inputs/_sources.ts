@@ -191,6 +191,34 @@ export function helpRows(
   return lines;
 }
 
+/**
+ * The option table as a markdown table for the README (flag, variables,
+ * meaning), grouped as `--help` groups it: generated from the same table
+ * that drives parsing, so the two cannot disagree.
+ */
+export function markdownOptions(
+  sources: Readonly<Record<string, Source>>,
+  order: readonly string[] = [],
+): string {
+  const groups = new Map<string, Source[]>(order.map((group) => [group, []]));
+  for (const source of Object.values(sources)) {
+    const group = source.group ?? "";
+    groups.set(group, [...(groups.get(group) ?? []), source]);
+  }
+  const cell = (text: string) => text.replaceAll("|", "\\|");
+  const lines = ["| flag | variables | meaning |", "| --- | --- | --- |"];
+  for (const [group, rows] of groups) {
+    if (rows.length === 0) continue;
+    if (group) lines.push(`| **${group}** | | |`);
+    for (const s of rows) {
+      const flag = s.flag ? `\`--${s.flag}${s.value ? ` ${s.value}` : ""}\`` : "(environment only)";
+      const vars = [s.input && `INPUT_${s.input}`, s.env].filter(Boolean).map((v) => `\`${v}\``);
+      lines.push(`| ${cell(flag)} | ${vars.join(", ")} | ${cell(s.help)} |`);
+    }
+  }
+  return lines.join("\n");
+}
+
 /** What a command line asked for: help, the version, or a run with validated options. */
 export type Resolved<T> =
   | {

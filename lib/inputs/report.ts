@@ -12,7 +12,7 @@
  */
 import { isAbsolute, join } from "node:path";
 import { z } from "zod";
-import { commandHelp, EXIT_CODES, resolveTable, type Source } from "./_sources.ts";
+import { commandHelp, EXIT_CODES, markdownOptions, resolveTable, type Source } from "./_sources.ts";
 import {
   type Direction,
   DURATION_EXPECTED,
@@ -208,7 +208,7 @@ const SOURCES = {
     input: "WAIT",
     kind: "string",
     value: "DURATION",
-    help: "Poll until no candidate is running or pending: 90s, 15m, 1h. Default no wait.",
+    help: "Poll until no candidate is running or pending: 90s, 15m, 1h (at most 7 days).",
   },
   pollInterval: {
     group: "Gate and waiting",
@@ -216,7 +216,7 @@ const SOURCES = {
     input: "POLL_INTERVAL",
     kind: "string",
     value: "DURATION",
-    help: "First pause between polls; it grows to 5 minutes. Default 30s, at least 1s.",
+    help: "First pause between polls, 1s-1h; pauses grow by half, to 5 min. Default 30s.",
   },
   maxWait: {
     group: "Gate and waiting",
@@ -224,7 +224,7 @@ const SOURCES = {
     input: "MAX_WAIT",
     kind: "string",
     value: "DURATION",
-    help: "The longest --wait allowed (the workflow sets it). Default 6h.",
+    help: "The longest --wait allowed (the workflow sets it), at most 7 days. Default 6h.",
   },
   markdown: {
     group: "Output",
@@ -707,6 +707,30 @@ export function resolveInputs(
   return { kind: "report", options: resolved.options };
 }
 
+const HELP_GROUPS = [
+  "Selecting the candidates",
+  "Baselines and metrics",
+  "Output",
+  "Gate and waiting",
+  "GitHub",
+  "Network",
+];
+
+/**
+ * The README's table of the report's inputs, generated from the same table
+ * that drives parsing and `--help` (a test holds the README to it).
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { inputsMarkdown } from "./report.ts";
+ * assertEquals(inputsMarkdown().includes("| `--gate RULE` | `INPUT_GATE` |"), true);
+ * ```
+ */
+export function inputsMarkdown(): string {
+  return markdownOptions(SOURCES, HELP_GROUPS);
+}
+
 /**
  * The `--help` text, generated from the same table that drives parsing.
  *
@@ -728,14 +752,7 @@ export function helpText(program: string): string {
       "gate, and writes wandb_report.csv, step outputs and a markdown report.",
     ],
     optionsTitle: "Options (flags win over INPUT_* variables, which win over WANDB_* variables)",
-    groups: [
-      "Selecting the candidates",
-      "Baselines and metrics",
-      "Output",
-      "Gate and waiting",
-      "GitHub",
-      "Network",
-    ],
+    groups: HELP_GROUPS,
     notes: [
       "Lists take ['a', 'b'] (the old action's form), a JSON array, or a, b / one per line.",
       "",
