@@ -1,6 +1,7 @@
 /**
  * The GitHub side: the chatops step (which event asks for a report, on which
- * commit, with the old `actions-chatops` outputs) and the sticky PR comment.
+ * commit, with the old `actions-chatops` outputs), the sticky PR comment and
+ * the commit status.
  *
  * ```ts ignore
  * import { resolveChatopsInputs, runChatops } from "@org/wandb-report/chatops";
@@ -19,6 +20,16 @@ export { chatopsOutputs, runChatops } from "./lib/github/chatops.ts";
 export type { ChatopsDeps, ChatopsResult } from "./lib/github/chatops.ts";
 export type { AuthorAssociation } from "./lib/model.ts";
 export type { CommentCommand } from "./lib/github/event.ts";
-export type { PullRequestHead, UpsertResult } from "./lib/github/pulls.ts";
+export type {
+  CommentDecision,
+  FoundComment,
+  PullRequestHead,
+  UpsertResult,
+} from "./lib/github/pulls.ts";
 export { commentMarker, postComment } from "./lib/github/comment.ts";
 export type { PostCommentOptions, PostCommentResult } from "./lib/github/comment.ts";
+export { COMMENT_MODES, commentDecision } from "./lib/github/comment.ts";
+export type { CommentMode } from "./lib/github/comment.ts";
+export { postStatus, statusContext } from "./lib/github/statuses.ts";
+export type { CommitStatus, PostStatusOptions, PostStatusResult } from "./lib/github/statuses.ts";
+export type { StatusState } from "./lib/model.ts";

@@ -26,6 +26,13 @@ import {
 import { appendOutputs } from "./github/actions.ts";
 import { chatopsOutputs, runChatops } from "./github/chatops.ts";
 import { postComment, type PostCommentResult } from "./github/comment.ts";
+import {
+  postStatus,
+  type PostStatusResult,
+  runUrlFromEnv,
+  statusContext,
+} from "./github/statuses.ts";
+import { resolveStatusInputs, statusHelpText, type StatusOptions } from "./inputs/status.ts";
 import { parseRepo } from "./github/pulls.ts";
 import type { Resolved } from "./inputs/_sources.ts";
 import { chatopsHelpText, type ChatopsOptions, resolveChatopsInputs } from "./inputs/chatops.ts";
@@ -98,11 +105,9 @@ function hasInputs(env: CliIo["env"]): boolean {
 /** Prints a failure as one line and returns its exit code (the one map in `errors.ts`). */
 function failed(print: Printer, thrown: unknown): number {
   const error = thrown instanceof Deno.errors.NotCapable ? permissionError(thrown) : thrown;
-  print.err(
-    error instanceof WandbReportError
-      ? `error: ${error.message}\n`
-      : `internal error (please report it): ${(error as Error)?.message ?? error}\n`,
-  );
+  // Inside Actions an error is an ::error:: annotation: it shows on the run's page.
+  if (error instanceof WandbReportError) print.say("error", "error", error.message);
+  else print.err(`internal error (please report it): ${(error as Error)?.message ?? error}\n`);
   return exitCodeFor(error);
 }
 
@@ -180,6 +185,25 @@ export function runCommentCli(
   program = "wandb-report-comment",
 ): Promise<number> {
   return command(argv, io, resolveCommentInputs, () => commentHelpText(program), comment);
+}
+
+/**
+ * Runs the status command: sets the report's commit status
+ * (`wandb-report/<report key>`) on a commit. The reusable workflow runs it in
+ * the jobs that hold `statuses: write` and nothing else.
+ *
+ * @example
+ * ```ts ignore
+ * import { processIo, runStatusCli } from "./cli.ts";
+ * Deno.exit(await runStatusCli(Deno.args, processIo(), "deno task status"));
+ * ```
+ */
+export function runStatusCli(
+  argv: readonly string[],
+  io: CliIo,
+  program = "wandb-report-status",
+): Promise<number> {
+  return command(argv, io, resolveStatusInputs, () => statusHelpText(program), status);
 }
 
 /**
@@ -341,7 +365,16 @@ function progressReporter(options: ReportOptions, io: CliIo, print: Printer) {
 /** Says what became of the PR comment. */
 function reportPosted(print: Printer, posted: PostCommentResult): void {
   if (posted.action === "skipped") print.say("warning", "warning", posted.warning);
-  else print.err(`comment ${posted.action}: ${posted.url}\n`);
+  else if (posted.action === "none") print.err(`no comment: ${posted.reason}\n`);
+  else if (posted.action === "unchanged") {
+    print.err(`comment left as it is: ${posted.url} (${posted.reason})\n`);
+  } else print.err(`comment ${posted.action}: ${posted.url}\n`);
+}
+
+/** Says what became of the commit status. */
+function statusSet(print: Printer, result: PostStatusResult): void {
+  if (result.action === "skipped") print.say("warning", "warning", result.warning);
+  else print.err(`status ${result.context}: ${result.state}\n`);
 }
 
 /**
@@ -443,8 +476,27 @@ const comment: Run<CommentOptions> = async (options, io, print) => {
     retry: retryPolicy(options, io.deps?.baseDelayMs),
     http: io.deps?.http,
     log: options.debug ? (line) => print.err(`debug: ${line}\n`) : undefined,
+    mode: options.commentMode,
   });
   reportPosted(print, posted);
+  return ExitCode.ok;
+};
+
+const status: Run<StatusOptions> = async (options, io, print) => {
+  const result = await postStatus({
+    token: options.githubToken,
+    repository: options.repository,
+    sha: options.sha,
+    state: options.state,
+    context: statusContext(options.reportKey),
+    description: options.description,
+    targetUrl: options.targetUrl ?? runUrlFromEnv(io.env),
+    env: io.env,
+    retry: retryPolicy(options, io.deps?.baseDelayMs),
+    http: io.deps?.http,
+    log: options.debug ? (line) => print.err(`debug: ${line}\n`) : undefined,
+  });
+  statusSet(print, result);
   return ExitCode.ok;
 };
 
@@ -502,7 +554,7 @@ const report: Run<ReportOptions> = async (options, io, print) => {
   // exit 2 or 3 leaves nothing behind.
   await checkAppendable("GITHUB_OUTPUT", io.env.GITHUB_OUTPUT);
   await checkAppendable("GITHUB_STEP_SUMMARY", io.env.GITHUB_STEP_SUMMARY);
-  if (options.comment) parseRepo(io.env.GITHUB_REPOSITORY, "GITHUB_REPOSITORY");
+  if (options.comment || options.status) parseRepo(io.env.GITHUB_REPOSITORY, "GITHUB_REPOSITORY");
   const destinations: Destination[] = [
     options.outDefault
       ? { path: options.out, noFollow: true, label: "--out" }
@@ -516,8 +568,45 @@ const report: Run<ReportOptions> = async (options, io, print) => {
     });
   }
   const files = await StagedFiles.create(destinations);
+  // The commit status (--status): set on the SHA the report is about, a
+  // warning (never a failure) when it cannot be.
+  const setStatus = async (sha: string, state: "pending" | "success" | "failure", text: string) => {
+    if (!options.status || !options.githubToken) return;
+    if (!/^[0-9a-f]{40}$/.test(sha)) {
+      print.say(
+        "notice",
+        "note",
+        `no commit status: ${JSON.stringify(sha)} is not a full commit SHA`,
+      );
+      return;
+    }
+    try {
+      statusSet(
+        print,
+        await postStatus({
+          token: options.githubToken,
+          repository: io.env.GITHUB_REPOSITORY,
+          sha,
+          state,
+          context: statusContext(options.reportKey ?? `${options.entity}/${options.project}`),
+          description: text,
+          targetUrl: runUrlFromEnv(io.env),
+          env: io.env,
+          retry: retryPolicy(options, io.deps?.baseDelayMs),
+          http: io.deps?.http,
+          log,
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      print.say("warning", "warning", `the commit status was not set: ${error.message}`);
+    }
+  };
   try {
     const progress = progressReporter(options, io, print);
+    if (options.waitSeconds > 0 && options.match.by === "sha") {
+      await setStatus(options.match.sha, "pending", "waiting for training");
+    }
     const { result, judgement, rendered } = await runReport(options, {
       ...io.deps,
       ...progress,
@@ -561,6 +650,7 @@ const report: Run<ReportOptions> = async (options, io, print) => {
             retry: retryPolicy(options, io.deps?.baseDelayMs),
             http: io.deps?.http,
             log,
+            mode: options.commentMode,
           }),
         );
       } catch (error) {
@@ -568,6 +658,12 @@ const report: Run<ReportOptions> = async (options, io, print) => {
         print.say("warning", "warning", `the PR comment was not posted: ${error.message}`);
       }
     }
+    const outputs = rendered.outputs;
+    await setStatus(
+      result.sha,
+      outputs.STATUS_STATE as "success" | "failure",
+      outputs.STATUS_DESCRIPTION!,
+    );
     // On a terminal, with no format asked for, the report is shown as a table.
     const format = options.format ??
       (options.json ? "json" : io.terminal?.stdout ? "table" : undefined);

@@ -305,3 +305,20 @@ export function durationText(seconds: number): string {
   const s = seconds % 60;
   return `${h ? `${h}h` : ""}${m ? `${m}m` : ""}${s ? `${s}s` : ""}`;
 }
+
+/**
+ * When to comment on a pull request: `always` (create or update on every
+ * report), `changes` (leave the comment as it is when the report says the
+ * same), `failures` (only when the gate fails or runs are not all done; a
+ * later pass updates a comment already there, never adds one), `off`.
+ */
+export type CommentMode = "always" | "changes" | "failures" | "off";
+
+/** The comment modes, in the order `--help` lists them. */
+export const COMMENT_MODES: readonly CommentMode[] = ["always", "changes", "failures", "off"];
+
+/** A commit status's state, as GitHub names them. */
+export type StatusState = "pending" | "success" | "failure" | "error";
+
+/** The states a status can be set to. */
+export const STATUS_STATES: readonly StatusState[] = ["pending", "success", "failure", "error"];

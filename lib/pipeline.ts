@@ -23,7 +23,7 @@ import {
 import { renderCsv } from "./report/csv.ts";
 import { jsonText, reportJson } from "./report/json.ts";
 import { commentMarker, renderMarkdown } from "./report/markdown.ts";
-import { summaryText } from "./report/summary.ts";
+import { statusText, summaryText } from "./report/summary.ts";
 import { Redactor } from "./redact.ts";
 import { type RetryDeps, retryPolicy } from "./retry.ts";
 import { WandbClient } from "./wandb/client.ts";
@@ -477,7 +477,7 @@ export interface RenderContext {
 
 /** Every rendering of one report. */
 export interface RenderedReport {
-  /** The step outputs, `GATE_PASSED` included. */
+  /** The step outputs, `GATE_PASSED` and the commit status (`STATUS_STATE`, `STATUS_DESCRIPTION`) included. */
   outputs: Record<string, string>;
   /** `wandb_report.csv`. */
   csv: string;
@@ -529,8 +529,14 @@ export function renderReport(
   // that prints neither (a plain CI step) does not pay for them.
   let markdown: string | undefined;
   let json: string | undefined;
+  const status = statusText(result.classification, gate);
   return {
-    outputs: { ...result.outputs, GATE_PASSED: pyBool(gate.passed) },
+    outputs: {
+      ...result.outputs,
+      GATE_PASSED: pyBool(gate.passed),
+      STATUS_STATE: status.state,
+      STATUS_DESCRIPTION: status.description,
+    },
     csv: csv.text,
     rows: csv.rows,
     marker,

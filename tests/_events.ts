@@ -56,3 +56,34 @@ export function commentEvent(opts: {
 
 /** The repository GitHub's examples use. */
 export const EXAMPLE_REPO = "Codertocat/Hello-World";
+
+/**
+ * A `workflow_run` payload (the user's training workflow completed) for a
+ * head commit: from a fork (`pull_requests` empty, `head_repository` the
+ * fork, as GitHub sends it) or from this repository's branch (its PRs listed).
+ */
+export function workflowRunEvent(opts: {
+  headSha: string;
+  fork?: string;
+  pullRequests?: { number: number; head: string; base: string }[];
+}): Example {
+  const event = exampleEvent("workflow_run", "completed") as {
+    repository: Record<string, unknown>;
+    workflow_run: Record<string, unknown> & {
+      repository: Record<string, unknown>;
+      head_repository: Record<string, unknown>;
+    };
+  };
+  event.repository.full_name = EXAMPLE_REPO;
+  event.workflow_run.repository.full_name = EXAMPLE_REPO;
+  event.workflow_run.head_repository.full_name = opts.fork ?? EXAMPLE_REPO;
+  event.workflow_run.head_sha = opts.headSha;
+  event.workflow_run.name = "Train";
+  event.workflow_run.event = "pull_request";
+  event.workflow_run.pull_requests = (opts.pullRequests ?? []).map((pr) => ({
+    number: pr.number,
+    head: { sha: pr.head, ref: "feature", repo: { name: "Hello-World" } },
+    base: { sha: pr.base, ref: "main", repo: { name: "Hello-World" } },
+  }));
+  return event as unknown as Example;
+}

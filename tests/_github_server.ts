@@ -1,8 +1,12 @@
-// A loopback GitHub GraphQL server for tests: graphql-js executes GitHub's
-// published schema (the SDL of @octokit/graphql-schema), with resolvers for
-// the fields wandb-report uses and GitHub's error conventions (401 "Bad
-// credentials", NOT_FOUND / FORBIDDEN errors in a 200 answer, rate-limit 403s).
+// A loopback GitHub server for tests: graphql-js executes GitHub's published
+// GraphQL schema (the SDL of @octokit/graphql-schema), with resolvers for the
+// fields wandb-report uses and GitHub's error conventions (401 "Bad
+// credentials", NOT_FOUND / FORBIDDEN errors in a 200 answer, rate-limit
+// 403s); and the REST routes GraphQL has no mutation for (commit statuses),
+// their bodies typed by GitHub's OpenAPI description (@octokit/openapi-types)
+// and checked as GitHub checks them (422 for a description over 140).
 import { schema as githubSchema } from "@octokit/graphql-schema";
+import type { components, operations } from "@octokit/openapi-types";
 import { buildSchema, graphql, type GraphQLSchema } from "graphql";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -28,8 +32,17 @@ export interface FakeComment {
 /** A token and what it may do. */
 export interface FakeToken {
   login: string;
+  /** May write pull requests (comments). */
   write: boolean;
+  /** May write commit statuses; default the same as `write`. */
+  statuses?: boolean;
 }
+
+/** A commit status as the server stored it (GitHub's own shape). */
+export type FakeStatus = components["schemas"]["status"] & { sha: string };
+
+type StatusRequest = operations["repos/create-commit-status"]["requestBody"] extends
+  { content: { "application/json": infer T } } ? T : never;
 
 /** A canned failure for the next matching requests. */
 export interface GithubFault {
@@ -43,6 +56,8 @@ export interface GithubFault {
 export interface GithubServer {
   url: string;
   comments: FakeComment[];
+  /** Every commit status set, in order. */
+  statuses: FakeStatus[];
   /** Operation names of the requests received, in order. */
   requests: string[];
   faults: GithubFault[];
@@ -71,6 +86,7 @@ export async function startGithubServer(state: {
 }): Promise<GithubServer> {
   const schema = githubGraphqlSchema();
   const comments: FakeComment[] = state.comments ?? [];
+  const statuses: FakeStatus[] = [];
   const requests: string[] = [];
   const faults: GithubFault[] = [];
   let nextId = 1000;
@@ -135,7 +151,30 @@ export async function startGithubServer(state: {
           `Could not resolve to a Repository with the name '${owner}/${name}'.`,
         );
       }
-      return { pullRequest: ({ number }: { number: number }) => pullNode(findPull(number)) };
+      return {
+        pullRequest: ({ number }: { number: number }) => pullNode(findPull(number)),
+        // Open pull requests, newest first (by number: the fake has no update times),
+        // paged with positions as cursors.
+        pullRequests: (
+          { states, first, after }: { states?: string[]; first?: number; after?: string | null },
+        ) => {
+          const all = state.pulls
+            .filter((p) => !states || states.includes(p.state ?? "OPEN"))
+            .sort((a, b) => b.number - a.number);
+          const start = after ? Number(after.replace(/^cursor:/, "")) : 0;
+          const end = Math.min(all.length, start + (first ?? 100));
+          return {
+            totalCount: all.length,
+            pageInfo: {
+              hasNextPage: end < all.length,
+              hasPreviousPage: start > 0,
+              endCursor: end > start ? `cursor:${end}` : null,
+              startCursor: end > start ? `cursor:${start}` : null,
+            },
+            nodes: all.slice(start, end).map(pullNode),
+          };
+        },
+      };
     },
     addComment: (
       { input }: { input: { subjectId: string; body: string } },
@@ -185,7 +224,11 @@ export async function startGithubServer(state: {
     } catch {
       return send(res, 400, { message: "Problems parsing JSON" });
     }
-    requests.push(request.query?.match(/(?:query|mutation)\s+(\w+)/)?.[1] ?? "anonymous");
+    requests.push(
+      req.url === "/graphql"
+        ? request.query?.match(/(?:query|mutation)\s+(\w+)/)?.[1] ?? "anonymous"
+        : `${req.method} ${req.url?.replace(/[0-9a-f]{40}$/, "{sha}")}`,
+    );
     const fault = faults.find((f) => f.times > 0);
     if (fault) {
       fault.times--;
@@ -193,6 +236,45 @@ export async function startGithubServer(state: {
     }
     const auth = req.headers.authorization?.match(/^(?:token|bearer) (\S+)$/i)?.[1];
     const viewer = auth ? state.tokens[auth] : undefined;
+    const statusRoute = req.url?.match(/^\/repos\/([^/]+)\/([^/]+)\/statuses\/([^/?]+)$/);
+    if (req.method === "POST" && statusRoute) {
+      if (!viewer) return send(res, 401, { message: "Bad credentials" });
+      if (`${statusRoute[1]}/${statusRoute[2]}` !== state.repo) {
+        return send(res, 404, { message: "Not Found" });
+      }
+      if (!(viewer.statuses ?? viewer.write)) {
+        return send(res, 403, { message: "Resource not accessible by integration" });
+      }
+      const body = request as unknown as StatusRequest;
+      if (!["error", "failure", "pending", "success"].includes(body.state)) {
+        return send(res, 422, { message: "Validation Failed: state is not included in the list" });
+      }
+      if ((body.description ?? "").length > 140) {
+        return send(res, 422, {
+          message: "Validation Failed: description is too long (maximum is 140 characters)",
+        });
+      }
+      if (!/^[0-9a-f]{40}$/.test(statusRoute[3]!)) {
+        return send(res, 422, { message: `No commit found for SHA: ${statusRoute[3]}` });
+      }
+      const created: FakeStatus = {
+        sha: statusRoute[3]!,
+        url: `https://api.github.com/repos/${state.repo}/statuses/${statusRoute[3]}`,
+        avatar_url: null,
+        id: nextId++,
+        node_id: `SC_${nextId}`,
+        state: body.state,
+        description: body.description ?? null,
+        target_url: body.target_url ?? null,
+        context: body.context ?? "default",
+        created_at: "2026-12-01T00:00:00Z",
+        updated_at: "2026-12-01T00:00:00Z",
+        creator: null,
+      };
+      statuses.push(created);
+      const { sha: _, ...answer } = created;
+      return send(res, 201, answer satisfies components["schemas"]["status"]);
+    }
     if (req.method !== "POST" || req.url !== "/graphql") {
       return send(res, 404, { message: "Not Found" });
     }
@@ -222,6 +304,7 @@ export async function startGithubServer(state: {
   return {
     url: `http://127.0.0.1:${port}`,
     comments,
+    statuses,
     requests,
     faults,
     close: () =>

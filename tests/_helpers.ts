@@ -126,7 +126,7 @@ export async function runCli(
     env?: Record<string, string>;
     http?: RetryDeps;
     baseDelayMs?: number;
-    deps?: { now?: () => number };
+    deps?: { now?: () => number; sleep?: (ms: number) => Promise<void> };
     /** Pretend stdout and stderr are terminals (the table view, live progress). */
     terminal?: { stdout: boolean; stderr: boolean; columns?: number };
   } = {},

@@ -37,7 +37,7 @@ function render(
 }
 
 const OUR_TAGS =
-  /<(\/?details( open)?|\/?summary|!-- wandb-report key=acme\/vision workflow=ci --)>/g;
+  /<(\/?details( open)?|\/?summary|!-- wandb-report key=acme\/vision workflow=ci --|!-- wandb-report verdict=(pass|fail|incomplete) digest=[0-9a-f]{32} --)>/g;
 
 /** The properties every rendering must have, whatever users named things. */
 function assertSafe(md: string) {

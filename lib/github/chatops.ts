@@ -18,7 +18,7 @@ import { pyBool, RunIdSchema, ShaSchema } from "../model.ts";
 import { type RetryDeps, retryPolicy } from "../retry.ts";
 import { GitHubClient, githubGraphqlUrl } from "./client.ts";
 import { type CommentCommand, decideComment, type GitHubEvent, parseEvent } from "./event.ts";
-import { parseRepo, prHead, type PullRequestHead } from "./pulls.ts";
+import { parseRepo, prHead, type PullRequestHead, pullRequestsForSha } from "./pulls.ts";
 
 /** The outcome of the chatops step. */
 export interface ChatopsResult {
@@ -28,7 +28,7 @@ export interface ChatopsResult {
   reason: string;
   /** The event's name. */
   eventName: string;
-  /** The PR, for comment and pull_request events. */
+  /** The PR, for comment, pull_request and (when one has the commit) workflow_run events. */
   prNumber?: number;
   /** Who asked (the commenter, or the PR's author). */
   user: string;
@@ -44,10 +44,14 @@ export interface ChatopsResult {
   wait?: string;
   /** The comment's trailing word and line, as the old action gave them. */
   trailing: Pick<CommentCommand, "trailingToken" | "trailingLine">;
-  /** The PR as GitHub reports it now (comment events only). */
+  /** The PR as GitHub reports it now (comment events, and workflow_run looked up by SHA). */
   pr?: PullRequestHead;
   /** Things to tell the user. */
   notes: string[];
+  /** Whether the commit comes from a fork (when the event says so without a PR lookup). */
+  fork?: boolean;
+  /** The comment mode asked for, checked. */
+  commentMode?: string;
 }
 
 /** Extras for {@link runChatops}. */
@@ -99,11 +103,25 @@ export async function runChatops(
   }
   const event = parseEvent(options.eventName, payload, "GITHUB_EVENT_PATH");
   const base = {
+    commentMode: options.commentMode,
     eventName: event.name,
     user: env.GITHUB_ACTOR ?? "",
     trailing: { trailingToken: "", trailingLine: "" },
     notes: [] as string[],
     reason: "",
+  };
+  // A client for the events that must ask GitHub (the PR's head, the PR of a commit).
+  const github = (why: string) => {
+    if (!options.githubToken) {
+      throw new InvalidInputError("GITHUB_TOKEN", `a token ${why} (pass github.token)`);
+    }
+    return new GitHubClient({
+      token: options.githubToken,
+      url: githubGraphqlUrl(env),
+      retry: retryPolicy(options, deps.baseDelayMs),
+      log: deps.log,
+      deps: deps.http,
+    });
   };
   const githubSha = () => {
     if (options.githubSha) return options.githubSha;
@@ -120,19 +138,7 @@ export async function runChatops(
       if (!decision.triggered) {
         return { ...base, ...NOT_TRIGGERED, user, triggered: false, reason: decision.reason };
       }
-      if (!options.githubToken) {
-        throw new InvalidInputError(
-          "GITHUB_TOKEN",
-          "a token to look up the pull request's head commit (pass github.token)",
-        );
-      }
-      const client = new GitHubClient({
-        token: options.githubToken,
-        url: githubGraphqlUrl(env),
-        retry: retryPolicy(options, deps.baseDelayMs),
-        log: deps.log,
-        deps: deps.http,
-      });
+      const client = github("to look up the pull request's head commit");
       const repo = parseRepo(options.repository, "GITHUB_REPOSITORY");
       const pr = await prHead(client, repo, payload.issue.number);
       const { command } = decision;
@@ -205,6 +211,58 @@ export async function runChatops(
         runId: dispatched.run_id ?? "",
       });
     })
+    .with({ name: "workflow_run" }, async ({ payload }) => {
+      const run = payload.workflow_run;
+      const sha = options.sha ?? run.head_sha;
+      const notes = [...base.notes];
+      const fork = run.head_repository?.full_name !== undefined &&
+        run.head_repository.full_name !== run.repository.full_name;
+      if (fork) {
+        notes.push(
+          `the run of ${run.name ?? "the workflow"} came from ${run.head_repository!.full_name}; ` +
+            "its head SHA is only used to look up runs, no code from it is run",
+        );
+      }
+      // GitHub names the PR only for a branch of this repository; a fork's
+      // PR (pull_requests is empty then) is found by its head commit.
+      const listed = run.pull_requests.find((pr) => pr.head.sha === run.head_sha);
+      let prNumber = listed?.number;
+      let baseSha = listed?.base.sha;
+      let pr: PullRequestHead | undefined;
+      if (listed === undefined) {
+        const repo = parseRepo(options.repository, "GITHUB_REPOSITORY");
+        const found = await pullRequestsForSha(
+          github("to find the pull request of the run's commit"),
+          repo,
+          run.head_sha,
+        );
+        pr = found[0];
+        prNumber = pr?.number;
+        baseSha = pr?.baseRefOid;
+        if (!pr) {
+          notes.push(
+            `no open pull request has head ${run.head_sha}: no comment; the status goes on the commit`,
+          );
+        } else if (found.length > 1) {
+          notes.push(
+            `${found.length} open pull requests have head ${run.head_sha}: reporting on #${pr.number}, ` +
+              "the most recently updated",
+          );
+        }
+      }
+      return {
+        ...base,
+        notes,
+        fork,
+        triggered: true,
+        prNumber,
+        branch: pr?.headRefName ?? run.head_branch ?? "",
+        sha,
+        baseSha,
+        runId: "",
+        pr,
+      };
+    })
     .with({ name: P.union("push", "schedule", "workflow_dispatch") }, () =>
       Promise.resolve({
         ...base,
@@ -246,6 +304,7 @@ export function chatopsOutputs(result: ChatopsResult): Record<string, string> {
     BASE_SHA: result.baseSha ?? "",
     WAIT: result.wait ?? "",
     PR_STATE: result.pr?.state ?? "",
-    BOOL_FORK: pyBool(result.pr?.isCrossRepository ?? false),
+    BOOL_FORK: pyBool(result.fork ?? result.pr?.isCrossRepository ?? false),
+    COMMENT_MODE: result.commentMode ?? "",
   };
 }

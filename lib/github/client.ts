@@ -1,11 +1,13 @@
 /**
- * GitHub's GraphQL API through `@octokit/graphql`, sent with our retry policy
- * (the same as for W&B) and with every failure mapped to the typed errors of
- * `errors.ts`.
+ * GitHub's GraphQL API through `@octokit/graphql`, and the few REST calls
+ * GraphQL has no mutation for (commit statuses) through `@octokit/request`,
+ * both sent with our retry policy (the same as for W&B: secondary rate limits
+ * included) and with every failure mapped to the typed errors of `errors.ts`.
  *
  * @module
  */
 import { graphql, GraphqlResponseError } from "@octokit/graphql";
+import { request } from "@octokit/request";
 import { z } from "zod";
 import { AuthError, NotFoundError, QueryError, RateLimitError } from "../errors.ts";
 import { decodeData, type Service, statusError, transportError } from "../graphql.ts";
@@ -42,6 +44,8 @@ export interface GitHubClientOptions {
   token: string;
   /** The GraphQL endpoint, see {@link githubGraphqlUrl}. */
   url: string;
+  /** The REST API's base, see {@link githubApiUrl}. Default: github.com's. */
+  restUrl?: string;
   /** Retry and timeout policy. */
   retry: RetryPolicy;
   /** Debug log; receives no secrets. */
@@ -64,8 +68,23 @@ export interface GitHubClientOptions {
  */
 export function githubGraphqlUrl(env: Readonly<Record<string, string | undefined>>): string {
   if (env.GITHUB_GRAPHQL_URL) return env.GITHUB_GRAPHQL_URL;
-  const api = (env.GITHUB_API_URL || "https://api.github.com").replace(/\/+$/, "");
+  const api = githubApiUrl(env);
   return /\/api\/v3$/.test(api) ? api.replace(/\/api\/v3$/, "/api/graphql") : `${api}/graphql`;
+}
+
+/**
+ * The REST API's base from the runner's variables: `GITHUB_API_URL`, else
+ * github.com's (GitHub Enterprise Server's is `https://host/api/v3`).
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { githubApiUrl } from "./client.ts";
+ * assertEquals(githubApiUrl({}), "https://api.github.com");
+ * ```
+ */
+export function githubApiUrl(env: Readonly<Record<string, string | undefined>>): string {
+  return (env.GITHUB_API_URL || "https://api.github.com").replace(/\/+$/, "");
 }
 
 const GraphqlErrorSchema = z.object({
@@ -91,6 +110,7 @@ const GraphqlErrorSchema = z.object({
 export class GitHubClient {
   readonly #service: Service;
   readonly #graphql: typeof graphql;
+  readonly #request: typeof request;
   /** Requests sent, retries included. */
   readonly stats = { requests: 0 };
 
@@ -133,11 +153,42 @@ export class GitHubClient {
       );
       return new Response(result.body, { status: result.status, headers: result.headers });
     };
+    const headers = { authorization: `token ${options.token}`, "user-agent": "wandb-report" };
     this.#graphql = graphql.defaults({
       url: options.url,
-      headers: { authorization: `token ${options.token}`, "user-agent": "wandb-report" },
+      headers,
       request: { fetch: retryingFetch },
     });
+    this.#request = request.defaults({
+      baseUrl: options.restUrl ?? "https://api.github.com",
+      headers: { ...headers, "x-github-api-version": "2022-11-28" },
+      request: { fetch: retryingFetch },
+    });
+  }
+
+  /**
+   * Sends one REST request (a route such as
+   * `POST /repos/{owner}/{repo}/statuses/{sha}`) and decodes the answer's
+   * body with `schema`.
+   *
+   * @throws {AuthError} a rejected token (401) or missing permission (403)
+   * @throws {NotFoundError} HTTP 404
+   * @throws {RateLimitError} still rate limited when retries ran out
+   * @throws {ServerError} 5xx, dropped connections or an undecodable answer
+   * @throws {QueryError} any other status (422: GitHub refused the values)
+   */
+  async rest<T>(
+    route: string,
+    parameters: Record<string, unknown>,
+    schema: z.ZodType<T>,
+  ): Promise<T> {
+    let data: unknown;
+    try {
+      data = (await this.#request(route, parameters)).data;
+    } catch (error) {
+      throw this.#typed(error);
+    }
+    return decodeData(this.#service, data, schema, "body");
   }
 
   /**
@@ -185,7 +236,11 @@ export class GitHubClient {
         errors.map((e) => e.message),
       );
     }
-    const failure = error as { status?: number; cause?: unknown; response?: { headers?: object } };
+    const failure = error as {
+      status?: number;
+      cause?: unknown;
+      response?: { headers?: object; data?: unknown };
+    };
     if (failure.cause instanceof TransportFailure) {
       return transportError(this.#service, failure.cause);
     }
@@ -195,10 +250,12 @@ export class GitHubClient {
       Object.entries(failure.response?.headers ?? {}).map(([k, v]) => [k, String(v)]),
     );
     // GitHub's own rule: a 403 with the rate-limit headers is a rate limit.
+    // A REST answer's own words ("description is too long"), kept for the message.
+    const said = z.object({ message: z.string() }).loose().safeParse(failure.response?.data);
     return statusError(
       this.#service,
       status === 403 && isRateLimited403(headers) ? 429 : status,
-      [],
+      said.success ? [said.data.message] : [],
       1,
     ) ??
       new QueryError(`GitHub at ${host} answered HTTP ${status}`, status);

@@ -5,11 +5,51 @@
  * @module
  */
 import { AuthError } from "../errors.ts";
+import type { CommentMode } from "../model.ts";
+import { readReportState } from "../report/markdown.ts";
 import type { RetryDeps, RetryPolicy } from "../retry.ts";
 import { GitHubClient, githubGraphqlUrl } from "./client.ts";
-import { parseRepo, upsertComment, type UpsertResult } from "./pulls.ts";
+import { type CommentDecision, parseRepo, upsertComment, type UpsertResult } from "./pulls.ts";
 
 export { commentMarker } from "../report/markdown.ts";
+export { COMMENT_MODES, type CommentMode } from "../model.ts";
+
+/**
+ * Whether `mode` writes `body`, given the comment already there: the body's
+ * hidden state line (verdict and digest, see `renderMarkdown`) decides.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { commentDecision } from "./comment.ts";
+ * const body = "<!-- m -->\n<!-- wandb-report verdict=pass digest=aa -->\nreport";
+ * assertEquals(commentDecision("failures", body)(undefined).write, false);
+ * assertEquals(commentDecision("changes", body)({ id: "1", url: "u", body }).write, false);
+ * ```
+ */
+export function commentDecision(mode: CommentMode, body: string): CommentDecision {
+  const state = readReportState(body);
+  return (found) => {
+    if (mode === "changes" && found && state) {
+      const before = readReportState(found.body);
+      if (before?.digest === state.digest) {
+        return {
+          write: false,
+          action: "unchanged",
+          reason: "the report says what the comment already says (comment-mode changes)",
+        };
+      }
+    }
+    if (mode === "failures" && state?.verdict === "pass" && !found) {
+      return {
+        write: false,
+        action: "none",
+        reason: "the gate passed and every run has ended (comment-mode failures)",
+      };
+    }
+    return { write: true };
+  };
+}
 
 /** What to post where. */
 export interface PostCommentOptions {
@@ -31,15 +71,18 @@ export interface PostCommentOptions {
   http?: RetryDeps;
   /** Debug log. */
   log?: (line: string) => void;
+  /** When to comment. Default `always`. */
+  mode?: CommentMode;
 }
 
 /** The comment was written, or a warning says why not (the report goes on). */
 export type PostCommentResult = UpsertResult | { action: "skipped"; warning: string };
 
 /**
- * Creates or updates the report's comment. A token that may not write (a
- * fork PR's read-only `GITHUB_TOKEN`) gives a warning instead of a failure,
- * since the job summary still carries the report.
+ * Creates or updates the report's comment, as `mode` says (see
+ * {@link CommentMode}). A token that may not write (a fork PR's read-only
+ * `GITHUB_TOKEN`) gives a warning instead of a failure, since the job
+ * summary still carries the report.
  *
  * @throws {import("../errors.ts").ApiError} for other GitHub failures
  *
@@ -55,6 +98,8 @@ export type PostCommentResult = UpsertResult | { action: "skipped"; warning: str
  * ```
  */
 export async function postComment(options: PostCommentOptions): Promise<PostCommentResult> {
+  const mode = options.mode ?? "always";
+  if (mode === "off") return { action: "none", reason: "comment-mode off" };
   const client = new GitHubClient({
     token: options.token,
     url: githubGraphqlUrl(options.env),
@@ -64,7 +109,14 @@ export async function postComment(options: PostCommentOptions): Promise<PostComm
   });
   const repo = parseRepo(options.repository, "GITHUB_REPOSITORY");
   try {
-    return await upsertComment(client, repo, options.prNumber, options.marker, options.body);
+    return await upsertComment(
+      client,
+      repo,
+      options.prNumber,
+      options.marker,
+      options.body,
+      commentDecision(mode, options.body),
+    );
   } catch (error) {
     if (!(error instanceof AuthError) || error.status === 401) throw error;
     return {

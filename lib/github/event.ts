@@ -70,6 +70,32 @@ export const RepositoryDispatchEventSchema = z.object({
   client_payload: z.record(z.string(), z.unknown()).nullish(),
 }).loose();
 
+/**
+ * The `workflow_run` payload (the user's training or CI workflow completed):
+ * its head commit, where that commit came from, and the PRs GitHub says it
+ * belongs to (always none for a fork's PR).
+ */
+export const WorkflowRunEventSchema = z.object({
+  action: z.string(),
+  workflow_run: z.object({
+    name: z.string().nullish(),
+    event: z.string(),
+    conclusion: z.string().nullish(),
+    head_sha: z.string().regex(/^[0-9a-f]{40}$/),
+    head_branch: z.string().nullish(),
+    head_repository: RepositorySchema.nullish(),
+    repository: RepositorySchema,
+    pull_requests: z.array(
+      z.object({
+        number: z.number().int().positive(),
+        head: z.object({ sha: z.string(), ref: z.string() }).loose(),
+        base: z.object({ sha: z.string(), ref: z.string() }).loose(),
+      }).loose(),
+    ).nullish().transform((prs) => prs ?? []),
+  }).loose(),
+  repository: RepositorySchema,
+}).loose();
+
 /** A `push`, `schedule` or `workflow_dispatch` payload: nothing in it is needed. */
 export const OtherEventSchema = z.object({}).loose();
 
@@ -81,6 +107,7 @@ export type GitHubEvent =
     payload: z.infer<typeof PullRequestEventSchema>;
   }
   | { name: "repository_dispatch"; payload: z.infer<typeof RepositoryDispatchEventSchema> }
+  | { name: "workflow_run"; payload: z.infer<typeof WorkflowRunEventSchema> }
   | { name: "push" | "schedule" | "workflow_dispatch"; payload: z.infer<typeof OtherEventSchema> };
 
 /** The event names chatops serves. */
@@ -92,6 +119,7 @@ export const SUPPORTED_EVENTS = [
   "schedule",
   "workflow_dispatch",
   "repository_dispatch",
+  "workflow_run",
 ] as const;
 
 /**
@@ -128,6 +156,7 @@ export function parseEvent(name: string, payload: unknown, source: string): GitH
       "repository_dispatch",
       (n) => ({ name: n, payload: decode(RepositoryDispatchEventSchema) }),
     )
+    .with("workflow_run", (n) => ({ name: n, payload: decode(WorkflowRunEventSchema) }))
     .with(
       P.union("push", "schedule", "workflow_dispatch"),
       (n) => ({ name: n, payload: decode(OtherEventSchema) }),

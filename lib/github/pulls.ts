@@ -10,6 +10,7 @@ import type { GitHubClient } from "./client.ts";
 import {
   ADD_COMMENT_MUTATION,
   FIND_COMMENTS_QUERY,
+  OPEN_PULLS_QUERY,
   PR_HEAD_QUERY,
   UPDATE_COMMENT_MUTATION,
 } from "./queries.ts";
@@ -123,13 +124,90 @@ export async function prHead(
   return pr;
 }
 
-/** What {@link upsertComment} did. */
-export interface UpsertResult {
-  /** Whether a new comment was added or our earlier one rewritten. */
-  action: "created" | "updated";
-  /** The comment's URL. */
-  url: string;
+const OpenPullsSchema = z.object({
+  repository: z.object({
+    pullRequests: z.object({
+      totalCount: z.number().int().nonnegative(),
+      pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }),
+      nodes: z.array(PullRequestHeadSchema.nullable()).nullable(),
+    }),
+  }).nullable(),
+});
+
+/**
+ * The open pull requests whose head is `sha`, most recently updated first
+ * (a branch can be proposed to two bases; usually there is one, or none).
+ * For a `workflow_run` from a fork, whose `pull_requests` GitHub leaves
+ * empty, this is how the PR is found: by its head commit, through the API.
+ *
+ * @throws {NotFoundError} when the repository is not visible to the token
+ * @throws {import("../errors.ts").ServerError} when GitHub pages in circles
+ *
+ * @example
+ * ```ts ignore
+ * import { pullRequestsForSha } from "./pulls.ts";
+ * const [pr] = await pullRequestsForSha(github, { owner: "o", name: "r" }, headSha);
+ * console.log(pr?.number ?? "no open pull request has this head");
+ * ```
+ */
+export async function pullRequestsForSha(
+  client: GitHubClient,
+  repo: RepoRef,
+  sha: string,
+): Promise<PullRequestHead[]> {
+  const found: PullRequestHead[] = [];
+  const seen = new Set<string>();
+  let after: string | null = null;
+  for (let pages = 1;; pages++) {
+    const data: z.infer<typeof OpenPullsSchema> = await client.query(
+      OPEN_PULLS_QUERY,
+      { ...repo, after },
+      OpenPullsSchema,
+    );
+    if (!data.repository) {
+      throw new NotFoundError(
+        `repository ${repo.owner}/${repo.name} not found, or the token cannot see it`,
+      );
+    }
+    const { nodes, pageInfo, totalCount } = data.repository.pullRequests;
+    for (const pr of nodes ?? []) if (pr?.headRefOid === sha) found.push(pr);
+    const cursor = pageInfo.endCursor;
+    if (!pageInfo.hasNextPage || cursor === null) return found;
+    if (seen.has(cursor) || pages > Math.ceil(totalCount / 100) + 1) {
+      throw new ServerError(
+        `GitHub kept paging the open pull requests of ${repo.owner}/${repo.name} (page ${pages}); stopped`,
+        200,
+      );
+    }
+    seen.add(cursor);
+    after = cursor;
+  }
 }
+
+/** What {@link upsertComment} did. */
+export type UpsertResult =
+  | {
+    /** A new comment was added, or our earlier one rewritten. */
+    action: "created" | "updated";
+    /** The comment's URL. */
+    url: string;
+  }
+  | {
+    /** Nothing was written: the comment there says the same, or none was wanted. */
+    action: "unchanged" | "none";
+    /** The comment left as it is, when there is one. */
+    url?: string;
+    /** Why, for the log. */
+    reason: string;
+  };
+
+/**
+ * Whether to write, given the comment already there (if any): `write`, or
+ * leave things as they are and say why.
+ */
+export type CommentDecision = (found: FoundComment | undefined) =>
+  | { write: true }
+  | { write: false; action: "unchanged" | "none"; reason: string };
 
 const CommentsSchema = z.object({
   repository: z.object({
@@ -218,11 +296,12 @@ export async function findComment(
 /**
  * Keeps one comment per `marker` on a PR: rewrites the newest comment this
  * token wrote that carries the marker (looked for among all the PR's
- * comments, newest first), else adds one. Only comments the
+ * comments, newest first), else adds one; `decide` may leave it be. Only comments the
  * token's user wrote are considered, so nobody can hijack the report by
  * pasting the marker into a comment of theirs.
  *
  * @param marker a hidden, unique string that `body` contains (an HTML comment)
+ * @param decide whether to write, given the comment found (default: always)
  * @throws {import("../errors.ts").AuthError} when the token may not comment (fork PRs)
  *
  * @example
@@ -238,8 +317,13 @@ export async function upsertComment(
   number: number,
   marker: string,
   body: string,
+  decide: CommentDecision = () => ({ write: true }),
 ): Promise<UpsertResult> {
   const { prId, comment: mine } = await findComment(client, repo, number, marker);
+  const decision = decide(mine);
+  if (!decision.write) {
+    return { action: decision.action, url: mine?.url, reason: decision.reason };
+  }
   if (mine) {
     const updated = await client.query(
       UPDATE_COMMENT_MUTATION,

@@ -5,12 +5,8 @@
  * @module
  */
 
-/** The pull request's head commit, branch, state and origin (fork or not). */
-export const PR_HEAD_QUERY =
-  `query WandbReportPrHead($owner: String!, $name: String!, $number: Int!) {
-  repository(owner: $owner, name: $name) {
-    pullRequest(number: $number) {
-      id
+// What we read of a pull request: its head and base commits, branch, state and origin.
+const PR_FIELDS = `id
       number
       state
       isDraft
@@ -20,7 +16,33 @@ export const PR_HEAD_QUERY =
       baseRefOid
       isCrossRepository
       headRepository { nameWithOwner }
-      url
+      url`;
+
+/** The pull request's head commit, branch, state and origin (fork or not). */
+export const PR_HEAD_QUERY =
+  `query WandbReportPrHead($owner: String!, $name: String!, $number: Int!) {
+  repository(owner: $owner, name: $name) {
+    pullRequest(number: $number) {
+      ${PR_FIELDS}
+    }
+  }
+}`;
+
+/**
+ * One page of the open pull requests, most recently updated first: the one
+ * whose head is a given commit is the PR a `workflow_run` is about when the
+ * event does not say (it never does for a fork: `pull_requests` is empty).
+ * Matching `headRefOid` works for forks, whose head commit lives in the fork.
+ */
+export const OPEN_PULLS_QUERY =
+  `query WandbReportOpenPulls($owner: String!, $name: String!, $after: String) {
+  repository(owner: $owner, name: $name) {
+    pullRequests(states: OPEN, first: 100, after: $after, orderBy: {field: UPDATED_AT, direction: DESC}) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        ${PR_FIELDS}
+      }
     }
   }
 }`;
@@ -63,6 +85,7 @@ export const UPDATE_COMMENT_MUTATION =
 /** Every document above, for schema validation. */
 export const GITHUB_DOCUMENTS: readonly string[] = [
   PR_HEAD_QUERY,
+  OPEN_PULLS_QUERY,
   FIND_COMMENTS_QUERY,
   ADD_COMMENT_MUTATION,
   UPDATE_COMMENT_MUTATION,

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import type { Source } from "./_sources.ts";
+import { COMMENT_MODES, type CommentMode } from "../model.ts";
 
 /** A whole number in a range, from text. */
 export const wholeNumber = (min: number, max: number): z.ZodCoercedNumber<unknown> =>
@@ -94,3 +95,19 @@ export const REPOSITORY_SOURCE: Source = {
 export function githubTokenSource(help: string): Source {
   return { input: "GITHUB_TOKEN", env: "GITHUB_TOKEN", kind: "string", secret: true, help };
 }
+
+/** `--comment-mode`: when a report is posted as the PR comment. */
+export const COMMENT_MODE_SOURCE: Source = {
+  flag: "comment-mode",
+  input: "COMMENT_MODE",
+  kind: "string",
+  value: "MODE",
+  help: "When to comment: always, changes (only when the report changed), failures, off. " +
+    "Default always.",
+};
+
+/** The schema of a comment mode. */
+export const COMMENT_MODE: z.ZodType<CommentMode, unknown> = z.enum(
+  COMMENT_MODES as [CommentMode, ...CommentMode[]],
+  COMMENT_MODES.join(", "),
+);

@@ -5,10 +5,17 @@
  * @module
  */
 import { z } from "zod";
-import { type AuthorAssociation, AuthorAssociationSchema, ShaSchema } from "../model.ts";
+import {
+  type AuthorAssociation,
+  AuthorAssociationSchema,
+  type CommentMode,
+  ShaSchema,
+} from "../model.ts";
 import { Redactor } from "../redact.ts";
 import { commandHelp, exitCodeLines, resolveTable, type Source } from "./_sources.ts";
 import {
+  COMMENT_MODE,
+  COMMENT_MODE_SOURCE,
   DEBUG_SOURCE,
   githubTokenSource,
   REPOSITORY_SOURCE,
@@ -56,6 +63,11 @@ const SOURCES = {
     value: "FILE",
     help: "The event payload JSON (set by the runner).",
   },
+  commentMode: {
+    ...COMMENT_MODE_SOURCE,
+    help: "The workflow's comment-mode, checked here before anything is asked of GitHub; " +
+      "given back as COMMENT_MODE.",
+  },
   repository: REPOSITORY_SOURCE,
   githubSha: {
     env: "GITHUB_SHA",
@@ -86,6 +98,8 @@ export interface ChatopsOptions {
   eventName: string;
   /** The event payload file. */
   eventPath: string;
+  /** When the workflow comments (validated here, before any request). */
+  commentMode: CommentMode;
   /** `owner/name`. */
   repository: string;
   /** The workflow's commit (push, schedule, dispatch). */
@@ -116,6 +130,7 @@ export const ChatopsOptionsSchema: z.ZodType<ChatopsOptions> = z.object({
   sha: ShaSchema.optional(),
   eventName: z.string("the event name in GITHUB_EVENT_NAME (set by the runner)").min(1),
   eventPath: z.string("the event payload file in GITHUB_EVENT_PATH (set by the runner)").min(1),
+  commentMode: COMMENT_MODE.default("always"),
   repository: z.string("owner/repo in GITHUB_REPOSITORY (set by the runner)"),
   githubSha: FULL_SHA.optional(),
   ...RETRY_FIELDS,
@@ -171,7 +186,9 @@ export function chatopsHelpText(program: string): string {
       "Decides whether the event that started the workflow asks for a W&B report, and",
       "on which commit: a PR comment whose line starts with the trigger phrase, by an",
       "allowed author, reports on the PR's head (looked up through GitHub's API);",
-      "pull_request events on the PR head; push, schedule and dispatch on GITHUB_SHA.",
+      "pull_request events on the PR head; workflow_run events on the run's head commit",
+      "(and its open PR, found by that commit when GitHub does not name it, as for forks);",
+      "push, schedule and dispatch on GITHUB_SHA.",
       "Comment arguments: `/get-runs RUN_ID`, or `/get-runs run-id=ID sha=SHA`; other words",
       "are ignored with a notice.",
     ],

@@ -6,7 +6,10 @@
  */
 import { z } from "zod";
 import { Redactor } from "../redact.ts";
+import type { CommentMode } from "../model.ts";
 import {
+  COMMENT_MODE,
+  COMMENT_MODE_SOURCE,
   DEBUG_SOURCE,
   githubTokenSource,
   REPOSITORY_SOURCE,
@@ -44,6 +47,7 @@ const SOURCES = {
     value: "N",
     help: "The pull request to comment on. Required.",
   },
+  commentMode: COMMENT_MODE_SOURCE,
   repository: REPOSITORY_SOURCE,
   ...retrySources(),
   debug: DEBUG_SOURCE,
@@ -59,6 +63,8 @@ export interface CommentOptions {
   body?: string;
   /** The pull request. */
   prNumber: number;
+  /** When to comment. */
+  commentMode: CommentMode;
   /** `owner/name`. */
   repository?: string;
   /** Per-request timeout. */
@@ -81,6 +87,7 @@ export const CommentOptionsSchema: z.ZodType<CommentOptions> = z.object({
   body: z.string().optional(),
   prNumber: z.coerce.number("a pull request number").int("a pull request number")
     .min(1, "a pull request number"),
+  commentMode: COMMENT_MODE.default("always"),
   repository: z.string().optional(),
   ...RETRY_FIELDS,
   debug: z.boolean().default(false),
@@ -133,10 +140,11 @@ export function commentHelpText(program: string): string {
     about: [
       "Posts a report rendered by the report command (its first line is the hidden",
       "marker) as the one sticky comment on a pull request, updating the comment it",
-      "wrote before. The reusable workflow runs it in the only job that may write.",
+      "wrote before, as --comment-mode says. The reusable workflow runs it in the only job",
+      "that may write to the pull request.",
     ],
     exits: exitCodeLines({
-      0: "the comment was created or updated, or a token that may not write gave a warning",
+      0: "done: created, updated, left as it was (--comment-mode), or a warning (read-only token)",
       2: "invalid input (no body, not a rendered report, no PR number or token); one line names it",
       3: "GitHub failed for good (token, not found, rate limit, server)",
     }),

@@ -14,6 +14,7 @@ import { isAbsolute, join } from "node:path";
 import { z } from "zod";
 import { commandHelp, EXIT_CODES, markdownOptions, resolveTable, type Source } from "./_sources.ts";
 import {
+  type CommentMode,
   type Direction,
   DURATION_EXPECTED,
   durationSeconds,
@@ -29,6 +30,8 @@ import { parseWith } from "../_parse.ts";
 import { Redactor } from "../redact.ts";
 import { parseGateRule, parseReference } from "./rules.ts";
 import {
+  COMMENT_MODE,
+  COMMENT_MODE_SOURCE,
   DEBUG_SOURCE,
   githubTokenSource,
   RETRY_FIELDS,
@@ -264,6 +267,15 @@ const SOURCES = {
     value: "N",
     help: "The pull request to comment on.",
   },
+  commentMode: { ...COMMENT_MODE_SOURCE, group: "GitHub" },
+  status: {
+    group: "GitHub",
+    flag: "status",
+    input: "STATUS",
+    kind: "boolean",
+    help: "Set a commit status wandb-report/KEY on the SHA: pending while --wait waits, " +
+      "then the gate's verdict (needs GITHUB_TOKEN with statuses: write).",
+  },
   reportKey: {
     group: "GitHub",
     flag: "report-key",
@@ -406,6 +418,10 @@ export interface ReportOptions {
   comment: boolean;
   /** The pull request to comment on. */
   prNumber?: number;
+  /** When to comment. */
+  commentMode: CommentMode;
+  /** Set a commit status on the SHA. */
+  status: boolean;
   /** Tells reports apart in comments. */
   reportKey?: string;
   /** GitHub token for the comment. */
@@ -491,6 +507,8 @@ export const ReportOptionsSchema: z.ZodType<ReportOptions> = z
     chart: z.boolean().default(false),
     comment: z.boolean().default(false),
     prNumber: wholeNumber(1, 1e9).optional(),
+    commentMode: COMMENT_MODE.default("always"),
+    status: z.boolean().default(false),
     reportKey: z.string().trim().regex(/^[A-Za-z0-9._\/-]{1,100}$/, "letters, digits and . _ / -")
       .optional(),
     githubToken: TOKEN.optional(),
@@ -510,6 +528,13 @@ export const ReportOptionsSchema: z.ZodType<ReportOptions> = z
         code: "custom",
         path: ["prNumber"],
         message: "a pull request number for --comment (INPUT_PR_NUMBER)",
+      });
+    }
+    if (o.status && o.githubToken === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["githubToken"],
+        message: "a token for --status (pass github.token as GITHUB_TOKEN)",
       });
     }
     if (o.comment && o.githubToken === undefined) {

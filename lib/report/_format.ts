@@ -46,25 +46,6 @@ export function metricText(value: MetricValue, style: ValueStyle): string {
 }
 
 /**
- * `text` cut to at most `max` characters (code points, so no character is
- * split), ending in `…` when it was cut: the mark also tells the redactor
- * that what comes before it may be the start of a secret.
- *
- * @example
- * ```ts
- * import { deepStrictEqual as assertEquals } from "node:assert";
- * import { cut } from "./_format.ts";
- * assertEquals(cut("resnet18-baseline", 8), "resnet1…");
- * assertEquals(cut("short", 8), "short");
- * ```
- */
-export function cut(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, Math.max(0, max - 1)).join("")}…`;
-}
-
-/**
  * The largest of `values` (`-Infinity` for none), by a loop: `Math.max(...values)`
  * passes every value as an argument and overflows the stack for a large project.
  *

@@ -8,7 +8,7 @@ import {
   assertNotMatch,
   assertStringIncludes,
 } from "../_assert.ts";
-import { commentEvent, EXAMPLE_REPO, exampleEvent } from "../_events.ts";
+import { commentEvent, EXAMPLE_REPO, exampleEvent, workflowRunEvent } from "../_events.ts";
 import { type GithubServer, startGithubServer } from "../_github_server.ts";
 
 const TOKEN = "ghs_testtoken7Hq2Lx9Vb4Nm1Kp8Zr3Wc6Yt0";
@@ -166,7 +166,7 @@ Deno.test("chatops: the allow-list is an input", async () => {
     assertEquals(bad.code, 2);
     assertMatch(
       bad.stderr,
-      /^error: INPUT_ALLOWED_ASSOCIATIONS: expected author associations from COLLABORATOR, /m,
+      /^::error::INPUT_ALLOWED_ASSOCIATIONS: expected author associations from COLLABORATOR, /m,
     );
   });
 });
@@ -363,7 +363,10 @@ Deno.test("chatops: arguments as actions-chatops gave them: extra words are igno
       const run = await chatops(server, "issue_comment", commentEvent({ body }));
       assertEquals(run.code, 2, body);
       assertMatch(run.stderr, message);
-      assertEquals(run.stderr.trim().split("\n").filter((l) => l.startsWith("error")).length, 1);
+      assertEquals(
+        run.stderr.trim().split("\n").filter((l) => l.startsWith("::error::")).length,
+        1,
+      );
     }
     const ok = await chatops(
       server,
@@ -422,7 +425,7 @@ Deno.test("chatops: push, schedule and workflow_dispatch report on GITHUB_SHA", 
   }
   const missing = await chatops(undefined, "schedule", {}, { env: { GITHUB_SHA: "" } });
   assertEquals(missing.code, 2);
-  assertMatch(missing.stderr, /^error: GITHUB_SHA: expected the workflow's commit/m);
+  assertMatch(missing.stderr, /^::error::GITHUB_SHA: expected the workflow's commit/m);
 });
 
 Deno.test("chatops: repository_dispatch may name a commit and a run in client_payload", async () => {
@@ -436,7 +439,7 @@ Deno.test("chatops: repository_dispatch may name a commit and a run in client_pa
   event.client_payload = { sha: "two words" };
   const bad = await chatops(undefined, "repository_dispatch", event);
   assertEquals(bad.code, 2);
-  assertMatch(bad.stderr, /^error: client_payload\.sha: expected one token of printable/m);
+  assertMatch(bad.stderr, /^::error::client_payload\.sha: expected one token of printable/m);
   event.client_payload = {};
   const plain = await chatops(undefined, "repository_dispatch", event);
   assertEquals(plain.outputs.SHA, DEFAULT_BRANCH_SHA);
@@ -445,12 +448,12 @@ Deno.test("chatops: repository_dispatch may name a commit and a run in client_pa
 Deno.test("chatops: unsupported events and unreadable payloads are input errors", async () => {
   const other = await chatops(undefined, "release", {});
   assertEquals(other.code, 2);
-  assertMatch(other.stderr, /^error: GITHUB_EVENT_NAME: expected one of issue_comment, /m);
+  assertMatch(other.stderr, /^::error::GITHUB_EVENT_NAME: expected one of issue_comment, /m);
   const shape = await chatops(undefined, "issue_comment", { action: "created" });
   assertEquals(shape.code, 2);
   assertMatch(
     shape.stderr,
-    /^error: GITHUB_EVENT_PATH: expected an issue_comment event payload \(issue:/m,
+    /^::error::GITHUB_EVENT_PATH: expected an issue_comment event payload \(issue:/m,
   );
   const missing = await chatops(undefined, "push", {}, {
     env: { GITHUB_EVENT_PATH: "/nonexistent/e.json" },
@@ -468,7 +471,7 @@ Deno.test("chatops: GitHub failures are typed, retried like W&B's, and never lea
     assertEquals(badToken.code, 3);
     assertMatch(
       badToken.stderr,
-      /^error: GitHub at 127\.0\.0\.1:\d+ rejected the token \(HTTP 401\); check GITHUB_TOKEN$/m,
+      /^::error::GitHub at 127\.0\.0\.1:\d+ rejected the token \(HTTP 401: Bad credentials\); check GITHUB_TOKEN$/m,
     );
 
     const missingPr = await chatops(
@@ -481,7 +484,7 @@ Deno.test("chatops: GitHub failures are typed, retried like W&B's, and never lea
 
     const noToken = await chatops(server, "issue_comment", comment, { env: { GITHUB_TOKEN: "" } });
     assertEquals(noToken.code, 2);
-    assertMatch(noToken.stderr, /^error: GITHUB_TOKEN: expected a token to look up/m);
+    assertMatch(noToken.stderr, /^::error::GITHUB_TOKEN: expected a token to look up/m);
 
     server.requests.length = 0;
     server.faults.push({ status: 502, times: 1 }, {
@@ -505,7 +508,7 @@ Deno.test("chatops: GitHub failures are typed, retried like W&B's, and never lea
     server.faults.push({ status: 403, body: '{"message":"Resource not accessible"}', times: 1 });
     const forbidden = await chatops(server, "issue_comment", comment);
     assertEquals(forbidden.code, 3);
-    assertMatch(forbidden.stderr, /refused access \(HTTP 403\)/);
+    assertMatch(forbidden.stderr, /refused access \(HTTP 403: Resource not accessible\)/);
 
     for (const run of [badToken, missingPr, noToken, retried, limited, forbidden]) {
       assert(!`${run.stdout}${run.stderr}`.replace(`::add-mask::${TOKEN}`, "").includes(TOKEN));
@@ -523,5 +526,72 @@ Deno.test("chatops: GITHUB_API_URL is honoured (GitHub Enterprise Server)", asyn
       env: { GITHUB_GRAPHQL_URL: "", GITHUB_API_URL: server.url },
     });
     assertEquals(run.outputs.SHA, HEAD);
+  });
+});
+
+Deno.test("chatops: workflow_run from a fork finds the PR by its head SHA; never the PR's code", async () => {
+  await withGithub(async (server) => {
+    // pull #8 in withGithub comes from the fork outsider/Hello-World with head 111…
+    const fork = await chatops(
+      server,
+      "workflow_run",
+      workflowRunEvent({ headSha: "1".repeat(40), fork: "outsider/Hello-World" }),
+    );
+    assertEquals(fork.code, 0, fork.stderr);
+    assertEquals(
+      [fork.outputs.BOOL_TRIGGERED, fork.outputs.SHA, fork.outputs.PULL_REQUEST_NUMBER],
+      ["True", "1".repeat(40), "8"],
+    );
+    assertEquals([fork.outputs.BOOL_FORK, fork.outputs.BASE_SHA], ["True", "b".repeat(40)]);
+    assertMatch(
+      fork.stderr,
+      /::notice::the run of Train came from outsider\/Hello-World; its head SHA is only used/,
+    );
+    assertEquals(server.requests, ["WandbReportOpenPulls"]);
+
+    // A branch of this repository: GitHub names the PR, nothing is asked.
+    server.requests.length = 0;
+    const same = await chatops(
+      server,
+      "workflow_run",
+      workflowRunEvent({
+        headSha: HEAD,
+        pullRequests: [{ number: 7, head: HEAD, base: "c".repeat(40) }],
+      }),
+    );
+    assertEquals(
+      [same.outputs.SHA, same.outputs.PULL_REQUEST_NUMBER, same.outputs.BASE_SHA],
+      [HEAD, "7", "c".repeat(40)],
+    );
+    assertEquals([same.outputs.BOOL_FORK, server.requests], ["False", []]);
+
+    // No open PR has the commit (a push to main): a note, no PR; the status still goes on the SHA.
+    const none = await chatops(
+      server,
+      "workflow_run",
+      workflowRunEvent({ headSha: "2".repeat(40) }),
+    );
+    assertEquals([none.code, none.outputs.BOOL_TRIGGERED], [0, "True"]);
+    assertEquals([none.outputs.SHA, none.outputs.PULL_REQUEST_NUMBER], ["2".repeat(40), ""]);
+    assertMatch(
+      none.stderr,
+      /::notice::no open pull request has head 2{40}: no comment; the status goes on the commit/,
+    );
+  });
+});
+
+Deno.test("chatops: an unknown comment-mode fails before any request, whatever the event", async () => {
+  await withGithub(async (server) => {
+    const run = await chatops(server, "issue_comment", commentEvent({ body: "/get-runs" }), {
+      env: { INPUT_COMMENT_MODE: "loud" },
+    });
+    assertEquals(run.code, 2);
+    assertMatch(
+      run.stderr,
+      /^::error::INPUT_COMMENT_MODE: expected always, changes, failures, off, got "loud"$/m,
+    );
+    assertEquals(server.requests, []);
+    const ok = await chatops(server, "schedule", {}, { env: { INPUT_COMMENT_MODE: "changes" } });
+    assertEquals(ok.outputs.COMMENT_MODE, "changes");
   });
 });

@@ -68,7 +68,7 @@ Deno.test("comment: created once, then updated in place; another report key gets
       assertEquals(ours().length, 1);
       assertMatch(
         ours()[0]!.body,
-        /^<!-- wandb-report key=acme\/vision workflow=CI -->\n### W&B report/,
+        /^<!-- wandb-report key=acme\/vision workflow=CI -->\n<!-- wandb-report verdict=incomplete digest=[0-9a-f]{32} -->\n### W&B report/,
       );
 
       const second = await runCli(emulator, [...ARGS, "--comment", "--pr-number", "7"], {
@@ -247,7 +247,7 @@ Deno.test("--format prints markdown, json or csv on stdout", async () => {
     const md = await runCli(emulator, [...ARGS, "--format", "markdown"]);
     assertMatch(
       md.stdout,
-      /^<!-- wandb-report key=acme\/vision workflow=wandb-report -->\n### W&B report/,
+      /^<!-- wandb-report key=acme\/vision workflow=wandb-report -->\n<!-- wandb-report verdict=(pass|fail|incomplete) digest=[0-9a-f]{32} -->\n### W&B report/,
     );
     const csv = await runCli(emulator, [...ARGS, "--format", "csv"]);
     assertEquals(csv.stdout, csv.csv);

@@ -1,7 +1,7 @@
 // Every flag `--help` lists is exercised by a test. Most are in the suites
 // of their feature; this file covers the rest, each through its flag rather
 // than its variable, and then checks that no listed flag is left untested.
-import { runChatopsCli, runCommentCli, runEmulatorCli } from "../../lib/cli.ts";
+import { runChatopsCli, runCommentCli, runEmulatorCli, runStatusCli } from "../../lib/cli.ts";
 
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
 import { commentEvent, EXAMPLE_REPO } from "../_events.ts";
@@ -149,7 +149,7 @@ Deno.test("every flag --help lists is exercised by some test", async () => {
     [...walk(new URL("../", import.meta.url).pathname)].map((f) => Deno.readTextFile(f)),
   );
   const tests = sources.join("\n");
-  for (const cli of [runReportCli, runChatopsCli, runCommentCli, runEmulatorCli]) {
+  for (const cli of [runReportCli, runChatopsCli, runCommentCli, runEmulatorCli, runStatusCli]) {
     let help = "";
     await cli(["--help"], { env: {}, stdout: (t) => (help += t), stderr: () => {} });
     for (const flag of help.match(/^ {2}--[a-z-]+/gm) ?? []) {
@@ -159,7 +159,7 @@ Deno.test("every flag --help lists is exercised by some test", async () => {
     }
   }
   // --help and --version, on every command.
-  for (const cli of [runReportCli, runChatopsCli, runCommentCli, runEmulatorCli]) {
+  for (const cli of [runReportCli, runChatopsCli, runCommentCli, runEmulatorCli, runStatusCli]) {
     let out = "";
     assertEquals(
       await cli(["--version"], { env: {}, stdout: (t) => (out += t), stderr: () => {} }),

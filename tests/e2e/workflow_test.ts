@@ -161,7 +161,7 @@ Deno.test("workflow: a wrong key fails the report step with one line, and no art
   const job = result.jobs.report!;
   assertEquals(job.result, "failure");
   const report = job.steps.find((s) => s.id === "report")!;
-  assertMatch(report.log, /error: W&B at 127\.0\.0\.1:\d+ rejected the API key/);
+  assertMatch(report.log, /::error::W&B at 127\.0\.0\.1:\d+ rejected the API key/);
   assertEquals(job.steps.find((s) => s.id === "upload")!.outcome, "skipped");
   assertEquals(result.artifacts, []);
 });

@@ -1,0 +1,165 @@
+/**
+ * The status command's inputs: which commit, which state and words, under
+ * which report key, with which token.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { STATUS_STATES, type StatusState } from "../model.ts";
+import { Redactor } from "../redact.ts";
+import {
+  DEBUG_SOURCE,
+  githubTokenSource,
+  REPOSITORY_SOURCE,
+  RETRY_FIELDS,
+  retrySources,
+  TOKEN,
+} from "./_fields.ts";
+import {
+  commandHelp,
+  exitCodeLines,
+  type Resolved,
+  resolveTable,
+  type Source,
+} from "./_sources.ts";
+
+const SOURCES = {
+  githubToken: githubTokenSource(
+    "Token that may write commit statuses (environment only). Required.",
+  ),
+  sha: {
+    flag: "sha",
+    input: "SHA",
+    kind: "string",
+    value: "SHA",
+    help: "The commit the report is about (the PR head). Required.",
+  },
+  state: {
+    flag: "state",
+    input: "STATE",
+    kind: "string",
+    value: "STATE",
+    help: "pending, success, failure or error. Required.",
+  },
+  description: {
+    flag: "description",
+    input: "DESCRIPTION",
+    kind: "string",
+    value: "TEXT",
+    help: "What the check says (cut to GitHub's 140 characters).",
+  },
+  reportKey: {
+    flag: "report-key",
+    input: "REPORT_KEY",
+    kind: "string",
+    value: "KEY",
+    help: "The report's key (default: the project); the status is wandb-report/KEY. Required.",
+  },
+  targetUrl: {
+    flag: "target-url",
+    input: "TARGET_URL",
+    kind: "string",
+    value: "URL",
+    help: "Where the check links to. Default this workflow run's page.",
+  },
+  repository: REPOSITORY_SOURCE,
+  ...retrySources(),
+  debug: DEBUG_SOURCE,
+} as const satisfies Record<string, Source>;
+
+/** The status command's validated options. */
+export interface StatusOptions {
+  /** The token; sent only in the Authorization header. */
+  githubToken: string;
+  /** The commit. */
+  sha: string;
+  /** The state to set. */
+  state: StatusState;
+  /** What the check says. */
+  description: string;
+  /** The report's key: the context is `wandb-report/<key>`. */
+  reportKey: string;
+  /** Where the check links to. */
+  targetUrl?: string;
+  /** `owner/name`. */
+  repository?: string;
+  /** Per-request timeout. */
+  timeoutSeconds: number;
+  /** Attempts per request. */
+  maxAttempts: number;
+  /** Retry budget in seconds. */
+  maxRetrySeconds: number;
+  /** Debug log. */
+  debug: boolean;
+}
+
+/** The schema of the status command's inputs. */
+export const StatusOptionsSchema: z.ZodType<StatusOptions> = z.object({
+  githubToken: TOKEN,
+  sha: z.string("the commit to set the status on (--sha)")
+    .regex(/^[0-9a-fA-F]{40}$/, "a 40-character commit SHA (statuses go on commits)")
+    .transform((sha) => sha.toLowerCase()),
+  state: z.enum(
+    STATUS_STATES as [StatusState, ...StatusState[]],
+    STATUS_STATES.join(", "),
+  ),
+  description: z.string().default(""),
+  reportKey: z.string("the report key (--report-key)").trim().regex(
+    /^[A-Za-z0-9._\/-]{1,100}$/,
+    "letters, digits and . _ / -",
+  ),
+  targetUrl: z.url({ protocol: /^https?$/, error: "an http(s) URL" }).optional(),
+  repository: z.string().optional(),
+  ...RETRY_FIELDS,
+  debug: z.boolean().default(false),
+});
+
+/**
+ * Reads the status command's inputs.
+ *
+ * @throws {import("../errors.ts").InvalidInputError} naming the first bad input
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { resolveStatusInputs } from "./status.ts";
+ * const run = resolveStatusInputs(
+ *   ["--sha", "3f2c9a1b7d4e5f60718293a4b5c6d7e8f9012345", "--state", "pending", "--report-key", "acme/vision"],
+ *   { GITHUB_TOKEN: "ghs_example" },
+ * );
+ * assertEquals(run.kind === "run" && run.options.state, "pending");
+ * ```
+ */
+export function resolveStatusInputs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  redactor: Redactor = new Redactor(),
+): Resolved<StatusOptions> {
+  return resolveTable(SOURCES, StatusOptionsSchema, argv, env, redactor);
+}
+
+/**
+ * The status command's `--help`.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { statusHelpText } from "./status.ts";
+ * assertEquals(statusHelpText("deno task status").startsWith("Usage: deno task status "), true);
+ * ```
+ */
+export function statusHelpText(program: string): string {
+  return commandHelp(SOURCES, {
+    usage: `Usage: ${program} --sha SHA --state STATE --report-key KEY [--description TEXT]`,
+    about: [
+      "Sets the commit status wandb-report/KEY on a commit: the check a branch protection",
+      "rule can require. The reusable workflow sets it pending when the report starts and",
+      "to the gate's verdict when it ends, from jobs that hold statuses: write and nothing else.",
+    ],
+    exits: exitCodeLines({
+      0: "the status was set, or a token that may not write statuses gave a warning",
+      2: "invalid input (no SHA, an unknown state, no token); one line names it",
+      3: "GitHub failed for good (token, not found, rate limit, server)",
+    }),
+  });
+}

@@ -1,0 +1,263 @@
+// The verdict where branch protection can require it: a commit status per
+// report, set by the report (--status) or by the status command, retried on
+// GitHub's secondary rate limits; and when to comment (--comment-mode).
+import { runCommentCli, runStatusCli } from "../../lib/cli.ts";
+import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
+import { EXAMPLE_REPO } from "../_events.ts";
+import { type GithubServer, startGithubServer } from "../_github_server.ts";
+import { PROJECT, run, runCli, SHA, testFixture, withEmulator } from "../_helpers.ts";
+
+const WRITER = "ghs_writer3Kd9Lm2Nb7Vc4Xz8Qw1Er5Ty";
+const READER = "ghs_reader8Hj3Kl6Zx1Cv9Bn4Mq7Wp2Ae";
+
+async function withGithub<T>(fn: (server: GithubServer) => Promise<T>): Promise<T> {
+  const server = await startGithubServer({
+    repo: EXAMPLE_REPO,
+    pulls: [{ number: 7, headRefOid: SHA, headRefName: "feature" }],
+    tokens: {
+      [WRITER]: { login: "github-actions[bot]", write: true },
+      [READER]: { login: "github-actions[bot]", write: false },
+    },
+  });
+  try {
+    return await fn(server);
+  } finally {
+    await server.close();
+  }
+}
+
+function env(server: GithubServer, token = WRITER): Record<string, string> {
+  return {
+    GITHUB_ACTIONS: "true",
+    GITHUB_API_URL: server.url,
+    GITHUB_GRAPHQL_URL: `${server.url}/graphql`,
+    GITHUB_SERVER_URL: "https://github.com",
+    GITHUB_REPOSITORY: EXAMPLE_REPO,
+    GITHUB_RUN_ID: "4242",
+    GITHUB_WORKFLOW: "CI",
+    GITHUB_TOKEN: token,
+  };
+}
+
+// Links to a fixed app URL: every emulator of these tests has a port of its own.
+const GATE = [
+  "--metrics",
+  "accuracy",
+  "--baseline-tags",
+  "baseline",
+  "--app-url",
+  "https://wandb.ai",
+];
+
+Deno.test("--status: the gate's verdict on the SHA, context wandb-report/KEY, link to the run", async () => {
+  await withEmulator({}, async (emulator) => {
+    await withGithub(async (server) => {
+      const pass = await runCli(emulator, [...PROJECT, "--sha", SHA, ...GATE, "--status"], {
+        env: env(server),
+      });
+      assertEquals(pass.code, 0, pass.stderr);
+      const fail = await runCli(emulator, [
+        ...PROJECT,
+        "--sha",
+        SHA,
+        ...GATE,
+        "--status",
+        "--report-key",
+        "nightly",
+        "--gate",
+        "accuracy:max:abs=0.001",
+        "--gate",
+        "loss:min",
+      ], { env: env(server) });
+      assertEquals(fail.code, 1, fail.stderr);
+      assertEquals(server.statuses.map((s) => [s.sha, s.context, s.state]), [
+        [SHA, "wandb-report/acme/vision", "success"],
+        [SHA, "wandb-report/nightly", "failure"],
+      ]);
+      assertEquals(
+        server.statuses[0]!.description,
+        "2 of 7 candidates finished (1 running, 1 pending, 1 failed, 1 crashed, 1 aborted), " +
+          "1 baseline; no gate",
+      );
+      // accuracy passes; loss fails (a NaN loss is no value: missing=fail).
+      assertMatch(server.statuses[1]!.description!, /, 1 baseline; gate failed: loss:min$/);
+      assert(server.statuses.every((s) => s.description!.length <= 140));
+      assertEquals(
+        server.statuses[0]!.target_url,
+        "https://github.com/Codertocat/Hello-World/actions/runs/4242",
+      );
+      assertEquals(pass.outputs.STATUS_STATE, "success");
+      assertEquals(fail.outputs.STATUS_STATE, "failure");
+      assertStringIncludes(fail.stderr, "status wandb-report/nightly: failure");
+    });
+  });
+});
+
+Deno.test("--status with --wait: pending first, then the verdict", async () => {
+  const fixture = testFixture();
+  for (const r of fixture.projects![0]!.runs!) {
+    if (r.state === "running" || r.state === "pending") {
+      (r as { becomes?: unknown }).becomes = { state: "finished", afterRequests: 2 };
+    }
+  }
+  await withEmulator({ fixture }, async (emulator) => {
+    await withGithub(async (server) => {
+      let t = 0;
+      const r = await runCli(emulator, [...PROJECT, "--sha", SHA, "--status", "--wait", "5m"], {
+        env: env(server),
+        deps: { now: () => t, sleep: (ms: number) => (t += ms, Promise.resolve()) },
+      });
+      assertEquals(r.code, 0, r.stderr);
+      assertEquals(server.statuses.map((s) => s.state), ["pending", "success"]);
+      assertEquals(server.statuses[0]!.description, "waiting for training");
+    });
+  });
+});
+
+Deno.test("status command: sets a state; a read-only token warns; bad input fails before any request", async () => {
+  await withGithub(async (server) => {
+    const call = async (args: string[], token = WRITER) => {
+      let stderr = "";
+      const code = await runStatusCli(args, {
+        env: env(server, token),
+        stdout: () => {},
+        stderr: (t) => (stderr += t),
+        deps: { baseDelayMs: 1 },
+      });
+      return { code, stderr };
+    };
+    const args = ["--sha", SHA, "--report-key", "acme/vision", "--description", "x".repeat(300)];
+    const ok = await call([...args, "--state", "pending", "--target-url", "https://ci.example/1"]);
+    assertEquals(ok.code, 0, ok.stderr);
+    assertEquals(server.statuses[0]!.description!.length, 140);
+    assertEquals(server.statuses[0]!.target_url, "https://ci.example/1");
+    const readOnly = await call([...args, "--state", "success"], READER);
+    assertEquals(readOnly.code, 0);
+    assertMatch(
+      readOnly.stderr,
+      /^::warning::could not set the status wandb-report\/acme\/vision/m,
+    );
+    const before = server.requests.length;
+    const bad = await call([...args, "--state", "done"]);
+    assertEquals(bad.code, 2);
+    assertMatch(
+      bad.stderr,
+      /^::error::--state: expected pending, success, failure, error, got "done"$/m,
+    );
+    const short = await call(["--sha", "abc1234", "--state", "success", "--report-key", "k"]);
+    assertEquals(short.code, 2);
+    assertMatch(short.stderr, /::error::--sha: expected a 40-character commit SHA/);
+    assertEquals(server.requests.length, before, "no request for bad input");
+  });
+});
+
+Deno.test("statuses are retried on GitHub's secondary rate limits (403 with retry-after, 429)", async () => {
+  await withGithub(async (server) => {
+    server.faults.push(
+      { status: 403, headers: { "retry-after": "0" }, times: 1, body: '{"message":"secondary"}' },
+      { status: 429, headers: { "retry-after": "0" }, times: 1 },
+    );
+    let stderr = "";
+    const code = await runStatusCli(
+      ["--sha", SHA, "--state", "success", "--report-key", "k"],
+      {
+        env: env(server),
+        stdout: () => {},
+        stderr: (t) => (stderr += t),
+        deps: { baseDelayMs: 1 },
+      },
+    );
+    assertEquals(code, 0, stderr);
+    assertEquals(server.requests.length, 3);
+    assertEquals(server.statuses.length, 1);
+  });
+});
+
+Deno.test("--comment-mode over three successive reports: always, changes, failures, off", async () => {
+  // Three reports in a row on one PR: the same data twice, then a candidate
+  // regresses (the gate fails), for each mode.
+  // Every candidate has ended: the verdict is the gate's alone.
+  const ended = (fixture: ReturnType<typeof testFixture>) => {
+    for (const r of fixture.projects![0]!.runs!) {
+      if (r.state === "running" || r.state === "pending") r.state = "finished";
+    }
+    return fixture;
+  };
+  const passing = ended(testFixture());
+  const failing = ended(testFixture([
+    run("cand0099", "finished", { sha: SHA, metrics: { accuracy: 0.5 } }),
+  ]));
+  const expected: Record<string, string[]> = {
+    always: ["created", "updated", "updated"],
+    changes: ["created", "left as it is", "updated"],
+    off: ["no comment", "no comment", "no comment"],
+  };
+  for (const mode of ["always", "changes", "off"]) {
+    await withGithub(async (server) => {
+      const said: string[] = [];
+      for (const fixture of [passing, passing, failing]) {
+        await withEmulator({ fixture }, async (emulator) => {
+          const r = await runCli(emulator, [
+            ...PROJECT,
+            "--sha",
+            SHA,
+            ...GATE,
+            "--gate",
+            "accuracy:max:abs=0.1:missing=pass",
+            "--comment",
+            "--pr-number",
+            "7",
+            "--comment-mode",
+            mode,
+          ], { env: env(server) });
+          said.push(
+            r.stderr.match(/^(comment (created|updated)|comment left as it is|no comment)/m)?.[0]
+              .replace(/^comment /, "") ?? r.stderr,
+          );
+        });
+      }
+      assertEquals(said, expected[mode], mode);
+      assertEquals(server.comments.length, mode === "off" ? 0 : 1);
+    });
+  }
+  // failures: nothing while it passes; a comment when it fails; updated (not left stale) when it passes again.
+  await withGithub(async (server) => {
+    const said: string[] = [];
+    for (const fixture of [passing, failing, passing]) {
+      await withEmulator({ fixture }, async (emulator) => {
+        const r = await runCli(emulator, [
+          ...PROJECT,
+          "--sha",
+          SHA,
+          ...GATE,
+          "--gate",
+          "accuracy:max:abs=0.1:missing=pass",
+          "--comment",
+          "--pr-number",
+          "7",
+          "--comment-mode",
+          "failures",
+        ], { env: env(server) });
+        said.push(r.stderr.match(/^(comment (created|updated)|no comment)/m)?.[0] ?? r.stderr);
+      });
+    }
+    assertEquals(said, ["no comment", "comment created", "comment updated"]);
+    assertStringIncludes(server.comments[0]!.body, "Gate passed");
+  });
+});
+
+Deno.test("comment command: --comment-mode is checked; a bad value fails before any request", async () => {
+  await withGithub(async (server) => {
+    let stderr = "";
+    const code = await runCommentCli(
+      ["--pr-number", "7", "--comment-mode", "sometimes"],
+      { env: { ...env(server), INPUT_BODY: "x" }, stdout: () => {}, stderr: (t) => (stderr += t) },
+    );
+    assertEquals(code, 2);
+    assertEquals(
+      stderr.split("\n").filter((l) => !l.startsWith("::add-mask::")).join("\n"),
+      '::error::--comment-mode: expected always, changes, failures, off, got "sometimes"\n',
+    );
+    assertEquals(server.requests, []);
+  });
+});
