@@ -38,8 +38,8 @@ export interface FakeToken {
   statuses?: boolean;
 }
 
-/** A commit status as the server stored it (GitHub's own shape). */
-export type FakeStatus = components["schemas"]["status"] & { sha: string };
+/** A commit status as the server stored it (GitHub's own shape), with the commit and the token that set it. */
+export type FakeStatus = components["schemas"]["status"] & { sha: string; token: string };
 
 type StatusRequest = operations["repos/create-commit-status"]["requestBody"] extends
   { content: { "application/json": infer T } } ? T : never;
@@ -259,6 +259,7 @@ export async function startGithubServer(state: {
       }
       const created: FakeStatus = {
         sha: statusRoute[3]!,
+        token: auth!,
         url: `https://api.github.com/repos/${state.repo}/statuses/${statusRoute[3]}`,
         avatar_url: null,
         id: nextId++,
@@ -272,7 +273,7 @@ export async function startGithubServer(state: {
         creator: null,
       };
       statuses.push(created);
-      const { sha: _, ...answer } = created;
+      const { sha: _, token: __, ...answer } = created;
       return send(res, 201, answer satisfies components["schemas"]["status"]);
     }
     if (req.method !== "POST" || req.url !== "/graphql") {

@@ -10,7 +10,8 @@ import type { FunctionDefinition } from "@actions/expressions/funcs/info";
 import { truthy } from "@actions/expressions/result";
 import { createHash } from "node:crypto";
 import { basename, dirname, join } from "node:path";
-import { parse as parseYaml } from "yaml";
+import { parse as parseYaml, stringify as toYaml } from "yaml";
+import { nestedPermissionViolations } from "./_permissions.ts";
 
 // deno-lint-ignore no-explicit-any
 type Yaml = any;
@@ -65,6 +66,14 @@ export interface RunnerSetup {
   privateRepos?: string[];
   /** The token that can read `privateRepos`. */
   readToken?: string;
+  /**
+   * What the calling job grants (`permissions:`). When given, the run is
+   * refused at startup, as GitHub refuses it, if a called job asks for more;
+   * a called job without `permissions:` takes this grant.
+   */
+  permissions?: Record<string, string>;
+  /** The `github.token` a job gets for its effective permissions (default `github.token`). */
+  tokenFor?: (permissions: Record<string, string>) => string;
 }
 
 const STATUS_FUNCTIONS = [
@@ -169,6 +178,16 @@ function parseOutputFile(text: string): Record<string, string> {
 /** Runs the workflow's jobs in `needs` order, as a caller would. */
 export async function runWorkflow(setup: RunnerSetup): Promise<WorkflowRun> {
   const doc = parseYaml(setup.workflow) as Yaml;
+  if (setup.permissions) {
+    // GitHub checks every called job against the caller's grant before anything runs.
+    const caller = toYaml({
+      jobs: { caller: { permissions: setup.permissions, uses: "callee@x" } },
+    });
+    const refused = nestedPermissionViolations(caller, setup.workflow, "callee");
+    if (refused.length) {
+      throw new Error(`GitHub would not start the workflow: ${refused.join("; ")}`);
+    }
+  }
   const declared = (doc.on?.workflow_call?.inputs ?? {}) as Record<string, Yaml>;
   const inputs = Object.fromEntries(
     Object.entries(declared).map(([name, spec]) => [
@@ -206,8 +225,10 @@ export async function runWorkflow(setup: RunnerSetup): Promise<WorkflowRun> {
         needs.map((n) => [n, { result: jobs[n]!.result, outputs: jobs[n]!.outputs }]),
       );
       const upstreamFailed = needs.some((n) => jobs[n]!.result !== "success");
+      const effective: Record<string, string> = job.permissions ?? setup.permissions ?? {};
+      const token = setup.tokenFor?.(effective) ?? String(setup.github.token ?? "");
       const base = {
-        github,
+        github: { ...github, token },
         matrix,
         inputs,
         secrets: setup.secrets,

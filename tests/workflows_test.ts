@@ -7,11 +7,17 @@ import { parse as parseYaml } from "yaml";
 import { GITHUB_DOCUMENTS } from "../lib/github/queries.ts";
 import { assert, assertEquals } from "./_assert.ts";
 import { actionErrors, workflowErrors } from "./_workflow_parser.ts";
+import { nestedPermissionViolations } from "./_permissions.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const read = (path: string) => Deno.readTextFile(new URL(path, ROOT));
 const WORKFLOW = ".github/workflows/wandb-report.yml";
-const EXAMPLES = ["examples/chatops.yml", "examples/scheduled.yml", "examples/matrix.yml"];
+const EXAMPLES = [
+  "examples/chatops.yml",
+  "examples/scheduled.yml",
+  "examples/matrix.yml",
+  "examples/fork-safe.yml",
+];
 /** The project's own workflows (CI and release). */
 const OWN = [".github/workflows/ci.yml", ".github/workflows/release.yml"];
 // How the examples refer to our workflow; the parser loads our file for it.
@@ -160,12 +166,26 @@ function hardeningViolations(file: FileUnderTest): string[] {
     }
   }
   if (!file.doc.runs) {
-    if (JSON.stringify(file.doc.permissions) !== "{}") {
+    // A called workflow may leave jobs to the caller's grant (GitHub refuses a
+    // called job that asks for more than the caller grants, even one its if:
+    // would skip): then no top-level permissions, and a job that takes the
+    // caller's grant must hold no W&B secret; one that holds it declares
+    // permissions with no write. Any other workflow: {} on top, each job its own.
+    const called = file.doc.on?.workflow_call !== undefined;
+    if (
+      !(called && file.doc.permissions === undefined) &&
+      JSON.stringify(file.doc.permissions) !== "{}"
+    ) {
       problems.push(`${file.path}: the top-level permissions are not {}`);
     }
     for (const [id, job] of Object.entries(file.doc.jobs ?? {}) as [string, Yaml][]) {
-      if (job.permissions === undefined) {
+      const holdsKey = /secrets\.WANDB_API_KEY/.test(JSON.stringify(job));
+      if (job.permissions === undefined && (!called || holdsKey)) {
         problems.push(`${file.path}: job ${id} has no permissions`);
+      }
+      // A calling job hands the key on; inside the called workflow one job holds it.
+      if (holdsKey && !job.uses && Object.values(job.permissions ?? {}).includes("write")) {
+        problems.push(`${file.path}: job ${id} holds the W&B key and may write`);
       }
       if (job.secrets === "inherit") problems.push(`${file.path}: job ${id} uses secrets: inherit`);
     }
@@ -225,6 +245,28 @@ jobs:
     uses: ./.github/workflows/x.yml
     secrets: inherit
 `;
+  const called = `on: workflow_call
+jobs:
+  c:
+    runs-on: ubuntu-latest
+    steps:
+      - run: deno task report
+        env: { WANDB_API_KEY: "\${{ secrets.WANDB_API_KEY }}" }
+  d:
+    runs-on: ubuntu-latest
+    permissions: { contents: write }
+    steps:
+      - run: deno task report
+        env: { WANDB_API_KEY: "\${{ secrets.WANDB_API_KEY }}" }
+`;
+  const calledProblems = hardeningViolations({
+    path: "called.yml",
+    text: called,
+    doc: parseYaml(called),
+  });
+  for (const expected of [/job c has no permissions/, /job d holds the W&B key and may write/]) {
+    assert(calledProblems.some((p) => expected.test(p)), `${expected} in ${calledProblems}`);
+  }
   const problems = hardeningViolations({ path: "bad.yml", text: bad, doc: parseYaml(bad) });
   for (
     const expected of [
@@ -360,9 +402,60 @@ Deno.test("GitHub GraphQL: every document we send validates against GitHub's sch
 
 Deno.test("workflow: one comment job per PR and report key at a time (two /get-runs create one comment)", async () => {
   const doc = parseYaml(await read(WORKFLOW)) as Yaml;
-  const concurrency = doc.jobs.comment.concurrency;
-  for (const part of ["needs.report.outputs.pr-number", "inputs.report-key", "github.workflow"]) {
+  const concurrency = doc.jobs.publish.concurrency;
+  for (const part of ["needs.start.outputs.pr-number", "inputs.report-key", "github.workflow"]) {
     assert(String(concurrency?.group).includes(part), `${part} in ${concurrency?.group}`);
   }
   assertEquals(concurrency["cancel-in-progress"], false, "a later report waits, none is lost");
+});
+
+/** Every YAML block of the README that calls our workflow. */
+async function readmeCallers(): Promise<string[]> {
+  const readme = await read("README.md");
+  return [...readme.matchAll(/```ya?ml\n([\s\S]*?)```/g)]
+    .map((m) => m[1]!)
+    .filter((block) => block.includes(`${OUR_WORKFLOW_REF}@`));
+}
+
+Deno.test("every caller starts on GitHub: no called job asks more than the caller grants", async () => {
+  const callee = await read(WORKFLOW);
+  const callers = [
+    ...await Promise.all(EXAMPLES.map(async (path) => [path, await read(path)] as const)),
+    ...(await readmeCallers()).map((block, i) => [`README block ${i + 1}`, block] as const),
+  ];
+  assert(callers.length >= EXAMPLES.length + 1, "the README shows a caller");
+  for (const [name, text] of callers) {
+    assertEquals(nestedPermissionViolations(text, callee, OUR_WORKFLOW_REF), [], name);
+  }
+  // A nightly caller that grants only contents: read (no status) starts too.
+  const minimal = `on: schedule
+jobs:
+  report:
+    permissions: { contents: read }
+    uses: ${OUR_WORKFLOW_REF}@${"a".repeat(40)}
+    with: { project: a/b, status: false }
+`;
+  assertEquals(nestedPermissionViolations(minimal, callee, OUR_WORKFLOW_REF), []);
+});
+
+Deno.test("the nested-permission check fails a caller that grants too little", () => {
+  const callee = `on: workflow_call
+jobs:
+  comment:
+    permissions: { pull-requests: write }
+    runs-on: ubuntu-latest
+    if: false
+    steps: [{ run: "true" }]
+`;
+  const caller = `jobs:
+  report:
+    permissions: { contents: read, pull-requests: read }
+    uses: o/r/.github/workflows/w.yml@x
+  bare:
+    uses: o/r/.github/workflows/w.yml@x
+`;
+  assertEquals(nestedPermissionViolations(caller, callee, "o/r/.github/workflows/w.yml"), [
+    "job report grants pull-requests: read, but the called job comment asks write",
+    "job bare grants no explicit permissions (the repository default applies)",
+  ]);
 });

@@ -52,6 +52,8 @@ export interface ChatopsResult {
   fork?: boolean;
   /** The comment mode asked for, checked. */
   commentMode?: string;
+  /** The PR's head commit (comment, pull_request and workflow_run events): where the status goes. */
+  headSha?: string;
 }
 
 /** Extras for {@link runChatops}. */
@@ -169,6 +171,7 @@ export async function runChatops(
         prNumber: pr.number,
         branch: pr.headRefName,
         sha: options.sha ?? command.sha ?? pr.headRefOid,
+        headSha: pr.headRefOid,
         runId: command.runId ?? "",
         baseSha: pr.baseRefOid,
         wait: command.wait,
@@ -187,6 +190,7 @@ export async function runChatops(
           branch: payload.pull_request.head.ref,
           // Never GITHUB_SHA here: on pull_request events it is a temporary merge commit.
           sha: options.sha ?? payload.pull_request.head.sha,
+          headSha: payload.pull_request.head.sha,
           baseSha: payload.pull_request.base?.sha,
           runId: "",
         }),
@@ -255,6 +259,7 @@ export async function runChatops(
         notes,
         fork,
         triggered: true,
+        headSha: run.head_sha,
         prNumber,
         branch: pr?.headRefName ?? run.head_branch ?? "",
         sha,
@@ -306,5 +311,8 @@ export function chatopsOutputs(result: ChatopsResult): Record<string, string> {
     PR_STATE: result.pr?.state ?? "",
     BOOL_FORK: pyBool(result.fork ?? result.pr?.isCrossRepository ?? false),
     COMMENT_MODE: result.commentMode ?? "",
+    // The commit status goes on the PR's head, else on the reported commit when it is a full SHA.
+    STATUS_SHA: result.headSha ??
+      (/^[0-9a-f]{40}$/.test(result.sha) ? result.sha : ""),
   };
 }

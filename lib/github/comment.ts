@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { AuthError } from "../errors.ts";
+import { AuthError, InvalidInputError } from "../errors.ts";
 import type { CommentMode } from "../model.ts";
 import { readReportState } from "../report/markdown.ts";
 import type { RetryDeps, RetryPolicy } from "../retry.ts";
@@ -51,6 +51,9 @@ export function commentDecision(mode: CommentMode, body: string): CommentDecisio
   };
 }
 
+/** GitHub's limit on a comment's length, in characters. */
+export const MAX_COMMENT = 65_536;
+
 /** What to post where. */
 export interface PostCommentOptions {
   /** The token; sent only in the Authorization header. */
@@ -84,6 +87,7 @@ export type PostCommentResult = UpsertResult | { action: "skipped"; warning: str
  * `GITHUB_TOKEN`) gives a warning instead of a failure, since the job
  * summary still carries the report.
  *
+ * @throws {InvalidInputError} for a body longer than GitHub takes (never sent)
  * @throws {import("../errors.ts").ApiError} for other GitHub failures
  *
  * @example
@@ -98,6 +102,15 @@ export type PostCommentResult = UpsertResult | { action: "skipped"; warning: str
  * ```
  */
 export async function postComment(options: PostCommentOptions): Promise<PostCommentResult> {
+  // GitHub refuses longer comments; the report is capped well below (60,000 bytes).
+  if (options.body.length > MAX_COMMENT) {
+    throw new InvalidInputError(
+      "the comment body",
+      `at most ${MAX_COMMENT} characters (GitHub's limit for a comment)`,
+      undefined,
+      `it has ${options.body.length}`,
+    );
+  }
   const mode = options.mode ?? "always";
   if (mode === "off") return { action: "none", reason: "comment-mode off" };
   const client = new GitHubClient({

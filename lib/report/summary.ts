@@ -71,22 +71,23 @@ export function summaryText(input: SummaryInput): string {
 export interface StatusText {
   /** `success` unless the gate failed. */
   state: "success" | "failure";
-  /** The counts, then the gate: "3 of 5 finished (1 running), 3 baselines; gate passed". */
+  /** The gate, then the counts: "gate passed; 3/5 candidates finished (1 running), 3 baselines". */
   description: string;
 }
 
-/** "3 of 5 finished (1 running, 1 crashed), 3 baselines": the counts a status shows. */
+/** "3/5 candidates finished (1 running, 1 crashed), 3 baselines": the counts a status shows. */
 function countsText(counts: Classification["counts"]): string {
   const others = stateList(counts).filter((s) => !s.endsWith(" finished"));
-  return `${counts.finished} of ${plural(counts.candidates, "candidate")} finished${
+  return `${counts.finished}/${plural(counts.candidates, "candidate")} finished${
     others.length ? ` (${others.join(", ")})` : ""
   }, ${plural(counts.baselines, "baseline")}`;
 }
 
 /**
  * The commit status a finished report sets: `failure` when the gate failed
- * (the first failing rule named), else `success`, with the counts. Rule
- * texts are the user's own input; run data never reaches a status.
+ * (the first failing rule named first, so GitHub's 140 characters keep it),
+ * else `success`, with the counts. Rule texts are the user's own input; run
+ * data never reaches a status.
  *
  * @example
  * ```ts
@@ -96,22 +97,22 @@ function countsText(counts: Classification["counts"]): string {
  * const text = statusText(classify([{ state: "finished" }], [{}]), {
  *   enabled: false, passed: true, verdicts: [],
  * });
- * assertEquals(text, { state: "success", description: "1 of 1 candidate finished, 1 baseline; no gate" });
+ * assertEquals(text, { state: "success", description: "1/1 candidate finished, 1 baseline" });
  * ```
  */
 export function statusText(classification: Classification, gate: GateResult): StatusText {
   const counts = countsText(classification.counts);
-  if (!gate.enabled) return { state: "success", description: `${counts}; no gate` };
-  if (gate.passed) return { state: "success", description: `${counts}; gate passed` };
+  if (!gate.enabled) return { state: "success", description: counts };
+  if (gate.passed) return { state: "success", description: `gate passed; ${counts}` };
   const failures = gate.verdicts.filter((v) => v.failed);
   const problems = failures.length + (gate.complete?.passed === false ? 1 : 0);
   const first = failures[0]?.rule.text ??
     (gate.complete?.passed === false ? "--require-complete" : "");
   return {
     state: "failure",
-    description: `${counts}; gate failed: ${first}${
-      problems > 1 ? ` and ${problems - 1} more` : ""
-    }`,
+    description: `gate failed: ${first}${
+      problems > 1 ? ` (+${problems - 1} more)` : ""
+    }; ${counts}`,
   };
 }
 
@@ -124,7 +125,7 @@ export function statusText(classification: Classification, gate: GateResult): St
  * import { classify } from "../classify.ts";
  * import { pendingText } from "./summary.ts";
  * const text = pendingText(classify([{ state: "finished" }, { state: "running" }], []).counts);
- * assertEquals(text, "waiting for training: 1 of 2 candidates finished (1 running), 0 baselines");
+ * assertEquals(text, "waiting for training: 1/2 candidates finished (1 running), 0 baselines");
  * ```
  */
 export function pendingText(counts: Classification["counts"]): string {

@@ -6,6 +6,8 @@ import { startEmulator } from "../../lib/emulator/server.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
 import { API_KEY, PROJECT, run, runCli, SHA, testFixture, withEmulator } from "../_helpers.ts";
 import { runWorkflow } from "../_runner.ts";
+import { EXAMPLE_REPO } from "../_events.ts";
+import { startGithubServer } from "../_github_server.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -181,13 +183,13 @@ Deno.test("no silent zeros: an empty answer says what to check", async () => {
   });
 });
 
-Deno.test("action.yml: the old action's inputs, in its own style, give its outputs", async () => {
+/** The composite action's steps, run as a job whose inputs mirror the action's. */
+async function actionWorkflow(): Promise<string> {
   const action = parseYaml(await Deno.readTextFile(`${ROOT}/action.yml`)) as {
     inputs: Record<string, { default?: string }>;
     runs: { steps: unknown[] };
   };
-  // The composite action's steps, run as a job whose inputs mirror the action's.
-  const workflow = stringifyYaml({
+  return stringifyYaml({
     on: {
       workflow_call: {
         inputs: Object.fromEntries(
@@ -204,6 +206,10 @@ Deno.test("action.yml: the old action's inputs, in its own style, give its outpu
     },
     jobs: { report: { "runs-on": "ubuntu-latest", steps: action.runs.steps } },
   });
+}
+
+Deno.test("action.yml: the old action's inputs, in its own style, give its outputs", async () => {
+  const workflow = await actionWorkflow();
   const fixture = testFixture([run("made0001", "finished", { sha: "not-a-real-sha-123" })]);
   const emulator = await startEmulator({ fixture });
   try {
@@ -230,6 +236,55 @@ Deno.test("action.yml: the old action's inputs, in its own style, give its outpu
     assertEquals(step.outputs.NUM_BASELINES, "3");
     assertEquals(step.outputs.SHA, "not-a-real-sha-123");
   } finally {
+    await emulator.close();
+  }
+});
+
+Deno.test("action.yml: a commit status on the SHA by default; a bad status value fails before any request", async () => {
+  const workflow = await actionWorkflow();
+  const token = "ghs_actiontoken4Kd8Lm2Nb7Vc";
+  const emulator = await startEmulator({ fixture: testFixture() });
+  const github = await startGithubServer({
+    repo: EXAMPLE_REPO,
+    pulls: [],
+    tokens: { [token]: { login: "github-actions[bot]", write: true } },
+  });
+  const go = (inputs: Record<string, string>) =>
+    runWorkflow({
+      workflow,
+      toolDir: ROOT,
+      github: { event_name: "push", event: {}, sha: SHA, repository: EXAMPLE_REPO, token },
+      inputs: {
+        WANDB_API_KEY: API_KEY,
+        PROJECT_NAME: "acme/vision",
+        FILTER_GITHUB_SHA: SHA,
+        "github-token": token,
+        ...inputs,
+      },
+      secrets: {},
+      env: {
+        GITHUB_ACTION_PATH: ROOT,
+        WANDB_BASE_URL: emulator.url,
+        GITHUB_API_URL: github.url,
+        GITHUB_RUN_ID: "4242",
+      },
+    });
+  try {
+    const ok = await go({});
+    const step = ok.jobs.report!.steps.find((s) => s.id === "report")!;
+    assertEquals(step.outcome, "success", step.log);
+    assertEquals(github.statuses.map((s) => [s.sha, s.context, s.state]), [
+      [SHA, "wandb-report/acme/vision", "success"],
+    ]);
+    assertEquals(step.outputs.STATUS_STATE, "success");
+    const before = emulator.stats.requests;
+    const bad = await go({ status: "maybe" });
+    const failed = bad.jobs.report!.steps.find((s) => s.id === "report")!;
+    assertEquals(failed.outcome, "failure");
+    assertMatch(failed.log, /^::error::INPUT_STATUS: expected true or false, got "maybe"$/m);
+    assertEquals([emulator.stats.requests, github.statuses.length], [before, 1]);
+  } finally {
+    await github.close();
     await emulator.close();
   }
 });

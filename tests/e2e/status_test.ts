@@ -76,11 +76,14 @@ Deno.test("--status: the gate's verdict on the SHA, context wandb-report/KEY, li
       ]);
       assertEquals(
         server.statuses[0]!.description,
-        "2 of 7 candidates finished (1 running, 1 pending, 1 failed, 1 crashed, 1 aborted), " +
-          "1 baseline; no gate",
+        "2/7 candidates finished (1 running, 1 pending, 1 failed, 1 crashed, 1 aborted), " +
+          "1 baseline",
       );
       // accuracy passes; loss fails (a NaN loss is no value: missing=fail).
-      assertMatch(server.statuses[1]!.description!, /, 1 baseline; gate failed: loss:min$/);
+      assertMatch(
+        server.statuses[1]!.description!,
+        /^gate failed: loss:min; 2\/7 candidates finished .*, 1 baseline$/,
+      );
       assert(server.statuses.every((s) => s.description!.length <= 140));
       assertEquals(
         server.statuses[0]!.target_url,
@@ -257,6 +260,59 @@ Deno.test("comment command: --comment-mode is checked; a bad value fails before 
     assertEquals(
       stderr.split("\n").filter((l) => !l.startsWith("::add-mask::")).join("\n"),
       '::error::--comment-mode: expected always, changes, failures, off, got "sometimes"\n',
+    );
+    assertEquals(server.requests, []);
+  });
+});
+
+Deno.test("comments stay under GitHub's 65,536 characters in every mode; a longer body is never sent", async () => {
+  // 3,000 candidates with long names: the report is cut to fit.
+  const many = testFixture(
+    Array.from({ length: 3000 }, (_, i) =>
+      run(`big${String(i).padStart(5, "0")}`, "finished", {
+        sha: SHA,
+        displayName: `${"long-name-".repeat(8)}${i}`,
+        metrics: { accuracy: 0.5 + i / 10_000 },
+      })),
+  );
+  await withEmulator({ fixture: many }, async (emulator) => {
+    for (const mode of ["always", "changes", "failures"]) {
+      await withGithub(async (server) => {
+        const r = await runCli(emulator, [
+          ...PROJECT,
+          "--sha",
+          SHA,
+          ...GATE,
+          "--gate",
+          "accuracy:max:abs=0.01",
+          "--comment",
+          "--pr-number",
+          "7",
+          "--comment-mode",
+          mode,
+        ], { env: env(server) });
+        assertEquals(r.code, 1, r.stderr);
+        assertEquals(server.comments.length, 1, mode);
+        assert(
+          server.comments[0]!.body.length <= 65_536,
+          `${mode}: ${server.comments[0]!.body.length}`,
+        );
+        assertStringIncludes(server.comments[0]!.body, "longer than a comment allows");
+      });
+    }
+  });
+  await withGithub(async (server) => {
+    const body = `<!-- wandb-report key=k workflow=w -->\n${"x".repeat(70_000)}`;
+    let stderr = "";
+    const code = await runCommentCli(["--pr-number", "7"], {
+      env: { ...env(server), INPUT_BODY: body },
+      stdout: () => {},
+      stderr: (t) => (stderr += t),
+    });
+    assertEquals(code, 2);
+    assertMatch(
+      stderr,
+      /^::error::the comment body: expected at most 65536 characters \(GitHub's limit for a comment\) \(it has 70039\)$/m,
     );
     assertEquals(server.requests, []);
   });

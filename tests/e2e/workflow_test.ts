@@ -3,14 +3,41 @@
 import { parse as parseCsv } from "csv-parse/sync";
 import { startEmulator } from "../../lib/emulator/server.ts";
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
-import { commentEvent, EXAMPLE_REPO } from "../_events.ts";
-import { type FakeComment, startGithubServer } from "../_github_server.ts";
+import { commentEvent, EXAMPLE_REPO, exampleEvent, workflowRunEvent } from "../_events.ts";
+import {
+  type FakeComment,
+  type FakeStatus,
+  type GithubServer,
+  startGithubServer,
+} from "../_github_server.ts";
 import { API_KEY, OTHER_SHA, SHA, testFixture } from "../_helpers.ts";
 import { runWorkflow, type WorkflowRun } from "../_runner.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 const TOKEN = "ghs_workflowtoken5Jd8Qe2Rt7Yu1Io4Pa9Sd";
 const DEFAULT_BRANCH = "0123456789abcdef0123456789abcdef01234567";
+const FORK_HEAD = "f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0";
+
+/** What a caller of the examples' shape grants (see examples/chatops.yml). */
+const PR_CALLER = { contents: "read", "pull-requests": "write", statuses: "write" };
+
+/**
+ * The token GitHub gives a job for its effective permissions: one per
+ * combination of the two scopes that matter here, so the fake can tell what
+ * each job may do (and tests can see which job wrote).
+ */
+function tokenFor(permissions: Record<string, string>): string {
+  return `ghs_pr-${permissions["pull-requests"] ?? "none"}_st-${permissions.statuses ?? "none"}`;
+}
+
+const TOKENS = Object.fromEntries(
+  ["none", "read", "write"].flatMap((pr) =>
+    ["none", "read", "write"].map((st) => [
+      tokenFor({ "pull-requests": pr, statuses: st }),
+      { login: "github-actions[bot]", write: pr === "write", statuses: st === "write" },
+    ])
+  ),
+);
 
 async function run(
   event: { name: string; payload: unknown },
@@ -21,18 +48,19 @@ async function run(
     privateRepos?: string[];
     readToken?: string;
     baseRefOid?: string;
+    permissions?: Record<string, string>;
+    fixture?: ReturnType<typeof testFixture>;
+    github?: GithubServer;
   } = {},
-): Promise<WorkflowRun & { comments: FakeComment[] }> {
-  const emulator = await startEmulator({ fixture: testFixture() });
-  const github = await startGithubServer({
+): Promise<WorkflowRun & { comments: FakeComment[]; statuses: FakeStatus[] }> {
+  const emulator = await startEmulator({ fixture: opts.fixture ?? testFixture() });
+  const github = opts.github ?? await startGithubServer({
     repo: EXAMPLE_REPO,
-    pulls: [{
-      number: 7,
-      headRefOid: SHA,
-      headRefName: "feature/aug",
-      baseRefOid: opts.baseRefOid,
-    }],
-    tokens: { [TOKEN]: { login: "github-actions[bot]", write: true } },
+    pulls: [
+      { number: 7, headRefOid: SHA, headRefName: "feature/aug", baseRefOid: opts.baseRefOid },
+      { number: 8, headRefOid: FORK_HEAD, headRefName: "patch-1", fork: "outsider/Hello-World" },
+    ],
+    tokens: { ...TOKENS, [TOKEN]: { login: "github-actions[bot]", write: true } },
   });
   try {
     const result = await runWorkflow({
@@ -50,17 +78,25 @@ async function run(
         "baseline-tags": "['baseline', 'reference']",
         metrics: "accuracy, loss",
         "base-url": emulator.url,
+        "app-url": "https://wandb.ai",
         ...opts.inputs,
       },
       secrets: opts.secrets ?? { WANDB_API_KEY: API_KEY },
-      env: { GITHUB_GRAPHQL_URL: `${github.url}/graphql`, GITHUB_WORKFLOW: "W&B" },
+      env: {
+        GITHUB_API_URL: github.url,
+        GITHUB_GRAPHQL_URL: `${github.url}/graphql`,
+        GITHUB_SERVER_URL: "https://github.com",
+        GITHUB_WORKFLOW: "W&B",
+      },
       job: opts.job,
       privateRepos: opts.privateRepos,
       readToken: opts.readToken,
+      permissions: opts.permissions ?? PR_CALLER,
+      tokenFor,
     });
-    return { ...result, comments: github.comments };
+    return { ...result, comments: [...github.comments], statuses: [...github.statuses] };
   } finally {
-    await github.close();
+    if (!opts.github) await github.close();
     await emulator.close();
   }
 }
@@ -94,11 +130,21 @@ Deno.test("workflow: a collaborator's /get-runs reports on the PR head, with art
     "baseline",
   ]);
   assertMatch(job.summary, /### W&B report: \[acme\/vision\]/);
-  // The comment job posted the report, the gate job did not run (no rules).
-  assertEquals(result.jobs.comment!.result, "success");
+  // The publish job set the status and posted the report; the gate job did not run (no rules).
+  assertEquals(result.jobs.publish!.result, "success");
   assertEquals(result.comments.length, 1);
   assertMatch(result.comments[0]!.body, /^<!-- wandb-report key=acme\/vision workflow=W&B -->/);
   assertEquals(result.jobs.gate!.result, "skipped");
+  // The status on the PR head: pending from the start job, then the verdict.
+  assertEquals(result.statuses.map((s) => [s.sha, s.context, s.state]), [
+    [SHA, "wandb-report/acme/vision", "pending"],
+    [SHA, "wandb-report/acme/vision", "success"],
+  ]);
+  assertEquals(result.statuses[0]!.description, "fetching the runs from W&B");
+  assertEquals(
+    result.statuses[1]!.target_url,
+    "https://github.com/Codertocat/Hello-World/actions/runs/4242",
+  );
   // The key and the token never reach a log line unmasked.
   for (const step of job.steps) {
     for (const secret of [API_KEY, TOKEN]) {
@@ -118,9 +164,10 @@ Deno.test("workflow: an outsider's comment starts no job; an issue comment neith
     ]
   ) {
     const result = await run({ name: "issue_comment", payload });
+    assertEquals(result.jobs.start!.result, "skipped");
     assertEquals(result.jobs.report!.result, "skipped");
     assertEquals(result.outputs.triggered, "");
-    assertEquals(result.artifacts, []);
+    assertEquals([result.artifacts, result.statuses], [[], []]);
   }
 });
 
@@ -129,11 +176,11 @@ Deno.test("workflow: the phrase mid-sentence passes the job gate but the chatops
     name: "issue_comment",
     payload: commentEvent({ body: "please /get-runs", association: "OWNER" }),
   });
-  const job = result.jobs.report!;
-  assertEquals(job.result, "success");
+  assertEquals(result.jobs.start!.result, "success");
   assertEquals(result.outputs.triggered, "False");
-  assertEquals(job.steps.find((s) => s.id === "report")!.outcome, "skipped");
-  assertEquals(result.artifacts, []);
+  assertEquals(result.jobs.report!.result, "skipped");
+  assertEquals(result.jobs.publish!.result, "skipped");
+  assertEquals([result.artifacts, result.statuses], [[], []]);
 });
 
 Deno.test("workflow: a schedule reports on GITHUB_SHA; a run id input reports on that run", async () => {
@@ -164,6 +211,12 @@ Deno.test("workflow: a wrong key fails the report step with one line, and no art
   assertMatch(report.log, /::error::W&B at 127\.0\.0\.1:\d+ rejected the API key/);
   assertEquals(job.steps.find((s) => s.id === "upload")!.outcome, "skipped");
   assertEquals(result.artifacts, []);
+  // The check says the report failed rather than hang pending.
+  assertEquals(result.statuses.map((s) => s.state), ["pending", "error"]);
+  assertEquals(
+    result.statuses[1]!.description,
+    "wandb-report could not make the report: see the workflow run",
+  );
 });
 
 Deno.test("workflow: a failed gate still uploads, summarises and comments, then fails the run", async () => {
@@ -179,12 +232,21 @@ Deno.test("workflow: a failed gate still uploads, summarises and comments, then 
     result.jobs.report!.steps.find((s) => s.id === "report")!.log,
     /^::error::accuracy regressed/m,
   );
-  assertEquals(result.jobs.comment!.result, "success");
+  assertEquals(result.jobs.publish!.result, "success");
   assertEquals(result.comments.length, 1);
+  assertEquals(result.statuses.at(-1)!.state, "failure");
+  assertMatch(
+    result.statuses.at(-1)!.description!,
+    /^gate failed: accuracy:min:abs=0\.001 \(\+1 more\); 2\/7 candidates finished/,
+  );
   assertEquals(result.jobs.gate!.result, "failure");
-  // Without a PR (a schedule), no comment job runs.
+  // Without a PR (a schedule), no comment; the status goes on the commit.
   const scheduled = await run({ name: "schedule", payload: {} }, { inputs: { sha: SHA } });
-  assertEquals(scheduled.jobs.comment!.result, "skipped");
+  assertEquals(scheduled.comments, []);
+  assertEquals(scheduled.statuses.map((s) => [s.sha, s.state]), [[SHA, "pending"], [
+    SHA,
+    "success",
+  ]]);
 });
 
 Deno.test("workflow: no workflow_sha (GitHub Enterprise Server) or an unreadable tool repository fails early, saying what to do", async () => {
@@ -192,8 +254,8 @@ Deno.test("workflow: no workflow_sha (GitHub Enterprise Server) or an unreadable
   const noSha = await run(schedule, {
     job: { workflow_repository: "org/wandb-report", workflow_sha: "" },
   });
-  const first = noSha.jobs.report!.steps.find((s) => s.outcome !== "skipped")!;
-  assertEquals([noSha.jobs.report!.result, first.outcome], ["failure", "failure"]);
+  const first = noSha.jobs.start!.steps.find((s) => s.outcome !== "skipped")!;
+  assertEquals([noSha.jobs.start!.result, first.outcome], ["failure", "failure"]);
   assertMatch(
     first.log,
     /^::error::This runner does not say which commit of wandb-report is running/m,
@@ -201,14 +263,15 @@ Deno.test("workflow: no workflow_sha (GitHub Enterprise Server) or an unreadable
   assertEquals(noSha.artifacts, []);
 
   const hidden = await run(schedule, { privateRepos: ["org/wandb-report"] });
-  const report = hidden.jobs.report!;
+  const report = hidden.jobs.start!;
   assertEquals(report.result, "failure");
+  assertEquals(hidden.jobs.report!.result, "skipped");
   const explain = report.steps.find((s) => s.name === "Explain a failed checkout of the tool")!;
   assertMatch(
     explain.log,
     /^::error::The wandb-report repository org\/wandb-report could not be checked out with this workflow's token\. Make that repository public, or pass a token that can read it as this workflow's tool-token secret\.$/m,
   );
-  assertEquals(report.steps.some((s) => s.id === "report" && s.outcome !== "skipped"), false);
+  assertEquals(report.steps.some((s) => s.id === "chatops" && s.outcome !== "skipped"), false);
 
   const token = "ghp_toolreadertokenvM3kQ9z";
   const allowed = await run(schedule, {
@@ -216,7 +279,7 @@ Deno.test("workflow: no workflow_sha (GitHub Enterprise Server) or an unreadable
     readToken: token,
     secrets: { WANDB_API_KEY: API_KEY, "tool-token": token },
   });
-  assertEquals(allowed.jobs.report!.result, "success");
+  assertEquals([allowed.jobs.start!.result, allowed.jobs.report!.result], ["success", "success"]);
 });
 
 Deno.test("workflow: baseline: base compares with the PR's base commit; /get-runs wait=… reaches the report", async () => {
@@ -226,8 +289,9 @@ Deno.test("workflow: baseline: base compares with the PR's base commit; /get-run
   }, { inputs: { baseline: "base", "baseline-tags": "" }, baseRefOid: OTHER_SHA });
   const job = result.jobs.report!;
   assertEquals(job.result, "success", job.steps.map((s) => `${s.id}: ${s.log}`).join("\n"));
-  const chatops = job.steps.find((s) => s.id === "chatops")!;
+  const chatops = result.jobs.start!.steps.find((s) => s.id === "chatops")!;
   assertEquals([chatops.outputs.BASE_SHA, chatops.outputs.WAIT], [OTHER_SHA, "1s"]);
+  assertEquals(result.statuses[0]!.description, "waiting for training");
   const report = job.steps.find((s) => s.id === "report")!;
   assertEquals(report.env.INPUT_BASELINE_SHA, OTHER_SHA);
   assertEquals(report.env.INPUT_WAIT, "1s");
@@ -241,3 +305,167 @@ Deno.test("workflow: baseline: base compares with the PR's base commit; /get-run
     /note: waited 1s \(--wait 1s\): 2 candidate\(s\) still running or pending|::notice::waited 1s/,
   );
 });
+
+Deno.test("workflow: the status goes on the PR head for pull_request and for workflow_run, forks included", async () => {
+  const pr = exampleEvent("pull_request", "opened") as {
+    number: number;
+    pull_request: { head: { sha: string } };
+  };
+  pr.number = 7;
+  pr.pull_request.head.sha = SHA;
+  const onPr = await run({ name: "pull_request", payload: pr });
+  assertEquals(onPr.statuses.map((s) => [s.sha, s.state]), [[SHA, "pending"], [SHA, "success"]]);
+  assertEquals(onPr.comments.length, 1);
+
+  // A fork's PR: GitHub names no PR in the event; the start job finds #8 by its head.
+  const fork = await run({
+    name: "workflow_run",
+    payload: workflowRunEvent({ headSha: FORK_HEAD, fork: "outsider/Hello-World" }),
+  });
+  assertEquals(fork.jobs.report!.result, "success");
+  assertEquals([fork.outputs.sha, fork.outputs["pr-number"]], [FORK_HEAD, "8"]);
+  assertEquals(fork.statuses.map((s) => [s.sha, s.state]), [
+    [FORK_HEAD, "pending"],
+    [FORK_HEAD, "success"],
+  ]);
+  assertEquals(fork.comments.map((c) => c.pr), [8]);
+  // No job checked out anything but the tool (the PR's code is never fetched).
+  for (const job of Object.values(fork.jobs)) {
+    for (const step of job.steps.filter((s) => s.log.startsWith("checkout "))) {
+      assertEquals(step.log, `checkout org/wandb-report@${"f".repeat(40)}`);
+    }
+  }
+
+  // A branch of this repository: the event names the PR.
+  const same = await run({
+    name: "workflow_run",
+    payload: workflowRunEvent({
+      headSha: SHA,
+      pullRequests: [{ number: 7, head: SHA, base: OTHER_SHA }],
+    }),
+  });
+  assertEquals([same.outputs["pr-number"], same.comments.map((c) => c.pr)], ["7", [7]]);
+  assertEquals(same.statuses.map((s) => [s.sha, s.state]), [[SHA, "pending"], [SHA, "success"]]);
+
+  // No open PR has the commit: a note, no comment, the status still on the SHA.
+  const push = await run({
+    name: "workflow_run",
+    payload: workflowRunEvent({ headSha: OTHER_SHA }),
+  });
+  assertEquals([push.outputs["pr-number"], push.comments], ["", []]);
+  assertEquals(push.statuses.map((s) => [s.sha, s.state]), [
+    [OTHER_SHA, "pending"],
+    [OTHER_SHA, "success"],
+  ]);
+  assertMatch(
+    push.jobs.start!.steps.find((s) => s.id === "chatops")!.log,
+    /::notice::no open pull request has head 2{7}/,
+  );
+});
+
+Deno.test("workflow: only the jobs that set a status hold statuses: write; the report job may only read", async () => {
+  const result = await run({
+    name: "issue_comment",
+    payload: commentEvent({ body: "/get-runs", association: "MEMBER" }),
+  });
+  // Each status was set with the token of a job that declares no permissions
+  // (start, publish: the caller's grant); the report job's token can write nothing.
+  const callerToken = tokenFor(PR_CALLER);
+  assertEquals(result.statuses.map((s) => s.token), [callerToken, callerToken]);
+  const reportStep = result.jobs.report!.steps.find((s) => s.id === "report")!;
+  assertEquals(reportStep.env.GITHUB_TOKEN, undefined, "no token reaches the report step");
+  // A nightly caller that grants only contents: read (and status: false) starts and reports.
+  const nightly = await run({ name: "schedule", payload: {} }, {
+    inputs: { sha: SHA, status: false },
+    permissions: { contents: "read" },
+  });
+  assertEquals([nightly.jobs.report!.result, nightly.statuses], ["success", []]);
+  // One that grants less than a called job asks is refused at startup, as on GitHub.
+  let refused = "";
+  await run({ name: "schedule", payload: {} }, { permissions: {} }).catch((e) =>
+    refused = String(e)
+  );
+  assertMatch(refused, /GitHub would not start the workflow: job caller grants contents: none/);
+});
+
+Deno.test("workflow: comment-mode across three successive runs on one PR", async () => {
+  const comment = { name: "issue_comment", payload: commentEvent({ body: "/get-runs" }) };
+  // Every candidate has ended: the verdict is the gate's alone.
+  const ended = () => {
+    const fixture = testFixture();
+    for (const r of fixture.projects![0]!.runs!) {
+      if (r.state === "running" || r.state === "pending") r.state = "finished";
+    }
+    return fixture;
+  };
+  const passing = ended();
+  const failing = ended();
+  failing.projects![0]!.runs!.push(
+    ...testFixture().projects![0]!.runs!.filter((r) => r.name === "cand0001").map((r) => ({
+      ...r,
+      name: "cand0099",
+      summaryMetrics: { ...r.summaryMetrics, accuracy: 0.1 },
+    })),
+  );
+  const steps = (mode: string, fixtures: ReturnType<typeof testFixture>[]) =>
+    withGithubServer(async (github) => {
+      const said: string[] = [];
+      for (const fixture of fixtures) {
+        const result = await run(comment, {
+          github,
+          fixture,
+          inputs: { "comment-mode": mode, gate: "accuracy:max:abs=0.2:missing=pass" },
+        });
+        const post = result.jobs.publish!.steps.find((s) =>
+          s.name === "Create or update the report comment"
+        )!;
+        said.push(
+          post.outcome === "skipped"
+            ? "skipped"
+            : post.log.match(/comment (created|updated)|comment left as it is|no comment/)?.[0] ??
+              post.log,
+        );
+      }
+      return { said, comments: github.comments.length };
+    });
+  assertEquals(await steps("always", [passing, passing, failing]), {
+    said: ["comment created", "comment updated", "comment updated"],
+    comments: 1,
+  });
+  assertEquals(await steps("changes", [passing, passing, failing]), {
+    said: ["comment created", "comment left as it is", "comment updated"],
+    comments: 1,
+  });
+  assertEquals(await steps("failures", [passing, failing, passing]), {
+    said: ["no comment", "comment created", "comment updated"],
+    comments: 1,
+  });
+  assertEquals(await steps("off", [passing, failing, passing]), {
+    said: ["skipped", "skipped", "skipped"],
+    comments: 0,
+  });
+  // An unknown mode: one ::error:: naming the input, before any request.
+  await withGithubServer(async (github) => {
+    const bad = await run(comment, { github, inputs: { "comment-mode": "loud" } });
+    const chatops = bad.jobs.start!.steps.find((s) => s.id === "chatops")!;
+    assertEquals(chatops.outcome, "failure");
+    assertMatch(
+      chatops.log,
+      /^::error::INPUT_COMMENT_MODE: expected always, changes, failures, off/m,
+    );
+    assertEquals([bad.jobs.report!.result, github.requests], ["skipped", []]);
+  });
+});
+
+async function withGithubServer<T>(fn: (github: GithubServer) => Promise<T>): Promise<T> {
+  const github = await startGithubServer({
+    repo: EXAMPLE_REPO,
+    pulls: [{ number: 7, headRefOid: SHA, headRefName: "feature/aug" }],
+    tokens: { ...TOKENS, [TOKEN]: { login: "github-actions[bot]", write: true } },
+  });
+  try {
+    return await fn(github);
+  } finally {
+    await github.close();
+  }
+}
