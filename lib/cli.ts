@@ -616,7 +616,7 @@ const report: Run<ReportOptions> = async (options, io, print) => {
       redactor: print.redactor,
     });
     print.endProgress();
-    result.notes.forEach(note);
+    [...result.notes, ...judgement.notes].forEach(note);
     let redacted: string | undefined;
     const markdown = () => redacted ??= print.redactor.redact(rendered.markdown);
 
@@ -669,7 +669,7 @@ const report: Run<ReportOptions> = async (options, io, print) => {
       (options.json ? "json" : io.terminal?.stdout ? "table" : undefined);
     if (format === "table") {
       print.table(renderTable(
-        { ...result, comparisons: judgement.comparisons },
+        { ...result, comparisons: judgement.comparisons, groups: judgement.groups },
         { color: useColor(io), width: io.terminal?.stdout ? io.terminal.columns : undefined },
       ));
     } else if (format === "json") print.json(rendered.json);

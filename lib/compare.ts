@@ -1,8 +1,9 @@
 /**
  * Candidates against baselines, per metric: every value as it is (missing,
  * NaN, text and nested values stay what they are, never 0), a reference
- * baseline value (`best`, `mean` or one run), and each finished candidate's
- * absolute and relative delta.
+ * baseline value (`best`, `mean` or one run) from the finished baselines
+ * only, each finished candidate's absolute and relative delta, and each
+ * side's n, mean, spread, min and max.
  *
  * @module
  */
@@ -10,7 +11,7 @@ import { match } from "ts-pattern";
 import { bucketOf } from "./classify.ts";
 import { InvalidInputError } from "./errors.ts";
 import { type Direction, field, type Reference, type Run as WandbRun } from "./model.ts";
-import { mean } from "./stats.ts";
+import { mean, summarize, type Summary } from "./stats.ts";
 
 export type { Direction, Reference } from "./model.ts";
 
@@ -88,6 +89,8 @@ export interface RunValue {
   run: WandbRun;
   /** Its value. */
   value: MetricValue;
+  /** For a baseline: whether it feeds the reference (only finished baselines do). */
+  used?: boolean;
 }
 
 /** One finished candidate against the reference. */
@@ -108,12 +111,17 @@ export interface MetricComparison {
   direction?: Direction;
   /** Whether the user gave it, it came from the name, or there is none. */
   directionSource: "given" | "name" | "none";
-  /** The reference kind and its value (undefined when no baseline has a number). */
-  reference: { spec: Reference; value?: number; runId?: string };
-  /** Every baseline's value. */
+  /**
+   * The reference kind and its value (undefined when no finished baseline
+   * has a number), and why there is none when that needs saying.
+   */
+  reference: { spec: Reference; value?: number; runId?: string; note?: string };
+  /** Every baseline's value (`used` says which feed the reference). */
   baselines: RunValue[];
   /** Every finished candidate's value and delta. */
   candidates: CandidateDelta[];
+  /** The finite values of each side summarised: the finished candidates, the finished baselines. */
+  stats: { candidates: Summary; baselines: Summary };
 }
 
 // Run → entry indexes of each comparison, built when first asked for: views
@@ -211,20 +219,27 @@ export function compareRuns(
     const guessed = defaultDirection(metric);
     const direction = given ?? guessed;
     const spec = own(options.references, metric) ?? options.reference;
+    // Only finished baselines feed the reference, as only finished candidates are judged.
     const baselineValues = baselines.map((run) => ({
       run,
       value: metricValue(field(run.summary, metric)),
+      used: bucketOf(run.state) === "finished",
     }));
     const reference = referenceValue(metric, spec, baselineValues, direction);
+    const candidates = finished.map((run) =>
+      delta(run, metricValue(field(run.summary, metric)), reference.value, direction)
+    );
     return {
       metric,
       direction,
       directionSource: given ? "given" : guessed ? "name" : "none",
       reference,
       baselines: baselineValues,
-      candidates: finished.map((run) =>
-        delta(run, metricValue(field(run.summary, metric)), reference.value, direction)
-      ),
+      candidates,
+      stats: {
+        candidates: summarize(numbersOf(candidates)),
+        baselines: summarize(numbersOf(baselineValues.filter((b) => b.used))),
+      },
     };
   });
 }
@@ -236,7 +251,7 @@ function referenceValue(
   direction: Direction | undefined,
 ): MetricComparison["reference"] {
   const numbers = baselines.flatMap((b) =>
-    b.value.kind === "number" ? [{ run: b.run, value: b.value.value }] : []
+    b.used && b.value.kind === "number" ? [{ run: b.run, value: b.value.value }] : []
   );
   return match(spec)
     .returnType<MetricComparison["reference"]>()
@@ -251,6 +266,15 @@ function referenceValue(
           `run=${runId}`,
           `for metric ${metric}`,
         );
+      }
+      if (!found.used) {
+        return {
+          spec,
+          runId,
+          note: `${metric}: the reference run ${runId} is ${
+            found.run.state ?? "in no state"
+          }, not finished: it is not used (no reference value)`,
+        };
       }
       return {
         spec,
@@ -269,6 +293,11 @@ function referenceValue(
       return { spec, value: best.value, runId: best.run.name };
     })
     .exhaustive();
+}
+
+/** The finite numbers among some runs' values. */
+function numbersOf(values: readonly RunValue[]): number[] {
+  return values.flatMap((v) => (v.value.kind === "number" ? [v.value.value] : []));
 }
 
 function delta(

@@ -12,18 +12,21 @@
  * @module
  */
 import { bucketOf, type Classification } from "./classify.ts";
-import { type CompareOptions, compareRuns, type MetricComparison } from "./compare.ts";
+import { compareRuns, type MetricComparison } from "./compare.ts";
 import type { GateRule, Reference, Run as WandbRun } from "./model.ts";
+import { standardError } from "./stats.ts";
 
 export type { GateRule } from "./model.ts";
 
-/** One rule's verdict on one candidate (or on none, when none finished). */
+/** One rule's verdict on one candidate, on the candidates' mean, or on none. */
 export interface GateVerdict {
   /** The rule. */
   rule: GateRule;
-  /** The candidate run's id, absent when no candidate finished. */
+  /** The group of candidates judged (`--group-by`), when there are groups. */
+  group?: string;
+  /** The candidate run's id (`of=each`); absent for a mean or when none finished. */
   runId?: string;
-  /** The candidate's display name. */
+  /** The candidate's display name, or `mean of N` for `of=mean`. */
   runName?: string;
   /** Passed, failed, or could not be checked (and what that counts as). */
   status: "pass" | "fail" | "missing";
@@ -35,8 +38,14 @@ export interface GateVerdict {
   allowed?: number;
   /** The reference value. */
   reference?: number;
-  /** The candidate's value. */
+  /** The candidate's value (or the candidates' mean). */
   value?: number;
+  /** The finished candidates with a numeric value (`of=mean`). */
+  n?: number;
+  /** The standard error of the difference of the means (`noise=`), when known. */
+  se?: number;
+  /** Why, in words: "worse by 0.012, within 2 × 0.008 of noise: pass". */
+  reason: string;
   /** One line for people. */
   message: string;
 }
@@ -47,10 +56,12 @@ export interface GateResult {
   enabled: boolean;
   /** True unless a verdict or the completeness requirement failed. */
   passed: boolean;
-  /** Every rule's verdict on every finished candidate. */
+  /** Every rule's verdict on every finished candidate (or on their mean). */
   verdicts: GateVerdict[];
   /** The `--require-complete` verdict, when asked for. */
   complete?: { passed: boolean; message: string };
+  /** What the user should know about how rules were judged (noise unknown, a reference not used). */
+  notes?: string[];
 }
 
 /** Options of {@link evaluateGate}. */
@@ -68,6 +79,8 @@ export interface GateOptions {
    * rule's, say).
    */
   comparisons?: readonly MetricComparison[];
+  /** The group these candidates are (`--group-by`), stamped on each verdict. */
+  group?: string;
 }
 
 /** Whether a comparison was made the way `rule` needs it. */
@@ -115,91 +128,22 @@ export function evaluateGate(
   options: GateOptions,
 ): GateResult {
   const verdicts: GateVerdict[] = [];
+  const notes: string[] = [];
   for (const rule of options.rules) {
     const wanted = rule.reference ?? options.reference;
-    const compareOptions: CompareOptions = {
-      metrics: [rule.metric],
-      directions: { [rule.metric]: rule.direction },
-      reference: wanted,
-    };
+    // The rule's own direction and reference: never comparisons made for
+    // another (--direction m=min must not judge a rule m:max).
     const comparison = options.comparisons?.find((c) => madeFor(c, rule, wanted)) ??
-      compareRuns(candidates, baselines, compareOptions)[0];
-    const reference = comparison!.reference.value;
-    const refName = comparison!.reference.runId
-      ? `${comparison!.reference.spec.kind === "run" ? "baseline" : "best baseline"} ${
-        comparison!.reference.runId
-      }`
-      : `${(rule.reference ?? options.reference).kind} of the baselines`;
-    const missing = (message: string, run?: WandbRun): GateVerdict => ({
-      rule,
-      runId: run?.name,
-      runName: run?.displayName ?? run?.name,
-      status: "missing",
-      failed: rule.missing === "fail",
-      message: `${message}${
-        rule.missing === "fail" ? " (fails: missing=fail)" : " (ignored: missing=pass)"
-      }`,
-    });
-    if (comparison!.candidates.length === 0) {
-      verdicts.push(missing(`${rule.metric}: no finished candidate to check`));
-      continue;
-    }
-    for (const candidate of comparison!.candidates) {
-      const name = candidate.run.displayName ?? candidate.run.name;
-      if (reference === undefined) {
-        verdicts.push(
-          missing(`${rule.metric}: no baseline value to compare ${name} with`, candidate.run),
-        );
-        continue;
-      }
-      if (candidate.value.kind !== "number") {
-        verdicts.push(
-          missing(
-            `${rule.metric}: ${name} has no numeric value (${candidate.value.kind})`,
-            candidate.run,
-          ),
-        );
-        continue;
-      }
-      const value = candidate.value.value;
-      if (!Number.isFinite(reference)) {
-        // Never a pass on a reference that is not a number one can compare with.
-        verdicts.push({
-          rule,
-          runId: candidate.run.name,
-          runName: name,
-          status: "fail",
-          failed: true,
-          reference,
-          value,
-          message: `${rule.metric}: the reference (${refName}) is ${reference}, not a finite ` +
-            `number: ${name} cannot be judged by ${rule.text} (fails)`,
-        });
-        continue;
-      }
-      const worse = rule.direction === "max" ? reference - value : value - reference;
-      const allowed = Math.max(rule.abs ?? 0, (rule.rel ?? 0) * Math.abs(reference));
-      const failed = worse > allowed + slack(reference, value, allowed);
-      verdicts.push({
-        rule,
-        runId: candidate.run.name,
-        runName: name,
-        status: failed ? "fail" : "pass",
-        failed,
-        worse,
-        allowed,
-        reference,
-        value,
-        message: failed
-          ? `${rule.metric} regressed in ${name}: ${fmt(value)} vs ${
-            fmt(reference)
-          } (${refName}), ` +
-            `${fmt(worse)} worse, more than the ${fmt(allowed)} allowed by ${rule.text}`
-          : `${rule.metric} in ${name}: ${fmt(value)} vs ${
-            fmt(reference)
-          } (${refName}) is within ${rule.text}`,
-      });
-    }
+      compareRuns(candidates, baselines, {
+        metrics: [rule.metric],
+        directions: { [rule.metric]: rule.direction },
+        reference: wanted,
+      })[0]!;
+    if (comparison.reference.note) notes.push(comparison.reference.note);
+    const judged = judgeRule(rule, comparison, wanted, options.group, notes);
+    verdicts.push(
+      ...judged.map((v) => (options.group === undefined ? v : { ...v, group: options.group })),
+    );
   }
   let complete: GateResult["complete"];
   if (options.requireComplete) {
@@ -224,5 +168,147 @@ export function evaluateGate(
     passed: verdicts.every((v) => !v.failed) && (complete?.passed ?? true),
     verdicts,
     complete,
+    notes: [...new Set(notes)],
+  };
+}
+
+/** Where the reference came from, in words: "best baseline b1", "mean of the baselines". */
+function referenceName(comparison: MetricComparison, wanted: Reference): string {
+  const { runId, spec } = comparison.reference;
+  if (runId) return `${spec.kind === "run" ? "baseline" : "best baseline"} ${runId}`;
+  return `${wanted.kind} of the finished baselines`;
+}
+
+/** One rule's verdicts on one comparison: per finished candidate, or one on their mean. */
+function judgeRule(
+  rule: GateRule,
+  comparison: MetricComparison,
+  wanted: Reference,
+  group: string | undefined,
+  notes: string[],
+): GateVerdict[] {
+  const where = group === undefined ? "" : ` (group ${group})`;
+  const missing = (message: string, run?: WandbRun): GateVerdict => ({
+    rule,
+    runId: run?.name,
+    runName: run?.displayName ?? run?.name,
+    status: "missing",
+    failed: rule.missing === "fail",
+    reason: rule.missing === "fail" ? "missing: fails" : "missing: ignored",
+    message: `${message}${where}${
+      rule.missing === "fail" ? " (fails: missing=fail)" : " (ignored: missing=pass)"
+    }`,
+  });
+  const finished = comparison.candidates.length;
+  if (rule.minRuns !== undefined && finished < rule.minRuns) {
+    return [{
+      rule,
+      status: "fail",
+      failed: true,
+      n: finished,
+      reason: `${finished} finished, fewer than min-runs=${rule.minRuns}`,
+      message: `${rule.metric}${where}: ${finished} finished candidate${
+        finished === 1 ? "" : "s"
+      }, fewer than min-runs=${rule.minRuns} (${rule.text})`,
+    }];
+  }
+  if (finished === 0) return [missing(`${rule.metric}: no finished candidate to check`)];
+  const reference = comparison.reference.value;
+  const refName = referenceName(comparison, wanted);
+  if (rule.of === "mean") {
+    const { candidates: c, baselines: b } = comparison.stats;
+    if (c.n === 0 || c.mean === undefined) {
+      return [missing(`${rule.metric}: no finished candidate has a numeric value`)];
+    }
+    if (reference === undefined) {
+      return [missing(`${rule.metric}: no finished baseline value to compare the mean with`)];
+    }
+    const name = `mean of ${c.n}`;
+    const se = rule.noise === undefined ? undefined : standardError(c, b);
+    if (rule.noise !== undefined && se === undefined) {
+      notes.push(
+        `${rule.metric}${where}: the noise is unknown with ${c.n} candidate and ${b.n} baseline ` +
+          `value${
+            b.n === 1 ? "" : "s"
+          } (${rule.text} needs two on each side): the plain tolerance judges it`,
+      );
+    }
+    return [judgeValue(rule, c.mean, reference, refName, { name, n: c.n, se, where })];
+  }
+  return comparison.candidates.map((candidate) => {
+    const name = candidate.run.displayName ?? candidate.run.name;
+    if (reference === undefined) {
+      return missing(`${rule.metric}: no baseline value to compare ${name} with`, candidate.run);
+    }
+    if (candidate.value.kind !== "number") {
+      return missing(
+        `${rule.metric}: ${name} has no numeric value (${candidate.value.kind})`,
+        candidate.run,
+      );
+    }
+    return {
+      ...judgeValue(rule, candidate.value.value, reference, refName, { name, where }),
+      runId: candidate.run.name,
+    };
+  });
+}
+
+/**
+ * One value (a run's, or the candidates' mean) against the reference: worse
+ * by more than the tolerance fails; with `noise=K` it must also be worse by
+ * more than K standard errors, when they are known.
+ */
+function judgeValue(
+  rule: GateRule,
+  value: number,
+  reference: number,
+  refName: string,
+  about: { name: string; where: string; n?: number; se?: number },
+): GateVerdict {
+  const base = { rule, runName: about.name, reference, value, n: about.n, se: about.se };
+  const subject = `${rule.metric}${about.where} in ${about.name}: ${fmt(value)} vs ${
+    fmt(reference)
+  } (${refName})`;
+  if (!Number.isFinite(reference)) {
+    // Never a pass on a reference that is not a number one can compare with.
+    return {
+      ...base,
+      status: "fail",
+      failed: true,
+      reason: "the reference is not a finite number",
+      message: `${rule.metric}: the reference (${refName}) is ${reference}, not a finite ` +
+        `number: ${about.name} cannot be judged by ${rule.text} (fails)`,
+    };
+  }
+  const worse = rule.direction === "max" ? reference - value : value - reference;
+  // rel= is of the reference's size: a negative metric (a log-likelihood) has an allowance too.
+  const allowed = Math.max(rule.abs ?? 0, (rule.rel ?? 0) * Math.abs(reference));
+  const beyond = worse > allowed + slack(reference, value, allowed);
+  const noise = rule.noise !== undefined && about.se !== undefined
+    ? rule.noise * about.se
+    : undefined;
+  const failed = beyond && (noise === undefined || worse > noise + slack(worse, noise));
+  const by = (n: number) => `${n < 0 ? "better" : "worse"} by ${fmt(Math.abs(n))}`;
+  const reason = !beyond
+    ? worse <= 0 ? by(worse) : `${by(worse)}, within the ${fmt(allowed)} allowed`
+    : noise === undefined
+    ? `${by(worse)}, more than the ${fmt(allowed)} allowed`
+    : failed
+    ? `${by(worse)}, beyond the ${fmt(allowed)} allowed and ${rule.noise} × ${
+      fmt(about.se!)
+    } of noise`
+    : `${by(worse)}, within ${rule.noise} × ${fmt(about.se!)} of noise`;
+  return {
+    ...base,
+    status: failed ? "fail" : "pass",
+    failed,
+    worse,
+    allowed,
+    reason: `${reason}: ${failed ? "fail" : "pass"}`,
+    message: failed
+      ? `${rule.metric} regressed${about.where} in ${about.name}: ${fmt(value)} vs ${
+        fmt(reference)
+      } (${refName}), ${reason} (${rule.text})`
+      : `${subject} is within ${rule.text} (${reason})`,
   };
 }

@@ -191,6 +191,8 @@ export interface Run {
   createdAt?: string | null;
   /** W&B's own `commit` field, when it was fetched. */
   commit?: string | null;
+  /** W&B's `group` field, when it was fetched (`--group-by group`). */
+  group?: string | null;
   /** Config values, unwrapped from W&B's `{"value": …}` envelopes. */
   config: Record<string, unknown>;
   /** The latest summary metric values. */
@@ -217,7 +219,10 @@ export type Reference =
     runId: string;
   };
 
-/** One regression-gate rule, parsed from `METRIC:max|min[:abs=X][:rel=Y%][:ref=..][:missing=..]`. */
+/**
+ * One regression-gate rule, parsed from
+ * `METRIC:max|min[:abs=X][:rel=Y%][:ref=..][:missing=..][:of=each|mean][:noise=K][:min-runs=N]`.
+ */
 export interface GateRule {
   /** The summary metric checked. */
   metric: string;
@@ -231,6 +236,15 @@ export interface GateRule {
   reference?: Reference;
   /** Whether a missing value fails the gate. */
   missing: "fail" | "pass";
+  /** Judge each finished candidate (default), or the mean of them all (seeds of one experiment). */
+  of: "each" | "mean";
+  /**
+   * With `of=mean`: a regression beyond the tolerance fails only when it is
+   * also more than this many standard errors of the difference of the means.
+   */
+  noise?: number;
+  /** Fewer finished candidates than this fails the rule. */
+  minRuns?: number;
   /** The rule as written, for messages. */
   text: string;
 }

@@ -10,6 +10,7 @@
 import { type Classification, classify, stepOutputs } from "./classify.ts";
 import { compareRuns, type MetricComparison } from "./compare.ts";
 import { evaluateGate, type GateResult } from "./gate.ts";
+import { groupRuns } from "./stats.ts";
 import { checkLibraryOptions, type ReportOptions } from "./inputs/report.ts";
 import {
   durationText,
@@ -50,6 +51,7 @@ export type CollectOptions = Pick<
   | "maxResponseMb"
   | "commitScanDays"
   | "baselineSha"
+  | "groupBy"
 >;
 
 /** Everything a report found. */
@@ -206,7 +208,11 @@ function runsRequest(options: CollectOptions, deps: CollectDeps): ReportRunsRequ
     baselineTags: options.baselineTags,
     baselineSha: options.baselineSha,
     metricKeys: options.metrics,
-    configKeys: options.configVars,
+    // The --group-by config key is fetched too (it is no CSV column).
+    configKeys: options.groupBy?.kind === "config"
+      ? [...new Set([...options.configVars, options.groupBy.key])]
+      : options.configVars,
+    group: options.groupBy?.kind === "group",
     pageSize: options.pageSize,
     commitScanDays: options.commitScanDays,
     now: deps.now,
@@ -401,23 +407,40 @@ export function baselineSource(
 }
 
 /** The options {@link judgeReport} needs. */
-export type JudgeOptions = Pick<
-  ReportOptions,
-  "metrics" | "directions" | "reference" | "gate" | "requireComplete"
->;
+export type JudgeOptions =
+  & Pick<
+    ReportOptions,
+    "metrics" | "directions" | "reference" | "gate" | "requireComplete"
+  >
+  & Partial<Pick<ReportOptions, "groupBy">>;
+
+/** The candidates of one group (`--group-by`), compared and judged on their own. */
+export interface GroupJudgement {
+  /** `lr=0.01`; none when the candidates are not grouped. */
+  name?: string;
+  /** The group's candidates. */
+  candidates: Run[];
+  /** One comparison per metric, for this group against all the baselines. */
+  comparisons: MetricComparison[];
+}
 
 /** The comparisons and the gate's verdicts. */
 export interface Judgement {
-  /** One comparison per metric asked for (and per gated metric). */
+  /** One comparison per metric asked for (and per gated metric), over every candidate. */
   comparisons: MetricComparison[];
-  /** The gate, fed those comparisons. */
+  /** The groups judged (one, unnamed, without `--group-by`). */
+  groups: GroupJudgement[];
+  /** The gate, fed the groups' comparisons. */
   gate: GateResult;
+  /** What the user should know about the judging (groups, references, noise). */
+  notes: string[];
 }
 
 /**
  * Compares the candidates with the baselines for every metric asked for (and
- * every metric a gate rule names), once, and applies the gate to those
- * comparisons.
+ * every metric a gate rule names), once per group (`--group-by`; one group
+ * without it), and applies the gate to those comparisons: a sweep in one
+ * commit is several experiments, each judged against the same reference.
  *
  * @example
  * ```ts ignore
@@ -432,7 +455,7 @@ export function judgeReport(
   options: JudgeOptions,
 ): Judgement {
   const metrics = [...new Set([...options.metrics, ...options.gate.map((rule) => rule.metric)])];
-  const comparisons = compareRuns(result.candidates, result.baselines, {
+  const compareOptions = {
     metrics,
     directions: {
       ...Object.fromEntries(options.gate.map((rule) => [rule.metric, rule.direction])),
@@ -442,14 +465,51 @@ export function judgeReport(
     references: Object.fromEntries(
       options.gate.flatMap((rule) => (rule.reference ? [[rule.metric, rule.reference]] : [])),
     ),
-  });
-  const gate = evaluateGate(result.candidates, result.baselines, result.classification, {
-    rules: options.gate,
+  };
+  const comparisons = compareRuns(result.candidates, result.baselines, compareOptions);
+  const split = groupRuns(result.candidates, options.groupBy);
+  const notes = split.note ? [split.note] : [];
+  const grouped = options.groupBy !== undefined && split.groups.length > 0 && !split.note;
+  const groups: GroupJudgement[] = grouped
+    ? split.groups.map((g) => ({
+      name: g.name,
+      candidates: g.runs,
+      comparisons: compareRuns(g.runs, result.baselines, compareOptions),
+    }))
+    : [{ candidates: [...result.candidates], comparisons }];
+  // Each group is judged on its own; completeness once, over every candidate.
+  const verdicts = [];
+  const gateNotes: string[] = [];
+  for (const group of groups) {
+    const judged = evaluateGate(group.candidates, result.baselines, result.classification, {
+      rules: options.gate,
+      requireComplete: false,
+      reference: options.reference,
+      comparisons: group.comparisons,
+      group: group.name,
+    });
+    verdicts.push(...judged.verdicts);
+    gateNotes.push(...(judged.notes ?? []));
+  }
+  const complete = evaluateGate(result.candidates, result.baselines, result.classification, {
+    rules: [],
     requireComplete: options.requireComplete,
     reference: options.reference,
+  }).complete;
+  const gate: GateResult = {
+    enabled: options.gate.length > 0 || options.requireComplete,
+    passed: verdicts.every((v) => !v.failed) && (complete?.passed ?? true),
+    verdicts,
+    complete,
+    notes: [...new Set(gateNotes)],
+  };
+  const referenceNotes = comparisons.flatMap((c) => (c.reference.note ? [c.reference.note] : []));
+  return {
     comparisons,
-  });
-  return { comparisons, gate };
+    groups,
+    gate,
+    notes: [...new Set([...notes, ...referenceNotes, ...gate.notes!])],
+  };
 }
 
 /** The options {@link renderReport} needs. */
@@ -551,6 +611,7 @@ export function renderReport(
         baselines: result.baselines,
         classification: result.classification,
         comparisons,
+        groups: judgement.groups,
         gate,
         configVars: options.configVars,
         chart: options.chart,
@@ -575,8 +636,9 @@ export function renderReport(
         metrics: options.metrics,
         configVars: options.configVars,
         comparisons,
+        groups: judgement.groups,
         gate,
-        notes: [...options.notes, ...result.notes],
+        notes: [...options.notes, ...result.notes, ...judgement.notes],
       }));
     },
     summary: summaryText({

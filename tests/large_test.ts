@@ -56,5 +56,6 @@ Deno.test("200,000 runs through every renderer: no stack overflow, the markdown 
     color: false,
     width: 100,
   });
-  assertEquals(table.split("\n").length, RUNS + 2);
+  // Header, rule, a mean ± sd row per side, then every run.
+  assertEquals(table.split("\n").length, RUNS + 4);
 });

@@ -168,7 +168,7 @@ Deno.test("markdown: ▲/▼ with signed deltas, the best value bold, missing sh
   assertMatch(md, /\| NaN \|/);
   assertMatch(md, /0\.9 ⟵ ref/);
   assertMatch(md, /❌ \*\*Gate failed\*\*/);
-  assertMatch(md, /acc regressed|❌ fail/);
+  assertMatch(md, /acc regressed|❌ worse by/);
   assertMatch(
     md,
     /```mermaid\nxychart-beta\n {4}title "acc"\n {4}x-axis \["cand", "worse", "base"\]/,

@@ -75,6 +75,7 @@ Deno.test("decodeRunNode (property): the schema's run, key order included, or un
     description: mostly(nullishText),
     createdAt: mostly(nullishText),
     commit: mostly(nullishText),
+    group: mostly(nullishText),
     config: mostly(fc.oneof(json, fc.constant(null))),
     summaryMetrics: mostly(fc.oneof(json, fc.constant(null))),
     extra: anything,

@@ -29,6 +29,7 @@ import { InvalidInputError } from "../errors.ts";
 import { parseWith } from "../_parse.ts";
 import { Redactor } from "../redact.ts";
 import { parseGateRule, parseReference } from "./rules.ts";
+import { type GroupBy, parseGroupBy } from "../stats.ts";
 import {
   COMMENT_MODE,
   COMMENT_MODE_SOURCE,
@@ -180,6 +181,15 @@ const SOURCES = {
     value: "REF",
     help: "Baseline value deltas are against: best, mean or run=RUN_ID. Default best.",
   },
+  groupBy: {
+    group: "Baselines and metrics",
+    flag: "group-by",
+    input: "GROUP_BY",
+    kind: "string",
+    value: "KEY",
+    help:
+      "Judge candidates in groups: a config key (lr) or W&B's group; a sweep is several groups.",
+  },
   directions: {
     group: "Baselines and metrics",
     flag: "direction",
@@ -196,7 +206,8 @@ const SOURCES = {
     kind: "list",
     repeat: true,
     value: "RULE",
-    help: "Fail (exit 1) on a regression: METRIC:max|min[:abs=X][:rel=Y%][:ref=..][:missing=..].",
+    help: "Fail (exit 1) on a regression: METRIC:max|min[:abs=X][:rel=Y%][:ref=..]" +
+      "[:missing=..] [:of=each|mean] [:noise=K] [:min-runs=N] (see the README).",
   },
   requireComplete: {
     group: "Gate and waiting",
@@ -396,6 +407,8 @@ export interface ReportOptions {
   maxResponseMb: number;
   /** What deltas are against. */
   reference: Reference;
+  /** Judge candidates in groups by this (`--group-by`). */
+  groupBy?: GroupBy;
   /** Directions given per metric. */
   directions: Record<string, Direction>;
   /** Gate rules. */
@@ -475,6 +488,10 @@ export const ReportOptionsSchema: z.ZodType<ReportOptions> = z
         return z.NEVER;
       }
     }),
+    groupBy: z.string().trim().regex(
+      /^(group|(config\.)?[^\s]{1,200})$/,
+      "a config key (lr, config.lr) or group (W&B's group)",
+    ).transform(parseGroupBy).optional(),
     directions: z.array(
       z.string().regex(/^[^=\s]+=(max|min)$/, "NAME=max or NAME=min items"),
     ).default([]).transform((items) =>

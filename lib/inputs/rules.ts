@@ -30,7 +30,10 @@ export function parseReference(text: string, input: string): Reference {
   throw new InvalidInputError(input, "best, mean or run=RUN_ID", text);
 }
 
-const GATE_RULE = "METRIC:max|min[:abs=X][:rel=Y%][:ref=best|mean|run=ID][:missing=fail|pass]";
+/** The gate-rule grammar, as error messages show it. */
+export const GATE_RULE =
+  "METRIC:max|min[:abs=X][:rel=Y%][:ref=best|mean|run=ID][:missing=fail|pass]" +
+  "[:of=each|mean][:noise=K][:min-runs=N]";
 
 /** A finite number ≥ 0 written in decimal, or undefined. */
 function tolerance(text: string): number | undefined {
@@ -39,9 +42,12 @@ function tolerance(text: string): number | undefined {
 }
 
 /**
- * Parses one gate rule. A candidate fails when it is worse than the
- * reference by more than the tolerance; with both `abs` and `rel` the larger
- * allowance applies; with neither, any regression fails.
+ * Parses one gate rule. A candidate (or, with `of=mean`, the candidates'
+ * mean) fails when it is worse than the reference by more than the
+ * tolerance; with both `abs` and `rel` the larger allowance applies; with
+ * neither, any regression fails. `noise=K` (which implies `of=mean`) also
+ * asks that the regression be more than K standard errors of the difference
+ * of the means; `min-runs=N` fails a rule with fewer finished candidates.
  *
  * @param input the input's name, for errors (`--gate`, `INPUT_GATE`)
  * @throws {InvalidInputError} naming the part that is wrong
@@ -64,7 +70,7 @@ export function parseGateRule(text: string, input: string): GateRule {
       `the direction must be max or min, not ${JSON.stringify(direction ?? "")}`,
     );
   }
-  const rule: GateRule = { metric, direction, missing: "fail", text: text.trim() };
+  const rule: GateRule = { metric, direction, missing: "fail", of: "each", text: text.trim() };
   const seen = new Set<string>();
   for (const option of options) {
     const at = option.indexOf("=");
@@ -96,9 +102,43 @@ export function parseGateRule(text: string, input: string): GateRule {
         if (value !== "fail" && value !== "pass") throw bad(`missing must be fail or pass`);
         rule.missing = value;
         break;
+      case "of":
+        if (value !== "each" && value !== "mean") {
+          throw bad(`of must be each or mean, not ${JSON.stringify(value)}`);
+        }
+        rule.of = value;
+        break;
+      case "noise": {
+        const n = tolerance(value);
+        if (n === undefined || n === 0) {
+          throw bad(`noise must be a number of standard errors > 0, not ${JSON.stringify(value)}`);
+        }
+        rule.noise = n;
+        break;
+      }
+      case "min-runs": {
+        const n = tolerance(value);
+        if (n === undefined || !Number.isInteger(n) || n < 1) {
+          throw bad(`min-runs must be a whole number ≥ 1, not ${JSON.stringify(value)}`);
+        }
+        rule.minRuns = n;
+        break;
+      }
       default:
         throw bad(`unknown option ${JSON.stringify(option)}`);
     }
+  }
+  // noise= judges the difference of the means: it implies of=mean.
+  if (rule.noise !== undefined) {
+    if (seen.has("of") && rule.of === "each") {
+      throw new InvalidInputError(
+        input,
+        GATE_RULE,
+        text,
+        "noise= judges the mean of the candidates: use of=mean, or leave of= out",
+      );
+    }
+    rule.of = "mean";
   }
   return rule;
 }

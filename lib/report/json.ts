@@ -7,6 +7,7 @@
 import type { Classification } from "../classify.ts";
 import type { MetricComparison, MetricValue } from "../compare.ts";
 import type { GateResult } from "../gate.ts";
+import type { Summary } from "../stats.ts";
 import { field, type Match, type Run, shaMatch } from "../model.ts";
 import { runUrl } from "../wandb/urls.ts";
 
@@ -38,8 +39,14 @@ export interface JsonInput {
   metrics: readonly string[];
   /** The config keys asked for. */
   configVars: readonly string[];
-  /** The comparisons. */
+  /** The comparisons (every candidate). */
   comparisons: readonly MetricComparison[];
+  /** The groups judged (`--group-by`): each group's candidates and comparisons. */
+  groups?: readonly {
+    name?: string;
+    candidates: readonly Run[];
+    comparisons: readonly MetricComparison[];
+  }[];
   /** The gate's verdicts. */
   gate: GateResult;
   /** Everything the user was told. */
@@ -130,6 +137,11 @@ export function reportJson(input: JsonInput): Record<string, unknown> {
     notes: [...input.notes],
     gate: gateJson(input.gate),
     comparisons: comparisonsJson(input.comparisons),
+    groups: (input.groups ?? []).filter((g) => g.name !== undefined).map((g) => ({
+      name: g.name,
+      candidates: g.candidates.map((r) => r.name),
+      comparisons: comparisonsJson(g.comparisons),
+    })),
   };
 }
 
@@ -140,16 +152,25 @@ function gateJson(gate: GateResult) {
     complete: gate.complete ?? null,
     verdicts: gate.verdicts.map((v) => ({
       rule: v.rule.text,
+      of: v.rule.of,
+      group: v.group ?? null,
       run: v.runId ?? null,
+      n: v.n ?? null,
       status: v.status,
       failed: v.failed,
       value: v.value ?? null,
       reference: v.reference ?? null,
       worse: v.worse ?? null,
       allowed: v.allowed ?? null,
+      se: v.se ?? null,
+      reason: v.reason,
       message: v.message,
     })),
   };
+}
+
+function summaryJson(s: Summary) {
+  return { n: s.n, mean: s.mean ?? null, sd: s.sd ?? null, min: s.min ?? null, max: s.max ?? null };
 }
 
 function comparisonsJson(comparisons: readonly MetricComparison[]) {
@@ -164,6 +185,17 @@ function comparisonsJson(comparisons: readonly MetricComparison[]) {
       run: c.reference.runId ?? null,
       value: c.reference.value ?? null,
     },
+    // n, mean, sd (n - 1), min and max of the finished candidates and the finished baselines.
+    stats: {
+      candidates: summaryJson(c.stats.candidates),
+      baselines: summaryJson(c.stats.baselines),
+    },
+    baselines: c.baselines.map((b) => ({
+      run: b.run.name,
+      value: shown(b.value),
+      kind: b.value.kind,
+      used: b.used ?? false,
+    })),
     candidates: c.candidates.map((d) => ({
       run: d.run.name,
       value: shown(d.value),

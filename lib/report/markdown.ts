@@ -17,7 +17,7 @@ import type { GateResult } from "../gate.ts";
 import type { Run as WandbRun } from "../model.ts";
 import { runUrl } from "../wandb/urls.ts";
 import { cut } from "../text.ts";
-import { maxOf, metricText, minOf, type ValueStyle } from "./_format.ts";
+import { maxOf, metricText, minOf, summaryText, type ValueStyle } from "./_format.ts";
 
 /**
  * The report's cap, in UTF-8 bytes. GitHub rejects comments longer than
@@ -110,6 +110,12 @@ export interface MarkdownInput {
   classification: Classification;
   /** Per-metric comparisons. */
   comparisons: readonly MetricComparison[];
+  /** The groups judged (`--group-by`): a table each. */
+  groups?: readonly {
+    name?: string;
+    candidates: readonly WandbRun[];
+    comparisons: readonly MetricComparison[];
+  }[];
   /** The gate's result. */
   gate: GateResult;
   /** Config keys to show. */
@@ -249,27 +255,26 @@ function gateSection(input: MarkdownInput, limit = Infinity): string[] {
   );
   if (ordered.length) {
     lines.push(
-      "| rule | run | value | reference | worse by | allowed | verdict |",
-      "|---|---|---:|---:|---:|---:|---|",
+      "| rule | run | value | reference | worse by | allowed | noise (SE) | verdict |",
+      "|---|---|---:|---:|---:|---:|---:|---|",
     );
     for (const v of ordered.slice(0, limit)) {
+      const who = `${v.group === undefined ? "" : `${shown(input, v.group, 40)} · `}${
+        v.runName ? shown(input, v.runName, 60) : "—"
+      }`;
+      // The reason says the verdict in words ("worse by 0.012, within 2 × 0.008 of noise: pass").
+      const mark = v.status === "pass" ? "✅" : v.failed ? "❌" : "➖";
       lines.push(
-        `| ${shown(input, v.rule.text)} | ${v.runName ? shown(input, v.runName, 60) : "—"} | ${
+        `| ${shown(input, v.rule.text)} | ${who} | ${
           v.value === undefined ? "—" : fmt(v.value)
         } | ${v.reference === undefined ? "—" : fmt(v.reference)} | ${
           v.worse === undefined ? "—" : fmt(v.worse)
         } | ${v.allowed === undefined ? "—" : fmt(v.allowed)} | ${
-          v.status === "pass"
-            ? "✅ pass"
-            : v.status === "fail"
-            ? "❌ fail"
-            : v.failed
-            ? "❌ missing"
-            : "➖ missing"
-        } |`,
+          v.se === undefined ? "—" : fmt(v.se)
+        } | ${mark} ${shown(input, v.reason)} |`,
       );
     }
-    if (ordered.length > limit) lines.push(`| … ${ordered.length - limit} more | | | | | | |`);
+    if (ordered.length > limit) lines.push(`| … ${ordered.length - limit} more | | | | | | | |`);
   }
   lines.push("");
   return lines;
@@ -301,21 +306,39 @@ function cell(
   return `${text} ${arrow} ${signed(d.abs)}${rel}`.replace(/ {2}/g, " ");
 }
 
-function tableSection(input: MarkdownInput, maxRows = Infinity): string[] {
-  const metrics = input.comparisons;
-  const bests = metrics.map((c) => {
-    const values = [...input.candidates, ...input.baselines]
+/** The best number per metric among some runs, by each metric's direction. */
+function bestValues(
+  comparisons: readonly MetricComparison[],
+  runs: readonly WandbRun[],
+): (number | undefined)[] {
+  return comparisons.map((c) => {
+    const values = runs
       .map((r) => metricValue(field(r.summary, c.metric)))
       .flatMap((v) => (v.kind === "number" ? [v.value] : []));
     if (!values.length || !c.direction) return undefined;
     // A loop, not Math.max(...values): a spread of 125,000 runs overflows the stack.
     return c.direction === "max" ? maxOf(values) : minOf(values);
   });
+}
+
+/**
+ * One table of runs: a summary row per side shown (mean ± spread of the
+ * finished runs, n), then one row per run; baselines that are not finished
+ * are marked as not used for the reference.
+ */
+function runTable(
+  input: MarkdownInput,
+  comparisons: readonly MetricComparison[],
+  candidates: readonly WandbRun[],
+  baselines: readonly WandbRun[],
+  bests: readonly (number | undefined)[],
+  maxRows: number,
+): string[] {
   const header = [
     "run",
     "role",
     "state",
-    ...metrics.map((c) =>
+    ...comparisons.map((c) =>
       `${escapeMarkdown(c.metric)} ${
         c.direction === "max" ? "(↑)" : c.direction === "min" ? "(↓)" : "(?)"
       }`
@@ -325,30 +348,61 @@ function tableSection(input: MarkdownInput, maxRows = Infinity): string[] {
     `| ${header.join(" | ")} |`,
     `|${header.map((_, i) => (i < 3 ? "---" : "---:")).join("|")}|`,
   ];
+  const summary = (side: "candidates" | "baselines") =>
+    `| _${side}: mean ± sd_ | ${side === "candidates" ? "candidate" : "baseline"} | finished | ${
+      comparisons.map((c) => summaryText(c.stats[side], fmt)).join(" | ")
+    } |`;
+  if (candidates.length) lines.push(summary("candidates"));
+  if (baselines.length) lines.push(summary("baselines"));
   const rows: [WandbRun, boolean][] = [
-    ...input.candidates.map((r): [WandbRun, boolean] => [r, true]),
-    ...input.baselines.map((r): [WandbRun, boolean] => [r, false]),
+    ...candidates.map((r): [WandbRun, boolean] => [r, true]),
+    ...baselines.map((r): [WandbRun, boolean] => [r, false]),
   ];
   for (const [run, isCandidate] of rows.slice(0, maxRows)) {
+    const finished = bucketOf(run.state) === "finished";
+    // The state as W&B spells it (`killed`, not our bucket `aborted`), as the terminal shows it;
+    // a baseline that did not finish does not feed the reference.
+    const state = `${shown(input, run.state ?? "unknown", 20)}${
+      !isCandidate && !finished ? " (not used)" : ""
+    }`;
     lines.push(
-      `| ${runLink(input, run)} | ${isCandidate ? "candidate" : "baseline"} | ${
-        // The state as W&B spells it (`killed`, not our bucket `aborted`), as the terminal shows it.
-        shown(input, run.state ?? "unknown", 20)} | ${
-        metrics.map((c, i) =>
-          cell(input, c, run, isCandidate && bucketOf(run.state) === "finished", bests[i])
-        ).join(" | ")
+      `| ${runLink(input, run)} | ${isCandidate ? "candidate" : "baseline"} | ${state} | ${
+        comparisons.map((c, i) => cell(input, c, run, isCandidate && finished, bests[i])).join(
+          " | ",
+        )
       } |`,
     );
   }
   if (rows.length > maxRows) {
     lines.push(
-      `| … ${rows.length - maxRows} more runs | | | ${metrics.map(() => "").join(" | ")} |`,
+      `| … ${rows.length - maxRows} more runs | | | ${comparisons.map(() => "").join(" | ")} |`,
     );
+  }
+  lines.push("");
+  return lines;
+}
+
+function tableSection(input: MarkdownInput, maxRows = Infinity): string[] {
+  const metrics = input.comparisons;
+  const bests = bestValues(metrics, [...input.candidates, ...input.baselines]);
+  const groups = (input.groups ?? []).filter((g) => g.name !== undefined);
+  const lines: string[] = [];
+  if (groups.length === 0) {
+    lines.push(...runTable(input, metrics, input.candidates, input.baselines, bests, maxRows));
+  } else {
+    // A sweep: each group against the same baselines, then the baselines once.
+    for (const group of groups) {
+      lines.push(`#### ${shown(input, group.name!, 80)}`, "");
+      lines.push(
+        ...runTable(input, group.comparisons, group.candidates, [], bests, maxRows),
+      );
+    }
+    lines.push("#### Baselines", "");
+    lines.push(...runTable(input, metrics, [], input.baselines, bests, maxRows));
   }
   const notes = metrics.filter((c) => c.directionSource === "none").map((c) =>
     escapeMarkdown(c.metric)
   );
-  lines.push("");
   const refs = metrics.map((c) =>
     c.reference.spec.kind === "run"
       ? `run ${escapeMarkdown(c.reference.spec.runId)}`
@@ -357,11 +411,12 @@ function tableSection(input: MarkdownInput, maxRows = Infinity): string[] {
   lines.push(
     `Deltas are against the ${
       [...new Set(refs)].join("/")
-    } baseline value; **bold** is the best value per metric.${
-      notes.length
-        ? ` No direction for ${notes.join(", ")}: pass \`--direction NAME=max\` or \`min\`.`
-        : ""
-    }`,
+    } value of the finished baselines; **bold** is the best value per metric; mean ± sd ` +
+      `(sample, n−1) is over the finished runs.${
+        notes.length
+          ? ` No direction for ${notes.join(", ")}: pass \`--direction NAME=max\` or \`min\`.`
+          : ""
+      }`,
   );
   lines.push("");
   return lines;

@@ -7,7 +7,7 @@
 import { styleText } from "node:util";
 import { bucketOf } from "../classify.ts";
 import { baselineValue, candidateDelta, type MetricComparison, metricValue } from "../compare.ts";
-import { maxOf, metricText, type ValueStyle } from "./_format.ts";
+import { maxOf, metricText, summaryText, type ValueStyle } from "./_format.ts";
 import { field, type Run } from "../model.ts";
 
 /**
@@ -50,6 +50,12 @@ export interface TableInput {
   baselines: readonly Run[];
   /** One comparison per metric (their order is the columns'). */
   comparisons: readonly MetricComparison[];
+  /** The groups judged (`--group-by`): each group's candidates and comparisons. */
+  groups?: readonly {
+    name?: string;
+    candidates: readonly Run[];
+    comparisons: readonly MetricComparison[];
+  }[];
 }
 
 /** How to draw it. */
@@ -93,7 +99,8 @@ const TABLE_VALUES: ValueStyle = {
  * const text = renderTable({ candidates: [run("c1", "running")], baselines: [], comparisons: [] }, {
  *   color: false,
  * });
- * assertEquals(text.split("\n")[2], "candidate  c1      c1    running");
+ * // A mean ± sd row for the candidates, then the runs.
+ * assertEquals(text.split("\n")[3], "candidate  c1      c1          running");
  * ```
  */
 export function renderTable(input: TableInput, style: TableStyle): string {
@@ -121,20 +128,51 @@ export function renderTable(input: TableInput, style: TableStyle): string {
       style: delta.verdict === "better" ? "green" : delta.verdict === "worse" ? "red" : undefined,
     };
   };
-  for (
-    const [role, runs] of [["candidate", input.candidates], ["baseline", input.baselines]] as const
-  ) {
-    for (const run of runs) {
-      const bucket = bucketOf(run.state);
-      rows.push([
-        { text: role },
-        { text: run.name },
-        { text: run.displayName || run.name },
-        { text: run.state ?? "unknown", style: STATE_STYLE[bucket] },
-        ...input.comparisons.map((c) => value(run, c)),
-      ]);
+  // Mean ± spread of each side's finished runs first, then the runs (per group, with --group-by).
+  const summary = (
+    label: string,
+    comparisons: readonly MetricComparison[],
+    side: "candidates" | "baselines",
+  ) =>
+    rows.push([
+      { text: "mean ± sd", style: "bold" },
+      { text: "" },
+      { text: label },
+      { text: "finished" },
+      ...comparisons.map((c) => ({ text: summaryText(c.stats[side], TABLE_VALUES.number) })),
+    ]);
+  const runRow = (
+    run: Run,
+    role: "candidate" | "baseline",
+    comparisons: readonly MetricComparison[],
+  ) => {
+    const bucket = bucketOf(run.state);
+    // A baseline that did not finish does not feed the reference.
+    const unused = role === "baseline" && bucket !== "finished";
+    rows.push([
+      { text: role },
+      { text: run.name },
+      { text: run.displayName || run.name },
+      {
+        text: `${run.state ?? "unknown"}${unused ? " (not used)" : ""}`,
+        style: STATE_STYLE[bucket],
+      },
+      ...comparisons.map((c) => value(run, c)),
+    ]);
+  };
+  const groups = (input.groups ?? []).filter((g) => g.name !== undefined);
+  if (groups.length === 0) {
+    if (input.candidates.length) summary("candidates", input.comparisons, "candidates");
+    if (input.baselines.length) summary("baselines", input.comparisons, "baselines");
+    for (const run of input.candidates) runRow(run, "candidate", input.comparisons);
+  } else {
+    for (const group of groups) {
+      summary(group.name!, group.comparisons, "candidates");
+      for (const run of group.candidates) runRow(run, "candidate", group.comparisons);
     }
+    if (input.baselines.length) summary("baselines", input.comparisons, "baselines");
   }
+  for (const run of input.baselines) runRow(run, "baseline", input.comparisons);
   const clean = (text: string) => text.replace(/[\p{Cc}\p{Cf}]/gu, " ");
   const all = [header, ...rows].map((row) => row.map((c) => ({ ...c, text: clean(c.text) })));
   const widths = header.map((_, i) => maxOf(all.map((row) => [...(row[i]?.text ?? "")].length)));
@@ -142,14 +180,14 @@ export function renderTable(input: TableInput, style: TableStyle): string {
   const width = style.width ?? Infinity;
   const total = () => widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
   if (total() > width) widths[2] = Math.max(8, widths[2]! - (total() - width));
-  const fit = (text: string, w: number) => {
-    const chars = [...text];
+  // Colour the text only, padding outside it: a cell's escape codes end where its text does.
+  const fit = (c: Cell, w: number) => {
+    const chars = [...c.text];
     return chars.length > w
-      ? `${chars.slice(0, w - 1).join("")}…`
-      : text + " ".repeat(w - chars.length);
+      ? paint(c.style, `${chars.slice(0, w - 1).join("")}…`)
+      : paint(c.style, c.text) + " ".repeat(w - chars.length);
   };
-  const line = (row: Cell[]) =>
-    row.map((c, i) => paint(c.style, fit(c.text, widths[i]!))).join("  ").trimEnd();
+  const line = (row: Cell[]) => row.map((c, i) => fit(c, widths[i]!)).join("  ").trimEnd();
   return [
     line(all[0]!),
     widths.map((w) => "-".repeat(w)).join("  "),

@@ -48,6 +48,8 @@ export interface FetchRunsRequest {
   order?: string;
   /** Also fetch W&B's `commit` field (for matching it on our side). */
   commit?: boolean;
+  /** Also fetch W&B's `group` field (`--group-by group`). */
+  group?: boolean;
   /**
    * Candidates the server returned are kept only when this holds (for rules
    * the server cannot apply); baselines only when it does not.
@@ -145,7 +147,8 @@ export async function* fetchRunPages(
   let total: number | undefined;
   let projectKeys = true;
   const commit = request.commit ?? false;
-  let document = reportQuery({ projectKeys, commit });
+  const group = request.group ?? false;
+  let document = reportQuery({ projectKeys, commit, group });
   const send = () => {
     const pending = client.query(document, {
       entity: request.entity,
@@ -180,7 +183,7 @@ export async function* fetchRunPages(
       ) {
         log(`the server rejects keys: projections (${error.messages[0]}); fetching full fields`);
         projectKeys = false;
-        document = reportQuery({ projectKeys, commit });
+        document = reportQuery({ projectKeys, commit, group });
         pending = send();
         continue;
       }
@@ -356,6 +359,8 @@ export interface ReportRunsRequest {
   metricKeys: readonly string[];
   /** Config keys to fetch. */
   configKeys: readonly string[];
+  /** Also fetch W&B's `group` field. */
+  group?: boolean;
   /** Runs per page. */
   pageSize: number;
   /** With `--match-commit` on a server that cannot filter `commit`: how many days back to scan. */
@@ -425,6 +430,7 @@ export async function fetchReportRuns(
     configKeys: request.configKeys,
     pageSize: request.pageSize,
     commit: match.by === "sha" && match.matchCommit,
+    group: request.group,
     log,
     onPage: request.onPage,
   };

@@ -186,6 +186,8 @@ export interface ReportQueryOptions {
   projectKeys: boolean;
   /** Also fetch W&B's `commit` field (for `--match-commit` matched on our side). */
   commit?: boolean;
+  /** Also fetch W&B's `group` field (for `--group-by group`). */
+  group?: boolean;
 }
 
 /** The operation name of {@link reportQuery}'s document. */
@@ -209,7 +211,9 @@ export const REPORT_OPERATION = "WandbReportRuns";
  * assertEquals(document.startsWith("query WandbReportRuns("), true);
  * ```
  */
-export function reportQuery({ projectKeys, commit = false }: ReportQueryOptions): string {
+export function reportQuery(
+  { projectKeys, commit = false, group = false }: ReportQueryOptions,
+): string {
   const keyVars = projectKeys ? ", $metricKeys: [String!], $configKeys: [String!]" : "";
   const config = projectKeys ? "config(keys: $configKeys)" : "config";
   const summary = projectKeys ? "summaryMetrics(keys: $metricKeys)" : "summaryMetrics";
@@ -232,7 +236,9 @@ export function reportQuery({ projectKeys, commit = false }: ReportQueryOptions)
 }
 
 fragment ReportRun on Run {
-  name displayName state tags description createdAt${commit ? " commit" : ""}
+  name displayName state tags description createdAt${commit ? " commit" : ""}${
+      group ? " group" : ""
+    }
   ${config}
   ${summary}
 }

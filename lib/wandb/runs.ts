@@ -129,6 +129,7 @@ export const RunNodeSchema: z.ZodType<Run> = z
     description: z.string().nullish(),
     createdAt: z.string().nullish(),
     commit: z.string().nullish(),
+    group: z.string().nullish(),
     config: z.string().nullish(),
     summaryMetrics: z.string().nullish(),
   })
@@ -227,12 +228,23 @@ function nullishTexts(value: unknown): value is string[] | null | undefined {
  */
 export function decodeRunNode(node: unknown): Run | undefined {
   if (node === null || typeof node !== "object" || Array.isArray(node)) return undefined;
-  const { name, displayName, state, tags, description, createdAt, commit, config, summaryMetrics } =
-    node as Record<string, unknown>;
+  const {
+    name,
+    displayName,
+    state,
+    tags,
+    description,
+    createdAt,
+    commit,
+    group,
+    config,
+    summaryMetrics,
+  } = node as Record<string, unknown>;
   if (
     typeof name !== "string" || !nullishText(displayName) || !nullishText(state) ||
     !nullishTexts(tags) || !nullishText(description) || !nullishText(createdAt) ||
-    !nullishText(commit) || !nullishText(config) || !nullishText(summaryMetrics)
+    !nullishText(commit) || !nullishText(group) || !nullishText(config) ||
+    !nullishText(summaryMetrics)
   ) return undefined;
   const decodedConfig = jsonObject(config);
   const summary = jsonObject(summaryMetrics);
@@ -244,6 +256,7 @@ export function decodeRunNode(node: unknown): Run | undefined {
   if (description !== undefined) run.description = description;
   if (createdAt !== undefined) run.createdAt = createdAt;
   if (commit !== undefined) run.commit = commit;
+  if (group !== undefined) run.group = group;
   run.tags = tags ?? [];
   run.config = unwrapConfig(decodedConfig);
   run.summary = bounded(summary);
