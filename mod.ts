@@ -40,6 +40,7 @@ export {
 export type {
   CollectDeps,
   CollectOptions,
+  GroupJudgement,
   Judgement,
   JudgeOptions,
   RenderContext,
@@ -61,6 +62,8 @@ export type {
   RunValue,
 } from "./lib/compare.ts";
 export { evaluateGate } from "./lib/gate.ts";
+export { groupRuns, parseGroupBy, standardError, summarize } from "./lib/stats.ts";
+export type { GroupBy, RunGroup, Summary } from "./lib/stats.ts";
 export type { GateOptions, GateResult, GateVerdict } from "./lib/gate.ts";
 export { renderMarkdown } from "./lib/report/markdown.ts";
 export type { MarkdownInput } from "./lib/report/markdown.ts";
