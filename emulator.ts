@@ -20,6 +20,7 @@ export type {
   Fault,
   FaultInput,
   Fixture,
+  FixtureCommit,
   FixtureInput,
   FixtureRun,
   FixtureRunInput,

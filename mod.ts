@@ -64,6 +64,11 @@ export type {
 export { evaluateGate } from "./lib/gate.ts";
 export { groupRuns, parseGroupBy, standardError, summarize } from "./lib/stats.ts";
 export type { GroupBy, RunGroup, Summary } from "./lib/stats.ts";
+export { pickBaselineCommit, runsByCommit, trendOf } from "./lib/history/baseline.ts";
+export type { BaselineCommit, TrendPoint } from "./lib/history/baseline.ts";
+export { readChain, readMergeBase } from "./lib/history/read.ts";
+export type { ChainRead, HistoryPlaces } from "./lib/history/read.ts";
+export type { Chain, Commit, HistorySource } from "./lib/history/source.ts";
 export type { GateOptions, GateResult, GateVerdict } from "./lib/gate.ts";
 export { renderMarkdown } from "./lib/report/markdown.ts";
 export type { MarkdownInput } from "./lib/report/markdown.ts";

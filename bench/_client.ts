@@ -9,6 +9,7 @@ import { baselineFilter, candidateFilter, reportQuery } from "../lib/wandb/queri
 import { writeFileAtomic } from "../lib/fs.ts";
 import { SDK_RUNS_QUERY } from "../lib/emulator/sdk_queries.ts";
 import {
+  BENCH_CHAIN,
   BENCH_CONFIG,
   BENCH_ENTITY,
   BENCH_KEY,
@@ -16,6 +17,8 @@ import {
   BENCH_PROJECT,
   BENCH_SHA,
 } from "./_fixture.ts";
+import { GitHubClient } from "../lib/github/client.ts";
+import { githubHistory } from "../lib/history/github.ts";
 
 const [mode, url] = Deno.args;
 const PAGE_SIZE = Deno.env.get("BENCH_PAGE_SIZE") ?? "100";
@@ -62,6 +65,51 @@ async function report(): Promise<number> {
   const { result, rendered } = await runReport(run.options, { csvPath: run.options.out });
   await writeFileAtomic(run.options.out, rendered.csv);
   requests = result.traffic.requests;
+  bytes = result.traffic.responseBytes;
+  return rendered.rows;
+}
+
+/**
+ * (f) The report with its baselines from a 50-commit search back along the
+ * base branch and a 50-commit trend (history from the emulator's GitHub
+ * shape): one history query, and the runs of every commit in the same pages.
+ */
+async function search(): Promise<number> {
+  const run = resolveInputs([
+    "--project",
+    `${BENCH_ENTITY}/${BENCH_PROJECT}`,
+    "--sha",
+    BENCH_SHA,
+    "--baseline-sha",
+    BENCH_CHAIN[0]!,
+    "--baseline-search",
+    "50",
+    "--trend",
+    "50",
+    "--metrics",
+    BENCH_METRICS.join(","),
+    "--config-vars",
+    BENCH_CONFIG.join(","),
+    "--out",
+    "/tmp/wandb-report-bench.csv",
+    "--page-size",
+    PAGE_SIZE,
+  ], { WANDB_API_KEY: BENCH_KEY, WANDB_BASE_URL: url, GITHUB_TOKEN: "bench-github-token" });
+  if (run.kind !== "report") throw new Error("bad bench inputs");
+  const github = new GitHubClient({
+    token: "bench-github-token",
+    url: `${url}/github/graphql`,
+    retry: { maxAttempts: 1, maxElapsedMs: 0, timeoutMs: 60_000 },
+  });
+  const { result, rendered } = await runReport(run.options, {
+    csvPath: run.options.out,
+    history: {
+      cwd: "/nonexistent",
+      github: () => githubHistory(github, { owner: "bench", name: "large" }),
+    },
+  });
+  await writeFileAtomic(run.options.out, rendered.csv);
+  requests = result.traffic.requests + github.stats.requests;
   bytes = result.traffic.responseBytes;
   return rendered.rows;
 }
@@ -247,7 +295,7 @@ async function sdk(): Promise<number> {
   return runs;
 }
 
-const run = { report, floor, sdk, parse, bare }[mode as "report" | "floor" | "sdk"];
+const run = { report, floor, sdk, parse, bare, search }[mode as "report" | "floor" | "sdk"];
 if (!run) throw new Error(`unknown mode ${mode}`);
 const cpu0 = process.cpuUsage();
 const started = performance.now();

@@ -34,6 +34,12 @@ const STATES = [
   "killed",
 ];
 
+/** The base branch's first-parent history: 60 commits, newest first (variant (f) walks 51). */
+export const BENCH_CHAIN: string[] = Array.from(
+  { length: 60 },
+  (_, i) => `c0ffee${i.toString(16).padStart(34, "0")}`,
+);
+
 export function benchFixture(total = 100_000): FixtureInput {
   const random = prng(42);
   const hex = () => Math.floor(random() * 0xffffffff).toString(16).padStart(8, "0");
@@ -41,7 +47,9 @@ export function benchFixture(total = 100_000): FixtureInput {
   for (let i = 0; i < total; i++) {
     const candidate = i % 5 === 0;
     const baseline = i % 100 === 1;
-    const sha = candidate ? BENCH_SHA : `${hex()}${hex()}${hex()}${hex()}${hex()}`;
+    const random40 = `${hex()}${hex()}${hex()}${hex()}${hex()}`;
+    // The baselines were trained on the base branch: a commit of its history each.
+    const sha = candidate ? BENCH_SHA : baseline ? BENCH_CHAIN[(i >> 2) % 60]! : random40;
     const metrics: Record<string, unknown> = {
       _runtime: Math.round(random() * 36_000),
       _step: Math.round(random() * 50_000),
@@ -122,5 +130,13 @@ export function benchFixture(total = 100_000): FixtureInput {
       },
     });
   }
-  return { apiKeys: [BENCH_KEY], projects: [{ entity: BENCH_ENTITY, name: BENCH_PROJECT, runs }] };
+  return {
+    apiKeys: [BENCH_KEY],
+    projects: [{ entity: BENCH_ENTITY, name: BENCH_PROJECT, runs }],
+    commits: BENCH_CHAIN.map((sha, i) => ({
+      sha,
+      parents: i + 1 < BENCH_CHAIN.length ? [BENCH_CHAIN[i + 1]!] : [],
+      date: new Date(Date.UTC(2026, 0, 1) - i * 3_600_000).toISOString(),
+    })),
+  };
 }

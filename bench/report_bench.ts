@@ -10,7 +10,7 @@ import { textTable } from "../lib/report/table.ts";
 const ROUNDS = Number(Deno.env.get("BENCH_ROUNDS") ?? 5);
 const LATENCY_ROUNDS = Number(Deno.env.get("BENCH_LATENCY_ROUNDS") ?? 3);
 const LATENCY_MS = 20;
-const MODES = ["report", "floor", "sdk", "parse", "bare"] as const;
+const MODES = ["report", "floor", "sdk", "parse", "bare", "search"] as const;
 type Mode = typeof MODES[number];
 // The reference variants (d), (e) bound what is left to win; only the local table runs them.
 const LATENCY_MODES: readonly Mode[] = ["report", "floor", "sdk"];
@@ -75,6 +75,7 @@ const names: Record<Mode, string> = {
   sdk: "(c) W&B SDK pattern: full runs, 50/page",
   parse: "(d) (b) + JSON.parse of pages, configs, summaries",
   bare: "(e) (d) + runs kept + same CSV, no checks",
+  search: "(f) (a), baselines from a 50-commit search + trend",
 };
 
 function table(samples: Partial<Record<Mode, Sample[]>>) {

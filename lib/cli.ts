@@ -34,6 +34,8 @@ import {
 } from "./github/statuses.ts";
 import { resolveStatusInputs, statusHelpText, type StatusOptions } from "./inputs/status.ts";
 import { parseRepo } from "./github/pulls.ts";
+import { githubApiUrl, GitHubClient, githubGraphqlUrl } from "./github/client.ts";
+import { githubHistory } from "./history/github.ts";
 import type { Resolved } from "./inputs/_sources.ts";
 import { chatopsHelpText, type ChatopsOptions, resolveChatopsInputs } from "./inputs/chatops.ts";
 import { commentHelpText, type CommentOptions, resolveCommentInputs } from "./inputs/comment.ts";
@@ -362,6 +364,37 @@ function progressReporter(options: ReportOptions, io: CliIo, print: Printer) {
   };
 }
 
+/**
+ * Where a report may read commit history: the checkout it runs in
+ * (`GITHUB_WORKSPACE` inside Actions, else where the user typed the command),
+ * and GitHub's API when a token and the repository are known.
+ */
+function historyPlaces(
+  options: ReportOptions,
+  io: CliIo,
+  log: ((line: string) => void) | undefined,
+) {
+  const repository = io.env.GITHUB_REPOSITORY;
+  const token = options.githubToken;
+  return {
+    cwd: io.env.GITHUB_WORKSPACE || io.env.INIT_CWD || Deno.cwd(),
+    github: token && repository
+      ? () =>
+        githubHistory(
+          new GitHubClient({
+            token,
+            url: githubGraphqlUrl(io.env),
+            restUrl: githubApiUrl(io.env),
+            retry: retryPolicy(options, io.deps?.baseDelayMs),
+            log,
+            deps: io.deps?.http,
+          }),
+          parseRepo(repository, "GITHUB_REPOSITORY"),
+        )
+      : undefined,
+  };
+}
+
 /** Says what became of the PR comment. */
 function reportPosted(print: Printer, posted: PostCommentResult): void {
   if (posted.action === "skipped") print.say("warning", "warning", posted.warning);
@@ -611,6 +644,7 @@ const report: Run<ReportOptions> = async (options, io, print) => {
       ...io.deps,
       ...progress,
       log,
+      history: historyPlaces(options, io, log),
       csvPath: files.targets[0]!,
       workflow: io.env.GITHUB_WORKFLOW,
       redactor: print.redactor,
@@ -669,7 +703,12 @@ const report: Run<ReportOptions> = async (options, io, print) => {
       (options.json ? "json" : io.terminal?.stdout ? "table" : undefined);
     if (format === "table") {
       print.table(renderTable(
-        { ...result, comparisons: judgement.comparisons, groups: judgement.groups },
+        {
+          ...result,
+          comparisons: judgement.comparisons,
+          groups: judgement.groups,
+          trend: result.trend,
+        },
         { color: useColor(io), width: io.terminal?.stdout ? io.terminal.columns : undefined },
       ));
     } else if (format === "json") print.json(rendered.json);

@@ -11,6 +11,8 @@ import { startEmulator } from "./emulator/server.ts";
 import type { CliIo, Printer } from "./output.ts";
 
 const DEMO_SHA = "3f2c9a1b7d4e5f60718293a4b5c6d7e8f9012345";
+/** The PR's base: the tip of main when the PR was opened (it has no runs). */
+const DEMO_BASE = "d1e2f3a4b5c6d7e8f90112233445566778899aab";
 const METRICS = ["accuracy", "loss", "val_accuracy", "val_loss"];
 
 /** The demo's report flags; a user's flags come after and win. */
@@ -30,6 +32,12 @@ export const DEMO_ARGS: readonly string[] = [
   "--markdown",
   "wandb_report.md",
   "--chart",
+  "--baseline-sha",
+  DEMO_BASE,
+  "--baseline-search",
+  "10",
+  "--trend",
+  "10",
   "--gate",
   "val_accuracy:max:abs=0.01",
   "--gate",
@@ -82,7 +90,15 @@ export async function runDemo(
     const args = [...DEMO_ARGS, ...(choosesFormat(argv) ? [] : ["--format", "table"]), ...argv];
     const code = await report(args, {
       ...io,
-      env: { ...io.env, WANDB_API_KEY: fixture.apiKeys[0], WANDB_BASE_URL: emulator.url },
+      env: {
+        ...io.env,
+        WANDB_API_KEY: fixture.apiKeys[0],
+        WANDB_BASE_URL: emulator.url,
+        // The fixture's commit history, served by the emulator in GitHub's shape.
+        GITHUB_GRAPHQL_URL: `${emulator.url}/github/graphql`,
+        GITHUB_TOKEN: "demo-github-token",
+        GITHUB_REPOSITORY: "demo-team/image-classifier",
+      },
     });
     const written = await paths(args);
     // Exit 1 is the gate's verdict: the report is complete and was shown.

@@ -11,6 +11,15 @@ import { type Classification, classify, stepOutputs } from "./classify.ts";
 import { compareRuns, type MetricComparison } from "./compare.ts";
 import { evaluateGate, type GateResult } from "./gate.ts";
 import { groupRuns } from "./stats.ts";
+import {
+  type BaselineCommit,
+  pickBaselineCommit,
+  runsByCommit,
+  trendOf,
+  type TrendPoint,
+} from "./history/baseline.ts";
+import { type HistoryPlaces, readChain, readMergeBase } from "./history/read.ts";
+import type { Commit } from "./history/source.ts";
 import { checkLibraryOptions, type ReportOptions } from "./inputs/report.ts";
 import {
   durationText,
@@ -33,26 +42,29 @@ import { SHA_KEY } from "./wandb/queries.ts";
 import { appUrlFor } from "./wandb/urls.ts";
 
 /** The options {@link collectReport} needs (the output of `resolveInputs`, minus CLI-only ones). */
-export type CollectOptions = Pick<
-  ReportOptions,
-  | "apiKey"
-  | "entity"
-  | "project"
-  | "match"
-  | "baselineTags"
-  | "metrics"
-  | "configVars"
-  | "baseUrl"
-  | "appUrl"
-  | "pageSize"
-  | "timeoutSeconds"
-  | "maxAttempts"
-  | "maxRetrySeconds"
-  | "maxResponseMb"
-  | "commitScanDays"
-  | "baselineSha"
-  | "groupBy"
->;
+export type CollectOptions =
+  & Pick<
+    ReportOptions,
+    | "apiKey"
+    | "entity"
+    | "project"
+    | "match"
+    | "baselineTags"
+    | "metrics"
+    | "configVars"
+    | "baseUrl"
+    | "appUrl"
+    | "pageSize"
+    | "timeoutSeconds"
+    | "maxAttempts"
+    | "maxRetrySeconds"
+    | "maxResponseMb"
+    | "commitScanDays"
+    | "baselineSha"
+  >
+  & Partial<
+    Pick<ReportOptions, "groupBy" | "baselineSearch" | "minBaselineRuns" | "mergeBase" | "trend">
+  >;
 
 /** Everything a report found. */
 export interface ReportResult {
@@ -76,6 +88,10 @@ export interface ReportResult {
   traffic: { requests: number; responseBytes: number };
   /** Things the user should know (fallbacks taken, why an answer is empty). */
   notes: string[];
+  /** The commit whose runs became baselines, when a history was read for it. */
+  baselineCommit?: BaselineCommit;
+  /** Each metric's mean per commit of the baseline's branch (`--trend`), oldest first. */
+  trend?: TrendPoint[];
 }
 
 /** Extras for {@link collectReport}. */
@@ -104,6 +120,12 @@ export interface CollectDeps {
    * secret it read). Default: one that knows `options.apiKey`.
    */
   redactor?: Redactor;
+  /**
+   * Where commit history may be read (`--baseline-search`, `--merge-base`,
+   * `--trend`): a checkout, and GitHub's API. Default: the current directory
+   * only.
+   */
+  history?: Omit<HistoryPlaces, "input">;
 }
 
 /** One poll of `--wait`: the candidates' counts now, and the time spent and left. */
@@ -151,14 +173,21 @@ async function collect(
   client: WandbClient,
 ): Promise<ReportResult> {
   const { match } = options;
-  const fetched = await fetchReportRuns(client, runsRequest(options, deps));
-  const { candidates, baselines } = redactRuns(fetched, options, deps);
+  // The commits a baseline search and a trend walk, read before W&B is asked.
+  const plan = await historyPlan(options, deps);
+  const fetched = await fetchReportRuns(client, {
+    ...runsRequest(options, deps),
+    baselineSha: plan?.chain.map((c) => c.sha) ?? options.baselineSha,
+  });
+  const { candidates, baselines: fetchedBaselines } = redactRuns(fetched, options, deps);
+  const history = plan && fromHistory(plan, fetchedBaselines, options);
+  const baselines = history?.baselines ?? fetchedBaselines;
 
   // In run-id mode the SHA is data from the run: it becomes an output only if
   // it is what a SHA input could have been.
   const logged = candidates[0] && field(candidates[0].config, SHA_KEY);
   const sha = match.by === "sha" ? match.sha : isShaToken(logged) ? shaMatch(logged).value : "";
-  const notes = [...fetched.notes];
+  const notes = [...fetched.notes, ...(plan?.notes ?? []), ...(history?.notes ?? [])];
   if (match.by === "run-id" && logged !== undefined && logged !== null && sha === "") {
     notes.push(
       `run ${match.runId}'s config ${SHA_KEY} is not a commit SHA (${SHA_EXPECTED}); SHA left empty`,
@@ -173,10 +202,117 @@ async function collect(
     candidates,
     baselines,
     classification,
-    outputs: stepOutputs(classification, sha),
+    outputs: baselineOutputs(stepOutputs(classification, sha), options, history?.commit),
     traffic: { ...client.stats },
     notes: [...notes, ...emptyNotes(options, candidates, baselines)],
+    baselineCommit: history?.commit,
+    trend: history?.trend,
   };
+}
+
+/** The step outputs, with `BASELINE_SHA` when the baselines came from a commit. */
+function baselineOutputs(
+  outputs: Record<string, string>,
+  options: Pick<CollectOptions, "baselineSha">,
+  commit: BaselineCommit | undefined,
+): Record<string, string> {
+  if (options.baselineSha === undefined) return outputs;
+  return { ...outputs, BASELINE_SHA: commit ? commit.sha ?? "" : options.baselineSha };
+}
+
+/** The commits a report reads history for, and what it learned reading it. */
+interface HistoryPlan {
+  /** The first-parent chain from the baseline commit (the merge base, when asked), newest first. */
+  chain: Commit[];
+  /** Where it came from. */
+  source: string;
+  /** Notes: a shallow clone, the merge base found. */
+  notes: string[];
+}
+
+/**
+ * Reads the history a report needs: the merge base (`--merge-base`), then
+ * the first-parent chain long enough for the baseline search and the trend
+ * (one chain, and so one W&B query, for both). `undefined` when neither is asked.
+ */
+async function historyPlan(
+  options: CollectOptions,
+  deps: CollectDeps,
+): Promise<HistoryPlan | undefined> {
+  const { baselineSearch = 0, trend = 0, mergeBase = false, match } = options;
+  if (baselineSearch === 0 && trend === 0 && !mergeBase) return undefined;
+  const input = trend > 0 && baselineSearch === 0 && !mergeBase
+    ? "--trend"
+    : mergeBase && baselineSearch === 0
+    ? "--merge-base"
+    : "--baseline-search";
+  const places = { cwd: deps.history?.cwd ?? Deno.cwd(), github: deps.history?.github, input };
+  const notes: string[] = [];
+  let start = options.baselineSha ?? (match.by === "sha" ? match.sha : "");
+  if (mergeBase && match.by === "sha" && options.baselineSha !== undefined) {
+    const found = await readMergeBase(options.baselineSha, match.sha, places);
+    notes.push(
+      `the merge base of ${options.baselineSha.slice(0, 12)} and ${match.sha.slice(0, 12)} is ` +
+        `${found.sha.slice(0, 12)} (from ${found.source})`,
+    );
+    start = found.sha;
+  }
+  const chain = await readChain(start, Math.max(baselineSearch, trend - 1, 0) + 1, places);
+  return { chain: chain.commits, source: chain.source, notes: [...notes, ...chain.notes] };
+}
+
+/**
+ * The baselines and the trend from the runs of the chain's commits: the tagged
+ * baselines stay; the runs of the nearest commit with enough finished runs
+ * join them; the trend takes each metric's mean per commit.
+ */
+function fromHistory(
+  plan: HistoryPlan,
+  fetched: readonly Run[],
+  options: CollectOptions,
+): { baselines: Run[]; commit?: BaselineCommit; trend?: TrendPoint[]; notes: string[] } {
+  const onChain = new Set(plan.chain.map((c) => c.sha));
+  const byCommit = runsByCommit(fetched.filter((run) => {
+    const sha = field(run.config, SHA_KEY);
+    return typeof sha === "string" && onChain.has(sha.toLowerCase());
+  }));
+  // A trend alone (no --baseline-sha) walks back from the candidates' commit: no commit baseline.
+  const minRuns = options.minBaselineRuns ?? 1;
+  const searched = options.baselineSha === undefined
+    ? []
+    : plan.chain.slice(0, (options.baselineSearch ?? 0) + 1);
+  const commit = {
+    ...pickBaselineCommit(searched, byCommit, minRuns),
+    source: plan.source,
+  };
+  const chosen = new Set(commit.sha ? byCommit.get(commit.sha) ?? [] : []);
+  const tags = new Set(options.baselineTags);
+  const baselines = fetched.filter((run) => chosen.has(run) || run.tags.some((t) => tags.has(t)));
+  const notes: string[] = [];
+  const range = `${searched[0]?.sha.slice(0, 12) ?? "?"}${
+    searched.length > 1 ? `..${searched.at(-1)!.sha.slice(0, 12)}` : ""
+  }`;
+  if (commit.sha === undefined && searched.length) {
+    notes.push(
+      `no commit of the ${searched.length} first-parent commit${
+        searched.length === 1 ? "" : "s"
+      } searched (${range}) has ${minRuns} finished run${
+        minRuns === 1 ? "" : "s"
+      } logged: no baselines from a commit`,
+    );
+  } else if (commit.distance! > 0) {
+    notes.push(
+      `baselines: the runs of ${commit.sha!.slice(0, 12)}, ${commit.distance} first-parent ` +
+        `commit${commit.distance === 1 ? "" : "s"} back from ${commit.requested.slice(0, 12)} ` +
+        `(${commit.skipped} ${
+          minRuns === 1 ? "without finished runs" : `with fewer than ${minRuns} finished runs`
+        } passed over)`,
+    );
+  }
+  const trend = (options.trend ?? 0) > 0
+    ? trendOf(plan.chain.slice(0, options.trend), byCommit, options.metrics)
+    : undefined;
+  return { baselines, commit: searched.length ? commit : undefined, trend, notes };
 }
 
 /**
@@ -406,6 +542,34 @@ export function baselineSource(
   return one ? parts.join(" or ") : `runs that ${parts.join(" or that ")}`;
 }
 
+/**
+ * Where the baselines came from, in words, with the commit a search found:
+ * "runs logged for commit 1a2b3c4d5e6f, 3 first-parent commits back from
+ * 9f8e7d6c5b4a (2 without finished runs passed over)".
+ */
+function baselineWords(
+  options: Pick<CollectOptions, "baselineTags" | "baselineSha" | "minBaselineRuns">,
+  commit: BaselineCommit | undefined,
+): string {
+  const minRuns = options.minBaselineRuns ?? 1;
+  if (!commit) return baselineSource(options, "runs");
+  const tags = options.baselineTags.length
+    ? `runs that carry any of the tags ${options.baselineTags.map((t) => `"${t}"`).join(", ")}`
+    : "";
+  const found = commit.sha === undefined
+    ? `no commit runs (none of the ${commit.searched} first-parent commits from ${
+      commit.requested.slice(0, 12)
+    } has ${minRuns} finished run${minRuns === 1 ? "" : "s"})`
+    : `runs logged for commit ${commit.sha.slice(0, 12)}${
+      commit.distance
+        ? `, ${commit.distance} first-parent commit${commit.distance === 1 ? "" : "s"} back from ${
+          commit.requested.slice(0, 12)
+        } (${commit.skipped} without finished runs passed over)`
+        : ""
+    }`;
+  return tags ? `${tags}, and ${found}` : found;
+}
+
 /** The options {@link judgeReport} needs. */
 export type JudgeOptions =
   & Pick<
@@ -513,17 +677,19 @@ export function judgeReport(
 }
 
 /** The options {@link renderReport} needs. */
-export type RenderOptions = Pick<
-  ReportOptions,
-  | "match"
-  | "metrics"
-  | "configVars"
-  | "chart"
-  | "reportKey"
-  | "notes"
-  | "baselineTags"
-  | "baselineSha"
->;
+export type RenderOptions =
+  & Pick<
+    ReportOptions,
+    | "match"
+    | "metrics"
+    | "configVars"
+    | "chart"
+    | "reportKey"
+    | "notes"
+    | "baselineTags"
+    | "baselineSha"
+  >
+  & Partial<Pick<ReportOptions, "minBaselineRuns">>;
 
 /** Where the report goes, for what the renderings say about it. */
 export interface RenderContext {
@@ -576,7 +742,9 @@ export function renderReport(
   const { comparisons, gate } = judgement;
   const project = `${result.entity}/${result.project}`;
   // Said where it matters: baselines from a commit are not the usual tagged ones.
-  const baselineFrom = options.baselineSha ? baselineSource(options, "runs") : undefined;
+  const baselineFrom = options.baselineSha
+    ? baselineWords(options, result.baselineCommit)
+    : undefined;
   const marker = commentMarker(options.reportKey ?? project, context.workflow ?? "wandb-report");
   const csv = renderCsv(result.candidates, result.baselines, {
     appUrl: result.appUrl,
@@ -612,6 +780,7 @@ export function renderReport(
         classification: result.classification,
         comparisons,
         groups: judgement.groups,
+        trend: result.trend,
         gate,
         configVars: options.configVars,
         chart: options.chart,
@@ -631,7 +800,9 @@ export function renderReport(
         baselines: result.baselines,
         classification: result.classification,
         outputs: result.outputs,
-        baselineSource: baselineSource(options, "runs"),
+        baselineSource: baselineWords(options, result.baselineCommit),
+        baselineCommit: result.baselineCommit,
+        trend: result.trend,
         csvPath: context.csvPath,
         metrics: options.metrics,
         configVars: options.configVars,

@@ -29,6 +29,13 @@ export interface FakeComment {
   pr: number;
 }
 
+/** A commit of the repository's history (newest first in lists; parents first-parent first). */
+export interface FakeCommit {
+  sha: string;
+  parents: string[];
+  date: string;
+}
+
 /** A token and what it may do. */
 export interface FakeToken {
   login: string;
@@ -83,6 +90,7 @@ export async function startGithubServer(state: {
   pulls: FakePull[];
   tokens: Record<string, FakeToken>;
   comments?: FakeComment[];
+  commits?: FakeCommit[];
 }): Promise<GithubServer> {
   const schema = githubGraphqlSchema();
   const comments: FakeComment[] = state.comments ?? [];
@@ -130,6 +138,44 @@ export async function startGithubServer(state: {
       };
     },
   });
+  const commits = new Map((state.commits ?? []).map((c) => [c.sha, c]));
+  // A commit and every ancestor, newest first by date, as GitHub's history lists them.
+  const ancestors = (start: FakeCommit): FakeCommit[] => {
+    const seen = new Map<string, FakeCommit>();
+    const queue = [start];
+    while (queue.length) {
+      const next = queue.shift()!;
+      if (seen.has(next.sha)) continue;
+      seen.set(next.sha, next);
+      for (const p of next.parents) if (commits.has(p)) queue.push(commits.get(p)!);
+    }
+    return [...seen.values()].sort((a, b) => b.date.localeCompare(a.date));
+  };
+  const commitNode = (c: FakeCommit): Record<string, unknown> => ({
+    __typename: "Commit",
+    oid: c.sha,
+    committedDate: c.date,
+    parents: ({ first }: { first?: number }) => ({
+      nodes: c.parents.slice(0, first ?? 100).flatMap((p) =>
+        commits.has(p) ? [commitNode(commits.get(p)!)] : []
+      ),
+    }),
+    history: ({ first, after }: { first?: number; after?: string | null }) => {
+      const all = ancestors(c);
+      const start = after ? Number(after.replace(/^cursor:/, "")) : 0;
+      const end = Math.min(all.length, start + (first ?? 100));
+      return {
+        totalCount: all.length,
+        pageInfo: {
+          hasNextPage: end < all.length,
+          hasPreviousPage: start > 0,
+          endCursor: end > start ? `cursor:${end}` : null,
+          startCursor: end > start ? `cursor:${start}` : null,
+        },
+        nodes: all.slice(start, end).map(commitNode),
+      };
+    },
+  });
   const findPull = (number: number) => {
     const pull = state.pulls.find((p) => p.number === number);
     if (!pull) {
@@ -152,6 +198,8 @@ export async function startGithubServer(state: {
         );
       }
       return {
+        object: ({ oid }: { oid: string }) =>
+          commits.has(oid) ? commitNode(commits.get(oid)!) : null,
         pullRequest: ({ number }: { number: number }) => pullNode(findPull(number)),
         // Open pull requests, newest first (by number: the fake has no update times),
         // paged with positions as cursors.
@@ -220,7 +268,8 @@ export async function startGithubServer(state: {
     );
     let request: { query?: string; variables?: Record<string, unknown> };
     try {
-      request = JSON.parse(text);
+      // A GET has no body.
+      request = req.method === "GET" && text === "" ? {} : JSON.parse(text);
     } catch {
       return send(res, 400, { message: "Problems parsing JSON" });
     }
@@ -275,6 +324,25 @@ export async function startGithubServer(state: {
       statuses.push(created);
       const { sha: _, token: __, ...answer } = created;
       return send(res, 201, answer satisfies components["schemas"]["status"]);
+    }
+    const compareRoute = req.url?.match(
+      /^\/repos\/([^/]+)\/([^/]+)\/compare\/([0-9a-f]{40})\.\.\.([0-9a-f]{40})(\?.*)?$/,
+    );
+    if (req.method === "GET" && compareRoute) {
+      if (!viewer) return send(res, 401, { message: "Bad credentials" });
+      const [base, head] = [commits.get(compareRoute[3]!), commits.get(compareRoute[4]!)];
+      if (`${compareRoute[1]}/${compareRoute[2]}` !== state.repo || !base || !head) {
+        return send(res, 404, { message: "Not Found" });
+      }
+      const inBase = new Set(ancestors(base).map((c) => c.sha));
+      const mergeBase = ancestors(head).find((c) => inBase.has(c.sha));
+      if (!mergeBase) return send(res, 404, { message: "No common ancestor" });
+      return send(res, 200, {
+        status: "diverged",
+        merge_base_commit: { sha: mergeBase.sha },
+        base_commit: { sha: base.sha },
+        commits: [],
+      });
     }
     if (req.method !== "POST" || req.url !== "/graphql") {
       return send(res, 404, { message: "Not Found" });

@@ -142,6 +142,24 @@ export const FixtureRunSchema: z.ZodType<FixtureRun, FixtureRunInput> = z.strict
   }).optional(),
 });
 
+/** A commit of the fixture's history: its SHA, its parents (first parent first), its date. */
+export interface FixtureCommit {
+  /** The full SHA (40 hex characters). */
+  sha: string;
+  /** Its parents, the first parent first (none for a root commit). */
+  parents: string[];
+  /** When it was committed (ISO 8601). */
+  date: string;
+}
+
+/** The schema of a {@link FixtureCommit}. */
+const FixtureCommitSchema: z.ZodType<FixtureCommit, Partial<FixtureCommit> & { sha: string }> = z
+  .strictObject({
+    sha: z.string().regex(/^[0-9a-f]{40}$/, "a 40-character lower-case hex SHA"),
+    parents: z.array(z.string().regex(/^[0-9a-f]{40}$/)).default([]),
+    date: z.string().default("2026-01-01T00:00:00Z"),
+  });
+
 /** A whole fixture, as written (defaults may be omitted). */
 export interface FixtureInput {
   /** API keys the emulator accepts. */
@@ -157,6 +175,11 @@ export interface FixtureInput {
    * for a server that filters on `commit`. Others get HTTP 400, as W&B answers.
    */
   filterFields?: string[];
+  /**
+   * A commit history (newest first, each naming its parents), served in
+   * GitHub's shape at `/github/graphql` for baseline searches and trends.
+   */
+  commits?: (Partial<FixtureCommit> & { sha: string })[];
 }
 
 /** A validated fixture. */
@@ -171,6 +194,8 @@ export interface Fixture {
   faults: Fault[];
   /** Extra filterable fields. */
   filterFields: string[];
+  /** The commit history served at `/github/graphql`. */
+  commits: FixtureCommit[];
 }
 
 /** The schema of a {@link Fixture}. */
@@ -186,6 +211,7 @@ export const FixtureSchema: z.ZodType<Fixture, FixtureInput> = z.strictObject({
   })).default([]),
   faults: z.array(FaultSchema).default([]),
   filterFields: z.array(z.string().min(1)).default([]),
+  commits: z.array(FixtureCommitSchema).default([]),
 });
 
 /**

@@ -1,7 +1,9 @@
 /**
  * The W&B emulator's HTTP server: `POST /graphql` with Basic auth, executed
  * by graphql-js against {@link EmulatorStore}, with scripted faults (status
- * codes with headers, delays, dropped connections) for rehearsing failures.
+ * codes with headers, delays, dropped connections) for rehearsing failures;
+ * and the fixture's commit history at `POST /github/graphql`, in GitHub's
+ * shape, for baseline searches and trends.
  *
  * It answers the way W&B does: 401 for a bad key, 400 with `errors` for a
  * query the schema rejects, `project: null` for an unknown project.
@@ -19,6 +21,7 @@ import {
   type FixtureInput,
   parseFixture,
 } from "./fixtures.ts";
+import { answerGithub } from "./github.ts";
 import { wandbSchema } from "./schema.ts";
 import { EmulatorStore, FilterFieldError } from "./store.ts";
 
@@ -48,6 +51,8 @@ export interface EmulatorStats {
   bytesSent: number;
   /** Faults applied. */
   faultsApplied: number;
+  /** Requests to `/github/graphql` (the fixture's commit history). */
+  githubRequests: number;
 }
 
 /** A running emulator. */
@@ -139,7 +144,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const schema: GraphQLSchema = wandbSchema({ keysArgument: options.keysArgument ?? true });
   const keys = new Set(fixture.apiKeys);
   const faults: Fault[] = [...fixture.faults];
-  const stats: EmulatorStats = { requests: 0, operations: {}, bytesSent: 0, faultsApplied: 0 };
+  const stats: EmulatorStats = {
+    requests: 0,
+    operations: {},
+    bytesSent: 0,
+    faultsApplied: 0,
+    githubRequests: 0,
+  };
 
   const takeFault = (operation: string | undefined): Fault | undefined => {
     const index = faults.findIndex((f) => f.operation === undefined || f.operation === operation);
@@ -156,6 +167,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       res.writeHead(200, { "content-type": "text/plain" });
       res.end("W&B emulator (wandb-report): POST /graphql\n");
       return;
+    }
+    // The fixture's commit history, as GitHub's GraphQL API answers it.
+    if (req.method === "POST" && path === "/github/graphql") {
+      const text = await readBody(req);
+      if (text === undefined) return send(res, stats, 413, errorsBody("request body too large"));
+      stats.githubRequests++;
+      const [status, body] = await answerGithub(fixture.commits, text);
+      return send(res, stats, status, body);
     }
     if (path !== "/graphql" && path !== "/graphql/") {
       return send(res, stats, 404, errorsBody(`no route ${req.method} ${path}`));

@@ -16,7 +16,8 @@ import { parseWith } from "../_parse.ts";
 import type { ChatopsOptions } from "../inputs/chatops.ts";
 import { pyBool, RunIdSchema, ShaSchema } from "../model.ts";
 import { type RetryDeps, retryPolicy } from "../retry.ts";
-import { GitHubClient, githubGraphqlUrl } from "./client.ts";
+import { githubApiUrl, GitHubClient, githubGraphqlUrl } from "./client.ts";
+import { githubHistory } from "../history/github.ts";
 import { type CommentCommand, decideComment, type GitHubEvent, parseEvent } from "./event.ts";
 import { parseRepo, prHead, type PullRequestHead, pullRequestsForSha } from "./pulls.ts";
 
@@ -54,6 +55,8 @@ export interface ChatopsResult {
   commentMode?: string;
   /** The PR's head commit (comment, pull_request and workflow_run events): where the status goes. */
   headSha?: string;
+  /** Where the PR branched from its base (`--merge-base`). */
+  mergeBaseSha?: string;
 }
 
 /** Extras for {@link runChatops}. */
@@ -120,6 +123,7 @@ export async function runChatops(
     return new GitHubClient({
       token: options.githubToken,
       url: githubGraphqlUrl(env),
+      restUrl: githubApiUrl(env),
       retry: retryPolicy(options, deps.baseDelayMs),
       log: deps.log,
       deps: deps.http,
@@ -130,7 +134,7 @@ export async function runChatops(
     throw new InvalidInputError("GITHUB_SHA", "the workflow's commit (set by the runner)");
   };
 
-  return await match<GitHubEvent, Promise<ChatopsResult>>(event)
+  const result = await match<GitHubEvent, Promise<ChatopsResult>>(event)
     .with({ name: "issue_comment" }, async ({ payload }) => {
       const decision = decideComment(payload, {
         phrase: options.triggerPhrase,
@@ -277,6 +281,16 @@ export async function runChatops(
         runId: "",
       }))
     .exhaustive();
+  // The merge base: where the PR branched from its base (a stale base tip
+  // would blame unrelated merges on the PR).
+  if (options.mergeBase && result.triggered && result.baseSha && result.headSha) {
+    const found = await githubHistory(
+      github("to find the merge base"),
+      parseRepo(options.repository, "GITHUB_REPOSITORY"),
+    ).mergeBase(result.baseSha, result.headSha);
+    return { ...result, mergeBaseSha: found };
+  }
+  return result;
 }
 
 /**
@@ -311,6 +325,7 @@ export function chatopsOutputs(result: ChatopsResult): Record<string, string> {
     PR_STATE: result.pr?.state ?? "",
     BOOL_FORK: pyBool(result.fork ?? result.pr?.isCrossRepository ?? false),
     COMMENT_MODE: result.commentMode ?? "",
+    MERGE_BASE_SHA: result.mergeBaseSha ?? "",
     // The commit status goes on the PR's head, else on the reported commit when it is a full SHA.
     STATUS_SHA: result.headSha ??
       (/^[0-9a-f]{40}$/.test(result.sha) ? result.sha : ""),

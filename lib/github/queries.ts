@@ -66,6 +66,25 @@ export const FIND_COMMENTS_QUERY =
   }
 }`;
 
+/**
+ * One page of a commit's history (every ancestor, newest first, as `git log`
+ * lists them), each with its date and first parent: a first-parent chain is
+ * rebuilt from these (`lib/history/github.ts`).
+ */
+export const HISTORY_QUERY =
+  `query WandbReportHistory($owner: String!, $name: String!, $oid: GitObjectID!, $after: String) {
+  repository(owner: $owner, name: $name) {
+    object(oid: $oid) {
+      ... on Commit {
+        history(first: 100, after: $after) {
+          pageInfo { hasNextPage endCursor }
+          nodes { oid committedDate parents(first: 1) { nodes { oid } } }
+        }
+      }
+    }
+  }
+}`;
+
 /** Adds a comment to the PR (its node id). */
 export const ADD_COMMENT_MUTATION =
   `mutation WandbReportAddComment($subjectId: ID!, $body: String!) {
@@ -86,6 +105,7 @@ export const UPDATE_COMMENT_MUTATION =
 export const GITHUB_DOCUMENTS: readonly string[] = [
   PR_HEAD_QUERY,
   OPEN_PULLS_QUERY,
+  HISTORY_QUERY,
   FIND_COMMENTS_QUERY,
   ADD_COMMENT_MUTATION,
   UPDATE_COMMENT_MUTATION,

@@ -63,6 +63,12 @@ const SOURCES = {
     value: "FILE",
     help: "The event payload JSON (set by the runner).",
   },
+  mergeBase: {
+    flag: "merge-base",
+    input: "MERGE_BASE",
+    kind: "boolean",
+    help: "Also find the PR's merge base (GitHub's compare API): MERGE_BASE_SHA.",
+  },
   commentMode: {
     ...COMMENT_MODE_SOURCE,
     help: "The workflow's comment-mode, checked here before anything is asked of GitHub; " +
@@ -100,6 +106,8 @@ export interface ChatopsOptions {
   eventPath: string;
   /** When the workflow comments (validated here, before any request). */
   commentMode: CommentMode;
+  /** Find the PR's merge base. */
+  mergeBase: boolean;
   /** `owner/name`. */
   repository: string;
   /** The workflow's commit (push, schedule, dispatch). */
@@ -131,6 +139,7 @@ export const ChatopsOptionsSchema: z.ZodType<ChatopsOptions> = z.object({
   eventName: z.string("the event name in GITHUB_EVENT_NAME (set by the runner)").min(1),
   eventPath: z.string("the event payload file in GITHUB_EVENT_PATH (set by the runner)").min(1),
   commentMode: COMMENT_MODE.default("always"),
+  mergeBase: z.boolean().default(false),
   repository: z.string("owner/repo in GITHUB_REPOSITORY (set by the runner)"),
   githubSha: FULL_SHA.optional(),
   ...RETRY_FIELDS,

@@ -30,6 +30,7 @@ import { parseWith } from "../_parse.ts";
 import { Redactor } from "../redact.ts";
 import { parseGateRule, parseReference } from "./rules.ts";
 import { type GroupBy, parseGroupBy } from "../stats.ts";
+import { MAX_HISTORY } from "../history/source.ts";
 import {
   COMMENT_MODE,
   COMMENT_MODE_SOURCE,
@@ -113,6 +114,38 @@ const SOURCES = {
     kind: "string",
     value: "SHA",
     help: "Baselines: also the runs logged for this commit (e.g. the PR's base).",
+  },
+  baselineSearch: {
+    group: "Baselines and metrics",
+    flag: "baseline-search",
+    input: "BASELINE_SEARCH",
+    kind: "string",
+    value: "N",
+    help: "Walk back up to N first-parent commits from --baseline-sha to one with runs (0-500). " +
+      "Default 0.",
+  },
+  minBaselineRuns: {
+    group: "Baselines and metrics",
+    flag: "min-baseline-runs",
+    input: "MIN_BASELINE_RUNS",
+    kind: "string",
+    value: "N",
+    help: "Finished runs a commit needs to be the baseline in a search. Default 1.",
+  },
+  mergeBase: {
+    group: "Baselines and metrics",
+    flag: "merge-base",
+    input: "MERGE_BASE",
+    kind: "boolean",
+    help: "Use the merge base of --baseline-sha (the PR's base) and --sha as the baseline commit.",
+  },
+  trend: {
+    group: "Baselines and metrics",
+    flag: "trend",
+    input: "TREND",
+    kind: "string",
+    value: "N",
+    help: "Each metric's mean over the last N first-parent commits with runs (0-500). Default 0.",
   },
   metrics: {
     group: "Baselines and metrics",
@@ -383,6 +416,14 @@ export interface ReportOptions {
   baselineTags: string[];
   /** Baselines: also the runs logged for this commit. */
   baselineSha?: string;
+  /** Walk back this many first-parent commits from `baselineSha` to one with runs (0: that commit only). */
+  baselineSearch: number;
+  /** Finished runs a commit needs to be the baseline in a search. */
+  minBaselineRuns: number;
+  /** The baseline commit is the merge base of `baselineSha` and the candidates' SHA. */
+  mergeBase: boolean;
+  /** Each metric's mean over the last N first-parent commits with runs (0: no trend). */
+  trend: number;
   /** Summary metrics to report (gated ones included). */
   metrics: string[];
   /** Config keys to report. */
@@ -464,6 +505,10 @@ export const ReportOptionsSchema: z.ZodType<ReportOptions> = z
     commitScanDays: wholeNumber(1, 3650).default(30),
     baselineTags: NAMES("tags").default([]),
     baselineSha: ShaSchema.optional(),
+    baselineSearch: wholeNumber(0, MAX_HISTORY).default(0),
+    minBaselineRuns: wholeNumber(1, 1000).default(1),
+    mergeBase: z.boolean().default(false),
+    trend: wholeNumber(0, MAX_HISTORY).default(0),
     metrics: NAMES("metric names").default([]),
     configVars: NAMES("config keys").default([]),
     out: z.string().min(1, "a file path"),
@@ -566,6 +611,32 @@ export const ReportOptionsSchema: z.ZodType<ReportOptions> = z
         code: "custom",
         path: ["json"],
         message: `one format: --json is --format json, and --format ${o.format} was also given`,
+      });
+    }
+    const noBase = (key: string, what: string) =>
+      ctx.addIssue({
+        code: "custom",
+        path: [key],
+        message: `${what} to go with --baseline-sha (INPUT_BASELINE_SHA), which is not set`,
+      });
+    if (o.baselineSearch > 0 && o.baselineSha === undefined) {
+      noBase("baselineSearch", "a commit to search back from");
+    }
+    if (o.mergeBase && o.baselineSha === undefined) noBase("mergeBase", "the PR's base commit");
+    if (o.mergeBase && o.sha === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["mergeBase"],
+        message: "a candidates' commit (--sha) to find the merge base with",
+      });
+    }
+    if (
+      o.trend > 0 && o.baselineSha === undefined && (o.sha === undefined || o.runId !== undefined)
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["trend"],
+        message: "a commit to walk back from: --baseline-sha, or --sha",
       });
     }
     if (o.runId === undefined && o.sha === undefined) {

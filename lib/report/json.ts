@@ -8,6 +8,7 @@ import type { Classification } from "../classify.ts";
 import type { MetricComparison, MetricValue } from "../compare.ts";
 import type { GateResult } from "../gate.ts";
 import type { Summary } from "../stats.ts";
+import type { BaselineCommit, TrendPoint } from "../history/baseline.ts";
 import { field, type Match, type Run, shaMatch } from "../model.ts";
 import { runUrl } from "../wandb/urls.ts";
 
@@ -33,6 +34,10 @@ export interface JsonInput {
   outputs: Readonly<Record<string, string>>;
   /** Where the baselines came from, in words. */
   baselineSource: string;
+  /** The commit a baseline search used, and how it was found. */
+  baselineCommit?: BaselineCommit;
+  /** Each metric's mean per commit of the baseline's branch, oldest first (`--trend`). */
+  trend?: readonly TrendPoint[];
   /** Where the CSV was written. */
   csvPath: string;
   /** The metrics asked for (gated ones included). */
@@ -131,6 +136,22 @@ export function reportJson(input: JsonInput): Record<string, unknown> {
     counts: input.classification.counts,
     outputs: input.outputs,
     baselineSource: input.baselineSource,
+    baseline: input.baselineCommit
+      ? {
+        requested: input.baselineCommit.requested,
+        sha: input.baselineCommit.sha ?? null,
+        distance: input.baselineCommit.distance ?? null,
+        skipped: input.baselineCommit.skipped,
+        searched: input.baselineCommit.searched,
+        source: input.baselineCommit.source ?? null,
+      }
+      : null,
+    trend: (input.trend ?? []).map((p) => ({
+      sha: p.sha,
+      date: p.date ?? null,
+      n: p.n,
+      means: p.means,
+    })),
     csv: input.csvPath,
     candidates: input.candidates.map(run),
     baselines: input.baselines.map(run),

@@ -14,6 +14,7 @@ import { bucketOf, type Classification, stateList } from "../classify.ts";
 import type { MetricComparison } from "../compare.ts";
 import { candidateDelta, metricValue } from "../compare.ts";
 import type { GateResult } from "../gate.ts";
+import type { TrendPoint } from "../history/baseline.ts";
 import type { Run as WandbRun } from "../model.ts";
 import { runUrl } from "../wandb/urls.ts";
 import { cut } from "../text.ts";
@@ -110,6 +111,8 @@ export interface MarkdownInput {
   classification: Classification;
   /** Per-metric comparisons. */
   comparisons: readonly MetricComparison[];
+  /** Each metric's mean per commit of the baseline's branch, oldest first (`--trend`). */
+  trend?: readonly TrendPoint[];
   /** The groups judged (`--group-by`): a table each. */
   groups?: readonly {
     name?: string;
@@ -422,6 +425,85 @@ function tableSection(input: MarkdownInput, maxRows = Infinity): string[] {
   return lines;
 }
 
+/**
+ * The trend: one small line chart per metric, the baseline branch's commits
+ * oldest to newest and the candidates' mean as the last point, labelled
+ * `this PR` so it cannot be taken for a commit of the branch; the y-axis
+ * fitted to the values with a margin.
+ */
+function trendSection(input: MarkdownInput): string[] {
+  const trend = input.trend ?? [];
+  if (!trend.length) return [];
+  const lines: string[] = [];
+  for (const c of input.comparisons) {
+    const points = trend.flatMap((p) =>
+      p.means[c.metric] === undefined
+        ? []
+        : [{ label: p.sha.slice(0, 7), value: p.means[c.metric]! }]
+    );
+    const pr = c.stats.candidates.mean;
+    if (pr !== undefined) points.push({ label: `this PR (n=${c.stats.candidates.n})`, value: pr });
+    if (points.length < 2) continue;
+    const [low, high] = axisRange(points.map((p) => p.value));
+    lines.push(
+      "```mermaid",
+      "xychart-beta",
+      `    title "${label(c.metric)}: the base branch, oldest to newest, then this PR"`,
+      `    x-axis [${points.map((p) => `"${p.label}"`).join(", ")}]`,
+      `    y-axis "${label(c.metric)}" ${fmt(low)} --> ${fmt(high)}`,
+      `    line [${points.map((p) => p.value).join(", ")}]`,
+      "```",
+      "",
+    );
+  }
+  if (!lines.length) return [];
+  const table = [
+    "| commit | date | runs | " +
+    input.comparisons.map((c) => escapeMarkdown(c.metric)).join(" | ") + " |",
+    `|---|---|---:|${input.comparisons.map(() => "---:").join("|")}|`,
+    ...trend.map((p) =>
+      `| \`${p.sha.slice(0, 7)}\` | ${
+        p.date ? escapeMarkdown(p.date.slice(0, 10)) : "—"
+      } | ${p.n} | ${
+        input.comparisons.map((c) =>
+          p.means[c.metric] === undefined ? "—" : fmt(p.means[c.metric]!)
+        )
+          .join(" | ")
+      } |`
+    ),
+  ];
+  return [
+    `<details open><summary>Trend: the mean per commit of the base branch (${trend.length} commit${
+      trend.length === 1 ? "" : "s"
+    } with runs), then this PR's candidates</summary>`,
+    "",
+    ...lines,
+    ...table,
+    "",
+    "</details>",
+    "",
+  ];
+}
+
+/**
+ * A y-axis range that fits the values with a margin (never from 0 unless
+ * the values are near it), so a small difference shows.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { axisRange } from "./markdown.ts";
+ * assertEquals(axisRange([0.91, 0.92]), [0.909, 0.921]);
+ * ```
+ */
+export function axisRange(values: readonly number[]): [number, number] {
+  const low = minOf(values);
+  const high = maxOf(values);
+  const span = high - low || Math.abs(high) * 0.1 || 1;
+  const margin = span * 0.1;
+  return [Number((low - margin).toPrecision(6)), Number((high + margin).toPrecision(6))];
+}
+
 // Mermaid labels: plain characters only, so no label can break the chart.
 const label = (text: string) => text.replace(/[^A-Za-z0-9 _.-]/g, "").slice(0, 24) || "run";
 
@@ -602,6 +684,7 @@ function renderBody(input: MarkdownInput, cap: number): string {
       ...noRuns,
       ...gateSection(input),
       ...(runs ? tableSection(input) : []),
+      ...trendSection(input),
       ...chartSection(input),
       ...configSection(input),
     ].join("\n");

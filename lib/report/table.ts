@@ -7,7 +7,8 @@
 import { styleText } from "node:util";
 import { bucketOf } from "../classify.ts";
 import { baselineValue, candidateDelta, type MetricComparison, metricValue } from "../compare.ts";
-import { maxOf, metricText, summaryText, type ValueStyle } from "./_format.ts";
+import { maxOf, metricText, minOf, summaryText, type ValueStyle } from "./_format.ts";
+import type { TrendPoint } from "../history/baseline.ts";
 import { field, type Run } from "../model.ts";
 
 /**
@@ -50,6 +51,8 @@ export interface TableInput {
   baselines: readonly Run[];
   /** One comparison per metric (their order is the columns'). */
   comparisons: readonly MetricComparison[];
+  /** Each metric's mean per commit of the base branch, oldest first (`--trend`). */
+  trend?: readonly TrendPoint[];
   /** The groups judged (`--group-by`): each group's candidates and comparisons. */
   groups?: readonly {
     name?: string;
@@ -192,5 +195,57 @@ export function renderTable(input: TableInput, style: TableStyle): string {
     line(all[0]!),
     widths.map((w) => "-".repeat(w)).join("  "),
     ...all.slice(1).map(line),
+    ...trendLines(input),
   ].join("\n");
+}
+
+const BARS = "▁▂▃▄▅▆▇█";
+
+/**
+ * A sparkline: each value as one of ▁▂▃▄▅▆▇█ between the smallest and the largest.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { sparkline } from "./table.ts";
+ * assertEquals(sparkline([1, 2, 3, 4, 5, 6, 7, 8]), "▁▂▃▄▅▆▇█");
+ * assertEquals(sparkline([2, 2]), "▄▄");
+ * ```
+ */
+export function sparkline(values: readonly number[]): string {
+  const low = minOf(values);
+  const span = maxOf(values) - low;
+  return values.map((v) =>
+    BARS[span === 0 ? 3 : Math.min(7, Math.floor(((v - low) / span) * 7 + 0.5))]
+  ).join("");
+}
+
+/** The trend under the table: a sparkline per metric, the base branch then `│` and this PR's mean. */
+function trendLines(input: TableInput): string[] {
+  const trend = input.trend ?? [];
+  if (!trend.length) return [];
+  const width = maxOf(input.comparisons.map((c) => c.metric.length));
+  const lines = [
+    "",
+    `trend: ${trend.length} commit${trend.length === 1 ? "" : "s"} of the base branch with runs, ` +
+    "oldest to newest, │ then this PR's mean",
+  ];
+  for (const c of input.comparisons) {
+    const values = trend.flatMap((
+      p,
+    ) => (p.means[c.metric] === undefined ? [] : [p.means[c.metric]!]));
+    const pr = c.stats.candidates.mean;
+    const all = pr === undefined ? values : [...values, pr];
+    if (!all.length) continue;
+    const bars = sparkline(all);
+    const four = (n: number) => Number(n.toPrecision(4)).toString();
+    lines.push(
+      `  ${c.metric.replace(/[\p{Cc}\p{Cf}]/gu, " ").padEnd(width)}  ${
+        pr === undefined ? bars : `${bars.slice(0, -1)}│${bars.at(-1)}`
+      }  ${values.length ? `${four(values[0]!)} → ${four(values.at(-1)!)}` : "—"}${
+        pr === undefined ? "" : ` │ this PR ${four(pr)}`
+      }`,
+    );
+  }
+  return lines;
 }

@@ -354,7 +354,7 @@ export interface ReportRunsRequest {
   /** Runs with any of these tags are baselines. */
   baselineTags: readonly string[];
   /** Runs logged for this commit are baselines too. No baselines are asked without tags or this. */
-  baselineSha?: string;
+  baselineSha?: string | readonly string[];
   /** Summary metric keys to fetch. */
   metricKeys: readonly string[];
   /** Config keys to fetch. */
@@ -423,7 +423,8 @@ export async function fetchReportRuns(
     entity: request.entity,
     project: request.project,
     candidates: candidateFilter(match),
-    baselines: request.baselineTags.length || request.baselineSha !== undefined
+    baselines: request.baselineTags.length ||
+        (request.baselineSha !== undefined && request.baselineSha.length > 0)
       ? baselineFilter(match, request.baselineTags, request.baselineSha)
       : null,
     metricKeys: request.metricKeys,

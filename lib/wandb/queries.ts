@@ -74,7 +74,8 @@ export function candidateFilter(m: Match): Filter {
 
 /**
  * The filter that selects baseline runs: any of `tags`, or (with
- * `baselineSha`) logged for that commit, and never a candidate.
+ * `baselineSha`) logged for that commit (or any of those commits, for a
+ * baseline search), and never a candidate.
  *
  * @example
  * ```ts
@@ -88,7 +89,7 @@ export function candidateFilter(m: Match): Filter {
 export function baselineFilter(
   m: Match,
   tags: readonly string[],
-  baselineSha?: string,
+  baselineSha?: string | readonly string[],
 ): Filter {
   const notCandidate: Filter = match(m)
     .with({ by: "run-id" }, ({ runId }) => ({ name: { $ne: runId } }))
@@ -103,7 +104,9 @@ export function baselineFilter(
     .exhaustive();
   const picks: Filter[] = [];
   if (tags.length) picks.push({ tags: { $in: [...tags] } });
-  if (baselineSha !== undefined) picks.push(matches(`config.${SHA_KEY}`, baselineSha));
+  if (typeof baselineSha === "string") picks.push(matches(`config.${SHA_KEY}`, baselineSha));
+  // A baseline search: the full SHAs of the commits walked, all in one query.
+  else if (baselineSha?.length) picks.push({ [`config.${SHA_KEY}`]: { $in: [...baselineSha] } });
   return { $and: [picks.length === 1 ? picks[0]! : { $or: picks }, notCandidate] };
 }
 
@@ -160,7 +163,7 @@ export function commitScanFilters(
   m: Match,
   tags: readonly string[],
   since: string,
-  baselineSha?: string,
+  baselineSha?: string | readonly string[],
 ): { candidates: Filter; baselines: Filter | null } {
   const byConfig: Match = m.by === "sha" ? { ...m, matchCommit: false } : m;
   const recent: Filter[] = [{ createdAt: { $gte: since } }];
@@ -171,7 +174,7 @@ export function commitScanFilters(
     candidates: {
       $or: [candidateFilter(byConfig), recent.length === 1 ? recent[0] : { $and: recent }],
     },
-    baselines: tags.length || baselineSha !== undefined
+    baselines: tags.length || (baselineSha !== undefined && baselineSha.length > 0)
       ? baselineFilter(byConfig, tags, baselineSha)
       : null,
   };

@@ -31,7 +31,7 @@ Deno.test("demo: --format json and csv are parseable on stdout; the note goes to
     assertStringIncludes(r.stderr, "The runs came from the W&B emulator");
   }
   const csv = await demo(["--format", "csv"]);
-  assertEquals(parseCsv(csv.stdout, { columns: true }).length, 6);
+  assertEquals(parseCsv(csv.stdout, { columns: true }).length, 8);
 });
 
 Deno.test("demo: contradicting formats are one input error; --help is the demo's own", async () => {

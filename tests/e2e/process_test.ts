@@ -93,7 +93,7 @@ Deno.test("process: the emulator task serves a fixture until interrupted", async
       banner += value;
     }
     const url = banner.match(/export WANDB_BASE_URL=(\S+)/)![1]!;
-    assertStringIncludes(banner, "serving 1 project(s), 10 run(s)");
+    assertStringIncludes(banner, "serving 1 project(s), 13 run(s)");
     const response = await fetch(`${url}/graphql`, {
       method: "POST",
       headers: {
@@ -103,7 +103,7 @@ Deno.test("process: the emulator task serves a fixture until interrupted", async
         query: `{ project(name: "image-classifier", entityName: "demo-team") { runCount } }`,
       }),
     });
-    assertEquals(await response.json(), { data: { project: { runCount: 10 } } });
+    assertEquals(await response.json(), { data: { project: { runCount: 13 } } });
     child.kill("SIGINT");
     assertEquals((await child.status).code, 0);
   } finally {

@@ -121,7 +121,7 @@ Deno.test("published package: --help, --version, the demo, the emulator and a re
     assertEquals(demo.code, 0, demo.stderr);
     assertMatch(demo.stdout, /^candidate {2}c4nd1dt1 {2}pr-412-seed-1 .* finished /m);
     assertStringIncludes(demo.stderr, "The runs came from the W&B emulator at http://127.0.0.1:");
-    assertStringIncludes(demo.stderr, `wrote ${await Deno.realPath(cwd)}/wandb_report.csv: 6 rows`);
+    assertStringIncludes(demo.stderr, `wrote ${await Deno.realPath(cwd)}/wandb_report.csv: 8 rows`);
     assertStringIncludes(await Deno.readTextFile(`${cwd}/wandb_report.csv`), "c4nd1dt1");
 
     // deno install -g, as the README shows, from the served package.

@@ -50,7 +50,7 @@ Deno.test("emulator banner: the URL, a key it accepts and the project to ask for
   await ready;
   stop();
   assertEquals(await running, 0);
-  assertMatch(banner, /^ {2}projects: demo-team\/image-classifier \(10 runs\)$/m);
+  assertMatch(banner, /^ {2}projects: demo-team\/image-classifier \(13 runs\)$/m);
   assertMatch(
     banner,
     /^ {2}export WANDB_BASE_URL=http:\/\/127\.0\.0\.1:\d+ WANDB_API_KEY=demo-local-key-0+$/m,

@@ -6,6 +6,7 @@ import { assert, assertEquals, assertMatch } from "../_assert.ts";
 import { commentEvent, EXAMPLE_REPO, exampleEvent, workflowRunEvent } from "../_events.ts";
 import {
   type FakeComment,
+  type FakeCommit,
   type FakeStatus,
   type GithubServer,
   startGithubServer,
@@ -48,6 +49,7 @@ async function run(
     privateRepos?: string[];
     readToken?: string;
     baseRefOid?: string;
+    commits?: FakeCommit[];
     permissions?: Record<string, string>;
     fixture?: ReturnType<typeof testFixture>;
     github?: GithubServer;
@@ -61,6 +63,7 @@ async function run(
       { number: 8, headRefOid: FORK_HEAD, headRefName: "patch-1", fork: "outsider/Hello-World" },
     ],
     tokens: { ...TOKENS, [TOKEN]: { login: "github-actions[bot]", write: true } },
+    commits: opts.commits,
   });
   try {
     const result = await runWorkflow({
@@ -373,7 +376,8 @@ Deno.test("workflow: only the jobs that set a status hold statuses: write; the r
   const callerToken = tokenFor(PR_CALLER);
   assertEquals(result.statuses.map((s) => s.token), [callerToken, callerToken]);
   const reportStep = result.jobs.report!.steps.find((s) => s.id === "report")!;
-  assertEquals(reportStep.env.GITHUB_TOKEN, undefined, "no token reaches the report step");
+  // The report step's token (for commit history) is the job's own: contents: read, no write.
+  assertEquals(reportStep.env.GITHUB_TOKEN, tokenFor({ contents: "read" }));
   // A nightly caller that grants only contents: read (and status: false) starts and reports.
   const nightly = await run({ name: "schedule", payload: {} }, {
     inputs: { sha: SHA, status: false },
@@ -469,3 +473,43 @@ async function withGithubServer<T>(fn: (github: GithubServer) => Promise<T>): Pr
     await github.close();
   }
 }
+
+Deno.test("workflow: baseline: merge-base with a search reports against where the PR branched", async () => {
+  // main: ROOT ← OTHER_SHA (runs) ← STALE (no runs) = the base tip; the PR branched from OTHER_SHA.
+  const stale = "5".repeat(40);
+  const root = "6".repeat(40);
+  const commits: FakeCommit[] = [
+    { sha: SHA, parents: [OTHER_SHA], date: "2026-11-30T03:00:00Z" },
+    { sha: stale, parents: [OTHER_SHA], date: "2026-11-30T02:00:00Z" },
+    { sha: OTHER_SHA, parents: [root], date: "2026-11-29T00:00:00Z" },
+    { sha: root, parents: [], date: "2026-11-28T00:00:00Z" },
+  ];
+  const result = await run(
+    { name: "issue_comment", payload: commentEvent({ body: "/get-runs", association: "MEMBER" }) },
+    {
+      inputs: { baseline: "merge-base", "baseline-search": 5, trend: 5, "baseline-tags": "" },
+      baseRefOid: stale,
+      commits,
+    },
+  );
+  const start = result.jobs.start!.steps.find((s) => s.id === "chatops")!;
+  assertEquals(start.outputs.MERGE_BASE_SHA, OTHER_SHA, start.log);
+  const report = result.jobs.report!.steps.find((s) => s.id === "report")!;
+  assertEquals(report.outcome, "success", report.log);
+  assertEquals(report.env.INPUT_BASELINE_SHA, OTHER_SHA);
+  assertEquals(result.outputs["baseline-sha"], OTHER_SHA);
+  assertEquals(result.outputs["num-baselines"], "2");
+  assertMatch(report.log, new RegExp(`runs logged for commit ${OTHER_SHA.slice(0, 12)}`));
+  // The trend reached the report too (the markdown's trend section).
+  assertMatch(
+    result.jobs.report!.summary,
+    /Trend: the mean per commit of the base branch \(1 commit with runs\)/,
+  );
+  // Without a PR (a schedule) there is no merge base: no search, no error.
+  const nightly = await run({ name: "schedule", payload: {} }, {
+    inputs: { baseline: "merge-base", "baseline-search": 5, sha: SHA },
+    commits,
+  });
+  assertEquals(nightly.jobs.report!.result, "success");
+  assertEquals(nightly.outputs["baseline-sha"], "");
+});

@@ -1,0 +1,451 @@
+// The baseline that exists: a search back along the first-parent history
+// (from a local git checkout, or GitHub's API), the merge base, and the
+// trend, with the runs of every commit walked fetched in one W&B query.
+import type { FixtureInput } from "../../lib/emulator/fixtures.ts";
+import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
+import { EXAMPLE_REPO } from "../_events.ts";
+import { type FakeCommit, startGithubServer } from "../_github_server.ts";
+import { API_KEY, PROJECT, run, runCli, withEmulator } from "../_helpers.ts";
+
+/** Runs git in `cwd` with a fixed identity and clock. */
+async function git(cwd: string, args: string[], date?: string): Promise<string> {
+  const out = await new Deno.Command("git", {
+    args,
+    cwd,
+    env: {
+      GIT_AUTHOR_NAME: "t",
+      GIT_AUTHOR_EMAIL: "t@example.com",
+      GIT_COMMITTER_NAME: "t",
+      GIT_COMMITTER_EMAIL: "t@example.com",
+      ...(date ? { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } : {}),
+    },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (out.code !== 0) {
+    throw new Error(`git ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
+  }
+  return new TextDecoder().decode(out.stdout).trim();
+}
+
+/**
+ * A repository: main with `length` commits (oldest first in `main`, so
+ * main.at(-1) is the tip), a side branch merged into main's second newest
+ * commit (first-parent walks skip it), and a PR branch off main's tip.
+ */
+async function repository(length: number) {
+  const dir = await Deno.makeTempDir({ prefix: "wandb-history-" });
+  await git(dir, ["init", "-q", "-b", "main"]);
+  const main: string[] = [];
+  let clock = Date.parse("2026-10-01T00:00:00Z");
+  const commit = async (message: string) => {
+    clock += 3_600_000;
+    await git(dir, ["commit", "-q", "--allow-empty", "-m", message], new Date(clock).toISOString());
+    return await git(dir, ["rev-parse", "HEAD"]);
+  };
+  for (let i = 0; i < length - 1; i++) main.push(await commit(`main ${i}`));
+  await git(dir, ["checkout", "-q", "-b", "side", main.at(-2)!]);
+  const side = await commit("side work");
+  await git(dir, ["checkout", "-q", "main"]);
+  clock += 3_600_000;
+  await git(
+    dir,
+    ["merge", "-q", "--no-ff", "-m", "merge side", "side"],
+    new Date(clock).toISOString(),
+  );
+  main.push(await git(dir, ["rev-parse", "HEAD"]));
+  await git(dir, ["checkout", "-q", "-b", "pr"]);
+  const head = await commit("the PR");
+  return { dir, main, side, head };
+}
+
+function fixture(runs: ReturnType<typeof run>[]): FixtureInput {
+  return { apiKeys: [API_KEY], projects: [{ entity: "acme", name: "vision", runs }] };
+}
+
+const metric = (sha: string, name: string, accuracy: number, state = "finished") =>
+  run(name, state, { sha, metrics: { accuracy } });
+
+Deno.test("--baseline-search: the nearest ancestor with runs, from the local checkout; one W&B request", async () => {
+  const repo = await repository(8);
+  try {
+    const [tip, back1, back2, back3] = [...repo.main].reverse();
+    const runs = [
+      metric(repo.head, "cand0001", 0.91),
+      metric(back3!, "base0003", 0.9),
+      metric(back3!, "base0004", 0.5, "crashed"),
+      metric(repo.side, "side0001", 0.1), // on a merged branch: never first-parent
+      metric(back1!, "kill0001", 0.2, "killed"), // no finished run: passed over
+    ];
+    await withEmulator({ fixture: fixture(runs) }, async (emulator) => {
+      const r = await runCli(emulator, [
+        ...PROJECT,
+        "--sha",
+        repo.head,
+        "--baseline-sha",
+        tip!,
+        "--baseline-search",
+        "5",
+        "--metrics",
+        "accuracy",
+        "--json",
+      ], { env: { INIT_CWD: repo.dir } });
+      assertEquals(r.code, 0, r.stderr);
+      const doc = JSON.parse(r.stdout);
+      assertEquals(doc.baselines.map((b: { id: string }) => b.id), ["base0003", "base0004"]);
+      assertEquals(doc.baseline, {
+        requested: tip,
+        sha: back3,
+        distance: 3,
+        skipped: 3,
+        searched: 6,
+        source: `the git checkout in ${repo.dir}`,
+      });
+      assertEquals(r.outputs.BASELINE_SHA, back3);
+      assertMatch(
+        r.stderr,
+        new RegExp(
+          `^note: baselines: the runs of ${
+            back3!.slice(0, 12)
+          }, 3 first-parent commits back from ` +
+            `${tip!.slice(0, 12)} \\(3 without finished runs passed over\\)$`,
+          "m",
+        ),
+      );
+      assertEquals(emulator.stats.requests, 1, "one query for every commit searched");
+      void back2;
+    });
+  } finally {
+    await Deno.remove(repo.dir, { recursive: true });
+  }
+});
+
+Deno.test("--baseline-search: runs beyond N are not found; a note names the range searched", async () => {
+  const repo = await repository(8);
+  try {
+    const chain = [...repo.main].reverse();
+    await withEmulator(
+      { fixture: fixture([metric(chain[5]!, "far00001", 0.9)]) },
+      async (emulator) => {
+        const r = await runCli(emulator, [
+          ...PROJECT,
+          "--sha",
+          repo.head,
+          "--baseline-sha",
+          chain[0]!,
+          "--baseline-search",
+          "3",
+        ], { env: { INIT_CWD: repo.dir } });
+        assertEquals(r.code, 0, r.stderr);
+        assertEquals(r.outputs.BASELINE_SHA, "");
+        assertEquals(r.outputs.NUM_BASELINES, "0");
+        assertStringIncludes(
+          r.stderr,
+          `note: no commit of the 4 first-parent commits searched (${chain[0]!.slice(0, 12)}..${
+            chain[3]!.slice(0, 12)
+          }) has 1 finished run logged: no baselines from a commit`,
+        );
+      },
+    );
+  } finally {
+    await Deno.remove(repo.dir, { recursive: true });
+  }
+});
+
+Deno.test("a shallow clone: the search says how deep it went and which fetch-depth would do", async () => {
+  const repo = await repository(8);
+  const shallow = `${repo.dir}-shallow`;
+  try {
+    await git(repo.dir, [
+      "clone",
+      "-q",
+      "--depth",
+      "2",
+      "--branch",
+      "main",
+      `file://${repo.dir}`,
+      shallow,
+    ]);
+    const tip = repo.main.at(-1)!;
+    await withEmulator({ fixture: fixture([]) }, async (emulator) => {
+      const r = await runCli(emulator, [
+        ...PROJECT,
+        "--sha",
+        repo.head,
+        "--baseline-sha",
+        tip,
+        "--baseline-search",
+        "10",
+      ], { env: { INIT_CWD: shallow } });
+      assertEquals(r.code, 0, r.stderr);
+      assertMatch(
+        r.stderr,
+        new RegExp(
+          `note: the clone is shallow: its history stops 2 commits back from ${
+            tip.slice(0, 12)
+          }; ` +
+            "fetch-depth: 11 \\(or 0 for all\\) in actions/checkout would hold what was asked",
+        ),
+      );
+    });
+  } finally {
+    await Deno.remove(repo.dir, { recursive: true });
+    await Deno.remove(shallow, { recursive: true });
+  }
+});
+
+Deno.test("--merge-base: where the PR branched, from git; a stale base tip is not the baseline", async () => {
+  const repo = await repository(6);
+  try {
+    // main moved on after the PR branched: its new tip has runs that must not count.
+    await git(repo.dir, ["checkout", "-q", "main"]);
+    await git(
+      repo.dir,
+      ["commit", "-q", "--allow-empty", "-m", "later on main"],
+      "2026-12-01T00:00:00Z",
+    );
+    const stale = await git(repo.dir, ["rev-parse", "HEAD"]);
+    const branchPoint = repo.main.at(-1)!;
+    const runs = [
+      metric(repo.head, "cand0001", 0.91),
+      metric(stale, "stal0001", 0.99),
+      metric(branchPoint, "mbse0001", 0.9),
+    ];
+    await withEmulator({ fixture: fixture(runs) }, async (emulator) => {
+      const r = await runCli(emulator, [
+        ...PROJECT,
+        "--sha",
+        repo.head,
+        "--baseline-sha",
+        stale,
+        "--merge-base",
+        "--json",
+      ], { env: { INIT_CWD: repo.dir } });
+      assertEquals(r.code, 0, r.stderr);
+      const doc = JSON.parse(r.stdout);
+      assertEquals(doc.baselines.map((b: { id: string }) => b.id), ["mbse0001"]);
+      assertEquals(r.outputs.BASELINE_SHA, branchPoint);
+      assertStringIncludes(r.stderr, `is ${branchPoint.slice(0, 12)} (from the git checkout`);
+    });
+  } finally {
+    await Deno.remove(repo.dir, { recursive: true });
+  }
+});
+
+/** The same history as GitHub holds it, for the API path. */
+function githubCommits(count: number): FakeCommit[] {
+  const commits: FakeCommit[] = [];
+  for (let i = 0; i < count; i++) {
+    const sha = (i + 1).toString(16).padStart(40, "a");
+    commits.push({
+      sha,
+      parents: i + 1 < count ? [(i + 2).toString(16).padStart(40, "a")] : [],
+      date: new Date(Date.parse("2026-11-30T00:00:00Z") - i * 3_600_000).toISOString(),
+    });
+  }
+  return commits; // newest first
+}
+
+Deno.test("GitHub's history when no checkout holds it: a 50-commit search and trend cost one W&B request", async () => {
+  const commits = githubCommits(60);
+  const runs = [
+    run("cand0001", "finished", { sha: "c".repeat(40), metrics: { accuracy: 0.95 } }),
+    ...[3, 10, 20, 30, 45].flatMap((i) => [
+      metric(commits[i]!.sha, `hist${String(i).padStart(4, "0")}`, 0.8 + i / 1000),
+      metric(commits[i]!.sha, `hisu${String(i).padStart(4, "0")}`, 0.82 + i / 1000),
+    ]),
+    metric(commits[55]!.sha, "beyond00", 0.5), // beyond 50 commits
+  ];
+  const token = "ghs_historyreader7Hq2Lx9Vb4";
+  const github = await startGithubServer({
+    repo: EXAMPLE_REPO,
+    pulls: [],
+    tokens: { [token]: { login: "bot", write: false } },
+    commits,
+  });
+  const empty = await Deno.makeTempDir();
+  try {
+    await withEmulator({ fixture: fixture(runs) }, async (emulator) => {
+      const r = await runCli(emulator, [
+        ...PROJECT,
+        "--sha",
+        "c".repeat(40),
+        "--baseline-sha",
+        commits[0]!.sha,
+        "--baseline-search",
+        "50",
+        "--trend",
+        "50",
+        "--metrics",
+        "accuracy",
+        "--json",
+        "--page-size",
+        "1000",
+      ], {
+        env: {
+          INIT_CWD: empty,
+          GITHUB_TOKEN: token,
+          GITHUB_REPOSITORY: EXAMPLE_REPO,
+          GITHUB_GRAPHQL_URL: `${github.url}/graphql`,
+        },
+      });
+      assertEquals(r.code, 0, r.stderr);
+      const doc = JSON.parse(r.stdout);
+      assertEquals([doc.baseline.sha, doc.baseline.distance], [commits[3]!.sha, 3]);
+      assertEquals(doc.baseline.source, `GitHub's API (${EXAMPLE_REPO})`);
+      // The trend, oldest first: every commit of the 50 with finished runs, none beyond.
+      assertEquals(
+        doc.trend.map((p: { sha: string }) => p.sha),
+        [45, 30, 20, 10, 3].map((i) => commits[i]!.sha),
+      );
+      assertEquals(doc.trend.at(-1).n, 2);
+      assertEquals(doc.trend.at(-1).means.accuracy, 0.813);
+      assertEquals(emulator.stats.requests, 1, "one W&B request for 51 commits and the trend");
+      assertEquals(github.requests, ["WandbReportHistory"]);
+    });
+  } finally {
+    await github.close();
+    await Deno.remove(empty);
+  }
+});
+
+Deno.test("history errors: no source, a commit it does not hold, bad N, and GitHub failing", async () => {
+  const empty = await Deno.makeTempDir();
+  const commits = githubCommits(3);
+  const token = "ghs_historyreader7Hq2Lx9Vb4";
+  const github = await startGithubServer({
+    repo: EXAMPLE_REPO,
+    pulls: [],
+    tokens: { [token]: { login: "bot", write: false } },
+    commits,
+  });
+  const viaGithub = {
+    INIT_CWD: empty,
+    GITHUB_TOKEN: token,
+    GITHUB_REPOSITORY: EXAMPLE_REPO,
+    GITHUB_GRAPHQL_URL: `${github.url}/graphql`,
+  };
+  try {
+    await withEmulator({ fixture: fixture([]) }, async (emulator) => {
+      const base = [...PROJECT, "--sha", "c".repeat(40)];
+      const cases: [string[], Record<string, string>, number, RegExp][] = [
+        [
+          ["--baseline-search", "3"],
+          {},
+          2,
+          /^error: --baseline-search: expected a commit to search back from to go with --baseline-sha/,
+        ],
+        [
+          ["--baseline-sha", commits[0]!.sha, "--baseline-search=-1"],
+          {},
+          2,
+          /^error: --baseline-search: expected a whole number from 0 to 500, got "-1"$/,
+        ],
+        [
+          ["--baseline-sha", commits[0]!.sha, "--baseline-search", "1.5"],
+          {},
+          2,
+          /^error: --baseline-search: expected a whole number from 0 to 500/,
+        ],
+        [
+          ["--baseline-sha", commits[0]!.sha, "--baseline-search", "501"],
+          {},
+          2,
+          /^error: --baseline-search: expected a whole number from 0 to 500/,
+        ],
+        [
+          ["--trend", "5"],
+          { INIT_CWD: empty },
+          2,
+          /^error: --trend: expected a commit history to read: run where the repository is checked out/,
+        ],
+        [
+          ["--baseline-sha", "d".repeat(40), "--baseline-search", "3"],
+          viaGithub,
+          2,
+          new RegExp(`^error: --baseline-sha: expected a commit of ${EXAMPLE_REPO}, got "d{40}"$`),
+        ],
+      ];
+      for (const [args, env, code, message] of cases) {
+        const r = await runCli(emulator, [...base, ...args], { env });
+        assertEquals(r.code, code, `${args.join(" ")}: ${r.stderr}`);
+        assertEquals(r.stderr.trim().split("\n").length, 1, r.stderr);
+        assertMatch(r.stderr.trim(), message);
+        assertEquals([r.csv, r.githubOutput], [undefined, ""], "nothing written");
+      }
+      assertEquals(emulator.stats.requests, 0, "nothing asked of W&B");
+      // GitHub failing for good while the history is read: exit 3, one line, nothing written.
+      github.faults.push({ status: 502, times: 10 });
+      const failing = await runCli(emulator, [
+        ...base,
+        "--baseline-sha",
+        commits[0]!.sha,
+        "--baseline-search",
+        "3",
+        "--max-attempts",
+        "2",
+      ], { env: viaGithub });
+      assertEquals(failing.code, 3, failing.stderr);
+      assertMatch(
+        failing.stderr.trim(),
+        /^error: GitHub at 127\.0\.0\.1:\d+ failed with HTTP 502/,
+      );
+      assertEquals([failing.csv, failing.githubOutput], [undefined, ""]);
+      assertEquals(github.requests.filter((r) => r === "WandbReportHistory").length, 3, "retried");
+    });
+  } finally {
+    await github.close();
+    await Deno.remove(empty);
+  }
+});
+
+Deno.test("the demo finds its baseline three commits back and shows the trend", async () => {
+  const { runDemoCli } = await import("../../lib/cli.ts");
+  const dir = await Deno.makeTempDir();
+  let stdout = "";
+  let stderr = "";
+  try {
+    const code = await runDemoCli(["--format", "json"], {
+      env: { INIT_CWD: dir },
+      stdout: (t) => (stdout += t),
+      stderr: (t) => (stderr += t),
+    });
+    assertEquals(code, 0, stderr);
+    const doc = JSON.parse(stdout);
+    assertEquals([doc.baseline.distance, doc.baseline.skipped], [3, 3]);
+    assertEquals(doc.trend.length, 4);
+    assert(doc.trend.every((p: { n: number }) => p.n >= 1));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("--min-baseline-runs: a commit with fewer finished runs is passed over", async () => {
+  const repo = await repository(5);
+  try {
+    const chain = [...repo.main].reverse();
+    const runs = [
+      metric(chain[1]!, "one00001", 0.9),
+      metric(chain[2]!, "two00001", 0.8),
+      metric(chain[2]!, "two00002", 0.81),
+    ];
+    await withEmulator({ fixture: fixture(runs) }, async (emulator) => {
+      const r = await runCli(emulator, [
+        ...PROJECT,
+        "--sha",
+        repo.head,
+        "--baseline-sha",
+        chain[0]!,
+        "--baseline-search",
+        "4",
+        "--min-baseline-runs",
+        "2",
+      ], { env: { INIT_CWD: repo.dir } });
+      assertEquals(r.code, 0, r.stderr);
+      assertEquals(r.outputs.BASELINE_SHA, chain[2]);
+      assertStringIncludes(r.stderr, "(2 with fewer than 2 finished runs passed over)");
+    });
+  } finally {
+    await Deno.remove(repo.dir, { recursive: true });
+  }
+});
