@@ -52,7 +52,7 @@ export type {
   WaitPoll,
 } from "./lib/pipeline.ts";
 export { classify } from "./lib/classify.ts";
-export type { Classification, Counts, StateBucket } from "./lib/classify.ts";
+export type { Classification, Counts, StaleRule, StalledRun, StateBucket } from "./lib/classify.ts";
 export { compareRuns } from "./lib/compare.ts";
 export type {
   CandidateDelta,

@@ -73,17 +73,66 @@ const BUCKETS: ReadonlyMap<string, StateBucket> = new Map(
   ]),
 );
 
-/** Counts over the candidates (and the number of baselines). */
-export type Counts = Record<StateBucket, number> & { candidates: number; baselines: number };
+/**
+ * Counts over the candidates (and the number of baselines). `stalled`
+ * candidates are `running` runs whose heartbeat stopped: counted apart, not
+ * in `running`.
+ */
+export type Counts = Record<StateBucket, number> & {
+  stalled: number;
+  candidates: number;
+  baselines: number;
+};
+
+/** A candidate W&B still says is running, whose heartbeat stopped. */
+export interface StalledRun {
+  /** The run. */
+  run: Pick<WandbRun, "name" | "displayName" | "state" | "heartbeatAt" | "createdAt">;
+  /** Its last sign of life (the heartbeat, else its creation), ISO 8601. */
+  lastSeen: string;
+  /** How long ago, in ms. */
+  ageMs: number;
+}
 
 /** The classification of one report. */
 export interface Classification {
   /** Candidates per state bucket, and the number of baselines. */
   counts: Counts;
-  /** At least one candidate finished and none is still alive (running, pending, preempting). */
+  /** At least one candidate finished and none is still alive or stalled (running, pending, preempting). */
   complete: boolean;
   /** Exactly one candidate. */
   singleRun: boolean;
+  /** The stalled candidates (`--stale-after`). */
+  stalled: StalledRun[];
+  /** Candidates whose heartbeat is not a date (judged by their creation instead). */
+  unreadableHeartbeats: string[];
+}
+
+/** When runs count as stalled. */
+export interface StaleRule {
+  /** The clock now, in epoch ms. */
+  now: number;
+  /** A running run whose last heartbeat is older than this (ms) has stalled; 0: never. */
+  staleAfterMs: number;
+}
+
+/**
+ * An ISO 8601 time as W&B writes it: without a zone it is UTC (JavaScript
+ * would read it as local time). `undefined` when it is no date.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { wandbTime } from "./classify.ts";
+ * assertEquals(wandbTime("2026-11-10T09:15:00"), Date.UTC(2026, 10, 10, 9, 15));
+ * assertEquals(wandbTime("soon"), undefined);
+ * ```
+ */
+export function wandbTime(text: string | null | undefined): number | undefined {
+  if (!text || !/^\d{4}-\d{2}-\d{2}/.test(text)) return undefined;
+  const zoned = /(Z|[+-]\d{2}:?\d{2})$/i.test(text) || !text.includes("T") ? text : `${text}Z`;
+  const ms = Date.parse(zoned);
+  return Number.isNaN(ms) ? undefined : ms;
 }
 
 /**
@@ -97,8 +146,9 @@ export interface Classification {
  * ```
  */
 export function classify(
-  candidates: readonly Pick<WandbRun, "state">[],
+  candidates: readonly Partial<StalledRun["run"]>[],
   baselines: readonly unknown[],
+  stale?: StaleRule,
 ): Classification {
   const counts: Counts = {
     candidates: candidates.length,
@@ -111,12 +161,37 @@ export function classify(
     aborted: 0,
     preempted: 0,
     unknown: 0,
+    stalled: 0,
   };
-  for (const run of candidates) counts[bucketOf(run.state)]++;
+  const stalled: StalledRun[] = [];
+  const unreadableHeartbeats: string[] = [];
+  for (const run of candidates) {
+    const bucket = bucketOf(run.state);
+    if (bucket === "running" && stale && stale.staleAfterMs > 0) {
+      // A run with no readable heartbeat is judged by when it was created.
+      const beat = wandbTime(run.heartbeatAt);
+      if (run.heartbeatAt && beat === undefined) unreadableHeartbeats.push(run.name ?? "");
+      const seen = run.heartbeatAt && beat !== undefined ? run.heartbeatAt : run.createdAt;
+      const at = beat ?? wandbTime(run.createdAt);
+      if (at !== undefined && stale.now - at > stale.staleAfterMs) {
+        counts.stalled++;
+        stalled.push({
+          run: run as StalledRun["run"],
+          lastSeen: seen ?? "",
+          ageMs: stale.now - at,
+        });
+        continue;
+      }
+    }
+    counts[bucket]++;
+  }
   return {
     counts,
-    complete: counts.finished > 0 && counts.running === 0 && counts.pending === 0,
+    complete: counts.finished > 0 && counts.running === 0 && counts.pending === 0 &&
+      counts.stalled === 0,
     singleRun: candidates.length === 1,
+    stalled,
+    unreadableHeartbeats,
   };
 }
 
@@ -149,6 +224,7 @@ export function stepOutputs(c: Classification, sha: string): Record<string, stri
     NUM_PREEMPTED: String(counts.preempted),
     NUM_UNKNOWN: String(counts.unknown),
     NUM_CANDIDATES: String(counts.candidates),
+    NUM_STALLED: String(counts.stalled),
     SHA: sha,
   };
 }
@@ -168,6 +244,7 @@ export function stateList(counts: Counts): string[] {
   return ([
     "finished",
     "running",
+    "stalled",
     "pending",
     "failed",
     "crashed",

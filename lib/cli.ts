@@ -25,7 +25,7 @@ import {
 } from "./fs.ts";
 import { appendOutputs } from "./github/actions.ts";
 import { chatopsOutputs, runChatops } from "./github/chatops.ts";
-import { postComment, type PostCommentResult } from "./github/comment.ts";
+import { commentMarker, postComment, type PostCommentResult } from "./github/comment.ts";
 import {
   postStatus,
   type PostStatusResult,
@@ -46,8 +46,11 @@ import {
 } from "./inputs/emulator.ts";
 import { helpText, type ReportOptions, resolveInputs } from "./inputs/report.ts";
 import { type CliIo, Printer } from "./output.ts";
-import { runReport, type WaitPoll } from "./pipeline.ts";
+import { runReport, waitForCandidates, type WaitPoll } from "./pipeline.ts";
 import { stateList } from "./classify.ts";
+import { renderProgress } from "./report/markdown.ts";
+import { waitingText } from "./report/summary.ts";
+import { durationText } from "./model.ts";
 import { renderTable } from "./report/table.ts";
 import { Redactor } from "./redact.ts";
 import { retryPolicy } from "./retry.ts";
@@ -395,6 +398,82 @@ function historyPlaces(
   };
 }
 
+/**
+ * The wait, shown where the PR's people look: the sticky comment (in
+ * comment-mode `always`; the other modes decide on the final report alone)
+ * and the pending commit status say "waiting for training: 2 of 5 finished,
+ * …", posted at the wait's start, then when the counts change, at most once a
+ * minute. The report replaces both. A failure to post is one warning, and
+ * the wait goes on without it.
+ */
+function waitShown(
+  options: ReportOptions,
+  io: CliIo,
+  print: Printer,
+  setStatus: (sha: string, state: "pending", text: string) => Promise<void>,
+  log: ((line: string) => void) | undefined,
+):
+  | { onPoll: (poll: WaitPoll) => Promise<void>; over: (poll: WaitPoll) => Promise<void> }
+  | undefined {
+  const token = options.githubToken;
+  let commenting = options.comment && options.prNumber !== undefined && token !== undefined &&
+    options.commentMode === "always";
+  const sha = options.match.by === "sha" ? options.match.sha : "";
+  const statusing = options.status && token !== undefined && /^[0-9a-f]{40}$/.test(sha);
+  if (!commenting && !statusing) return undefined;
+  const now = io.deps?.now ?? Date.now;
+  const project = `${options.entity}/${options.project}`;
+  const marker = commentMarker(
+    options.reportKey ?? project,
+    io.env.GITHUB_WORKFLOW ?? "wandb-report",
+  );
+  let shownCounts = "";
+  let shownAt = -Infinity;
+  const show = async (text: string) => {
+    if (statusing) await setStatus(sha, "pending", text);
+    if (!commenting) return;
+    try {
+      const posted = await postComment({
+        token: token!,
+        repository: io.env.GITHUB_REPOSITORY,
+        prNumber: options.prNumber!,
+        marker,
+        body: renderProgress({
+          marker,
+          project,
+          sha,
+          text,
+          waitText: durationText(options.waitSeconds),
+        }),
+        env: io.env,
+        retry: retryPolicy(options, io.deps?.baseDelayMs),
+        http: io.deps?.http,
+        log,
+      });
+      // A fork PR's read-only token: the report's own post will say so.
+      if (posted.action === "skipped") commenting = false;
+      else log?.(`progress comment ${posted.action}: ${text}`);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      commenting = false;
+      print.say("warning", "warning", `the wait's progress was not posted: ${error.message}`);
+    }
+  };
+  return {
+    onPoll: async (poll) => {
+      // A complete poll is the last: the report follows at once.
+      if (poll.complete) return;
+      const counts = JSON.stringify(poll.counts);
+      if (counts === shownCounts || now() - shownAt < 60_000) return;
+      shownCounts = counts;
+      shownAt = now();
+      await show(waitingText(poll.counts, poll.elapsedMs));
+    },
+    // --progress-only: the wait's end, shown until the report job replaces it.
+    over: (poll) => show(waitingText(poll.counts, poll.elapsedMs, true)),
+  };
+}
+
 /** Says what became of the PR comment. */
 function reportPosted(print: Printer, posted: PostCommentResult): void {
   if (posted.action === "skipped") print.say("warning", "warning", posted.warning);
@@ -637,12 +716,39 @@ const report: Run<ReportOptions> = async (options, io, print) => {
   };
   try {
     const progress = progressReporter(options, io, print);
-    if (options.waitSeconds > 0 && options.match.by === "sha") {
-      await setStatus(options.match.sha, "pending", "waiting for training");
+    const shown = waitShown(options, io, print, setStatus, log);
+    let lastPoll: WaitPoll | undefined;
+    const onPoll = async (poll: WaitPoll) => {
+      lastPoll = poll;
+      progress.onPoll?.(poll);
+      await shown?.onPoll(poll);
+    };
+    if (options.progressOnly) {
+      // The reusable workflow's wait job: the wait, shown; the report job follows.
+      const result = await waitForCandidates(options, {
+        ...io.deps,
+        ...progress,
+        onPoll,
+        log,
+        redactor: print.redactor,
+      });
+      print.endProgress();
+      result.notes.forEach(note);
+      // Shown only when there was a wait to show (no poll: it was over at once).
+      if (lastPoll) {
+        await shown?.over({ ...lastPoll, counts: result.classification.counts });
+      }
+      print.err(
+        `wait over: ${
+          stateList(result.classification.counts).join(", ") || "no candidate runs"
+        } (no report written: --progress-only)\n`,
+      );
+      return ExitCode.ok;
     }
     const { result, judgement, rendered } = await runReport(options, {
       ...io.deps,
       ...progress,
+      onPoll,
       log,
       history: historyPlaces(options, io, log),
       csvPath: files.targets[0]!,
@@ -708,6 +814,7 @@ const report: Run<ReportOptions> = async (options, io, print) => {
           comparisons: judgement.comparisons,
           groups: judgement.groups,
           trend: result.trend,
+          stalled: new Set(result.classification.stalled.map((s) => s.run.name)),
         },
         { color: useColor(io), width: io.terminal?.stdout ? io.terminal.columns : undefined },
       ));

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { bucketOf, type Classification } from "./classify.ts";
+import type { Classification } from "./classify.ts";
 import { compareRuns, type MetricComparison } from "./compare.ts";
 import type { GateRule, Reference, Run as WandbRun } from "./model.ts";
 import { standardError } from "./stats.ts";
@@ -148,9 +148,7 @@ export function evaluateGate(
   let complete: GateResult["complete"];
   if (options.requireComplete) {
     const { counts } = classification;
-    const alive = candidates.filter((run) =>
-      ["running", "pending"].includes(bucketOf(run.state))
-    ).length;
+    const alive = counts.running + counts.pending;
     complete = counts.finished === 0
       ? { passed: false, message: "no candidate run has finished (--require-complete)" }
       : alive > 0
@@ -159,6 +157,13 @@ export function evaluateGate(
         message: `${alive} candidate run${
           alive === 1 ? " is" : "s are"
         } still running or pending (--require-complete)`,
+      }
+      : counts.stalled > 0
+      ? {
+        passed: false,
+        message: `${counts.stalled} candidate run${
+          counts.stalled === 1 ? " has" : "s have"
+        } stalled: running, without a heartbeat (--require-complete)`,
       }
       : { passed: true, message: "every candidate run has ended, and at least one finished" };
   }

@@ -189,6 +189,8 @@ export interface Run {
   description?: string | null;
   /** When the run was created (ISO 8601, as W&B writes it). */
   createdAt?: string | null;
+  /** The run's last heartbeat (ISO 8601): a `running` run that stopped sending them has stalled. */
+  heartbeatAt?: string | null;
   /** W&B's own `commit` field, when it was fetched. */
   commit?: string | null;
   /** W&B's `group` field, when it was fetched (`--group-by group`). */

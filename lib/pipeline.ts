@@ -63,7 +63,10 @@ export type CollectOptions =
     | "baselineSha"
   >
   & Partial<
-    Pick<ReportOptions, "groupBy" | "baselineSearch" | "minBaselineRuns" | "mergeBase" | "trend">
+    Pick<
+      ReportOptions,
+      "groupBy" | "baselineSearch" | "minBaselineRuns" | "mergeBase" | "trend" | "staleAfterSeconds"
+    >
   >;
 
 /** Everything a report found. */
@@ -114,7 +117,7 @@ export interface CollectDeps {
   /** Told of each retry before its wait. */
   onRetry?: (retry: { attempt: number; of: number; delayMs: number; reason: string }) => void;
   /** Told after each poll of `--wait`. */
-  onPoll?: (poll: WaitPoll) => void;
+  onPoll?: (poll: WaitPoll) => void | Promise<void>;
   /**
    * Holds the secrets to keep out of the runs' data (the CLI's, with every
    * secret it read). Default: one that knows `options.apiKey`.
@@ -193,7 +196,8 @@ async function collect(
       `run ${match.runId}'s config ${SHA_KEY} is not a commit SHA (${SHA_EXPECTED}); SHA left empty`,
     );
   }
-  const classification = classify(candidates, baselines);
+  const classification = classify(candidates, baselines, staleRule(options, deps));
+  notes.push(...stalledNotes(classification, options));
   return {
     entity: options.entity,
     project: options.project,
@@ -208,6 +212,28 @@ async function collect(
     baselineCommit: history?.commit,
     trend: history?.trend,
   };
+}
+
+/** When a running candidate counts as stalled: no heartbeat for `--stale-after`, on the wall clock. */
+function staleRule(options: CollectOptions, deps: CollectDeps) {
+  return { now: (deps.now ?? Date.now)(), staleAfterMs: (options.staleAfterSeconds ?? 900) * 1000 };
+}
+
+/** One note per stalled candidate (naming it and its last heartbeat), and per unreadable heartbeat. */
+function stalledNotes(classification: Classification, options: CollectOptions): string[] {
+  const after = durationText(options.staleAfterSeconds ?? 900);
+  return [
+    ...classification.stalled.map(({ run, lastSeen, ageMs }) =>
+      `run ${run.name}${
+        run.displayName ? ` (${run.displayName})` : ""
+      } is ${run.state} but its last heartbeat was at ${lastSeen} (${
+        durationText(Math.round(ageMs / 60_000) * 60)
+      } ago): counted as stalled (--stale-after ${after}), not waited for, and not complete`
+    ),
+    ...classification.unreadableHeartbeats.map((name) =>
+      `run ${name}'s heartbeatAt is not a date: judged by when it was created`
+    ),
+  ];
 }
 
 /** The step outputs, with `BASELINE_SHA` when the baselines came from a commit. */
@@ -397,8 +423,11 @@ export async function waitForCandidates(
   checkLibraryOptions(options);
   const client = wandbClient(options, deps);
   let result = await collect(options, deps, client);
-  // The notes about an empty answer are redone at the end, on the last poll's runs.
-  const stale = new Set(emptyNotes(options, result.candidates, result.baselines));
+  // The notes about an empty answer and stalled runs are redone at the end, on the last poll's runs.
+  const stale = new Set([
+    ...emptyNotes(options, result.candidates, result.baselines),
+    ...stalledNotes(result.classification, options),
+  ]);
   // The deadline runs on a monotonic clock (the wall clock can jump), and
   // never behind the pauses taken: a clock that stands still or goes back
   // cannot make the wait last for ever.
@@ -413,6 +442,16 @@ export async function waitForCandidates(
   let pause = options.pollSeconds * 1000;
   const maxPause = Math.max(MAX_POLL_MS, pause);
   let polls = 0;
+  // The wait's start is a poll too (number 0): the PR can show it at once.
+  if (!done(result.classification) && limit > 0) {
+    await deps.onPoll?.({
+      counts: result.classification.counts,
+      complete: false,
+      elapsedMs: 0,
+      remainingMs: limit,
+      polls,
+    });
+  }
   while (!done(result.classification) && elapsed() < limit) {
     const ms = Math.min(pause, limit - elapsed());
     await sleep(ms);
@@ -430,16 +469,16 @@ export async function waitForCandidates(
     );
     const candidates = fetched.candidates;
     const baselines = withoutCandidates(result.baselines, candidates);
-    const classification = classify(candidates, baselines);
+    const classification = classify(candidates, baselines, staleRule(options, deps));
     result = {
       ...result,
       candidates,
       baselines,
       classification,
-      outputs: stepOutputs(classification, result.sha),
+      outputs: { ...result.outputs, ...stepOutputs(classification, result.sha) },
       traffic: { ...client.stats },
     };
-    deps.onPoll?.({
+    await deps.onPoll?.({
       counts: classification.counts,
       complete: done(classification),
       elapsedMs: elapsed(),
@@ -449,6 +488,7 @@ export async function waitForCandidates(
   }
   result.notes = [
     ...result.notes.filter((note) => !stale.has(note)),
+    ...stalledNotes(result.classification, options),
     ...emptyNotes(options, result.candidates, result.baselines),
   ];
   if (!done(result.classification)) {

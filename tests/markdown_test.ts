@@ -57,7 +57,9 @@ function assertSafe(md: string) {
   }
   // Mermaid blocks: labels only from a safe alphabet.
   for (const block of md.match(/```mermaid[\s\S]*?```/g) ?? []) {
-    for (const label of block.match(/"[^"]*"/g) ?? []) assertMatch(label, /^"[A-Za-z0-9 _.-]*"$/);
+    for (const label of block.match(/"[^"]*"/g) ?? []) {
+      assertMatch(label, /^"[\p{L}\p{N} _.:/()%+=,-]*"$/u);
+    }
   }
 }
 
@@ -171,7 +173,7 @@ Deno.test("markdown: ▲/▼ with signed deltas, the best value bold, missing sh
   assertMatch(md, /acc regressed|❌ worse by/);
   assertMatch(
     md,
-    /```mermaid\nxychart-beta\n {4}title "acc"\n {4}x-axis \["cand", "worse", "base"\]/,
+    /```mermaid\nxychart-beta\n {4}title "acc \(higher is better\)"\n {4}x-axis \["c1", "c2", "b1"\]/,
   );
   // One number alone makes no chart.
   assertEquals(render([candidates[0]!], [], { chart: true }).includes("mermaid"), false);

@@ -170,6 +170,7 @@ Deno.test("reportQuery: asks only for what the report prints", () => {
     "tags",
     "description",
     "createdAt",
+    "heartbeatAt",
     "config(keys:",
     "$configKeys)",
     "summaryMetrics(keys:",

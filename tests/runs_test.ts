@@ -74,6 +74,7 @@ Deno.test("decodeRunNode (property): the schema's run, key order included, or un
     tags: mostly(fc.oneof(fc.array(text), fc.constant(null), fc.array(anything))),
     description: mostly(nullishText),
     createdAt: mostly(nullishText),
+    heartbeatAt: mostly(nullishText),
     commit: mostly(nullishText),
     group: mostly(nullishText),
     config: mostly(fc.oneof(json, fc.constant(null))),

@@ -87,6 +87,11 @@ export interface FixtureRunInput {
    * answered `afterRequests` GraphQL requests (a training job finishing).
    */
   becomes?: { state: string; afterRequests: number; summaryMetrics?: Record<string, unknown> };
+  /**
+   * A running run's process dies: its heartbeat stops once the emulator has
+   * answered `afterRequests` GraphQL requests (and then ages with the clock).
+   */
+  heartbeatStops?: { afterRequests: number };
 }
 
 /** A fixture run, defaults applied. */
@@ -140,6 +145,7 @@ export const FixtureRunSchema: z.ZodType<FixtureRun, FixtureRunInput> = z.strict
     afterRequests: z.number().int().min(1),
     summaryMetrics: DATA_OBJECT.optional(),
   }).optional(),
+  heartbeatStops: z.strictObject({ afterRequests: z.number().int().min(0) }).optional(),
 });
 
 /** A commit of the fixture's history: its SHA, its parents (first parent first), its date. */

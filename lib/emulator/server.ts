@@ -39,6 +39,8 @@ export interface EmulatorOptions {
   maxPageSize?: number;
   /** Called before each GraphQL request is handled (tests use it to add runs mid-paging). */
   onRequest?: (count: number) => void;
+  /** The clock (epoch ms) running runs' heartbeats follow. Default `Date.now`. */
+  now?: () => number;
 }
 
 /** What the emulator has served. */
@@ -140,7 +142,7 @@ function keyFrom(header: string | undefined): string | undefined {
  */
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
   const fixture = parseFixture(options.fixture, "fixture");
-  const store = new EmulatorStore(fixture, options.maxPageSize);
+  const store = new EmulatorStore(fixture, options.maxPageSize, options.now);
   const schema: GraphQLSchema = wandbSchema({ keysArgument: options.keysArgument ?? true });
   const keys = new Set(fixture.apiKeys);
   const faults: Fault[] = [...fixture.faults];

@@ -150,13 +150,20 @@ export class EmulatorStore {
   readonly #maxPageSize: number;
   readonly #filterFields: readonly string[];
 
+  /** The emulator's clock (epoch ms): a running run's heartbeat is "now" while it lives. */
+  readonly #now: () => number;
+  /** When each run's heartbeat stopped (its `heartbeatStops` rule came due). */
+  readonly #stopped = new Map<string, number>();
+
   /**
    * Loads a fixture's projects and runs.
    *
    * @param fixture the data to serve
    * @param maxPageSize the most runs one page returns, whatever `first` asks
+   * @param now the clock heartbeats follow (epoch ms)
    */
-  constructor(fixture: Fixture, maxPageSize = 1000) {
+  constructor(fixture: Fixture, maxPageSize = 1000, now: () => number = Date.now) {
+    this.#now = now;
     this.#viewer = fixture.viewer;
     this.#maxPageSize = maxPageSize;
     this.#filterFields = fixture.filterFields;
@@ -191,6 +198,10 @@ export class EmulatorStore {
     let changed = false;
     for (const data of this.#projects.values()) {
       for (const doc of data.docs) {
+        const stops = doc.run.heartbeatStops;
+        if (stops && requests >= stops.afterRequests && !this.#stopped.has(doc.name)) {
+          this.#stopped.set(doc.name, this.#now());
+        }
         const rule = doc.run.becomes;
         if (!rule || requests < rule.afterRequests || doc.state === rule.state) continue;
         doc.state = rule.state;
@@ -296,6 +307,19 @@ export class EmulatorStore {
     };
   }
 
+  /**
+   * A run's last heartbeat: the fixture's when it gives one; a running run's
+   * is the clock's "now" until its heartbeat stops, then the time it stopped
+   * (which ages as the clock moves on); any other run's, its creation. A
+   * fixture's explicit `null` is served as W&B would: no heartbeat.
+   */
+  #heartbeat(doc: RunDoc): string | null {
+    if (doc.run.heartbeatAt !== undefined) return doc.run.heartbeatAt;
+    if (doc.state !== "running" && doc.state !== "preempting") return doc.run.createdAt;
+    const at = this.#stopped.get(doc.name) ?? this.#now();
+    return new Date(at).toISOString().slice(0, 19);
+  }
+
   #run(data: ProjectData, doc: RunDoc) {
     const { run } = doc;
     type Keys = { keys?: string[] | null };
@@ -311,8 +335,8 @@ export class EmulatorStore {
       commit: run.commit ?? null,
       readOnly: false,
       createdAt: run.createdAt,
-      heartbeatAt: run.heartbeatAt ?? run.createdAt,
-      updatedAt: run.heartbeatAt ?? run.createdAt,
+      heartbeatAt: this.#heartbeat(doc),
+      updatedAt: this.#heartbeat(doc) ?? run.createdAt,
       description: run.description ?? null,
       notes: run.notes ?? null,
       host: run.host ?? null,

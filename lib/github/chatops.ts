@@ -129,6 +129,24 @@ export async function runChatops(
       deps: deps.http,
     });
   };
+  // The open PR whose head is `sha` (the most recently updated of several), with a note either way.
+  const pullForSha = async (sha: string, notes: string[]) => {
+    const found = await pullRequestsForSha(
+      github("to find the pull request of the commit"),
+      parseRepo(options.repository, "GITHUB_REPOSITORY"),
+      sha,
+    );
+    const pr = found[0];
+    if (!pr) {
+      notes.push(`no open pull request has head ${sha}: no comment; the status goes on the commit`);
+    } else if (found.length > 1) {
+      notes.push(
+        `${found.length} open pull requests have head ${sha}: reporting on #${pr.number}, ` +
+          "the most recently updated",
+      );
+    }
+    return pr;
+  };
   const githubSha = () => {
     if (options.githubSha) return options.githubSha;
     throw new InvalidInputError("GITHUB_SHA", "the workflow's commit (set by the runner)");
@@ -199,7 +217,7 @@ export async function runChatops(
           runId: "",
         }),
     )
-    .with({ name: "repository_dispatch" }, ({ payload }) => {
+    .with({ name: "repository_dispatch" }, async ({ payload }) => {
       const client = payload.client_payload ?? {};
       const dispatched = parseWith(
         z.object({ sha: ShaSchema.optional(), run_id: RunIdSchema.optional() }),
@@ -211,13 +229,22 @@ export async function runChatops(
             String(client[String(problem.key)]),
           ),
       );
-      return Promise.resolve({
+      const sha = options.sha ?? dispatched.sha ?? githubSha();
+      // A dispatch that names a full commit (training's end, a W&B
+      // Automation) reports on its open PR, if it has one: comment and status.
+      const notes = [...base.notes];
+      const pr = dispatched.sha && /^[0-9a-f]{40}$/.test(dispatched.sha)
+        ? await pullForSha(dispatched.sha, notes)
+        : undefined;
+      return {
         ...base,
+        notes,
         triggered: true,
-        branch: env.GITHUB_REF_NAME ?? "",
-        sha: options.sha ?? dispatched.sha ?? githubSha(),
+        branch: pr?.headRefName ?? env.GITHUB_REF_NAME ?? "",
+        sha,
         runId: dispatched.run_id ?? "",
-      });
+        ...(pr ? { prNumber: pr.number, headSha: pr.headRefOid, baseSha: pr.baseRefOid, pr } : {}),
+      };
     })
     .with({ name: "workflow_run" }, async ({ payload }) => {
       const run = payload.workflow_run;
@@ -238,25 +265,9 @@ export async function runChatops(
       let baseSha = listed?.base.sha;
       let pr: PullRequestHead | undefined;
       if (listed === undefined) {
-        const repo = parseRepo(options.repository, "GITHUB_REPOSITORY");
-        const found = await pullRequestsForSha(
-          github("to find the pull request of the run's commit"),
-          repo,
-          run.head_sha,
-        );
-        pr = found[0];
+        pr = await pullForSha(run.head_sha, notes);
         prNumber = pr?.number;
         baseSha = pr?.baseRefOid;
-        if (!pr) {
-          notes.push(
-            `no open pull request has head ${run.head_sha}: no comment; the status goes on the commit`,
-          );
-        } else if (found.length > 1) {
-          notes.push(
-            `${found.length} open pull requests have head ${run.head_sha}: reporting on #${pr.number}, ` +
-              "the most recently updated",
-          );
-        }
       }
       return {
         ...base,

@@ -265,6 +265,15 @@ const SOURCES = {
     value: "DURATION",
     help: "First pause between polls, 1s-1h; pauses grow by half, to 5 min. Default 30s.",
   },
+  staleAfter: {
+    group: "Gate and waiting",
+    flag: "stale-after",
+    input: "STALE_AFTER",
+    kind: "string",
+    value: "DURATION",
+    help: "A running run without a heartbeat for this long has stalled: not waited for, " +
+      "not complete. 0 turns it off. Default 15m.",
+  },
   maxWait: {
     group: "Gate and waiting",
     flag: "max-wait",
@@ -319,6 +328,14 @@ const SOURCES = {
     kind: "boolean",
     help: "Set a commit status wandb-report/KEY on the SHA: pending while --wait waits, " +
       "then the gate's verdict (needs GITHUB_TOKEN with statuses: write).",
+  },
+  progressOnly: {
+    group: "GitHub",
+    flag: "progress-only",
+    input: "PROGRESS_ONLY",
+    kind: "boolean",
+    help: "Only wait (--wait), showing the progress in the PR comment and the pending " +
+      "status; write no report (the reusable workflow's wait job).",
   },
   reportKey: {
     group: "GitHub",
@@ -460,6 +477,8 @@ export interface ReportOptions {
   waitSeconds: number;
   /** The first pause between polls, in seconds. */
   pollSeconds: number;
+  /** A running run without a heartbeat for this many seconds has stalled (0: never). */
+  staleAfterSeconds: number;
   /** Where to write the markdown report. */
   markdown?: string;
   /** What to print on stdout. */
@@ -476,6 +495,8 @@ export interface ReportOptions {
   commentMode: CommentMode;
   /** Set a commit status on the SHA. */
   status: boolean;
+  /** Only wait and show the progress; no report. */
+  progressOnly: boolean;
   /** Tells reports apart in comments. */
   reportKey?: string;
   /** GitHub token for the comment. */
@@ -563,6 +584,10 @@ export const ReportOptionsSchema: z.ZodType<ReportOptions> = z
       POLL_EXPECTED,
     ),
     maxWait: DURATION_SCHEMA.default(21_600).refine((s) => s <= MAX_WAIT_SECONDS, WAIT_EXPECTED),
+    staleAfter: DURATION_SCHEMA.default(900).refine(
+      (s) => s <= MAX_WAIT_SECONDS,
+      "a duration of at most 7 days, or 0 (off)",
+    ),
     markdown: z.string().min(1, "a file path").optional(),
     format: z.enum(["table", "markdown", "json", "csv"], "table, markdown, json or csv").optional(),
     quiet: z.boolean().default(false),
@@ -571,6 +596,7 @@ export const ReportOptionsSchema: z.ZodType<ReportOptions> = z
     prNumber: wholeNumber(1, 1e9).optional(),
     commentMode: COMMENT_MODE.default("always"),
     status: z.boolean().default(false),
+    progressOnly: z.boolean().default(false),
     reportKey: z.string().trim().regex(/^[A-Za-z0-9._\/-]{1,100}$/, "letters, digits and . _ / -")
       .optional(),
     githubToken: TOKEN.optional(),
@@ -604,6 +630,13 @@ export const ReportOptionsSchema: z.ZodType<ReportOptions> = z
         code: "custom",
         path: ["githubToken"],
         message: "a token for --comment (pass github.token as GITHUB_TOKEN)",
+      });
+    }
+    if (o.progressOnly && !(o.wait ?? 0)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["progressOnly"],
+        message: "a wait (--wait) to show the progress of",
       });
     }
     if (o.json && o.format !== undefined && o.format !== "json") {
@@ -648,7 +681,20 @@ export const ReportOptionsSchema: z.ZodType<ReportOptions> = z
     }
   })
   .transform(
-    ({ project, sha, secondarySha, runId, matchCommit, wait, pollInterval, maxWait, ...rest }) => {
+    (
+      {
+        project,
+        sha,
+        secondarySha,
+        runId,
+        matchCommit,
+        wait,
+        pollInterval,
+        maxWait,
+        staleAfter,
+        ...rest
+      },
+    ) => {
       const [entity, name] = project.split("/") as [string, string];
       const match: Match = runId !== undefined
         ? { by: "run-id", runId }
@@ -674,6 +720,7 @@ export const ReportOptionsSchema: z.ZodType<ReportOptions> = z
         notes,
         waitSeconds,
         pollSeconds: pollInterval,
+        staleAfterSeconds: staleAfter,
       };
     },
   );
@@ -700,6 +747,11 @@ const LIBRARY_RULES = z.object({
   waitSeconds: z.number(WAIT_EXPECTED).min(0, WAIT_EXPECTED).max(MAX_WAIT_SECONDS, WAIT_EXPECTED)
     .optional(),
   pollSeconds: z.number(POLL_EXPECTED).min(1, POLL_EXPECTED).max(MAX_POLL_SECONDS, POLL_EXPECTED)
+    .optional(),
+  staleAfterSeconds: z.number(WAIT_EXPECTED).min(0, WAIT_EXPECTED).max(
+    MAX_WAIT_SECONDS,
+    WAIT_EXPECTED,
+  )
     .optional(),
   baselineTags: z.array(z.string()),
   metrics: z.array(z.string()),

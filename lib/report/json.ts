@@ -134,6 +134,12 @@ export function reportJson(input: JsonInput): Record<string, unknown> {
     complete: input.classification.complete,
     singleRun: input.classification.singleRun,
     counts: input.classification.counts,
+    stalled: input.classification.stalled.map((s) => ({
+      run: s.run.name,
+      state: s.run.state ?? null,
+      lastSeen: s.lastSeen,
+      ageSeconds: Math.round(s.ageMs / 1000),
+    })),
     outputs: input.outputs,
     baselineSource: input.baselineSource,
     baseline: input.baselineCommit

@@ -91,6 +91,51 @@ export function commentMarker(key: string, workflow: string): string {
   return `<!-- wandb-report key=${clean(key)} workflow=${clean(workflow)} -->`;
 }
 
+/** What the sticky comment shows while a report waits for training. */
+export interface ProgressInput {
+  /** The report's marker: the report replaces this comment. */
+  marker: string;
+  /** `entity/project`. */
+  project: string;
+  /** The commit waited for ("" in run-id mode). */
+  sha: string;
+  /** The line to show (see `waitingText`). */
+  text: string;
+  /** How long the wait may last, in words (`30m`). */
+  waitText: string;
+}
+
+/**
+ * The sticky comment while `--wait` lasts: the report's marker (so the report
+ * replaces it), the counts, and when the report comes. Only the project, the
+ * SHA and counts reach it; the project is escaped as the report's is.
+ *
+ * @example
+ * ```ts
+ * import { ok } from "node:assert";
+ * import { renderProgress } from "./markdown.ts";
+ * const body = renderProgress({
+ *   marker: "<!-- m -->", project: "acme/vision", sha: "",
+ *   text: "waiting for training: 2 of 5 finished, 3 running, 4 min so far", waitText: "30m",
+ * });
+ * ok(body.startsWith("<!-- m -->\n"));
+ * ```
+ */
+export function renderProgress(input: ProgressInput): string {
+  return [
+    input.marker,
+    `### W&B report: ${escapeMarkdown(input.project)}${
+      input.sha ? ` @ \`${input.sha.replace(/[^0-9a-f]/g, "").slice(0, 7)}\`` : ""
+    }`,
+    "",
+    // Ours (counts and words), not escaped: `\:` would show.
+    `⏳ ${input.text}`,
+    "",
+    `<sub>Updated when the counts change, at most once a minute; the report replaces this ` +
+    `comment when every run has ended or stalled, or after ${input.waitText}.</sub>`,
+  ].join("\n");
+}
+
 /** Everything the markdown is made from. */
 export interface MarkdownInput {
   /** `entity/project`. */
@@ -188,6 +233,11 @@ function runLink(input: MarkdownInput, run: WandbRun): string {
   return `[${shown(input, name, 60)}](${linkTarget(url)})`;
 }
 
+/** A run's cell in the runs table: its chart label first (`c1`, `b2`) when there are charts. */
+function runCell(input: MarkdownInput, run: WandbRun, key: string | undefined): string {
+  return `${key ? `\`${key}\` ` : ""}${runLink(input, run)}`;
+}
+
 /** "2 metrics better, 1 worse beyond tolerance" and friends, from the comparisons. */
 function metricTally(input: MarkdownInput): string {
   const failing = new Set(
@@ -258,7 +308,7 @@ function gateSection(input: MarkdownInput, limit = Infinity): string[] {
   );
   if (ordered.length) {
     lines.push(
-      "| rule | run | value | reference | worse by | allowed | noise (SE) | verdict |",
+      "| rule | run | value | reference | difference | allowed | noise (SE) | verdict |",
       "|---|---|---:|---:|---:|---:|---:|---|",
     );
     for (const v of ordered.slice(0, limit)) {
@@ -271,7 +321,13 @@ function gateSection(input: MarkdownInput, limit = Infinity): string[] {
         `| ${shown(input, v.rule.text)} | ${who} | ${
           v.value === undefined ? "—" : fmt(v.value)
         } | ${v.reference === undefined ? "—" : fmt(v.reference)} | ${
-          v.worse === undefined ? "—" : fmt(v.worse)
+          v.worse === undefined
+            ? "—"
+            : v.worse > 0
+            ? `worse by ${fmt(v.worse)}`
+            : v.worse < 0
+            ? `better by ${fmt(-v.worse)}`
+            : "equal"
         } | ${v.allowed === undefined ? "—" : fmt(v.allowed)} | ${
           v.se === undefined ? "—" : fmt(v.se)
         } | ${mark} ${shown(input, v.reason)} |`,
@@ -308,6 +364,10 @@ function cell(
   const rel = d.rel === undefined ? "" : ` (${signed(d.rel * 100)}%)`;
   return `${text} ${arrow} ${signed(d.abs)}${rel}`.replace(/ {2}/g, " ");
 }
+
+/** The names of the stalled candidates (`running`, no heartbeat for `--stale-after`). */
+const stalledNames = (input: MarkdownInput) =>
+  new Set((input.classification.stalled ?? []).map((s) => s.run.name));
 
 /** The best number per metric among some runs, by each metric's direction. */
 function bestValues(
@@ -357,6 +417,8 @@ function runTable(
     } |`;
   if (candidates.length) lines.push(summary("candidates"));
   if (baselines.length) lines.push(summary("baselines"));
+  // The charts' labels (c1, b1), keyed here.
+  const keys = input.chart ? chartLabels(input) : undefined;
   const rows: [WandbRun, boolean][] = [
     ...candidates.map((r): [WandbRun, boolean] => [r, true]),
     ...baselines.map((r): [WandbRun, boolean] => [r, false]),
@@ -366,10 +428,16 @@ function runTable(
     // The state as W&B spells it (`killed`, not our bucket `aborted`), as the terminal shows it;
     // a baseline that did not finish does not feed the reference.
     const state = `${shown(input, run.state ?? "unknown", 20)}${
-      !isCandidate && !finished ? " (not used)" : ""
+      !isCandidate && !finished
+        ? " (not used)"
+        : stalledNames(input).has(run.name)
+        ? " (stalled)"
+        : ""
     }`;
     lines.push(
-      `| ${runLink(input, run)} | ${isCandidate ? "candidate" : "baseline"} | ${state} | ${
+      `| ${runCell(input, run, keys?.get(run))} | ${
+        isCandidate ? "candidate" : "baseline"
+      } | ${state} | ${
         comparisons.map((c, i) => cell(input, c, run, isCandidate && finished, bests[i])).join(
           " | ",
         )
@@ -448,10 +516,10 @@ function trendSection(input: MarkdownInput): string[] {
     lines.push(
       "```mermaid",
       "xychart-beta",
-      `    title "${label(c.metric)}: the base branch, oldest to newest, then this PR"`,
+      `    title "${chartText(c.metric)}: the base branch, oldest to newest, then this PR"`,
       `    x-axis [${points.map((p) => `"${p.label}"`).join(", ")}]`,
-      `    y-axis "${label(c.metric)}" ${fmt(low)} --> ${fmt(high)}`,
-      `    line [${points.map((p) => p.value).join(", ")}]`,
+      `    y-axis "${chartText(c.metric)}" ${chartNumber(low)} --> ${chartNumber(high)}`,
+      `    line [${points.map((p) => chartNumber(p.value)).join(", ")}]`,
       "```",
       "",
     );
@@ -504,47 +572,125 @@ export function axisRange(values: readonly number[]): [number, number] {
   return [Number((low - margin).toPrecision(6)), Number((high + margin).toPrecision(6))];
 }
 
-// Mermaid labels: plain characters only, so no label can break the chart.
-const label = (text: string) => text.replace(/[^A-Za-z0-9 _.-]/g, "").slice(0, 24) || "run";
+/** A metric's name in a chart: letters of any script and a few signs; nothing that ends a string. */
+const chartText = (text: string) =>
+  text.replace(/[^\p{L}\p{N} _.:/()%+=,-]/gu, "").slice(0, 60).trim() || "metric";
 
+/**
+ * A number as Mermaid's xychart grammar reads it: plain decimal, never an
+ * exponent (1e-7 would not parse), about 8 significant digits.
+ */
+export function chartNumber(n: number): string {
+  if (n === 0 || !Number.isFinite(n)) return "0";
+  // toFixed writes an exponent from 1e21 on; such a number is an integer.
+  if (Math.abs(n) >= 1e21) return BigInt(n).toString();
+  const digits = Math.min(20, Math.max(0, 7 - Math.floor(Math.log10(Math.abs(n)))));
+  const text = n.toFixed(digits);
+  return (text.includes(".") ? text.replace(/\.?0+$/, "") : text).replace(/^-0$/, "0");
+}
+
+/** The most bars one chart draws: beyond, the labels no longer fit under them. */
+export const MAX_CHART_RUNS = 50;
+
+/**
+ * The short chart labels, keyed to the table: `c1`… for the candidates and
+ * `b1`… for the baselines, in the table's order. Names never reach a chart:
+ * long, unicode or alike names cannot collide or break it.
+ */
+function chartLabels(input: MarkdownInput): Map<WandbRun, string> {
+  const labels = new Map<WandbRun, string>();
+  input.candidates.forEach((run, i) => labels.set(run, `c${i + 1}`));
+  input.baselines.forEach((run, i) => labels.set(run, `b${i + 1}`));
+  return labels;
+}
+
+/** What a value that is not drawn is, in words. */
+const notDrawn = (value: ReturnType<typeof metricValue>) =>
+  value.kind === "missing"
+    ? "no value"
+    : value.kind === "nan"
+    ? "NaN"
+    : value.kind === "infinite"
+    ? (value.value > 0 ? "+∞" : "−∞")
+    : "not a number";
+
+/**
+ * One bar chart per metric: the finished runs' values, candidates and
+ * baselines as two series (each its own colour: a series holds its side's
+ * values and the axis minimum, a bar of no height, at the other side's
+ * places), the reference as a line, the y-axis fitted to the values with a
+ * margin, and short labels keyed to the table. Values that cannot be drawn
+ * (NaN, ±∞, missing) are left out and named under the chart.
+ */
 function chartSection(input: MarkdownInput): string[] {
   if (!input.chart) return [];
+  const labels = chartLabels(input);
   const lines: string[] = [];
+  const sides: [WandbRun, "c" | "b"][] = [
+    ...input.candidates.map((r): [WandbRun, "c"] => [r, "c"]),
+    ...input.baselines.map((r): [WandbRun, "b"] => [r, "b"]),
+  ];
   for (const c of input.comparisons) {
-    const bars = [
-      ...input.candidates.filter((r) => bucketOf(r.state) === "finished"),
-      ...input.baselines,
-    ]
-      .flatMap((run) => {
-        const v = metricValue(field(run.summary, c.metric));
-        return v.kind === "number"
-          ? [{ name: label(shownRaw(input, run.displayName || run.name, 24)), value: v.value }]
-          : [];
-      });
-    // One bar says nothing and more than 20 are unreadable.
-    if (bars.length < 2 || bars.length > 20) continue;
-    const min = Math.min(0, minOf(bars.map((b) => b.value)));
-    const max = maxOf(bars.map((b) => b.value));
-    if (max === min) continue;
+    const drawn: { label: string; value: number; side: "c" | "b" }[] = [];
+    const left: string[] = [];
+    for (const [run, side] of sides) {
+      // Only finished runs: they alone feed the means and the reference.
+      if (bucketOf(run.state) !== "finished") continue;
+      const value = metricValue(field(run.summary, c.metric));
+      if (value.kind === "number" && Number.isFinite(value.value)) {
+        drawn.push({ label: labels.get(run)!, value: value.value, side });
+      } else left.push(`${labels.get(run)} (${notDrawn(value)})`);
+    }
+    const ref = c.reference.value;
+    // One bar says something only against the reference.
+    if (drawn.length === 0 || (drawn.length === 1 && ref === undefined)) continue;
+    const name = escapeMarkdown(c.metric);
+    if (drawn.length > MAX_CHART_RUNS) {
+      lines.push(
+        `_${name}: ${drawn.length} runs, more than a chart draws (${MAX_CHART_RUNS}): see the table._`,
+        "",
+      );
+      continue;
+    }
+    const [low, high] = axisRange([
+      ...drawn.map((d) => d.value),
+      ...(ref === undefined ? [] : [ref]),
+    ]);
+    const series = (side: "c" | "b") =>
+      `[${drawn.map((d) => chartNumber(d.side === side ? d.value : low)).join(", ")}]`;
+    const better = c.direction === "max"
+      ? " (higher is better)"
+      : c.direction === "min"
+      ? " (lower is better)"
+      : "";
     lines.push(
       "```mermaid",
       "xychart-beta",
-      `    title "${label(c.metric)}"`,
-      `    x-axis [${bars.map((b) => `"${b.name}"`).join(", ")}]`,
-      `    y-axis "${label(c.metric)}" ${fmt(min)} --> ${fmt(max * (max > 0 ? 1.05 : 0.95))}`,
-      `    bar [${bars.map((b) => b.value).join(", ")}]`,
+      `    title "${chartText(c.metric)}${better}"`,
+      `    x-axis [${drawn.map((d) => `"${d.label}"`).join(", ")}]`,
+      `    y-axis "${chartText(c.metric)}" ${chartNumber(low)} --> ${chartNumber(high)}`,
+      // Always both series, in this order, so each side keeps its colour.
+      `    bar ${series("c")}`,
+      `    bar ${series("b")}`,
+      ...(ref === undefined ? [] : [`    line [${drawn.map(() => chartNumber(ref)).join(", ")}]`]),
       "```",
+      "",
+      `_${name}: **c** candidates (first colour), **b** baselines (second colour), as keyed in the table${
+        ref === undefined
+          ? ""
+          : `; the line is the reference, the ${
+            c.reference.spec.kind === "run"
+              ? "chosen run's value"
+              : `${c.reference.spec.kind} of the finished baselines`
+          } (${fmt(ref)})`
+      }; the axis starts at ${fmt(low)}, not 0.${
+        left.length ? ` Not drawn: ${left.join(", ")}.` : ""
+      }_`,
       "",
     );
   }
   return lines.length
-    ? [
-      "<details open><summary>Charts (candidates, then baselines)</summary>",
-      "",
-      ...lines,
-      "</details>",
-      "",
-    ]
+    ? ["<details open><summary>Charts</summary>", "", ...lines, "</details>", ""]
     : [];
 }
 

@@ -52,7 +52,9 @@ export function summaryText(input: SummaryInput): string {
     ? "yes"
     : counts.finished === 0
     ? "no (no finished runs yet)"
-    : `no (${alive} still running or pending)`;
+    : alive > 0
+    ? `no (${alive} still running or pending)`
+    : `no (${counts.stalled} stalled: running, without a heartbeat)`;
   return [
     `wandb-report: ${input.project}${input.sha ? ` @ ${input.sha}` : ""}`,
     `  candidates: ${counts.candidates}${states.length ? ` (${states.join(", ")})` : ""}`,
@@ -117,17 +119,37 @@ export function statusText(classification: Classification, gate: GateResult): St
 }
 
 /**
- * The pending status while a report waits for training.
+ * What a wait has come to, in one line (the PR comment and the pending
+ * status while `--wait` lasts, and `over` when it has ended): counts only,
+ * no run data.
  *
  * @example
  * ```ts
  * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { classify } from "../classify.ts";
- * import { pendingText } from "./summary.ts";
- * const text = pendingText(classify([{ state: "finished" }, { state: "running" }], []).counts);
- * assertEquals(text, "waiting for training: 1/2 candidates finished (1 running), 0 baselines");
+ * import { waitingText } from "./summary.ts";
+ * const { counts } = classify([{ state: "finished" }, { state: "running" }], []);
+ * assertEquals(
+ *   waitingText(counts, 14 * 60_000),
+ *   "waiting for training: 1 of 2 finished, 1 running, 14 min so far",
+ * );
+ * assertEquals(
+ *   waitingText(counts, 14 * 60_000, true),
+ *   "wait over after 14 min: 1 of 2 finished, 1 running; the report comes next",
+ * );
  * ```
  */
-export function pendingText(counts: Classification["counts"]): string {
-  return `waiting for training: ${countsText(counts)}`;
+export function waitingText(
+  counts: Classification["counts"],
+  elapsedMs: number,
+  over = false,
+): string {
+  const minutes = Math.floor(Math.max(0, elapsedMs) / 60_000);
+  const others = stateList(counts).filter((s) => !s.endsWith(" finished"));
+  const runs = counts.candidates === 0
+    ? "no candidate run yet"
+    : [`${counts.finished} of ${counts.candidates} finished`, ...others].join(", ");
+  return over
+    ? `wait over after ${minutes} min: ${runs}; the report comes next`
+    : `waiting for training: ${runs}, ${minutes} min so far`;
 }

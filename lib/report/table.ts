@@ -51,6 +51,8 @@ export interface TableInput {
   baselines: readonly Run[];
   /** One comparison per metric (their order is the columns'). */
   comparisons: readonly MetricComparison[];
+  /** The names of the stalled candidates (`running`, no heartbeat for `--stale-after`). */
+  stalled?: ReadonlySet<string>;
   /** Each metric's mean per commit of the base branch, oldest first (`--trend`). */
   trend?: readonly TrendPoint[];
   /** The groups judged (`--group-by`): each group's candidates and comparisons. */
@@ -152,13 +154,14 @@ export function renderTable(input: TableInput, style: TableStyle): string {
     const bucket = bucketOf(run.state);
     // A baseline that did not finish does not feed the reference.
     const unused = role === "baseline" && bucket !== "finished";
+    const stalled = role === "candidate" && (input.stalled?.has(run.name) ?? false);
     rows.push([
       { text: role },
       { text: run.name },
       { text: run.displayName || run.name },
       {
-        text: `${run.state ?? "unknown"}${unused ? " (not used)" : ""}`,
-        style: STATE_STYLE[bucket],
+        text: `${run.state ?? "unknown"}${unused ? " (not used)" : stalled ? " (stalled)" : ""}`,
+        style: stalled ? "magenta" : STATE_STYLE[bucket],
       },
       ...comparisons.map((c) => value(run, c)),
     ]);

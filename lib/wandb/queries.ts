@@ -239,7 +239,7 @@ export function reportQuery(
 }
 
 fragment ReportRun on Run {
-  name displayName state tags description createdAt${commit ? " commit" : ""}${
+  name displayName state tags description createdAt heartbeatAt${commit ? " commit" : ""}${
       group ? " group" : ""
     }
   ${config}

@@ -128,6 +128,7 @@ export const RunNodeSchema: z.ZodType<Run> = z
     tags: z.array(z.string()).nullish(),
     description: z.string().nullish(),
     createdAt: z.string().nullish(),
+    heartbeatAt: z.string().nullish(),
     commit: z.string().nullish(),
     group: z.string().nullish(),
     config: z.string().nullish(),
@@ -235,6 +236,7 @@ export function decodeRunNode(node: unknown): Run | undefined {
     tags,
     description,
     createdAt,
+    heartbeatAt,
     commit,
     group,
     config,
@@ -243,7 +245,8 @@ export function decodeRunNode(node: unknown): Run | undefined {
   if (
     typeof name !== "string" || !nullishText(displayName) || !nullishText(state) ||
     !nullishTexts(tags) || !nullishText(description) || !nullishText(createdAt) ||
-    !nullishText(commit) || !nullishText(group) || !nullishText(config) ||
+    !nullishText(heartbeatAt) || !nullishText(commit) || !nullishText(group) ||
+    !nullishText(config) ||
     !nullishText(summaryMetrics)
   ) return undefined;
   const decodedConfig = jsonObject(config);
@@ -255,6 +258,7 @@ export function decodeRunNode(node: unknown): Run | undefined {
   if (state !== undefined) run.state = state;
   if (description !== undefined) run.description = description;
   if (createdAt !== undefined) run.createdAt = createdAt;
+  if (heartbeatAt !== undefined) run.heartbeatAt = heartbeatAt;
   if (commit !== undefined) run.commit = commit;
   if (group !== undefined) run.group = group;
   run.tags = tags ?? [];

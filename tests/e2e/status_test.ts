@@ -112,7 +112,11 @@ Deno.test("--status with --wait: pending first, then the verdict", async () => {
       });
       assertEquals(r.code, 0, r.stderr);
       assertEquals(server.statuses.map((s) => s.state), ["pending", "success"]);
-      assertEquals(server.statuses[0]!.description, "waiting for training");
+      assertEquals(
+        server.statuses[0]!.description,
+        "waiting for training: 2 of 7 finished, 1 running, 1 pending, 1 failed, 1 crashed, " +
+          "1 aborted, 0 min so far",
+      );
     });
   });
 });

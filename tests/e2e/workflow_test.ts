@@ -297,16 +297,56 @@ Deno.test("workflow: baseline: base compares with the PR's base commit; /get-run
   assertEquals(result.statuses[0]!.description, "waiting for training");
   const report = job.steps.find((s) => s.id === "report")!;
   assertEquals(report.env.INPUT_BASELINE_SHA, OTHER_SHA);
-  assertEquals(report.env.INPUT_WAIT, "1s");
+  // The wait job waited (showing it in the PR); the report job did not wait again.
+  const wait = result.jobs.wait!;
+  assertEquals(wait.result, "success", wait.steps.map((s) => `${s.id}: ${s.log}`).join("\n"));
+  const waited = wait.steps.find((s) => s.env.INPUT_PROGRESS_ONLY === "true")!;
+  assertEquals(waited.env.INPUT_WAIT, "1s");
+  assertMatch(
+    waited.log,
+    /note: waited 1s \(--wait 1s\): 2 candidate\(s\) still running or pending|::notice::waited 1s/,
+  );
+  assertMatch(waited.log, /^wait over: /m);
+  assertEquals(report.env.INPUT_WAIT, "");
   assertEquals(result.outputs["num-baselines"], "2");
   assertMatch(
     report.log,
     new RegExp(`baselines: {2}2 \\(runs that are logged for commit ${OTHER_SHA}\\)`),
   );
-  assertMatch(
-    report.log,
-    /note: waited 1s \(--wait 1s\): 2 candidate\(s\) still running or pending|::notice::waited 1s/,
-  );
+});
+
+Deno.test("workflow: a repository_dispatch when training ends reports on the commit's PR (examples/on-training-end.yml)", async () => {
+  // The payload GitHub delivers for POST /repos/{owner}/{repo}/dispatches with
+  // {"event_type": "wandb-run-finished", "client_payload": {"sha": …}}, as the
+  // README's training-end snippet sends it.
+  const dispatch = (client_payload: Record<string, unknown>) => ({
+    name: "repository_dispatch",
+    payload: {
+      ...(exampleEvent("repository_dispatch") as Record<string, unknown>),
+      action: "wandb-run-finished",
+      client_payload,
+    },
+  });
+  const result = await run(dispatch({ sha: SHA }));
+  const chatops = result.jobs.start!.steps.find((s) => s.id === "chatops")!;
+  assertEquals([chatops.outputs.SHA, chatops.outputs.PULL_REQUEST_NUMBER], [SHA, "7"]);
+  assertEquals(result.jobs.report!.result, "success");
+  assertEquals(result.jobs.wait?.result ?? "skipped", "skipped");
+  assertEquals(result.comments.map((c) => c.pr), [7]);
+  assertMatch(result.comments[0]!.body, /^<!-- wandb-report key=acme\/vision workflow=W&B -->/);
+  assertEquals(result.statuses.map((s) => [s.sha, s.state]), [[SHA, "pending"], [SHA, "success"]]);
+
+  // What a W&B Automation can send (its documented variables name the
+  // project, not the run): no commit, so the default branch's head is reported.
+  const automation = await run(dispatch({
+    project: "acme/vision",
+    event: "RUN_FINISHED",
+    author: "ana",
+  }));
+  const noSha = automation.jobs.start!.steps.find((s) => s.id === "chatops")!;
+  assertEquals([noSha.outputs.SHA, noSha.outputs.PULL_REQUEST_NUMBER], [DEFAULT_BRANCH, ""]);
+  assertEquals(automation.jobs.report!.result, "success");
+  assertEquals(automation.comments, []);
 });
 
 Deno.test("workflow: the status goes on the PR head for pull_request and for workflow_run, forks included", async () => {
