@@ -58,7 +58,8 @@ function assertSafe(md: string) {
   // Mermaid blocks: labels only from a safe alphabet.
   for (const block of md.match(/```mermaid[\s\S]*?```/g) ?? []) {
     for (const label of block.match(/"[^"]*"/g) ?? []) {
-      assertMatch(label, /^"[\p{L}\p{N} _.:/()%+=,-]*"$/u);
+      // Our palette, else the chart text alphabet.
+      assertMatch(label, /^"(#[0-9a-f]{6}(, #[0-9a-f]{6})*|[\p{L}\p{N} _.:/()%+=,-]*)"$/u);
     }
   }
 }
@@ -173,7 +174,7 @@ Deno.test("markdown: ▲/▼ with signed deltas, the best value bold, missing sh
   assertMatch(md, /acc regressed|❌ worse by/);
   assertMatch(
     md,
-    /```mermaid\nxychart-beta\n {4}title "acc \(higher is better\)"\n {4}x-axis \["c1", "c2", "b1"\]/,
+    /```mermaid\n---\n[\s\S]*?\n---\nxychart-beta\n {4}title "acc \(higher is better\)"\n {4}x-axis \["c1", "c2", "b1"\]/,
   );
   // One number alone makes no chart.
   assertEquals(render([candidates[0]!], [], { chart: true }).includes("mermaid"), false);

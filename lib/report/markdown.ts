@@ -515,6 +515,13 @@ function trendSection(input: MarkdownInput): string[] {
     const [low, high] = axisRange(points.map((p) => p.value));
     lines.push(
       "```mermaid",
+      // The default palette's first colour is too pale for a thin line.
+      "---",
+      "config:",
+      "  themeVariables:",
+      "    xyChart:",
+      `      plotColorPalette: "${CHART_COLOURS.split(",")[0]}"`,
+      "---",
       "xychart-beta",
       `    title "${chartText(c.metric)}: the base branch, oldest to newest, then this PR"`,
       `    x-axis [${points.map((p) => `"${p.label}"`).join(", ")}]`,
@@ -589,6 +596,9 @@ export function chartNumber(n: number): string {
   return (text.includes(".") ? text.replace(/\.?0+$/, "") : text).replace(/^-0$/, "0");
 }
 
+/** The bar charts' series colours: candidates, baselines, the reference line. */
+const CHART_COLOURS = "#2563eb, #f59e0b, #dc2626";
+
 /** The most bars one chart draws: beyond, the labels no longer fit under them. */
 export const MAX_CHART_RUNS = 50;
 
@@ -616,9 +626,9 @@ const notDrawn = (value: ReturnType<typeof metricValue>) =>
 
 /**
  * One bar chart per metric: the finished runs' values, candidates and
- * baselines as two series (each its own colour: a series holds its side's
- * values and the axis minimum, a bar of no height, at the other side's
- * places), the reference as a line, the y-axis fitted to the values with a
+ * baselines as two series (blue and amber: a series holds its side's
+ * values, and at the other side's places a value below the axis, which
+ * Mermaid does not draw), the reference as a line (red), the y-axis fitted to the values with a
  * margin, and short labels keyed to the table. Values that cannot be drawn
  * (NaN, ±∞, missing) are left out and named under the chart.
  */
@@ -656,8 +666,10 @@ function chartSection(input: MarkdownInput): string[] {
       ...drawn.map((d) => d.value),
       ...(ref === undefined ? [] : [ref]),
     ]);
+    // The other side's places hold a value below the axis: Mermaid draws no bar there.
+    const below = chartNumber(low - (high - low));
     const series = (side: "c" | "b") =>
-      `[${drawn.map((d) => chartNumber(d.side === side ? d.value : low)).join(", ")}]`;
+      `[${drawn.map((d) => (d.side === side ? chartNumber(d.value) : below)).join(", ")}]`;
     const better = c.direction === "max"
       ? " (higher is better)"
       : c.direction === "min"
@@ -665,6 +677,13 @@ function chartSection(input: MarkdownInput): string[] {
       : "";
     lines.push(
       "```mermaid",
+      // Colours that say which is which: candidates blue, baselines amber, the reference red.
+      "---",
+      "config:",
+      "  themeVariables:",
+      "    xyChart:",
+      `      plotColorPalette: "${CHART_COLOURS}"`,
+      "---",
       "xychart-beta",
       `    title "${chartText(c.metric)}${better}"`,
       `    x-axis [${drawn.map((d) => `"${d.label}"`).join(", ")}]`,
@@ -675,7 +694,7 @@ function chartSection(input: MarkdownInput): string[] {
       ...(ref === undefined ? [] : [`    line [${drawn.map(() => chartNumber(ref)).join(", ")}]`]),
       "```",
       "",
-      `_${name}: **c** candidates (first colour), **b** baselines (second colour), as keyed in the table${
+      `_${name}: **c** candidates (blue), **b** baselines (amber), as keyed in the table${
         ref === undefined
           ? ""
           : `; the line is the reference, the ${
@@ -734,9 +753,9 @@ function configSection(input: MarkdownInput, maxRows = Infinity): string[] {
  *   classification: {
  *     counts: {
  *       finished: 0, running: 0, pending: 0, failed: 0, crashed: 0, aborted: 0, preempted: 0,
- *       unknown: 0, candidates: 0, baselines: 0,
+ *       unknown: 0, stalled: 0, candidates: 0, baselines: 0,
  *     },
- *     complete: false, singleRun: false,
+ *     complete: false, singleRun: false, stalled: [], unreadableHeartbeats: [],
  *   },
  *   comparisons: [], gate: { enabled: false, passed: true, verdicts: [] }, configVars: [], chart: false,
  * });

@@ -180,26 +180,132 @@ export function renderTable(input: TableInput, style: TableStyle): string {
   }
   for (const run of input.baselines) runRow(run, "baseline", input.comparisons);
   const clean = (text: string) => text.replace(/[\p{Cc}\p{Cf}]/gu, " ");
-  const all = [header, ...rows].map((row) => row.map((c) => ({ ...c, text: clean(c.text) })));
-  const widths = header.map((_, i) => maxOf(all.map((row) => [...(row[i]?.text ?? "")].length)));
-  // Too wide for the terminal: the name column gives way first, to 8 columns.
+  let all = [header, ...rows].map((row) => row.map((c) => ({ ...c, text: clean(c.text) })));
+  const length = (text: string) => [...text].length;
+  const widthsOf = () => all[0]!.map((_, i) => maxOf(all.map((row) => length(row[i]?.text ?? ""))));
+  const widths = widthsOf();
   const width = style.width ?? Infinity;
   const total = () => widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
-  if (total() > width) widths[2] = Math.max(8, widths[2]! - (total() - width));
+  const notes: string[] = [];
+  // Too wide for the terminal: first the metric columns beyond the first
+  // give way (said below the table), then the names are cut in the middle,
+  // never so far that two of them look the same.
+  const full = all;
+  // Where the name column is (it moves left when the run ids are left out).
+  let nameAt = 2;
+  let dropped = 0;
+  while (total() > width && all[0]!.length - dropped > 5) {
+    dropped++;
+    widths.pop();
+  }
+  if (dropped) {
+    all = all.map((row) => row.slice(0, row.length - dropped));
+    notes.push(
+      `${dropped} more metric column${
+        dropped === 1 ? "" : "s"
+      } left out to fit ${width} columns: ` +
+        `${input.comparisons.slice(-dropped).map((c) => clean(c.metric)).join(", ")} ` +
+        "(a wider terminal, or --format markdown, shows them)",
+    );
+  }
+  if (total() > width) {
+    const names = all.slice(1).map((row) => row[2]!.text);
+    const distinct = new Set(names).size;
+    const floor = (() => {
+      for (let w = 8; w < widths[2]!; w++) {
+        if (new Set(names.map((n) => middleCut(n, w))).size === distinct) return w;
+      }
+      return widths[2]!;
+    })();
+    widths[2] = Math.max(floor, widths[2]! - (total() - width), length(all[0]![2]!.text));
+  }
+  // Then the run ids (the names are still told apart, and the CSV has the ids).
+  if (total() > width) {
+    all = all.map((row) => row.filter((_, i) => i !== 1));
+    widths.splice(1, 1);
+    nameAt = 1;
+    notes.push("run ids left out to fit: they are in the CSV and --format json");
+  }
+  // Then the state, cut at its end to no less than 8 ("killed (…").
+  if (total() > width) {
+    widths[nameAt + 1] = Math.max(8, widths[nameAt + 1]! - (total() - width));
+  }
+  const directed = input.comparisons.some((c) => c.direction !== undefined);
+  const legend = directed && input.candidates.length
+    ? ["▲ better, ▼ worse than the reference baseline value (each metric's direction); = equal"]
+    : [];
+  // Plain lines under the table: wrapped (notes) or cut (sparklines) to the width.
+  const wrap = (lines: string[]) => lines.flatMap((text) => wrapText(text, width));
+  const trend = trendLines(input).map((l) =>
+    [...l].length > width ? `${[...l].slice(0, Math.max(1, width - 1)).join("")}…` : l
+  );
+  // Narrower still (40 columns): one run per block, a metric per line.
+  if (total() > width) {
+    const cut = (text: string) => middleCut(text, Math.max(8, width));
+    const blocks = full.slice(1).flatMap((row) => [
+      cut(`${row[0]!.text}  ${row[1]!.text ? `${row[1]!.text}  ` : ""}${row[2]!.text}`),
+      `  ${paint(row[3]!.style, cut(row[3]!.text))}`,
+      ...row.slice(4).map((c, i) => {
+        const name = clean(input.comparisons[i]?.metric ?? full[0]![i + 4]!.text);
+        const text = [...`  ${name}: ${c.text}`];
+        return paint(
+          c.style,
+          text.length > width ? `${text.slice(0, width - 1).join("")}…` : text.join(""),
+        );
+      }),
+    ]);
+    return [...blocks, ...wrap(legend), ...trend].join("\n");
+  }
   // Colour the text only, padding outside it: a cell's escape codes end where its text does.
-  const fit = (c: Cell, w: number) => {
+  const fit = (c: Cell, w: number, i: number) => {
     const chars = [...c.text];
     return chars.length > w
-      ? paint(c.style, `${chars.slice(0, w - 1).join("")}…`)
+      ? paint(c.style, i === nameAt ? middleCut(c.text, w) : `${chars.slice(0, w - 1).join("")}…`)
       : paint(c.style, c.text) + " ".repeat(w - chars.length);
   };
-  const line = (row: Cell[]) => row.map((c, i) => fit(c, widths[i]!)).join("  ").trimEnd();
+  const line = (row: Cell[]) => row.map((c, i) => fit(c, widths[i]!, i)).join("  ").trimEnd();
   return [
     line(all[0]!),
     widths.map((w) => "-".repeat(w)).join("  "),
     ...all.slice(1).map(line),
-    ...trendLines(input),
+    ...wrap([...legend, ...notes]),
+    ...trend,
   ].join("\n");
+}
+
+/** Wraps a plain line at spaces to `width` characters (a longer word stays whole). */
+function wrapText(text: string, width: number): string[] {
+  if (!Number.isFinite(width) || [...text].length <= width) return [text];
+  const lines: string[] = [];
+  let current = "";
+  for (const word of text.split(" ")) {
+    if (current && [...`${current} ${word}`].length > width) {
+      lines.push(current);
+      current = `  ${word}`;
+    } else current = current ? `${current} ${word}` : word;
+  }
+  if (current) lines.push(current);
+  return lines;
+}
+
+/**
+ * Cuts a text to `width` characters in the middle, keeping its start and
+ * its end (where run names differ: `pr-412-…-seed3`).
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { middleCut } from "./table.ts";
+ * assertEquals(middleCut("pr-412-resnet50-augmix-seed3", 14), "pr-412-…-seed3");
+ * assertEquals(middleCut("short", 14), "short");
+ * ```
+ */
+export function middleCut(text: string, width: number): string {
+  const chars = [...text];
+  if (chars.length <= width) return text;
+  const head = Math.ceil((width - 1) / 2);
+  const tail = width - 1 - head;
+  return `${chars.slice(0, head).join("")}…${tail ? chars.slice(-tail).join("") : ""}`;
 }
 
 const BARS = "▁▂▃▄▅▆▇█";

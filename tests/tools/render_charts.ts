@@ -1,0 +1,67 @@
+/**
+ * Renders the Mermaid charts of a report's markdown to a PNG in headless
+ * Chromium (Debian's `chromium` package), with Mermaid 11 as GitHub renders
+ * it, for a person to look at: `deno task charts [report.md] [out.png]`
+ * (default examples/report.md → charts.png). Test-only tooling: Mermaid
+ * comes from tests/deno.json, and nothing here ships.
+ *
+ * @module
+ */
+import "mermaid";
+import { createRequire } from "node:module";
+import { resolve } from "node:path";
+
+const [input = "examples/report.md", output = "charts.png"] = Deno.args;
+const markdown = await Deno.readTextFile(input);
+const charts = [...markdown.matchAll(/```mermaid\n([\s\S]*?)```\n+(_[^\n]*_)?/g)];
+if (!charts.length) {
+  console.error(`error: ${input}: expected a report with Mermaid charts (render it with --chart)`);
+  Deno.exit(2);
+}
+const mermaidJs = await Deno.readTextFile(
+  createRequire(import.meta.url).resolve("mermaid/dist/mermaid.min.js"),
+);
+const escape = (text: string) =>
+  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const html = `<!doctype html><html><head><meta charset="utf-8">
+<style>body{font-family:sans-serif;margin:16px;width:880px} .note{font-size:13px;color:#444;margin:4px 0 24px}</style>
+<script>${mermaidJs}</script></head><body>
+${
+  charts.map(([, chart, note]) =>
+    `<pre class="mermaid">${escape(chart!)}</pre><div class="note">${escape(note ?? "")}</div>`
+  ).join("\n")
+}
+<script>mermaid.initialize({ startOnLoad: false, theme: "default" });
+mermaid.run().then(() => { document.title = "rendered"; });</script>
+</body></html>`;
+const dir = await Deno.makeTempDir({ prefix: "wandb-report-charts-" });
+try {
+  const page = `${dir}/charts.html`;
+  await Deno.writeTextFile(page, html);
+  const height = 120 + charts.length * 560;
+  const out = await new Deno.Command("chromium", {
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-extensions",
+      "--no-first-run",
+      `--user-data-dir=${dir}/profile`,
+      "--hide-scrollbars",
+      "--virtual-time-budget=10000",
+      `--window-size=920,${height}`,
+      `--screenshot=${resolve(output)}`,
+      `file://${page}`,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!out.success || !(await Deno.stat(resolve(output)).catch(() => undefined))) {
+    console.error(`error: chromium failed: ${new TextDecoder().decode(out.stderr).trim()}`);
+    Deno.exit(1);
+  }
+  console.error(`wrote ${output}: ${charts.length} chart(s) from ${input}`);
+} finally {
+  await Deno.remove(dir, { recursive: true });
+}
