@@ -50,6 +50,7 @@ Deno.test("classify: counts and completeness", () => {
     aborted: 2,
     preempted: 1,
     unknown: 2,
+    stalled: 0,
   });
   assertEquals(c.complete, false);
   assertEquals(classify(runs("finished", "crashed"), []).complete, true);
@@ -74,6 +75,7 @@ Deno.test("stepOutputs: the old names and Python spellings", () => {
     NUM_PENDING: "0",
     NUM_PREEMPTED: "0",
     NUM_UNKNOWN: "0",
+    NUM_STALLED: "0",
     NUM_CANDIDATES: "1",
     SHA: "abc1234",
   });

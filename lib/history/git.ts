@@ -55,6 +55,11 @@ export async function gitHistory(
 ): Promise<{ source: HistorySource; shallow: boolean } | { reason: string }> {
   // Only hex reaches git's command line: nothing an input holds can be read as an option.
   if (!HEX.test(sha)) return { reason: `${JSON.stringify(sha)} is not a hexadecimal commit SHA` };
+  // Never a permission prompt (the demo on a terminal asked for git): not granted is "no git".
+  const allowed = await Deno.permissions.query({ name: "run", command: "git" });
+  if (allowed.state !== "granted") {
+    return { reason: "git cannot run here (not installed, or no --allow-run=git)" };
+  }
   const inside = await runGit(cwd, ["rev-parse", "--is-inside-work-tree"]);
   if (inside === undefined) {
     return { reason: "git cannot run here (not installed, or no --allow-run=git)" };

@@ -25,7 +25,7 @@ Deno.test("report --chart: the markdown carries a Mermaid chart per metric", asy
       "markdown",
     ]);
     assertEquals(r.code, 0, r.stderr);
-    assertMatch(r.stdout, /```mermaid\nxychart-beta/);
+    assertMatch(r.stdout, /```mermaid\n---\n[\s\S]*?\n---\nxychart-beta/);
     const plain = await runCli(emulator, [...PROJECT, "--sha", SHA, "--format", "markdown"]);
     assertEquals(plain.stdout.includes("```mermaid"), false);
   });

@@ -41,6 +41,7 @@ Deno.test("sha mode: candidates, baselines, metrics and config vars", async () =
       NUM_PENDING: "1",
       NUM_PREEMPTED: "0",
       NUM_UNKNOWN: "0",
+      NUM_STALLED: "0",
       NUM_CANDIDATES: "7",
       SHA,
       GATE_PASSED: "True",

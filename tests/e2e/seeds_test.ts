@@ -71,7 +71,7 @@ Deno.test("seeds judged by their mean beyond the noise: exit code, JSON and mark
     assertStringIncludes(md.stdout, "❌ **Gate failed** (1 problem).");
     assertMatch(
       md.stdout,
-      /\| mean of 3 \| 0\.9 \| 0\.92 \| 0\.02 \| 0\.01 \| 0\.0008165 \| ❌ worse by 0\\\.02, beyond/,
+      /\| mean of 3 \| 0\.9 \| 0\.92 \| worse by 0\.02 \| 0\.01 \| 0\.0008165 \| ❌ worse by 0\\\.02, beyond/,
     );
     assertMatch(
       md.stderr,

@@ -73,7 +73,7 @@ Deno.test("--wait: polls with backoff until no candidate runs, then writes every
     assertEquals(clock.sleeps, [1000, 1500, 2250]);
     assertMatch(
       r.stderr,
-      /^waiting: 2 finished, 1 running, 1 pending.*\(poll 1, 1 s waited, 59 s left\)$/m,
+      /^waiting: 2 finished, 1 running, 1 pending.*\(poll 0, 0 s waited, 60 s left\)$/m,
     );
     assertMatch(r.stderr, /^waiting: 4 finished, 1 failed, 1 crashed, 1 aborted \(poll 3/m);
   });
