@@ -472,3 +472,38 @@ jobs:
     "job bare grants no explicit permissions (the repository default applies)",
   ]);
 });
+
+Deno.test("examples: the pinned commit's workflow takes every input and secret the example passes", async () => {
+  const pinned = new Map<string, Yaml>();
+  for (const path of EXAMPLES) {
+    const doc = parseYaml(await read(path)) as Yaml;
+    for (const [id, job] of Object.entries(doc.jobs) as [string, Yaml][]) {
+      const ref = /^org\/wandb-report\/\.github\/workflows\/wandb-report\.yml@([0-9a-f]{40})$/
+        .exec(job.uses ?? "");
+      if (!ref) continue;
+      const sha = ref[1]!;
+      if (!pinned.has(sha)) {
+        // The commit must be in this repository's history (a clone has it).
+        const out = await new Deno.Command("git", {
+          args: ["show", `${sha}:.github/workflows/wandb-report.yml`],
+          cwd: new URL(".", ROOT).pathname,
+          stdout: "piped",
+          stderr: "piped",
+        }).output();
+        assert(out.success, `${path}: ${sha} is not a commit of this repository with the workflow`);
+        pinned.set(sha, parseYaml(new TextDecoder().decode(out.stdout)));
+      }
+      const call = pinned.get(sha).on.workflow_call;
+      for (const key of Object.keys(job.with ?? {})) {
+        assert(key in call.inputs, `${path} job ${id}: the workflow at ${sha} has no input ${key}`);
+      }
+      for (const key of Object.keys(job.secrets ?? {})) {
+        assert(
+          key in call.secrets,
+          `${path} job ${id}: the workflow at ${sha} has no secret ${key}`,
+        );
+      }
+    }
+  }
+  assert(pinned.size > 0, "no example pins the workflow");
+});
