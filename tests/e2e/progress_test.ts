@@ -3,40 +3,10 @@
 // at most once a minute; the report then replaces the comment. The clock
 // moves only when the code under test sleeps; no test sleeps.
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
-import { EXAMPLE_REPO } from "../_events.ts";
-import { type GithubServer, startGithubServer } from "../_github_server.ts";
+import type { GithubServer } from "../_github_server.ts";
+import { env, READER, withGithub } from "../_pr.ts";
 import { API_KEY, PROJECT, run, runCli, SHA, withEmulator } from "../_helpers.ts";
 import type { FixtureInput } from "../../lib/emulator/fixtures.ts";
-
-const WRITER = "ghs_writer3Kd9Lm2Nb7Vc4Xz8Qw1Er5Ty";
-const READER = "ghs_reader8Hj3Kl6Zx1Cv9Bn4Mq7Wp2Ae";
-
-async function withGithub<T>(fn: (server: GithubServer) => Promise<T>): Promise<T> {
-  const server = await startGithubServer({
-    repo: EXAMPLE_REPO,
-    pulls: [{ number: 7, headRefOid: SHA, headRefName: "feature" }],
-    tokens: {
-      [WRITER]: { login: "github-actions[bot]", write: true },
-      [READER]: { login: "github-actions[bot]", write: false },
-    },
-  });
-  try {
-    return await fn(server);
-  } finally {
-    await server.close();
-  }
-}
-
-function env(server: GithubServer, token = WRITER): Record<string, string> {
-  return {
-    GITHUB_ACTIONS: "true",
-    GITHUB_API_URL: server.url,
-    GITHUB_GRAPHQL_URL: `${server.url}/graphql`,
-    GITHUB_REPOSITORY: EXAMPLE_REPO,
-    GITHUB_WORKFLOW: "CI",
-    GITHUB_TOKEN: token,
-  };
-}
 
 /** Three candidates: one done, one that finishes on the 4th request, one whose machine died. */
 function training(): FixtureInput {

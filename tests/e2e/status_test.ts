@@ -3,41 +3,9 @@
 // GitHub's secondary rate limits; and when to comment (--comment-mode).
 import { runCommentCli, runStatusCli } from "../../lib/cli.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
-import { EXAMPLE_REPO } from "../_events.ts";
-import { type GithubServer, startGithubServer } from "../_github_server.ts";
+import type { GithubServer } from "../_github_server.ts";
+import { env, READER, withGithub, WRITER } from "../_pr.ts";
 import { PROJECT, run, runCli, SHA, testFixture, withEmulator } from "../_helpers.ts";
-
-const WRITER = "ghs_writer3Kd9Lm2Nb7Vc4Xz8Qw1Er5Ty";
-const READER = "ghs_reader8Hj3Kl6Zx1Cv9Bn4Mq7Wp2Ae";
-
-async function withGithub<T>(fn: (server: GithubServer) => Promise<T>): Promise<T> {
-  const server = await startGithubServer({
-    repo: EXAMPLE_REPO,
-    pulls: [{ number: 7, headRefOid: SHA, headRefName: "feature" }],
-    tokens: {
-      [WRITER]: { login: "github-actions[bot]", write: true },
-      [READER]: { login: "github-actions[bot]", write: false },
-    },
-  });
-  try {
-    return await fn(server);
-  } finally {
-    await server.close();
-  }
-}
-
-function env(server: GithubServer, token = WRITER): Record<string, string> {
-  return {
-    GITHUB_ACTIONS: "true",
-    GITHUB_API_URL: server.url,
-    GITHUB_GRAPHQL_URL: `${server.url}/graphql`,
-    GITHUB_SERVER_URL: "https://github.com",
-    GITHUB_REPOSITORY: EXAMPLE_REPO,
-    GITHUB_RUN_ID: "4242",
-    GITHUB_WORKFLOW: "CI",
-    GITHUB_TOKEN: token,
-  };
-}
 
 // Links to a fixed app URL: every emulator of these tests has a port of its own.
 const GATE = [
