@@ -3,7 +3,6 @@
 // GitHub's secondary rate limits; and when to comment (--comment-mode).
 import { runCommentCli, runStatusCli } from "../../lib/cli.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
-import type { GithubServer } from "../_github_server.ts";
 import { env, READER, withGithub, WRITER } from "../_pr.ts";
 import { PROJECT, run, runCli, SHA, testFixture, withEmulator } from "../_helpers.ts";
 
