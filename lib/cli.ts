@@ -25,7 +25,7 @@ import {
 } from "./fs.ts";
 import { appendOutputs } from "./github/actions.ts";
 import { chatopsOutputs, runChatops } from "./github/chatops.ts";
-import { commentMarker, postComment, type PostCommentResult } from "./github/comment.ts";
+import { type CommentMode, postComment, type PostCommentResult } from "./github/comment.ts";
 import {
   postStatus,
   type PostStatusResult,
@@ -46,7 +46,7 @@ import {
 } from "./inputs/emulator.ts";
 import { helpText, type ReportOptions, resolveInputs } from "./inputs/report.ts";
 import { type CliIo, Printer } from "./output.ts";
-import { runReport, waitForCandidates, type WaitPoll } from "./pipeline.ts";
+import { reportMarker, runReport, waitForCandidates, type WaitPoll } from "./pipeline.ts";
 import { stateList } from "./classify.ts";
 import { renderProgress } from "./report/markdown.ts";
 import { waitingText } from "./report/summary.ts";
@@ -399,6 +399,28 @@ function historyPlaces(
 }
 
 /**
+ * Posts a report's comment (or the wait's progress) on `--pr-number` with
+ * `GITHUB_TOKEN`, retried as the user set for W&B.
+ */
+function postReportComment(
+  options: ReportOptions,
+  io: CliIo,
+  log: ((line: string) => void) | undefined,
+  comment: { marker: string; body: string; mode?: CommentMode },
+): Promise<PostCommentResult> {
+  return postComment({
+    token: options.githubToken!,
+    repository: io.env.GITHUB_REPOSITORY,
+    prNumber: options.prNumber!,
+    ...comment,
+    env: io.env,
+    retry: retryPolicy(options, io.deps?.baseDelayMs),
+    http: io.deps?.http,
+    log,
+  });
+}
+
+/**
  * The wait, shown where the PR's people look: the sticky comment (in
  * comment-mode `always`; the other modes decide on the final report alone)
  * and the pending commit status say "waiting for training: 2 of 5 finished,
@@ -422,33 +444,22 @@ function waitShown(
   const statusing = options.status && token !== undefined && /^[0-9a-f]{40}$/.test(sha);
   if (!commenting && !statusing) return undefined;
   const now = io.deps?.now ?? Date.now;
-  const project = `${options.entity}/${options.project}`;
-  const marker = commentMarker(
-    options.reportKey ?? project,
-    io.env.GITHUB_WORKFLOW ?? "wandb-report",
-  );
+  const marker = reportMarker(options, io.env.GITHUB_WORKFLOW);
   let shownCounts = "";
   let shownAt = -Infinity;
   const show = async (text: string) => {
     if (statusing) await setStatus(sha, "pending", text);
     if (!commenting) return;
     try {
-      const posted = await postComment({
-        token: token!,
-        repository: io.env.GITHUB_REPOSITORY,
-        prNumber: options.prNumber!,
+      const posted = await postReportComment(options, io, log, {
         marker,
         body: renderProgress({
           marker,
-          project,
+          project: `${options.entity}/${options.project}`,
           sha,
           text,
           waitText: durationText(options.waitSeconds),
         }),
-        env: io.env,
-        retry: retryPolicy(options, io.deps?.baseDelayMs),
-        http: io.deps?.http,
-        log,
       });
       // A fork PR's read-only token: the report's own post will say so.
       if (posted.action === "skipped") commenting = false;
@@ -779,17 +790,9 @@ const report: Run<ReportOptions> = async (options, io, print) => {
       try {
         reportPosted(
           print,
-          await postComment({
-            token: options.githubToken,
-            repository: io.env.GITHUB_REPOSITORY,
-            prNumber: options.prNumber,
+          await postReportComment(options, io, log, {
             marker: rendered.marker,
             body: markdown(),
-            env: io.env,
-            // The same retry policy the user set for W&B.
-            retry: retryPolicy(options, io.deps?.baseDelayMs),
-            http: io.deps?.http,
-            log,
             mode: options.commentMode,
           }),
         );

@@ -760,6 +760,31 @@ export interface RenderedReport {
 }
 
 /**
+ * The sticky comment's marker of one report: keyed by `--report-key`
+ * (default the project) and the workflow's name. The report and the wait's
+ * progress both use it, so the report replaces the progress.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { reportMarker } from "./pipeline.ts";
+ * assertEquals(
+ *   reportMarker({ entity: "acme", project: "vision" }, "CI"),
+ *   "<!-- wandb-report key=acme/vision workflow=CI -->",
+ * );
+ * ```
+ */
+export function reportMarker(
+  report: { entity: string; project: string; reportKey?: string },
+  workflow: string | undefined,
+): string {
+  return commentMarker(
+    report.reportKey ?? `${report.entity}/${report.project}`,
+    workflow ?? "wandb-report",
+  );
+}
+
+/**
  * Renders a report in every format: CSV, markdown, JSON and the terminal
  * summary, plus the step outputs.
  *
@@ -785,7 +810,7 @@ export function renderReport(
   const baselineFrom = options.baselineSha
     ? baselineWords(options, result.baselineCommit)
     : undefined;
-  const marker = commentMarker(options.reportKey ?? project, context.workflow ?? "wandb-report");
+  const marker = reportMarker({ ...result, reportKey: options.reportKey }, context.workflow);
   const csv = renderCsv(result.candidates, result.baselines, {
     appUrl: result.appUrl,
     entity: result.entity,

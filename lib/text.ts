@@ -24,3 +24,24 @@ export function cut(text: string, max: number): string {
   const chars = [...text];
   return chars.length <= max ? text : `${chars.slice(0, Math.max(0, max - 1)).join("")}…`;
 }
+
+/**
+ * Cuts a text to `width` characters in the middle, keeping its start and
+ * its end (where run names differ: `pr-412-…-seed3`): for names that must
+ * stay told apart, where {@link cut} keeps only the start.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { middleCut } from "./text.ts";
+ * assertEquals(middleCut("pr-412-resnet50-augmix-seed3", 14), "pr-412-…-seed3");
+ * assertEquals(middleCut("short", 14), "short");
+ * ```
+ */
+export function middleCut(text: string, width: number): string {
+  const chars = [...text];
+  if (chars.length <= width) return text;
+  const head = Math.ceil((width - 1) / 2);
+  const tail = width - 1 - head;
+  return `${chars.slice(0, head).join("")}…${tail ? chars.slice(-tail).join("") : ""}`;
+}

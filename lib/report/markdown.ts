@@ -419,6 +419,7 @@ function runTable(
   if (baselines.length) lines.push(summary("baselines"));
   // The charts' labels (c1, b1), keyed here.
   const keys = input.chart ? chartLabels(input) : undefined;
+  const stalled = stalledNames(input);
   const rows: [WandbRun, boolean][] = [
     ...candidates.map((r): [WandbRun, boolean] => [r, true]),
     ...baselines.map((r): [WandbRun, boolean] => [r, false]),
@@ -428,11 +429,7 @@ function runTable(
     // The state as W&B spells it (`killed`, not our bucket `aborted`), as the terminal shows it;
     // a baseline that did not finish does not feed the reference.
     const state = `${shown(input, run.state ?? "unknown", 20)}${
-      !isCandidate && !finished
-        ? " (not used)"
-        : stalledNames(input).has(run.name)
-        ? " (stalled)"
-        : ""
+      !isCandidate && !finished ? " (not used)" : stalled.has(run.name) ? " (stalled)" : ""
     }`;
     lines.push(
       `| ${runCell(input, run, keys?.get(run))} | ${

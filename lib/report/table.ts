@@ -10,6 +10,7 @@ import { baselineValue, candidateDelta, type MetricComparison, metricValue } fro
 import { maxOf, metricText, minOf, summaryText, type ValueStyle } from "./_format.ts";
 import type { TrendPoint } from "../history/baseline.ts";
 import { field, type Run } from "../model.ts";
+import { cut, middleCut } from "../text.ts";
 
 /**
  * Lays out rows under a header with aligned columns; cells longer than
@@ -236,23 +237,17 @@ export function renderTable(input: TableInput, style: TableStyle): string {
     : [];
   // Plain lines under the table: wrapped (notes) or cut (sparklines) to the width.
   const wrap = (lines: string[]) => lines.flatMap((text) => wrapText(text, width));
-  const trend = trendLines(input).map((l) =>
-    [...l].length > width ? `${[...l].slice(0, Math.max(1, width - 1)).join("")}…` : l
-  );
+  const trend = trendLines(input).map((l) => cut(l, width));
   // Narrower still (40 columns): one run per block, a metric per line.
   if (total() > width) {
-    const cut = (text: string) => middleCut(text, Math.max(8, width));
+    const fitted = (text: string) => middleCut(text, Math.max(8, width));
     const blocks = full.slice(1).flatMap((row) => [
-      cut(`${row[0]!.text}  ${row[1]!.text ? `${row[1]!.text}  ` : ""}${row[2]!.text}`),
-      `  ${paint(row[3]!.style, cut(row[3]!.text))}`,
-      ...row.slice(4).map((c, i) => {
-        const name = clean(input.comparisons[i]?.metric ?? full[0]![i + 4]!.text);
-        const text = [...`  ${name}: ${c.text}`];
-        return paint(
-          c.style,
-          text.length > width ? `${text.slice(0, width - 1).join("")}…` : text.join(""),
-        );
-      }),
+      fitted(`${row[0]!.text}  ${row[1]!.text ? `${row[1]!.text}  ` : ""}${row[2]!.text}`),
+      `  ${paint(row[3]!.style, fitted(row[3]!.text))}`,
+      // The header holds the metric names, cleaned.
+      ...row.slice(4).map((c, i) =>
+        paint(c.style, cut(`  ${full[0]![i + 4]!.text}: ${c.text}`, width))
+      ),
     ]);
     return [...blocks, ...wrap(legend), ...trend].join("\n");
   }
@@ -260,7 +255,7 @@ export function renderTable(input: TableInput, style: TableStyle): string {
   const fit = (c: Cell, w: number, i: number) => {
     const chars = [...c.text];
     return chars.length > w
-      ? paint(c.style, i === nameAt ? middleCut(c.text, w) : `${chars.slice(0, w - 1).join("")}…`)
+      ? paint(c.style, i === nameAt ? middleCut(c.text, w) : cut(c.text, w))
       : paint(c.style, c.text) + " ".repeat(w - chars.length);
   };
   const line = (row: Cell[]) => row.map((c, i) => fit(c, widths[i]!, i)).join("  ").trimEnd();
@@ -286,26 +281,6 @@ function wrapText(text: string, width: number): string[] {
   }
   if (current) lines.push(current);
   return lines;
-}
-
-/**
- * Cuts a text to `width` characters in the middle, keeping its start and
- * its end (where run names differ: `pr-412-…-seed3`).
- *
- * @example
- * ```ts
- * import { deepStrictEqual as assertEquals } from "node:assert";
- * import { middleCut } from "./table.ts";
- * assertEquals(middleCut("pr-412-resnet50-augmix-seed3", 14), "pr-412-…-seed3");
- * assertEquals(middleCut("short", 14), "short");
- * ```
- */
-export function middleCut(text: string, width: number): string {
-  const chars = [...text];
-  if (chars.length <= width) return text;
-  const head = Math.ceil((width - 1) / 2);
-  const tail = width - 1 - head;
-  return `${chars.slice(0, head).join("")}…${tail ? chars.slice(-tail).join("") : ""}`;
 }
 
 const BARS = "▁▂▃▄▅▆▇█";
