@@ -695,6 +695,7 @@ const report: Run<ReportOptions> = async (options, io, print) => {
   // warning (never a failure) when it cannot be.
   const setStatus = async (sha: string, state: "pending" | "success" | "failure", text: string) => {
     if (!options.status || !options.githubToken) return;
+    if (sha === "") return;
     if (!/^[0-9a-f]{40}$/.test(sha)) {
       print.say(
         "notice",
@@ -802,8 +803,12 @@ const report: Run<ReportOptions> = async (options, io, print) => {
       }
     }
     const outputs = rendered.outputs;
+    // A status speaks for a commit's own runs: a run-id report judges one run, and sets none.
+    if (options.status && options.match.by === "run-id") {
+      note("no commit status: a --run-id report judges one run, not a commit's runs");
+    }
     await setStatus(
-      result.sha,
+      options.match.by === "sha" ? result.sha : "",
       outputs.STATUS_STATE as "success" | "failure",
       outputs.STATUS_DESCRIPTION!,
     );
@@ -828,6 +833,9 @@ const report: Run<ReportOptions> = async (options, io, print) => {
     const { gate } = judgement;
     for (const failure of gate.verdicts.filter((v) => v.failed)) {
       print.say("error", "gate", failure.message);
+    }
+    for (const unsure of gate.verdicts.filter((v) => !v.failed && v.status === "inconclusive")) {
+      print.say("warning", "gate", unsure.message);
     }
     if (gate.complete && !gate.complete.passed) print.say("error", "gate", gate.complete.message);
     print.err(rendered.summary);

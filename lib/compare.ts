@@ -11,6 +11,7 @@ import { match } from "ts-pattern";
 import { bucketOf } from "./classify.ts";
 import { InvalidInputError } from "./errors.ts";
 import { type Direction, field, type Reference, type Run as WandbRun } from "./model.ts";
+import { floatSlack } from "./numbers.ts";
 import { mean, summarize, type Summary } from "./stats.ts";
 
 export type { Direction, Reference } from "./model.ts";
@@ -309,8 +310,9 @@ function delta(
   if (value.kind !== "number" || reference === undefined) return { run, value, verdict: "n/a" };
   const abs = value.value - reference;
   const rel = reference === 0 ? undefined : abs / Math.abs(reference);
-  // Float noise (0.8 + 0.9) / 2 = 0.8500000000000001 is not a difference.
-  const same = Math.abs(abs) <= 1e-9 * Math.max(1, Math.abs(reference), Math.abs(value.value));
+  // Float noise (0.8 + 0.9) / 2 = 0.8500000000000001 is not a difference;
+  // a change at 1e-12 is (relative slack only).
+  const same = Math.abs(abs) <= floatSlack(reference, value.value);
   const verdict = !direction
     ? "n/a"
     : same

@@ -223,7 +223,7 @@ export type Reference =
 
 /**
  * One regression-gate rule, parsed from
- * `METRIC:max|min[:abs=X][:rel=Y%][:ref=..][:missing=..][:of=each|mean][:noise=K][:min-runs=N]`.
+ * `METRIC:max|min[:abs=X][:rel=Y%][:ref=..][:missing=..][:of=each|mean][:noise=K][:alpha=P][:mde=D][:min-runs=N]`.
  */
 export interface GateRule {
   /** The summary metric checked. */
@@ -245,7 +245,15 @@ export interface GateRule {
    * also more than this many standard errors of the difference of the means.
    */
   noise?: number;
-  /** Fewer finished candidates than this fails the rule. */
+  /**
+   * A one-sided test at this level that the candidates' mean is worse than
+   * the baselines' mean (0 < P ≤ 0.2); every `alpha` rule of a report is one
+   * family under Holm's step-down.
+   */
+  alpha?: number;
+  /** The smallest regression worth finding (`mde=`): below 80 % power for it, a rule that found nothing is inconclusive. */
+  mde?: number;
+  /** Fewer finished candidates with a numeric value than this fails the rule. */
   minRuns?: number;
   /** The rule as written, for messages. */
   text: string;

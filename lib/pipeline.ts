@@ -9,10 +9,12 @@
  */
 import { type Classification, classify, stepOutputs } from "./classify.ts";
 import { compareRuns, type MetricComparison } from "./compare.ts";
-import { evaluateGate, type GateResult } from "./gate.ts";
+import { evaluateGate, type GateResult, overall, ruleReference } from "./gate.ts";
 import { groupRuns } from "./stats.ts";
+import type { PooledNoise } from "./inference.ts";
 import {
   type BaselineCommit,
+  historyNoise,
   pickBaselineCommit,
   runsByCommit,
   trendOf,
@@ -65,7 +67,13 @@ export type CollectOptions =
   & Partial<
     Pick<
       ReportOptions,
-      "groupBy" | "baselineSearch" | "minBaselineRuns" | "mergeBase" | "trend" | "staleAfterSeconds"
+      | "groupBy"
+      | "baselineSearch"
+      | "minBaselineRuns"
+      | "mergeBase"
+      | "trend"
+      | "noiseHistory"
+      | "staleAfterSeconds"
     >
   >;
 
@@ -95,6 +103,8 @@ export interface ReportResult {
   baselineCommit?: BaselineCommit;
   /** Each metric's mean per commit of the baseline's branch (`--trend`), oldest first. */
   trend?: TrendPoint[];
+  /** Each metric's seed noise pooled from the base branch's history (`--noise-history`, `--baseline-search`, `--trend`). */
+  noise?: Record<string, PooledNoise>;
 }
 
 /** Extras for {@link collectReport}. */
@@ -211,6 +221,7 @@ async function collect(
     notes: [...notes, ...emptyNotes(options, candidates, baselines)],
     baselineCommit: history?.commit,
     trend: history?.trend,
+    noise: history?.noise,
   };
 }
 
@@ -265,13 +276,15 @@ async function historyPlan(
   options: CollectOptions,
   deps: CollectDeps,
 ): Promise<HistoryPlan | undefined> {
-  const { baselineSearch = 0, trend = 0, mergeBase = false, match } = options;
-  if (baselineSearch === 0 && trend === 0 && !mergeBase) return undefined;
-  const input = trend > 0 && baselineSearch === 0 && !mergeBase
-    ? "--trend"
-    : mergeBase && baselineSearch === 0
+  const { baselineSearch = 0, trend = 0, mergeBase = false, noiseHistory = 0, match } = options;
+  if (baselineSearch === 0 && trend === 0 && noiseHistory === 0 && !mergeBase) return undefined;
+  const input = baselineSearch > 0
+    ? "--baseline-search"
+    : mergeBase
     ? "--merge-base"
-    : "--baseline-search";
+    : trend > 0
+    ? "--trend"
+    : "--noise-history";
   const places = { cwd: deps.history?.cwd ?? Deno.cwd(), github: deps.history?.github, input };
   const notes: string[] = [];
   let start = options.baselineSha ?? (match.by === "sha" ? match.sha : "");
@@ -283,7 +296,11 @@ async function historyPlan(
     );
     start = found.sha;
   }
-  const chain = await readChain(start, Math.max(baselineSearch, trend - 1, 0) + 1, places);
+  const chain = await readChain(
+    start,
+    Math.max(baselineSearch, trend - 1, noiseHistory - 1, 0) + 1,
+    places,
+  );
   return { chain: chain.commits, source: chain.source, notes: [...notes, ...chain.notes] };
 }
 
@@ -296,7 +313,13 @@ function fromHistory(
   plan: HistoryPlan,
   fetched: readonly Run[],
   options: CollectOptions,
-): { baselines: Run[]; commit?: BaselineCommit; trend?: TrendPoint[]; notes: string[] } {
+): {
+  baselines: Run[];
+  commit?: BaselineCommit;
+  trend?: TrendPoint[];
+  noise?: Record<string, PooledNoise>;
+  notes: string[];
+} {
   const onChain = new Set(plan.chain.map((c) => c.sha));
   const byCommit = runsByCommit(fetched.filter((run) => {
     const sha = field(run.config, SHA_KEY);
@@ -338,7 +361,14 @@ function fromHistory(
   const trend = (options.trend ?? 0) > 0
     ? trendOf(plan.chain.slice(0, options.trend), byCommit, options.metrics)
     : undefined;
-  return { baselines, commit: searched.length ? commit : undefined, trend, notes };
+  // Seed noise from every commit walked but the candidates' own (the
+  // history σ of alpha= and noise= rules): one query served both.
+  const own = options.match.by === "sha" ? options.match.sha : undefined;
+  const noise = historyNoise(plan.chain, byCommit, options.metrics, {
+    exclude: new Set(plan.chain.map((c) => c.sha).filter((sha) => own && sha.startsWith(own))),
+    groupBy: options.groupBy,
+  });
+  return { baselines, commit: searched.length ? commit : undefined, trend, noise, notes };
 }
 
 /**
@@ -616,7 +646,7 @@ export type JudgeOptions =
     ReportOptions,
     "metrics" | "directions" | "reference" | "gate" | "requireComplete"
   >
-  & Partial<Pick<ReportOptions, "groupBy">>;
+  & Partial<Pick<ReportOptions, "groupBy" | "onInconclusive">>;
 
 /** The candidates of one group (`--group-by`), compared and judged on their own. */
 export interface GroupJudgement {
@@ -655,7 +685,7 @@ export interface Judgement {
  * ```
  */
 export function judgeReport(
-  result: Pick<ReportResult, "candidates" | "baselines" | "classification">,
+  result: Pick<ReportResult, "candidates" | "baselines" | "classification" | "noise">,
   options: JudgeOptions,
 ): Judgement {
   const metrics = [...new Set([...options.metrics, ...options.gate.map((rule) => rule.metric)])];
@@ -666,8 +696,12 @@ export function judgeReport(
       ...options.directions,
     },
     reference: options.reference,
+    // A rule's reference for its metric: its ref=, or the mean for noise= and alpha=.
     references: Object.fromEntries(
-      options.gate.flatMap((rule) => (rule.reference ? [[rule.metric, rule.reference]] : [])),
+      options.gate.flatMap((rule) => {
+        const reference = ruleReference(rule, options.reference);
+        return reference === options.reference ? [] : [[rule.metric, reference]];
+      }),
     ),
   };
   const comparisons = compareRuns(result.candidates, result.baselines, compareOptions);
@@ -691,6 +725,8 @@ export function judgeReport(
       reference: options.reference,
       comparisons: group.comparisons,
       group: group.name,
+      history: result.noise,
+      onInconclusive: options.onInconclusive,
     });
     verdicts.push(...judged.verdicts);
     gateNotes.push(...(judged.notes ?? []));
@@ -702,7 +738,7 @@ export function judgeReport(
   }).complete;
   const gate: GateResult = {
     enabled: options.gate.length > 0 || options.requireComplete,
-    passed: verdicts.every((v) => !v.failed) && (complete?.passed ?? true),
+    ...overall(verdicts, complete, options.onInconclusive ?? "pass"),
     verdicts,
     complete,
     notes: [...new Set(gateNotes)],
@@ -729,7 +765,7 @@ export type RenderOptions =
     | "baselineTags"
     | "baselineSha"
   >
-  & Partial<Pick<ReportOptions, "minBaselineRuns">>;
+  & Partial<Pick<ReportOptions, "minBaselineRuns" | "prHeadSha">>;
 
 /** Where the report goes, for what the renderings say about it. */
 export interface RenderContext {
@@ -827,6 +863,7 @@ export function renderReport(
     outputs: {
       ...result.outputs,
       GATE_PASSED: pyBool(gate.passed),
+      GATE_VERDICT: gate.verdict ?? (gate.passed ? "passed" : "failed"),
       STATUS_STATE: status.state,
       STATUS_DESCRIPTION: status.description,
     },
@@ -851,6 +888,7 @@ export function renderReport(
         chart: options.chart,
         marker,
         baselineFrom,
+        notices: headNotice(options, result.sha),
         redact: context.redactor && ((text) => context.redactor!.redact(text)),
       });
     },
@@ -887,6 +925,28 @@ export function renderReport(
       baselineFrom,
     }),
   };
+}
+
+/**
+ * When the PR's head is known and this report is not on its own runs (a run
+ * id, or `/get-runs sha=OTHER`), what the comment must say: it is not the
+ * PR's check.
+ */
+function headNotice(
+  options: Pick<RenderOptions, "match" | "prHeadSha">,
+  sha: string,
+): string[] {
+  const head = options.prHeadSha;
+  if (head === undefined) return [];
+  const { match } = options;
+  if (match.by === "sha" && head.startsWith(match.sha) && sha !== "") return [];
+  return [
+    `This report is on ${
+      match.by === "run-id" ? `run ${match.runId}` : `commit ${match.sha}`
+    }, not on the pull request's head ${
+      head.slice(0, 12)
+    }: it sets no commit status, so the PR's check speaks only for its head's own runs.`,
+  ];
 }
 
 /** One whole report: what was found, how it was judged, and every rendering. */

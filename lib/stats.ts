@@ -121,6 +121,16 @@ export function parseGroupBy(text: string): GroupBy {
   return { kind: "config", key: text.startsWith("config.") ? text.slice("config.".length) : text };
 }
 
+/** A group value as shown: a string that reads like another type (`"0.1"`, `"true"`) is quoted. */
+function valueText(value: unknown): string {
+  if (typeof value !== "string") return JSON.stringify(value);
+  try {
+    return typeof JSON.parse(value) === "string" ? value : JSON.stringify(value);
+  } catch {
+    return value;
+  }
+}
+
 /** One group of candidates: runs of one experiment, judged together. */
 export interface RunGroup<T> {
   /** `lr=0.01`, `group=sweep-a`, `(no lr)`; none when the candidates are not grouped. */
@@ -163,15 +173,19 @@ export function groupRuns<T extends { config: Record<string, unknown>; group?: s
       }; the candidates are judged as one group`,
     };
   }
-  const groups = new Map<string, T[]>();
+  // Keyed by the value and its type: lr 0.1 and lr "0.1", true and "true"
+  // are different experiments, and a bad group must not hide in a good one.
+  const groups = new Map<string, { name: string; runs: T[] }>();
   for (const run of runs) {
     const value = valueOf(run);
-    const name = value === undefined || value === null
-      ? `(no ${label})`
-      : `${label}=${typeof value === "string" ? value : JSON.stringify(value)}`;
-    const members = groups.get(name);
-    if (members) members.push(run);
-    else groups.set(name, [run]);
+    const missing = value === undefined || value === null;
+    const key = missing ? "" : `${typeof value}:${JSON.stringify(value)}`;
+    const members = groups.get(key);
+    if (members) members.runs.push(run);
+    else {groups.set(key, {
+        name: missing ? `(no ${label})` : `${label}=${valueText(value)}`,
+        runs: [run],
+      });}
   }
-  return { groups: [...groups].map(([name, members]) => ({ name, runs: members })) };
+  return { groups: [...groups.values()] };
 }

@@ -65,7 +65,14 @@ export const EXAMPLE_REPO = "Codertocat/Hello-World";
 export function workflowRunEvent(opts: {
   headSha: string;
   fork?: string;
-  pullRequests?: { number: number; head: string; base: string }[];
+  pullRequests?: {
+    number: number;
+    head: string;
+    base: string;
+    baseRepoId?: number;
+    ref?: string;
+  }[];
+  headBranch?: string;
 }): Example {
   const event = exampleEvent("workflow_run", "completed") as {
     repository: Record<string, unknown>;
@@ -80,10 +87,21 @@ export function workflowRunEvent(opts: {
   event.workflow_run.head_sha = opts.headSha;
   event.workflow_run.name = "Train";
   event.workflow_run.event = "pull_request";
+  if (opts.headBranch !== undefined) event.workflow_run.head_branch = opts.headBranch;
+  // As GitHub sends them: each side's repository with its id and API URL.
+  const here = { id: event.repository.id as number, url: event.repository.url as string };
   event.workflow_run.pull_requests = (opts.pullRequests ?? []).map((pr) => ({
     number: pr.number,
-    head: { sha: pr.head, ref: "feature", repo: { name: "Hello-World" } },
-    base: { sha: pr.base, ref: "main", repo: { name: "Hello-World" } },
+    head: { sha: pr.head, ref: pr.ref ?? "feature", repo: { ...here, name: "Hello-World" } },
+    base: {
+      sha: pr.base,
+      ref: "main",
+      repo: pr.baseRepoId === undefined ? { ...here, name: "Hello-World" } : {
+        id: pr.baseRepoId,
+        url: `https://api.github.com/repos/other/r${pr.baseRepoId}`,
+        name: "r",
+      },
+    },
   }));
   return event as unknown as Example;
 }

@@ -131,12 +131,16 @@ Deno.test("gate: of=mean judges the seeds together; noise=K forgives what is wit
 });
 
 Deno.test("gate: with one run a side the noise is unknown: the plain tolerance, and a note", () => {
-  const result = gate("m:max:abs=0.01:noise=3", [run(0.88)], [run(0.9), run(0.91)], {
+  const result = gate("m:max:abs=0.01:noise=3", [run(0.88)], [run(0.9)], {
     reference: { kind: "mean" },
   });
   assertEquals(result.passed, false);
   assertEquals(result.verdicts[0]!.se, undefined);
-  assertMatch(result.notes![0]!, /the noise is unknown with 1 candidate and 2 baseline values/);
+  assertMatch(result.notes![0]!, /the noise is unknown with 1 candidate and 1 baseline value /);
+  // Two values on one side: that side's spread, its n - 1 degrees of freedom, said.
+  const one = gate("m:max:abs=0.01:noise=3", [run(0.88)], [run(0.9), run(0.91)]);
+  assertEquals(one.verdicts[0]!.noise?.source, "one-side");
+  assertEquals(one.verdicts[0]!.se!.toFixed(6), (Math.sqrt(0.00005) * Math.sqrt(1.5)).toFixed(6));
 });
 
 Deno.test("gate: min-runs=N fails a rule with fewer finished candidates, saying how many", () => {
@@ -144,7 +148,7 @@ Deno.test("gate: min-runs=N fails a rule with fewer finished candidates, saying 
   assertEquals(result.passed, false);
   assertEquals(
     result.verdicts[0]!.message,
-    "m: 2 finished candidates, fewer than min-runs=3 (m:max:min-runs=3)",
+    "m: 2 finished candidates with a numeric value, fewer than min-runs=3 (m:max:min-runs=3)",
   );
   assertEquals(gate("m:max:min-runs=2", [run(0.95), run(0.96)], [run(0.9)]).passed, true);
 });
@@ -174,9 +178,16 @@ Deno.test("gate edge cases: a zero reference, NaN, ±Infinity, missing values, n
     gate("m:max", [run(0.9)], [run(NaN), run(Infinity), run(0.85)]).verdicts[0]!.reference,
     0.85,
   );
-  // of=mean skips non-numbers and counts n without them.
-  const mean = gate("m:max:of=mean", [run(0.9), run(NaN), run(0.92)], [run(0.9)]);
+  // of=mean: a diverged seed is a missing value: missing=fail fails, naming it;
+  // missing=pass leaves it out of the mean and counts n without it.
+  const mean = gate("m:max:of=mean:missing=pass", [run(0.9), run(NaN), run(0.92)], [run(0.9)]);
   assertEquals([mean.verdicts[0]!.n, mean.verdicts[0]!.value], [2, 0.91]);
+  const strict = gate("m:max:of=mean", [run(0.9), run(NaN), run(0.92)], [run(0.9)]);
+  assertEquals([strict.passed, strict.verdicts[0]!.diverged?.length], [false, 1]);
+  assertMatch(
+    strict.verdicts[0]!.message,
+    /1 of 3 finished candidates have no numeric value: run \d+ \(nan\)/,
+  );
   // Nothing finished: missing, never a silent pass.
   const none = gate("m:max:of=mean", [run(0.9, "running")], [run(0.9)]);
   assertEquals([none.passed, none.verdicts[0]!.status], [false, "missing"]);
@@ -199,7 +210,7 @@ Deno.test("gate rules: of=, noise= and min-runs= are parsed strictly", () => {
     const error = assertThrows(() => parseGateRule(rule, "--gate"), InvalidInputError);
     assertMatch(
       error.message,
-      /^--gate: expected METRIC:max\|min.*\[:of=each\|mean\]\[:noise=K\]\[:min-runs=N\], got /,
+      /^--gate: expected METRIC:max\|min.*\[:of=each\|mean\]\[:noise=K\]\[:alpha=P\]\[:mde=D\]\[:min-runs=N\], got /,
     );
     assertMatch(error.message, why);
   }

@@ -129,23 +129,42 @@ export async function runChatops(
       deps: deps.http,
     });
   };
-  // The open PR whose head is `sha` (the most recently updated of several), with a note either way.
-  const pullForSha = async (sha: string, notes: string[]) => {
+  // The open PR whose head is `sha`, with a note either way. Several with that
+  // head: the one from `from` (head repository and branch) when exactly one
+  // is; else none, and a note (a decoy PR must not receive the report).
+  const pullForSha = async (
+    sha: string,
+    notes: string[],
+    from?: { repository?: string; branch?: string },
+  ) => {
     const found = await pullRequestsForSha(
       github("to find the pull request of the commit"),
       parseRepo(options.repository, "GITHUB_REPOSITORY"),
       sha,
     );
-    const pr = found[0];
-    if (!pr) {
+    if (found.length === 0) {
       notes.push(`no open pull request has head ${sha}: no comment; the status goes on the commit`);
-    } else if (found.length > 1) {
-      notes.push(
-        `${found.length} open pull requests have head ${sha}: reporting on #${pr.number}, ` +
-          "the most recently updated",
-      );
+      return undefined;
     }
-    return pr;
+    if (found.length === 1) return found[0];
+    const matching = found.filter((pr) =>
+      from?.repository !== undefined && from.branch !== undefined &&
+      pr.headRepository?.nameWithOwner === from.repository && pr.headRefName === from.branch
+    );
+    if (matching.length === 1) {
+      notes.push(
+        `${found.length} open pull requests have head ${sha}: reporting on #${
+          matching[0]!.number
+        }, the one from ${from!.repository}:${from!.branch}`,
+      );
+      return matching[0];
+    }
+    notes.push(
+      `${found.length} open pull requests have head ${sha} (${
+        found.slice(0, 5).map((pr) => `#${pr.number}`).join(", ")
+      }) and nothing tells which one this is: no comment; the status goes on the commit`,
+    );
+    return undefined;
   };
   const githubSha = () => {
     if (options.githubSha) return options.githubSha;
@@ -260,12 +279,40 @@ export async function runChatops(
       }
       // GitHub names the PR only for a branch of this repository; a fork's
       // PR (pull_requests is empty then) is found by its head commit.
-      const listed = run.pull_requests.find((pr) => pr.head.sha === run.head_sha);
+      // GitHub also lists PRs of other repositories whose head is this
+      // commit: only a PR into this repository counts.
+      const here = payload.repository;
+      const ours = run.pull_requests.filter((pr) =>
+        pr.head.sha === run.head_sha && pr.base.repo !== undefined &&
+        (pr.base.repo.id !== undefined && here.id !== undefined
+          ? pr.base.repo.id === here.id
+          : pr.base.repo.url !== undefined && pr.base.repo.url === here.url)
+      );
+      const others = run.pull_requests.length - ours.length;
+      if (others > 0) {
+        notes.push(
+          `${others} pull request${others === 1 ? "" : "s"} GitHub listed for the run ` +
+            `${
+              others === 1 ? "is" : "are"
+            } not into ${here.full_name} (or not of its head): ignored`,
+        );
+      }
+      const byBranch = ours.filter((pr) => pr.head.ref === run.head_branch);
+      const listed = ours.length === 1 ? ours[0] : byBranch.length === 1 ? byBranch[0] : undefined;
+      if (ours.length > 1 && listed === undefined) {
+        notes.push(
+          `${ours.length} pull requests of ${here.full_name} have head ${run.head_sha} and ` +
+            "nothing tells which one this is: no comment; the status goes on the commit",
+        );
+      }
       let prNumber = listed?.number;
       let baseSha = listed?.base.sha;
       let pr: PullRequestHead | undefined;
-      if (listed === undefined) {
-        pr = await pullForSha(run.head_sha, notes);
+      if (listed === undefined && ours.length === 0) {
+        pr = await pullForSha(run.head_sha, notes, {
+          repository: run.head_repository?.full_name,
+          branch: run.head_branch ?? undefined,
+        });
         prNumber = pr?.number;
         baseSha = pr?.baseRefOid;
       }
@@ -292,6 +339,15 @@ export async function runChatops(
         runId: "",
       }))
     .exhaustive();
+  const judged = statusSha(result);
+  if (result.triggered && result.headSha !== undefined && judged !== result.headSha) {
+    result.notes.push(
+      `this report is on ${
+        result.runId ? `run ${result.runId}` : `commit ${result.sha}`
+      }, not on the pull request's head ${result.headSha}: no commit status is set, ` +
+        "so the PR's check speaks only for its head's own runs",
+    );
+  }
   // The merge base: where the PR branched from its base (a stale base tip
   // would blame unrelated merges on the PR).
   if (options.mergeBase && result.triggered && result.baseSha && result.headSha) {
@@ -337,8 +393,31 @@ export function chatopsOutputs(result: ChatopsResult): Record<string, string> {
     BOOL_FORK: pyBool(result.fork ?? result.pr?.isCrossRepository ?? false),
     COMMENT_MODE: result.commentMode ?? "",
     MERGE_BASE_SHA: result.mergeBaseSha ?? "",
-    // The commit status goes on the PR's head, else on the reported commit when it is a full SHA.
-    STATUS_SHA: result.headSha ??
-      (/^[0-9a-f]{40}$/.test(result.sha) ? result.sha : ""),
+    HEAD_SHA: result.headSha ?? "",
+    STATUS_SHA: statusSha(result) ?? "",
   };
+}
+
+/**
+ * The commit a report's status may go on: the commit whose own runs are
+ * judged, a full SHA; and only the PR's head when there is a PR. A run-id
+ * report, or one on another commit (`/get-runs sha=OTHER`), sets none: it
+ * must not turn the PR's required check green.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { statusSha } from "./chatops.ts";
+ * const head = "a".repeat(40);
+ * assertEquals(statusSha({ sha: head, runId: "", headSha: head }), head);
+ * assertEquals(statusSha({ sha: "b".repeat(40), runId: "", headSha: head }), undefined);
+ * assertEquals(statusSha({ sha: head, runId: "r1", headSha: head }), undefined);
+ * ```
+ */
+export function statusSha(
+  result: Pick<ChatopsResult, "sha" | "runId" | "headSha">,
+): string | undefined {
+  if (result.runId !== "" || !/^[0-9a-f]{40}$/.test(result.sha)) return undefined;
+  if (result.headSha !== undefined && result.sha !== result.headSha) return undefined;
+  return result.sha;
 }

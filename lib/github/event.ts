@@ -29,7 +29,14 @@ const UserSchema = z.object({ login: z.string() }).loose();
 
 export { type AuthorAssociation, AuthorAssociationSchema } from "../model.ts";
 
-const RepositorySchema = z.object({ full_name: z.string() }).loose();
+const RepositorySchema = z.object({
+  full_name: z.string(),
+  id: z.number().optional(),
+  url: z.string().optional(),
+}).loose();
+
+/** The repository of a PR's base or head in `workflow_run.pull_requests`. */
+const PullRepoSchema = z.object({ id: z.number().optional(), url: z.string().optional() }).loose();
 
 /** The `issue_comment` payload, the parts we read. */
 export const IssueCommentEventSchema = z.object({
@@ -88,8 +95,10 @@ export const WorkflowRunEventSchema = z.object({
     pull_requests: z.array(
       z.object({
         number: z.number().int().positive(),
-        head: z.object({ sha: z.string(), ref: z.string() }).loose(),
-        base: z.object({ sha: z.string(), ref: z.string() }).loose(),
+        head: z.object({ sha: z.string(), ref: z.string(), repo: PullRepoSchema.optional() })
+          .loose(),
+        base: z.object({ sha: z.string(), ref: z.string(), repo: PullRepoSchema.optional() })
+          .loose(),
       }).loose(),
     ).nullish().transform((prs) => prs ?? []),
   }).loose(),

@@ -7,7 +7,8 @@
  */
 import { bucketOf } from "../classify.ts";
 import { field, type Run } from "../model.ts";
-import { mean } from "../stats.ts";
+import { type PooledNoise, pooledNoise } from "../inference.ts";
+import { type GroupBy, groupRuns, mean } from "../stats.ts";
 import type { Commit } from "./source.ts";
 
 /** Config key holding the commit a run was trained on. */
@@ -121,4 +122,47 @@ export function trendOf(
     points.push({ sha: commit.sha, date: commit.date, n: finished.length, means });
   }
   return points.reverse();
+}
+
+/**
+ * Each metric's seed noise pooled over `chain`'s commits: the within-commit
+ * spread of the finished runs of every commit with two or more values
+ * (within each group of a `--group-by` too, so a sweep's spread between
+ * learning rates is not taken for seed noise). Commits in `exclude` (the
+ * candidates' own) are left out. Metrics without such a commit are absent.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { historyNoise } from "./baseline.ts";
+ * const run = (sha: string, acc: number) => ({ name: `${sha}${acc}`, state: "finished", tags: [], config: { github_sha: sha }, summary: { acc } });
+ * const byCommit = new Map([["c2", [run("c2", 0.7), run("c2", 0.8)]], ["c1", [run("c1", 0.5), run("c1", 0.7)]]]);
+ * const noise = historyNoise([{ sha: "c2" }, { sha: "c1" }], byCommit, ["acc"]);
+ * assertEquals([noise.acc?.commits, noise.acc?.df, noise.acc?.sd.toFixed(4)], [2, 2, "0.1118"]);
+ * ```
+ */
+export function historyNoise(
+  chain: readonly Commit[],
+  byCommit: ReadonlyMap<string, readonly Run[]>,
+  metrics: readonly string[],
+  options: { exclude?: ReadonlySet<string>; groupBy?: GroupBy } = {},
+): Record<string, PooledNoise> {
+  const cells: Run[][] = [];
+  for (const commit of chain) {
+    if (options.exclude?.has(commit.sha)) continue;
+    const finished = finishedOf(byCommit.get(commit.sha) as Run[]);
+    if (finished.length < 2) continue;
+    for (const group of groupRuns(finished, options.groupBy).groups) cells.push(group.runs);
+  }
+  const noise: Record<string, PooledNoise> = {};
+  for (const metric of metrics) {
+    const pooled = pooledNoise(cells.map((runs) =>
+      runs.flatMap((run) => {
+        const value = field(run.summary, metric);
+        return typeof value === "number" && Number.isFinite(value) ? [value] : [];
+      })
+    ));
+    if (pooled) noise[metric] = pooled;
+  }
+  return noise;
 }

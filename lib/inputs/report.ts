@@ -147,6 +147,23 @@ const SOURCES = {
     value: "N",
     help: "Each metric's mean over the last N first-parent commits with runs (0-500). Default 0.",
   },
+  noiseHistory: {
+    group: "Gate and waiting",
+    flag: "noise-history",
+    input: "NOISE_HISTORY",
+    kind: "string",
+    value: "N",
+    help: "Pool each metric's seed noise from the last N first-parent commits of the base " +
+      "(0-500; used by alpha= and noise= rules with 5+ commits of 2+ runs). Default 0.",
+  },
+  onInconclusive: {
+    group: "Gate and waiting",
+    flag: "on-inconclusive",
+    input: "ON_INCONCLUSIVE",
+    kind: "string",
+    value: "pass|fail",
+    help: "What an inconclusive alpha= rule (too few seeds to tell) counts as. Default pass.",
+  },
   metrics: {
     group: "Baselines and metrics",
     flag: "metrics",
@@ -240,7 +257,7 @@ const SOURCES = {
     repeat: true,
     value: "RULE",
     help: "Fail (exit 1) on a regression: METRIC:max|min[:abs=X][:rel=Y%][:ref=..]" +
-      "[:missing=..] [:of=each|mean] [:noise=K] [:min-runs=N] (see the README).",
+      "[:missing=..] [:of=each|mean] [:noise=K] [:alpha=P] [:mde=D] [:min-runs=N] (see the README).",
   },
   requireComplete: {
     group: "Gate and waiting",
@@ -336,6 +353,15 @@ const SOURCES = {
     kind: "boolean",
     help: "Only wait (--wait), showing the progress in the PR comment and the pending " +
       "status; write no report (the reusable workflow's wait job).",
+  },
+  prHeadSha: {
+    group: "GitHub",
+    flag: "pr-head-sha",
+    input: "PR_HEAD_SHA",
+    kind: "string",
+    value: "SHA",
+    help: "The PR's head commit: a report on another commit (or a run id) says in the " +
+      "comment that it is not the PR's check.",
   },
   reportKey: {
     group: "GitHub",
@@ -441,6 +467,10 @@ export interface ReportOptions {
   mergeBase: boolean;
   /** Each metric's mean over the last N first-parent commits with runs (0: no trend). */
   trend: number;
+  /** Pool seed noise from this many first-parent commits of the base (0: none). */
+  noiseHistory: number;
+  /** What an inconclusive rule counts as. */
+  onInconclusive: "pass" | "fail";
   /** Summary metrics to report (gated ones included). */
   metrics: string[];
   /** Config keys to report. */
@@ -497,6 +527,8 @@ export interface ReportOptions {
   status: boolean;
   /** Only wait and show the progress; no report. */
   progressOnly: boolean;
+  /** The PR's head commit, to say when a report is on another commit. */
+  prHeadSha?: string;
   /** Tells reports apart in comments. */
   reportKey?: string;
   /** GitHub token for the comment. */
@@ -530,6 +562,8 @@ export const ReportOptionsSchema: z.ZodType<ReportOptions> = z
     minBaselineRuns: wholeNumber(1, 1000).default(1),
     mergeBase: z.boolean().default(false),
     trend: wholeNumber(0, MAX_HISTORY).default(0),
+    noiseHistory: wholeNumber(0, MAX_HISTORY).default(0),
+    onInconclusive: z.enum(["pass", "fail"], "pass or fail").default("pass"),
     metrics: NAMES("metric names").default([]),
     configVars: NAMES("config keys").default([]),
     out: z.string().min(1, "a file path"),
@@ -597,6 +631,7 @@ export const ReportOptionsSchema: z.ZodType<ReportOptions> = z
     commentMode: COMMENT_MODE.default("always"),
     status: z.boolean().default(false),
     progressOnly: z.boolean().default(false),
+    prHeadSha: ShaSchema.optional(),
     reportKey: z.string().trim().regex(/^[A-Za-z0-9._\/-]{1,100}$/, "letters, digits and . _ / -")
       .optional(),
     githubToken: TOKEN.optional(),
@@ -669,6 +704,16 @@ export const ReportOptionsSchema: z.ZodType<ReportOptions> = z
       ctx.addIssue({
         code: "custom",
         path: ["trend"],
+        message: "a commit to walk back from: --baseline-sha, or --sha",
+      });
+    }
+    if (
+      o.noiseHistory > 0 && o.baselineSha === undefined &&
+      (o.sha === undefined || o.runId !== undefined)
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["noiseHistory"],
         message: "a commit to walk back from: --baseline-sha, or --sha",
       });
     }

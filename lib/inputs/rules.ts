@@ -1,7 +1,7 @@
 /**
  * The small grammars of the comparison inputs: a reference (`best`, `mean`,
  * `run=ID`) and a gate rule
- * (`METRIC:max|min[:abs=X][:rel=Y%][:ref=best|mean|run=ID][:missing=fail|pass]`).
+ * (`METRIC:max|min[:abs=X][:rel=Y%][:ref=..][:missing=..][:of=..][:noise=K][:alpha=P][:mde=D][:min-runs=N]`).
  *
  * @module
  */
@@ -33,7 +33,7 @@ export function parseReference(text: string, input: string): Reference {
 /** The gate-rule grammar, as error messages show it. */
 export const GATE_RULE =
   "METRIC:max|min[:abs=X][:rel=Y%][:ref=best|mean|run=ID][:missing=fail|pass]" +
-  "[:of=each|mean][:noise=K][:min-runs=N]";
+  "[:of=each|mean][:noise=K][:alpha=P][:mde=D][:min-runs=N]";
 
 /** A finite number ≥ 0 written in decimal, or undefined. */
 function tolerance(text: string): number | undefined {
@@ -116,6 +116,22 @@ export function parseGateRule(text: string, input: string): GateRule {
         rule.noise = n;
         break;
       }
+      case "alpha": {
+        const n = tolerance(value);
+        if (n === undefined || n === 0 || n > 0.2) {
+          throw bad(`alpha must be a level above 0 and at most 0.2, not ${JSON.stringify(value)}`);
+        }
+        rule.alpha = n;
+        break;
+      }
+      case "mde": {
+        const n = tolerance(value);
+        if (n === undefined || n === 0) {
+          throw bad(`mde must be a regression size > 0, not ${JSON.stringify(value)}`);
+        }
+        rule.mde = n;
+        break;
+      }
       case "min-runs": {
         const n = tolerance(value);
         if (n === undefined || !Number.isInteger(n) || n < 1) {
@@ -128,14 +144,24 @@ export function parseGateRule(text: string, input: string): GateRule {
         throw bad(`unknown option ${JSON.stringify(option)}`);
     }
   }
-  // noise= judges the difference of the means: it implies of=mean.
-  if (rule.noise !== undefined) {
+  // noise= and alpha= judge the candidates' mean against the baselines' mean.
+  const test = rule.alpha !== undefined ? "alpha=" : rule.noise !== undefined ? "noise=" : "";
+  const conflict = (why: string) => new InvalidInputError(input, GATE_RULE, text, why);
+  if (rule.alpha !== undefined && rule.noise !== undefined) {
+    throw conflict("alpha= and noise= are two tests of the same question: give one");
+  }
+  if (rule.mde !== undefined && rule.alpha === undefined) {
+    throw conflict("mde= is the regression an alpha= test should find: add alpha=");
+  }
+  if (test) {
     if (seen.has("of") && rule.of === "each") {
-      throw new InvalidInputError(
-        input,
-        GATE_RULE,
-        text,
-        "noise= judges the mean of the candidates: use of=mean, or leave of= out",
+      throw conflict(`${test} judges the mean of the candidates: use of=mean, or leave of= out`);
+    }
+    if (rule.reference && rule.reference.kind !== "mean") {
+      throw conflict(
+        `${test} judges the candidates' mean against the baselines' mean: ` +
+          `ref=${rule.reference.kind === "run" ? `run=${rule.reference.runId}` : "best"} ` +
+          "conflicts with it (use ref=mean, or leave ref= out)",
       );
     }
     rule.of = "mean";

@@ -7,6 +7,7 @@
  * @module
  */
 import type { MetricValue } from "../compare.ts";
+import { formatMeanSd } from "../numbers.ts";
 import type { Summary } from "../stats.ts";
 
 /** How a view writes the two kinds of value it shows its own way. */
@@ -81,8 +82,9 @@ export function minOf(values: readonly number[]): number {
 }
 
 /**
- * `0.9174 ± 0.0010 (n=3)`: a side's mean (written by the view's `number`),
- * its spread with as many decimals as the mean shows, and n; `— (n=0)` for none.
+ * `0.9174 ± 0.0010 (n=3)`: a side's mean and spread (the spread to two
+ * significant digits, the mean to the same place), and n; a lone value is
+ * written by the view's `number`; `— (n=0)` for none.
  *
  * @example
  * ```ts
@@ -90,6 +92,7 @@ export function minOf(values: readonly number[]): number {
  * import { summaryText } from "./_format.ts";
  * const four = (n: number) => Number(n.toPrecision(4)).toString();
  * assertEquals(summaryText({ n: 3, mean: 0.91743, sd: 0.001 }, four), "0.9174 ± 0.0010 (n=3)");
+ * assertEquals(summaryText({ n: 3, mean: 0.88, sd: 0.001 }, four), "0.8800 ± 0.0010 (n=3)");
  * assertEquals(summaryText({ n: 1, mean: 0.5 }, four), "0.5 (n=1)");
  * assertEquals(summaryText({ n: 0 }, four), "— (n=0)");
  * ```
@@ -98,7 +101,6 @@ export function summaryText(stats: Summary, number: (value: number) => string): 
   if (stats.mean === undefined) return `— (n=${stats.n})`;
   const mean = number(stats.mean);
   if (stats.sd === undefined) return `${mean} (n=${stats.n})`;
-  const decimals = /^-?\d+\.(\d+)$/.exec(mean)?.[1]?.length;
-  const sd = decimals === undefined ? number(stats.sd) : stats.sd.toFixed(decimals);
-  return `${mean} ± ${sd} (n=${stats.n})`;
+  // The spread to two significant digits, the mean to the same place: never "± 0.00".
+  return `${formatMeanSd(stats.mean, stats.sd)} (n=${stats.n})`;
 }

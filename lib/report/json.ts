@@ -176,6 +176,7 @@ function gateJson(gate: GateResult) {
   return {
     enabled: gate.enabled,
     passed: gate.passed,
+    verdict: gate.verdict ?? (gate.passed ? "passed" : "failed"),
     complete: gate.complete ?? null,
     verdicts: gate.verdicts.map((v) => ({
       rule: v.rule.text,
@@ -184,12 +185,28 @@ function gateJson(gate: GateResult) {
       run: v.runId ?? null,
       n: v.n ?? null,
       status: v.status,
+      verdict: v.status === "inconclusive" ? "inconclusive" : v.failed ? "failed" : "passed",
       failed: v.failed,
+      referenceKind: v.referenceKind ?? null,
       value: v.value ?? null,
       reference: v.reference ?? null,
       worse: v.worse ?? null,
       allowed: v.allowed ?? null,
       se: v.se ?? null,
+      noise: v.noise ? { source: v.noise.source, sd: v.noise.sd, df: v.noise.df } : null,
+      test: v.test
+        ? {
+          p: v.test.p,
+          level: v.test.level,
+          alpha: v.test.alpha,
+          family: v.test.family,
+          significant: v.test.significant,
+          power: v.test.power ?? null,
+          effect: v.test.effect ?? null,
+          seedsNeeded: v.test.seedsNeeded ?? null,
+        }
+        : null,
+      diverged: v.diverged ?? [],
       reason: v.reason,
       message: v.message,
     })),

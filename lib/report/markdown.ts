@@ -17,6 +17,7 @@ import type { GateResult } from "../gate.ts";
 import type { TrendPoint } from "../history/baseline.ts";
 import type { Run as WandbRun } from "../model.ts";
 import { runUrl } from "../wandb/urls.ts";
+import { formatNumber } from "../numbers.ts";
 import { cut } from "../text.ts";
 import { maxOf, metricText, minOf, summaryText, type ValueStyle } from "./_format.ts";
 
@@ -176,6 +177,8 @@ export interface MarkdownInput {
   csvHint?: string;
   /** Where the baselines came from, said under the summary (e.g. with `--baseline-sha`). */
   baselineFrom?: string;
+  /** What the reader must know before the numbers (a report that is not the PR head's). */
+  notices?: string[];
   /** The cap in UTF-8 bytes (default {@link MAX_MARKDOWN}). */
   maxLength?: number;
   /**
@@ -202,11 +205,7 @@ function shown(input: MarkdownInput, text: string, max = Infinity): string {
   return escapeMarkdown(shownRaw(input, text, max));
 }
 
-const fmt = (n: number) => {
-  if (n === 0) return "0";
-  const abs = Math.abs(n);
-  return abs >= 1e6 || abs < 1e-4 ? n.toExponential(3) : Number(n.toPrecision(4)).toString();
-};
+const fmt = formatNumber;
 const signed = (n: number) => (n > 0 ? `+${fmt(n)}` : n < 0 ? `−${fmt(-n)}` : "±0");
 
 const markdownValues = (input: MarkdownInput): ValueStyle => ({
@@ -289,15 +288,30 @@ function statesLine(input: MarkdownInput): string {
 function gateSection(input: MarkdownInput, limit = Infinity): string[] {
   const { gate } = input;
   if (!gate.enabled) return [];
-  const failures = gate.verdicts.filter((v) => v.failed);
-  const lines = [
-    gate.passed
-      ? "✅ **Gate passed.**"
-      : `❌ **Gate failed** (${
-        failures.length + (gate.complete?.passed === false ? 1 : 0)
-      } problem${failures.length === 1 ? "" : "s"}).`,
-    "",
-  ];
+  const failures = gate.verdicts.filter((v) => v.failed && v.status !== "inconclusive");
+  const unsure = gate.verdicts.filter((v) => v.status === "inconclusive");
+  const problems = failures.length + (gate.complete?.passed === false ? 1 : 0);
+  const rules = (n: number) => `${n} rule${n === 1 ? "" : "s"}`;
+  const headline = (gate.verdict ?? (gate.passed ? "passed" : "failed")) === "failed"
+    ? `❌ **Gate failed** (${problems} problem${problems === 1 ? "" : "s"}).`
+    : gate.verdict === "inconclusive"
+    ? gate.passed
+      ? `⚠️ **Gate inconclusive**: ${
+        rules(unsure.length)
+      } could not tell with these seeds; counted as a pass (\`--on-inconclusive pass\`).`
+      : `❌ **Gate inconclusive**: ${
+        rules(unsure.length)
+      } could not tell with these seeds; counted as a failure (\`--on-inconclusive fail\`).`
+    : "✅ **Gate passed.**";
+  const lines = [headline, ""];
+  for (const v of unsure.slice(0, Math.min(limit, 20))) {
+    lines.push(`- ⚠️ ${shown(input, v.message)}`);
+  }
+  // How the noise was known (σ pooled from history, Welch), said once per rule.
+  for (const text of (gate.notes ?? []).slice(0, Math.min(limit, 20))) {
+    lines.push(`- _${shown(input, text)}_`);
+  }
+  if (unsure.length || gate.notes?.length) lines.push("");
   if (gate.complete && !gate.complete.passed) {
     lines.push(`- ${shown(input, gate.complete.message)}`);
   }
@@ -316,7 +330,13 @@ function gateSection(input: MarkdownInput, limit = Infinity): string[] {
         v.runName ? shown(input, v.runName, 60) : "—"
       }`;
       // The reason says the verdict in words ("worse by 0.012, within 2 × 0.008 of noise: pass").
-      const mark = v.status === "pass" ? "✅" : v.failed ? "❌" : "➖";
+      const mark = v.status === "pass"
+        ? "✅"
+        : v.status === "inconclusive"
+        ? "⚠️"
+        : v.failed
+        ? "❌"
+        : "➖";
       lines.push(
         `| ${shown(input, v.rule.text)} | ${who} | ${
           v.value === undefined ? "—" : fmt(v.value)
@@ -329,7 +349,7 @@ function gateSection(input: MarkdownInput, limit = Infinity): string[] {
             ? `better by ${fmt(-v.worse)}`
             : "equal"
         } | ${v.allowed === undefined ? "—" : fmt(v.allowed)} | ${
-          v.se === undefined ? "—" : fmt(v.se)
+          v.se === undefined ? "—" : `${fmt(v.se)}${v.noise ? ` (${v.noise.source})` : ""}`
         } | ${mark} ${shown(input, v.reason)} |`,
       );
     }
@@ -476,10 +496,14 @@ function tableSection(input: MarkdownInput, maxRows = Infinity): string[] {
       ? `run ${escapeMarkdown(c.reference.spec.runId)}`
       : c.reference.spec.kind
   );
+  // One reference for all, or (a gate rule's ref=, alpha=, noise=) each metric's own.
+  const against = new Set(refs).size <= 1
+    ? `the ${refs[0] ?? "best"} value of the finished baselines`
+    : `the finished baselines' value per metric (${
+      metrics.map((c, i) => `${escapeMarkdown(c.metric)}: ${refs[i]}`).join(", ")
+    })`;
   lines.push(
-    `Deltas are against the ${
-      [...new Set(refs)].join("/")
-    } value of the finished baselines; **bold** is the best value per metric; mean ± sd ` +
+    `Deltas are against ${against}; **bold** is the best value per metric; mean ± sd ` +
       `(sample, n−1) is over the finished runs.${
         notes.length
           ? ` No direction for ${notes.join(", ")}: pass \`--direction NAME=max\` or \`min\`.`
@@ -831,6 +855,7 @@ function renderBody(input: MarkdownInput, cap: number): string {
     summaryLine(input),
     "",
     ...(input.baselineFrom ? [`_Baselines: ${shown(input, input.baselineFrom)}._`, ""] : []),
+    ...(input.notices ?? []).flatMap((text) => [`> ℹ️ ${shown(input, text)}`, ""]),
     statesLine(input),
     "",
   ];

@@ -28,6 +28,16 @@ export interface SummaryInput {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
+/** passed, FAILED, or inconclusive (counted as a pass or as a failure). */
+function gateWord(gate: GateResult): string {
+  const verdict = gate.verdict ?? (gate.passed ? "passed" : "failed");
+  if (verdict === "failed") return "FAILED";
+  if (verdict === "inconclusive") {
+    return gate.passed ? "inconclusive (counted as a pass)" : "INCONCLUSIVE (counted as a failure)";
+  }
+  return "passed";
+}
+
 /**
  * The summary's lines, each ending in a newline.
  *
@@ -64,7 +74,7 @@ export function summaryText(input: SummaryInput): string {
     `  W&B traffic: ${
       plural(input.traffic.requests, "request")
     }, ${input.traffic.responseBytes} bytes`,
-    ...(input.gate.enabled ? [`  gate:       ${input.gate.passed ? "passed" : "FAILED"}`] : []),
+    ...(input.gate.enabled ? [`  gate:       ${gateWord(input.gate)}`] : []),
     "",
   ].join("\n");
 }
@@ -105,14 +115,18 @@ function countsText(counts: Classification["counts"]): string {
 export function statusText(classification: Classification, gate: GateResult): StatusText {
   const counts = countsText(classification.counts);
   if (!gate.enabled) return { state: "success", description: counts };
-  if (gate.passed) return { state: "success", description: `gate passed; ${counts}` };
-  const failures = gate.verdicts.filter((v) => v.failed);
-  const problems = failures.length + (gate.complete?.passed === false ? 1 : 0);
-  const first = failures[0]?.rule.text ??
+  const verdict = gate.verdict ?? (gate.passed ? "passed" : "failed");
+  if (verdict === "passed") return { state: "success", description: `gate passed; ${counts}` };
+  const listed = verdict === "failed"
+    ? gate.verdicts.filter((v) => v.failed && v.status !== "inconclusive")
+    : gate.verdicts.filter((v) => v.status === "inconclusive");
+  const problems = listed.length +
+    (verdict === "failed" && gate.complete?.passed === false ? 1 : 0);
+  const first = listed[0]?.rule.text ??
     (gate.complete?.passed === false ? "--require-complete" : "");
   return {
-    state: "failure",
-    description: `gate failed: ${first}${
+    state: gate.passed ? "success" : "failure",
+    description: `gate ${verdict}: ${first}${
       problems > 1 ? ` (+${problems - 1} more)` : ""
     }; ${counts}`,
   };

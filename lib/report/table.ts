@@ -10,6 +10,7 @@ import { baselineValue, candidateDelta, type MetricComparison, metricValue } fro
 import { maxOf, metricText, minOf, summaryText, type ValueStyle } from "./_format.ts";
 import type { TrendPoint } from "../history/baseline.ts";
 import { field, type Run } from "../model.ts";
+import { formatNumber } from "../numbers.ts";
 import { cut, middleCut } from "../text.ts";
 
 /**
@@ -88,7 +89,7 @@ const STATE_STYLE: Record<string, Style> = {
 // Numbers to 4 significant digits; text as it is (control characters are
 // blanked for the whole table below).
 const TABLE_VALUES: ValueStyle = {
-  number: (n) => Number(n.toPrecision(4)).toString(),
+  number: formatNumber,
   text: (t) => t,
 };
 
@@ -130,7 +131,7 @@ export function renderTable(input: TableInput, style: TableStyle): string {
     const arrow = delta.verdict === "better" ? "▲" : delta.verdict === "worse" ? "▼" : "=";
     const sign = delta.abs > 0 ? "+" : "";
     return {
-      text: `${text} ${arrow}${sign}${Number(delta.abs.toPrecision(3))}`,
+      text: `${text} ${arrow}${sign}${formatNumber(delta.abs)}`,
       style: delta.verdict === "better" ? "green" : delta.verdict === "worse" ? "red" : undefined,
     };
   };

@@ -580,6 +580,68 @@ Deno.test("chatops: workflow_run from a fork finds the PR by its head SHA; never
   });
 });
 
+Deno.test("chatops: the status goes only on the commit whose own runs are judged", async () => {
+  await withGithub(async (server) => {
+    // The PR head's own runs: the status goes on the head.
+    const own = await chatops(server, "issue_comment", commentEvent({ body: "/get-runs" }));
+    assertEquals([own.outputs.SHA, own.outputs.STATUS_SHA, own.outputs.HEAD_SHA], [
+      HEAD,
+      HEAD,
+      HEAD,
+    ]);
+    // Another commit, or one run: a comment, but never the head's check.
+    for (const body of [`/get-runs sha=${"e".repeat(40)}`, "/get-runs run-id=x1"]) {
+      const other = await chatops(server, "issue_comment", commentEvent({ body }));
+      assertEquals(other.code, 0, other.stderr);
+      assertEquals([other.outputs.STATUS_SHA, other.outputs.HEAD_SHA], ["", HEAD], body);
+      assertMatch(
+        other.stderr,
+        /::notice::this report is on (commit e{40}|run x1), not on the pull request's head [0-9a-f]{40}: no commit status is set/,
+      );
+    }
+  });
+});
+
+Deno.test("chatops: workflow_run takes only PRs into this repository, and never guesses between several", async () => {
+  await withGithub(async (server) => {
+    // GitHub lists a PR of another repository with the same head: ignored.
+    const foreign = await chatops(
+      server,
+      "workflow_run",
+      workflowRunEvent({
+        headSha: HEAD,
+        pullRequests: [{ number: 99, head: HEAD, base: "c".repeat(40), baseRepoId: 424242 }],
+      }),
+    );
+    assertEquals(foreign.code, 0, foreign.stderr);
+    // Looked up by head instead: this repository's #7.
+    assertEquals(foreign.outputs.PULL_REQUEST_NUMBER, "7");
+    assertMatch(foreign.stderr, /1 pull request GitHub listed for the run is not into /);
+    // Two PRs of this repository with the run's head: the run's branch decides…
+    const two = [
+      { number: 7, head: HEAD, base: "c".repeat(40), ref: "feature/better-aug" },
+      { number: 9, head: HEAD, base: "d".repeat(40), ref: "decoy" },
+    ];
+    const picked = await chatops(
+      server,
+      "workflow_run",
+      workflowRunEvent({ headSha: HEAD, pullRequests: two, headBranch: "decoy" }),
+    );
+    assertEquals(picked.outputs.PULL_REQUEST_NUMBER, "9");
+    // …and when nothing decides, no PR at all (a decoy must not get the report).
+    const unsure = await chatops(
+      server,
+      "workflow_run",
+      workflowRunEvent({ headSha: HEAD, pullRequests: two, headBranch: "main" }),
+    );
+    assertEquals([unsure.code, unsure.outputs.PULL_REQUEST_NUMBER], [0, ""]);
+    assertMatch(
+      unsure.stderr,
+      /2 pull requests of .* have head [0-9a-f]{40} and nothing tells which/,
+    );
+  });
+});
+
 Deno.test("chatops: an unknown comment-mode fails before any request, whatever the event", async () => {
   await withGithub(async (server) => {
     const run = await chatops(server, "issue_comment", commentEvent({ body: "/get-runs" }), {

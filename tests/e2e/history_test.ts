@@ -449,3 +449,155 @@ Deno.test("--min-baseline-runs: a commit with fewer finished runs is passed over
     await Deno.remove(repo.dir, { recursive: true });
   }
 });
+
+Deno.test("--noise-history: σ pooled from main's commits in the same one query; inconclusive and --on-inconclusive", async () => {
+  const repo = await repository(12);
+  try {
+    // Every main commit: three seeds spread by exactly 0.01 (sd 0.01), drifting by commit.
+    const runs = repo.main.flatMap((sha, i) =>
+      [-0.01, 0, 0.01].map((d, s) => metric(sha, `main${i}s${s}`, 0.9 + i * 0.002 + d))
+    );
+    const tip = repo.main.at(-1)!;
+    const base = [
+      ...PROJECT,
+      "--baseline-sha",
+      tip,
+      "--noise-history",
+      "10",
+      "--gate",
+      "accuracy:max:alpha=0.05:mde=0.01",
+      "--json",
+    ];
+    // One seed on the PR: not enough to tell a 0.01 drop, even with σ known.
+    await withEmulator({
+      fixture: fixture([...runs, metric(repo.head, "cand0001", 0.921)]),
+    }, async (emulator) => {
+      const r = await runCli(emulator, ["--sha", repo.head, ...base], {
+        env: { INIT_CWD: repo.dir },
+      });
+      assertEquals(r.code, 0, r.stderr);
+      const { gate } = JSON.parse(r.stdout);
+      const [verdict] = gate.verdicts;
+      assertEquals([gate.verdict, gate.passed, verdict.verdict], [
+        "inconclusive",
+        true,
+        "inconclusive",
+      ]);
+      assertEquals([verdict.noise.source, verdict.noise.df], ["history", 20]);
+      assertEquals(verdict.noise.sd.toFixed(6), "0.010000");
+      assert(verdict.test.seedsNeeded > 1, String(verdict.test.seedsNeeded));
+      assertEquals([r.outputs.GATE_VERDICT, r.outputs.GATE_PASSED], ["inconclusive", "True"]);
+      assertMatch(r.stderr, /σ 0\.01 pooled from 10 commits of the base branch \(30 runs\)/);
+      assertMatch(
+        r.stderr,
+        /^gate: accuracy in mean of 1: .*inconclusive: 1 seed; \d+ seeds a side would tell a 0\.01 drop/m,
+      );
+      assertEquals(emulator.stats.requests, 1, "history, baselines and candidates in one query");
+      // --on-inconclusive fail blocks, and the markdown and the status say so.
+      const strict = await runCli(
+        emulator,
+        [
+          "--sha",
+          repo.head,
+          ...base.slice(0, -1),
+          "--on-inconclusive",
+          "fail",
+          "--format",
+          "markdown",
+        ],
+        { env: { INIT_CWD: repo.dir } },
+      );
+      assertEquals(strict.code, 1, strict.stderr);
+      assertEquals([strict.outputs.GATE_VERDICT, strict.outputs.GATE_PASSED], [
+        "inconclusive",
+        "False",
+      ]);
+      assertMatch(
+        strict.outputs.STATUS_DESCRIPTION!,
+        /^gate inconclusive: accuracy:max:alpha=0\.05:mde=0\.01;/,
+      );
+      assertStringIncludes(strict.stdout, "❌ **Gate inconclusive**: 1 rule could not tell");
+      // A report on another commit than the PR head says it is not the PR's check.
+      const other = await runCli(
+        emulator,
+        ["--sha", repo.head, ...base.slice(0, -1), "--pr-head-sha", tip, "--format", "markdown"],
+        { env: { INIT_CWD: repo.dir } },
+      );
+      assertMatch(
+        other.stdout,
+        /> ℹ️ This report is on commit [0-9a-f]{40}, not on the pull request's head/,
+      );
+    });
+    // Three seeds 0.03 (3σ) worse: significant and beyond nothing: failed.
+    await withEmulator({
+      fixture: fixture([
+        ...runs,
+        ...[-0.01, 0, 0.01].map((d, s) => metric(repo.head, `cand${s}`, 0.922 - 0.03 + d)),
+      ]),
+    }, async (emulator) => {
+      const r = await runCli(emulator, ["--sha", repo.head, ...base], {
+        env: { INIT_CWD: repo.dir },
+      });
+      assertEquals(r.code, 1, r.stderr);
+      assertEquals(JSON.parse(r.stdout).gate.verdict, "failed");
+      assertEquals(r.outputs.GATE_VERDICT, "failed");
+    });
+  } finally {
+    await Deno.remove(repo.dir, { recursive: true });
+  }
+});
+
+Deno.test("the calibrated gate's inputs: one line naming the input, exit 2, nothing written", async () => {
+  await withEmulator({ fixture: fixture([]) }, async (emulator) => {
+    for (
+      const [args, want] of [
+        [
+          ["--noise-history=-3"],
+          /^::error::--noise-history: expected a whole number from 0 to 500/,
+        ],
+        [
+          ["--on-inconclusive", "maybe"],
+          /^::error::--on-inconclusive: expected pass or fail, got "maybe"/,
+        ],
+        [
+          ["--gate", "m:max:alpha=0"],
+          /^::error::--gate: expected .* \(alpha must be a level above 0/,
+        ],
+        [
+          ["--gate", "m:max:alpha=0.5"],
+          /alpha must be a level above 0 and at most 0\.2, not "0\.5"/,
+        ],
+        [["--gate", "m:max:alpha=x"], /alpha must be a level above 0/],
+        [["--gate", "m:max:alpha=0.05:mde=-1"], /mde must be a regression size > 0, not "-1"/],
+        [["--gate", "m:max:alpha=0.05:ref=best"], /ref=best conflicts with it/],
+        [
+          ["--run-id", "x1", "--noise-history", "5"],
+          /--noise-history: expected a commit to walk back from/,
+        ],
+      ] as const
+    ) {
+      const dir = await Deno.makeTempDir();
+      try {
+        const r = await runCli(emulator, [
+          ...PROJECT,
+          "--sha",
+          "abc1234",
+          ...args,
+          "--out",
+          `${dir}/r.csv`,
+        ], {
+          env: { GITHUB_ACTIONS: "true" },
+        });
+        assertEquals(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+        // In Actions the key is masked first (::add-mask::); then one error line.
+        const lines = r.stderr.trim().split("\n").filter((l) => !l.startsWith("::add-mask::"));
+        assertEquals(lines.length, 1, r.stderr);
+        assertMatch(lines[0]!, want);
+        assertEquals([...Deno.readDirSync(dir)], [], "nothing written");
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    }
+    assertEquals(emulator.stats.requests, 0);
+  });
+});

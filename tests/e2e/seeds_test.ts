@@ -28,7 +28,7 @@ Deno.test("a killed base run is shown but not averaged into the reference (--bas
     assertMatch(md.stdout, /\| baseline \| killed \(not used\) \| 0\.7 \|/);
     assertMatch(
       md.stdout,
-      /\| _baselines: mean ± sd_ \| baseline \| finished \| 0\.896 ± 0\.006 \(n=2\) \|/,
+      /\| _baselines: mean ± sd_ \| baseline \| finished \| 0\.8960 ± 0\.0057 \(n=2\) \|/,
     );
   });
 });
@@ -71,7 +71,7 @@ Deno.test("seeds judged by their mean beyond the noise: exit code, JSON and mark
     assertStringIncludes(md.stdout, "❌ **Gate failed** (1 problem).");
     assertMatch(
       md.stdout,
-      /\| mean of 3 \| 0\.9 \| 0\.92 \| worse by 0\.02 \| 0\.01 \| 0\.0008165 \| ❌ worse by 0\\\.02, beyond/,
+      /\| mean of 3 \| 0\.9 \| 0\.92 \| worse by 0\.02 \| 0\.01 \| 0\.0008165 \(welch\) \| ❌ worse by 0\\\.02, beyond/,
     );
     assertMatch(
       md.stderr,

@@ -1,0 +1,245 @@
+// A verdict you can trust: each case here passed wrongly (or failed wrongly)
+// before the calibrated gate, and is pinned so it cannot come back.
+import { classify } from "../lib/classify.ts";
+import { evaluateGate, type GateResult } from "../lib/gate.ts";
+import type { PooledNoise } from "../lib/inference.ts";
+import { parseGateRule } from "../lib/inputs/rules.ts";
+import { statusSha } from "../lib/github/chatops.ts";
+import type { Run } from "../lib/model.ts";
+import { formatMeanSd } from "../lib/numbers.ts";
+import { judgeReport } from "../lib/pipeline.ts";
+import { groupRuns } from "../lib/stats.ts";
+import { assert, assertEquals, assertMatch, assertThrows } from "./_assert.ts";
+import { InvalidInputError } from "../lib/errors.ts";
+
+let ids = 0;
+const run = (summary: Record<string, unknown>, config: Record<string, unknown> = {}): Run => ({
+  name: `r${++ids}`,
+  displayName: `seed ${ids}`,
+  state: "finished",
+  tags: [],
+  config,
+  summary,
+});
+const runs = (metric: string, values: unknown[]) => values.map((v) => run({ [metric]: v }));
+
+function gate(
+  rules: string[],
+  candidates: Run[],
+  baselines: Run[],
+  extra: { history?: Record<string, PooledNoise>; onInconclusive?: "pass" | "fail" } = {},
+): GateResult {
+  return evaluateGate(candidates, baselines, classify(candidates, baselines), {
+    rules: rules.map((r) => parseGateRule(r, "--gate")),
+    requireComplete: false,
+    reference: { kind: "best" },
+    ...extra,
+  });
+}
+
+Deno.test("a regression of any size is a regression: no absolute float floor", () => {
+  // 5e-10 against 1e-12 is 500 times worse; the old 1e-9 floor passed all three.
+  for (const rule of ["mse:min", "mse:min:of=mean", "mse:min:rel=1%"]) {
+    const result = gate([rule], runs("mse", [5e-10]), runs("mse", [1e-12]));
+    assertEquals(result.passed, false, rule);
+  }
+  // Float noise is still not a change: 0.9 - 0.89 at abs=0.01 is at the tolerance.
+  assertEquals(gate(["acc:max:abs=0.01"], runs("acc", [0.89]), runs("acc", [0.9])).passed, true);
+  // And a tiny metric that did not move passes.
+  assertEquals(gate(["mse:min"], runs("mse", [1e-12]), runs("mse", [1e-12])).passed, true);
+});
+
+Deno.test("a diverged seed is a missing value, whatever of=", () => {
+  const seeds = runs("loss", [NaN, Infinity, 0.2]);
+  const base = runs("loss", [1, 1.1]);
+  const mean = gate(["loss:min:of=mean:missing=fail"], seeds, base);
+  assertEquals(mean.passed, false);
+  assertMatch(
+    mean.verdicts[0]!.message,
+    /2 of 3 finished candidates have no numeric value: seed \d+ \(nan\), seed \d+ \(\+∞\)/,
+  );
+  // min-runs counts numeric values: one, not three.
+  const minRuns = gate(["loss:min:of=mean:missing=pass:min-runs=3"], seeds, base);
+  assertEquals(minRuns.passed, false);
+  assertMatch(
+    minRuns.verdicts[0]!.message,
+    /1 finished candidate with a numeric value \(of 3 finished\), fewer than min-runs=3/,
+  );
+  // The noise test too.
+  assertEquals(gate(["loss:min:alpha=0.05"], seeds, base).passed, false);
+});
+
+Deno.test("noise= and alpha= judge a mean against a mean; ref=best or run= with them is refused", () => {
+  // Baselines 0.90/0.92/0.94 (mean 0.92, best 0.94); candidates at 0.92: no change against the mean.
+  const candidates = runs("acc", [0.919, 0.92, 0.921]);
+  const baselines = runs("acc", [0.9, 0.92, 0.94]);
+  const noise = gate(["acc:max:noise=2"], candidates, baselines);
+  assertEquals(
+    [noise.passed, noise.verdicts[0]!.reference!.toFixed(6), noise.verdicts[0]!.referenceKind],
+    [true, "0.920000", "mean"],
+  );
+  for (const rule of ["acc:max:noise=2:ref=best", "acc:max:alpha=0.05:ref=run=abc"]) {
+    const error = assertThrows(() => parseGateRule(rule, "--gate"), InvalidInputError);
+    assertMatch(error.message, /judges the candidates' mean against the baselines' mean: ref=/);
+  }
+  // The report's table for that metric uses the mean too, and says so per metric.
+  const judged = judgeReport({
+    candidates,
+    baselines,
+    classification: classify(candidates, baselines),
+  }, {
+    metrics: ["acc", "loss"],
+    directions: {},
+    reference: { kind: "best" },
+    gate: [parseGateRule("acc:max:noise=2", "--gate")],
+    requireComplete: false,
+  });
+  assertEquals(judged.comparisons.map((c) => c.reference.spec.kind), ["mean", "best"]);
+});
+
+Deno.test("alpha=: one family per report under Holm; significance and the floor both needed", () => {
+  // Ten metrics each 2.5 standard errors worse (σ known from history): p ≈ 0.006 each.
+  // Alone each is significant at 0.05; the family of ten at 0.05 is not (Holm's first step 0.005).
+  const sigma = 0.01;
+  const history: Record<string, PooledNoise> = {};
+  const rules: string[] = [];
+  const c: Record<string, number>[] = [{}, {}, {}];
+  const b: Record<string, number>[] = [{}, {}, {}];
+  const se = sigma * Math.sqrt(2 / 3);
+  for (let m = 0; m < 10; m++) {
+    const key = `m${m}`;
+    history[key] = { sd: sigma, df: 1e6, commits: 30, runs: 90 };
+    rules.push(`${key}:max:alpha=0.05`);
+    [-sigma, 0, sigma].forEach((d, i) => {
+      b[i]![key] = 0.9 + d;
+      c[i]![key] = 0.9 - 2.5 * se + d;
+    });
+  }
+  const family = gate(rules, c.map((s) => run(s)), b.map((s) => run(s)), { history });
+  assertEquals(family.verdicts.filter((v) => v.status === "fail").length, 0);
+  assertEquals(family.verdicts[0]!.test!.family, 10);
+  const alone = gate([rules[0]!], c.map((s) => run(s)), b.map((s) => run(s)), { history });
+  assertEquals([alone.passed, alone.verdict], [false, "failed"]);
+  assertMatch(alone.verdicts[0]!.message, /m0 regressed in mean of 3: .* p = 0\.006\d* ≤ 0\.05/);
+  // Significant but inside the practical floor: a pass.
+  const floor = gate([`${rules[0]}:abs=0.05`], c.map((s) => run(s)), b.map((s) => run(s)), {
+    history,
+  });
+  assertEquals(floor.verdicts[0]!.status, "pass");
+});
+
+Deno.test("history σ replaces the sides' spreads from 5 commits on, and is said", () => {
+  const candidates = runs("acc", [0.89, 0.89, 0.89]);
+  const baselines = runs("acc", [0.9, 0.9, 0.9]);
+  // Both sides without spread: Welch sees no noise at all and fails a 0.01 drop.
+  const welch = gate(["acc:max:alpha=0.05"], candidates, baselines);
+  assertEquals(welch.verdicts[0]!.noise?.source, "welch");
+  // Main's history says seeds vary by 0.02: a 0.01 drop of a mean of 3 is noise.
+  const pooled = { sd: 0.02, df: 48, commits: 24, runs: 72 };
+  const history = gate(["acc:max:alpha=0.05"], candidates, baselines, { history: { acc: pooled } });
+  assertEquals([history.verdicts[0]!.noise?.source, history.verdicts[0]!.status], [
+    "history",
+    "pass",
+  ]);
+  assert(
+    history.notes!.some((n) =>
+      /σ 0\.02 pooled from 24 commits of the base branch \(72 runs\)/.test(n)
+    ),
+  );
+  // Four commits are too few: the sides' own seeds, and a note.
+  const few = gate(["acc:max:alpha=0.05"], candidates, baselines, {
+    history: { acc: { ...pooled, commits: 4 } },
+  });
+  assertEquals(few.verdicts[0]!.noise?.source, "welch");
+  assert(few.notes!.some((n) => /4 commits with two or more finished runs \(5 needed/.test(n)));
+});
+
+Deno.test("inconclusive: not significant and too little power; how many seeds would tell", () => {
+  const history = { acc: { sd: 0.01, df: 60, commits: 30, runs: 90 } };
+  const one = gate(["acc:max:alpha=0.05:mde=0.01"], runs("acc", [0.899]), runs("acc", [0.9]), {
+    history,
+  });
+  assertEquals([one.verdict, one.passed, one.verdicts[0]!.status], [
+    "inconclusive",
+    true,
+    "inconclusive",
+  ]);
+  // n = 2 (1.671 + 0.8416)² σ² / δ² ≈ 12.6 at t(0.95, 60): 13 seeds a side.
+  assertEquals(one.verdicts[0]!.test!.seedsNeeded, 13);
+  assertMatch(
+    one.verdicts[0]!.message,
+    /inconclusive: 1 seed; 13 seeds a side would tell a 0\.01 drop/,
+  );
+  const strict = gate(["acc:max:alpha=0.05:mde=0.01"], runs("acc", [0.899]), runs("acc", [0.9]), {
+    history,
+    onInconclusive: "fail",
+  });
+  assertEquals([strict.verdict, strict.passed], ["inconclusive", false]);
+  // Without mde or a floor there is no power question: a pass.
+  const plain = gate(["acc:max:alpha=0.05"], runs("acc", [0.899]), runs("acc", [0.9]), { history });
+  assertEquals(plain.verdict, "passed");
+  // With enough seeds the same mde is decidable: a pass.
+  const many = gate(
+    ["acc:max:alpha=0.05:mde=0.01"],
+    runs("acc", Array.from({ length: 16 }, () => 0.9)),
+    runs("acc", Array.from({ length: 16 }, () => 0.9)),
+    { history },
+  );
+  assertEquals(many.verdict, "passed");
+  // No noise known at all (one seed a side, no history): inconclusive, never a silent pass.
+  const blind = gate(["acc:max:alpha=0.05"], runs("acc", [0.5]), runs("acc", [0.9]));
+  assertEquals(blind.verdict, "inconclusive");
+});
+
+Deno.test("alpha=, mde= and the test's conflicts are parsed strictly", () => {
+  for (
+    const [rule, why] of [
+      ["m:max:alpha=0", /alpha must be a level above 0 and at most 0\.2, not "0"/],
+      ["m:max:alpha=0.5", /alpha must be a level above 0 and at most 0\.2, not "0\.5"/],
+      ["m:max:alpha=x", /alpha must be a level/],
+      ["m:max:alpha=0.05:mde=-1", /mde must be a regression size > 0, not "-1"/],
+      ["m:max:mde=0.1", /mde= is the regression an alpha= test should find: add alpha=/],
+      ["m:max:alpha=0.05:noise=2", /alpha= and noise= are two tests of the same question/],
+      ["m:max:alpha=0.05:of=each", /alpha= judges the mean of the candidates/],
+    ] as const
+  ) {
+    const error = assertThrows(() => parseGateRule(rule, "--gate"), InvalidInputError);
+    assertMatch(error.message, why, rule);
+  }
+  const rule = parseGateRule("m:min:alpha=0.05:mde=0.002:rel=1%", "--gate");
+  assertEquals([rule.alpha, rule.mde, rule.rel, rule.of], [0.05, 0.002, 0.01, "mean"]);
+});
+
+Deno.test('groups keep the type of their value: 0.1 and "0.1", true and "true"', () => {
+  const split = groupRuns([
+    run({}, { lr: 0.1 }),
+    run({}, { lr: "0.1" }),
+    run({}, { lr: true }),
+    run({}, { lr: "true" }),
+    run({}, { lr: "adam" }),
+  ], { kind: "config", key: "lr" });
+  assertEquals(split.groups.map((g) => g.name), [
+    "lr=0.1",
+    'lr="0.1"',
+    "lr=true",
+    'lr="true"',
+    "lr=adam",
+  ]);
+});
+
+Deno.test("a spread is shown with its digits, never as 0.00", () => {
+  assertEquals(formatMeanSd(0.88, 0.001), "0.8800 ± 0.0010");
+  assertEquals(formatMeanSd(0.8643333, 0.00866667), "0.8643 ± 0.0087");
+  assertEquals(formatMeanSd(5e-10, 2e-12), "5.000e-10 ± 2.0e-12");
+});
+
+Deno.test("the status goes only on the commit whose own runs were judged", () => {
+  const head = "a".repeat(40);
+  assertEquals(statusSha({ sha: head, runId: "", headSha: head }), head);
+  // /get-runs sha=OTHER, /get-runs run-id=X: never the PR head's check.
+  assertEquals(statusSha({ sha: "b".repeat(40), runId: "", headSha: head }), undefined);
+  assertEquals(statusSha({ sha: head, runId: "x1", headSha: head }), undefined);
+  // No PR (a push, a schedule): the commit reported on, when it is a full SHA.
+  assertEquals(statusSha({ sha: "c".repeat(40), runId: "" }), "c".repeat(40));
+  assertEquals(statusSha({ sha: "c1c1c1c", runId: "" }), undefined);
+});
