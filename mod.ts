@@ -61,7 +61,26 @@ export type {
   MetricValue,
   RunValue,
 } from "./lib/compare.ts";
-export { evaluateGate } from "./lib/gate.ts";
+export {
+  evaluateGate,
+  MIN_HISTORY_COMMITS,
+  overall,
+  ruleReference,
+  TARGET_POWER,
+} from "./lib/gate.ts";
+export type { GateVerdictWord, TestResult, VerdictStatus } from "./lib/gate.ts";
+export {
+  holm,
+  pooledNoise,
+  power,
+  pWorse,
+  seedsForPower,
+  tCdf,
+  tQuantile,
+  welchDf,
+} from "./lib/inference.ts";
+export type { HolmResult, Noise, PooledNoise } from "./lib/inference.ts";
+export { floatSlack, formatMeanSd, formatNumber } from "./lib/numbers.ts";
 export { groupRuns, parseGroupBy, standardError, summarize } from "./lib/stats.ts";
 export type { GroupBy, RunGroup, Summary } from "./lib/stats.ts";
 export { pickBaselineCommit, runsByCommit, trendOf } from "./lib/history/baseline.ts";

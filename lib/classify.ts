@@ -84,6 +84,9 @@ export type Counts = Record<StateBucket, number> & {
   baselines: number;
 };
 
+/** How far ahead of our clock a heartbeat may be (clock skew) before it is unreadable. */
+const FUTURE_SLACK_MS = 5 * 60_000;
+
 /** A candidate W&B still says is running, whose heartbeat stopped. */
 export interface StalledRun {
   /** The run. */
@@ -169,7 +172,10 @@ export function classify(
     const bucket = bucketOf(run.state);
     if (bucket === "running" && stale && stale.staleAfterMs > 0) {
       // A run with no readable heartbeat is judged by when it was created.
-      const beat = wandbTime(run.heartbeatAt);
+      // A heartbeat more than a few minutes ahead of now (a clock gone wrong,
+      // 2099-…) would keep a run alive forever: it is unreadable too.
+      const read = wandbTime(run.heartbeatAt);
+      const beat = read !== undefined && read - stale.now > FUTURE_SLACK_MS ? undefined : read;
       if (run.heartbeatAt && beat === undefined) unreadableHeartbeats.push(run.name ?? "");
       const seen = run.heartbeatAt && beat !== undefined ? run.heartbeatAt : run.createdAt;
       const at = beat ?? wandbTime(run.createdAt);

@@ -677,7 +677,12 @@ const report: Run<ReportOptions> = async (options, io, print) => {
   // exit 2 or 3 leaves nothing behind.
   await checkAppendable("GITHUB_OUTPUT", io.env.GITHUB_OUTPUT);
   await checkAppendable("GITHUB_STEP_SUMMARY", io.env.GITHUB_STEP_SUMMARY);
-  if (options.comment || options.status) parseRepo(io.env.GITHUB_REPOSITORY, "GITHUB_REPOSITORY");
+  if (options.comment || options.status) {
+    parseRepo(io.env.GITHUB_REPOSITORY, "GITHUB_REPOSITORY");
+    // Checked before any request: a URL that is not http(s) is an input, not a server, error.
+    githubGraphqlUrl(io.env);
+    githubApiUrl(io.env);
+  }
   const destinations: Destination[] = [
     options.outDefault
       ? { path: options.out, noFollow: true, label: "--out" }

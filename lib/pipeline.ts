@@ -242,7 +242,8 @@ function stalledNotes(classification: Classification, options: CollectOptions): 
       } ago): counted as stalled (--stale-after ${after}), not waited for, and not complete`
     ),
     ...classification.unreadableHeartbeats.map((name) =>
-      `run ${name}'s heartbeatAt is not a date: judged by when it was created`
+      `run ${name}'s heartbeatAt is not a date, or is more than 5 minutes in the future: ` +
+      "judged by when it was created"
     ),
   ];
 }

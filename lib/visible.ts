@@ -39,19 +39,3 @@ function escape(c: string): string {
   if (code <= 0xff) return `\\x${code.toString(16).padStart(2, "0")}`;
   return code <= 0xffff ? `\\u${code.toString(16).padStart(4, "0")}` : `\\u{${code.toString(16)}}`;
 }
-
-/**
- * Whether `text` holds anything {@link visible} would change.
- *
- * @example
- * ```ts
- * import { deepStrictEqual as assertEquals } from "node:assert";
- * import { isVisible } from "./visible.ts";
- * assertEquals(isVisible("plain text\n"), true);
- * assertEquals(isVisible("\x1b[2J"), false);
- * ```
- */
-export function isVisible(text: string): boolean {
-  UNSAFE.lastIndex = 0;
-  return !UNSAFE.test(text);
-}

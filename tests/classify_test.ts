@@ -80,3 +80,25 @@ Deno.test("stepOutputs: the old names and Python spellings", () => {
     SHA: "abc1234",
   });
 });
+
+Deno.test("classify: a heartbeat from the future is unreadable; the run's creation decides", () => {
+  const now = Date.parse("2026-12-05T12:00:00Z");
+  const rule = { now, staleAfterMs: 15 * 60_000 };
+  const run = (heartbeatAt: string, createdAt = "2026-12-05T09:00:00") => ({
+    name: "r1",
+    state: "running",
+    heartbeatAt,
+    createdAt,
+  });
+  // 2099: never alive forever; created three hours ago, so stalled, with a note.
+  const future = classify([run("2099-01-01T00:00:00")], [], rule);
+  assertEquals([future.counts.stalled, future.unreadableHeartbeats], [1, ["r1"]]);
+  // A minute ahead (clock skew) is a heartbeat.
+  const skew = classify([run("2026-12-05T12:01:00")], [], rule);
+  assertEquals([skew.counts.running, skew.unreadableHeartbeats], [1, []]);
+  // Exactly --stale-after old is not yet stalled; a millisecond more is.
+  const edge = classify([run("2026-12-05T11:45:00")], [], rule);
+  assertEquals(edge.counts.stalled, 0);
+  const past = classify([run("2026-12-05T11:44:59.999")], [], rule);
+  assertEquals(past.counts.stalled, 1);
+});

@@ -9,7 +9,13 @@
 import { graphql, GraphqlResponseError } from "@octokit/graphql";
 import { request } from "@octokit/request";
 import { z } from "zod";
-import { AuthError, NotFoundError, QueryError, RateLimitError } from "../errors.ts";
+import {
+  AuthError,
+  InvalidInputError,
+  NotFoundError,
+  QueryError,
+  RateLimitError,
+} from "../errors.ts";
 import { decodeData, type Service, statusError, transportError } from "../graphql.ts";
 import { type RetryDeps, type RetryPolicy, sendWithRetry, TransportFailure } from "../retry.ts";
 
@@ -67,7 +73,7 @@ export interface GitHubClientOptions {
  * ```
  */
 export function githubGraphqlUrl(env: Readonly<Record<string, string | undefined>>): string {
-  if (env.GITHUB_GRAPHQL_URL) return env.GITHUB_GRAPHQL_URL;
+  if (env.GITHUB_GRAPHQL_URL) return httpUrl("GITHUB_GRAPHQL_URL", env.GITHUB_GRAPHQL_URL);
   const api = githubApiUrl(env);
   return /\/api\/v3$/.test(api) ? api.replace(/\/api\/v3$/, "/api/graphql") : `${api}/graphql`;
 }
@@ -84,7 +90,21 @@ export function githubGraphqlUrl(env: Readonly<Record<string, string | undefined
  * ```
  */
 export function githubApiUrl(env: Readonly<Record<string, string | undefined>>): string {
-  return (env.GITHUB_API_URL || "https://api.github.com").replace(/\/+$/, "");
+  if (!env.GITHUB_API_URL) return "https://api.github.com";
+  return httpUrl("GITHUB_API_URL", env.GITHUB_API_URL).replace(/\/+$/, "");
+}
+
+/**
+ * A runner's URL variable, checked: an http(s) URL, or an input error
+ * naming the variable (a `javascript:` or `file:` URL is never retried as a
+ * server that failed).
+ */
+function httpUrl(name: string, value: string): string {
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    throw new InvalidInputError(name, "an http:// or https:// URL", value);
+  }
+  return value;
 }
 
 const GraphqlErrorSchema = z.object({

@@ -262,11 +262,13 @@ export function decideComment(
     };
   }
   const body = payload.comment.body;
-  if (body.length > MAX_BODY) {
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: only a long body needs counting.
+  const bytes = body.length * 3 <= MAX_BODY_BYTES ? 0 : new TextEncoder().encode(body).length;
+  if (bytes > MAX_BODY_BYTES) {
     return {
       triggered: false,
-      reason: `the comment is ${body.length} characters long, more than GitHub allows ` +
-        `(${MAX_BODY}); it is not read`,
+      reason: `the comment is ${bytes} bytes long, more than GitHub stores ` +
+        `(${MAX_BODY_BYTES}); it is not read`,
     };
   }
   const line = commandLine(body, rules.phrase);
@@ -279,8 +281,13 @@ export function decideComment(
   return { triggered: true, command: parseCommand(line) };
 }
 
-/** GitHub's limit on a comment's length; a longer body cannot come from GitHub. */
-export const MAX_BODY = 65_536;
+/**
+ * The most a comment body GitHub sends can hold: GitHub refuses to create a
+ * comment over 65,536 characters, but stores and sends bodies up to 262,144
+ * bytes (an edit through another route, an import), so a trigger up to that
+ * size is read; a longer body cannot come from GitHub.
+ */
+export const MAX_BODY_BYTES = 262_144;
 
 // HTML blocks whose content GitHub does not show as text: CommonMark's kinds
 // 1 to 5 (raw text elements, comments, processing instructions,

@@ -29,7 +29,9 @@ export const PR_HEAD_QUERY =
 }`;
 
 /**
- * One page of the open pull requests, most recently updated first: the one
+ * One page of the open pull requests, oldest first (creation order does not
+ * move while we page; an update during the scan could skip a PR when ordered
+ * by UPDATED_AT): the one
  * whose head is a given commit is the PR a `workflow_run` is about when the
  * event does not say (it never does for a fork: `pull_requests` is empty).
  * Matching `headRefOid` works for forks, whose head commit lives in the fork.
@@ -37,7 +39,7 @@ export const PR_HEAD_QUERY =
 export const OPEN_PULLS_QUERY =
   `query WandbReportOpenPulls($owner: String!, $name: String!, $after: String) {
   repository(owner: $owner, name: $name) {
-    pullRequests(states: OPEN, first: 100, after: $after, orderBy: {field: UPDATED_AT, direction: DESC}) {
+    pullRequests(states: OPEN, first: 100, after: $after, orderBy: {field: CREATED_AT, direction: ASC}) {
       totalCount
       pageInfo { hasNextPage endCursor }
       nodes {

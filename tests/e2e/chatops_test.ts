@@ -261,16 +261,30 @@ Deno.test("chatops: deep nesting and huge bodies: the author first, bounded work
       assertEquals([no.code, no.outputs.BOOL_TRIGGERED], [0, "False"], no.stderr);
     }
   });
-  const huge = await chatops(
-    undefined,
-    "issue_comment",
-    commentEvent({ body: `/get-runs\n${"x".repeat(70_000)}` }),
-  );
-  assertEquals([huge.code, huge.outputs.BOOL_TRIGGERED], [0, "False"]);
-  assertMatch(
-    huge.outputs.REASON,
-    /^the comment is 70010 characters long, more than GitHub allows/,
-  );
+  // GitHub stores and sends bodies up to 262,144 bytes: one of 70,000 characters is read…
+  await withGithub(async (server) => {
+    const long = await chatops(
+      server,
+      "issue_comment",
+      commentEvent({ body: `/get-runs\n${"x".repeat(70_000)}` }),
+    );
+    assertEquals([long.code, long.outputs.BOOL_TRIGGERED], [0, "True"], long.stderr);
+  });
+  // …a longer one cannot come from GitHub, counted in bytes (é is two).
+  for (
+    const [tail, bytes] of [["x".repeat(262_200), 262_210], ["é".repeat(131_100), 262_210]] as const
+  ) {
+    const huge = await chatops(
+      undefined,
+      "issue_comment",
+      commentEvent({ body: `/get-runs\n${tail}` }),
+    );
+    assertEquals([huge.code, huge.outputs.BOOL_TRIGGERED], [0, "False"]);
+    assertMatch(
+      huge.outputs.REASON,
+      new RegExp(`^the comment is ${bytes} bytes long, more than GitHub stores \\(262144\\)`),
+    );
+  }
 });
 
 Deno.test("chatops: edited and deleted comments do not trigger", async () => {

@@ -601,3 +601,31 @@ Deno.test("the calibrated gate's inputs: one line naming the input, exit 2, noth
     assertEquals(emulator.stats.requests, 0);
   });
 });
+
+Deno.test("GITHUB_API_URL or GITHUB_GRAPHQL_URL that is not http(s): exit 2 before any request", async () => {
+  await withEmulator({ fixture: fixture([]) }, async (emulator) => {
+    for (
+      const [name, value] of [["GITHUB_API_URL", "javascript:alert(1)"], [
+        "GITHUB_GRAPHQL_URL",
+        "file:///etc/passwd",
+      ]]
+    ) {
+      const r = await runCli(emulator, [
+        ...PROJECT,
+        "--sha",
+        "abc1234",
+        "--comment",
+        "--pr-number",
+        "1",
+      ], {
+        env: { GITHUB_TOKEN: "ghs_x", GITHUB_REPOSITORY: "o/r", [name]: value },
+      });
+      assertEquals(r.code, 2, r.stderr);
+      assertMatch(
+        r.stderr,
+        new RegExp(`^error: ${name}: expected an http:// or https:// URL`, "m"),
+      );
+    }
+    assertEquals(emulator.stats.requests, 0);
+  });
+});
