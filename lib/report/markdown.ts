@@ -285,14 +285,14 @@ function statesLine(input: MarkdownInput): string {
   } · complete: ${complete ? "yes" : "no"}`;
 }
 
-function gateSection(input: MarkdownInput, limit = Infinity): string[] {
+/** The gate's verdict in one line: passed, failed (how many problems), or inconclusive. */
+function gateHeadline(input: MarkdownInput): string {
   const { gate } = input;
-  if (!gate.enabled) return [];
   const failures = gate.verdicts.filter((v) => v.failed && v.status !== "inconclusive");
   const unsure = gate.verdicts.filter((v) => v.status === "inconclusive");
   const problems = failures.length + (gate.complete?.passed === false ? 1 : 0);
   const rules = (n: number) => `${n} rule${n === 1 ? "" : "s"}`;
-  const headline = (gate.verdict ?? (gate.passed ? "passed" : "failed")) === "failed"
+  return (gate.verdict ?? (gate.passed ? "passed" : "failed")) === "failed"
     ? `❌ **Gate failed** (${problems} problem${problems === 1 ? "" : "s"}).`
     : gate.verdict === "inconclusive"
     ? gate.passed
@@ -303,6 +303,48 @@ function gateSection(input: MarkdownInput, limit = Infinity): string[] {
         rules(unsure.length)
       } could not tell with these seeds; counted as a failure (\`--on-inconclusive fail\`).`
     : "✅ **Gate passed.**";
+}
+
+/**
+ * What a report too long for a comment keeps of the gate: the verdict, the
+ * completeness problem, and the first `keep` failing verdicts, worst first,
+ * one line each; the rest counted.
+ */
+function gateEssentials(input: MarkdownInput, keep: number): string[] {
+  const { gate } = input;
+  if (!gate.enabled) return [];
+  const failing = worstFirst(gate.verdicts).filter((v) => v.failed);
+  const lines = [gateHeadline(input), ""];
+  if (gate.complete && !gate.complete.passed) {
+    lines.push(`- ${shown(input, gate.complete.message)}`);
+  }
+  for (const v of failing.slice(0, keep)) lines.push(`- ❌ ${shown(input, v.message, 400)}`);
+  if (failing.length > keep) {
+    lines.push(
+      `- … and ${failing.length - keep} more failing verdict${
+        failing.length - keep === 1 ? "" : "s"
+      }: every one is in the job summary and the JSON report`,
+    );
+  }
+  if (lines.length > 2) lines.push("");
+  return lines;
+}
+
+/** Failing verdicts first, then by how far beyond the allowance. */
+function worstFirst<T extends { failed: boolean; worse?: number; allowed?: number }>(
+  verdicts: readonly T[],
+): T[] {
+  return [...verdicts].sort((a, b) =>
+    Number(b.failed) - Number(a.failed) ||
+    ((b.worse ?? 0) - (b.allowed ?? 0)) - ((a.worse ?? 0) - (a.allowed ?? 0))
+  );
+}
+
+function gateSection(input: MarkdownInput, limit = Infinity): string[] {
+  const { gate } = input;
+  if (!gate.enabled) return [];
+  const unsure = gate.verdicts.filter((v) => v.status === "inconclusive");
+  const headline = gateHeadline(input);
   const lines = [headline, ""];
   for (const v of unsure.slice(0, Math.min(limit, 20))) {
     lines.push(`- ⚠️ ${shown(input, v.message)}`);
@@ -315,11 +357,17 @@ function gateSection(input: MarkdownInput, limit = Infinity): string[] {
   if (gate.complete && !gate.complete.passed) {
     lines.push(`- ${shown(input, gate.complete.message)}`);
   }
+  lines.push(...gateTable(input, limit));
+  lines.push("");
+  return lines;
+}
+
+/** The gate's table: one row per verdict, failing and worst first, at most `limit` rows. */
+function gateTable(input: MarkdownInput, limit = Infinity): string[] {
+  const { gate } = input;
+  const lines: string[] = [];
   // Worst regressions first, so a truncated report keeps them.
-  const ordered = [...gate.verdicts].sort((a, b) =>
-    Number(b.failed) - Number(a.failed) ||
-    ((b.worse ?? 0) - (b.allowed ?? 0)) - ((a.worse ?? 0) - (a.allowed ?? 0))
-  );
+  const ordered = worstFirst(gate.verdicts);
   if (ordered.length) {
     lines.push(
       "| rule | run | value | reference | difference | allowed | noise (SE) | verdict |",
@@ -355,7 +403,6 @@ function gateSection(input: MarkdownInput, limit = Infinity): string[] {
     }
     if (ordered.length > limit) lines.push(`| … ${ordered.length - limit} more | | | | | | | |`);
   }
-  lines.push("");
   return lines;
 }
 
@@ -878,19 +925,35 @@ function renderBody(input: MarkdownInput, cap: number): string {
     if (byteLength(full) <= cap) return full;
   }
 
-  // Too long: keep what matters most and say where the rest is.
+  // Too long: keep what matters most and say where the rest is. In this
+  // order: the verdict, every failing rule that fits (the rest counted), the
+  // summary (in the head), then the gate table and the runs' tables.
   const note = `> The full report is longer than a comment allows; every run is in ${
     input.csvHint ?? "the wandb_report.csv artifact"
   }.`;
-  for (let rows = 200; rows >= 0; rows = rows > 10 ? Math.floor(rows / 2) : rows - 5) {
-    const text = [
-      ...head,
-      note,
-      "",
-      ...gateSection(input, Math.max(rows, 5)),
-      ...(rows > 0 ? tableSection(input, rows) : []),
-    ].join("\n");
-    if (byteLength(text) <= cap) return text;
+  const essentials = (keep: number) => [...head, note, "", ...gateEssentials(input, keep)];
+  const fits = (lines: string[]) => byteLength(lines.join("\n")) <= cap;
+  // The most failing verdicts that fit: a binary search (thousands of groups may fail).
+  let low = 0;
+  let high = input.gate.verdicts.filter((v) => v.failed).length;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (fits(essentials(mid))) low = mid;
+    else high = mid - 1;
   }
+  const kept = essentials(low);
+  const failing = input.gate.verdicts.filter((v) => v.failed).length;
+  // With every failing verdict listed, the tables, as many rows as fit.
+  if (low === failing) {
+    for (const rows of [200, 100, 50, 20, 10, 5, 2, 1]) {
+      const text = [...kept, ...gateTable(input, rows), "", ...tableSection(input, rows)];
+      if (fits(text)) return text.join("\n");
+    }
+    for (const rows of [50, 20, 5]) {
+      const text = [...kept, ...gateTable(input, rows), ""];
+      if (fits(text)) return text.join("\n");
+    }
+  }
+  if (fits(kept)) return kept.join("\n");
   return clipBytes([...head, note, ""].join("\n"), cap);
 }

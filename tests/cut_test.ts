@@ -1,0 +1,82 @@
+// A report too long for a comment keeps, in this order: the verdict, every
+// failing rule that fits (the rest counted), the summary, then the tables.
+import { classify } from "../lib/classify.ts";
+import { parseGateRule } from "../lib/inputs/rules.ts";
+import type { Run } from "../lib/model.ts";
+import { judgeReport, renderReport } from "../lib/pipeline.ts";
+import { assert, assertMatch, assertStringIncludes } from "./_assert.ts";
+
+const MAX = 65_536;
+
+function render(groups: number, failing: (g: number) => boolean): string {
+  const candidates: Run[] = [];
+  for (let g = 0; g < groups; g++) {
+    candidates.push({
+      name: `c${g}`,
+      state: "finished",
+      tags: [],
+      config: { lr: g },
+      summary: { acc: failing(g) ? 0.5 : 0.9 },
+    });
+  }
+  const baselines: Run[] = [{
+    name: "b1",
+    state: "finished",
+    tags: ["base"],
+    config: {},
+    summary: { acc: 0.9 },
+  }];
+  const result = {
+    entity: "acme",
+    project: "vision",
+    appUrl: "https://wandb.ai",
+    sha: "abc1234",
+    candidates,
+    baselines,
+    classification: classify(candidates, baselines),
+    outputs: {},
+    traffic: { requests: 1, responseBytes: 1 },
+    notes: [],
+  };
+  const options = {
+    metrics: ["acc"],
+    directions: {},
+    reference: { kind: "best" as const },
+    gate: [parseGateRule("acc:max:abs=0.01", "--gate")],
+    requireComplete: false,
+    groupBy: { kind: "config" as const, key: "lr" },
+    match: { by: "sha" as const, sha: "abc1234", matchCommit: false },
+    configVars: [],
+    chart: false,
+    notes: [],
+    baselineTags: ["base"],
+  };
+  return renderReport(result, judgeReport(result, options), options, { csvPath: "r.csv" })
+    .markdown;
+}
+
+Deno.test("a report of 5,000 groups with one regressing keeps the verdict and names the group", () => {
+  const md = render(5000, (g) => g === 1234);
+  assert(new TextEncoder().encode(md).length <= MAX, String(md.length));
+  assertStringIncludes(md, "❌ **Gate failed** (1 problem).");
+  assertMatch(md, /^- ❌ acc regressed \\\(group lr=1234\\\) in c1234/m);
+  assertStringIncludes(md, "**5000 finished candidates for `abc1234` vs 1 baseline");
+  assertStringIncludes(md, "longer than a comment allows");
+  // The verdict comes before any table.
+  assert(md.indexOf("Gate failed") < md.indexOf("| rule |"));
+});
+
+Deno.test("too many failing rules for a comment: as many as fit, worst first, the rest counted", () => {
+  const md = render(3000, (g) => g % 2 === 0);
+  assert(new TextEncoder().encode(md).length <= MAX);
+  assertStringIncludes(md, "❌ **Gate failed** (1500 problems).");
+  const listed = md.split("\n").filter((l) => l.startsWith("- ❌ ")).length;
+  assert(listed > 50 && listed < 1500, String(listed));
+  assertMatch(
+    md,
+    new RegExp(
+      `^- … and ${1500 - listed} more failing verdicts: every one is in the job summary`,
+      "m",
+    ),
+  );
+});
