@@ -187,3 +187,65 @@ Deno.test("chartNumber: plain decimals Mermaid reads, never an exponent", () => 
     assert(/^-?\d+(\.\d+)?$/.test(chartNumber(n)), chartNumber(n));
   }));
 });
+
+Deno.test("charts: a span that cannot be drawn faithfully is said, not drawn", async () => {
+  const finished = (prefix: string, values: number[]) =>
+    values.map((v, i) => runOf(`${prefix}${i}`, "finished", v));
+  const cases: [number[], number[]][] = [
+    [[1e-300, 3e-300], [2e-300]], // the axis would read 0 --> 0
+    [[0.900000001], [0.9000000015]], // 0.9 --> 0.9
+    [[1.7e308], [-1.7e308]], // the span overflows: -Infinity
+  ];
+  for (const [c, b] of cases) {
+    for (const trend of [false, true]) {
+      const md = render(finished("c", c), finished("b", b), trend);
+      assertEquals(blocks(md).length, 0, md);
+      assertMatch(md, /acc(?: \(trend\))?: values from .* cannot be drawn faithfully/);
+      assertEquals(/-?Infinity|NaN/.test(md.replace(/NaN \(n=/g, "")), false, md);
+    }
+  }
+  // A drawable neighbour still is: 0.90 against 0.91.
+  await assertParses(render(finished("c", [0.9]), finished("b", [0.91])));
+  assertEquals(blocks(render(finished("c", [0.9]), finished("b", [0.91]))).length, 1);
+});
+
+Deno.test("charts: metric names that read alike in a chart get distinct titles", async () => {
+  const metrics = ["m?x", "m!x", "m#x", "mx"];
+  const run = (name: string, v: number) =>
+    ({
+      name,
+      state: "finished",
+      tags: [],
+      config: {},
+      summary: Object.fromEntries(metrics.map((m) => [m, v])),
+    }) as unknown as WandbRun;
+  const candidates = [run("c1", 0.9), run("c2", 0.92)];
+  const baselines = [run("b1", 0.91)];
+  const classification = classify(candidates, baselines);
+  const md = renderMarkdown({
+    project: "acme/vision",
+    appUrl: "https://wandb.ai",
+    entity: "acme",
+    projectName: "vision",
+    sha: SHA,
+    candidates,
+    baselines,
+    classification,
+    comparisons: compareRuns(candidates, baselines, {
+      metrics,
+      reference: { kind: "best" },
+      directions: Object.fromEntries(metrics.map((m) => [m, "max" as const])),
+    }),
+    gate: { enabled: false, passed: true, verdicts: [] },
+    configVars: [],
+    chart: true,
+  });
+  const titles = [...md.matchAll(/^ {4}title "(.*)"$/gm)].map((m) => m[1]);
+  assertEquals(titles, [
+    "mx (higher is better)",
+    "mx (2) (higher is better)",
+    "mx (3) (higher is better)",
+    "mx (4) (higher is better)",
+  ]);
+  await assertParses(md);
+});

@@ -571,6 +571,7 @@ function trendSection(input: MarkdownInput): string[] {
   const trend = input.trend ?? [];
   if (!trend.length) return [];
   const lines: string[] = [];
+  const titles = chartTitles(input.comparisons.map((c) => c.metric));
   for (const c of input.comparisons) {
     const points = trend.flatMap((p) =>
       p.means[c.metric] === undefined
@@ -581,6 +582,10 @@ function trendSection(input: MarkdownInput): string[] {
     if (pr !== undefined) points.push({ label: `this PR (n=${c.stats.candidates.n})`, value: pr });
     if (points.length < 2) continue;
     const [low, high] = axisRange(points.map((p) => p.value));
+    if (!drawable(points.map((p) => p.value), low, high)) {
+      lines.push(...notDrawable(`${escapeMarkdown(c.metric)} (trend)`, points.map((p) => p.value)));
+      continue;
+    }
     lines.push(
       "```mermaid",
       // The default palette's first colour is too pale for a thin line.
@@ -591,7 +596,7 @@ function trendSection(input: MarkdownInput): string[] {
       `      plotColorPalette: "${CHART_COLOURS.split(",")[0]}"`,
       "---",
       "xychart-beta",
-      `    title "${chartText(c.metric)}: the base branch, oldest to newest, then this PR"`,
+      `    title "${titles.get(c.metric)}: the base branch, oldest to newest, then this PR"`,
       `    x-axis [${points.map((p) => `"${p.label}"`).join(", ")}]`,
       `    y-axis "${chartText(c.metric)}" ${chartNumber(low)} --> ${chartNumber(high)}`,
       `    line [${points.map((p) => chartNumber(p.value)).join(", ")}]`,
@@ -664,6 +669,49 @@ export function chartNumber(n: number): string {
   return (text.includes(".") ? text.replace(/\.?0+$/, "") : text).replace(/^-0$/, "0");
 }
 
+/**
+ * Whether a chart can show `values` faithfully on the axis `low`..`high`:
+ * every number finite, and each value, written as Mermaid reads it, within
+ * 1 % of the span of where it is (values around 1e-300, a span of 1e-9 at
+ * 0.9, or one of ±1.7e308 cannot be: the table has the numbers).
+ */
+function drawable(values: readonly number[], low: number, high: number, below?: number): boolean {
+  const span = high - low;
+  if (![low, high, span, ...(below === undefined ? [] : [below])].every(Number.isFinite)) {
+    return false;
+  }
+  if (!(span > 0) || Number(chartNumber(low)) >= Number(chartNumber(high))) return false;
+  return values.every((v) => Math.abs(Number(chartNumber(v)) - v) <= span * 0.01);
+}
+
+/** A chart that cannot be drawn faithfully, said in place of it. */
+function notDrawable(name: string, values: readonly number[]): string[] {
+  return [
+    `_${name}: values from ${fmt(minOf(values))} to ${
+      fmt(maxOf(values))
+    } cannot be drawn faithfully (too close together, too small or too large for a chart's ` +
+    "axis): see the table._",
+    "",
+  ];
+}
+
+/**
+ * Each metric's chart title, distinct: names that read alike once a chart's
+ * grammar has had its way (`m?x`, `m!x`) get `(2)`, `(3)`… in table order.
+ */
+function chartTitles(metrics: readonly string[]): Map<string, string> {
+  const titles = new Map<string, string>();
+  const used = new Set<string>();
+  for (const metric of metrics) {
+    const base = chartText(metric);
+    let title = base;
+    for (let k = 2; used.has(title); k++) title = `${base} (${k})`;
+    used.add(title);
+    titles.set(metric, title);
+  }
+  return titles;
+}
+
 /** The bar charts' series colours: candidates, baselines, the reference line. */
 const CHART_COLOURS = "#2563eb, #f59e0b, #dc2626";
 
@@ -708,6 +756,7 @@ function chartSection(input: MarkdownInput): string[] {
     ...input.candidates.map((r): [WandbRun, "c"] => [r, "c"]),
     ...input.baselines.map((r): [WandbRun, "b"] => [r, "b"]),
   ];
+  const titles = chartTitles(input.comparisons.map((c) => c.metric));
   for (const c of input.comparisons) {
     const drawn: { label: string; value: number; side: "c" | "b" }[] = [];
     const left: string[] = [];
@@ -734,6 +783,11 @@ function chartSection(input: MarkdownInput): string[] {
       ...drawn.map((d) => d.value),
       ...(ref === undefined ? [] : [ref]),
     ]);
+    const shownValues = [...drawn.map((d) => d.value), ...(ref === undefined ? [] : [ref])];
+    if (!drawable(shownValues, low, high, low - (high - low))) {
+      lines.push(...notDrawable(name, shownValues));
+      continue;
+    }
     // The other side's places hold a value below the axis: Mermaid draws no bar there.
     const below = chartNumber(low - (high - low));
     const series = (side: "c" | "b") =>
@@ -753,7 +807,7 @@ function chartSection(input: MarkdownInput): string[] {
       `      plotColorPalette: "${CHART_COLOURS}"`,
       "---",
       "xychart-beta",
-      `    title "${chartText(c.metric)}${better}"`,
+      `    title "${titles.get(c.metric)}${better}"`,
       `    x-axis [${drawn.map((d) => `"${d.label}"`).join(", ")}]`,
       `    y-axis "${chartText(c.metric)}" ${chartNumber(low)} --> ${chartNumber(high)}`,
       // Always both series, in this order, so each side keeps its colour.
