@@ -182,6 +182,13 @@ export interface FixtureInput {
    */
   filterFields?: string[];
   /**
+   * How a filter on any other field is answered: `400` (W&B's answer, the
+   * default), `422`, `graphql-error` (an error in a 200 answer), or `ignore`
+   * (the condition is dropped, so the filter selects more: a server that
+   * ignores fields it does not know).
+   */
+  unknownFilter?: "400" | "422" | "graphql-error" | "ignore";
+  /**
    * A commit history (newest first, each naming its parents), served in
    * GitHub's shape at `/github/graphql` for baseline searches and trends.
    */
@@ -200,6 +207,8 @@ export interface Fixture {
   faults: Fault[];
   /** Extra filterable fields. */
   filterFields: string[];
+  /** How a filter on another field is answered. */
+  unknownFilter: "400" | "422" | "graphql-error" | "ignore";
   /** The commit history served at `/github/graphql`. */
   commits: FixtureCommit[];
 }
@@ -217,6 +226,7 @@ export const FixtureSchema: z.ZodType<Fixture, FixtureInput> = z.strictObject({
   })).default([]),
   faults: z.array(FaultSchema).default([]),
   filterFields: z.array(z.string().min(1)).default([]),
+  unknownFilter: z.enum(["400", "422", "graphql-error", "ignore"]).default("400"),
   commits: z.array(FixtureCommitSchema).default([]),
 });
 

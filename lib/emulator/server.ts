@@ -243,12 +243,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       operationName: operationName ?? undefined,
     });
     // W&B refuses a filter on an undocumented field with HTTP 400.
-    const status =
-      result.errors?.some((e) =>
-          e instanceof FilterFieldError || e.originalError instanceof FilterFieldError
-        )
-        ? 400
-        : 200;
+    const refused = result.errors?.map((e) =>
+      e instanceof FilterFieldError
+        ? e
+        : e.originalError instanceof FilterFieldError
+        ? e.originalError
+        : undefined
+    ).find((e) => e !== undefined);
+    const status = refused?.status ?? 200;
     send(res, stats, status, JSON.stringify(result));
   };
 

@@ -16,7 +16,31 @@ import { DOCUMENTED_FILTER_FIELDS, selectRuns, undocumentedField } from "./filte
  * A filter on a field W&B does not filter on: the server answers HTTP 400
  * (not a GraphQL error in a 200), as W&B does.
  */
-export class FilterFieldError extends GraphQLError {}
+export class FilterFieldError extends GraphQLError {
+  /** The HTTP status to answer with. */
+  readonly status: number;
+  /** Creates the error, answered with `status` (400 as W&B does, or 422). */
+  constructor(message: string, status = 400) {
+    super(message);
+    this.status = status;
+  }
+}
+
+/**
+ * The filter with every condition on an undocumented field dropped (each
+ * becomes `{}`, true for every run): what a server that ignores unknown
+ * fields evaluates.
+ */
+function withoutFields(filter: unknown, extra: readonly string[]): unknown {
+  if (Array.isArray(filter)) return filter.map((item) => withoutFields(item, extra));
+  if (filter === null || typeof filter !== "object") return filter;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(filter)) {
+    if (!key.startsWith("$") && undocumentedField({ [key]: 0 }, extra) !== undefined) continue;
+    out[key] = key.startsWith("$") ? withoutFields(value, extra) : value;
+  }
+  return out;
+}
 
 /** The document a run is filtered and sorted as (its fields as W&B's filters name them). */
 export interface RunDoc {
@@ -149,6 +173,7 @@ export class EmulatorStore {
   readonly #viewer: Fixture["viewer"];
   readonly #maxPageSize: number;
   readonly #filterFields: readonly string[];
+  readonly #unknownFilter: Fixture["unknownFilter"];
 
   /** The emulator's clock (epoch ms): a running run's heartbeat is "now" while it lives. */
   readonly #now: () => number;
@@ -167,6 +192,7 @@ export class EmulatorStore {
     this.#viewer = fixture.viewer;
     this.#maxPageSize = maxPageSize;
     this.#filterFields = fixture.filterFields;
+    this.#unknownFilter = fixture.unknownFilter;
     fixture.projects.forEach((p, i) => {
       this.#projects.set(`${p.entity}/${p.name}`, {
         id: i + 1,
@@ -221,14 +247,16 @@ export class EmulatorStore {
   select(entity: string, project: string, filters: unknown, order: unknown): RunDoc[] {
     const data = this.#projects.get(`${entity}/${project}`);
     if (!data) return [];
-    const filterObject = parseFilters(filters);
+    let filterObject = parseFilters(filters);
     const field = undocumentedField(filterObject, this.#filterFields);
     if (field !== undefined) {
-      throw new FilterFieldError(
-        `invalid filter field ${JSON.stringify(field)}: runs can be filtered on ${
-          [...DOCUMENTED_FILTER_FIELDS, ...this.#filterFields].join(", ")
-        }, config.* and summary_metrics.*`,
-      );
+      const message = `invalid filter field ${JSON.stringify(field)}: runs can be filtered on ${
+        [...DOCUMENTED_FILTER_FIELDS, ...this.#filterFields].join(", ")
+      }, config.* and summary_metrics.*`;
+      const how = this.#unknownFilter;
+      if (how === "400" || how === "422") throw new FilterFieldError(message, Number(how));
+      if (how === "graphql-error") throw new GraphQLError(message);
+      filterObject = withoutFields(filterObject, this.#filterFields) as typeof filterObject;
     }
     const orderText = typeof order === "string" ? order : "";
     const key = `${data.id}\u0000${JSON.stringify(filterObject)}\u0000${orderText}`;

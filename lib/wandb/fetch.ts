@@ -450,7 +450,7 @@ export async function fetchReportRuns(
   const baselines: WandbRun[] = [];
   let fullFields = false;
   const pages = paging.commit
-    ? withCommitScan(client, paging, scan)
+    ? withCommitScan(client, paging, scan, (run) => isCandidate(match, run), notes)
     : fetchRunPages(client, paging);
   for await (const page of pages) {
     candidates.push(...page.candidates);
@@ -466,24 +466,41 @@ export async function fetchReportRuns(
 }
 
 /**
- * Pages `request`; if the server refuses its `commit` filter (HTTP 400
- * naming the field) before the first page, pages `fallback()` instead.
+ * Pages `request`; pages `fallback()` instead when, before the first page,
+ * the server refuses the `commit` filter W&B does not document (any 4xx but
+ * auth, not found and rate limits, or a GraphQL error in a 200 answer), or
+ * ignores it: a first page with a candidate that `isCandidate` rejects means
+ * the filter was not applied (a server that drops unknown fields answers
+ * every run of the project).
  */
 async function* withCommitScan(
   client: WandbClient,
   request: FetchRunsRequest,
   fallback: () => FetchRunsRequest,
+  isCandidate: (run: WandbRun) => boolean,
+  notes: string[],
 ): AsyncGenerator<RunBatch, void, undefined> {
   let started = false;
+  let ignored = false;
   try {
     for await (const batch of fetchRunPages(client, request)) {
+      if (!started && batch.candidates.some((run) => !isCandidate(run))) {
+        ignored = true;
+        break;
+      }
       started = true;
       yield batch;
     }
   } catch (error) {
-    const refused = error instanceof QueryError && error.status === 400 &&
-      error.messages.some((m) => /\bcommit\b/.test(m));
+    // Auth, not found, rate limits and server errors are their own classes, never a refusal.
+    const status = error instanceof QueryError ? error.status ?? 0 : 0;
+    const refused = (status >= 400 && status < 500) || status === 200;
     if (started || !refused) throw error;
+    yield* fetchRunPages(client, fallback());
+    return;
+  }
+  if (ignored) {
+    notes.push("the server ignored the commit filter (it answered runs of other commits)");
     yield* fetchRunPages(client, fallback());
   }
 }

@@ -36,8 +36,8 @@ function matches(path: string, sha: string): Filter {
 function differs(path: string, sha: string): Filter {
   const { value, mode } = shaMatch(sha);
   if (mode === "prefix") return { $nor: [matches(path, value)] };
-  const missing = path.startsWith("config.") ? { $exists: false } : null;
-  return { $or: [{ [path]: { $ne: value } }, { [path]: missing }] };
+  // Missing is `$exists: false` (documented); `{path: null}` is not said to mean "missing".
+  return { $or: [{ [path]: { $ne: value } }, { [path]: { $exists: false } }] };
 }
 
 /**

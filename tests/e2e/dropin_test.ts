@@ -118,6 +118,47 @@ Deno.test("--match-commit gives the same candidates whether or not the server fi
   }
 });
 
+Deno.test("--match-commit falls back however a server refuses or ignores the commit filter", async () => {
+  const now = Date.parse("2026-11-27T12:00:00Z");
+  const recent = "2026-11-20T00:00:00";
+  const runs = [
+    run("cmit0002", "finished", { commit: SHA, createdAt: recent }),
+    run("othr0001", "finished", { commit: "f".repeat(40), createdAt: recent }),
+    run("nocm0001", "finished", { createdAt: recent }),
+    run("base0001", "finished", { createdAt: recent, tags: ["baseline"] }),
+  ];
+  const args = [...PROJECT, "--sha", SHA, "--match-commit", "--baseline-tags", "baseline"];
+  const deps = { now: () => now };
+  const ids = (r: Awaited<ReturnType<typeof runCli>>) =>
+    r.records.map((x) => `${x["run.id"]}:${x["__eval.category"]}`).sort();
+  const supports = await startEmulator({
+    fixture: { ...testFixture(runs), filterFields: ["commit"] },
+  });
+  try {
+    const want = await runCli(supports, args, { deps });
+    assertEquals(want.code, 0, want.stderr);
+    assert(ids(want).includes("cmit0002:candidate"));
+    assert(!ids(want).some((id) => id.startsWith("othr0001:candidate")));
+    assert(ids(want).includes("nocm0001:baseline") === false, "untagged: no baseline");
+    for (const how of ["422", "graphql-error", "ignore"] as const) {
+      const server = await startEmulator({ fixture: { ...testFixture(runs), unknownFilter: how } });
+      try {
+        const got = await runCli(server, args, { deps });
+        assertEquals(got.code, 0, `${how}: ${got.stderr}`);
+        assertEquals(ids(got), ids(want), how);
+        assertMatch(got.stderr, /does not filter on commit; matched commit here/, how);
+        if (how === "ignore") {
+          assertMatch(got.stderr, /the server ignored the commit filter/);
+        }
+      } finally {
+        await server.close();
+      }
+    }
+  } finally {
+    await supports.close();
+  }
+});
+
 Deno.test("the emulator refuses undocumented filter fields with HTTP 400, as W&B does", async () => {
   await withEmulator({}, async (emulator) => {
     const query = (filters: unknown) =>
