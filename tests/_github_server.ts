@@ -57,6 +57,10 @@ export interface GithubFault {
   headers?: Record<string, string>;
   body?: string;
   times: number;
+  /** Only for this GraphQL operation (e.g. WandbReportAddComment). */
+  operation?: string;
+  /** Carry the request out, then answer with the fault (the answer is lost, the write is not). */
+  afterHandling?: boolean;
 }
 
 /** The running server. */
@@ -91,6 +95,8 @@ export async function startGithubServer(state: {
   tokens: Record<string, FakeToken>;
   comments?: FakeComment[];
   commits?: FakeCommit[];
+  /** addComment answers `commentEdge: null` (GitHub's schema allows it) after writing. */
+  nullAddComment?: boolean;
 }): Promise<GithubServer> {
   const schema = githubGraphqlSchema();
   const comments: FakeComment[] = state.comments ?? [];
@@ -237,7 +243,7 @@ export async function startGithubServer(state: {
         pr: pull.number,
       };
       comments.push(comment);
-      return { commentEdge: { node: commentNode(comment) } };
+      return { commentEdge: state.nullAddComment ? null : { node: commentNode(comment) } };
     },
     updateIssueComment: ({ input }: { input: { id: string; body: string } }, ctx: FakeToken) => {
       mayWrite(ctx);
@@ -273,13 +279,12 @@ export async function startGithubServer(state: {
     } catch {
       return send(res, 400, { message: "Problems parsing JSON" });
     }
-    requests.push(
-      req.url === "/graphql"
-        ? request.query?.match(/(?:query|mutation)\s+(\w+)/)?.[1] ?? "anonymous"
-        : `${req.method} ${req.url?.replace(/[0-9a-f]{40}$/, "{sha}")}`,
-    );
-    const fault = faults.find((f) => f.times > 0);
-    if (fault) {
+    const name = req.url === "/graphql"
+      ? request.query?.match(/(?:query|mutation)\s+(\w+)/)?.[1] ?? "anonymous"
+      : `${req.method} ${req.url?.replace(/[0-9a-f]{40}$/, "{sha}")}`;
+    requests.push(name);
+    const fault = faults.find((f) => f.times > 0 && (!f.operation || f.operation === name));
+    if (fault && !fault.afterHandling) {
       fault.times--;
       return send(res, fault.status, fault.body ?? { message: "fault" }, fault.headers);
     }
@@ -366,6 +371,10 @@ export async function startGithubServer(state: {
       locations: e.locations,
       message: e.message,
     }));
+    if (fault?.afterHandling) {
+      fault.times--;
+      return send(res, fault.status, fault.body ?? { message: "fault" }, fault.headers);
+    }
     send(res, 200, errors ? { data: result.data ?? null, errors } : { data: result.data });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

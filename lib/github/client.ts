@@ -129,6 +129,7 @@ const GraphqlErrorSchema = z.object({
  */
 export class GitHubClient {
   readonly #service: Service;
+  readonly #onceFetch: typeof fetch;
   readonly #graphql: typeof graphql;
   readonly #request: typeof request;
   /** Requests sent, retries included. */
@@ -151,7 +152,7 @@ export class GitHubClient {
     const deps = options.deps ?? {};
     // octokit builds the request; our transport sends it with retries and
     // hands octokit the final response, whatever its status.
-    const retryingFetch: typeof fetch = async (input, init) => {
+    const fetchWith = (retry: RetryPolicy): typeof fetch => async (input, init) => {
       // octokit passes a URL and an init with a string body, which every
       // attempt can send again; a Request's body could be read only once.
       if (input instanceof Request) {
@@ -159,7 +160,7 @@ export class GitHubClient {
       }
       const result = await sendWithRetry(
         { url: String(input), init: init ?? {} },
-        options.retry,
+        retry,
         {
           ...deps,
           log: options.log,
@@ -173,6 +174,10 @@ export class GitHubClient {
       );
       return new Response(result.body, { status: result.status, headers: result.headers });
     };
+    const retryingFetch = fetchWith(options.retry);
+    // A mutation that is not safe to send twice (adding a comment) goes once:
+    // the caller looks for what it wrote before sending it again.
+    this.#onceFetch = fetchWith({ ...options.retry, maxAttempts: 1 });
     const headers = { authorization: `token ${options.token}`, "user-agent": "wandb-report" };
     this.#graphql = graphql.defaults({
       url: options.url,
@@ -219,15 +224,22 @@ export class GitHubClient {
    * @throws {RateLimitError} still rate limited when retries ran out
    * @throws {ServerError} 5xx, dropped connections or an undecodable answer
    * @throws {QueryError} any other GraphQL error
+   *
+   * With `once`, the operation is sent one time, never retried (a mutation
+   * whose effect a retry could repeat).
    */
   async query<T>(
     document: string,
     variables: Record<string, unknown>,
     schema: z.ZodType<T>,
+    options: { once?: boolean } = {},
   ): Promise<T> {
     let data: unknown;
     try {
-      data = await this.#graphql(document, variables);
+      data = await this.#graphql(
+        document,
+        options.once ? { ...variables, request: { fetch: this.#onceFetch } } : variables,
+      );
     } catch (error) {
       throw this.#typed(error);
     }

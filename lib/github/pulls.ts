@@ -328,16 +328,49 @@ export async function upsertComment(
     const updated = await client.query(
       UPDATE_COMMENT_MUTATION,
       { id: mine.id, body },
-      z.object({ updateIssueComment: z.object({ issueComment: z.object({ url: z.string() }) }) }),
+      // GitHub's payload is nullable: a null is no error, the comment was rewritten.
+      z.object({
+        updateIssueComment: z.object({ issueComment: z.object({ url: z.string() }).nullable() })
+          .nullable(),
+      }),
     );
-    return { action: "updated", url: updated.updateIssueComment.issueComment.url };
+    return { action: "updated", url: updated.updateIssueComment?.issueComment?.url ?? mine.url };
   }
-  const added = await client.query(
-    ADD_COMMENT_MUTATION,
-    { subjectId: prId, body },
-    z.object({
-      addComment: z.object({ commentEdge: z.object({ node: z.object({ url: z.string() }) }) }),
-    }),
-  );
-  return { action: "created", url: added.addComment.commentEdge.node.url };
+  return await addComment(client, repo, number, marker, prId, body);
+}
+
+const AddedSchema = z.object({
+  addComment: z.object({
+    commentEdge: z.object({ node: z.object({ url: z.string() }).nullable() }).nullable(),
+  }).nullable(),
+});
+
+/**
+ * Adds the comment, sent once: when the answer is lost (a timeout, a 5xx, a
+ * dropped connection) GitHub may have written it, so the PR is looked at
+ * before it is sent again; a null payload (GitHub's schema allows one) is
+ * looked up the same way, never taken for a failure.
+ */
+async function addComment(
+  client: GitHubClient,
+  repo: RepoRef,
+  number: number,
+  marker: string,
+  prId: string,
+  body: string,
+): Promise<UpsertResult> {
+  let added: z.infer<typeof AddedSchema>;
+  try {
+    added = await client.query(ADD_COMMENT_MUTATION, { subjectId: prId, body }, AddedSchema, {
+      once: true,
+    });
+  } catch (error) {
+    if (!(error instanceof ServerError)) throw error;
+    const written = (await findComment(client, repo, number, marker)).comment;
+    if (written) return { action: "created", url: written.url };
+    added = await client.query(ADD_COMMENT_MUTATION, { subjectId: prId, body }, AddedSchema);
+  }
+  const url = added.addComment?.commentEdge?.node?.url ??
+    (await findComment(client, repo, number, marker)).comment?.url;
+  return { action: "created", url: url ?? "" };
 }

@@ -256,3 +256,53 @@ Deno.test("--format prints markdown, json or csv on stdout", async () => {
     assertEquals(json.gate.passed, true);
   });
 });
+
+Deno.test("comment: a written comment whose answer is lost, or comes back null, is never posted twice", async () => {
+  await withEmulator({}, async (emulator) => {
+    // GitHub writes the comment, then the answer is a 502: the report looks before posting again.
+    await withGithub(async (server) => {
+      server.faults.push({
+        status: 502,
+        times: 1,
+        operation: "WandbReportAddComment",
+        afterHandling: true,
+      });
+      const summary = await Deno.makeTempFile();
+      const r = await runCli(emulator, [...ARGS, "--comment", "--pr-number", "7"], {
+        env: env(server, summary),
+      });
+      assertEquals(r.code, 0, r.stderr);
+      const ours = server.comments.filter((c) => c.author === "github-actions[bot]");
+      assertEquals(ours.length, 1, JSON.stringify(server.requests));
+      assertEquals(
+        server.requests.filter((q) => q === "WandbReportAddComment").length,
+        1,
+        "the mutation is sent once",
+      );
+      assertMatch(r.stderr, /comment created/);
+    });
+    // GitHub's addComment payload is nullable: a null is the comment written, not a server error.
+    const server = await startGithubServer({
+      repo: EXAMPLE_REPO,
+      pulls: [{ number: 7, headRefOid: SHA, headRefName: "feature" }],
+      tokens: { [WRITER]: { login: "github-actions[bot]", write: true } },
+      nullAddComment: true,
+    });
+    try {
+      const summary = await Deno.makeTempFile();
+      const r = await runCli(emulator, [...ARGS, "--comment", "--pr-number", "7"], {
+        env: env(server, summary),
+      });
+      assertEquals(r.code, 0, r.stderr);
+      assertEquals(server.comments.length, 1);
+      assertEquals(
+        /warning|error/i.test(r.stderr.replace(/::add-mask::.*\n/g, "")),
+        false,
+        r.stderr,
+      );
+      assertMatch(r.stderr, /comment created.*issuecomment-/);
+    } finally {
+      await server.close();
+    }
+  });
+});
