@@ -27,6 +27,7 @@ import { appendOutputs } from "./github/actions.ts";
 import { chatopsOutputs, runChatops } from "./github/chatops.ts";
 import { type CommentMode, postComment, type PostCommentResult } from "./github/comment.ts";
 import {
+  contextNote,
   postStatus,
   type PostStatusResult,
   runUrlFromEnv,
@@ -606,6 +607,8 @@ const comment: Run<CommentOptions> = async (options, io, print) => {
 };
 
 const status: Run<StatusOptions> = async (options, io, print) => {
+  const caseNote = contextNote(options.reportKey);
+  if (caseNote) print.say("notice", "note", caseNote);
   const result = await postStatus({
     token: options.githubToken,
     repository: options.repository,
@@ -808,6 +811,10 @@ const report: Run<ReportOptions> = async (options, io, print) => {
       }
     }
     const outputs = rendered.outputs;
+    const caseNote = options.status
+      ? contextNote(options.reportKey ?? `${options.entity}/${options.project}`)
+      : undefined;
+    if (caseNote) note(caseNote);
     // A status speaks for a commit's own runs: a run-id report judges one run, and sets none.
     if (options.status && options.match.by === "run-id") {
       note("no commit status: a --run-id report judges one run, not a commit's runs");

@@ -35,17 +35,39 @@ export const MAX_DESCRIPTION = 140;
 
 /**
  * The context of a report's status: `wandb-report/` and the report key
- * (default the project), so two reports on one commit keep two checks.
+ * (default the project), so two reports on one commit keep two checks;
+ * lower-cased, as GitHub compares contexts without case (keys that differ
+ * only in case are one check; {@link contextNote} says so).
  *
  * @example
  * ```ts
  * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { statusContext } from "./statuses.ts";
  * assertEquals(statusContext("acme/vision"), "wandb-report/acme/vision");
+ * assertEquals(statusContext("Acme/Vision"), "wandb-report/acme/vision");
  * ```
  */
 export function statusContext(reportKey: string): string {
-  return `wandb-report/${reportKey}`;
+  return `wandb-report/${reportKey.toLowerCase()}`;
+}
+
+/**
+ * What to tell a user whose report key has capitals: the context is
+ * lower-cased, and a key differing only in case shares the check.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { contextNote } from "./statuses.ts";
+ * assertEquals(contextNote("acme/vision"), undefined);
+ * assertEquals(contextNote("Vision")?.startsWith("the status context is wandb-report/vision"), true);
+ * ```
+ */
+export function contextNote(reportKey: string): string | undefined {
+  if (reportKey === reportKey.toLowerCase()) return undefined;
+  return `the status context is ${statusContext(reportKey)}: GitHub compares contexts ` +
+    `without case, so report keys that differ only in case (${reportKey}, ${reportKey.toLowerCase()}) ` +
+    "would be one check; give each report a key that differs in more than case";
 }
 
 /**

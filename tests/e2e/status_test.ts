@@ -59,6 +59,23 @@ Deno.test("--status: the gate's verdict on the SHA, context wandb-report/KEY, li
       assertEquals(pass.outputs.STATUS_STATE, "success");
       assertEquals(fail.outputs.STATUS_STATE, "failure");
       assertStringIncludes(fail.stderr, "status wandb-report/nightly: failure");
+      // GitHub compares contexts without case: a key with capitals is one check with its
+      // lower-case twin, and the report says so.
+      const upper = await runCli(emulator, [
+        ...PROJECT,
+        "--sha",
+        SHA,
+        ...GATE,
+        "--status",
+        "--report-key",
+        "Nightly",
+      ], { env: env(server) });
+      assertEquals(upper.code, 0, upper.stderr);
+      assertEquals(server.statuses.at(-1)!.context, "wandb-report/nightly");
+      assertMatch(
+        upper.stderr,
+        /::notice::the status context is wandb-report\/nightly: GitHub compares contexts without case/,
+      );
     });
   });
 });
