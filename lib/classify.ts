@@ -133,7 +133,9 @@ export interface StaleRule {
  */
 export function wandbTime(text: string | null | undefined): number | undefined {
   if (!text || !/^\d{4}-\d{2}-\d{2}/.test(text)) return undefined;
-  const zoned = /(Z|[+-]\d{2}:?\d{2})$/i.test(text) || !text.includes("T") ? text : `${text}Z`;
+  // "2026-12-05 10:00:00" is read as local time by Date.parse: make it ISO first.
+  const iso = text.replace(/^(\d{4}-\d{2}-\d{2}) (?=\d)/, "$1T");
+  const zoned = /(Z|[+-]\d{2}:?\d{2})$/i.test(iso) || !iso.includes("T") ? iso : `${iso}Z`;
   const ms = Date.parse(zoned);
   return Number.isNaN(ms) ? undefined : ms;
 }
@@ -179,7 +181,8 @@ export function classify(
       if (run.heartbeatAt && beat === undefined) unreadableHeartbeats.push(run.name ?? "");
       const seen = run.heartbeatAt && beat !== undefined ? run.heartbeatAt : run.createdAt;
       const at = beat ?? wandbTime(run.createdAt);
-      if (at !== undefined && stale.now - at > stale.staleAfterMs) {
+      // Without a heartbeat for --stale-after ("for this long"): stalled at exactly the bound.
+      if (at !== undefined && stale.now - at >= stale.staleAfterMs) {
         counts.stalled++;
         stalled.push({
           run: run as StalledRun["run"],

@@ -173,6 +173,11 @@ export interface RetryDeps {
   retryable?: (status: number, headers: Headers) => boolean;
   /** A service's own header for how long to wait, beside `Retry-After` and `RateLimit-Reset`. */
   serverDelay?: (headers: Headers) => number | undefined;
+  /**
+   * The wall clock, in epoch ms, that an HTTP date (`Retry-After: <date>`) is
+   * read against. Default `Date.now` (tests pin it).
+   */
+  wallClock?: () => number;
   /** Told of every retry before its wait (progress lines show them without `--debug`). */
   onRetry?: (retry: { attempt: number; of: number; delayMs: number; reason: string }) => void;
 }
@@ -248,7 +253,7 @@ export async function sendWithRetry(
       ? (timedOut ? `no answer within ${policy.timeoutMs / 1000} s` : outcome.message)
       : `HTTP ${outcome.status}`;
     const directed = outcome instanceof Error ? undefined : latest(
-      serverDelayMs(outcome.headers),
+      serverDelayMs(outcome.headers, deps.wallClock),
       deps.serverDelay?.(outcome.headers),
     );
     const backoff = Math.min(
@@ -302,13 +307,16 @@ function seconds(ms: number): string {
  * assertEquals(serverDelayMs(new Headers({ "RateLimit-Reset": "2" })), 2000);
  * ```
  */
-export function serverDelayMs(headers: Headers): number | undefined {
+export function serverDelayMs(
+  headers: Headers,
+  wallClock: () => number = Date.now,
+): number | undefined {
   const waits: number[] = [];
   const retryAfter = headers.get("retry-after")?.trim();
   if (retryAfter) {
     if (/^\d+(\.\d+)?$/.test(retryAfter)) waits.push(Number(retryAfter) * 1000);
     else if (!Number.isNaN(Date.parse(retryAfter))) {
-      waits.push(Math.max(0, Date.parse(retryAfter) - Date.now()));
+      waits.push(Math.max(0, Date.parse(retryAfter) - wallClock()));
     }
   }
   const reset = headers.get("ratelimit-reset")?.trim();

@@ -96,9 +96,38 @@ Deno.test("classify: a heartbeat from the future is unreadable; the run's creati
   // A minute ahead (clock skew) is a heartbeat.
   const skew = classify([run("2026-12-05T12:01:00")], [], rule);
   assertEquals([skew.counts.running, skew.unreadableHeartbeats], [1, []]);
-  // Exactly --stale-after old is not yet stalled; a millisecond more is.
+  // Without a heartbeat for exactly --stale-after: stalled ("for this long"); a millisecond less is not.
   const edge = classify([run("2026-12-05T11:45:00")], [], rule);
-  assertEquals(edge.counts.stalled, 0);
-  const past = classify([run("2026-12-05T11:44:59.999")], [], rule);
-  assertEquals(past.counts.stalled, 1);
+  assertEquals(edge.counts.stalled, 1);
+  const before = classify([run("2026-12-05T11:45:00.001")], [], rule);
+  assertEquals([before.counts.stalled, before.counts.running], [0, 1]);
+});
+
+Deno.test("wandbTime: a time without a zone is UTC whatever the machine's time zone", async () => {
+  const code = `
+    import { wandbTime } from ${
+    JSON.stringify(new URL("../lib/classify.ts", import.meta.url).href)
+  };
+    console.log(JSON.stringify([
+      wandbTime("2026-12-05T10:00:00"),
+      wandbTime("2026-12-05T10:00:00.250"),
+      wandbTime("2026-12-05 10:00:00"),
+      wandbTime("2026-12-05T10:00:00+05:30"),
+    ]));`;
+  const want = JSON.stringify([
+    Date.UTC(2026, 11, 5, 10),
+    Date.UTC(2026, 11, 5, 10, 0, 0, 250),
+    Date.UTC(2026, 11, 5, 10),
+    Date.UTC(2026, 11, 5, 4, 30),
+  ]);
+  for (const tz of ["UTC", "America/Los_Angeles", "Asia/Kolkata", "Pacific/Chatham"]) {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["eval", "--config", new URL("../deno.json", import.meta.url).pathname, code],
+      env: { TZ: tz },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(out.stdout).trim();
+    assertEquals(text, want, `TZ=${tz}: ${new TextDecoder().decode(out.stderr)}`);
+  }
 });

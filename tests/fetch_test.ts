@@ -33,7 +33,11 @@ function watchedFetch() {
     wake();
     return response;
   };
-  /** Resolves once `n` requests were sent (or responses received); fails after 10 s with `message`. */
+  /**
+   * Resolves once `n` requests were sent (or responses received); fails after
+   * 120 s with `message` (a bound against a hang, far beyond any busy machine's
+   * delay: the test waits for the event, never for the clock).
+   */
   const reached = (kind: keyof typeof counts, n: number, message: string) => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     return Promise.race([
@@ -42,7 +46,7 @@ function watchedFetch() {
         wake();
       }),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${message} (still ${counts[kind]})`)), 10_000);
+        timer = setTimeout(() => reject(new Error(`${message} (still ${counts[kind]})`)), 120_000);
       }),
     ]).finally(() => clearTimeout(timer));
   };

@@ -259,3 +259,20 @@ Deno.test("groups: a sweep in one commit is judged per group against the same re
   assertEquals(none.groups.length, 1);
   assert(none.notes.some((n) => /--group-by seed: no candidate has the config key "seed"/.test(n)));
 });
+
+Deno.test("gate: --require-complete fails on a stalled run, saying so", () => {
+  const stalled = { ...run(0.9, "running"), heartbeatAt: "2026-12-05T11:00:00" };
+  const done = run(0.9);
+  const classification = classify([done, stalled], [], {
+    now: Date.parse("2026-12-05T12:00:00Z"),
+    staleAfterMs: 15 * 60_000,
+  });
+  assertEquals(classification.counts.stalled, 1);
+  const result = evaluateGate([done, stalled], [], classification, {
+    rules: [],
+    requireComplete: true,
+    reference: { kind: "best" },
+  });
+  assertEquals([result.passed, result.verdict], [false, "failed"]);
+  assertMatch(result.complete!.message, /1 candidate run has stalled/);
+});

@@ -33,3 +33,12 @@ Deno.test("redactor: values are redacted at any depth, keys too, and a __proto__
   const plain = { a: [1, "x"] };
   assertEquals(redactor.redactValue(plain) === plain, true);
 });
+
+Deno.test("redactor: a credential given percent-encoded in a URL is redacted in both forms", () => {
+  const redactor = new Redactor();
+  redactor.registerUrl("https://ci-bot:s3cr%40t%2Fpass%3Dw0rd@wandb.example.com/");
+  for (const form of ["s3cr@t/pass=w0rd", "s3cr%40t%2Fpass%3Dw0rd"]) {
+    assertEquals(redactor.redact(`password ${form} here`), "password *** here", form);
+  }
+  assertEquals(redactor.redact("user ci-bot"), "user ***");
+});

@@ -41,16 +41,17 @@ Deno.test("sendWithRetry: jitter adds at most 25 %", async () => {
 });
 
 Deno.test("sendWithRetry: honours RateLimit-Reset and Retry-After (seconds and dates)", async () => {
-  const future = new Date(Date.now() + 30_000).toUTCString();
+  // The wall clock is pinned: an HTTP date 30 s ahead of it is a 30 s wait, exactly.
+  const wall = Date.parse("2026-12-05T12:00:00Z");
+  const future = new Date(wall + 30_000).toUTCString();
   const s = scripted([
     status(429, { "RateLimit-Reset": "4" }),
     status(429, { "Retry-After": "2" }),
     status(503, { "Retry-After": future }),
     status(200),
   ]);
-  await sendWithRetry(req, policy, s.deps);
-  assertEquals(s.sleeps.slice(0, 2), [4000, 2000]);
-  assertEquals(s.sleeps[2]! > 25_000 && s.sleeps[2]! <= 30_000, true, String(s.sleeps[2]));
+  await sendWithRetry(req, policy, { ...s.deps, wallClock: () => wall });
+  assertEquals(s.sleeps, [4000, 2000, 30_000]);
 });
 
 Deno.test("sendWithRetry: never retries 400, 401, 403, 404, 409, 501", async () => {

@@ -629,3 +629,67 @@ Deno.test("GITHUB_API_URL or GITHUB_GRAPHQL_URL that is not http(s): exit 2 befo
     assertEquals(emulator.stats.requests, 0);
   });
 });
+
+Deno.test("GitHub's history on a merge commit follows the first parent, never the merged branch", async () => {
+  // main: m3 ← m2 (merge: first parent m1, second s1) ← ... where the side
+  // branch's s1 is newer than m1 (GitHub's history lists it first by date).
+  const h = (n: number) => n.toString(16).padStart(40, "b");
+  const at = (hours: number) =>
+    new Date(Date.parse("2026-11-30T00:00:00Z") + hours * 3_600_000)
+      .toISOString();
+  const [m0, m1, s1, m2, m3] = [h(1), h(2), h(3), h(4), h(5)];
+  const commits: FakeCommit[] = [
+    { sha: m3, parents: [m2], date: at(5) },
+    { sha: m2, parents: [m1, s1], date: at(4) },
+    { sha: s1, parents: [m0], date: at(3) },
+    { sha: m1, parents: [m0], date: at(1) },
+    { sha: m0, parents: [], date: at(0) },
+  ];
+  const runs = [
+    metric(s1, "side0001", 0.1), // on the merged branch: never a baseline
+    metric(m1, "main0001", 0.9),
+    metric("c".repeat(40), "cand0001", 0.91),
+  ];
+  const token = "ghs_mergereader3Kq8";
+  const github = await startGithubServer({
+    repo: EXAMPLE_REPO,
+    pulls: [],
+    tokens: { [token]: { login: "bot", write: false } },
+    commits,
+  });
+  const empty = await Deno.makeTempDir();
+  try {
+    await withEmulator({ fixture: fixture(runs) }, async (emulator) => {
+      const r = await runCli(emulator, [
+        ...PROJECT,
+        "--sha",
+        "c".repeat(40),
+        "--baseline-sha",
+        m3,
+        "--baseline-search",
+        "4",
+        "--trend",
+        "5",
+        "--metrics",
+        "accuracy",
+        "--json",
+      ], {
+        env: {
+          INIT_CWD: empty,
+          GITHUB_TOKEN: token,
+          GITHUB_REPOSITORY: EXAMPLE_REPO,
+          GITHUB_GRAPHQL_URL: `${github.url}/graphql`,
+        },
+      });
+      assertEquals(r.code, 0, r.stderr);
+      const doc = JSON.parse(r.stdout);
+      // m3 and m2 have no runs; the first parent of the merge is m1: two back.
+      assertEquals([doc.baseline.sha, doc.baseline.distance], [m1, 2]);
+      assertEquals(doc.baselines.map((b: { id: string }) => b.id), ["main0001"]);
+      assertEquals(doc.trend.map((p: { sha: string }) => p.sha), [m1]);
+    });
+  } finally {
+    await github.close();
+    await Deno.remove(empty);
+  }
+});

@@ -89,6 +89,31 @@ Deno.test("--wait with --comment: the comment follows training, then the report 
   });
 });
 
+Deno.test("progress: only comment-mode always shows the wait in the PR; changes and failures decide on the report", async () => {
+  for (const mode of ["changes", "failures"]) {
+    await withGithub(async (server) => {
+      const clock = clockWatching(server);
+      await withEmulator({ fixture: training(), now: clock.now }, async (emulator) => {
+        const r = await runCli(emulator, [
+          ...PROJECT,
+          "--sha",
+          SHA,
+          ...WAIT,
+          "--comment",
+          "--pr-number",
+          "7",
+          "--comment-mode",
+          mode,
+        ], { env: env(server), deps: { now: clock.now, sleep: clock.sleep } });
+        assertEquals(r.code, 0, r.stderr);
+        assert(clock.seen.length > 0, "the wait slept");
+        assertEquals(clock.seen.filter((b) => b.includes("⏳")), [], mode);
+        assertEquals(server.comments.some((c) => c.body.includes("⏳")), false, mode);
+      });
+    });
+  }
+});
+
 Deno.test("progress: only when the counts change, at most once a minute", async () => {
   await withGithub(async (server) => {
     const clock = clockWatching(server);

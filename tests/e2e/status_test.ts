@@ -237,6 +237,46 @@ Deno.test("--comment-mode over three successive reports: always, changes, failur
   });
 });
 
+Deno.test("--comment-mode changes posts a changed report even when its verdict is the same", async () => {
+  const ended = (fixture: ReturnType<typeof testFixture>) => {
+    for (const r of fixture.projects![0]!.runs!) {
+      if (r.state === "running" || r.state === "pending") r.state = "finished";
+    }
+    return fixture;
+  };
+  const before = ended(testFixture());
+  // One more passing candidate: new data, the same verdict (pass).
+  const after = ended(testFixture([
+    run("cand0098", "finished", { sha: SHA, metrics: { accuracy: 0.97 } }),
+  ]));
+  await withGithub(async (server) => {
+    const said: string[] = [];
+    const verdicts: string[] = [];
+    for (const fixture of [before, before, after]) {
+      await withEmulator({ fixture }, async (emulator) => {
+        const r = await runCli(emulator, [
+          ...PROJECT,
+          "--sha",
+          SHA,
+          ...GATE,
+          "--gate",
+          "accuracy:max:abs=0.1:missing=pass",
+          "--comment",
+          "--pr-number",
+          "7",
+          "--comment-mode",
+          "changes",
+        ], { env: env(server) });
+        said.push(r.stderr.match(/^comment (created|updated|left as it is)/m)?.[1] ?? r.stderr);
+        verdicts.push(r.outputs.GATE_VERDICT ?? "");
+      });
+    }
+    assertEquals(verdicts, ["passed", "passed", "passed"]);
+    assertEquals(said, ["created", "left as it is", "updated"]);
+    assertStringIncludes(server.comments[0]!.body, "cand0098");
+  });
+});
+
 Deno.test("comment command: --comment-mode is checked; a bad value fails before any request", async () => {
   await withGithub(async (server) => {
     let stderr = "";
