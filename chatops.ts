@@ -16,8 +16,8 @@
  */
 export { chatopsHelpText, resolveChatopsInputs } from "./lib/inputs/chatops.ts";
 export type { ChatopsInvocation, ChatopsOptions } from "./lib/inputs/chatops.ts";
-export { chatopsOutputs, runChatops } from "./lib/github/chatops.ts";
-export type { ChatopsDeps, ChatopsResult } from "./lib/github/chatops.ts";
+export { chatopsOutputs, runChatops } from "./lib/chatops.ts";
+export type { ChatopsDeps, ChatopsResult } from "./lib/chatops.ts";
 export type { AuthorAssociation } from "./lib/model.ts";
 export type { CommentCommand } from "./lib/github/event.ts";
 export type {

@@ -24,7 +24,7 @@ import {
   StagedFiles,
 } from "./fs.ts";
 import { appendOutputs } from "./github/actions.ts";
-import { chatopsOutputs, runChatops } from "./github/chatops.ts";
+import { chatopsOutputs, runChatops } from "./chatops.ts";
 import { type CommentMode, postComment, type PostCommentResult } from "./github/comment.ts";
 import {
   contextNote,
@@ -47,7 +47,8 @@ import {
 } from "./inputs/emulator.ts";
 import { helpText, type ReportOptions, resolveInputs } from "./inputs/report.ts";
 import { type CliIo, Printer } from "./output.ts";
-import { reportMarker, runReport, waitForCandidates, type WaitPoll } from "./pipeline.ts";
+import { isMarker, reportMarker } from "./marker.ts";
+import { runReport, waitForCandidates, type WaitPoll } from "./pipeline.ts";
 import { stateList } from "./classify.ts";
 import { renderProgress } from "./report/markdown.ts";
 import { waitingText } from "./report/summary.ts";
@@ -584,7 +585,7 @@ const comment: Run<CommentOptions> = async (options, io, print) => {
     "a readable file with the rendered report",
   );
   const marker = body.split("\n", 1)[0]!;
-  if (!/^<!-- wandb-report key=[^\n]* -->$/.test(marker)) {
+  if (!isMarker(marker)) {
     throw new InvalidInputError(
       options.bodyFile !== undefined ? "--body-file" : "INPUT_BODY",
       "a report rendered by wandb-report (its first line is the marker)",

@@ -34,7 +34,8 @@ import {
 } from "./model.ts";
 import { renderCsv } from "./report/csv.ts";
 import { jsonText, reportJson } from "./report/json.ts";
-import { commentMarker, renderMarkdown } from "./report/markdown.ts";
+import { reportMarker } from "./marker.ts";
+import { renderMarkdown } from "./report/markdown.ts";
 import { statusText, summaryText } from "./report/summary.ts";
 import { Redactor } from "./redact.ts";
 import { type RetryDeps, retryPolicy } from "./retry.ts";
@@ -794,31 +795,6 @@ export interface RenderedReport {
   readonly json: string;
   /** The terminal summary. */
   summary: string;
-}
-
-/**
- * The sticky comment's marker of one report: keyed by `--report-key`
- * (default the project) and the workflow's name. The report and the wait's
- * progress both use it, so the report replaces the progress.
- *
- * @example
- * ```ts
- * import { deepStrictEqual as assertEquals } from "node:assert";
- * import { reportMarker } from "./pipeline.ts";
- * assertEquals(
- *   reportMarker({ entity: "acme", project: "vision" }, "CI"),
- *   "<!-- wandb-report key=acme/vision workflow=CI -->",
- * );
- * ```
- */
-export function reportMarker(
-  report: { entity: string; project: string; reportKey?: string },
-  workflow: string | undefined,
-): string {
-  return commentMarker(
-    report.reportKey ?? `${report.entity}/${report.project}`,
-    workflow ?? "wandb-report",
-  );
 }
 
 /**

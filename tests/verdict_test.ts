@@ -4,7 +4,7 @@ import { classify } from "../lib/classify.ts";
 import { evaluateGate, type GateResult } from "../lib/gate.ts";
 import type { PooledNoise } from "../lib/inference.ts";
 import { parseGateRule } from "../lib/inputs/rules.ts";
-import { statusSha } from "../lib/github/chatops.ts";
+import { statusSha } from "../lib/chatops.ts";
 import type { Run } from "../lib/model.ts";
 import { formatMeanSd } from "../lib/numbers.ts";
 import { judgeReport } from "../lib/pipeline.ts";

@@ -6,12 +6,12 @@
  */
 import { AuthError, InvalidInputError } from "../errors.ts";
 import type { CommentMode } from "../model.ts";
-import { readReportState } from "../report/markdown.ts";
+import { readReportState } from "../marker.ts";
 import type { RetryDeps, RetryPolicy } from "../retry.ts";
 import { GitHubClient, githubGraphqlUrl } from "./client.ts";
 import { type CommentDecision, parseRepo, upsertComment, type UpsertResult } from "./pulls.ts";
 
-export { commentMarker } from "../report/markdown.ts";
+export { commentMarker } from "../marker.ts";
 export { COMMENT_MODES, type CommentMode } from "../model.ts";
 
 /**

@@ -1,6 +1,6 @@
 /**
  * The chatops command's inputs: its option table, its zod schema and its
- * `--help`. What it does with them is in `../github/chatops.ts`.
+ * `--help`. What it does with them is in `../chatops.ts`.
  *
  * @module
  */
@@ -90,37 +90,8 @@ const FULL_SHA: z.ZodType<string, string> = z.string().regex(
 )
   .transform((s) => s.toLowerCase());
 
-/** Validated chatops options. */
-export interface ChatopsOptions {
-  /** Token for GitHub's API; needed to look up a PR comment's head. */
-  githubToken?: string;
-  /** The command that must start a line of the comment. */
-  triggerPhrase: string;
-  /** Author associations that may trigger. */
-  allowedAssociations: AuthorAssociation[];
-  /** Report on this commit, whatever the event says. */
-  sha?: string;
-  /** The event's name. */
-  eventName: string;
-  /** The event payload file. */
-  eventPath: string;
-  /** When the workflow comments (validated here, before any request). */
-  commentMode: CommentMode;
-  /** Find the PR's merge base. */
-  mergeBase: boolean;
-  /** `owner/name`. */
-  repository: string;
-  /** The workflow's commit (push, schedule, dispatch). */
-  githubSha?: string;
-  /** Per-request timeout. */
-  timeoutSeconds: number;
-  /** Attempts per request. */
-  maxAttempts: number;
-  /** Retry budget. */
-  maxRetrySeconds: number;
-  /** Debug log. */
-  debug: boolean;
-}
+import type { ChatopsOptions } from "../chatops.ts";
+export type { ChatopsOptions } from "../chatops.ts";
 
 /** The chatops step's validated options. */
 export const ChatopsOptionsSchema: z.ZodType<ChatopsOptions> = z.object({

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
+import { type ReportVerdict, STATE_LINE_BYTES, withState } from "../marker.ts";
 import { field } from "../model.ts";
 import { bucketOf, type Classification, stateList } from "../classify.ts";
 import type { MetricComparison } from "../compare.ts";
@@ -70,26 +70,6 @@ export function escapeMarkdown(text: string): string {
     .replace(/"/g, "&quot;")
     .replace(/[\\`*_{}[\]()#+\-.!|~:$]/g, "\\$&")
     .replace(/@/g, "@&#8203;");
-}
-
-/**
- * The hidden marker of one report: keyed by the report key (default the
- * project) and the workflow, so two reports on one PR keep two comments.
- *
- * @example
- * ```ts
- * import { deepStrictEqual as assertEquals } from "node:assert";
- * import { commentMarker } from "./markdown.ts";
- * assertEquals(
- *   commentMarker("acme/vision", "W&B report"),
- *   "<!-- wandb-report key=acme/vision workflow=W&B report -->",
- * );
- * ```
- */
-export function commentMarker(key: string, workflow: string): string {
-  // Nothing in it may close the HTML comment early.
-  const clean = (text: string) => text.replace(/--+|>|[\r\n]/g, "-").trim();
-  return `<!-- wandb-report key=${clean(key)} workflow=${clean(workflow)} -->`;
 }
 
 /** What the sticky comment shows while a report waits for training. */
@@ -887,7 +867,10 @@ function configSection(input: MarkdownInput, maxRows = Infinity): string[] {
 export function renderMarkdown(input: MarkdownInput): string {
   const cap = input.maxLength ?? MAX_MARKDOWN;
   // The marker and the state line (at most 90 bytes) come first, within the cap.
-  const body = renderBody(input, input.marker ? cap - byteLength(input.marker) - 92 : cap);
+  const body = renderBody(
+    input,
+    input.marker ? cap - byteLength(input.marker) - STATE_LINE_BYTES : cap,
+  );
   if (!input.marker) return body;
   // The marker, then the report's state (for comment-mode), then the report.
   const verdict: ReportVerdict = input.gate.passed === false
@@ -895,51 +878,7 @@ export function renderMarkdown(input: MarkdownInput): string {
     : input.classification.complete
     ? "pass"
     : "incomplete";
-  return `${input.marker}\n${stateLine(verdict, digestOf(body))}\n${body}`;
-}
-
-/** A report's verdict, as its comment carries it: the gate failed, runs are not all done, or pass. */
-export type ReportVerdict = "pass" | "fail" | "incomplete";
-
-/** What a rendered report says of itself in its hidden state line. */
-export interface ReportState {
-  /** The verdict. */
-  verdict: ReportVerdict;
-  /** A digest of everything the report shows: equal digests, an equal report. */
-  digest: string;
-}
-
-/** The hidden line after the marker: the verdict and the digest of the report below it. */
-function stateLine(verdict: ReportVerdict, digest: string): string {
-  return `<!-- wandb-report verdict=${verdict} digest=${digest} -->`;
-}
-
-/** SHA-256 of the text, in hex (the first 32 characters: enough to tell two reports apart). */
-function digestOf(text: string): string {
-  return createHash("sha256").update(text).digest("hex").slice(0, 32);
-}
-
-/**
- * Reads the state a rendered report carries on its second line (see
- * {@link renderMarkdown}), or `undefined` for a body without one (a report
- * written before comment modes, or not ours).
- *
- * @example
- * ```ts
- * import { deepStrictEqual as assertEquals } from "node:assert";
- * import { readReportState } from "./markdown.ts";
- * const body = "<!-- wandb-report key=k workflow=w -->\n" +
- *   "<!-- wandb-report verdict=fail digest=0123abcd -->\n### W&B report";
- * assertEquals(readReportState(body), { verdict: "fail", digest: "0123abcd" });
- * assertEquals(readReportState("### hand-written"), undefined);
- * ```
- */
-export function readReportState(body: string): ReportState | undefined {
-  const line = body.split("\n", 2)[1] ?? "";
-  const found = /^<!-- wandb-report verdict=(pass|fail|incomplete) digest=([0-9a-f]+) -->$/.exec(
-    line,
-  );
-  return found ? { verdict: found[1] as ReportVerdict, digest: found[2]! } : undefined;
+  return withState(input.marker, verdict, body);
 }
 
 /** The report under its hidden lines, within `cap` bytes. */

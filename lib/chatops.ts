@@ -10,16 +10,58 @@
  */
 import { match, P } from "ts-pattern";
 import { z } from "zod";
-import { InvalidInputError } from "../errors.ts";
-import { readInputFile } from "../fs.ts";
-import { parseWith } from "../_parse.ts";
-import type { ChatopsOptions } from "../inputs/chatops.ts";
-import { pyBool, RunIdSchema, ShaSchema } from "../model.ts";
-import { type RetryDeps, retryPolicy } from "../retry.ts";
-import { githubApiUrl, GitHubClient, githubGraphqlUrl } from "./client.ts";
-import { githubHistory } from "../history/github.ts";
-import { type CommentCommand, decideComment, type GitHubEvent, parseEvent } from "./event.ts";
-import { parseRepo, prHead, type PullRequestHead, pullRequestsForSha } from "./pulls.ts";
+import { InvalidInputError } from "./errors.ts";
+import { readInputFile } from "./fs.ts";
+import { parseWith } from "./_parse.ts";
+import {
+  type AuthorAssociation,
+  type CommentMode,
+  pyBool,
+  RunIdSchema,
+  ShaSchema,
+} from "./model.ts";
+import { type RetryDeps, retryPolicy } from "./retry.ts";
+import { githubApiUrl, GitHubClient, githubGraphqlUrl } from "./github/client.ts";
+import { githubHistory } from "./history/github.ts";
+import {
+  type CommentCommand,
+  decideComment,
+  type GitHubEvent,
+  parseEvent,
+} from "./github/event.ts";
+import { parseRepo, prHead, type PullRequestHead, pullRequestsForSha } from "./github/pulls.ts";
+
+/** Validated chatops options. */
+export interface ChatopsOptions {
+  /** Token for GitHub's API; needed to look up a PR comment's head. */
+  githubToken?: string;
+  /** The command that must start a line of the comment. */
+  triggerPhrase: string;
+  /** Author associations that may trigger. */
+  allowedAssociations: AuthorAssociation[];
+  /** Report on this commit, whatever the event says. */
+  sha?: string;
+  /** The event's name. */
+  eventName: string;
+  /** The event payload file. */
+  eventPath: string;
+  /** When the workflow comments (validated here, before any request). */
+  commentMode: CommentMode;
+  /** Find the PR's merge base. */
+  mergeBase: boolean;
+  /** `owner/name`. */
+  repository: string;
+  /** The workflow's commit (push, schedule, dispatch). */
+  githubSha?: string;
+  /** Per-request timeout. */
+  timeoutSeconds: number;
+  /** Attempts per request. */
+  maxAttempts: number;
+  /** Retry budget. */
+  maxRetrySeconds: number;
+  /** Debug log. */
+  debug: boolean;
+}
 
 /** The outcome of the chatops step. */
 export interface ChatopsResult {
@@ -81,7 +123,7 @@ const NOT_TRIGGERED = { prNumber: undefined, branch: "", sha: "", runId: "" };
  *
  * @example
  * ```ts ignore
- * import { resolveChatopsInputs } from "../inputs/chatops.ts";
+ * import { resolveChatopsInputs } from "./inputs/chatops.ts";
  * import { runChatops } from "./chatops.ts";
  * const run = resolveChatopsInputs([], Deno.env.toObject());
  * if (run.kind === "chatops") {
