@@ -26,7 +26,7 @@
  * @module
  */
 export { helpText, resolveInputs } from "./lib/inputs/report.ts";
-export type { Invocation, ReportOptions } from "./lib/inputs/report.ts";
+export type { Invocation, ReportCliOptions } from "./lib/inputs/report.ts";
 export { parseList } from "./lib/inputs/lists.ts";
 export { parseGateRule, parseReference } from "./lib/inputs/rules.ts";
 export type { Direction, GateRule, Match, Reference, Run } from "./lib/model.ts";
@@ -36,7 +36,7 @@ export {
   renderReport,
   runReport,
   waitForCandidates,
-} from "./lib/pipeline.ts";
+} from "./lib/pipeline/mod.ts";
 export type {
   CollectDeps,
   CollectOptions,
@@ -47,10 +47,11 @@ export type {
   RenderedReport,
   RenderOptions,
   Report,
+  ReportOptions,
   ReportResult,
   WaitOptions,
   WaitPoll,
-} from "./lib/pipeline.ts";
+} from "./lib/pipeline/mod.ts";
 export { classify } from "./lib/classify.ts";
 export type { Classification, Counts, StaleRule, StalledRun, StateBucket } from "./lib/classify.ts";
 export { compareRuns } from "./lib/compare.ts";

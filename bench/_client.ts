@@ -4,7 +4,7 @@
 // BENCH_PAGE_SIZE changes the page size of (a) and (b) (default 100, the report's).
 import process from "node:process";
 import { resolveInputs } from "../lib/inputs/report.ts";
-import { runReport } from "../lib/pipeline.ts";
+import { runReport } from "../lib/pipeline/mod.ts";
 import { baselineFilter, candidateFilter, reportQuery } from "../lib/wandb/queries.ts";
 import { writeFileAtomic } from "../lib/fs.ts";
 import { SDK_RUNS_QUERY } from "../lib/emulator/sdk_queries.ts";

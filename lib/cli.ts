@@ -45,10 +45,10 @@ import {
   emulatorHelpText,
   resolveEmulatorInputs,
 } from "./inputs/emulator.ts";
-import { helpText, type ReportOptions, resolveInputs } from "./inputs/report.ts";
+import { helpText, type ReportCliOptions, resolveInputs } from "./inputs/report.ts";
 import { type CliIo, Printer } from "./output.ts";
 import { isMarker, reportMarker } from "./marker.ts";
-import { runReport, waitForCandidates, type WaitPoll } from "./pipeline.ts";
+import { runReport, waitForCandidates, type WaitPoll } from "./pipeline/mod.ts";
 import { stateList } from "./classify.ts";
 import { renderProgress } from "./report/markdown.ts";
 import { waitingText } from "./report/summary.ts";
@@ -318,7 +318,7 @@ function useColor(io: CliIo): boolean {
  * 5 seconds (in Actions, a poll's line at most every minute); retries always
  * (they explain a pause); nothing with `--quiet`.
  */
-function progressReporter(options: ReportOptions, io: CliIo, print: Printer) {
+function progressReporter(options: ReportCliOptions, io: CliIo, print: Printer) {
   if (options.quiet) return {};
   const now = io.deps?.now ?? Date.now;
   const live = (io.terminal?.stderr ?? false) && !print.inActions;
@@ -375,7 +375,7 @@ function progressReporter(options: ReportOptions, io: CliIo, print: Printer) {
  * and GitHub's API when a token and the repository are known.
  */
 function historyPlaces(
-  options: ReportOptions,
+  options: ReportCliOptions,
   io: CliIo,
   log: ((line: string) => void) | undefined,
 ) {
@@ -405,7 +405,7 @@ function historyPlaces(
  * `GITHUB_TOKEN`, retried as the user set for W&B.
  */
 function postReportComment(
-  options: ReportOptions,
+  options: ReportCliOptions,
   io: CliIo,
   log: ((line: string) => void) | undefined,
   comment: { marker: string; body: string; mode?: CommentMode },
@@ -431,7 +431,7 @@ function postReportComment(
  * the wait goes on without it.
  */
 function waitShown(
-  options: ReportOptions,
+  options: ReportCliOptions,
   io: CliIo,
   print: Printer,
   setStatus: (sha: string, state: "pending", text: string) => Promise<void>,
@@ -672,7 +672,7 @@ async function emulator(
  * every file and output together; print what was asked for; exit with the
  * gate's verdict.
  */
-const report: Run<ReportOptions> = async (options, io, print) => {
+const report: Run<ReportCliOptions> = async (options, io, print) => {
   const log = options.debug ? (line: string) => print.err(`debug: ${line}\n`) : undefined;
   const note = (text: string) => print.say("notice", "note", text);
   options.notes.forEach(note);

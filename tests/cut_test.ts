@@ -3,7 +3,7 @@
 import { classify } from "../lib/classify.ts";
 import { parseGateRule } from "../lib/inputs/rules.ts";
 import type { Run } from "../lib/model.ts";
-import { judgeReport, renderReport } from "../lib/pipeline.ts";
+import { judgeReport, renderReport } from "../lib/pipeline/mod.ts";
 import { assert, assertMatch, assertStringIncludes } from "./_assert.ts";
 
 const MAX = 65_536;

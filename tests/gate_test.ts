@@ -8,7 +8,7 @@ import { compareRuns } from "../lib/compare.ts";
 import { evaluateGate, type GateResult } from "../lib/gate.ts";
 import { parseGateRule } from "../lib/inputs/rules.ts";
 import type { Reference, Run } from "../lib/model.ts";
-import { judgeReport } from "../lib/pipeline.ts";
+import { judgeReport } from "../lib/pipeline/mod.ts";
 import { assert, assertEquals, assertMatch, assertThrows } from "./_assert.ts";
 import { InvalidInputError } from "../lib/errors.ts";
 

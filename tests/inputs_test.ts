@@ -1,5 +1,9 @@
 import { InvalidInputError } from "../lib/errors.ts";
-import { helpText, type ReportOptions, resolveInputs } from "../lib/inputs/report.ts";
+import {
+  helpText,
+  type ReportCliOptions as ReportOptions,
+  resolveInputs,
+} from "../lib/inputs/report.ts";
 import { assertEquals, assertStringIncludes, assertThrows } from "./_assert.ts";
 
 const KEY = { WANDB_API_KEY: "local-key" };

@@ -7,7 +7,7 @@ import { parseGateRule } from "../lib/inputs/rules.ts";
 import { statusSha } from "../lib/chatops.ts";
 import type { Run } from "../lib/model.ts";
 import { formatMeanSd } from "../lib/numbers.ts";
-import { judgeReport } from "../lib/pipeline.ts";
+import { judgeReport } from "../lib/pipeline/mod.ts";
 import { groupRuns } from "../lib/stats.ts";
 import { assert, assertEquals, assertMatch, assertThrows } from "./_assert.ts";
 import { InvalidInputError } from "../lib/errors.ts";

@@ -4,30 +4,9 @@
  *
  * @module
  */
-import { z } from "zod";
 import type { Source } from "./_sources.ts";
-import { COMMENT_MODES, type CommentMode } from "../model.ts";
 
-/** A whole number in a range, from text. */
-export const wholeNumber = (min: number, max: number): z.ZodCoercedNumber<unknown> =>
-  z.coerce
-    .number(`a whole number from ${min} to ${max}`)
-    .int(`a whole number from ${min} to ${max}`)
-    .min(min, `a whole number from ${min} to ${max}`)
-    .max(max, `a whole number from ${min} to ${max}`);
-
-/** A number of seconds in a range, from text. */
-export const seconds = (min: number, max: number): z.ZodCoercedNumber<unknown> =>
-  z.coerce
-    .number(`a number of seconds from ${min} to ${max}`)
-    .min(min, `a number of seconds from ${min} to ${max}`)
-    .max(max, `a number of seconds from ${min} to ${max}`);
-
-/** A secret token: printable ASCII, no spaces (it goes into an HTTP header). */
-export const TOKEN: z.ZodString = z.string().regex(
-  /^[\x21-\x7e]+$/,
-  "a token without spaces or line breaks",
-);
+export { COMMENT_MODE, RETRY_FIELDS, seconds, TOKEN, wholeNumber } from "../schemas.ts";
 
 /**
  * The retry settings' rows: `--timeout` (falling back to `timeoutEnv`, e.g.
@@ -62,17 +41,6 @@ export function retrySources(
   };
 }
 
-/** The retry settings' zod fields and their defaults (20 s, 6 attempts, 60 s). */
-export const RETRY_FIELDS: {
-  timeoutSeconds: z.ZodDefault<z.ZodCoercedNumber<unknown>>;
-  maxAttempts: z.ZodDefault<z.ZodCoercedNumber<unknown>>;
-  maxRetrySeconds: z.ZodDefault<z.ZodCoercedNumber<unknown>>;
-} = {
-  timeoutSeconds: seconds(0.1, 600).default(20),
-  maxAttempts: wholeNumber(1, 20).default(6),
-  maxRetrySeconds: seconds(0, 3600).default(60),
-};
-
 /** `--debug` (`INPUT_DEBUG`, or the runner's own debug switch). */
 export const DEBUG_SOURCE: Source = {
   flag: "debug",
@@ -105,9 +73,3 @@ export const COMMENT_MODE_SOURCE: Source = {
   help: "When to comment: always, changes (only when the report changed), failures, off. " +
     "Default always.",
 };
-
-/** The schema of a comment mode. */
-export const COMMENT_MODE: z.ZodType<CommentMode, unknown> = z.enum(
-  COMMENT_MODES as [CommentMode, ...CommentMode[]],
-  COMMENT_MODES.join(", "),
-);

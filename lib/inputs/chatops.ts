@@ -5,12 +5,7 @@
  * @module
  */
 import { z } from "zod";
-import {
-  type AuthorAssociation,
-  AuthorAssociationSchema,
-  type CommentMode,
-  ShaSchema,
-} from "../model.ts";
+import { AuthorAssociationSchema, ShaSchema } from "../model.ts";
 import { Redactor } from "../redact.ts";
 import { commandHelp, exitCodeLines, resolveTable, type Source } from "./_sources.ts";
 import {

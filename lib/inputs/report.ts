@@ -19,18 +19,22 @@ import {
   DURATION_EXPECTED,
   durationSeconds,
   durationText,
-  type GateRule,
   type Match,
-  type Reference,
   RunIdSchema,
   ShaSchema,
 } from "../model.ts";
-import { InvalidInputError } from "../errors.ts";
-import { parseWith } from "../_parse.ts";
 import { Redactor } from "../redact.ts";
 import { parseGateRule, parseReference } from "./rules.ts";
-import { type GroupBy, parseGroupBy } from "../stats.ts";
+import { parseGroupBy } from "../stats.ts";
 import { MAX_HISTORY } from "../history/source.ts";
+import type { ReportOptions } from "../pipeline/options.ts";
+import {
+  HTTP_URL,
+  MAX_POLL_SECONDS,
+  MAX_WAIT_SECONDS,
+  POLL_EXPECTED,
+  WAIT_EXPECTED,
+} from "../schemas.ts";
 import {
   COMMENT_MODE,
   COMMENT_MODE_SOURCE,
@@ -391,28 +395,6 @@ const SOURCES = {
   debug: { ...DEBUG_SOURCE, group: "Output" },
 } as const satisfies Record<string, Source>;
 
-/**
- * An http(s) URL, parsed (not pattern-matched) and normalised: lower-case
- * scheme and host, no trailing slash. Credentials, queries and fragments are
- * refused: a key belongs in WANDB_API_KEY, not in a URL that gets logged.
- */
-const HTTP_URL: z.ZodType<string, string> = z.string().transform((text, ctx) => {
-  const fail = (message: string) => {
-    ctx.addIssue({ code: "custom", message });
-    return z.NEVER;
-  };
-  if (!URL.canParse(text)) return fail("an http:// or https:// URL");
-  const url = new URL(text);
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    return fail("an http:// or https:// URL");
-  }
-  if (url.username || url.password) {
-    return fail("a URL without user:password@ (the key goes in WANDB_API_KEY)");
-  }
-  if (url.search || url.hash) return fail("a URL without ?query or #fragment");
-  return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
-});
-
 /** The W&B SaaS hostname of a parsed URL, normalised (case, trailing dot, IDNA dots). */
 function wandbHost(url: string): string | undefined {
   const host = new URL(url).hostname.replace(/\.$/, "");
@@ -431,92 +413,24 @@ const DURATION_SCHEMA: z.ZodType<number, unknown> = z.union([z.number(), z.strin
   },
 );
 
-/** The longest `--wait`/`--max-wait`: a week (a self-hosted runner's job may run five days). */
-const MAX_WAIT_SECONDS = 7 * 86_400;
-const WAIT_EXPECTED = "a duration of at most 7 days (168h)";
-/** The longest first pause between polls: an hour (pauses grow to 5 minutes, or to this). */
-const MAX_POLL_SECONDS = 3_600;
-const POLL_EXPECTED = "a duration from 1s to 1h";
-
 const NAMES = (what: string): z.ZodType<string[], string[]> =>
   z.array(z.string().trim().min(1, `${what} that are not empty`));
 
-/** Validated report options: the output of {@link ReportOptionsSchema}. */
-export interface ReportOptions {
-  /** The W&B API key (registered with the redactor when read). */
-  apiKey: string;
-  /** The project's entity. */
-  entity: string;
-  /** The project's name. */
-  project: string;
-  /** How candidates are found. */
-  match: Match;
-  /** Things to tell the user about the inputs. */
-  notes: string[];
-  /** How far back `--match-commit` scans when the server cannot filter `commit`. */
-  commitScanDays: number;
-  /** Baseline tags. */
-  baselineTags: string[];
-  /** Baselines: also the runs logged for this commit. */
-  baselineSha?: string;
-  /** Walk back this many first-parent commits from `baselineSha` to one with runs (0: that commit only). */
-  baselineSearch: number;
-  /** Finished runs a commit needs to be the baseline in a search. */
-  minBaselineRuns: number;
-  /** The baseline commit is the merge base of `baselineSha` and the candidates' SHA. */
-  mergeBase: boolean;
-  /** Each metric's mean over the last N first-parent commits with runs (0: no trend). */
-  trend: number;
-  /** Pool seed noise from this many first-parent commits of the base (0: none). */
-  noiseHistory: number;
-  /** What an inconclusive rule counts as. */
-  onInconclusive: "pass" | "fail";
-  /** Summary metrics to report (gated ones included). */
-  metrics: string[];
-  /** Config keys to report. */
-  configVars: string[];
+/**
+ * Validated report options: the output of {@link ReportOptionsSchema}: the
+ * library's {@link ReportOptions} and what only a command line has.
+ */
+export interface ReportCliOptions extends ReportOptions {
   /** The CSV path. */
   out: string;
   /** Whether `out` is the default (a symbolic link there is replaced, not followed). */
   outDefault: boolean;
-  /** The W&B API URL, normalised. */
-  baseUrl: string;
-  /** The W&B web app URL, when given. */
-  appUrl?: string;
-  /** Runs per request. */
-  pageSize: number;
-  /** Per-request timeout. */
-  timeoutSeconds: number;
-  /** Attempts per request. */
-  maxAttempts: number;
-  /** Retry budget. */
-  maxRetrySeconds: number;
-  /** Largest answer accepted, in MiB. */
-  maxResponseMb: number;
-  /** What deltas are against. */
-  reference: Reference;
-  /** Judge candidates in groups by this (`--group-by`). */
-  groupBy?: GroupBy;
-  /** Directions given per metric. */
-  directions: Record<string, Direction>;
-  /** Gate rules. */
-  gate: GateRule[];
-  /** Fail unless the candidates are complete. */
-  requireComplete: boolean;
-  /** Seconds to wait for the candidates to end (0: no wait), already capped by `maxWait`. */
-  waitSeconds: number;
-  /** The first pause between polls, in seconds. */
-  pollSeconds: number;
-  /** A running run without a heartbeat for this many seconds has stalled (0: never). */
-  staleAfterSeconds: number;
   /** Where to write the markdown report. */
   markdown?: string;
   /** What to print on stdout. */
   format?: "table" | "markdown" | "json" | "csv";
   /** No progress or retry lines. */
   quiet: boolean;
-  /** Mermaid charts in the markdown. */
-  chart: boolean;
   /** Post the sticky PR comment. */
   comment: boolean;
   /** The pull request to comment on. */
@@ -527,10 +441,6 @@ export interface ReportOptions {
   status: boolean;
   /** Only wait and show the progress; no report. */
   progressOnly: boolean;
-  /** The PR's head commit, to say when a report is on another commit. */
-  prHeadSha?: string;
-  /** Tells reports apart in comments. */
-  reportKey?: string;
   /** GitHub token for the comment. */
   githubToken?: string;
   /** Print the JSON document. */
@@ -543,7 +453,7 @@ export interface ReportOptions {
  * The schema of the report's inputs. It takes the raw values picked by
  * precedence (strings, lists and booleans) and yields {@link ReportOptions}.
  */
-export const ReportOptionsSchema: z.ZodType<ReportOptions> = z
+export const ReportOptionsSchema: z.ZodType<ReportCliOptions> = z
   .object({
     apiKey: z
       .string("your W&B API key in WANDB_API_KEY (or INPUT_WANDB_API_KEY)")
@@ -772,85 +682,11 @@ export const ReportOptionsSchema: z.ZodType<ReportOptions> = z
 
 export type { Match } from "../model.ts";
 
-/**
- * The rules the CLI applies to each option, for options that reach the
- * library without it (`collectReport`, `waitForCandidates`, `runReport`
- * called with a hand-made object): a `pollSeconds` of 0, a `NaN` timeout or
- * a base URL that is not a URL would otherwise spin, hang or throw a
- * `TypeError` deep inside.
- */
-const LIBRARY_RULES = z.object({
-  apiKey: z.string().regex(/^[\x21-\x7e]+$/, "an API key without spaces, in printable ASCII"),
-  entity: z.string().regex(/^[^\s/]+$/, "a W&B entity (no spaces or /)"),
-  project: z.string().regex(/^[^\s/]+$/, "a W&B project name (no spaces or /)"),
-  baseUrl: HTTP_URL,
-  appUrl: HTTP_URL.optional(),
-  pageSize: wholeNumber(1, 1000),
-  ...RETRY_FIELDS,
-  maxResponseMb: wholeNumber(1, 4096),
-  commitScanDays: wholeNumber(1, 3650),
-  waitSeconds: z.number(WAIT_EXPECTED).min(0, WAIT_EXPECTED).max(MAX_WAIT_SECONDS, WAIT_EXPECTED)
-    .optional(),
-  pollSeconds: z.number(POLL_EXPECTED).min(1, POLL_EXPECTED).max(MAX_POLL_SECONDS, POLL_EXPECTED)
-    .optional(),
-  staleAfterSeconds: z.number(WAIT_EXPECTED).min(0, WAIT_EXPECTED).max(
-    MAX_WAIT_SECONDS,
-    WAIT_EXPECTED,
-  )
-    .optional(),
-  baselineTags: z.array(z.string()),
-  metrics: z.array(z.string()),
-  configVars: z.array(z.string()),
-}).loose();
-
-/**
- * Checks options handed to the library with the CLI's rules.
- *
- * @throws {InvalidInputError} naming the first option that breaks them, e.g.
- * `options.pollSeconds: expected a duration from 1s to 1h, got "0"`
- *
- * @example
- * ```ts
- * import { throws } from "node:assert";
- * import { checkLibraryOptions } from "./report.ts";
- * throws(
- *   () => checkLibraryOptions({ apiKey: "k", entity: "a", project: "b", baseUrl: "not a url" }),
- *   /options\.baseUrl: expected an http:\/\/ or https:\/\/ URL/,
- * );
- * ```
- */
-export function checkLibraryOptions(options: object): void {
-  const given = options as Readonly<Record<string, unknown>>;
-  parseWith(
-    LIBRARY_RULES,
-    {
-      pageSize: 100,
-      timeoutSeconds: 20,
-      maxAttempts: 6,
-      maxRetrySeconds: 60,
-      maxResponseMb: 64,
-      commitScanDays: 30,
-      baselineTags: [],
-      metrics: [],
-      configVars: [],
-      ...given,
-    },
-    (problem) => {
-      const value = problem.key === undefined ? undefined : given[String(problem.key)];
-      return new InvalidInputError(
-        `options.${problem.path}`,
-        problem.message,
-        problem.key === "apiKey" ? undefined : String(value),
-      );
-    },
-  );
-}
-
 /** What the command line asked for. */
 export type Invocation =
   | { kind: "help" }
   | { kind: "version" }
-  | { kind: "report"; options: ReportOptions };
+  | { kind: "report"; options: ReportCliOptions };
 
 /**
  * Reads the report's inputs from flags and environment, in precedence order,

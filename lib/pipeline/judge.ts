@@ -1,0 +1,91 @@
+/**
+ * Judging a report: the comparisons (once per group) and the gate fed them.
+ *
+ * @module
+ */
+import { compareRuns } from "../compare.ts";
+import { evaluateGate, type GateResult, overall, ruleReference } from "../gate.ts";
+import { groupRuns } from "../stats.ts";
+import type { GroupJudgement, Judgement, JudgeOptions, ReportResult } from "./types.ts";
+
+/**
+ * Compares the candidates with the baselines for every metric asked for (and
+ * every metric a gate rule names), once per group (`--group-by`; one group
+ * without it), and applies the gate to those comparisons: a sweep in one
+ * commit is several experiments, each judged against the same reference.
+ *
+ * @example
+ * ```ts ignore
+ * import { collectReport, judgeReport } from "../../mod.ts";
+ * const result = await collectReport(options);
+ * const { comparisons, gate } = judgeReport(result, options);
+ * if (!gate.passed) Deno.exitCode = 1;
+ * ```
+ */
+export function judgeReport(
+  result: Pick<ReportResult, "candidates" | "baselines" | "classification" | "noise">,
+  options: JudgeOptions,
+): Judgement {
+  const metrics = [...new Set([...options.metrics, ...options.gate.map((rule) => rule.metric)])];
+  const compareOptions = {
+    metrics,
+    directions: {
+      ...Object.fromEntries(options.gate.map((rule) => [rule.metric, rule.direction])),
+      ...options.directions,
+    },
+    reference: options.reference,
+    // A rule's reference for its metric: its ref=, or the mean for noise= and alpha=.
+    references: Object.fromEntries(
+      options.gate.flatMap((rule) => {
+        const reference = ruleReference(rule, options.reference);
+        return reference === options.reference ? [] : [[rule.metric, reference]];
+      }),
+    ),
+  };
+  const comparisons = compareRuns(result.candidates, result.baselines, compareOptions);
+  const split = groupRuns(result.candidates, options.groupBy);
+  const notes = split.note ? [split.note] : [];
+  const grouped = options.groupBy !== undefined && split.groups.length > 0 && !split.note;
+  const groups: GroupJudgement[] = grouped
+    ? split.groups.map((g) => ({
+      name: g.name,
+      candidates: g.runs,
+      comparisons: compareRuns(g.runs, result.baselines, compareOptions),
+    }))
+    : [{ candidates: [...result.candidates], comparisons }];
+  // Each group is judged on its own; completeness once, over every candidate.
+  const verdicts = [];
+  const gateNotes: string[] = [];
+  for (const group of groups) {
+    const judged = evaluateGate(group.candidates, result.baselines, result.classification, {
+      rules: options.gate,
+      requireComplete: false,
+      reference: options.reference,
+      comparisons: group.comparisons,
+      group: group.name,
+      history: result.noise,
+      onInconclusive: options.onInconclusive,
+    });
+    verdicts.push(...judged.verdicts);
+    gateNotes.push(...(judged.notes ?? []));
+  }
+  const complete = evaluateGate(result.candidates, result.baselines, result.classification, {
+    rules: [],
+    requireComplete: options.requireComplete,
+    reference: options.reference,
+  }).complete;
+  const gate: GateResult = {
+    enabled: options.gate.length > 0 || options.requireComplete,
+    ...overall(verdicts, complete, options.onInconclusive ?? "pass"),
+    verdicts,
+    complete,
+    notes: [...new Set(gateNotes)],
+  };
+  const referenceNotes = comparisons.flatMap((c) => (c.reference.note ? [c.reference.note] : []));
+  return {
+    comparisons,
+    groups,
+    gate,
+    notes: [...new Set([...notes, ...referenceNotes, ...gate.notes!])],
+  };
+}

@@ -1,0 +1,171 @@
+/**
+ * The library's own report options: their type, and the rules the CLI
+ * applies to each, for options that reach the library without it.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { InvalidInputError } from "../errors.ts";
+import { parseWith } from "../_parse.ts";
+import type { Direction, GateRule, Match, Reference } from "../model.ts";
+import {
+  HTTP_URL,
+  MAX_POLL_SECONDS,
+  MAX_WAIT_SECONDS,
+  POLL_EXPECTED,
+  RETRY_FIELDS,
+  WAIT_EXPECTED,
+  wholeNumber,
+} from "../schemas.ts";
+import type { GroupBy } from "../stats.ts";
+
+/**
+ * A report's options, as the library takes them (`collectReport`,
+ * `runReport`, …): what to fetch, how to judge and render it. The CLI's
+ * options extend these with what only a command line has (files,
+ * formats, GitHub delivery).
+ */
+export interface ReportOptions {
+  /** The W&B API key (registered with the redactor when read). */
+  apiKey: string;
+  /** The project's entity. */
+  entity: string;
+  /** The project's name. */
+  project: string;
+  /** How candidates are found. */
+  match: Match;
+  /** Things to tell the user about the inputs. */
+  notes: string[];
+  /** How far back `--match-commit` scans when the server cannot filter `commit`. */
+  commitScanDays: number;
+  /** Baseline tags. */
+  baselineTags: string[];
+  /** Baselines: also the runs logged for this commit. */
+  baselineSha?: string;
+  /** Walk back this many first-parent commits from `baselineSha` to one with runs (0: that commit only). */
+  baselineSearch: number;
+  /** Finished runs a commit needs to be the baseline in a search. */
+  minBaselineRuns: number;
+  /** The baseline commit is the merge base of `baselineSha` and the candidates' SHA. */
+  mergeBase: boolean;
+  /** Each metric's mean over the last N first-parent commits with runs (0: no trend). */
+  trend: number;
+  /** Pool seed noise from this many first-parent commits of the base (0: none). */
+  noiseHistory: number;
+  /** What an inconclusive rule counts as. */
+  onInconclusive: "pass" | "fail";
+  /** Summary metrics to report (gated ones included). */
+  metrics: string[];
+  /** Config keys to report. */
+  configVars: string[];
+  /** The W&B API URL, normalised. */
+  baseUrl: string;
+  /** The W&B web app URL, when given. */
+  appUrl?: string;
+  /** Runs per request. */
+  pageSize: number;
+  /** Per-request timeout. */
+  timeoutSeconds: number;
+  /** Attempts per request. */
+  maxAttempts: number;
+  /** Retry budget. */
+  maxRetrySeconds: number;
+  /** Largest answer accepted, in MiB. */
+  maxResponseMb: number;
+  /** What deltas are against. */
+  reference: Reference;
+  /** Judge candidates in groups by this (`--group-by`). */
+  groupBy?: GroupBy;
+  /** Directions given per metric. */
+  directions: Record<string, Direction>;
+  /** Gate rules. */
+  gate: GateRule[];
+  /** Fail unless the candidates are complete. */
+  requireComplete: boolean;
+  /** Seconds to wait for the candidates to end (0: no wait), already capped by `maxWait`. */
+  waitSeconds: number;
+  /** The first pause between polls, in seconds. */
+  pollSeconds: number;
+  /** A running run without a heartbeat for this many seconds has stalled (0: never). */
+  staleAfterSeconds: number;
+  /** Mermaid charts in the markdown. */
+  chart: boolean;
+  /** The PR's head commit, to say when a report is on another commit. */
+  prHeadSha?: string;
+  /** Tells reports apart in comments. */
+  reportKey?: string;
+}
+
+/**
+ * The rules the CLI applies to each option, for options that reach the
+ * library without it (`collectReport`, `waitForCandidates`, `runReport`
+ * called with a hand-made object): a `pollSeconds` of 0, a `NaN` timeout or
+ * a base URL that is not a URL would otherwise spin, hang or throw a
+ * `TypeError` deep inside.
+ */
+const LIBRARY_RULES = z.object({
+  apiKey: z.string().regex(/^[\x21-\x7e]+$/, "an API key without spaces, in printable ASCII"),
+  entity: z.string().regex(/^[^\s/]+$/, "a W&B entity (no spaces or /)"),
+  project: z.string().regex(/^[^\s/]+$/, "a W&B project name (no spaces or /)"),
+  baseUrl: HTTP_URL,
+  appUrl: HTTP_URL.optional(),
+  pageSize: wholeNumber(1, 1000),
+  ...RETRY_FIELDS,
+  maxResponseMb: wholeNumber(1, 4096),
+  commitScanDays: wholeNumber(1, 3650),
+  waitSeconds: z.number(WAIT_EXPECTED).min(0, WAIT_EXPECTED).max(MAX_WAIT_SECONDS, WAIT_EXPECTED)
+    .optional(),
+  pollSeconds: z.number(POLL_EXPECTED).min(1, POLL_EXPECTED).max(MAX_POLL_SECONDS, POLL_EXPECTED)
+    .optional(),
+  staleAfterSeconds: z.number(WAIT_EXPECTED).min(0, WAIT_EXPECTED).max(
+    MAX_WAIT_SECONDS,
+    WAIT_EXPECTED,
+  )
+    .optional(),
+  baselineTags: z.array(z.string()),
+  metrics: z.array(z.string()),
+  configVars: z.array(z.string()),
+}).loose();
+
+/**
+ * Checks options handed to the library with the CLI's rules.
+ *
+ * @throws {InvalidInputError} naming the first option that breaks them, e.g.
+ * `options.pollSeconds: expected a duration from 1s to 1h, got "0"`
+ *
+ * @example
+ * ```ts
+ * import { throws } from "node:assert";
+ * import { checkLibraryOptions } from "./options.ts";
+ * throws(
+ *   () => checkLibraryOptions({ apiKey: "k", entity: "a", project: "b", baseUrl: "not a url" }),
+ *   /options\.baseUrl: expected an http:\/\/ or https:\/\/ URL/,
+ * );
+ * ```
+ */
+export function checkLibraryOptions(options: object): void {
+  const given = options as Readonly<Record<string, unknown>>;
+  parseWith(
+    LIBRARY_RULES,
+    {
+      pageSize: 100,
+      timeoutSeconds: 20,
+      maxAttempts: 6,
+      maxRetrySeconds: 60,
+      maxResponseMb: 64,
+      commitScanDays: 30,
+      baselineTags: [],
+      metrics: [],
+      configVars: [],
+      ...given,
+    },
+    (problem) => {
+      const value = problem.key === undefined ? undefined : given[String(problem.key)];
+      return new InvalidInputError(
+        `options.${problem.path}`,
+        problem.message,
+        problem.key === "apiKey" ? undefined : String(value),
+      );
+    },
+  );
+}

@@ -1,0 +1,128 @@
+/**
+ * Rendering a report in every format: the CSV, the markdown (the PR comment
+ * and the job summary), the JSON document, the terminal summary, and the
+ * step outputs with the gate's verdict and the commit status.
+ *
+ * @module
+ */
+import { reportMarker } from "../marker.ts";
+import { pyBool } from "../model.ts";
+import { renderCsv } from "../report/csv.ts";
+import { jsonText, reportJson } from "../report/json.ts";
+import { renderMarkdown } from "../report/markdown.ts";
+import { statusText, summaryText } from "../report/summary.ts";
+import { baselineWords, headNotice } from "./notes.ts";
+import type {
+  Judgement,
+  RenderContext,
+  RenderedReport,
+  RenderOptions,
+  ReportResult,
+} from "./types.ts";
+
+/**
+ * Renders a report in every format: CSV, markdown, JSON and the terminal
+ * summary, plus the step outputs.
+ *
+ * @example
+ * ```ts ignore
+ * import { collectReport, judgeReport, renderReport } from "../../mod.ts";
+ * const result = await collectReport(options);
+ * const rendered = renderReport(result, judgeReport(result, options), options, {
+ *   csvPath: "wandb_report.csv",
+ * });
+ * await Deno.writeTextFile("wandb_report.csv", rendered.csv);
+ * ```
+ */
+export function renderReport(
+  result: ReportResult,
+  judgement: Judgement,
+  options: RenderOptions,
+  context: RenderContext,
+): RenderedReport {
+  const { comparisons, gate } = judgement;
+  const project = `${result.entity}/${result.project}`;
+  // Said where it matters: baselines from a commit are not the usual tagged ones.
+  const baselineFrom = options.baselineSha
+    ? baselineWords(options, result.baselineCommit)
+    : undefined;
+  const marker = reportMarker({ ...result, reportKey: options.reportKey }, context.workflow);
+  const csv = renderCsv(result.candidates, result.baselines, {
+    appUrl: result.appUrl,
+    entity: result.entity,
+    project: result.project,
+    metrics: options.metrics,
+    configVars: options.configVars,
+  });
+  // The markdown and the JSON document are rendered when first read: a run
+  // that prints neither (a plain CI step) does not pay for them.
+  let markdown: string | undefined;
+  let json: string | undefined;
+  const status = statusText(result.classification, gate);
+  return {
+    outputs: {
+      ...result.outputs,
+      GATE_PASSED: pyBool(gate.passed),
+      GATE_VERDICT: gate.verdict ?? (gate.passed ? "passed" : "failed"),
+      STATUS_STATE: status.state,
+      STATUS_DESCRIPTION: status.description,
+    },
+    csv: csv.text,
+    rows: csv.rows,
+    marker,
+    get markdown() {
+      return markdown ??= renderMarkdown({
+        project,
+        appUrl: result.appUrl,
+        entity: result.entity,
+        projectName: result.project,
+        sha: result.sha,
+        candidates: result.candidates,
+        baselines: result.baselines,
+        classification: result.classification,
+        comparisons,
+        groups: judgement.groups,
+        trend: result.trend,
+        gate,
+        configVars: options.configVars,
+        chart: options.chart,
+        marker,
+        baselineFrom,
+        notices: headNotice(options, result.sha),
+        redact: context.redactor && ((text) => context.redactor!.redact(text)),
+      });
+    },
+    get json() {
+      return json ??= jsonText(reportJson({
+        entity: result.entity,
+        project: result.project,
+        appUrl: result.appUrl,
+        match: options.match,
+        sha: result.sha,
+        candidates: result.candidates,
+        baselines: result.baselines,
+        classification: result.classification,
+        outputs: result.outputs,
+        baselineSource: baselineWords(options, result.baselineCommit),
+        baselineCommit: result.baselineCommit,
+        trend: result.trend,
+        csvPath: context.csvPath,
+        metrics: options.metrics,
+        configVars: options.configVars,
+        comparisons,
+        groups: judgement.groups,
+        gate,
+        notes: [...options.notes, ...result.notes, ...judgement.notes],
+      }));
+    },
+    summary: summaryText({
+      project,
+      sha: result.sha,
+      classification: result.classification,
+      csv: { path: context.csvPath, rows: csv.rows },
+      traffic: result.traffic,
+      gate,
+      baselineFrom,
+    }),
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * `--wait`: polling the candidates until training has ended, or the time is up.
+ *
+ * @module
+ */
+import { type Classification, classify, stepOutputs } from "../classify.ts";
+import { durationText } from "../model.ts";
+import { withoutCandidates } from "../wandb/fetch.ts";
+import { fetchReportRuns } from "../wandb/fetch.ts";
+import { collect, redactRuns, runsRequest, staleRule, wandbClient } from "./collect.ts";
+import { emptyNotes, stalledNotes } from "./notes.ts";
+import { checkLibraryOptions } from "./options.ts";
+import type { CollectDeps, ReportResult, WaitOptions } from "./types.ts";
+
+// Polls back off from --poll-interval by half again each time, up to 5 minutes.
+const POLL_GROWTH = 1.5;
+const MAX_POLL_MS = 300_000;
+
+/**
+ * `--wait`: fetches the report, then polls the candidates alone (baselines do
+ * not change while a PR's runs train) until none is running, pending or
+ * preempting and at least one exists, or until `waitSeconds` have passed. A
+ * wait that runs out is not an error: the result says the candidates are not
+ * complete, and a note how long was waited.
+ *
+ * @example
+ * ```ts ignore
+ * import { collectReport, waitForCandidates } from "../../mod.ts";
+ * const result = await waitForCandidates({ ...options, waitSeconds: 1800, pollSeconds: 30 });
+ * console.log(result.classification.complete);
+ * ```
+ */
+export async function waitForCandidates(
+  options: WaitOptions,
+  deps: CollectDeps = {},
+): Promise<ReportResult> {
+  checkLibraryOptions(options);
+  const client = wandbClient(options, deps);
+  let result = await collect(options, deps, client);
+  // The notes about an empty answer and stalled runs are redone at the end, on the last poll's runs.
+  const stale = new Set([
+    ...emptyNotes(options, result.candidates, result.baselines),
+    ...stalledNotes(result.classification, options),
+  ]);
+  // The deadline runs on a monotonic clock (the wall clock can jump), and
+  // never behind the pauses taken: a clock that stands still or goes back
+  // cannot make the wait last for ever.
+  const clock = deps.now ?? (() => performance.now());
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const started = clock();
+  let slept = 0;
+  const elapsed = () => Math.max(clock() - started, slept);
+  const limit = options.waitSeconds * 1000;
+  const done = (c: Classification) =>
+    c.counts.candidates > 0 && c.counts.running + c.counts.pending === 0;
+  let pause = options.pollSeconds * 1000;
+  const maxPause = Math.max(MAX_POLL_MS, pause);
+  let polls = 0;
+  // The wait's start is a poll too (number 0): the PR can show it at once.
+  if (!done(result.classification) && limit > 0) {
+    await deps.onPoll?.({
+      counts: result.classification.counts,
+      complete: false,
+      elapsedMs: 0,
+      remainingMs: limit,
+      polls,
+    });
+  }
+  while (!done(result.classification) && elapsed() < limit) {
+    const ms = Math.min(pause, limit - elapsed());
+    await sleep(ms);
+    slept += ms;
+    pause = Math.min(pause * POLL_GROWTH, maxPause);
+    // Only the candidates: baselines do not change while a PR's runs train.
+    const fetched = redactRuns(
+      await fetchReportRuns(client, {
+        ...runsRequest(options, deps),
+        baselineTags: [],
+        baselineSha: undefined,
+      }),
+      options,
+      deps,
+    );
+    const candidates = fetched.candidates;
+    const baselines = withoutCandidates(result.baselines, candidates);
+    const classification = classify(candidates, baselines, staleRule(options, deps));
+    result = {
+      ...result,
+      candidates,
+      baselines,
+      classification,
+      outputs: { ...result.outputs, ...stepOutputs(classification, result.sha) },
+      traffic: { ...client.stats },
+    };
+    await deps.onPoll?.({
+      counts: classification.counts,
+      complete: done(classification),
+      elapsedMs: elapsed(),
+      remainingMs: Math.max(0, limit - elapsed()),
+      polls: ++polls,
+    });
+  }
+  result.notes = [
+    ...result.notes.filter((note) => !stale.has(note)),
+    ...stalledNotes(result.classification, options),
+    ...emptyNotes(options, result.candidates, result.baselines),
+  ];
+  if (!done(result.classification)) {
+    const { counts } = result.classification;
+    result.notes.push(
+      `waited ${durationText(Math.round(elapsed() / 1000))} (--wait ${
+        durationText(options.waitSeconds)
+      }): ` +
+        (counts.candidates === 0
+          ? "no candidate appeared"
+          : `${counts.running + counts.pending} candidate(s) still running or pending`),
+    );
+  }
+  return result;
+}
