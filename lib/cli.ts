@@ -50,7 +50,7 @@ import { type CliIo, Printer } from "./output.ts";
 import { isMarker, reportMarker } from "./marker.ts";
 import { runReport, waitForCandidates, type WaitPoll } from "./pipeline/mod.ts";
 import { stateList } from "./classify.ts";
-import { renderProgress } from "./report/markdown.ts";
+import { renderProgress } from "./report/progress.ts";
 import { waitingText } from "./report/summary.ts";
 import { durationText } from "./model.ts";
 import { renderTable } from "./report/table.ts";
