@@ -9,6 +9,6 @@
 export { DEMO_ARGS } from "./lib/demo.ts";
 
 if (import.meta.main) {
-  const { processIo, runDemoCli } = await import("./lib/cli.ts");
+  const { processIo, runDemoCli } = await import("./lib/cli/mod.ts");
   Deno.exit(await runDemoCli(Deno.args, processIo(), "wandb-report-demo"));
 }

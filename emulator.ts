@@ -28,6 +28,6 @@ export type {
 export type { EmulatorStore, RunDoc } from "./lib/emulator/store.ts";
 
 if (import.meta.main) {
-  const { processIo, runEmulatorCli } = await import("./lib/cli.ts");
+  const { processIo, runEmulatorCli } = await import("./lib/cli/mod.ts");
   Deno.exit(await runEmulatorCli(Deno.args, processIo(), "wandb-report-emulator"));
 }

@@ -110,6 +110,6 @@ export {
 
 if (import.meta.main) {
   // The CLI (and what only it needs) loads only when run as a command.
-  const { processIo, runReportCli } = await import("./lib/cli.ts");
+  const { processIo, runReportCli } = await import("./lib/cli/mod.ts");
   Deno.exit(await runReportCli(Deno.args, processIo(), "wandb-report"));
 }

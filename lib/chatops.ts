@@ -21,7 +21,7 @@ import {
   ShaSchema,
 } from "./model.ts";
 import { type RetryDeps, retryPolicy } from "./retry.ts";
-import { githubApiUrl, GitHubClient, githubGraphqlUrl } from "./github/client.ts";
+import { githubClientFor } from "./github/client.ts";
 import { githubHistory } from "./history/github.ts";
 import {
   type CommentCommand,
@@ -162,10 +162,8 @@ export async function runChatops(
     if (!options.githubToken) {
       throw new InvalidInputError("GITHUB_TOKEN", `a token ${why} (pass github.token)`);
     }
-    return new GitHubClient({
+    return githubClientFor(env, {
       token: options.githubToken,
-      url: githubGraphqlUrl(env),
-      restUrl: githubApiUrl(env),
       retry: retryPolicy(options, deps.baseDelayMs),
       log: deps.log,
       deps: deps.http,

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { processIo, runChatopsCli } from "../lib/cli.ts";
+import { processIo, runChatopsCli } from "../lib/cli/mod.ts";
 
 if (import.meta.main) {
   Deno.exit(await runChatopsCli(Deno.args, processIo(), "deno task chatops"));

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { processIo, runCommentCli } from "../lib/cli.ts";
+import { processIo, runCommentCli } from "../lib/cli/mod.ts";
 
 if (import.meta.main) {
   Deno.exit(await runCommentCli(Deno.args, processIo(), "deno task comment"));

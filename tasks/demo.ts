@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { processIo, runDemoCli } from "../lib/cli.ts";
+import { processIo, runDemoCli } from "../lib/cli/mod.ts";
 
 if (import.meta.main) {
   Deno.exit(await runDemoCli(Deno.args, processIo(), "deno task demo"));

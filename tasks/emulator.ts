@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { processIo, runEmulatorCli } from "../lib/cli.ts";
+import { processIo, runEmulatorCli } from "../lib/cli/mod.ts";
 
 if (import.meta.main) {
   Deno.exit(await runEmulatorCli(Deno.args, processIo(), "deno task emulator"));

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { processIo, runReportCli } from "../lib/cli.ts";
+import { processIo, runReportCli } from "../lib/cli/mod.ts";
 
 if (import.meta.main) {
   Deno.exit(await runReportCli(Deno.args, processIo(), "deno task report"));

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { processIo, runStatusCli } from "../lib/cli.ts";
+import { processIo, runStatusCli } from "../lib/cli/mod.ts";
 
 if (import.meta.main) {
   Deno.exit(await runStatusCli(Deno.args, processIo(), "deno task status"));

@@ -1,7 +1,7 @@
 // Shared test helpers: a small explicit fixture, an emulator per test, and a
 // CLI runner that captures everything the report writes.
 import { parse as parseCsv } from "csv-parse/sync";
-import { runReportCli } from "../lib/cli.ts";
+import { runReportCli } from "../lib/cli/mod.ts";
 import type { FixtureInput } from "../lib/emulator/fixtures.ts";
 import { type Emulator, type EmulatorOptions, startEmulator } from "../lib/emulator/server.ts";
 import type { RetryDeps } from "../lib/retry.ts";

@@ -185,7 +185,7 @@ Deno.test("the demo's report says what it must: verdict, counts, numbers, sectio
   // examples/report.md is kept as an example (regenerate with: deno task demo --app-url
   // https://wandb.ai --markdown examples/report.md); the test holds what the report must say,
   // with numbers computed here from the demo fixture's values, not its last output.
-  const { runDemoCli } = await import("../lib/cli.ts");
+  const { runDemoCli } = await import("../lib/cli/mod.ts");
   const dir = await Deno.makeTempDir();
   try {
     let stderr = "";

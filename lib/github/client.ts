@@ -107,6 +107,27 @@ function httpUrl(name: string, value: string): string {
   return value;
 }
 
+/**
+ * The GitHub client of a command: its GraphQL and REST endpoints read from
+ * the runner's variables (`GITHUB_GRAPHQL_URL`, `GITHUB_API_URL`, checked),
+ * built in this one place for every command.
+ *
+ * @example
+ * ```ts ignore
+ * import { githubClientFor } from "./client.ts";
+ * const github = githubClientFor(Deno.env.toObject(), {
+ *   token: Deno.env.get("GITHUB_TOKEN")!,
+ *   retry: { maxAttempts: 6, maxElapsedMs: 60_000, timeoutMs: 20_000 },
+ * });
+ * ```
+ */
+export function githubClientFor(
+  env: Readonly<Record<string, string | undefined>>,
+  options: Omit<GitHubClientOptions, "url" | "restUrl">,
+): GitHubClient {
+  return new GitHubClient({ ...options, url: githubGraphqlUrl(env), restUrl: githubApiUrl(env) });
+}
+
 const GraphqlErrorSchema = z.object({
   type: z.string().optional(),
   message: z.string(),

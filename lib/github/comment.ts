@@ -8,7 +8,7 @@ import { AuthError, InvalidInputError } from "../errors.ts";
 import type { CommentMode } from "../model.ts";
 import { readReportState } from "../marker.ts";
 import type { RetryDeps, RetryPolicy } from "../retry.ts";
-import { GitHubClient, githubGraphqlUrl } from "./client.ts";
+import { githubClientFor } from "./client.ts";
 import { type CommentDecision, parseRepo, upsertComment, type UpsertResult } from "./pulls.ts";
 
 export { commentMarker } from "../marker.ts";
@@ -113,9 +113,8 @@ export async function postComment(options: PostCommentOptions): Promise<PostComm
   }
   const mode = options.mode ?? "always";
   if (mode === "off") return { action: "none", reason: "comment-mode off" };
-  const client = new GitHubClient({
+  const client = githubClientFor(options.env, {
     token: options.token,
-    url: githubGraphqlUrl(options.env),
     retry: options.retry,
     log: options.log,
     deps: options.http,

@@ -13,7 +13,7 @@ import { cut } from "../text.ts";
 import { visible } from "../visible.ts";
 import { AuthError } from "../errors.ts";
 import type { RetryDeps, RetryPolicy } from "../retry.ts";
-import { githubApiUrl, GitHubClient, githubGraphqlUrl } from "./client.ts";
+import { type GitHubClient, githubClientFor } from "./client.ts";
 import { parseRepo, type RepoRef } from "./pulls.ts";
 
 export { STATUS_STATES, type StatusState } from "../model.ts";
@@ -192,10 +192,8 @@ export type PostStatusResult =
  * ```
  */
 export async function postStatus(options: PostStatusOptions): Promise<PostStatusResult> {
-  const client = new GitHubClient({
+  const client = githubClientFor(options.env, {
     token: options.token,
-    url: githubGraphqlUrl(options.env),
-    restUrl: githubApiUrl(options.env),
     retry: options.retry,
     log: options.log,
     deps: options.http,

@@ -1,6 +1,6 @@
 // Chatops end to end: real webhook payloads (GitHub's examples), the CLI
 // in-process, and a loopback server that executes GitHub's GraphQL schema.
-import { runChatopsCli } from "../../lib/cli.ts";
+import { runChatopsCli } from "../../lib/cli/mod.ts";
 import {
   assert,
   assertEquals,

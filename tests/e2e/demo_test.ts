@@ -2,7 +2,7 @@
 // asked for is parseable on stdout, and its closing note names the files the
 // report really wrote.
 import { parse as parseCsv } from "csv-parse/sync";
-import { runDemoCli } from "../../lib/cli.ts";
+import { runDemoCli } from "../../lib/cli/mod.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
 
 async function demo(args: string[]) {

@@ -1,7 +1,7 @@
 // Every flag `--help` lists is exercised by a test. Most are in the suites
 // of their feature; this file covers the rest, each through its flag rather
 // than its variable, and then checks that no listed flag is left untested.
-import { runChatopsCli, runCommentCli, runEmulatorCli, runStatusCli } from "../../lib/cli.ts";
+import { runChatopsCli, runCommentCli, runEmulatorCli, runStatusCli } from "../../lib/cli/mod.ts";
 
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
 import { commentEvent, EXAMPLE_REPO } from "../_events.ts";
@@ -144,7 +144,7 @@ Deno.test("emulator flags: --fixture, --port and --no-keys-argument", async () =
 });
 
 Deno.test("every flag --help lists is exercised by some test", async () => {
-  const { runReportCli } = await import("../../lib/cli.ts");
+  const { runReportCli } = await import("../../lib/cli/mod.ts");
   const sources = await Promise.all(
     [...walk(new URL("../", import.meta.url).pathname)].map((f) => Deno.readTextFile(f)),
   );

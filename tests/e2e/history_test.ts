@@ -400,7 +400,7 @@ Deno.test("history errors: no source, a commit it does not hold, bad N, and GitH
 });
 
 Deno.test("the demo finds its baseline three commits back and shows the trend", async () => {
-  const { runDemoCli } = await import("../../lib/cli.ts");
+  const { runDemoCli } = await import("../../lib/cli/mod.ts");
   const dir = await Deno.makeTempDir();
   let stdout = "";
   let stderr = "";

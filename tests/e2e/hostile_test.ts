@@ -512,7 +512,7 @@ Deno.test("nothing half-written: every destination checked first; a failed comme
       try {
         await Deno.mkdir(`${dir}/elsewhere`);
         await Deno.symlink(`${dir}/elsewhere`, `${dir}/wandb_report.csv`);
-        const { runReportCli } = await import("../../lib/cli.ts");
+        const { runReportCli } = await import("../../lib/cli/mod.ts");
         let stderr = "";
         const code = await runReportCli([...PROJECT, "--sha", SHA], {
           env: { WANDB_API_KEY: API_KEY, WANDB_BASE_URL: emulator.url, GITHUB_WORKSPACE: dir },

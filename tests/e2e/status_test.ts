@@ -1,7 +1,7 @@
 // The verdict where branch protection can require it: a commit status per
 // report, set by the report (--status) or by the status command, retried on
 // GitHub's secondary rate limits; and when to comment (--comment-mode).
-import { runCommentCli, runStatusCli } from "../../lib/cli.ts";
+import { runCommentCli, runStatusCli } from "../../lib/cli/mod.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
 import { env, READER, withGithub, WRITER } from "../_pr.ts";
 import { PROJECT, run, runCli, SHA, testFixture, withEmulator } from "../_helpers.ts";

@@ -2,7 +2,7 @@
 // time, progress and the terminal view under a pseudo-terminal, baselines
 // from the base commit, and help that teaches. Waiting is driven by a clock
 // the test owns: no test sleeps.
-import { runChatopsCli, runCommentCli, runEmulatorCli } from "../../lib/cli.ts";
+import { runChatopsCli, runCommentCli, runEmulatorCli } from "../../lib/cli/mod.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
 import { commentEvent, exampleEvent } from "../_events.ts";
 import { startGithubServer } from "../_github_server.ts";
@@ -306,7 +306,7 @@ Deno.test("help that teaches: groups, examples, every exit code, 100 columns; di
     const code = await cli(["--help"], { env: {}, stdout: (t) => (out += t), stderr: () => {} });
     return { code, out };
   };
-  const { runReportCli } = await import("../../lib/cli.ts");
+  const { runReportCli } = await import("../../lib/cli/mod.ts");
   for (const cli of [runReportCli, runChatopsCli, runCommentCli, runEmulatorCli]) {
     const { code, out } = await help(cli);
     assertEquals(code, 0);
@@ -345,7 +345,7 @@ Deno.test("help that teaches: groups, examples, every exit code, 100 columns; di
 Deno.test("a relative --out given through deno task --config resolves where the user typed it (INIT_CWD)", async () => {
   await withEmulator({}, async (emulator) => {
     const dir = await Deno.realPath(await Deno.makeTempDir());
-    const { runReportCli } = await import("../../lib/cli.ts");
+    const { runReportCli } = await import("../../lib/cli/mod.ts");
     let stderr = "";
     const code = await runReportCli([...PROJECT, "--sha", SHA, "--out", "reports/r.csv"], {
       env: { WANDB_API_KEY: API_KEY, WANDB_BASE_URL: emulator.url, INIT_CWD: dir },

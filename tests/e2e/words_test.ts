@@ -1,7 +1,7 @@
 // What a newcomer reads: each command's --help gives its own exit codes, the
 // emulator's banner says how to reach it, a killed run reads `killed`
 // everywhere, durations read as typed, and paths as typed.
-import { runChatopsCli, runCommentCli, runEmulatorCli, runReportCli } from "../../lib/cli.ts";
+import { runChatopsCli, runCommentCli, runEmulatorCli, runReportCli } from "../../lib/cli/mod.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
 import { API_KEY, PROJECT, runCli, SHA, withEmulator } from "../_helpers.ts";
 

@@ -1,0 +1,212 @@
+/**
+ * The commands, all of one shape: an option table and schema (`inputs/`)
+ * resolve the inputs, a run does the work, this module writes what it
+ * returns, and `exitCodeFor` is the one map from errors to exit codes. The
+ * doors are here; the shell (`_shell`), the report command (`report`), what
+ * the PR shows (`pr`), the runner's files (`runner`) and the workflow's small
+ * steps (`steps`) are files of their own.
+ * Nothing is printed but through a `Printer`.
+ *
+ * @module
+ */
+import meta from "../../deno.json" with { type: "json" };
+import { ExitCode } from "../errors.ts";
+import { destinationPath } from "../fs.ts";
+import { chatopsHelpText, resolveChatopsInputs } from "../inputs/chatops.ts";
+import { commentHelpText, resolveCommentInputs } from "../inputs/comment.ts";
+import { emulatorHelpText, resolveEmulatorInputs } from "../inputs/emulator.ts";
+import { helpText, resolveInputs } from "../inputs/report.ts";
+import { resolveStatusInputs, statusHelpText } from "../inputs/status.ts";
+import { type CliIo, Printer } from "../output.ts";
+import { Redactor } from "../redact.ts";
+import { report } from "./report.ts";
+import { command, failed } from "./_shell.ts";
+import { chatops, comment, emulator, status } from "./steps.ts";
+
+export { type CliIo, processIo } from "../output.ts";
+
+/**
+ * Runs the report command and returns its exit code (0 done, 1 gate failed,
+ * 2 invalid input, 3 W&B failed; see {@link ExitCode}).
+ *
+ * @param argv the arguments after the program name
+ * @param program how the user called us, for `--help`
+ *
+ * @example
+ * ```ts ignore
+ * import { processIo, runReportCli } from "./mod.ts";
+ * Deno.exit(await runReportCli(Deno.args, processIo(), "deno task report"));
+ * ```
+ */
+export function runReportCli(
+  argv: readonly string[],
+  io: CliIo,
+  program = "wandb-report",
+): Promise<number> {
+  return command(
+    argv,
+    io,
+    (a, e, r) => {
+      const resolved = resolveInputs(a, e, r);
+      return resolved.kind === "report" ? { kind: "run", options: resolved.options } : resolved;
+    },
+    () => helpText(program),
+    report,
+  );
+}
+
+/**
+ * Runs the chatops command and returns its exit code (0 whether or not the
+ * event triggers, 2 invalid input, 3 GitHub failed).
+ *
+ * @example
+ * ```ts ignore
+ * import { processIo, runChatopsCli } from "./mod.ts";
+ * Deno.exit(await runChatopsCli(Deno.args, processIo(), "deno task chatops"));
+ * ```
+ */
+export function runChatopsCli(
+  argv: readonly string[],
+  io: CliIo,
+  program = "wandb-report-chatops",
+): Promise<number> {
+  return command(
+    argv,
+    io,
+    (a, e, r) => {
+      const resolved = resolveChatopsInputs(a, e, r);
+      return resolved.kind === "chatops" ? { kind: "run", options: resolved.options } : resolved;
+    },
+    () => chatopsHelpText(program),
+    chatops,
+  );
+}
+
+/**
+ * Runs the comment command: posts a report rendered earlier (the body's first
+ * line is its marker) as the sticky comment on a PR. The reusable workflow
+ * runs it in a job of its own, the only one with `pull-requests: write`.
+ *
+ * @example
+ * ```ts ignore
+ * import { processIo, runCommentCli } from "./mod.ts";
+ * Deno.exit(await runCommentCli(Deno.args, processIo(), "deno task comment"));
+ * ```
+ */
+export function runCommentCli(
+  argv: readonly string[],
+  io: CliIo,
+  program = "wandb-report-comment",
+): Promise<number> {
+  return command(argv, io, resolveCommentInputs, () => commentHelpText(program), comment);
+}
+
+/**
+ * Runs the status command: sets the report's commit status
+ * (`wandb-report/<report key>`) on a commit. The reusable workflow runs it in
+ * the jobs that hold `statuses: write` and nothing else.
+ *
+ * @example
+ * ```ts ignore
+ * import { processIo, runStatusCli } from "./mod.ts";
+ * Deno.exit(await runStatusCli(Deno.args, processIo(), "deno task status"));
+ * ```
+ */
+export function runStatusCli(
+  argv: readonly string[],
+  io: CliIo,
+  program = "wandb-report-status",
+): Promise<number> {
+  return command(argv, io, resolveStatusInputs, () => statusHelpText(program), status);
+}
+
+/**
+ * Runs the W&B emulator command: serves a fixture on 127.0.0.1 until
+ * `stop` resolves (by default, until SIGINT).
+ *
+ * @example
+ * ```ts ignore
+ * import { processIo, runEmulatorCli } from "./mod.ts";
+ * Deno.exit(await runEmulatorCli(Deno.args, processIo(), "deno task emulator"));
+ * ```
+ */
+export function runEmulatorCli(
+  argv: readonly string[],
+  io: CliIo,
+  program = "wandb-report-emulator",
+  stop?: Promise<void>,
+): Promise<number> {
+  return command(
+    argv,
+    io,
+    resolveEmulatorInputs,
+    () => emulatorHelpText(program),
+    (options, _io, print) => emulator(options, print, stop),
+  );
+}
+
+/**
+ * Runs the demo: the report on the bundled demo project, served by an
+ * in-process emulator; flags after the demo's own win. Shows the runs as a
+ * table; writes the CSV and the markdown like a real run.
+ *
+ * @example
+ * ```ts ignore
+ * import { processIo, runDemoCli } from "./mod.ts";
+ * Deno.exit(await runDemoCli(Deno.args, processIo()));
+ * ```
+ */
+export async function runDemoCli(
+  argv: readonly string[],
+  io: CliIo,
+  program = "deno task demo",
+): Promise<number> {
+  const { DEMO_ARGS, demoHelpText, runDemo } = await import("../demo.ts");
+  const print = new Printer(io, new Redactor());
+  try {
+    // --help and --version are the demo's own: no emulator starts for them.
+    let asked: ReturnType<typeof resolveInputs> | undefined;
+    try {
+      asked = resolveInputs([...DEMO_ARGS, ...argv], {});
+    } catch { /* the report says what is wrong with the flags */ }
+    if (asked?.kind === "help") {
+      print.out(`${demoHelpText(program, helpText(program))}\n`);
+      return ExitCode.ok;
+    }
+    if (asked?.kind === "version") {
+      print.out(`${meta.name} ${meta.version}\n`);
+      return ExitCode.ok;
+    }
+    return await runDemo(
+      argv,
+      io,
+      print,
+      (args, demoIo) => runReportCli(args, demoIo, program),
+      (args) => writtenPaths(args, io),
+    );
+  } catch (error) {
+    return failed(print, error);
+  }
+}
+
+/** Where a report with these flags wrote its CSV and markdown (for the demo's closing note). */
+async function writtenPaths(
+  argv: readonly string[],
+  io: CliIo,
+): Promise<{ csv: string; markdown?: string } | undefined> {
+  try {
+    const run = resolveInputs(argv, { INIT_CWD: io.env.INIT_CWD, WANDB_API_KEY: "demo" });
+    if (run.kind !== "report") return undefined;
+    const { out, markdown } = run.options;
+    return {
+      csv: await destinationPath({ path: out, fallbackName: "wandb_report.csv", label: "--out" }),
+      markdown: markdown === undefined ? undefined : await destinationPath({
+        path: markdown,
+        fallbackName: "wandb_report.md",
+        label: "--markdown",
+      }),
+    };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * What the pull request shows of a report: the sticky comment, the commit
+ * status, and the wait's progress in both while training runs.
+ *
+ * @module
+ */
+import { ApiError } from "../errors.ts";
+import { type CommentMode, postComment, type PostCommentResult } from "../github/comment.ts";
+import type { PostStatusResult } from "../github/statuses.ts";
+import type { ReportCliOptions } from "../inputs/report.ts";
+import { reportMarker } from "../marker.ts";
+import { durationText } from "../model.ts";
+import type { CliIo, Printer } from "../output.ts";
+import type { WaitPoll } from "../pipeline/mod.ts";
+import { renderProgress } from "../report/progress.ts";
+import { waitingText } from "../report/summary.ts";
+import { retryPolicy } from "../retry.ts";
+
+/**
+ * Posts a report's comment (or the wait's progress) on `--pr-number` with
+ * `GITHUB_TOKEN`, retried as the user set for W&B.
+ */
+export function postReportComment(
+  options: ReportCliOptions,
+  io: CliIo,
+  log: ((line: string) => void) | undefined,
+  comment: { marker: string; body: string; mode?: CommentMode },
+): Promise<PostCommentResult> {
+  return postComment({
+    token: options.githubToken!,
+    repository: io.env.GITHUB_REPOSITORY,
+    prNumber: options.prNumber!,
+    ...comment,
+    env: io.env,
+    retry: retryPolicy(options, io.deps?.baseDelayMs),
+    http: io.deps?.http,
+    log,
+  });
+}
+
+/**
+ * The wait, shown where the PR's people look: the sticky comment (in
+ * comment-mode `always`; the other modes decide on the final report alone)
+ * and the pending commit status say "waiting for training: 2 of 5 finished,
+ * …", posted at the wait's start, then when the counts change, at most once a
+ * minute. The report replaces both. A failure to post is one warning, and
+ * the wait goes on without it.
+ */
+export function waitShown(
+  options: ReportCliOptions,
+  io: CliIo,
+  print: Printer,
+  setStatus: (sha: string, state: "pending", text: string) => Promise<void>,
+  log: ((line: string) => void) | undefined,
+):
+  | { onPoll: (poll: WaitPoll) => Promise<void>; over: (poll: WaitPoll) => Promise<void> }
+  | undefined {
+  const token = options.githubToken;
+  let commenting = options.comment && options.prNumber !== undefined && token !== undefined &&
+    options.commentMode === "always";
+  const sha = options.match.by === "sha" ? options.match.sha : "";
+  const statusing = options.status && token !== undefined && /^[0-9a-f]{40}$/.test(sha);
+  if (!commenting && !statusing) return undefined;
+  const now = io.deps?.now ?? Date.now;
+  const marker = reportMarker(options, io.env.GITHUB_WORKFLOW);
+  let shownCounts = "";
+  let shownAt = -Infinity;
+  const show = async (text: string) => {
+    if (statusing) await setStatus(sha, "pending", text);
+    if (!commenting) return;
+    try {
+      const posted = await postReportComment(options, io, log, {
+        marker,
+        body: renderProgress({
+          marker,
+          project: `${options.entity}/${options.project}`,
+          sha,
+          text,
+          waitText: durationText(options.waitSeconds),
+        }),
+      });
+      // A fork PR's read-only token: the report's own post will say so.
+      if (posted.action === "skipped") commenting = false;
+      else log?.(`progress comment ${posted.action}: ${text}`);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      commenting = false;
+      print.say("warning", "warning", `the wait's progress was not posted: ${error.message}`);
+    }
+  };
+  return {
+    onPoll: async (poll) => {
+      // A complete poll is the last: the report follows at once.
+      if (poll.complete) return;
+      const counts = JSON.stringify(poll.counts);
+      if (counts === shownCounts || now() - shownAt < 60_000) return;
+      shownCounts = counts;
+      shownAt = now();
+      await show(waitingText(poll.counts, poll.elapsedMs));
+    },
+    // --progress-only: the wait's end, shown until the report job replaces it.
+    over: (poll) => show(waitingText(poll.counts, poll.elapsedMs, true)),
+  };
+}
+
+/** Says what became of the PR comment. */
+export function reportPosted(print: Printer, posted: PostCommentResult): void {
+  if (posted.action === "skipped") print.say("warning", "warning", posted.warning);
+  else if (posted.action === "none") print.err(`no comment: ${posted.reason}\n`);
+  else if (posted.action === "unchanged") {
+    print.err(`comment left as it is: ${posted.url} (${posted.reason})\n`);
+  } else print.err(`comment ${posted.action}: ${posted.url}\n`);
+}
+
+/** Says what became of the commit status. */
+export function statusSet(print: Printer, result: PostStatusResult): void {
+  if (result.action === "skipped") print.say("warning", "warning", result.warning);
+  else print.err(`status ${result.context}: ${result.state}\n`);
+}

@@ -1,0 +1,307 @@
+/**
+ * The report command: check every destination, run the report, then write
+ * every file and output together, deliver to the PR, print what was asked
+ * for, and exit with the gate's verdict.
+ *
+ * @module
+ */
+import { stateList } from "../classify.ts";
+import { ApiError, ExitCode } from "../errors.ts";
+import { type Destination, StagedFiles } from "../fs.ts";
+import { githubApiUrl, githubClientFor, githubGraphqlUrl } from "../github/client.ts";
+import { parseRepo } from "../github/pulls.ts";
+import { contextNote, postStatus, runUrlFromEnv, statusContext } from "../github/statuses.ts";
+import { githubHistory } from "../history/github.ts";
+import type { ReportCliOptions } from "../inputs/report.ts";
+import type { CliIo, Printer } from "../output.ts";
+import { runReport, waitForCandidates, type WaitPoll } from "../pipeline/mod.ts";
+import { renderTable } from "../report/table.ts";
+import { retryPolicy } from "../retry.ts";
+import { postReportComment, reportPosted, statusSet, waitShown } from "./pr.ts";
+import { appendTo, checkAppendable, writeOutputs } from "./runner.ts";
+import type { Run } from "./_shell.ts";
+
+/** Colours on a terminal, unless `NO_COLOR`; always with `FORCE_COLOR` (https://no-color.org). */
+function useColor(io: CliIo): boolean {
+  if (io.env.NO_COLOR) return false;
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined && force !== "") return force !== "0" && force !== "false";
+  return io.terminal?.stdout ?? false;
+}
+
+/**
+ * Progress on stderr while a report is fetched and while `--wait` polls: on
+ * a terminal one line updated in place; elsewhere plain lines, at most every
+ * 5 seconds (in Actions, a poll's line at most every minute); retries always
+ * (they explain a pause); nothing with `--quiet`.
+ */
+function progressReporter(options: ReportCliOptions, io: CliIo, print: Printer) {
+  if (options.quiet) return {};
+  const now = io.deps?.now ?? Date.now;
+  const live = (io.terminal?.stderr ?? false) && !print.inActions;
+  // Plain lines start after 5 s: a quick fetch says nothing until its summary.
+  let lastLine = now();
+  let retries = 0;
+  let waited = 0;
+  let lastPoll = -Infinity;
+  let lastCounts = "";
+  const every = (ms: number, last: number) => live || now() - last >= ms;
+  return {
+    onPage: ({ runs, total, pages }: { runs: number; total?: number; pages: number }) => {
+      if (!every(5000, lastLine)) return;
+      lastLine = now();
+      print.progress(
+        `fetching: ${runs}${total === undefined ? "" : ` of ${total}`} runs, ${pages} page${
+          pages === 1 ? "" : "s"
+        }${
+          retries
+            ? `, ${retries} retr${retries === 1 ? "y" : "ies"} (waited ${
+              (waited / 1000).toFixed(1)
+            } s)`
+            : ""
+        }`,
+      );
+    },
+    onRetry: (retry: { attempt: number; of: number; delayMs: number; reason: string }) => {
+      retries++;
+      waited += retry.delayMs;
+      print.err(
+        `retrying in ${(retry.delayMs / 1000).toFixed(1)} s: ${retry.reason} ` +
+          `(attempt ${retry.attempt} of ${retry.of})\n`,
+      );
+    },
+    onPoll: (poll: WaitPoll) => {
+      const counts = stateList(poll.counts).join(", ") || "no candidates";
+      const changed = counts !== lastCounts;
+      lastCounts = counts;
+      const due = print.inActions ? now() - lastPoll >= 60_000 : changed || live;
+      if (!due && !poll.complete) return;
+      lastPoll = now();
+      const line = `waiting: ${counts} (poll ${poll.polls}, ${
+        Math.round(poll.elapsedMs / 1000)
+      } s waited, ${Math.round(poll.remainingMs / 1000)} s left)`;
+      if (live) print.progress(line);
+      else print.err(`${line}\n`);
+    },
+  };
+}
+
+/**
+ * Where a report may read commit history: the checkout it runs in
+ * (`GITHUB_WORKSPACE` inside Actions, else where the user typed the command),
+ * and GitHub's API when a token and the repository are known.
+ */
+function historyPlaces(
+  options: ReportCliOptions,
+  io: CliIo,
+  log: ((line: string) => void) | undefined,
+) {
+  const repository = io.env.GITHUB_REPOSITORY;
+  const token = options.githubToken;
+  return {
+    cwd: io.env.GITHUB_WORKSPACE || io.env.INIT_CWD || Deno.cwd(),
+    github: token && repository
+      ? () =>
+        githubHistory(
+          githubClientFor(io.env, {
+            token,
+            retry: retryPolicy(options, io.deps?.baseDelayMs),
+            log,
+            deps: io.deps?.http,
+          }),
+          parseRepo(repository, "GITHUB_REPOSITORY"),
+        )
+      : undefined,
+  };
+}
+
+/**
+ * The report command: check every destination, run the report, then write
+ * every file and output together; print what was asked for; exit with the
+ * gate's verdict.
+ */
+export const report: Run<ReportCliOptions> = async (options, io, print) => {
+  const log = options.debug ? (line: string) => print.err(`debug: ${line}\n`) : undefined;
+  const note = (text: string) => print.say("notice", "note", text);
+  options.notes.forEach(note);
+
+  // Every destination is checked before anything is fetched or written: an
+  // exit 2 or 3 leaves nothing behind.
+  await checkAppendable("GITHUB_OUTPUT", io.env.GITHUB_OUTPUT);
+  await checkAppendable("GITHUB_STEP_SUMMARY", io.env.GITHUB_STEP_SUMMARY);
+  if (options.comment || options.status) {
+    parseRepo(io.env.GITHUB_REPOSITORY, "GITHUB_REPOSITORY");
+    // Checked before any request: a URL that is not http(s) is an input, not a server, error.
+    githubGraphqlUrl(io.env);
+    githubApiUrl(io.env);
+  }
+  const destinations: Destination[] = [
+    options.outDefault
+      ? { path: options.out, noFollow: true, label: "--out" }
+      : { path: options.out, fallbackName: "wandb_report.csv", label: "--out" },
+  ];
+  if (options.markdown) {
+    destinations.push({
+      path: options.markdown,
+      fallbackName: "wandb_report.md",
+      label: "--markdown",
+    });
+  }
+  const files = await StagedFiles.create(destinations);
+  // The commit status (--status): set on the SHA the report is about, a
+  // warning (never a failure) when it cannot be.
+  const setStatus = async (sha: string, state: "pending" | "success" | "failure", text: string) => {
+    if (!options.status || !options.githubToken) return;
+    if (sha === "") return;
+    if (!/^[0-9a-f]{40}$/.test(sha)) {
+      print.say(
+        "notice",
+        "note",
+        `no commit status: ${JSON.stringify(sha)} is not a full commit SHA`,
+      );
+      return;
+    }
+    try {
+      statusSet(
+        print,
+        await postStatus({
+          token: options.githubToken,
+          repository: io.env.GITHUB_REPOSITORY,
+          sha,
+          state,
+          context: statusContext(options.reportKey ?? `${options.entity}/${options.project}`),
+          description: text,
+          targetUrl: runUrlFromEnv(io.env),
+          env: io.env,
+          retry: retryPolicy(options, io.deps?.baseDelayMs),
+          http: io.deps?.http,
+          log,
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      print.say("warning", "warning", `the commit status was not set: ${error.message}`);
+    }
+  };
+  try {
+    const progress = progressReporter(options, io, print);
+    const shown = waitShown(options, io, print, setStatus, log);
+    let lastPoll: WaitPoll | undefined;
+    const onPoll = async (poll: WaitPoll) => {
+      lastPoll = poll;
+      progress.onPoll?.(poll);
+      await shown?.onPoll(poll);
+    };
+    if (options.progressOnly) {
+      // The reusable workflow's wait job: the wait, shown; the report job follows.
+      const result = await waitForCandidates(options, {
+        ...io.deps,
+        ...progress,
+        onPoll,
+        log,
+        redactor: print.redactor,
+      });
+      print.endProgress();
+      result.notes.forEach(note);
+      // Shown only when there was a wait to show (no poll: it was over at once).
+      if (lastPoll) {
+        await shown?.over({ ...lastPoll, counts: result.classification.counts });
+      }
+      print.err(
+        `wait over: ${
+          stateList(result.classification.counts).join(", ") || "no candidate runs"
+        } (no report written: --progress-only)\n`,
+      );
+      return ExitCode.ok;
+    }
+    const { result, judgement, rendered } = await runReport(options, {
+      ...io.deps,
+      ...progress,
+      onPoll,
+      log,
+      history: historyPlaces(options, io, log),
+      csvPath: files.targets[0]!,
+      workflow: io.env.GITHUB_WORKFLOW,
+      redactor: print.redactor,
+    });
+    print.endProgress();
+    [...result.notes, ...judgement.notes].forEach(note);
+    let redacted: string | undefined;
+    const markdown = () => redacted ??= print.redactor.redact(rendered.markdown);
+
+    // Everything is written before the gate decides the exit code.
+    await files.write(0, print.redactor.redact(rendered.csv));
+    if (options.markdown) await files.write(1, markdown());
+    await files.commit();
+    const summaryFile = io.env.GITHUB_STEP_SUMMARY;
+    if (summaryFile) {
+      await appendTo(
+        "GITHUB_STEP_SUMMARY",
+        summaryFile,
+        () => Deno.writeTextFile(summaryFile, `${markdown()}\n`, { append: true }),
+      );
+    }
+    await writeOutputs(io, print, rendered.outputs);
+    if (options.comment && options.prNumber !== undefined && options.githubToken) {
+      // A comment that fails after a good report is a warning: the report,
+      // its outputs and the job summary stand, and the exit code is the gate's.
+      try {
+        reportPosted(
+          print,
+          await postReportComment(options, io, log, {
+            marker: rendered.marker,
+            body: markdown(),
+            mode: options.commentMode,
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        print.say("warning", "warning", `the PR comment was not posted: ${error.message}`);
+      }
+    }
+    const outputs = rendered.outputs;
+    const caseNote = options.status
+      ? contextNote(options.reportKey ?? `${options.entity}/${options.project}`)
+      : undefined;
+    if (caseNote) note(caseNote);
+    // A status speaks for a commit's own runs: a run-id report judges one run, and sets none.
+    if (options.status && options.match.by === "run-id") {
+      note("no commit status: a --run-id report judges one run, not a commit's runs");
+    }
+    await setStatus(
+      options.match.by === "sha" ? result.sha : "",
+      outputs.STATUS_STATE as "success" | "failure",
+      outputs.STATUS_DESCRIPTION!,
+    );
+    // On a terminal, with no format asked for, the report is shown as a table.
+    const format = options.format ??
+      (options.json ? "json" : io.terminal?.stdout ? "table" : undefined);
+    if (format === "table") {
+      print.table(renderTable(
+        {
+          ...result,
+          comparisons: judgement.comparisons,
+          groups: judgement.groups,
+          trend: result.trend,
+          stalled: new Set(result.classification.stalled.map((s) => s.run.name)),
+        },
+        { color: useColor(io), width: io.terminal?.stdout ? io.terminal.columns : undefined },
+      ));
+    } else if (format === "json") print.json(rendered.json);
+    else if (format === "markdown") print.data(`${markdown()}\n`);
+    else if (format === "csv") print.data(rendered.csv);
+
+    const { gate } = judgement;
+    for (const failure of gate.verdicts.filter((v) => v.failed)) {
+      print.say("error", "gate", failure.message);
+    }
+    for (const unsure of gate.verdicts.filter((v) => !v.failed && v.status === "inconclusive")) {
+      print.say("warning", "gate", unsure.message);
+    }
+    if (gate.complete && !gate.complete.passed) print.say("error", "gate", gate.complete.message);
+    print.err(rendered.summary);
+    return gate.passed ? ExitCode.ok : ExitCode.gateFailed;
+  } finally {
+    await files.discard();
+  }
+};

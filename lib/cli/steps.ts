@@ -1,0 +1,140 @@
+/**
+ * The workflow's small steps: chatops (what to report on), the comment (post
+ * a rendered report), the status (set the check), and the emulator.
+ *
+ * @module
+ */
+import { chatopsOutputs, runChatops } from "../chatops.ts";
+import { ExitCode, InvalidInputError } from "../errors.ts";
+import { readInputFile } from "../fs.ts";
+import { postComment } from "../github/comment.ts";
+import { contextNote, postStatus, runUrlFromEnv, statusContext } from "../github/statuses.ts";
+import type { ChatopsOptions } from "../inputs/chatops.ts";
+import type { CommentOptions } from "../inputs/comment.ts";
+import type { EmulatorCliOptions } from "../inputs/emulator.ts";
+import type { StatusOptions } from "../inputs/status.ts";
+import { isMarker } from "../marker.ts";
+import type { Printer } from "../output.ts";
+import { retryPolicy } from "../retry.ts";
+import { reportPosted, statusSet } from "./pr.ts";
+import { checkAppendable, writeOutputs } from "./runner.ts";
+import type { Run } from "./_shell.ts";
+
+export const chatops: Run<ChatopsOptions> = async (options, io, print) => {
+  await checkAppendable("GITHUB_OUTPUT", io.env.GITHUB_OUTPUT);
+  const log = options.debug ? (line: string) => print.err(`debug: ${line}\n`) : undefined;
+  const result = await runChatops(options, {
+    env: io.env,
+    log,
+    http: io.deps?.http,
+    baseDelayMs: io.deps?.baseDelayMs,
+  });
+  result.notes.forEach((text) => print.say("notice", "note", text));
+  await writeOutputs(io, print, chatopsOutputs(result));
+  // Comment text is shown JSON-quoted and never at the start of a line.
+  print.err(
+    result.triggered
+      ? [
+        `chatops: ${result.eventName} triggers a report`,
+        result.prNumber === undefined ? "" : ` for pull request #${result.prNumber}`,
+        result.user ? ` (asked by @${result.user})` : "",
+        `\n  commit: ${JSON.stringify(result.sha)}${
+          result.branch ? ` (branch ${JSON.stringify(result.branch)})` : ""
+        }`,
+        result.runId ? `\n  run id: ${JSON.stringify(result.runId)}` : "",
+        "\n",
+      ].join("")
+      : `chatops: not triggered: ${result.reason}\n`,
+  );
+  return ExitCode.ok;
+};
+
+export const comment: Run<CommentOptions> = async (options, io, print) => {
+  const body = options.bodyFile === undefined ? options.body ?? "" : await readInputFile(
+    options.bodyFile,
+    "--body-file",
+    "a readable file with the rendered report",
+  );
+  const marker = body.split("\n", 1)[0]!;
+  if (!isMarker(marker)) {
+    throw new InvalidInputError(
+      options.bodyFile !== undefined ? "--body-file" : "INPUT_BODY",
+      "a report rendered by wandb-report (its first line is the marker)",
+    );
+  }
+  const posted = await postComment({
+    token: options.githubToken,
+    repository: options.repository,
+    prNumber: options.prNumber,
+    marker,
+    body: print.redactor.redact(body),
+    env: io.env,
+    retry: retryPolicy(options, io.deps?.baseDelayMs),
+    http: io.deps?.http,
+    log: options.debug ? (line) => print.err(`debug: ${line}\n`) : undefined,
+    mode: options.commentMode,
+  });
+  reportPosted(print, posted);
+  return ExitCode.ok;
+};
+
+export const status: Run<StatusOptions> = async (options, io, print) => {
+  const caseNote = contextNote(options.reportKey);
+  if (caseNote) print.say("notice", "note", caseNote);
+  const result = await postStatus({
+    token: options.githubToken,
+    repository: options.repository,
+    sha: options.sha,
+    state: options.state,
+    context: statusContext(options.reportKey),
+    description: options.description,
+    targetUrl: options.targetUrl ?? runUrlFromEnv(io.env),
+    env: io.env,
+    retry: retryPolicy(options, io.deps?.baseDelayMs),
+    http: io.deps?.http,
+    log: options.debug ? (line) => print.err(`debug: ${line}\n`) : undefined,
+  });
+  statusSet(print, result);
+  return ExitCode.ok;
+};
+
+/** The emulator command: serves a fixture on 127.0.0.1 until `stop` resolves (default SIGINT). */
+export async function emulator(
+  options: EmulatorCliOptions,
+  print: Printer,
+  stop?: Promise<void>,
+): Promise<number> {
+  const { DEMO_FIXTURE, loadFixture } = await import("../emulator/fixtures.ts");
+  const { startEmulator } = await import("../emulator/server.ts");
+  const source = options.fixture ?? DEMO_FIXTURE;
+  const fixture = await loadFixture(source);
+  const server = await startEmulator({
+    fixture,
+    port: options.port,
+    keysArgument: !options.noKeysArgument,
+  }).catch((error) => {
+    throw new InvalidInputError(
+      "--port",
+      "a free port",
+      String(options.port),
+      error?.code ?? error?.name,
+    );
+  });
+  const runs = fixture.projects.reduce((n, p) => n + p.runs.length, 0);
+  // What a report needs to reach it: the URL, a key it accepts, a project.
+  const projects = fixture.projects.map((p) => `${p.entity}/${p.name} (${p.runs.length} runs)`);
+  print.err(
+    `W&B emulator on ${server.url} serving ${fixture.projects.length} project(s), ${runs} run(s) ` +
+      `from ${source}\n` +
+      (projects.length ? `  projects: ${projects.join(", ")}\n` : "") +
+      `  export WANDB_BASE_URL=${server.url} WANDB_API_KEY=${fixture.apiKeys[0]}\n` +
+      `  then: deno task report --project ${
+        fixture.projects[0]
+          ? `${fixture.projects[0].entity}/${fixture.projects[0].name}`
+          : "ENTITY/PROJECT"
+      } --sha SHA   (Ctrl-C to stop the emulator)\n`,
+  );
+  await (stop ?? new Promise<void>((resolve) => Deno.addSignalListener("SIGINT", resolve)));
+  await server.close();
+  return ExitCode.ok;
+}
