@@ -162,11 +162,12 @@ export async function runChatops(
     if (!options.githubToken) {
       throw new InvalidInputError("GITHUB_TOKEN", `a token ${why} (pass github.token)`);
     }
-    return githubClientFor(env, {
+    return githubClientFor({
+      env,
       token: options.githubToken,
       retry: retryPolicy(options, deps.baseDelayMs),
       log: deps.log,
-      deps: deps.http,
+      http: deps.http,
     });
   };
   // The open PR whose head is `sha`, with a note either way. Several with that

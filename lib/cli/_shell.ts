@@ -12,7 +12,7 @@ import {
   permissionError,
   WandbReportError,
 } from "../errors.ts";
-import type { Resolved } from "../inputs/_sources.ts";
+import type { Command, Resolved } from "../inputs/_sources.ts";
 import { type CliIo, Printer } from "../output.ts";
 import { Redactor } from "../redact.ts";
 
@@ -27,24 +27,26 @@ export type Run<T> = (options: T, io: CliIo, print: Printer) => Promise<number>;
 export async function command<T>(
   argv: readonly string[],
   io: CliIo,
-  resolve: (argv: readonly string[], env: CliIo["env"], redactor: Redactor) => Resolved<T>,
-  help: () => string,
+  definition: Command<T>,
+  program: string,
   run: Run<T>,
 ): Promise<number> {
   const print = new Printer(io, new Redactor());
   try {
     let resolved: Resolved<T>;
     try {
-      resolved = resolve(argv, io.env, print.redactor);
+      resolved = definition.resolve(argv, io.env, print.redactor);
     } catch (error) {
       // A bare call (no flags, no INPUT_* variables) gets the usage first.
       if (error instanceof InvalidInputError && argv.length === 0 && !hasInputs(io.env)) {
-        print.err(`${help().split("\n", 1)[0]}\nRun with --help for every option.\n`);
+        print.err(
+          `${definition.help(program).split("\n", 1)[0]}\nRun with --help for every option.\n`,
+        );
       }
       throw error;
     }
     if (resolved.kind === "help") {
-      print.out(`${help()}\n`);
+      print.out(`${definition.help(program)}\n`);
       return ExitCode.ok;
     }
     if (resolved.kind === "version") {

@@ -12,11 +12,11 @@
 import meta from "../../deno.json" with { type: "json" };
 import { ExitCode } from "../errors.ts";
 import { destinationPath } from "../fs.ts";
-import { chatopsHelpText, resolveChatopsInputs } from "../inputs/chatops.ts";
-import { commentHelpText, resolveCommentInputs } from "../inputs/comment.ts";
-import { emulatorHelpText, resolveEmulatorInputs } from "../inputs/emulator.ts";
-import { helpText, resolveInputs } from "../inputs/report.ts";
-import { resolveStatusInputs, statusHelpText } from "../inputs/status.ts";
+import { CHATOPS_COMMAND } from "../inputs/chatops.ts";
+import { COMMENT_COMMAND } from "../inputs/comment.ts";
+import { EMULATOR_COMMAND } from "../inputs/emulator.ts";
+import { helpText, REPORT_COMMAND, resolveInputs } from "../inputs/report.ts";
+import { STATUS_COMMAND } from "../inputs/status.ts";
 import { type CliIo, Printer } from "../output.ts";
 import { Redactor } from "../redact.ts";
 import { report } from "./report.ts";
@@ -43,16 +43,7 @@ export function runReportCli(
   io: CliIo,
   program = "wandb-report",
 ): Promise<number> {
-  return command(
-    argv,
-    io,
-    (a, e, r) => {
-      const resolved = resolveInputs(a, e, r);
-      return resolved.kind === "report" ? { kind: "run", options: resolved.options } : resolved;
-    },
-    () => helpText(program),
-    report,
-  );
+  return command(argv, io, REPORT_COMMAND, program, report);
 }
 
 /**
@@ -70,16 +61,7 @@ export function runChatopsCli(
   io: CliIo,
   program = "wandb-report-chatops",
 ): Promise<number> {
-  return command(
-    argv,
-    io,
-    (a, e, r) => {
-      const resolved = resolveChatopsInputs(a, e, r);
-      return resolved.kind === "chatops" ? { kind: "run", options: resolved.options } : resolved;
-    },
-    () => chatopsHelpText(program),
-    chatops,
-  );
+  return command(argv, io, CHATOPS_COMMAND, program, chatops);
 }
 
 /**
@@ -98,7 +80,7 @@ export function runCommentCli(
   io: CliIo,
   program = "wandb-report-comment",
 ): Promise<number> {
-  return command(argv, io, resolveCommentInputs, () => commentHelpText(program), comment);
+  return command(argv, io, COMMENT_COMMAND, program, comment);
 }
 
 /**
@@ -117,7 +99,7 @@ export function runStatusCli(
   io: CliIo,
   program = "wandb-report-status",
 ): Promise<number> {
-  return command(argv, io, resolveStatusInputs, () => statusHelpText(program), status);
+  return command(argv, io, STATUS_COMMAND, program, status);
 }
 
 /**
@@ -139,8 +121,8 @@ export function runEmulatorCli(
   return command(
     argv,
     io,
-    resolveEmulatorInputs,
-    () => emulatorHelpText(program),
+    EMULATOR_COMMAND,
+    program,
     (options, _io, print) => emulator(options, print, stop),
   );
 }

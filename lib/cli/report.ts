@@ -103,11 +103,12 @@ function historyPlaces(
     github: token && repository
       ? () =>
         githubHistory(
-          githubClientFor(io.env, {
+          githubClientFor({
+            env: io.env,
             token,
             retry: retryPolicy(options, io.deps?.baseDelayMs),
             log,
-            deps: io.deps?.http,
+            http: io.deps?.http,
           }),
           parseRepo(repository, "GITHUB_REPOSITORY"),
         )

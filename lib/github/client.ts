@@ -115,17 +115,33 @@ function httpUrl(name: string, value: string): string {
  * @example
  * ```ts ignore
  * import { githubClientFor } from "./client.ts";
- * const github = githubClientFor(Deno.env.toObject(), {
+ * const github = githubClientFor({
+ *   env: Deno.env.toObject(),
  *   token: Deno.env.get("GITHUB_TOKEN")!,
  *   retry: { maxAttempts: 6, maxElapsedMs: 60_000, timeoutMs: 20_000 },
  * });
  * ```
  */
-export function githubClientFor(
-  env: Readonly<Record<string, string | undefined>>,
-  options: Omit<GitHubClientOptions, "url" | "restUrl">,
-): GitHubClient {
-  return new GitHubClient({ ...options, url: githubGraphqlUrl(env), restUrl: githubApiUrl(env) });
+export function githubClientFor(options: {
+  /** The environment: `GITHUB_GRAPHQL_URL`, `GITHUB_API_URL`. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** The token. */
+  token: string;
+  /** How requests are retried. */
+  retry: RetryPolicy;
+  /** Debug log (never given secrets). */
+  log?: (line: string) => void;
+  /** Swap the HTTP layer (tests). */
+  http?: RetryDeps;
+}): GitHubClient {
+  return new GitHubClient({
+    token: options.token,
+    url: githubGraphqlUrl(options.env),
+    restUrl: githubApiUrl(options.env),
+    retry: options.retry,
+    log: options.log,
+    deps: options.http,
+  });
 }
 
 const GraphqlErrorSchema = z.object({

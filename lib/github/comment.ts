@@ -113,12 +113,7 @@ export async function postComment(options: PostCommentOptions): Promise<PostComm
   }
   const mode = options.mode ?? "always";
   if (mode === "off") return { action: "none", reason: "comment-mode off" };
-  const client = githubClientFor(options.env, {
-    token: options.token,
-    retry: options.retry,
-    log: options.log,
-    deps: options.http,
-  });
+  const client = githubClientFor(options);
   const repo = parseRepo(options.repository, "GITHUB_REPOSITORY");
   try {
     return await upsertComment(

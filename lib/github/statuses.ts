@@ -192,12 +192,7 @@ export type PostStatusResult =
  * ```
  */
 export async function postStatus(options: PostStatusOptions): Promise<PostStatusResult> {
-  const client = githubClientFor(options.env, {
-    token: options.token,
-    retry: options.retry,
-    log: options.log,
-    deps: options.http,
-  });
+  const client = githubClientFor(options);
   const repo = parseRepo(options.repository, "GITHUB_REPOSITORY");
   try {
     await setCommitStatus(client, repo, options.sha, options);

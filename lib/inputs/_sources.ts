@@ -11,7 +11,7 @@ import { type FlagSpec, type FlagValues, parseFlags } from "./args.ts";
 import { InvalidInputError } from "../errors.ts";
 import { parseList } from "./lists.ts";
 import { parseWith, type Problem } from "../_parse.ts";
-import type { Redactor } from "../redact.ts";
+import { Redactor } from "../redact.ts";
 
 /** Where one option can come from, and how `--help` describes it. */
 export interface Source {
@@ -260,21 +260,73 @@ export function resolveTable<T>(
   return { kind: "run", options };
 }
 
+/** What a command's `--help` says beside its option table (see {@link commandHelp}). */
+export interface HelpText {
+  /** The usage line. */
+  usage: string;
+  /** What the command does. */
+  about: string[];
+  /** The options' heading. Default "Options". */
+  optionsTitle?: string;
+  /** The order of the option groups. */
+  groups?: string[];
+  /** Lines after the options. */
+  notes?: string[];
+  /** Example command lines. */
+  examples?: string[];
+  /** Its exit codes (see {@link exitCodeLines}). */
+  exits: string[];
+}
+
+/** One command's inputs: how they are read, and its `--help`. */
+export interface Command<T> {
+  /** Reads the inputs from flags and environment (secrets registered with `redactor`). */
+  resolve(
+    argv: readonly string[],
+    env: Readonly<Record<string, string | undefined>>,
+    redactor?: Redactor,
+  ): Resolved<T>;
+  /** The `--help` text, for how the user invokes it. */
+  help(program: string): string;
+}
+
+/**
+ * A command from its option table, its schema and its help: the one shape
+ * every command's inputs take.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { z } from "zod";
+ * import { defineCommand } from "./_sources.ts";
+ * const hello = defineCommand({
+ *   sources: { name: { flag: "name", kind: "string", help: "Who." } },
+ *   schema: z.object({ name: z.string().default("world") }),
+ *   help: (program) => ({ usage: `Usage: ${program}`, about: [], exits: [] }),
+ * });
+ * const run = hello.resolve(["--name", "ana"], {});
+ * assertEquals(run.kind === "run" && run.options.name, "ana");
+ * ```
+ */
+export function defineCommand<T>(definition: {
+  sources: Readonly<Record<string, Source>>;
+  schema: z.ZodType<T>;
+  help: (program: string) => HelpText;
+}): Command<T> {
+  return {
+    resolve: (argv, env, redactor = new Redactor()) =>
+      resolveTable(definition.sources, definition.schema, argv, env, redactor),
+    help: (program) => commandHelp(definition.sources, definition.help(program)),
+  };
+}
+
 /**
  * A command's `--help`: the usage line, what it does, its option table (with
  * `--help` and `--version`), then any notes and its exit codes.
  */
 export function commandHelp(
   sources: Readonly<Record<string, Source>>,
-  text: {
-    usage: string;
-    about: string[];
-    optionsTitle?: string;
-    groups?: string[];
-    notes?: string[];
-    examples?: string[];
-    exits: string[];
-  },
+  text: HelpText,
 ): string {
   return [
     text.usage,

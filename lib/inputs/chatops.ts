@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { AuthorAssociationSchema, ShaSchema } from "../model.ts";
 import { Redactor } from "../redact.ts";
-import { commandHelp, exitCodeLines, resolveTable, type Source } from "./_sources.ts";
+import { type Command, commandHelp, exitCodeLines, resolveTable, type Source } from "./_sources.ts";
 import {
   COMMENT_MODE,
   COMMENT_MODE_SOURCE,
@@ -174,3 +174,12 @@ export function chatopsHelpText(program: string): string {
     }),
   });
 }
+
+/** The chatops command: its inputs (see {@link resolveChatopsInputs}) and its `--help`. */
+export const CHATOPS_COMMAND: Command<ChatopsOptions> = {
+  resolve: (argv, env, redactor) => {
+    const resolved = resolveChatopsInputs(argv, env, redactor);
+    return resolved.kind === "chatops" ? { kind: "run", options: resolved.options } : resolved;
+  },
+  help: (program) => chatopsHelpText(program),
+};

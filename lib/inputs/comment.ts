@@ -5,7 +5,6 @@
  * @module
  */
 import { z } from "zod";
-import { Redactor } from "../redact.ts";
 import type { CommentMode } from "../model.ts";
 import {
   COMMENT_MODE,
@@ -16,13 +15,7 @@ import {
   RETRY_FIELDS,
   retrySources,
 } from "./_fields.ts";
-import {
-  commandHelp,
-  exitCodeLines,
-  type Resolved,
-  resolveTable,
-  type Source,
-} from "./_sources.ts";
+import { type Command, defineCommand, exitCodeLines, type Source } from "./_sources.ts";
 
 const SOURCES = {
   githubToken: githubTokenSource(
@@ -101,6 +94,26 @@ export const CommentOptionsSchema: z.ZodType<CommentOptions> = z.object({
   }
 });
 
+/** The comment command: its option table, schema and help. */
+export const COMMENT_COMMAND: Command<CommentOptions> = defineCommand({
+  sources: SOURCES,
+  schema: CommentOptionsSchema,
+  help: (program) => ({
+    usage: `Usage: ${program} --pr-number N --body-file FILE`,
+    about: [
+      "Posts a report rendered by the report command (its first line is the hidden",
+      "marker) as the one sticky comment on a pull request, updating the comment it",
+      "wrote before, as --comment-mode says. The reusable workflow runs it in the only job",
+      "that may write to the pull request.",
+    ],
+    exits: exitCodeLines({
+      0: "done: created, updated, left as it was (--comment-mode), or a warning (read-only token)",
+      2: "invalid input (no body, not a rendered report, no PR number or token); one line names it",
+      3: "GitHub failed for good (token, not found, rate limit, server)",
+    }),
+  }),
+});
+
 /**
  * Reads the comment command's inputs.
  *
@@ -116,13 +129,7 @@ export const CommentOptionsSchema: z.ZodType<CommentOptions> = z.object({
  * assertEquals(run.kind === "run" && run.options.prNumber, 7);
  * ```
  */
-export function resolveCommentInputs(
-  argv: readonly string[],
-  env: Readonly<Record<string, string | undefined>>,
-  redactor: Redactor = new Redactor(),
-): Resolved<CommentOptions> {
-  return resolveTable(SOURCES, CommentOptionsSchema, argv, env, redactor);
-}
+export const resolveCommentInputs: Command<CommentOptions>["resolve"] = COMMENT_COMMAND.resolve;
 
 /**
  * The comment command's `--help`.
@@ -134,19 +141,4 @@ export function resolveCommentInputs(
  * assertEquals(commentHelpText("deno task comment").startsWith("Usage: deno task comment "), true);
  * ```
  */
-export function commentHelpText(program: string): string {
-  return commandHelp(SOURCES, {
-    usage: `Usage: ${program} --pr-number N --body-file FILE`,
-    about: [
-      "Posts a report rendered by the report command (its first line is the hidden",
-      "marker) as the one sticky comment on a pull request, updating the comment it",
-      "wrote before, as --comment-mode says. The reusable workflow runs it in the only job",
-      "that may write to the pull request.",
-    ],
-    exits: exitCodeLines({
-      0: "done: created, updated, left as it was (--comment-mode), or a warning (read-only token)",
-      2: "invalid input (no body, not a rendered report, no PR number or token); one line names it",
-      3: "GitHub failed for good (token, not found, rate limit, server)",
-    }),
-  });
-}
+export const commentHelpText: Command<CommentOptions>["help"] = COMMENT_COMMAND.help;

@@ -4,14 +4,7 @@
  * @module
  */
 import { z } from "zod";
-import { Redactor } from "../redact.ts";
-import {
-  commandHelp,
-  exitCodeLines,
-  type Resolved,
-  resolveTable,
-  type Source,
-} from "./_sources.ts";
+import { type Command, defineCommand, exitCodeLines, type Source } from "./_sources.ts";
 
 const SOURCES = {
   fixture: {
@@ -53,6 +46,24 @@ export const EmulatorOptionsSchema: z.ZodType<EmulatorCliOptions> = z.object({
   noKeysArgument: z.boolean().default(false),
 });
 
+/** The emulator command: its option table, schema and help. */
+export const EMULATOR_COMMAND: Command<EmulatorCliOptions> = defineCommand({
+  sources: SOURCES,
+  schema: EmulatorOptionsSchema,
+  help: (program) => ({
+    usage: `Usage: ${program} [--fixture FILE] [--port N] [--no-keys-argument]`,
+    about: [
+      "Serves a W&B-compatible GraphQL API on 127.0.0.1 from a fixture (default: the",
+      "bundled demo project). Point the report at it with WANDB_BASE_URL=http://127.0.0.1:PORT",
+      "and one of the fixture's apiKeys as WANDB_API_KEY. Ctrl-C stops it.",
+    ],
+    exits: exitCodeLines({
+      0: "stopped (Ctrl-C)",
+      2: "invalid input (the fixture cannot be read or is malformed, the port is taken)",
+    }),
+  }),
+});
+
 /**
  * Reads the emulator command's inputs.
  *
@@ -66,13 +77,8 @@ export const EmulatorOptionsSchema: z.ZodType<EmulatorCliOptions> = z.object({
  * assertEquals(run.kind === "run" && run.options.port, 0);
  * ```
  */
-export function resolveEmulatorInputs(
-  argv: readonly string[],
-  env: Readonly<Record<string, string | undefined>>,
-  redactor: Redactor = new Redactor(),
-): Resolved<EmulatorCliOptions> {
-  return resolveTable(SOURCES, EmulatorOptionsSchema, argv, env, redactor);
-}
+export const resolveEmulatorInputs: Command<EmulatorCliOptions>["resolve"] =
+  EMULATOR_COMMAND.resolve;
 
 /**
  * The emulator command's `--help`.
@@ -84,17 +90,4 @@ export function resolveEmulatorInputs(
  * assertEquals(emulatorHelpText("deno task emulator").startsWith("Usage: deno task emulator "), true);
  * ```
  */
-export function emulatorHelpText(program: string): string {
-  return commandHelp(SOURCES, {
-    usage: `Usage: ${program} [--fixture FILE] [--port N] [--no-keys-argument]`,
-    about: [
-      "Serves a W&B-compatible GraphQL API on 127.0.0.1 from a fixture (default: the",
-      "bundled demo project). Point the report at it with WANDB_BASE_URL=http://127.0.0.1:PORT",
-      "and one of the fixture's apiKeys as WANDB_API_KEY. Ctrl-C stops it.",
-    ],
-    exits: exitCodeLines({
-      0: "stopped (Ctrl-C)",
-      2: "invalid input (the fixture cannot be read or is malformed, the port is taken)",
-    }),
-  });
-}
+export const emulatorHelpText: Command<EmulatorCliOptions>["help"] = EMULATOR_COMMAND.help;

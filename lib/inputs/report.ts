@@ -12,7 +12,14 @@
  */
 import { isAbsolute, join } from "node:path";
 import { z } from "zod";
-import { commandHelp, EXIT_CODES, markdownOptions, resolveTable, type Source } from "./_sources.ts";
+import {
+  type Command,
+  commandHelp,
+  EXIT_CODES,
+  markdownOptions,
+  resolveTable,
+  type Source,
+} from "./_sources.ts";
 import {
   type CommentMode,
   type Direction,
@@ -752,6 +759,15 @@ export function resolveInputs(
   }
   return { kind: "report", options: resolved.options };
 }
+
+/** The report command: its inputs (see {@link resolveInputs}) and its `--help`. */
+export const REPORT_COMMAND: Command<ReportCliOptions> = {
+  resolve: (argv, env, redactor) => {
+    const resolved = resolveInputs(argv, env, redactor);
+    return resolved.kind === "report" ? { kind: "run", options: resolved.options } : resolved;
+  },
+  help: (program) => helpText(program),
+};
 
 const HELP_GROUPS = [
   "Selecting the candidates",

@@ -6,7 +6,6 @@
  */
 import { z } from "zod";
 import { STATUS_STATES, type StatusState } from "../model.ts";
-import { Redactor } from "../redact.ts";
 import {
   DEBUG_SOURCE,
   githubTokenSource,
@@ -15,13 +14,7 @@ import {
   retrySources,
   TOKEN,
 } from "./_fields.ts";
-import {
-  commandHelp,
-  exitCodeLines,
-  type Resolved,
-  resolveTable,
-  type Source,
-} from "./_sources.ts";
+import { type Command, defineCommand, exitCodeLines, type Source } from "./_sources.ts";
 
 const SOURCES = {
   githubToken: githubTokenSource(
@@ -114,6 +107,25 @@ export const StatusOptionsSchema: z.ZodType<StatusOptions> = z.object({
   debug: z.boolean().default(false),
 });
 
+/** The status command: its option table, schema and help. */
+export const STATUS_COMMAND: Command<StatusOptions> = defineCommand({
+  sources: SOURCES,
+  schema: StatusOptionsSchema,
+  help: (program) => ({
+    usage: `Usage: ${program} --sha SHA --state STATE --report-key KEY [--description TEXT]`,
+    about: [
+      "Sets the commit status wandb-report/KEY on a commit: the check a branch protection",
+      "rule can require. The reusable workflow sets it pending when the report starts and",
+      "to the gate's verdict when it ends, from jobs that hold statuses: write and nothing else.",
+    ],
+    exits: exitCodeLines({
+      0: "the status was set, or a token that may not write statuses gave a warning",
+      2: "invalid input (no SHA, an unknown state, no token); one line names it",
+      3: "GitHub failed for good (token, not found, rate limit, server)",
+    }),
+  }),
+});
+
 /**
  * Reads the status command's inputs.
  *
@@ -130,13 +142,7 @@ export const StatusOptionsSchema: z.ZodType<StatusOptions> = z.object({
  * assertEquals(run.kind === "run" && run.options.state, "pending");
  * ```
  */
-export function resolveStatusInputs(
-  argv: readonly string[],
-  env: Readonly<Record<string, string | undefined>>,
-  redactor: Redactor = new Redactor(),
-): Resolved<StatusOptions> {
-  return resolveTable(SOURCES, StatusOptionsSchema, argv, env, redactor);
-}
+export const resolveStatusInputs: Command<StatusOptions>["resolve"] = STATUS_COMMAND.resolve;
 
 /**
  * The status command's `--help`.
@@ -148,18 +154,4 @@ export function resolveStatusInputs(
  * assertEquals(statusHelpText("deno task status").startsWith("Usage: deno task status "), true);
  * ```
  */
-export function statusHelpText(program: string): string {
-  return commandHelp(SOURCES, {
-    usage: `Usage: ${program} --sha SHA --state STATE --report-key KEY [--description TEXT]`,
-    about: [
-      "Sets the commit status wandb-report/KEY on a commit: the check a branch protection",
-      "rule can require. The reusable workflow sets it pending when the report starts and",
-      "to the gate's verdict when it ends, from jobs that hold statuses: write and nothing else.",
-    ],
-    exits: exitCodeLines({
-      0: "the status was set, or a token that may not write statuses gave a warning",
-      2: "invalid input (no SHA, an unknown state, no token); one line names it",
-      3: "GitHub failed for good (token, not found, rate limit, server)",
-    }),
-  });
-}
+export const statusHelpText: Command<StatusOptions>["help"] = STATUS_COMMAND.help;

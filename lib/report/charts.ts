@@ -40,14 +40,8 @@ export function trendSection(input: MarkdownInput): string[] {
       continue;
     }
     lines.push(
-      "```mermaid",
       // The default palette's first colour is too pale for a thin line.
-      "---",
-      "config:",
-      "  themeVariables:",
-      "    xyChart:",
-      `      plotColorPalette: "${CHART_COLOURS.split(",")[0]}"`,
-      "---",
+      ...mermaidHead(CHART_COLOURS.split(",")[0]!),
       "xychart-beta",
       `    title "${titles.get(c.metric)}: the base branch, oldest to newest, then this PR"`,
       `    x-axis [${points.map((p) => `"${p.label}"`).join(", ")}]`,
@@ -165,6 +159,19 @@ function chartTitles(metrics: readonly string[]): Map<string, string> {
   return titles;
 }
 
+/** A Mermaid block's opening and its frontmatter: the series colours, in order. */
+function mermaidHead(palette: string): string[] {
+  return [
+    "```mermaid",
+    "---",
+    "config:",
+    "  themeVariables:",
+    "    xyChart:",
+    `      plotColorPalette: "${palette}"`,
+    "---",
+  ];
+}
+
 /** The bar charts' series colours: candidates, baselines, the reference line. */
 const CHART_COLOURS = "#2563eb, #f59e0b, #dc2626";
 
@@ -251,14 +258,8 @@ export function chartSection(input: MarkdownInput): string[] {
       ? " (lower is better)"
       : "";
     lines.push(
-      "```mermaid",
       // Colours that say which is which: candidates blue, baselines amber, the reference red.
-      "---",
-      "config:",
-      "  themeVariables:",
-      "    xyChart:",
-      `      plotColorPalette: "${CHART_COLOURS}"`,
-      "---",
+      ...mermaidHead(CHART_COLOURS),
       "xychart-beta",
       `    title "${titles.get(c.metric)}${better}"`,
       `    x-axis [${drawn.map((d) => `"${d.label}"`).join(", ")}]`,
