@@ -68,8 +68,8 @@ export {
   overall,
   ruleReference,
   TARGET_POWER,
-} from "./lib/gate.ts";
-export type { GateVerdictWord, TestResult, VerdictStatus } from "./lib/gate.ts";
+} from "./lib/gate/mod.ts";
+export type { GateVerdictWord, TestResult, VerdictStatus } from "./lib/gate/mod.ts";
 export {
   holm,
   pooledNoise,
@@ -89,7 +89,7 @@ export type { BaselineCommit, TrendPoint } from "./lib/history/baseline.ts";
 export { readChain, readMergeBase } from "./lib/history/read.ts";
 export type { ChainRead, HistoryPlaces } from "./lib/history/read.ts";
 export type { Chain, Commit, HistorySource } from "./lib/history/source.ts";
-export type { GateOptions, GateResult, GateVerdict } from "./lib/gate.ts";
+export type { GateOptions, GateResult, GateVerdict } from "./lib/gate/mod.ts";
 export { renderMarkdown } from "./lib/report/markdown.ts";
 export type { MarkdownInput } from "./lib/report/markdown.ts";
 export type { RetryDeps, RetryPolicy } from "./lib/retry.ts";

@@ -17,7 +17,7 @@
  */
 import { parseArgs } from "node:util";
 import { classify } from "../lib/classify.ts";
-import { evaluateGate } from "../lib/gate.ts";
+import { evaluateGate } from "../lib/gate/mod.ts";
 import { type PooledNoise, pooledNoise } from "../lib/inference.ts";
 import { parseGateRule } from "../lib/inputs/rules.ts";
 import type { GateRule, Run } from "../lib/model.ts";

@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { JSDOM } from "jsdom";
 import { classify } from "../lib/classify.ts";
 import { compareRuns } from "../lib/compare.ts";
-import { evaluateGate } from "../lib/gate.ts";
+import { evaluateGate } from "../lib/gate/mod.ts";
 import { chartNumber, MAX_CHART_RUNS, renderMarkdown } from "../lib/report/markdown.ts";
 import type { WandbRun } from "../lib/wandb/runs.ts";
 import { assert, assertEquals, assertMatch } from "./_assert.ts";

@@ -5,7 +5,7 @@
 // reference, NaN, ±Infinity, missing values, one run a side, nothing finished).
 import { classify } from "../lib/classify.ts";
 import { compareRuns } from "../lib/compare.ts";
-import { evaluateGate, type GateResult } from "../lib/gate.ts";
+import { evaluateGate, type GateResult } from "../lib/gate/mod.ts";
 import { parseGateRule } from "../lib/inputs/rules.ts";
 import type { Reference, Run } from "../lib/model.ts";
 import { judgeReport } from "../lib/pipeline/mod.ts";

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { classify } from "../lib/classify.ts";
 import { compareRuns } from "../lib/compare.ts";
-import { evaluateGate } from "../lib/gate.ts";
+import { evaluateGate } from "../lib/gate/mod.ts";
 import { parseGateRule } from "../lib/inputs/rules.ts";
 import { escapeMarkdown, MAX_MARKDOWN, renderMarkdown } from "../lib/report/markdown.ts";
 import type { WandbRun } from "../lib/wandb/runs.ts";

@@ -1,7 +1,7 @@
 // A verdict you can trust: each case here passed wrongly (or failed wrongly)
 // before the calibrated gate, and is pinned so it cannot come back.
 import { classify } from "../lib/classify.ts";
-import { evaluateGate, type GateResult } from "../lib/gate.ts";
+import { evaluateGate, type GateResult } from "../lib/gate/mod.ts";
 import type { PooledNoise } from "../lib/inference.ts";
 import { parseGateRule } from "../lib/inputs/rules.ts";
 import { statusSha } from "../lib/chatops.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 import { compareRuns } from "../compare.ts";
-import { evaluateGate, type GateResult, overall, ruleReference } from "../gate.ts";
+import { evaluateGate, type GateResult, overall, ruleReference } from "../gate/mod.ts";
 import { groupRuns } from "../stats.ts";
 import type { GroupJudgement, Judgement, JudgeOptions, ReportResult } from "./types.ts";
 

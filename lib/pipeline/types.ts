@@ -7,7 +7,7 @@
  */
 import type { Classification } from "../classify.ts";
 import type { MetricComparison } from "../compare.ts";
-import type { GateResult } from "../gate.ts";
+import type { GateResult } from "../gate/mod.ts";
 import type { BaselineCommit, TrendPoint } from "../history/baseline.ts";
 import type { HistoryPlaces } from "../history/read.ts";
 import type { PooledNoise } from "../inference.ts";

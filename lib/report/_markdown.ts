@@ -7,7 +7,7 @@
  */
 import type { Classification } from "../classify.ts";
 import type { MetricComparison } from "../compare.ts";
-import type { GateResult } from "../gate.ts";
+import type { GateResult } from "../gate/mod.ts";
 import type { TrendPoint } from "../history/baseline.ts";
 import type { Run as WandbRun } from "../model.ts";
 import { cut } from "../text.ts";

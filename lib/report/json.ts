@@ -6,7 +6,7 @@
  */
 import type { Classification } from "../classify.ts";
 import type { MetricComparison, MetricValue } from "../compare.ts";
-import type { GateResult } from "../gate.ts";
+import type { GateResult } from "../gate/mod.ts";
 import type { Summary } from "../stats.ts";
 import type { BaselineCommit, TrendPoint } from "../history/baseline.ts";
 import { field, type Match, type Run, shaMatch } from "../model.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 import { type Classification, stateList } from "../classify.ts";
-import type { GateResult } from "../gate.ts";
+import type { GateResult } from "../gate/mod.ts";
 
 /** What the summary is made from. */
 export interface SummaryInput {

@@ -1,0 +1,262 @@
+/**
+ * One rule on one comparison: a verdict per finished candidate, or one on
+ * their mean (diverged seeds missing, the noise from history or the seeds),
+ * against the tolerance and, with `noise=`, the standard error. An `alpha=`
+ * rule gets its p-value here and its verdict with its family.
+ *
+ * @module
+ */
+import type { MetricComparison } from "../compare.ts";
+import { type Noise, type PooledNoise, pWorse, welchDf } from "../inference.ts";
+import type { GateRule, Reference, Run as WandbRun } from "../model.ts";
+import { floatSlack, formatNumber as fmt } from "../numbers.ts";
+import type { Summary } from "../stats.ts";
+import { type GateVerdict, MIN_HISTORY_COMMITS } from "./types.ts";
+
+/** Where the reference came from, in words: "best baseline b1", "mean of the baselines". */
+function referenceName(comparison: MetricComparison, wanted: Reference): string {
+  const { runId, spec } = comparison.reference;
+  if (runId) return `${spec.kind === "run" ? "baseline" : "best baseline"} ${runId}`;
+  return `${wanted.kind} of the finished baselines`;
+}
+
+/**
+ * The noise of the difference of the two means: σ pooled from the base
+ * branch's history when it has enough commits, else each side's own spread
+ * (Welch), else the one side with a spread; `undefined` when neither side
+ * has two values.
+ */
+function noiseOf(c: Summary, b: Summary, history: PooledNoise | undefined): Noise | undefined {
+  if (history && history.commits >= MIN_HISTORY_COMMITS) {
+    return {
+      se: history.sd * Math.sqrt(1 / c.n + 1 / b.n),
+      df: history.df,
+      sd: history.sd,
+      source: "history",
+    };
+  }
+  if (c.sd !== undefined && b.sd !== undefined) {
+    const se = Math.sqrt((c.sd * c.sd) / c.n + (b.sd * b.sd) / b.n);
+    const df = welchDf({ n: c.n, sd: c.sd }, { n: b.n, sd: b.sd });
+    return { se, df, sd: Math.sqrt((c.sd * c.sd + b.sd * b.sd) / 2), source: "welch" };
+  }
+  const one = c.sd !== undefined ? c : b.sd !== undefined ? b : undefined;
+  if (!one || c.n === 0 || b.n === 0) return undefined;
+  return {
+    se: one.sd! * Math.sqrt(1 / c.n + 1 / b.n),
+    df: one.n - 1,
+    sd: one.sd!,
+    source: "one-side",
+  };
+}
+
+/** The noise's origin in words: "σ 0.0031 pooled from 24 commits of main (72 runs)". */
+function noiseWords(noise: Noise, history: PooledNoise | undefined): string {
+  return noise.source === "history" && history
+    ? `σ ${
+      fmt(noise.sd)
+    } pooled from ${history.commits} commits of the base branch (${history.runs} runs)`
+    : noise.source === "welch"
+    ? `σ from each side's own seeds (Welch, ${fmt(noise.df)} df)`
+    : `σ ${fmt(noise.sd)} from one side's seeds only (${fmt(noise.df)} df)`;
+}
+
+/** One rule's verdicts on one comparison: per finished candidate, or one on their mean. */
+export function judgeRule(
+  rule: GateRule,
+  comparison: MetricComparison,
+  wanted: Reference,
+  group: string | undefined,
+  history: PooledNoise | undefined,
+  notes: string[],
+): GateVerdict[] {
+  const where = group === undefined ? "" : ` (group ${group})`;
+  const missing = (message: string, run?: WandbRun): GateVerdict => ({
+    rule,
+    runId: run?.name,
+    runName: run?.displayName ?? run?.name,
+    status: "missing",
+    failed: rule.missing === "fail",
+    reason: rule.missing === "fail" ? "missing: fails" : "missing: ignored",
+    message: `${message}${where}${
+      rule.missing === "fail" ? " (fails: missing=fail)" : " (ignored: missing=pass)"
+    }`,
+  });
+  // Seeds whose value is NaN, ±∞, text or absent: a diverged seed is a missing value.
+  const diverged = comparison.candidates.filter((c) => c.value.kind !== "number");
+  const divergedNames = diverged.map((c) =>
+    `${c.run.displayName ?? c.run.name} (${
+      c.value.kind === "infinite" ? (c.value.value > 0 ? "+∞" : "−∞") : c.value.kind
+    })`
+  );
+  const numeric = comparison.stats.candidates.n;
+  if (rule.minRuns !== undefined && numeric < rule.minRuns) {
+    const finished = comparison.candidates.length;
+    return [{
+      rule,
+      status: "fail",
+      failed: true,
+      n: numeric,
+      diverged: divergedNames.length ? divergedNames : undefined,
+      reason: `${numeric} numeric values, fewer than min-runs=${rule.minRuns}`,
+      message: `${rule.metric}${where}: ${numeric} finished candidate${
+        numeric === 1 ? "" : "s"
+      } with a numeric value${
+        finished > numeric ? ` (of ${finished} finished)` : ""
+      }, fewer than min-runs=${rule.minRuns} (${rule.text})`,
+    }];
+  }
+  if (comparison.candidates.length === 0) {
+    return [missing(`${rule.metric}: no finished candidate to check`)];
+  }
+  const reference = comparison.reference.value;
+  const refName = referenceName(comparison, wanted);
+  if (rule.of === "mean") {
+    const { candidates: c, baselines: b } = comparison.stats;
+    if (diverged.length > 0) {
+      const list = divergedNames.join(", ");
+      if (rule.missing === "fail") {
+        return [{
+          rule,
+          status: "missing",
+          failed: true,
+          n: numeric,
+          diverged: divergedNames,
+          reason: "diverged seeds: fails",
+          message:
+            `${rule.metric}${where}: ${diverged.length} of ${comparison.candidates.length} ` +
+            `finished candidates have no numeric value: ${list} (fails: missing=fail)`,
+        }];
+      }
+      notes.push(
+        `${rule.metric}${where}: ${list} left out of the mean (no numeric value; ${rule.text})`,
+      );
+    }
+    if (c.n === 0 || c.mean === undefined) {
+      return [missing(`${rule.metric}: no finished candidate has a numeric value`)];
+    }
+    if (reference === undefined) {
+      return [missing(`${rule.metric}: no finished baseline value to compare the mean with`)];
+    }
+    const name = `mean of ${c.n}`;
+    const noisy = rule.noise !== undefined || rule.alpha !== undefined;
+    const noise = noisy ? noiseOf(c, b, history) : undefined;
+    if (noisy && history && history.commits < MIN_HISTORY_COMMITS) {
+      notes.push(
+        `${rule.metric}${where}: the base branch's history has ${history.commits} commit${
+          history.commits === 1 ? "" : "s"
+        } with two or more finished runs (${MIN_HISTORY_COMMITS} needed to pool σ): ` +
+          "each side's own seeds are used",
+      );
+    }
+    if (noisy && noise === undefined) {
+      notes.push(
+        `${rule.metric}${where}: the noise is unknown with ${c.n} candidate and ${b.n} baseline ` +
+          `value${b.n === 1 ? "" : "s"} (${rule.text} needs two on one side, or --noise-history)` +
+          (rule.alpha === undefined ? ": the plain tolerance judges it" : ""),
+      );
+    }
+    const verdict = judgeValue(rule, c.mean, reference, refName, { name, n: c.n, noise, where });
+    if (noise) verdict.noise = { source: noise.source, df: noise.df, sd: noise.sd };
+    if (noise && noisy) {
+      notes.push(`${rule.metric}${where}: ${noiseWords(noise, history)}`);
+    }
+    return [{
+      ...verdict,
+      referenceKind: wanted.kind,
+      diverged: divergedNames.length ? divergedNames : undefined,
+    }];
+  }
+  return comparison.candidates.map((candidate) => {
+    const name = candidate.run.displayName ?? candidate.run.name;
+    if (reference === undefined) {
+      return missing(`${rule.metric}: no baseline value to compare ${name} with`, candidate.run);
+    }
+    if (candidate.value.kind !== "number") {
+      return missing(
+        `${rule.metric}: ${name} has no numeric value (${candidate.value.kind})`,
+        candidate.run,
+      );
+    }
+    return {
+      ...judgeValue(rule, candidate.value.value, reference, refName, { name, where }),
+      referenceKind: wanted.kind,
+      runId: candidate.run.name,
+    };
+  });
+}
+
+/**
+ * One value (a run's, or the candidates' mean) against the reference: worse
+ * by more than the tolerance fails; with `noise=K` it must also be worse by
+ * more than K standard errors, when they are known. An `alpha=` rule gets
+ * its p-value here and its verdict once the family is settled.
+ */
+function judgeValue(
+  rule: GateRule,
+  value: number,
+  reference: number,
+  refName: string,
+  about: { name: string; where: string; n?: number; noise?: Noise },
+): GateVerdict {
+  const base = { rule, runName: about.name, reference, value, n: about.n, se: about.noise?.se };
+  const subject = `${rule.metric}${about.where} in ${about.name}: ${fmt(value)} vs ${
+    fmt(reference)
+  } (${refName})`;
+  if (!Number.isFinite(reference)) {
+    // Never a pass on a reference that is not a number one can compare with.
+    return {
+      ...base,
+      status: "fail",
+      failed: true,
+      reason: "the reference is not a finite number",
+      message: `${rule.metric}: the reference (${refName}) is ${reference}, not a finite ` +
+        `number: ${about.name} cannot be judged by ${rule.text} (fails)`,
+    };
+  }
+  const worse = rule.direction === "max" ? reference - value : value - reference;
+  // rel= is of the reference's size: a negative metric (a log-likelihood) has an allowance too.
+  const allowed = Math.max(rule.abs ?? 0, (rule.rel ?? 0) * Math.abs(reference));
+  // Float noise only: a few units in the last place, relative to the numbers compared.
+  const beyond = worse - allowed > floatSlack(reference, value, allowed);
+  const by = (n: number) => `${n < 0 ? "better" : "worse"} by ${fmt(Math.abs(n))}`;
+  if (rule.alpha !== undefined) {
+    // Settled with the family (settleFamily): here only what the test needs.
+    const p = about.noise ? pWorse(worse, about.noise) : undefined;
+    return {
+      ...base,
+      status: "inconclusive",
+      failed: false,
+      worse,
+      allowed,
+      test: p === undefined
+        ? undefined
+        : { p, level: rule.alpha, alpha: rule.alpha, family: 1, significant: false },
+      reason: by(worse),
+      message: subject,
+    };
+  }
+  const se = about.noise?.se;
+  const noise = rule.noise !== undefined && se !== undefined ? rule.noise * se : undefined;
+  const failed = beyond && (noise === undefined || worse - noise > floatSlack(worse, noise));
+  const reason = !beyond
+    ? worse <= 0 ? by(worse) : `${by(worse)}, within the ${fmt(allowed)} allowed`
+    : noise === undefined
+    ? `${by(worse)}, more than the ${fmt(allowed)} allowed`
+    : failed
+    ? `${by(worse)}, beyond the ${fmt(allowed)} allowed and ${rule.noise} × ${fmt(se!)} of noise`
+    : `${by(worse)}, within ${rule.noise} × ${fmt(se!)} of noise`;
+  return {
+    ...base,
+    status: failed ? "fail" : "pass",
+    failed,
+    worse,
+    allowed,
+    reason: `${reason}: ${failed ? "fail" : "pass"}`,
+    message: failed
+      ? `${rule.metric} regressed${about.where} in ${about.name}: ${fmt(value)} vs ${
+        fmt(reference)
+      } (${refName}), ${reason} (${rule.text})`
+      : `${subject} is within ${rule.text} (${reason})`,
+  };
+}
