@@ -29,7 +29,10 @@ export { helpText, resolveInputs } from "./lib/inputs/report.ts";
 export type { Invocation, ReportCliOptions } from "./lib/inputs/report.ts";
 export { parseList } from "./lib/inputs/lists.ts";
 export { parseGateRule, parseReference } from "./lib/inputs/rules.ts";
-export type { Direction, GateRule, Match, Reference, Run } from "./lib/model.ts";
+export type { CommentMode, Direction, GateRule, Match, Reference, Run } from "./lib/model.ts";
+export { COMMENT_MODES } from "./lib/model.ts";
+export { commentMarker, isMarker, readReportState, reportMarker, withState } from "./lib/marker.ts";
+export type { ReportState, ReportVerdict } from "./lib/marker.ts";
 export {
   collectReport,
   judgeReport,

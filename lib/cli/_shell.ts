@@ -12,7 +12,7 @@ import {
   permissionError,
   WandbReportError,
 } from "../errors.ts";
-import type { Command, Resolved } from "../inputs/_sources.ts";
+import type { Command, Resolved } from "../inputs/command.ts";
 import { type CliIo, Printer } from "../output.ts";
 import { Redactor } from "../redact.ts";
 

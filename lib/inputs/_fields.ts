@@ -4,7 +4,9 @@
  *
  * @module
  */
-import type { Source } from "./_sources.ts";
+import { z } from "zod";
+import type { Source } from "./command.ts";
+import { RETRY_FIELDS } from "../schemas.ts";
 
 export { COMMENT_MODE, RETRY_FIELDS, seconds, TOKEN, wholeNumber } from "../schemas.ts";
 
@@ -72,4 +74,40 @@ export const COMMENT_MODE_SOURCE: Source = {
   value: "MODE",
   help: "When to comment: always, changes (only when the report changed), failures, off. " +
     "Default always.",
+};
+
+/** The rows a GitHub step (comment, status) has after its own: the repository, retries, `--debug`. */
+export const GITHUB_STEP_SOURCES: {
+  repository: Source;
+  timeoutSeconds: Source;
+  maxAttempts: Source;
+  maxRetrySeconds: Source;
+  debug: Source;
+} = { repository: REPOSITORY_SOURCE, ...retrySources(), debug: DEBUG_SOURCE };
+
+/** What those rows give a GitHub step's options. */
+export interface GitHubStepOptions {
+  /** `owner/name`. */
+  repository?: string;
+  /** Per-request timeout. */
+  timeoutSeconds: number;
+  /** Attempts per request. */
+  maxAttempts: number;
+  /** Retry budget in seconds. */
+  maxRetrySeconds: number;
+  /** Debug log. */
+  debug: boolean;
+}
+
+/** Their zod fields. */
+export const GITHUB_STEP_FIELDS: {
+  repository: z.ZodOptional<z.ZodString>;
+  timeoutSeconds: z.ZodDefault<z.ZodCoercedNumber<unknown>>;
+  maxAttempts: z.ZodDefault<z.ZodCoercedNumber<unknown>>;
+  maxRetrySeconds: z.ZodDefault<z.ZodCoercedNumber<unknown>>;
+  debug: z.ZodDefault<z.ZodBoolean>;
+} = {
+  repository: z.string().optional(),
+  ...RETRY_FIELDS,
+  debug: z.boolean().default(false),
 };

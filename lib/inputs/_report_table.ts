@@ -6,7 +6,7 @@
  * @module
  */
 import { COMMENT_MODE_SOURCE, DEBUG_SOURCE, githubTokenSource, retrySources } from "./_fields.ts";
-import type { Source } from "./_sources.ts";
+import type { Source } from "./command.ts";
 
 /** The report's option rows, by option key. */
 export const REPORT_SOURCES = {

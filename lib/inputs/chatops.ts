@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { AuthorAssociationSchema, ShaSchema } from "../model.ts";
 import { Redactor } from "../redact.ts";
-import { type Command, commandHelp, exitCodeLines, resolveTable, type Source } from "./_sources.ts";
+import { type Command, commandHelp, exitCodeLines, resolveTable, type Source } from "./command.ts";
 import {
   COMMENT_MODE,
   COMMENT_MODE_SOURCE,

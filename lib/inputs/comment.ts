@@ -9,13 +9,12 @@ import type { CommentMode } from "../model.ts";
 import {
   COMMENT_MODE,
   COMMENT_MODE_SOURCE,
-  DEBUG_SOURCE,
+  GITHUB_STEP_FIELDS,
+  GITHUB_STEP_SOURCES,
+  type GitHubStepOptions,
   githubTokenSource,
-  REPOSITORY_SOURCE,
-  RETRY_FIELDS,
-  retrySources,
 } from "./_fields.ts";
-import { type Command, defineCommand, exitCodeLines, type Source } from "./_sources.ts";
+import { type Command, defineCommand, exitCodeLines, type Source } from "./command.ts";
 
 const SOURCES = {
   githubToken: githubTokenSource(
@@ -41,13 +40,11 @@ const SOURCES = {
     help: "The pull request to comment on. Required.",
   },
   commentMode: COMMENT_MODE_SOURCE,
-  repository: REPOSITORY_SOURCE,
-  ...retrySources(),
-  debug: DEBUG_SOURCE,
+  ...GITHUB_STEP_SOURCES,
 } as const satisfies Record<string, Source>;
 
 /** The comment command's validated options. */
-export interface CommentOptions {
+export interface CommentOptions extends GitHubStepOptions {
   /** The token; sent only in the Authorization header. */
   githubToken: string;
   /** The file holding the rendered report. */
@@ -58,16 +55,6 @@ export interface CommentOptions {
   prNumber: number;
   /** When to comment. */
   commentMode: CommentMode;
-  /** `owner/name`. */
-  repository?: string;
-  /** Per-request timeout. */
-  timeoutSeconds: number;
-  /** Attempts per request. */
-  maxAttempts: number;
-  /** Retry budget in seconds. */
-  maxRetrySeconds: number;
-  /** Debug log. */
-  debug: boolean;
 }
 
 /** The schema of the comment command's inputs. */
@@ -81,9 +68,7 @@ export const CommentOptionsSchema: z.ZodType<CommentOptions> = z.object({
   prNumber: z.coerce.number("a pull request number").int("a pull request number")
     .min(1, "a pull request number"),
   commentMode: COMMENT_MODE.default("always"),
-  repository: z.string().optional(),
-  ...RETRY_FIELDS,
-  debug: z.boolean().default(false),
+  ...GITHUB_STEP_FIELDS,
 }).superRefine((o, ctx) => {
   if (o.bodyFile === undefined && o.body === undefined) {
     ctx.addIssue({

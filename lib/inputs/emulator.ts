@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from "zod";
-import { type Command, defineCommand, exitCodeLines, type Source } from "./_sources.ts";
+import { type Command, defineCommand, exitCodeLines, type Source } from "./command.ts";
 
 const SOURCES = {
   fixture: {

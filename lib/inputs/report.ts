@@ -12,13 +12,7 @@
  */
 import { isAbsolute, join } from "node:path";
 import { z } from "zod";
-import {
-  type Command,
-  commandHelp,
-  EXIT_CODES,
-  markdownOptions,
-  resolveTable,
-} from "./_sources.ts";
+import { type Command, commandHelp, EXIT_CODES, markdownOptions, resolveTable } from "./command.ts";
 import {
   type CommentMode,
   type Direction,

@@ -7,14 +7,13 @@
 import { z } from "zod";
 import { STATUS_STATES, type StatusState } from "../model.ts";
 import {
-  DEBUG_SOURCE,
+  GITHUB_STEP_FIELDS,
+  GITHUB_STEP_SOURCES,
+  type GitHubStepOptions,
   githubTokenSource,
-  REPOSITORY_SOURCE,
-  RETRY_FIELDS,
-  retrySources,
   TOKEN,
 } from "./_fields.ts";
-import { type Command, defineCommand, exitCodeLines, type Source } from "./_sources.ts";
+import { type Command, defineCommand, exitCodeLines, type Source } from "./command.ts";
 
 const SOURCES = {
   githubToken: githubTokenSource(
@@ -55,13 +54,11 @@ const SOURCES = {
     value: "URL",
     help: "Where the check links to. Default this workflow run's page.",
   },
-  repository: REPOSITORY_SOURCE,
-  ...retrySources(),
-  debug: DEBUG_SOURCE,
+  ...GITHUB_STEP_SOURCES,
 } as const satisfies Record<string, Source>;
 
 /** The status command's validated options. */
-export interface StatusOptions {
+export interface StatusOptions extends GitHubStepOptions {
   /** The token; sent only in the Authorization header. */
   githubToken: string;
   /** The commit. */
@@ -74,16 +71,6 @@ export interface StatusOptions {
   reportKey: string;
   /** Where the check links to. */
   targetUrl?: string;
-  /** `owner/name`. */
-  repository?: string;
-  /** Per-request timeout. */
-  timeoutSeconds: number;
-  /** Attempts per request. */
-  maxAttempts: number;
-  /** Retry budget in seconds. */
-  maxRetrySeconds: number;
-  /** Debug log. */
-  debug: boolean;
 }
 
 /** The schema of the status command's inputs. */
@@ -102,9 +89,7 @@ export const StatusOptionsSchema: z.ZodType<StatusOptions> = z.object({
     "letters, digits and . _ / -",
   ),
   targetUrl: z.url({ protocol: /^https?$/, error: "an http(s) URL" }).optional(),
-  repository: z.string().optional(),
-  ...RETRY_FIELDS,
-  debug: z.boolean().default(false),
+  ...GITHUB_STEP_FIELDS,
 });
 
 /** The status command: its option table, schema and help. */

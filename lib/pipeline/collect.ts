@@ -11,7 +11,7 @@ import { field, isShaToken, type Run, SHA_EXPECTED, shaMatch } from "../model.ts
 import { Redactor } from "../redact.ts";
 import { retryPolicy } from "../retry.ts";
 import { WandbClient } from "../wandb/client.ts";
-import { fetchReportRuns, type ReportRunsRequest } from "../wandb/fetch.ts";
+import { fetchReportRuns, type ReportRunsRequest } from "../wandb/report_runs.ts";
 import { SHA_KEY } from "../wandb/queries.ts";
 import { appUrlFor } from "../wandb/urls.ts";
 import { fromHistory, historyPlan } from "./history.ts";

@@ -6,7 +6,7 @@
 import { type Classification, classify, stepOutputs } from "../classify.ts";
 import { durationText } from "../model.ts";
 import { withoutCandidates } from "../wandb/fetch.ts";
-import { fetchReportRuns } from "../wandb/fetch.ts";
+import { fetchReportRuns } from "../wandb/report_runs.ts";
 import { collect, redactRuns, runsRequest, staleRule, wandbClient } from "./collect.ts";
 import { emptyNotes, stalledNotes } from "./notes.ts";
 import { checkLibraryOptions } from "./options.ts";

@@ -298,7 +298,7 @@ export interface Command<T> {
  * ```ts
  * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { z } from "zod";
- * import { defineCommand } from "./_sources.ts";
+ * import { defineCommand } from "./command.ts";
  * const hello = defineCommand({
  *   sources: { name: { flag: "name", kind: "string", help: "Who." } },
  *   schema: z.object({ name: z.string().default("world") }),

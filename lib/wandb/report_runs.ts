@@ -1,0 +1,182 @@
+/**
+ * A report's runs from W&B: the filters built from the report's match (a
+ * SHA, or a run id), the baselines (tags, or commits), and `--match-commit`
+ * as the server allows it (its `commit` filter first; a bounded scan when the
+ * server refuses or ignores it).
+ *
+ * @module
+ */
+import { QueryError } from "../errors.ts";
+import { type Match, shaMatch } from "../model.ts";
+import type { WandbClient } from "./client.ts";
+import { fetchRunPages, type FetchRunsRequest, type RunBatch, withoutCandidates } from "./fetch.ts";
+import {
+  baselineFilter,
+  candidateFilter,
+  commitScanFilters,
+  isCandidate,
+  SHA_KEY,
+} from "./queries.ts";
+import type { WandbRun } from "./runs.ts";
+
+/** What a report asks W&B for. */
+export interface ReportRunsRequest {
+  /** The project's entity. */
+  entity: string;
+  /** The project's name. */
+  project: string;
+  /** How candidates are found. */
+  match: Match;
+  /** Runs with any of these tags are baselines. */
+  baselineTags: readonly string[];
+  /** Runs logged for this commit are baselines too. No baselines are asked without tags or this. */
+  baselineSha?: string | readonly string[];
+  /** Summary metric keys to fetch. */
+  metricKeys: readonly string[];
+  /** Config keys to fetch. */
+  configKeys: readonly string[];
+  /** Also fetch W&B's `group` field. */
+  group?: boolean;
+  /** Runs per page. */
+  pageSize: number;
+  /** With `--match-commit` on a server that cannot filter `commit`: how many days back to scan. */
+  commitScanDays: number;
+  /** The wall clock in epoch ms (for the scan window). Default `Date.now`. */
+  now?: () => number;
+  /** Debug log. */
+  log?: (line: string) => void;
+  /** Told after each page (progress lines). */
+  onPage?: FetchRunsRequest["onPage"];
+}
+
+/** The runs of a report, and what the user should know about how they were found. */
+export interface ReportRuns {
+  /** Every candidate, in W&B's `+created_at` order. */
+  candidates: WandbRun[];
+  /** Every baseline, none of them a candidate. */
+  baselines: WandbRun[];
+  /** Fallbacks taken (full fields, a commit scan). */
+  notes: string[];
+}
+
+/**
+ * Fetches a report's candidates and baselines: the filters for its match
+ * mode, every page, and `--match-commit` as the server allows it (the
+ * `commit` filter first; if the server refuses that field, which W&B does
+ * not document as filterable, `commit` is matched here over the runs created
+ * in the last `commitScanDays`).
+ *
+ * @throws {NotFoundError} when the project is unknown or not visible to the key
+ * @throws {import("../errors.ts").ApiError} on any other API failure
+ *
+ * @example
+ * ```ts ignore
+ * import { fetchReportRuns } from "./report_runs.ts";
+ * const { candidates, baselines } = await fetchReportRuns(client, {
+ *   entity: "acme", project: "vision", match: { by: "sha", sha: "abc1234", matchCommit: false },
+ *   baselineTags: ["baseline"], metricKeys: ["accuracy"], configKeys: [], pageSize: 100,
+ *   commitScanDays: 30,
+ * });
+ * ```
+ */
+export async function fetchReportRuns(
+  client: WandbClient,
+  request: ReportRunsRequest,
+): Promise<ReportRuns> {
+  const { match } = request;
+  const log = request.log ?? (() => {});
+  if (match.by === "sha") {
+    const how = (sha: string) =>
+      shaMatch(sha).mode === "prefix" ? `starts with "${sha}"` : `equals "${sha}"`;
+    log(
+      `candidates: config.${SHA_KEY} ${how(match.sha)}${
+        match.matchCommit ? ` (or commit ${how(match.sha)})` : ""
+      }${match.secondarySha ? `, and config.secondary_sha ${how(match.secondarySha)}` : ""}`,
+    );
+  }
+  const notes: string[] = [];
+  const paging: FetchRunsRequest = {
+    entity: request.entity,
+    project: request.project,
+    candidates: candidateFilter(match),
+    baselines: request.baselineTags.length ||
+        (request.baselineSha !== undefined && request.baselineSha.length > 0)
+      ? baselineFilter(match, request.baselineTags, request.baselineSha)
+      : null,
+    metricKeys: request.metricKeys,
+    configKeys: request.configKeys,
+    pageSize: request.pageSize,
+    commit: match.by === "sha" && match.matchCommit,
+    group: request.group,
+    log,
+    onPage: request.onPage,
+  };
+  const scan = (): FetchRunsRequest => {
+    const days = request.commitScanDays;
+    const since = new Date((request.now ?? Date.now)() - days * 86_400_000).toISOString()
+      .slice(0, 19);
+    notes.push(
+      `the server does not filter on commit; matched commit here over the runs created since ${since} ` +
+        `(--commit-scan-days ${days})`,
+    );
+    const filters = commitScanFilters(match, request.baselineTags, since, request.baselineSha);
+    return { ...paging, ...filters, isCandidate: (run) => isCandidate(match, run) };
+  };
+  const candidates: WandbRun[] = [];
+  const baselines: WandbRun[] = [];
+  let fullFields = false;
+  const pages = paging.commit
+    ? withCommitScan(client, paging, scan, (run) => isCandidate(match, run), notes)
+    : fetchRunPages(client, paging);
+  for await (const page of pages) {
+    candidates.push(...page.candidates);
+    baselines.push(...page.baselines);
+    fullFields ||= page.fullFields;
+  }
+  if (fullFields) {
+    notes.unshift(
+      "the server does not support keys: projections; full config and summaries were fetched",
+    );
+  }
+  return { candidates, baselines: withoutCandidates(baselines, candidates), notes };
+}
+
+/**
+ * Pages `request`; pages `fallback()` instead when, before the first page,
+ * the server refuses the `commit` filter W&B does not document (any 4xx but
+ * auth, not found and rate limits, or a GraphQL error in a 200 answer), or
+ * ignores it: a first page with a candidate that `isCandidate` rejects means
+ * the filter was not applied (a server that drops unknown fields answers
+ * every run of the project).
+ */
+async function* withCommitScan(
+  client: WandbClient,
+  request: FetchRunsRequest,
+  fallback: () => FetchRunsRequest,
+  isCandidate: (run: WandbRun) => boolean,
+  notes: string[],
+): AsyncGenerator<RunBatch, void, undefined> {
+  let started = false;
+  let ignored = false;
+  try {
+    for await (const batch of fetchRunPages(client, request)) {
+      if (!started && batch.candidates.some((run) => !isCandidate(run))) {
+        ignored = true;
+        break;
+      }
+      started = true;
+      yield batch;
+    }
+  } catch (error) {
+    // Auth, not found, rate limits and server errors are their own classes, never a refusal.
+    const status = error instanceof QueryError ? error.status ?? 0 : 0;
+    const refused = (status >= 400 && status < 500) || status === 200;
+    if (started || !refused) throw error;
+    yield* fetchRunPages(client, fallback());
+    return;
+  }
+  if (ignored) {
+    notes.push("the server ignored the commit filter (it answered runs of other commits)");
+    yield* fetchRunPages(client, fallback());
+  }
+}

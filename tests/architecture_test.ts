@@ -1,0 +1,82 @@
+// The house holds its shape: every import in lib/ goes to a room on the same
+// floor or below (docs/architecture.md), and a private file (_name.ts) is
+// imported only from its own folder. Read from the code's own import lines.
+import { dirname, join, relative } from "node:path";
+import { assertEquals } from "./_assert.ts";
+
+const LIB = new URL("../lib/", import.meta.url).pathname;
+
+/** The floor of a file under lib/, by the first rule that matches its path. */
+const FLOORS: [RegExp, number][] = [
+  [/^cli\//, 8],
+  [/^inputs\//, 7],
+  [/^(pipeline\/|chatops\.ts$|demo\.ts$)/, 6],
+  [/^report\//, 5],
+  [/^(gate\/|history\/|output\.ts$)/, 4],
+  [/^(wandb\/|github\/|compare\.ts$)/, 3],
+  [/^(fs|graphql|classify|schemas)\.ts$|^emulator\//, 2],
+  [/^(errors|model|marker|stats|inference|numbers|redact|retry|visible|text|json|_parse)\.ts$/, 1],
+];
+
+function floorOf(path: string): number {
+  const found = FLOORS.find(([pattern]) => pattern.test(path));
+  if (!found) {
+    throw new Error(`lib/${path} stands on no floor: add it to docs/architecture.md and here`);
+  }
+  return found[1];
+}
+
+function* sources(dir: string): Generator<string> {
+  for (const entry of Deno.readDirSync(dir)) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory) yield* sources(path);
+    else if (entry.name.endsWith(".ts")) yield path;
+  }
+}
+
+/** The relative imports of a file: static `from "…"` and dynamic `import("…")`, outside comments. */
+function imports(text: string): string[] {
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+  return [...code.matchAll(/(?:from|import)\s*\(?\s*"(\.{1,2}\/[^"]+\.ts)"/g)].map((m) => m[1]!);
+}
+
+Deno.test("architecture: no import in lib/ runs back up a floor; private files stay in their folder", () => {
+  const problems: string[] = [];
+  for (const file of sources(LIB)) {
+    const from = relative(LIB, file);
+    for (const spec of imports(Deno.readTextFileSync(file))) {
+      const target = relative(LIB, join(dirname(file), spec));
+      if (target.startsWith("..")) continue; // deno.json and the like
+      if (floorOf(target) > floorOf(from)) {
+        problems.push(
+          `lib/${from} (floor ${floorOf(from)}) imports lib/${target} (floor ${floorOf(target)})`,
+        );
+      }
+      const name = target.split("/").at(-1)!;
+      if (
+        name.startsWith("_") && dirname(target) !== "." && !from.startsWith(`${dirname(target)}/`)
+      ) {
+        problems.push(`lib/${from} imports lib/${target}, private to lib/${dirname(target)}/`);
+      }
+    }
+  }
+  assertEquals(problems, []);
+});
+
+Deno.test("architecture: the check fails on an upward import (it is no test that cannot fail)", () => {
+  assertEquals(floorOf("gate/mod.ts") > floorOf("compare.ts"), true);
+  assertEquals(imports('import { x } from "../cli/mod.ts";\n// import { y } from "./z.ts";'), [
+    "../cli/mod.ts",
+  ]);
+  assertEquals(imports('const { a } = await import("../emulator/server.ts");'), [
+    "../emulator/server.ts",
+  ]);
+});
+
+Deno.test("architecture: no file in lib/ is over 500 lines", () => {
+  const long = [...sources(LIB)].flatMap((file) => {
+    const lines = Deno.readTextFileSync(file).split("\n").length;
+    return lines > 500 ? [`lib/${relative(LIB, file)}: ${lines}`] : [];
+  });
+  assertEquals(long, []);
+});
