@@ -1,0 +1,149 @@
+/**
+ * Every rule on every finished candidate (or their mean), the `alpha=`
+ * family settled, the completeness requirement, and the gate's word.
+ *
+ * @module
+ */
+import type { Classification } from "../classify.ts";
+import { compareRuns, type MetricComparison } from "../compare.ts";
+import type { GateRule, Reference, Run as WandbRun } from "../model.ts";
+import { settleFamily } from "./_family.ts";
+import { judgeRule } from "./_rule.ts";
+import type { GateOptions, GateResult, GateVerdict, GateVerdictWord } from "./types.ts";
+
+/**
+ * The reference a rule judges against: its own `ref=`; the mean for
+ * `noise=` and `alpha=` (a mean is judged against a mean); else the report's.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { ruleReference } from "./evaluate.ts";
+ * import { parseGateRule } from "../inputs/rules.ts";
+ * const rule = parseGateRule("acc:max:alpha=0.05", "--gate");
+ * assertEquals(ruleReference(rule, { kind: "best" }), { kind: "mean" });
+ * ```
+ */
+export function ruleReference(rule: GateRule, fallback: Reference): Reference {
+  if (rule.reference) return rule.reference;
+  return rule.noise !== undefined || rule.alpha !== undefined ? { kind: "mean" } : fallback;
+}
+
+/** Whether a comparison was made the way `rule` needs it. */
+function madeFor(comparison: MetricComparison, rule: GateRule, reference: Reference): boolean {
+  const spec = comparison.reference.spec;
+  return comparison.metric === rule.metric && comparison.direction === rule.direction &&
+    spec.kind === reference.kind &&
+    (spec.kind !== "run" || (reference.kind === "run" && spec.runId === reference.runId));
+}
+
+/**
+ * Checks every finished candidate against every rule.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { classify } from "../classify.ts";
+ * import { evaluateGate } from "./evaluate.ts";
+ * import { parseGateRule } from "../inputs/rules.ts";
+ * const run = (name: string, acc: number) => ({
+ *   name, state: "finished", tags: [], config: {}, summary: { acc },
+ * });
+ * const candidates = [run("c1", 0.89)];
+ * const baselines = [run("b1", 0.9)];
+ * const gate = evaluateGate(candidates, baselines, classify(candidates, baselines), {
+ *   rules: [parseGateRule("acc:max:abs=0.01", "--gate")],
+ *   requireComplete: false,
+ *   reference: { kind: "best" },
+ * });
+ * assertEquals(gate.passed, true); // exactly at the tolerance
+ * ```
+ */
+export function evaluateGate(
+  candidates: readonly WandbRun[],
+  baselines: readonly WandbRun[],
+  classification: Classification,
+  options: GateOptions,
+): GateResult {
+  const verdicts: GateVerdict[] = [];
+  const notes: string[] = [];
+  for (const rule of options.rules) {
+    const wanted = ruleReference(rule, options.reference);
+    // The rule's own direction and reference: never comparisons made for
+    // another (--direction m=min must not judge a rule m:max).
+    const comparison = options.comparisons?.find((c) => madeFor(c, rule, wanted)) ??
+      compareRuns(candidates, baselines, {
+        metrics: [rule.metric],
+        directions: { [rule.metric]: rule.direction },
+        reference: wanted,
+      })[0]!;
+    if (comparison.reference.note) notes.push(comparison.reference.note);
+    const history = options.history && Object.hasOwn(options.history, rule.metric)
+      ? options.history[rule.metric]
+      : undefined;
+    const judged = judgeRule(rule, comparison, wanted, options.group, history, notes);
+    verdicts.push(
+      ...judged.map((v) => (options.group === undefined ? v : { ...v, group: options.group })),
+    );
+  }
+  const onInconclusive = options.onInconclusive ?? "pass";
+  settleFamily(verdicts, onInconclusive, notes);
+  const complete = options.requireComplete ? completeness(classification) : undefined;
+  return {
+    ...overall(verdicts, complete, onInconclusive),
+    enabled: options.rules.length > 0 || options.requireComplete,
+    verdicts,
+    complete,
+    notes: [...new Set(notes)],
+  };
+}
+
+/**
+ * The gate's word on a set of verdicts: `failed` when one failed (or the
+ * completeness requirement did), else `inconclusive` when one could not
+ * tell, else `passed`; and whether the gate passes, given what an
+ * inconclusive rule counts as.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { overall } from "./evaluate.ts";
+ * assertEquals(overall([], undefined, "pass"), { verdict: "passed", passed: true });
+ * ```
+ */
+export function overall(
+  verdicts: readonly Pick<GateVerdict, "status" | "failed">[],
+  complete: { passed: boolean } | undefined,
+  onInconclusive: "pass" | "fail",
+): { verdict: GateVerdictWord; passed: boolean } {
+  const failed = complete?.passed === false ||
+    verdicts.some((v) => v.failed && v.status !== "inconclusive");
+  if (failed) return { verdict: "failed", passed: false };
+  if (verdicts.some((v) => v.status === "inconclusive")) {
+    return { verdict: "inconclusive", passed: onInconclusive === "pass" };
+  }
+  return { verdict: "passed", passed: true };
+}
+
+/** The `--require-complete` verdict. */
+function completeness(classification: Classification): { passed: boolean; message: string } {
+  const { counts } = classification;
+  const alive = counts.running + counts.pending;
+  return counts.finished === 0
+    ? { passed: false, message: "no candidate run has finished (--require-complete)" }
+    : alive > 0
+    ? {
+      passed: false,
+      message: `${alive} candidate run${
+        alive === 1 ? " is" : "s are"
+      } still running or pending (--require-complete)`,
+    }
+    : counts.stalled > 0
+    ? {
+      passed: false,
+      message: `${counts.stalled} candidate run${
+        counts.stalled === 1 ? " has" : "s have"
+      } stalled: running, without a heartbeat (--require-complete)`,
+    }
+    : { passed: true, message: "every candidate run has ended, and at least one finished" };
+}
