@@ -16,7 +16,9 @@ import { CHATOPS_COMMAND } from "../inputs/chatops.ts";
 import { COMMENT_COMMAND } from "../inputs/comment.ts";
 import { EMULATOR_COMMAND } from "../inputs/emulator.ts";
 import { helpText, REPORT_COMMAND, resolveInputs } from "../inputs/report.ts";
+import { MERGE_COMMAND } from "../inputs/merge.ts";
 import { STATUS_COMMAND } from "../inputs/status.ts";
+import { merge } from "./merge.ts";
 import { type CliIo, Printer } from "../output.ts";
 import { Redactor } from "../redact.ts";
 import { report } from "./report.ts";
@@ -100,6 +102,25 @@ export function runStatusCli(
   program = "wandb-report-status",
 ): Promise<number> {
   return command(argv, io, STATUS_COMMAND, program, status);
+}
+
+/**
+ * Runs the merge command: the JSON reports of a matrix's legs merged into one
+ * report, one comment, one status (0 passed, 1 the merged gate failed, 2
+ * invalid input, 3 GitHub failed).
+ *
+ * @example
+ * ```ts ignore
+ * import { processIo, runMergeCli } from "./mod.ts";
+ * Deno.exit(await runMergeCli(Deno.args, processIo(), "deno task merge"));
+ * ```
+ */
+export function runMergeCli(
+  argv: readonly string[],
+  io: CliIo,
+  program = "wandb-report-merge",
+): Promise<number> {
+  return command(argv, io, MERGE_COMMAND, program, merge);
 }
 
 /**

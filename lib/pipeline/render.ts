@@ -96,6 +96,7 @@ export function renderReport(
       return json ??= jsonText(reportJson({
         entity: result.entity,
         project: result.project,
+        reportKey: options.reportKey,
         appUrl: result.appUrl,
         match: options.match,
         sha: result.sha,

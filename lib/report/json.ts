@@ -12,12 +12,17 @@ import type { BaselineCommit, TrendPoint } from "../history/baseline.ts";
 import { field, type Match, type Run, shaMatch } from "../model.ts";
 import { runUrl } from "../wandb/urls.ts";
 
+/** The JSON document's version (`version`): 1 is the first with it. */
+export const JSON_VERSION = 1;
+
 /** What the JSON document is made from. */
 export interface JsonInput {
   /** The W&B entity. */
   entity: string;
   /** The W&B project name. */
   project: string;
+  /** The report's key (`--report-key`; default `entity/project`). */
+  reportKey?: string;
   /** The web app URL run links start with. */
   appUrl: string;
   /** How candidates were matched. */
@@ -126,7 +131,10 @@ export function reportJson(input: JsonInput): Record<string, unknown> {
     config: pick(r.config, input.configVars),
   });
   return {
+    // The document's version: `deno task merge` refuses versions it does not read.
+    version: JSON_VERSION,
     project: `${input.entity}/${input.project}`,
+    reportKey: input.reportKey ?? `${input.entity}/${input.project}`,
     match: input.match.by === "sha"
       ? { ...input.match, shaMode: shaMatch(input.match.sha).mode }
       : input.match,

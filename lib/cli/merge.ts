@@ -1,0 +1,160 @@
+/**
+ * The merge command: read the legs' JSON reports, merge them, then write the
+ * merged markdown, the job summary and the outputs together, post the one
+ * comment and the one status, and exit with the merged gate's verdict.
+ *
+ * @module
+ */
+import { ApiError, ExitCode } from "../errors.ts";
+import { StagedFiles } from "../fs.ts";
+import { githubApiUrl, githubGraphqlUrl } from "../github/client.ts";
+import { postComment } from "../github/comment.ts";
+import { parseRepo } from "../github/pulls.ts";
+import { contextNote, postStatus, runUrlFromEnv, statusContext } from "../github/statuses.ts";
+import type { MergeCliOptions } from "../inputs/merge.ts";
+import { reportMarker } from "../marker.ts";
+import {
+  MAX_SUMMARY_BYTES,
+  mergedJson,
+  mergedStatus,
+  mergeReports,
+  readLegs,
+  renderMerged,
+} from "../merge/mod.ts";
+import { jsonText } from "../report/json.ts";
+import { retryPolicy } from "../retry.ts";
+import { reportPosted, statusSet } from "./pr.ts";
+import { appendTo, checkAppendable, writeOutputs } from "./runner.ts";
+import type { Run } from "./_shell.ts";
+
+/** The merge command's run. */
+export const merge: Run<MergeCliOptions> = async (options, io, print) => {
+  const log = options.debug ? (line: string) => print.err(`debug: ${line}\n`) : undefined;
+  // Every destination is checked before anything is read or posted.
+  await checkAppendable("GITHUB_OUTPUT", io.env.GITHUB_OUTPUT);
+  await checkAppendable("GITHUB_STEP_SUMMARY", io.env.GITHUB_STEP_SUMMARY);
+  if (options.comment || options.status) {
+    parseRepo(io.env.GITHUB_REPOSITORY, "GITHUB_REPOSITORY");
+    githubGraphqlUrl(io.env);
+    githubApiUrl(io.env);
+  }
+  const files = await StagedFiles.create(
+    options.markdown
+      ? [{ path: options.markdown, fallbackName: "wandb_report.md", label: "--markdown" }]
+      : [],
+  );
+  try {
+    const merged = mergeReports(await readLegs(options.reports), {
+      expect: options.expect,
+      legsResult: options.legsResult,
+      allowIncomplete: options.allowIncomplete,
+    });
+    for (const problem of merged.problems) print.say("warning", "warning", problem);
+    const marker = reportMarker(
+      { entity: "", project: "", reportKey: options.reportKey },
+      io.env.GITHUB_WORKFLOW,
+    );
+    const redact = (text: string) => print.redactor.redact(text);
+    const comment = redact(renderMerged(merged, { marker }));
+    const status = mergedStatus(merged);
+    if (options.markdown) await files.write(0, comment);
+    await files.commit();
+    const summaryFile = io.env.GITHUB_STEP_SUMMARY;
+    if (summaryFile) {
+      const full = redact(renderMerged(merged, {
+        maxBytes: MAX_SUMMARY_BYTES,
+        elsewhere: "the legs' artifacts",
+      }));
+      await appendTo(
+        "GITHUB_STEP_SUMMARY",
+        summaryFile,
+        () => Deno.writeTextFile(summaryFile, `${full}\n`, { append: true }),
+      );
+    }
+    await writeOutputs(io, print, {
+      ...merged.outputs,
+      STATUS_STATE: status.state,
+      STATUS_DESCRIPTION: status.description,
+    });
+    const token = options.githubToken;
+    const retry = retryPolicy(options, io.deps?.baseDelayMs);
+    if (options.comment && token && options.prNumber !== undefined) {
+      try {
+        reportPosted(
+          print,
+          await postComment({
+            token,
+            repository: io.env.GITHUB_REPOSITORY,
+            prNumber: options.prNumber,
+            marker,
+            body: comment,
+            mode: options.commentMode,
+            env: io.env,
+            retry,
+            http: io.deps?.http,
+            log,
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        print.say("warning", "warning", `the PR comment was not posted: ${error.message}`);
+      }
+    }
+    if (options.status && token) {
+      const caseNote = contextNote(options.reportKey);
+      if (caseNote) print.say("notice", "note", caseNote);
+      // Only the commit whose runs the legs judged gets the verdict.
+      if (!/^[0-9a-f]{40}$/.test(merged.sha)) {
+        print.say(
+          "notice",
+          "note",
+          `no commit status: the legs' commit ${JSON.stringify(merged.sha)} is not a full SHA`,
+        );
+      } else if (options.prHeadSha !== undefined && options.prHeadSha !== merged.sha) {
+        print.say(
+          "notice",
+          "note",
+          `no commit status: the legs report on ${merged.sha}, not the PR's head ${options.prHeadSha}`,
+        );
+      } else {
+        try {
+          statusSet(
+            print,
+            await postStatus({
+              token,
+              repository: io.env.GITHUB_REPOSITORY,
+              sha: merged.sha,
+              state: status.state,
+              context: statusContext(options.reportKey),
+              description: status.description,
+              targetUrl: runUrlFromEnv(io.env),
+              env: io.env,
+              retry,
+              http: io.deps?.http,
+              log,
+            }),
+          );
+        } catch (error) {
+          if (!(error instanceof ApiError)) throw error;
+          print.say("warning", "warning", `the commit status was not set: ${error.message}`);
+        }
+      }
+    }
+    if (options.json) print.json(jsonText(mergedJson(merged)));
+    for (const leg of merged.legs.filter((l) => !l.passed)) {
+      print.say(
+        "error",
+        "gate",
+        `leg ${leg.name} failed${leg.failing[0] ? `: ${leg.failing[0].message}` : ""}`,
+      );
+    }
+    print.err(
+      `merged ${merged.legs.length} of ${merged.legs.length + merged.missing.length} legs @ ${
+        merged.sha || "no commit"
+      }: gate ${merged.verdict}${merged.passed ? "" : " (FAILED)"}\n`,
+    );
+    return merged.passed ? ExitCode.ok : ExitCode.gateFailed;
+  } finally {
+    await files.discard();
+  }
+};

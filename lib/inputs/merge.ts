@@ -1,0 +1,204 @@
+/**
+ * The merge command's inputs: the legs' JSON reports, which legs are
+ * expected, and where the one merged report goes (a file, the job summary,
+ * the sticky comment, the commit status).
+ *
+ * @module
+ */
+import { isAbsolute, join } from "node:path";
+import { z } from "zod";
+import { type CommentMode, ShaSchema } from "../model.ts";
+import {
+  COMMENT_MODE,
+  COMMENT_MODE_SOURCE,
+  GITHUB_STEP_FIELDS,
+  GITHUB_STEP_SOURCES,
+  type GitHubStepOptions,
+  githubTokenSource,
+  TOKEN,
+  wholeNumber,
+} from "./_fields.ts";
+import { type Command, exitCodeLines, resolveTable, type Source } from "./command.ts";
+import { commandHelp } from "./command.ts";
+import { Redactor } from "../redact.ts";
+
+const SOURCES = {
+  reports: {
+    flag: "reports",
+    input: "REPORTS",
+    kind: "list",
+    repeat: true,
+    value: "PATHS",
+    help: "The legs' JSON reports (deno task report --json): files, or folders of .json files. " +
+      "Required.",
+  },
+  expect: {
+    flag: "expect",
+    input: "EXPECT_LEGS",
+    kind: "list",
+    value: "LIST",
+    help: "The legs expected (report keys or projects); one not found failed before reporting.",
+  },
+  legsResult: {
+    flag: "legs-result",
+    input: "LEGS_RESULT",
+    kind: "string",
+    value: "RESULT",
+    help: "The matrix job's result (needs.<job>.result): other than success, a leg may be missing.",
+  },
+  allowIncomplete: {
+    flag: "allow-incomplete",
+    input: "ALLOW_INCOMPLETE",
+    kind: "boolean",
+    help: "Missing, repeated or unreadable legs are said but do not fail the gate.",
+  },
+  reportKey: {
+    flag: "report-key",
+    input: "REPORT_KEY",
+    kind: "string",
+    value: "KEY",
+    help: "The merged report's key: its comment and status wandb-report/KEY. Default matrix.",
+  },
+  markdown: {
+    flag: "markdown",
+    input: "MARKDOWN",
+    kind: "string",
+    value: "FILE",
+    help: "Also write the merged markdown report to FILE.",
+  },
+  json: { flag: "json", kind: "boolean", help: "Print the merged report as JSON on stdout." },
+  comment: {
+    flag: "comment",
+    input: "COMMENT",
+    kind: "boolean",
+    help: "Post the merged report as one sticky comment on --pr-number (needs GITHUB_TOKEN).",
+  },
+  prNumber: {
+    flag: "pr-number",
+    input: "PR_NUMBER",
+    kind: "string",
+    value: "N",
+    help: "The pull request to comment on.",
+  },
+  commentMode: COMMENT_MODE_SOURCE,
+  status: {
+    flag: "status",
+    input: "STATUS",
+    kind: "boolean",
+    help: "Set the commit status wandb-report/KEY on the legs' commit (needs GITHUB_TOKEN).",
+  },
+  prHeadSha: {
+    flag: "pr-head-sha",
+    input: "PR_HEAD_SHA",
+    kind: "string",
+    value: "SHA",
+    help: "The PR's head: a status is set only when the legs report on it.",
+  },
+  githubToken: githubTokenSource("Token for --comment and --status (environment only)."),
+  ...GITHUB_STEP_SOURCES,
+} as const satisfies Record<string, Source>;
+
+/** The merge command's validated options. */
+export interface MergeCliOptions extends GitHubStepOptions {
+  /** The legs' report files or folders. */
+  reports: string[];
+  /** The legs expected. */
+  expect: string[];
+  /** The matrix job's result. */
+  legsResult?: "success" | "failure" | "cancelled" | "skipped";
+  /** Missing or disagreeing legs do not fail the gate. */
+  allowIncomplete: boolean;
+  /** The merged report's key. */
+  reportKey: string;
+  /** Where to write the markdown. */
+  markdown?: string;
+  /** Print JSON on stdout. */
+  json: boolean;
+  /** Post the sticky comment. */
+  comment: boolean;
+  /** The pull request. */
+  prNumber?: number;
+  /** When to comment. */
+  commentMode: CommentMode;
+  /** Set the commit status. */
+  status: boolean;
+  /** The PR's head commit. */
+  prHeadSha?: string;
+  /** The token. */
+  githubToken?: string;
+}
+
+/** The schema of the merge command's inputs. */
+export const MergeOptionsSchema: z.ZodType<MergeCliOptions> = z.object({
+  reports: z.array(
+    z.string().trim().min(1, "paths that are not empty"),
+    "the legs' JSON reports (files or folders)",
+  ).min(
+    1,
+    "the legs' JSON reports (files or folders)",
+  ),
+  expect: z.array(z.string().trim().min(1, "leg names that are not empty")).default([]),
+  legsResult: z.enum(
+    ["success", "failure", "cancelled", "skipped"],
+    "success, failure, cancelled or skipped",
+  ).optional(),
+  allowIncomplete: z.boolean().default(false),
+  reportKey: z.string().trim().regex(/^[A-Za-z0-9._\/-]{1,100}$/, "letters, digits and . _ / -")
+    .default("matrix"),
+  markdown: z.string().min(1, "a file path").optional(),
+  json: z.boolean().default(false),
+  comment: z.boolean().default(false),
+  prNumber: wholeNumber(1, 1e9).optional(),
+  commentMode: COMMENT_MODE.default("always"),
+  status: z.boolean().default(false),
+  prHeadSha: ShaSchema.optional(),
+  githubToken: TOKEN.optional(),
+  ...GITHUB_STEP_FIELDS,
+}).superRefine((o, ctx) => {
+  if (o.comment && o.prNumber === undefined) {
+    ctx.addIssue({ code: "custom", path: ["prNumber"], message: "a pull request for --comment" });
+  }
+  if ((o.comment || o.status) && o.githubToken === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["githubToken"],
+      message: "a token for --comment and --status (pass github.token as GITHUB_TOKEN)",
+    });
+  }
+});
+
+/** The merge command: its option table, schema and help. */
+export const MERGE_COMMAND: Command<MergeCliOptions> = {
+  resolve: (argv, env, redactor = new Redactor()) =>
+    resolveTable(SOURCES, MergeOptionsSchema, argv, env, redactor, (raw) => {
+      // `deno task --config …` runs in the tool's folder: paths mean where the user typed them.
+      const here = env.INIT_CWD;
+      if (!here) return;
+      if (Array.isArray(raw.reports)) {
+        raw.reports = raw.reports.map((p) =>
+          typeof p === "string" && !isAbsolute(p) ? join(here, p) : p
+        );
+      }
+      if (typeof raw.markdown === "string" && !isAbsolute(raw.markdown)) {
+        raw.markdown = join(here, raw.markdown);
+      }
+    }),
+  help: (program) =>
+    commandHelp(SOURCES, {
+      usage:
+        `Usage: ${program} --reports PATHS [--expect LIST] [--comment --pr-number N] [--status]`,
+      about: [
+        "Merges the JSON reports of a matrix's legs (each a deno task report --json) into one",
+        "report: a verdict for the whole PR, a row per leg, each leg's section; one sticky",
+        "comment, one commit status, the step outputs summed over the legs. The gate fails when",
+        "a leg failed, or a leg is missing, repeated or of another JSON version (unless",
+        "--allow-incomplete).",
+      ],
+      exits: exitCodeLines({
+        0: "done, and the merged gate passed",
+        1: "a leg's gate failed, or a leg is missing or disagrees; outputs and summary are written",
+        2: "invalid input: no report, a file that is not a report, legs of different commits",
+        3: "GitHub failed for good (token, not found, rate limit, server)",
+      }),
+    }),
+};

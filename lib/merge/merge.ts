@@ -1,0 +1,173 @@
+/**
+ * One verdict for a matrix of legs: every leg's gate, the legs that are
+ * missing or disagree (said, not hidden), the counts summed, and the step
+ * outputs a single report would give.
+ *
+ * @module
+ */
+import { InvalidInputError } from "../errors.ts";
+import { pyBool } from "../model.ts";
+import type { Leg, LegReport, ReadLegs } from "./read.ts";
+
+/** How a merge judges legs that are missing or disagree. */
+export interface MergeOptions {
+  /** The legs expected (report keys or projects): one not found failed before reporting. */
+  expect?: readonly string[];
+  /** The matrix job's result (`needs.<job>.result`): not `success` means a leg may be missing. */
+  legsResult?: string;
+  /** Missing, repeated or unreadable legs do not fail the gate (they are still said). */
+  allowIncomplete?: boolean;
+}
+
+/** One leg, summarised for the merged report. */
+export interface LegSummary {
+  /** Its name (report key, else project). */
+  name: string;
+  /** The file it came from. */
+  file: string;
+  /** Its verdict: its gate's, or `none` without a gate. */
+  verdict: "passed" | "failed" | "inconclusive" | "none";
+  /** Whether its gate passed. */
+  passed: boolean;
+  /** Its failing verdicts, worst first. */
+  failing: LegReport["gate"]["verdicts"];
+  /** Its report. */
+  report: LegReport;
+}
+
+/** The merged report. */
+export interface MergedReport {
+  /** The commit every leg reported on. */
+  sha: string;
+  /** Every leg, failing first, then by name. */
+  legs: LegSummary[];
+  /** Expected legs that did not report. */
+  missing: string[];
+  /** What disagrees: repeated legs, other versions, a matrix job that did not succeed. */
+  problems: string[];
+  /** `failed` when a leg failed (or a problem counts), else `inconclusive` when one could not tell, else `passed`. */
+  verdict: "passed" | "failed" | "inconclusive";
+  /** Whether the gate passes. */
+  passed: boolean;
+  /** Every leg complete, and none missing. */
+  complete: boolean;
+  /** The step outputs, summed over the legs. */
+  outputs: Record<string, string>;
+}
+
+const COUNT_OUTPUTS = [
+  ["NUM_CANDIDATES", "candidates"],
+  ["NUM_BASELINES", "baselines"],
+  ["NUM_FINISHED", "finished"],
+  ["NUM_RUNNING", "running"],
+  ["NUM_PENDING", "pending"],
+  ["NUM_FAILED", "failed"],
+  ["NUM_CRASHED", "crashed"],
+  ["NUM_ABORTED", "aborted"],
+  ["NUM_PREEMPTED", "preempted"],
+  ["NUM_UNKNOWN", "unknown"],
+  ["NUM_STALLED", "stalled"],
+] as const;
+
+/**
+ * Merges the legs: one verdict, the problems said, the counts summed.
+ *
+ * @throws {InvalidInputError} when the legs report on different commits (naming the file)
+ *
+ * @example
+ * ```ts ignore
+ * import { mergeReports, readLegs } from "./mod.ts";
+ * const merged = mergeReports(await readLegs(["legs/"]), { expect: ["vision", "nlp"] });
+ * console.log(merged.verdict);
+ * ```
+ */
+export function mergeReports(read: ReadLegs, options: MergeOptions = {}): MergedReport {
+  const { legs } = read;
+  const sha = legs[0]?.report.sha ?? "";
+  const other = legs.find((leg) => leg.report.sha !== sha);
+  if (other) {
+    throw new InvalidInputError(
+      "--reports",
+      `reports of one commit (${legs[0]!.file} is of ${sha || "no commit"})`,
+      other.file,
+      `of ${other.report.sha || "no commit"}`,
+    );
+  }
+  const problems: string[] = [];
+  const seen = new Map<string, Leg>();
+  const unique: Leg[] = [];
+  for (const leg of legs) {
+    const first = seen.get(leg.name);
+    if (first) {
+      problems.push(
+        `leg ${leg.name} reported twice (${first.file}, ${leg.file}); the first is used`,
+      );
+      continue;
+    }
+    seen.set(leg.name, leg);
+    unique.push(leg);
+  }
+  for (const { file, version } of read.incompatible) {
+    problems.push(
+      `${file} is a report of JSON version ${version ?? "before 1"}; this merge reads version 1`,
+    );
+  }
+  const missing = (options.expect ?? []).filter((name) => !seen.has(name));
+  if (missing.length) {
+    problems.unshift(
+      `${unique.length} of ${unique.length + missing.length} legs reported; ${
+        missing.join(", ")
+      } failed before reporting`,
+    );
+  } else if (options.legsResult && options.legsResult !== "success") {
+    problems.unshift(
+      `the matrix job ended ${options.legsResult}: a leg may have failed before reporting`,
+    );
+  }
+  const summaries = unique.map(summarise).sort((a, b) =>
+    rank(a) - rank(b) || a.name.localeCompare(b.name)
+  );
+  const counted = problems.length > 0 && !options.allowIncomplete;
+  const verdict = counted || summaries.some((leg) => leg.verdict === "failed")
+    ? "failed"
+    : summaries.some((leg) => leg.verdict === "inconclusive")
+    ? "inconclusive"
+    : "passed";
+  // An inconclusive leg blocks when its own report said so (--on-inconclusive fail).
+  const passed = !counted && summaries.every((leg) => leg.passed);
+  const complete = missing.length === 0 && unique.every((leg) => leg.report.complete);
+  const outputs: Record<string, string> = {};
+  for (const [output, key] of COUNT_OUTPUTS) {
+    outputs[output] = String(unique.reduce((n, leg) => n + (leg.report.counts[key] ?? 0), 0));
+  }
+  Object.assign(outputs, {
+    BOOL_COMPLETE: pyBool(complete),
+    GATE_PASSED: pyBool(passed),
+    GATE_VERDICT: verdict,
+    SHA: sha,
+    NUM_LEGS: String(unique.length + missing.length),
+    NUM_LEGS_REPORTED: String(unique.length),
+  });
+  return { sha, legs: summaries, missing, problems, verdict, passed, complete, outputs };
+}
+
+function summarise(leg: Leg): LegSummary {
+  const { gate } = leg.report;
+  const worse = (v: { worse?: unknown; allowed?: unknown }) =>
+    (typeof v.worse === "number" ? v.worse : 0) - (typeof v.allowed === "number" ? v.allowed : 0);
+  const failing = gate.verdicts.filter((v) => v.failed).sort((a, b) => worse(b) - worse(a));
+  const verdict = !gate.enabled ? "none" : gate.verdict ?? (gate.passed ? "passed" : "failed");
+  return {
+    name: leg.name,
+    file: leg.file,
+    verdict,
+    passed: gate.passed,
+    failing,
+    report: leg.report,
+  };
+}
+
+/** Failing legs first, then inconclusive, then the rest. */
+function rank(leg: LegSummary): number {
+  return !leg.passed ? 0 : leg.verdict === "inconclusive" ? 1 : 2;
+}

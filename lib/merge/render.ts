@@ -1,0 +1,244 @@
+/**
+ * The merged report in words: one markdown report (the verdict for the
+ * whole PR, a row per leg, each leg's section folded, failing legs first
+ * and open) within a byte budget that always keeps every failing leg and
+ * its worst rule; the status line; the JSON document.
+ *
+ * @module
+ */
+import { stateList } from "../classify.ts";
+import { withState } from "../marker.ts";
+import { formatMeanSd, formatNumber } from "../numbers.ts";
+import { escapeMarkdown } from "../report/markdown.ts";
+import { cut } from "../text.ts";
+import type { LegSummary, MergedReport } from "./merge.ts";
+
+/** The most a PR comment's body may hold, in UTF-8 bytes (GitHub allows 65,536 characters). */
+export const MAX_COMMENT_BYTES = 60_000;
+
+/** The most a job summary may hold (GitHub allows 1 MiB per step). */
+export const MAX_SUMMARY_BYTES = 1_000_000;
+
+const encoder = new TextEncoder();
+const bytes = (text: string) => encoder.encode(text).byteLength;
+const md = (text: string, max = Infinity) => escapeMarkdown(cut(text, max));
+const num = (value: unknown) =>
+  typeof value === "number"
+    ? formatNumber(value)
+    : value === null || value === undefined
+    ? "—"
+    : String(value);
+
+/** What the markdown says about where the rest is, when it cannot hold every leg. */
+export interface MergedRenderOptions {
+  /** The sticky comment's marker (none: no hidden lines). */
+  marker?: string;
+  /** The byte budget. Default {@link MAX_COMMENT_BYTES}. */
+  maxBytes?: number;
+  /** Where legs that do not fit are shown in full (the job summary, the artifacts). */
+  elsewhere?: string;
+}
+
+/**
+ * The merged report as markdown: the verdict, the problems, a row per leg,
+ * then each leg's section (failing legs first, open), as many as fit; the
+ * rest counted and pointed to.
+ *
+ * @example
+ * ```ts ignore
+ * import { renderMerged } from "./render.ts";
+ * const text = renderMerged(merged, { marker: "<!-- wandb-report key=matrix workflow=CI -->" });
+ * ```
+ */
+export function renderMerged(merged: MergedReport, options: MergedRenderOptions = {}): string {
+  const cap = (options.maxBytes ?? MAX_COMMENT_BYTES) -
+    (options.marker ? bytes(options.marker) + 92 : 0);
+  const head = [
+    `### W&B report: ${merged.legs.length + merged.missing.length} legs${
+      /^[0-9a-f]{7,40}$/.test(merged.sha) ? ` @ \`${merged.sha.slice(0, 7)}\`` : ""
+    }`,
+    "",
+    verdictLine(merged),
+    "",
+    ...merged.problems.map((p) => `- ⚠️ ${md(p, 300)}`),
+    ...(merged.problems.length ? [""] : []),
+    "| leg | candidates finished | verdict | worst regression |",
+    "|---|---:|---|---|",
+    ...merged.missing.map((name) => `| ${md(name, 80)} | — | ❌ failed before reporting | — |`),
+    ...merged.legs.map(legRow),
+    "",
+  ];
+  const body: string[] = [...head];
+  let shown = 0;
+  for (const leg of merged.legs) {
+    const section = legSection(leg);
+    const rest = merged.legs.length - shown - 1;
+    const tail = rest > 0 ? bytes(moreLine(rest, options.elsewhere)) + 2 : 0;
+    if (bytes([...body, ...section].join("\n")) + tail > cap) break;
+    body.push(...section);
+    shown++;
+  }
+  if (shown < merged.legs.length) {
+    body.push(moreLine(merged.legs.length - shown, options.elsewhere), "");
+  }
+  let text = body.join("\n");
+  // The head alone must fit: every failing leg and its worst rule are in its rows.
+  if (bytes(text) > cap) text = clip(text, cap);
+  if (!options.marker) return text;
+  const state = merged.verdict === "failed" ? "fail" : merged.complete ? "pass" : "incomplete";
+  return withState(options.marker, state, text);
+}
+
+function moreLine(n: number, elsewhere?: string): string {
+  return `_${n} more leg${n === 1 ? "" : "s"} not shown here: every leg's section is in ${
+    elsewhere ?? "the job summary and the legs' artifacts"
+  }._`;
+}
+
+function clip(text: string, max: number): string {
+  const data = encoder.encode(text);
+  let end = max;
+  while (end > 0 && (data[end]! & 0xc0) === 0x80) end--;
+  return new TextDecoder().decode(data.subarray(0, end));
+}
+
+/** The verdict for the whole PR, in one line. */
+function verdictLine(merged: MergedReport): string {
+  const failing = merged.legs.filter((leg) => !leg.passed);
+  const total = merged.legs.length + merged.missing.length;
+  const reported = merged.missing.length
+    ? ` (${merged.legs.length} of ${total} legs reported; ${
+      merged.missing.map((m) => md(m, 80)).join(", ")
+    } failed before reporting)`
+    : "";
+  if (merged.verdict === "failed") {
+    const names = failing.map((leg) => md(leg.name, 80));
+    return `❌ **Gate failed**: ${
+      failing.length
+        ? `${failing.length} of ${total} legs failed (${names.join(", ")})`
+        : "the legs disagree"
+    }${reported}.`;
+  }
+  if (merged.verdict === "inconclusive") {
+    return `⚠️ **Gate inconclusive**: ${
+      merged.legs.filter((leg) => leg.verdict === "inconclusive").length
+    } of ${total} legs could not tell${reported}.`;
+  }
+  return `✅ **Gate passed** on ${total} leg${total === 1 ? "" : "s"}${reported}.`;
+}
+
+const MARK = {
+  passed: "✅ passed",
+  failed: "❌ failed",
+  inconclusive: "⚠️ inconclusive",
+  none: "— no gate",
+};
+
+function legRow(leg: LegSummary): string {
+  const { counts } = leg.report;
+  const worst = leg.failing[0];
+  const worstText = worst
+    ? `${md(worst.rule, 80)}${worst.group ? ` (${md(worst.group, 40)})` : ""}: ${
+      typeof worst.worse === "number" ? `worse by ${formatNumber(worst.worse)}` : md(worst.status)
+    }`
+    : leg.report.gate.complete?.passed === false
+    ? md(leg.report.gate.complete.message, 120)
+    : "—";
+  return `| ${md(leg.name, 80)} | ${counts.finished}/${counts.candidates} | ${
+    leg.passed || leg.verdict !== "inconclusive" ? MARK[leg.verdict] : "❌ inconclusive (blocks)"
+  } | ${worstText} |`;
+}
+
+/** One leg's section: its counts, its gate's failing rules, its metrics. */
+function legSection(leg: LegSummary): string[] {
+  const { report } = leg;
+  const states = stateList({ ...report.counts, stalled: report.counts.stalled ?? 0 });
+  const lines = [
+    `<details${leg.passed ? "" : " open"}><summary>${MARK[leg.verdict].split(" ")[0]} ${
+      md(leg.name, 80)
+    } · ${md(report.project, 80)}</summary>`,
+    "",
+    `Candidates: ${report.counts.candidates}${states.length ? ` (${states.join(", ")})` : ""} · ` +
+    `baselines: ${report.counts.baselines} · complete: ${report.complete ? "yes" : "no"}`,
+    "",
+  ];
+  if (leg.failing.length) {
+    lines.push("| rule | run | value | reference | verdict |", "|---|---|---:|---:|---|");
+    for (const v of leg.failing.slice(0, 10)) {
+      lines.push(
+        `| ${md(v.rule, 80)} | ${md([v.group, v.run].filter(Boolean).join(" · ") || "—", 60)} | ${
+          num(v.value)
+        } | ${num(v.reference)} | ❌ ${md(v.message, 200)} |`,
+      );
+    }
+    if (leg.failing.length > 10) lines.push(`| … ${leg.failing.length - 10} more | | | | |`);
+    lines.push("");
+  }
+  if (report.comparisons.length) {
+    lines.push("| metric | candidates | baselines | reference |", "|---|---:|---:|---|");
+    for (const c of report.comparisons.slice(0, 20)) {
+      lines.push(
+        `| ${md(c.metric, 60)} | ${side(c.stats.candidates)} | ${side(c.stats.baselines)} | ${
+          md(c.reference.kind)
+        } |`,
+      );
+    }
+    lines.push("");
+  }
+  lines.push("</details>", "");
+  return lines;
+}
+
+function side(s: { n: number; mean?: unknown; sd?: unknown }): string {
+  if (typeof s.mean !== "number") return `— (n=${s.n})`;
+  return `${
+    typeof s.sd === "number" ? formatMeanSd(s.mean, s.sd) : formatNumber(s.mean)
+  } (n=${s.n})`;
+}
+
+/**
+ * The merged report's commit status: `failure` unless the gate passed, and a
+ * description of at most 140 characters naming the failing legs.
+ *
+ * @example
+ * ```ts ignore
+ * import { mergedStatus } from "./render.ts";
+ * const { state, description } = mergedStatus(merged);
+ * ```
+ */
+export function mergedStatus(
+  merged: MergedReport,
+): { state: "success" | "failure"; description: string } {
+  const total = merged.legs.length + merged.missing.length;
+  const failing = [...merged.missing, ...merged.legs.filter((l) => !l.passed).map((l) => l.name)];
+  const text = merged.verdict === "passed"
+    ? `gate passed on ${total} legs`
+    : `gate ${merged.verdict}: ${
+      failing.length ? failing.join(", ") : "the legs disagree"
+    } (${total} legs)`;
+  return { state: merged.passed ? "success" : "failure", description: cut(text, 140) };
+}
+
+/** The merged report as a JSON document (`--json`). */
+export function mergedJson(merged: MergedReport): Record<string, unknown> {
+  return {
+    version: 1,
+    merged: true,
+    sha: merged.sha,
+    verdict: merged.verdict,
+    passed: merged.passed,
+    complete: merged.complete,
+    problems: merged.problems,
+    missing: merged.missing,
+    outputs: merged.outputs,
+    legs: merged.legs.map((leg) => ({
+      name: leg.name,
+      file: leg.file,
+      project: leg.report.project,
+      verdict: leg.verdict,
+      passed: leg.passed,
+      counts: leg.report.counts,
+      failing: leg.failing,
+    })),
+  };
+}

@@ -1,0 +1,190 @@
+// One report for a matrix of legs: the merged verdict, the legs that disagree
+// or are missing, GitHub's comment limit at any number of legs, bad input.
+import { legJson, writeLegs } from "../bench/_legs.ts";
+import { runMergeCli } from "../lib/cli/mod.ts";
+import { assert, assertEquals, assertMatch, assertStringIncludes } from "./_assert.ts";
+
+async function merge(args: string[], env: Record<string, string> = {}) {
+  const dir = await Deno.makeTempDir();
+  const output = `${dir}/output`;
+  await Deno.writeTextFile(output, "");
+  let stdout = "";
+  let stderr = "";
+  const code = await runMergeCli([...args, "--markdown", `${dir}/merged.md`], {
+    env: { GITHUB_OUTPUT: output, ...env },
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+  });
+  // The markdown as a reader sees it: escapes taken out.
+  const md = (await Deno.readTextFile(`${dir}/merged.md`).catch(() => undefined))
+    ?.replace(/\\([\\`*_{}[\]()#+\-.!|~:$])/g, "$1");
+  const outputs = Object.fromEntries(
+    (await Deno.readTextFile(output)).split("\n").filter((l) => l.includes("="))
+      .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+  );
+  await Deno.remove(dir, { recursive: true });
+  return { code, stdout, stderr, md, outputs };
+}
+
+Deno.test("merge: one failing leg fails the merge and is named with its worst rule; counts summed", async () => {
+  const dir = await writeLegs([
+    legJson({ key: "tasks/vision" }),
+    legJson({ key: "tasks/ner", failing: 2 }),
+    legJson({ key: "tasks/audio" }),
+  ]);
+  try {
+    const r = await merge(["--reports", dir, "--json"]);
+    assertEquals(r.code, 1, r.stderr);
+    assertEquals([r.outputs.GATE_PASSED, r.outputs.GATE_VERDICT], ["False", "failed"]);
+    assertEquals([r.outputs.NUM_LEGS, r.outputs.NUM_FINISHED, r.outputs.NUM_CANDIDATES], [
+      "3",
+      "9",
+      "9",
+    ]);
+    assertStringIncludes(r.md!, "❌ **Gate failed**: 1 of 3 legs failed (tasks/ner).");
+    // The failing leg's row comes first, with its worst rule (the larger regression).
+    const rows = r.md!.split("\n").filter((l) => l.startsWith("| tasks"));
+    assertMatch(
+      rows[0]!,
+      /^\| tasks\/ner \| 3\/3 \| ❌ failed \| acc:max:abs=0\.02: worse by 0\.11 \|$/,
+    );
+    // Its section is open; the others folded.
+    assertStringIncludes(r.md!, "<details open><summary>❌ tasks/ner");
+    assertStringIncludes(r.md!, "<details><summary>✅ tasks/audio");
+    const doc = JSON.parse(r.stdout);
+    assertEquals([doc.verdict, doc.legs.length, doc.legs[0].name], ["failed", 3, "tasks/ner"]);
+    assertMatch(r.stderr, /^gate: leg tasks\/ner failed: acc regressed in c1/m);
+    // All passing: exit 0.
+    const ok = await merge([
+      "--reports",
+      `${dir}/leg-000.json`,
+      "--reports",
+      `${dir}/leg-002.json`,
+    ]);
+    assertEquals([ok.code, ok.outputs.GATE_VERDICT], [0, "passed"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("merge: legs that disagree are said and fail the gate unless told otherwise", async () => {
+  const dir = await writeLegs([
+    legJson({ key: "tasks/vision" }),
+    legJson({ key: "tasks/vision" }), // the same leg twice
+    legJson({ key: "tasks/old", version: null }), // before version 1
+    legJson({ key: "tasks/new", version: 2 }),
+  ]);
+  try {
+    const r = await merge(["--reports", dir, "--expect", "tasks/vision, tasks/ner"]);
+    assertEquals(r.code, 1, r.stderr);
+    assertStringIncludes(r.md!, "1 of 2 legs reported; tasks/ner failed before reporting");
+    assertMatch(r.md!, /leg tasks\/vision reported twice \(.*leg-000\.json, .*leg-001\.json\)/);
+    assertMatch(r.md!, /leg-002\.json is a report of JSON version before 1/);
+    assertMatch(r.md!, /leg-003\.json is a report of JSON version 2/);
+    assertMatch(r.md!, /\| tasks\/ner \| — \| ❌ failed before reporting \| — \|/);
+    assertEquals(r.outputs.BOOL_COMPLETE, "False");
+    const allowed = await merge([
+      "--reports",
+      dir,
+      "--expect",
+      "tasks/vision, tasks/ner",
+      "--allow-incomplete",
+    ]);
+    assertEquals([allowed.code, allowed.outputs.GATE_PASSED], [0, "True"]);
+    // Without a list, the matrix job's own result says a leg may be missing.
+    const result = await merge(["--reports", `${dir}/leg-000.json`, "--legs-result", "failure"]);
+    assertEquals(result.code, 1);
+    assertStringIncludes(
+      result.md!,
+      "the matrix job ended failure: a leg may have failed before reporting",
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("merge: 50 legs fit one comment, naming every failing leg and its worst rule", async () => {
+  const legs = Array.from(
+    { length: 50 },
+    (_, i) =>
+      legJson({
+        key: `tasks/leg-${String(i).padStart(2, "0")}`,
+        runs: 200,
+        failing: i % 3 === 0 ? 3 : 0,
+      }),
+  );
+  const dir = await writeLegs(legs);
+  try {
+    const r = await merge(["--reports", dir]);
+    assertEquals(r.code, 1);
+    assert(
+      r.md!.length < 65_536 && new TextEncoder().encode(r.md!).length <= 60_000,
+      String(r.md!.length),
+    );
+    for (const [i] of legs.entries()) {
+      if (i % 3 !== 0) continue;
+      const name = `tasks/leg-${String(i).padStart(2, "0")}`;
+      assertMatch(
+        r.md!,
+        new RegExp(
+          `^\\| ${
+            name.replace("/", "\\/")
+          } \\| 100/100 \\| ❌ failed \\| acc:max:abs=0\\.03: worse by 0\\.12 \\|$`,
+          "m",
+        ),
+      );
+    }
+    assertEquals(r.outputs.NUM_LEGS, "50");
+    // Sections that do not fit are counted and pointed to; with 10,000 runs they all fit here.
+    const shown = (r.md!.match(/<details/g) ?? []).length;
+    if (shown < 50) assertMatch(r.md!, new RegExp(`_${50 - shown} more legs not shown here`));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("merge: bad input is one line naming the file, exit 2, nothing written or posted", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/not.json`, "{ not json");
+    await Deno.writeTextFile(`${dir}/other.json`, JSON.stringify({ hello: "world" }));
+    await Deno.mkdir(`${dir}/empty`);
+    const a = await Deno.makeTempDir();
+    await Deno.writeTextFile(`${a}/a.json`, JSON.stringify(legJson({ key: "a" })));
+    await Deno.writeTextFile(
+      `${a}/b.json`,
+      JSON.stringify(legJson({ key: "b", sha: "f".repeat(40) })),
+    );
+    const cases: [string[], RegExp][] = [
+      [
+        ["--reports", `${dir}/not.json`],
+        /--reports: expected a report's JSON .*got ".*not\.json" \(not JSON\)/,
+      ],
+      [["--reports", `${dir}/other.json`], /--reports: expected a report's JSON .*other\.json/],
+      [["--reports", `${dir}/empty`], /--reports: expected at least one report's JSON/],
+      [
+        ["--reports", `${dir}/missing`],
+        /--reports: expected report files or folders, got ".*missing" \(NotFound\)/,
+      ],
+      [["--reports", a], /--reports: expected reports of one commit .*b\.json" \(of f{40}\)/],
+      [[], /--reports: expected the legs' JSON reports/],
+      [
+        ["--reports", a, "--legs-result", "maybe"],
+        /--legs-result: expected success, failure, cancelled or skipped/,
+      ],
+      [["--reports", a, "--comment"], /a pull request for --comment/],
+    ];
+    for (const [args, want] of cases) {
+      const r = await merge(args, { GITHUB_ACTIONS: "true" });
+      assertEquals(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+      const lines = r.stderr.trim().split("\n").filter((l) => !l.startsWith("::add-mask::"));
+      assertEquals(lines.length, 1, r.stderr);
+      assertMatch(lines[0]!, want);
+      assertEquals(r.md, undefined, "nothing written");
+      assertEquals(Object.keys(r.outputs), [], "no outputs");
+    }
+    await Deno.remove(a, { recursive: true });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
