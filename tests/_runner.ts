@@ -74,6 +74,11 @@ export interface RunnerSetup {
   permissions?: Record<string, string>;
   /** The `github.token` a job gets for its effective permissions (default `github.token`). */
   tokenFor?: (permissions: Record<string, string>) => string;
+  /**
+   * The caller run's artifacts so far (its other jobs' uploads: a matrix's
+   * legs); this run's uploads are added to it.
+   */
+  artifacts?: WorkflowRun["artifacts"];
 }
 
 const STATUS_FUNCTIONS = [
@@ -201,7 +206,7 @@ export async function runWorkflow(setup: RunnerSetup): Promise<WorkflowRun> {
   const eventPath = join(temp, "event.json");
   await Deno.writeTextFile(eventPath, JSON.stringify(setup.github.event ?? {}));
   const github = { workspace, run_id: "4242", run_attempt: "1", ...setup.github };
-  const artifacts: WorkflowRun["artifacts"] = [];
+  const artifacts: WorkflowRun["artifacts"] = setup.artifacts ?? [];
   const jobs: Record<string, JobRun> = {};
 
   // A matrix job runs once per combination, as `id (value, …)`.
@@ -472,13 +477,36 @@ async function fakeAction(
     };
   }
   if (action === "actions/download-artifact") {
-    const artifact = ctx.artifacts.find((a) => a.name === withs.name);
-    if (!artifact) return { code: 1, outputs: {}, log: `Artifact not found: ${withs.name}` };
-    await Deno.mkdir(withs.path!, { recursive: true });
-    for (const [name, content] of Object.entries(artifact.files)) {
-      await Deno.writeTextFile(join(withs.path!, name), content);
+    // By name, or every artifact whose name matches `pattern` (a glob of *):
+    // into one folder with merge-multiple, else one folder per artifact.
+    const pattern = withs.pattern
+      ? new RegExp(
+        `^${
+          withs.pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")
+        }$`,
+      )
+      : undefined;
+    const chosen = pattern
+      ? ctx.artifacts.filter((a) => pattern.test(a.name))
+      : ctx.artifacts.filter((a) => a.name === withs.name);
+    if (!pattern && chosen.length === 0) {
+      return { code: 1, outputs: {}, log: `Artifact not found: ${withs.name}` };
     }
-    return { code: 0, outputs: { "download-path": withs.path! }, log: "downloaded" };
+    for (const artifact of chosen) {
+      const dir = pattern && withs["merge-multiple"] !== "true"
+        ? join(withs.path!, artifact.name)
+        : withs.path!;
+      await Deno.mkdir(dir, { recursive: true });
+      for (const [name, content] of Object.entries(artifact.files)) {
+        await Deno.writeTextFile(join(dir, name), content);
+      }
+    }
+    await Deno.mkdir(withs.path!, { recursive: true });
+    return {
+      code: 0,
+      outputs: { "download-path": withs.path! },
+      log: `downloaded ${chosen.length}`,
+    };
   }
   return { code: 1, outputs: {}, log: `the simulated runner does not know ${uses}` };
 }

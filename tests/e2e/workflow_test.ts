@@ -11,7 +11,7 @@ import {
   type GithubServer,
   startGithubServer,
 } from "../_github_server.ts";
-import { API_KEY, OTHER_SHA, SHA, testFixture } from "../_helpers.ts";
+import { API_KEY, OTHER_SHA, run as fixtureRun, SHA, testFixture } from "../_helpers.ts";
 import { runWorkflow, type WorkflowRun } from "../_runner.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
@@ -552,4 +552,127 @@ Deno.test("workflow: baseline: merge-base with a search reports against where th
   });
   assertEquals(nightly.jobs.report!.result, "success");
   assertEquals(nightly.outputs["baseline-sha"], "");
+});
+
+Deno.test("workflow: a matrix of three legs (examples/matrix.yml) gives one comment and one check; a missing leg is named", async () => {
+  const pr = exampleEvent("pull_request", "opened") as {
+    number: number;
+    pull_request: { head: { sha: string } };
+  };
+  pr.number = 7;
+  pr.pull_request.head.sha = SHA;
+  (pr.pull_request as { number?: number }).number = 7;
+  // Three projects: vision and qa improve, ner regresses.
+  const project = (name: string, candidate: number) => ({
+    entity: "acme",
+    name,
+    runs: [
+      fixtureRun("base0001", "finished", {
+        sha: OTHER_SHA,
+        tags: ["baseline"],
+        metrics: { accuracy: 0.9 },
+      }),
+      fixtureRun("cand0001", "finished", { sha: SHA, metrics: { accuracy: candidate } }),
+      fixtureRun("cand0002", "finished", { sha: SHA, metrics: { accuracy: candidate + 0.001 } }),
+    ],
+  });
+  const fixture = {
+    apiKeys: [API_KEY],
+    projects: [project("vision", 0.92), project("ner", 0.7), project("qa", 0.93)],
+  };
+  const emulator = await startEmulator({ fixture });
+  const github = await startGithubServer({
+    repo: EXAMPLE_REPO,
+    pulls: [{ number: 7, headRefOid: SHA, headRefName: "feature/aug" }],
+    tokens: { ...TOKENS, [TOKEN]: { login: "github-actions[bot]", write: true } },
+  });
+  const env = {
+    GITHUB_API_URL: github.url,
+    GITHUB_GRAPHQL_URL: `${github.url}/graphql`,
+    GITHUB_SERVER_URL: "https://github.com",
+    GITHUB_WORKFLOW: "W&B matrix",
+  };
+  const githubContext = {
+    event_name: "pull_request",
+    event: pr,
+    sha: DEFAULT_BRANCH,
+    repository: EXAMPLE_REPO,
+    token: TOKEN,
+  };
+  const legs = async (projects: string[]) => {
+    const artifacts: WorkflowRun["artifacts"] = [];
+    for (const name of projects) {
+      const leg = await runWorkflow({
+        workflow: await Deno.readTextFile(`${ROOT}/.github/workflows/wandb-report.yml`),
+        toolDir: ROOT,
+        github: githubContext,
+        inputs: {
+          project: `acme/${name}`,
+          "report-key": `acme/${name}`,
+          "baseline-tags": "baseline",
+          gate: "accuracy:max:abs=0.01",
+          publish: false,
+          "base-url": emulator.url,
+        },
+        secrets: { WANDB_API_KEY: API_KEY },
+        env,
+        permissions: { contents: "read" },
+        tokenFor,
+        artifacts,
+      });
+      assertEquals(leg.jobs.report!.result, "success", name);
+      // A leg publishes nothing and fails nothing: the merge decides.
+      assertEquals([leg.jobs.publish!.result, leg.jobs.gate!.result], ["skipped", "skipped"], name);
+    }
+    return artifacts;
+  };
+  const merge = async (artifacts: WorkflowRun["artifacts"], inputs: Record<string, unknown>) =>
+    await runWorkflow({
+      workflow: await Deno.readTextFile(`${ROOT}/.github/workflows/wandb-report-merge.yml`),
+      toolDir: ROOT,
+      github: githubContext,
+      inputs,
+      secrets: {},
+      env,
+      permissions: { contents: "read", "pull-requests": "write", statuses: "write" },
+      tokenFor,
+      artifacts,
+    });
+  try {
+    const artifacts = await legs(["vision", "ner", "qa"]);
+    assertEquals(artifacts.map((a) => a.name).filter((n) => n.startsWith("wandb-report-leg-")), [
+      "wandb-report-leg-acme-vision",
+      "wandb-report-leg-acme-ner",
+      "wandb-report-leg-acme-qa",
+    ]);
+    assertEquals([github.comments.length, github.statuses.length], [0, 0]);
+    const merged = await merge(artifacts, {
+      expect: "acme/vision, acme/ner, acme/qa",
+      "legs-result": "success",
+    });
+    // The merge fails the run on the verdict, after the comment and the status.
+    assertEquals(merged.jobs.merge!.result, "failure");
+    assertEquals([merged.outputs["gate-verdict"], merged.outputs["num-legs"]], ["failed", "3"]);
+    assertEquals(github.comments.length, 1);
+    const body = github.comments[0]!.body;
+    assertMatch(body, /^<!-- wandb-report key=matrix workflow=W&B matrix -->/);
+    assertMatch(body, /❌ \*\*Gate failed\*\*: 1 of 3 legs failed \(acme\/ner\)/);
+    assertEquals(github.statuses.map((s) => [s.sha, s.context, s.state]), [
+      [SHA, "wandb-report/matrix", "failure"],
+    ]);
+    assertMatch(github.statuses[0]!.description!, /^gate failed: acme\/ner \(3 legs\)$/);
+    // A leg that failed before reporting: two artifacts, three expected.
+    const two = await legs(["vision", "qa"]);
+    const partial = await merge(two, {
+      expect: "acme/vision, acme/ner, acme/qa",
+      "legs-result": "failure",
+    });
+    assertEquals(partial.jobs.merge!.result, "failure");
+    const updated = github.comments[0]!.body;
+    assertEquals(github.comments.length, 1, "the one sticky comment, updated");
+    assertMatch(updated, /2 of 3 legs reported; acme\/ner failed before reporting/);
+  } finally {
+    await github.close();
+    await emulator.close();
+  }
 });
