@@ -262,5 +262,6 @@ export function stateList(counts: Counts): string[] {
     "unknown",
   ] as const)
     .filter((bucket) => counts[bucket] > 0)
-    .map((bucket) => `${counts[bucket]} ${bucket}`);
+    // W&B calls it killed (the table says so too); NUM_ABORTED keeps the old action's name.
+    .map((bucket) => `${counts[bucket]} ${bucket === "aborted" ? "killed" : bucket}`);
 }

@@ -286,7 +286,7 @@ export const report: Run<ReportCliOptions> = async (options, io, print) => {
           trend: result.trend,
           stalled: new Set(result.classification.stalled.map((s) => s.run.name)),
         },
-        { color: useColor(io), width: io.terminal?.stdout ? io.terminal.columns : undefined },
+        { color: useColor(io), width: tableWidth(io) },
       ));
     } else if (format === "json") print.json(rendered.json);
     else if (format === "markdown") print.data(`${markdown()}\n`);
@@ -306,3 +306,10 @@ export const report: Run<ReportCliOptions> = async (options, io, print) => {
     await files.discard();
   }
 };
+
+/** The table's width: `COLUMNS` when set (as shells and `less` honour it), else the terminal's. */
+function tableWidth(io: CliIo): number | undefined {
+  const columns = Number(io.env.COLUMNS);
+  if (Number.isInteger(columns) && columns > 0) return columns;
+  return io.terminal?.stdout ? io.terminal.columns : undefined;
+}

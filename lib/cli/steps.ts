@@ -128,7 +128,7 @@ export async function emulator(
       `from ${source}\n` +
       (projects.length ? `  projects: ${projects.join(", ")}\n` : "") +
       `  export WANDB_BASE_URL=${server.url} WANDB_API_KEY=${fixture.apiKeys[0]}\n` +
-      `  then: deno task report --project ${
+      `  then, in another terminal: ${reportCommand()} --project ${
         fixture.projects[0]
           ? `${fixture.projects[0].entity}/${fixture.projects[0].name}`
           : "ENTITY/PROJECT"
@@ -137,4 +137,16 @@ export async function emulator(
   await (stop ?? new Promise<void>((resolve) => Deno.addSignalListener("SIGINT", resolve)));
   await server.close();
   return ExitCode.ok;
+}
+
+/**
+ * How the user runs a report from anywhere: `deno task --config <this
+ * tool's deno.json> report` from a clone (the plain `deno task report` works
+ * only inside it), else the installed command's name.
+ */
+function reportCommand(): string {
+  const config = new URL("../../deno.json", import.meta.url);
+  return config.protocol === "file:"
+    ? `deno task --config ${config.pathname} report`
+    : "wandb-report";
 }

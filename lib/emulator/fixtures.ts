@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { resolve } from "node:path";
 import { z } from "zod";
 import { InvalidInputError } from "../errors.ts";
 import { parseLenientJson } from "../json.ts";
@@ -280,7 +281,8 @@ export async function loadFixture(source: string | URL): Promise<Fixture> {
     throw new InvalidInputError(
       "--fixture",
       "a readable fixture file",
-      String(source),
+      // The absolute path looked at: a relative one says nothing of where.
+      typeof source === "string" ? resolve(source) : String(source),
       (error as Error).name === "Error" ? (error as Error).message : (error as Error).name,
     );
   }

@@ -112,7 +112,8 @@ export const REPORT_SOURCES = {
     input: "TREND",
     kind: "string",
     value: "N",
-    help: "Each metric's mean over the last N first-parent commits with runs (0-500). Default 0.",
+    help: "Each metric's mean per commit over the last N first-parent commits (those with " +
+      "runs are shown; 0-500). Default 0.",
   },
   noiseHistory: {
     group: "Gate and waiting",

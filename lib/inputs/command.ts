@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { isAbsolute, join } from "node:path";
 import type { z } from "zod";
 import { type FlagSpec, type FlagValues, parseFlags } from "./args.ts";
 import { InvalidInputError } from "../errors.ts";
@@ -312,10 +313,23 @@ export function defineCommand<T>(definition: {
   sources: Readonly<Record<string, Source>>;
   schema: z.ZodType<T>;
   help: (program: string) => HelpText;
+  /** Option keys that are file paths: relative ones mean where the user typed them (`INIT_CWD`). */
+  paths?: readonly string[];
 }): Command<T> {
   return {
     resolve: (argv, env, redactor = new Redactor()) =>
-      resolveTable(definition.sources, definition.schema, argv, env, redactor),
+      resolveTable(definition.sources, definition.schema, argv, env, redactor, (raw) => {
+        // `deno task --config other/deno.json` runs in other/: a relative path the
+        // user typed means the folder they typed it in.
+        const here = env.INIT_CWD;
+        if (!here) return;
+        for (const key of definition.paths ?? []) {
+          const path = raw[key];
+          if (typeof path === "string" && path !== "" && !isAbsolute(path)) {
+            raw[key] = join(here, path);
+          }
+        }
+      }),
     help: (program) => commandHelp(definition.sources, definition.help(program)),
   };
 }

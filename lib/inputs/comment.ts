@@ -82,6 +82,7 @@ export const CommentOptionsSchema: z.ZodType<CommentOptions> = z.object({
 /** The comment command: its option table, schema and help. */
 export const COMMENT_COMMAND: Command<CommentOptions> = defineCommand({
   sources: SOURCES,
+  paths: ["bodyFile"],
   schema: CommentOptionsSchema,
   help: (program) => ({
     usage: `Usage: ${program} --pr-number N --body-file FILE`,

@@ -49,6 +49,7 @@ export const EmulatorOptionsSchema: z.ZodType<EmulatorCliOptions> = z.object({
 /** The emulator command: its option table, schema and help. */
 export const EMULATOR_COMMAND: Command<EmulatorCliOptions> = defineCommand({
   sources: SOURCES,
+  paths: ["fixture"],
   schema: EmulatorOptionsSchema,
   help: (program) => ({
     usage: `Usage: ${program} [--fixture FILE] [--port N] [--no-keys-argument]`,

@@ -242,8 +242,16 @@ export const ReportOptionsSchema: z.ZodType<ReportCliOptions> = z
         path: [key],
         message: `${what} to go with --baseline-sha (INPUT_BASELINE_SHA), which is not set`,
       });
-    if (o.baselineSearch > 0 && o.baselineSha === undefined) {
-      noBase("baselineSearch", "a commit to search back from");
+    // Without --baseline-sha a search starts at the candidates' commit's first parent.
+    if (
+      o.baselineSearch > 0 && o.baselineSha === undefined &&
+      (o.sha === undefined || o.runId !== undefined)
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["baselineSearch"],
+        message: "a commit to search back from: --baseline-sha, or --sha (its first parent)",
+      });
     }
     if (o.mergeBase && o.baselineSha === undefined) noBase("mergeBase", "the PR's base commit");
     if (o.mergeBase && o.sha === undefined) {

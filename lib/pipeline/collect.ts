@@ -52,6 +52,8 @@ export async function collect(
   const { match } = options;
   // The commits a baseline search and a trend walk, read before W&B is asked.
   const plan = await historyPlan(options, deps);
+  // A search without --baseline-sha starts at the candidates' first parent: that is its commit.
+  if (plan?.baselineSha) options = { ...options, baselineSha: plan.baselineSha };
   const fetched = await fetchReportRuns(client, {
     ...runsRequest(options, deps),
     baselineSha: plan?.chain.map((c) => c.sha) ?? options.baselineSha,

@@ -29,6 +29,8 @@ export interface HistoryPlan {
   source: string;
   /** Notes: a shallow clone, the merge base found. */
   notes: string[];
+  /** The commit a search starts from when none was given (the candidates' first parent). */
+  baselineSha?: string;
 }
 
 /**
@@ -60,12 +62,27 @@ export async function historyPlan(
     );
     start = found.sha;
   }
+  // A search without --baseline-sha starts at the candidates' commit's first parent.
+  const fromParent = baselineSearch > 0 && options.baselineSha === undefined && match.by === "sha";
   const chain = await readChain(
     start,
-    Math.max(baselineSearch, trend - 1, noiseHistory - 1, 0) + 1,
+    Math.max(baselineSearch, trend - 1, noiseHistory - 1, 0) + 1 + (fromParent ? 1 : 0),
     places,
   );
-  return { chain: chain.commits, source: chain.source, notes: [...notes, ...chain.notes] };
+  const commits = fromParent ? chain.commits.slice(1) : chain.commits;
+  if (fromParent && commits[0]) {
+    notes.push(
+      `--baseline-search without --baseline-sha: searching from ${
+        commits[0].sha.slice(0, 12)
+      }, the first parent of ${match.sha.slice(0, 12)}`,
+    );
+  }
+  return {
+    chain: commits,
+    source: chain.source,
+    notes: [...notes, ...chain.notes],
+    baselineSha: fromParent ? commits[0]?.sha : undefined,
+  };
 }
 
 /**

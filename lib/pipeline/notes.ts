@@ -57,6 +57,12 @@ export function emptyNotes(
   }
   const runs = [...candidates, ...baselines];
   if (runs.length === 0) return notes;
+  if (options.metrics.length === 0) {
+    notes.push(
+      "no --metrics: no metric is shown or compared; pass the summary keys your runs log " +
+        "(wandb.log / run.summary), e.g. --metrics val_acc,val_loss",
+    );
+  }
   const missing = (keys: readonly string[], of: (run: Run) => Record<string, unknown>) =>
     keys.filter((key) => !runs.some((run) => Object.hasOwn(of(run), key)));
   const list = (keys: string[]) => keys.map((k) => `"${k}"`).join(", ");

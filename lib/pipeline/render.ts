@@ -43,8 +43,13 @@ export function renderReport(
   const { comparisons, gate } = judgement;
   const project = `${result.entity}/${result.project}`;
   // Said where it matters: baselines from a commit are not the usual tagged ones.
-  const baselineFrom = options.baselineSha
-    ? baselineWords(options, result.baselineCommit)
+  // The baseline commit a search found, also from the candidates' first parent.
+  const searched = {
+    ...options,
+    baselineSha: options.baselineSha ?? result.baselineCommit?.requested,
+  };
+  const baselineFrom = searched.baselineSha
+    ? baselineWords(searched, result.baselineCommit)
     : undefined;
   const marker = reportMarker({ ...result, reportKey: options.reportKey }, context.workflow);
   const csv = renderCsv(result.candidates, result.baselines, {
@@ -104,7 +109,7 @@ export function renderReport(
         baselines: result.baselines,
         classification: result.classification,
         outputs: result.outputs,
-        baselineSource: baselineWords(options, result.baselineCommit),
+        baselineSource: baselineWords(searched, result.baselineCommit),
         baselineCommit: result.baselineCommit,
         trend: result.trend,
         csvPath: context.csvPath,

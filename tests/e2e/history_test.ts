@@ -114,6 +114,33 @@ Deno.test("--baseline-search: the nearest ancestor with runs, from the local che
       );
       assertEquals(emulator.stats.requests, 1, "one query for every commit searched");
       void back2;
+      // Without --baseline-sha the search starts at the candidates' commit's first parent (the tip).
+      const fromParent = await runCli(emulator, [
+        ...PROJECT,
+        "--sha",
+        repo.head,
+        "--baseline-search",
+        "5",
+        "--metrics",
+        "accuracy",
+        "--json",
+      ], { env: { INIT_CWD: repo.dir } });
+      assertEquals(fromParent.code, 0, fromParent.stderr);
+      const parentDoc = JSON.parse(fromParent.stdout);
+      assertEquals([
+        parentDoc.baseline.requested,
+        parentDoc.baseline.sha,
+        parentDoc.baseline.distance,
+      ], [
+        tip,
+        back3,
+        3,
+      ]);
+      assertEquals(fromParent.outputs.BASELINE_SHA, back3);
+      assertMatch(
+        fromParent.stderr,
+        /searching from [0-9a-f]{12}, the first parent of [0-9a-f]{12}/,
+      );
     });
   } finally {
     await Deno.remove(repo.dir, { recursive: true });
@@ -330,10 +357,10 @@ Deno.test("history errors: no source, a commit it does not hold, bad N, and GitH
       const base = [...PROJECT, "--sha", "c".repeat(40)];
       const cases: [string[], Record<string, string>, number, RegExp][] = [
         [
-          ["--baseline-search", "3"],
+          ["--run-id", "x1", "--baseline-search", "3"],
           {},
           2,
-          /^error: --baseline-search: expected a commit to search back from to go with --baseline-sha/,
+          /^error: --baseline-search: expected a commit to search back from: --baseline-sha, or --sha \(its first parent\)/,
         ],
         [
           ["--baseline-sha", commits[0]!.sha, "--baseline-search=-1"],

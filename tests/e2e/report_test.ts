@@ -48,7 +48,7 @@ Deno.test("sha mode: candidates, baselines, metrics and config vars", async () =
       GATE_VERDICT: "passed",
       STATUS_STATE: "success",
       STATUS_DESCRIPTION: "2/7 candidates finished (1 running, 1 pending, 1 failed, 1 crashed, " +
-        "1 aborted), 2 baselines",
+        "1 killed), 2 baselines",
     });
     assertEquals(
       r.csv!.split("\n")[0],

@@ -80,7 +80,7 @@ Deno.test("--wait: polls with backoff until no candidate runs, then writes every
       r.stderr,
       /^waiting: 2 finished, 1 running, 1 pending.*\(poll 0, 0 s waited, 60 s left\)$/m,
     );
-    assertMatch(r.stderr, /^waiting: 4 finished, 1 failed, 1 crashed, 1 aborted \(poll 3/m);
+    assertMatch(r.stderr, /^waiting: 4 finished, 1 failed, 1 crashed, 1 killed \(poll 3/m);
   });
 });
 

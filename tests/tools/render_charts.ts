@@ -9,10 +9,36 @@
  */
 import "mermaid";
 import { createRequire } from "node:module";
-import { resolve } from "node:path";
+import { isAbsolute, join, resolve } from "node:path";
 
-const [input = "examples/report.md", output = "charts.png"] = Deno.args;
-const markdown = await Deno.readTextFile(input);
+const USAGE = "Usage: deno task charts [REPORT.md] [OUT.png]\n\n" +
+  "Renders the Mermaid charts of a report's markdown (written with --chart) to a PNG in headless\n" +
+  "Chromium (apt-get install chromium), to look at. Default: the demo's examples/report.md to\n" +
+  "charts.png. Relative paths are taken from where you typed the command.\n\n" +
+  "Exit codes:\n  0   written\n  1   chromium failed\n  2   invalid input (no such file, no charts, no chromium)";
+
+/** One line and exit 2: never a stack trace for a user's mistake. */
+function fail(message: string): never {
+  console.error(`error: ${message}`);
+  Deno.exit(2);
+}
+
+if (Deno.args.includes("--help") || Deno.args.includes("-h")) {
+  console.log(USAGE);
+  Deno.exit(0);
+}
+const unknown = Deno.args.find((a) => a.startsWith("-"));
+if (unknown) fail(`${unknown}: expected a report file and an output file (see --help)`);
+// `deno task --config …` runs in the tool's folder: paths mean where the user typed them.
+const here = Deno.env.get("INIT_CWD") ?? Deno.cwd();
+const at = (path: string) => (isAbsolute(path) ? path : join(here, path));
+const input = Deno.args[0] === undefined
+  ? new URL("../../examples/report.md", import.meta.url).pathname
+  : at(Deno.args[0]);
+const output = at(Deno.args[1] ?? "charts.png");
+const markdown = await Deno.readTextFile(input).catch((error) =>
+  fail(`${input}: expected a readable report (${(error as Error).name})`)
+);
 const charts = [...markdown.matchAll(/```mermaid\n([\s\S]*?)```\n+(_[^\n]*_)?/g)];
 if (!charts.length) {
   console.error(`error: ${input}: expected a report with Mermaid charts (render it with --chart)`);
@@ -56,7 +82,13 @@ try {
     ],
     stdout: "piped",
     stderr: "piped",
-  }).output();
+  }).output().catch((error) =>
+    fail(
+      error instanceof Deno.errors.NotFound
+        ? "chromium: expected Debian's chromium on PATH (apt-get install chromium)"
+        : `chromium could not start (${(error as Error).name})`,
+    )
+  );
   if (!out.success || !(await Deno.stat(resolve(output)).catch(() => undefined))) {
     console.error(`error: chromium failed: ${new TextDecoder().decode(out.stderr).trim()}`);
     Deno.exit(1);
