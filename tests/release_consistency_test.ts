@@ -21,8 +21,11 @@ Deno.test("release: deno.json, the CHANGELOG, the README and the examples name o
     "a link for the release",
   );
   // Every release label a user copies (`@<sha> # vX.Y.Z`) is this version.
+  const docs = [...Deno.readDirSync(new URL("../docs/", import.meta.url))]
+    .filter((e) => e.name.endsWith(".md")).map((e) => `docs/${e.name}`);
   const files = [
     "README.md",
+    ...docs,
     ...[...Deno.readDirSync(new URL("../examples/", import.meta.url))]
       .filter((e) => e.name.endsWith(".yml")).map((e) => `examples/${e.name}`),
   ];
@@ -33,8 +36,8 @@ Deno.test("release: deno.json, the CHANGELOG, the README and the examples name o
   );
   assert(labels.length > 5, String(labels.length));
   assertEquals(labels.filter((l) => !l.endsWith(`: v${version}`)), []);
-  // The README names no other version as the one to install.
-  assertEquals([...read("README.md").matchAll(/version (\d+\.\d+\.\d+)/g)].map((m) => m[1]), [
+  // The install guide names no other version as the one to install.
+  assertEquals([...read("docs/install.md").matchAll(/version (\d+\.\d+\.\d+)/g)].map((m) => m[1]), [
     version,
   ]);
 });

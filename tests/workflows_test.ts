@@ -427,9 +427,14 @@ Deno.test("workflow: one comment job per PR and report key at a time (two /get-r
   assertEquals(concurrency["cancel-in-progress"], false, "a later report waits, none is lost");
 });
 
-/** Every YAML block of the README that calls our workflow. */
+/** Every YAML block of the README and the docs that calls our workflow. */
 async function readmeCallers(): Promise<string[]> {
-  const readme = await read("README.md");
+  const docs = [...Deno.readDirSync(new URL("docs/", ROOT))].filter((e) => e.name.endsWith(".md"));
+  const readme = [
+    await read("README.md"),
+    ...await Promise.all(docs.map((e) => read(`docs/${e.name}`))),
+  ]
+    .join("\n");
   return [...readme.matchAll(/```ya?ml\n([\s\S]*?)```/g)]
     .map((m) => m[1]!)
     .filter((block) => block.includes(`${OUR_WORKFLOW_REF}@`));
