@@ -13,7 +13,7 @@ function rows(table: string): string[] {
 }
 
 Deno.test("docs: every generated table equals its source (deno task readme)", async () => {
-  const { generatedBlocks } = await import("../tasks/readme.ts");
+  const { generatedBlocks } = await import("./tools/readme.ts");
   const blocks = await generatedBlocks();
   assert(blocks.some((b) => b.content === inputsMarkdown()), "the options table is generated");
   for (const block of blocks) {

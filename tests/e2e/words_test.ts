@@ -55,7 +55,11 @@ Deno.test("emulator banner: the URL, a key it accepts and the project to ask for
     banner,
     /^ {2}export WANDB_BASE_URL=http:\/\/127\.0\.0\.1:\d+ WANDB_API_KEY=demo-local-key-0+$/m,
   );
-  assertStringIncludes(banner, "deno task report --project demo-team/image-classifier --sha SHA");
+  // A command that works from any folder: the clone's deno.json named in full.
+  assertMatch(
+    banner,
+    /then, in another terminal: deno task --config \/\S+\/deno\.json report --project demo-team\/image-classifier --sha SHA/,
+  );
 });
 
 Deno.test("words: killed reads killed in the markdown; durations and paths read as typed", async () => {

@@ -8,9 +8,9 @@
  * @module
  */
 import { parse } from "yaml";
-import { inputsMarkdown } from "../lib/inputs/report.ts";
+import { inputsMarkdown } from "../../lib/inputs/report.ts";
 
-const ROOT = new URL("../", import.meta.url);
+const ROOT = new URL("../../", import.meta.url);
 
 /** A markdown table cell: one line, pipes escaped. */
 const cell = (text: unknown) =>
