@@ -349,6 +349,8 @@ Deno.test("action.yml: the old wandb-action's inputs, defaults and outputs", asy
     baseline: "INPUT_BASELINE_SHA",
     // publish is the step's own switch: it picks the output (comment and status, or JSON).
     publish: "PUBLISH",
+    // The flag's name, and its earlier name kept: both reach INPUT_DIRECTIONS.
+    direction: "INPUT_DIRECTIONS",
   };
   for (const name of Object.keys(action.inputs)) {
     const variable = special[name] ?? `INPUT_${name.toUpperCase().replaceAll("-", "_")}`;
