@@ -5,11 +5,9 @@
  *
  * @module
  */
-import { ApiError, ExitCode } from "../errors.ts";
+import { ExitCode } from "../errors.ts";
 import { StagedFiles } from "../fs.ts";
-import { githubApiUrl, githubGraphqlUrl } from "../github/client.ts";
 import { postComment } from "../github/comment.ts";
-import { parseRepo } from "../github/pulls.ts";
 import { contextNote, postStatus, runUrlFromEnv, statusContext } from "../github/statuses.ts";
 import type { MergeCliOptions } from "../inputs/merge.ts";
 import { reportMarker } from "../marker.ts";
@@ -23,21 +21,14 @@ import {
 } from "../merge/mod.ts";
 import { jsonText } from "../report/json.ts";
 import { retryPolicy } from "../retry.ts";
-import { reportPosted, statusSet } from "./pr.ts";
-import { appendTo, checkAppendable, writeOutputs } from "./runner.ts";
+import { deliverComment, deliverStatus } from "./pr.ts";
+import { appendTo, checkDestinations, writeOutputs } from "./runner.ts";
 import type { Run } from "./_shell.ts";
 
 /** The merge command's run. */
 export const merge: Run<MergeCliOptions> = async (options, io, print) => {
   const log = options.debug ? (line: string) => print.err(`debug: ${line}\n`) : undefined;
-  // Every destination is checked before anything is read or posted.
-  await checkAppendable("GITHUB_OUTPUT", io.env.GITHUB_OUTPUT);
-  await checkAppendable("GITHUB_STEP_SUMMARY", io.env.GITHUB_STEP_SUMMARY);
-  if (options.comment || options.status) {
-    parseRepo(io.env.GITHUB_REPOSITORY, "GITHUB_REPOSITORY");
-    githubGraphqlUrl(io.env);
-    githubApiUrl(io.env);
-  }
+  await checkDestinations(io, options.comment || options.status);
   const files = await StagedFiles.create(
     options.markdown
       ? [{ path: options.markdown, fallbackName: "wandb_report.md", label: "--markdown" }]
@@ -79,26 +70,19 @@ export const merge: Run<MergeCliOptions> = async (options, io, print) => {
     const token = options.githubToken;
     const retry = retryPolicy(options, io.deps?.baseDelayMs);
     if (options.comment && token && options.prNumber !== undefined) {
-      try {
-        reportPosted(
-          print,
-          await postComment({
-            token,
-            repository: io.env.GITHUB_REPOSITORY,
-            prNumber: options.prNumber,
-            marker,
-            body: comment,
-            mode: options.commentMode,
-            env: io.env,
-            retry,
-            http: io.deps?.http,
-            log,
-          }),
-        );
-      } catch (error) {
-        if (!(error instanceof ApiError)) throw error;
-        print.say("warning", "warning", `the PR comment was not posted: ${error.message}`);
-      }
+      await deliverComment(print, () =>
+        postComment({
+          token,
+          repository: io.env.GITHUB_REPOSITORY,
+          prNumber: options.prNumber!,
+          marker,
+          body: comment,
+          mode: options.commentMode,
+          env: io.env,
+          retry,
+          http: io.deps?.http,
+          log,
+        }));
     }
     if (options.status && token) {
       const caseNote = contextNote(options.reportKey);
@@ -117,27 +101,20 @@ export const merge: Run<MergeCliOptions> = async (options, io, print) => {
           `no commit status: the legs report on ${merged.sha}, not the PR's head ${options.prHeadSha}`,
         );
       } else {
-        try {
-          statusSet(
-            print,
-            await postStatus({
-              token,
-              repository: io.env.GITHUB_REPOSITORY,
-              sha: merged.sha,
-              state: status.state,
-              context: statusContext(options.reportKey),
-              description: status.description,
-              targetUrl: runUrlFromEnv(io.env),
-              env: io.env,
-              retry,
-              http: io.deps?.http,
-              log,
-            }),
-          );
-        } catch (error) {
-          if (!(error instanceof ApiError)) throw error;
-          print.say("warning", "warning", `the commit status was not set: ${error.message}`);
-        }
+        await deliverStatus(print, () =>
+          postStatus({
+            token,
+            repository: io.env.GITHUB_REPOSITORY,
+            sha: merged.sha,
+            state: status.state,
+            context: statusContext(options.reportKey),
+            description: status.description,
+            targetUrl: runUrlFromEnv(io.env),
+            env: io.env,
+            retry,
+            http: io.deps?.http,
+            log,
+          }));
       }
     }
     if (options.json) print.json(jsonText(mergedJson(merged)));

@@ -117,3 +117,33 @@ export function statusSet(print: Printer, result: PostStatusResult): void {
   if (result.action === "skipped") print.say("warning", "warning", result.warning);
   else print.err(`status ${result.context}: ${result.state}\n`);
 }
+
+/**
+ * Posts the PR comment and says what became of it; a failure after a good
+ * report is one warning (the report, its outputs and the summary stand, and
+ * the exit code is the gate's).
+ */
+export async function deliverComment(
+  print: Printer,
+  post: () => Promise<PostCommentResult>,
+): Promise<void> {
+  try {
+    reportPosted(print, await post());
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    print.say("warning", "warning", `the PR comment was not posted: ${error.message}`);
+  }
+}
+
+/** Sets the commit status and says what became of it; a failure is one warning. */
+export async function deliverStatus(
+  print: Printer,
+  post: () => Promise<PostStatusResult>,
+): Promise<void> {
+  try {
+    statusSet(print, await post());
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    print.say("warning", "warning", `the commit status was not set: ${error.message}`);
+  }
+}

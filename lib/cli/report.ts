@@ -6,9 +6,9 @@
  * @module
  */
 import { stateList } from "../classify.ts";
-import { ApiError, ExitCode } from "../errors.ts";
+import { ExitCode } from "../errors.ts";
 import { type Destination, StagedFiles } from "../fs.ts";
-import { githubApiUrl, githubClientFor, githubGraphqlUrl } from "../github/client.ts";
+import { githubClientFor } from "../github/client.ts";
 import { parseRepo } from "../github/pulls.ts";
 import { contextNote, postStatus, runUrlFromEnv, statusContext } from "../github/statuses.ts";
 import { githubHistory } from "../history/github.ts";
@@ -17,8 +17,8 @@ import type { CliIo, Printer } from "../output.ts";
 import { runReport, waitForCandidates, type WaitPoll } from "../pipeline/mod.ts";
 import { renderTable } from "../report/table.ts";
 import { retryPolicy } from "../retry.ts";
-import { postReportComment, reportPosted, statusSet, waitShown } from "./pr.ts";
-import { appendTo, checkAppendable, writeOutputs } from "./runner.ts";
+import { deliverComment, deliverStatus, postReportComment, waitShown } from "./pr.ts";
+import { appendTo, checkDestinations, writeOutputs } from "./runner.ts";
 import type { Run } from "./_shell.ts";
 
 /** Colours on a terminal, unless `NO_COLOR`; always with `FORCE_COLOR` (https://no-color.org). */
@@ -126,16 +126,7 @@ export const report: Run<ReportCliOptions> = async (options, io, print) => {
   const note = (text: string) => print.say("notice", "note", text);
   options.notes.forEach(note);
 
-  // Every destination is checked before anything is fetched or written: an
-  // exit 2 or 3 leaves nothing behind.
-  await checkAppendable("GITHUB_OUTPUT", io.env.GITHUB_OUTPUT);
-  await checkAppendable("GITHUB_STEP_SUMMARY", io.env.GITHUB_STEP_SUMMARY);
-  if (options.comment || options.status) {
-    parseRepo(io.env.GITHUB_REPOSITORY, "GITHUB_REPOSITORY");
-    // Checked before any request: a URL that is not http(s) is an input, not a server, error.
-    githubGraphqlUrl(io.env);
-    githubApiUrl(io.env);
-  }
+  await checkDestinations(io, options.comment || options.status);
   const destinations: Destination[] = [
     options.outDefault
       ? { path: options.out, noFollow: true, label: "--out" }
@@ -162,27 +153,20 @@ export const report: Run<ReportCliOptions> = async (options, io, print) => {
       );
       return;
     }
-    try {
-      statusSet(
-        print,
-        await postStatus({
-          token: options.githubToken,
-          repository: io.env.GITHUB_REPOSITORY,
-          sha,
-          state,
-          context: statusContext(options.reportKey ?? `${options.entity}/${options.project}`),
-          description: text,
-          targetUrl: runUrlFromEnv(io.env),
-          env: io.env,
-          retry: retryPolicy(options, io.deps?.baseDelayMs),
-          http: io.deps?.http,
-          log,
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
-      print.say("warning", "warning", `the commit status was not set: ${error.message}`);
-    }
+    await deliverStatus(print, () =>
+      postStatus({
+        token: options.githubToken!,
+        repository: io.env.GITHUB_REPOSITORY,
+        sha,
+        state,
+        context: statusContext(options.reportKey ?? `${options.entity}/${options.project}`),
+        description: text,
+        targetUrl: runUrlFromEnv(io.env),
+        env: io.env,
+        retry: retryPolicy(options, io.deps?.baseDelayMs),
+        http: io.deps?.http,
+        log,
+      }));
   };
   try {
     const progress = progressReporter(options, io, print);
@@ -244,21 +228,12 @@ export const report: Run<ReportCliOptions> = async (options, io, print) => {
     }
     await writeOutputs(io, print, rendered.outputs);
     if (options.comment && options.prNumber !== undefined && options.githubToken) {
-      // A comment that fails after a good report is a warning: the report,
-      // its outputs and the job summary stand, and the exit code is the gate's.
-      try {
-        reportPosted(
-          print,
-          await postReportComment(options, io, log, {
-            marker: rendered.marker,
-            body: markdown(),
-            mode: options.commentMode,
-          }),
-        );
-      } catch (error) {
-        if (!(error instanceof ApiError)) throw error;
-        print.say("warning", "warning", `the PR comment was not posted: ${error.message}`);
-      }
+      await deliverComment(print, () =>
+        postReportComment(options, io, log, {
+          marker: rendered.marker,
+          body: markdown(),
+          mode: options.commentMode,
+        }));
     }
     const outputs = rendered.outputs;
     const caseNote = options.status

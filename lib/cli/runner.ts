@@ -8,6 +8,8 @@
 import { InvalidInputError } from "../errors.ts";
 import { fsReason, inspectPath } from "../fs.ts";
 import { appendOutputs } from "../github/actions.ts";
+import { githubApiUrl, githubGraphqlUrl } from "../github/client.ts";
+import { parseRepo } from "../github/pulls.ts";
 import type { CliIo, Printer } from "../output.ts";
 
 /**
@@ -59,4 +61,19 @@ export async function writeOutputs(
     Object.entries(outputs).map(([k, v]) => [k, print.redactor.redact(v)]),
   );
   await appendTo("GITHUB_OUTPUT", path, () => appendOutputs(path, values));
+}
+
+/**
+ * Checks every destination a command writes to before anything is fetched
+ * or written (an exit 2 or 3 leaves nothing behind): the runner's output and
+ * summary files, and, when it talks to GitHub, the repository and GitHub's
+ * URLs (a URL that is not http(s) is an input error, not a server's).
+ */
+export async function checkDestinations(io: CliIo, github: boolean): Promise<void> {
+  await checkAppendable("GITHUB_OUTPUT", io.env.GITHUB_OUTPUT);
+  await checkAppendable("GITHUB_STEP_SUMMARY", io.env.GITHUB_STEP_SUMMARY);
+  if (!github) return;
+  parseRepo(io.env.GITHUB_REPOSITORY, "GITHUB_REPOSITORY");
+  githubGraphqlUrl(io.env);
+  githubApiUrl(io.env);
 }
