@@ -177,3 +177,10 @@ Deno.test("reportQuery: asks only for what the report prints", () => {
     "$metricKeys)",
   ]);
 });
+
+Deno.test("the summary-keys query is valid against the W&B schema, with or without projections", async () => {
+  const { SUMMARY_KEYS_QUERY } = await import("../lib/wandb/summary_keys.ts");
+  for (const keysArgument of [true, false]) {
+    assertEquals(validate(wandbSchema({ keysArgument }), parse(SUMMARY_KEYS_QUERY)), []);
+  }
+});

@@ -13,6 +13,7 @@ import { retryPolicy } from "../retry.ts";
 import { WandbClient } from "../wandb/client.ts";
 import { fetchReportRuns, type ReportRunsRequest } from "../wandb/report_runs.ts";
 import { SHA_KEY } from "../wandb/queries.ts";
+import { summaryKeys } from "../wandb/summary_keys.ts";
 import { appUrlFor } from "../wandb/urls.ts";
 import { fromHistory, historyPlan } from "./history.ts";
 import { emptyNotes, stalledNotes } from "./notes.ts";
@@ -84,11 +85,38 @@ export async function collect(
     classification,
     outputs: baselineOutputs(stepOutputs(classification, sha), options, history?.commit),
     traffic: { ...client.stats },
-    notes: [...notes, ...emptyNotes(options, candidates, baselines)],
+    notes: [
+      ...notes,
+      ...emptyNotes(options, candidates, baselines),
+      ...await metricsHint(options, client, candidates),
+    ],
     baselineCommit: history?.commit,
     trend: history?.trend,
     noise: history?.noise,
   };
+}
+
+/**
+ * Without `--metrics` no metric is shown: the names the first candidate
+ * logged, so the user sees what to ask for (one small request; nothing when
+ * it fails, as a hint must not fail a report).
+ */
+async function metricsHint(
+  options: CollectOptions,
+  client: WandbClient,
+  candidates: readonly Run[],
+): Promise<string[]> {
+  if (options.metrics.length > 0 || candidates.length === 0) return [];
+  const run = candidates[0]!;
+  const keys = await summaryKeys(client, options.entity, options.project, run.name)
+    .catch(() => [] as string[]);
+  if (keys.length === 0) return [];
+  const shown = keys.slice(0, 12);
+  return [
+    `run ${run.name} logged ${shown.join(", ")}${
+      keys.length > shown.length ? ` and ${keys.length - shown.length} more` : ""
+    }: pass --metrics ${shown.slice(0, 2).join(",")} (or any of them) to compare them`,
+  ];
 }
 
 /** When a running candidate counts as stalled: no heartbeat for `--stale-after`, on the wall clock. */

@@ -222,6 +222,9 @@ Deno.test("paging: small pages follow cursors to the end, one request per page p
       ...BASELINES,
       "--page-size",
       "4",
+      // A metric asked for: no extra request to list the logged ones.
+      "--metrics",
+      "accuracy",
     ]);
     assertEquals(r.code, 0, r.stderr);
     assertEquals(r.outputs.NUM_CANDIDATES, String(7 + 23));
@@ -294,14 +297,18 @@ Deno.test("retries: a dropped connection, 429 with RateLimit-Reset / Retry-After
       { status: 429, headers: { "Retry-After": "3" } },
       { status: 500 },
     ]);
-    const r = await runCli(emulator, [...PROJECT, "--sha", SHA, "--debug"], {
-      http: {
-        sleep: (ms) => {
-          sleeps.push(ms);
-          return Promise.resolve();
+    const r = await runCli(
+      emulator,
+      [...PROJECT, "--sha", SHA, "--metrics", "accuracy", "--debug"],
+      {
+        http: {
+          sleep: (ms) => {
+            sleeps.push(ms);
+            return Promise.resolve();
+          },
         },
       },
-    });
+    );
     assertEquals(r.code, 0, r.stderr);
     assertEquals(r.outputs.NUM_FINISHED, "2");
     assertEquals(emulator.stats.requests, 5);
@@ -314,7 +321,15 @@ Deno.test("retries: a dropped connection, 429 with RateLimit-Reset / Retry-After
 Deno.test("retries: a slow answer times out and is retried", async () => {
   await withEmulator({}, async (emulator) => {
     emulator.injectFaults([{ delayMs: 1500 }]);
-    const r = await runCli(emulator, [...PROJECT, "--sha", SHA, "--timeout", "0.5"]);
+    const r = await runCli(emulator, [
+      ...PROJECT,
+      "--sha",
+      SHA,
+      "--metrics",
+      "accuracy",
+      "--timeout",
+      "0.5",
+    ]);
     assertEquals(r.code, 0, r.stderr);
     assertEquals(r.outputs.NUM_FINISHED, "2");
     assertEquals(emulator.stats.requests, 2);
@@ -485,5 +500,23 @@ Deno.test("inside GitHub Actions the key is masked before anything else is print
     );
     assertEquals(lines.slice(2).filter((l) => l.includes(API_KEY)), []);
     assert(!r.stdout.includes(API_KEY));
+  });
+});
+
+Deno.test("without --metrics the report lists the metric names the runs logged", async () => {
+  await withEmulator({}, async (emulator) => {
+    const r = await runCli(emulator, [...PROJECT, "--sha", SHA]);
+    assertEquals(r.code, 0, r.stderr);
+    assertMatch(
+      r.stderr,
+      /^note: no --metrics: no metric is shown or compared; pass the summary keys your runs log/m,
+    );
+    assertMatch(
+      r.stderr,
+      /^note: run cand0001 logged accuracy, loss: pass --metrics accuracy,loss/m,
+    );
+    // With --metrics, no hint and no extra request.
+    const asked = await runCli(emulator, [...PROJECT, "--sha", SHA, "--metrics", "accuracy"]);
+    assertEquals(/logged accuracy/.test(asked.stderr), false);
   });
 });

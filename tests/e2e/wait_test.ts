@@ -61,6 +61,8 @@ Deno.test("--wait: polls with backoff until no candidate runs, then writes every
       ...PROJECT,
       "--sha",
       SHA,
+      "--metrics",
+      "accuracy",
       "--wait",
       "60s",
       "--poll-interval",
