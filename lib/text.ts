@@ -45,3 +45,35 @@ export function middleCut(text: string, width: number): string {
   const tail = width - 1 - head;
   return `${chars.slice(0, head).join("")}…${tail ? chars.slice(-tail).join("") : ""}`;
 }
+
+const encoder = new TextEncoder();
+/**
+ * How many UTF-8 bytes `text` takes (GitHub's limits on comments and
+ * summaries are in bytes, not characters).
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { byteLength } from "./text.ts";
+ * assertEquals(byteLength("実験"), 6);
+ * ```
+ */
+export const byteLength = (text: string): number => encoder.encode(text).byteLength;
+
+/**
+ * The longest prefix of `text` within `max` UTF-8 bytes, never splitting a character.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { clipBytes } from "./text.ts";
+ * assertEquals(clipBytes("a実験", 5), "a実");
+ * ```
+ */
+export function clipBytes(text: string, max: number): string {
+  const bytes = encoder.encode(text);
+  if (bytes.byteLength <= max) return text;
+  let end = max;
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
+  return new TextDecoder().decode(bytes.subarray(0, end));
+}

@@ -7,10 +7,10 @@
  * @module
  */
 import { stateList } from "../classify.ts";
-import { withState } from "../marker.ts";
+import { STATE_LINE_BYTES, withState } from "../marker.ts";
 import { formatMeanSd, formatNumber } from "../numbers.ts";
 import { escapeMarkdown } from "../report/markdown.ts";
-import { cut } from "../text.ts";
+import { byteLength, clipBytes, cut } from "../text.ts";
 import type { LegSummary, MergedReport } from "./merge.ts";
 
 /** The most a PR comment's body may hold, in UTF-8 bytes (GitHub allows 65,536 characters). */
@@ -19,8 +19,6 @@ export const MAX_COMMENT_BYTES = 60_000;
 /** The most a job summary may hold (GitHub allows 1 MiB per step). */
 export const MAX_SUMMARY_BYTES = 1_000_000;
 
-const encoder = new TextEncoder();
-const bytes = (text: string) => encoder.encode(text).byteLength;
 const md = (text: string, max = Infinity) => escapeMarkdown(cut(text, max));
 const num = (value: unknown) =>
   typeof value === "number"
@@ -52,7 +50,7 @@ export interface MergedRenderOptions {
  */
 export function renderMerged(merged: MergedReport, options: MergedRenderOptions = {}): string {
   const cap = (options.maxBytes ?? MAX_COMMENT_BYTES) -
-    (options.marker ? bytes(options.marker) + 92 : 0);
+    (options.marker ? byteLength(options.marker) + STATE_LINE_BYTES : 0);
   const head = [
     `### W&B report: ${merged.legs.length + merged.missing.length} legs${
       /^[0-9a-f]{7,40}$/.test(merged.sha) ? ` @ \`${merged.sha.slice(0, 7)}\`` : ""
@@ -73,8 +71,8 @@ export function renderMerged(merged: MergedReport, options: MergedRenderOptions 
   for (const leg of merged.legs) {
     const section = legSection(leg);
     const rest = merged.legs.length - shown - 1;
-    const tail = rest > 0 ? bytes(moreLine(rest, options.elsewhere)) + 2 : 0;
-    if (bytes([...body, ...section].join("\n")) + tail > cap) break;
+    const tail = rest > 0 ? byteLength(moreLine(rest, options.elsewhere)) + 2 : 0;
+    if (byteLength([...body, ...section].join("\n")) + tail > cap) break;
     body.push(...section);
     shown++;
   }
@@ -83,7 +81,7 @@ export function renderMerged(merged: MergedReport, options: MergedRenderOptions 
   }
   let text = body.join("\n");
   // The head alone must fit: every failing leg and its worst rule are in its rows.
-  if (bytes(text) > cap) text = clip(text, cap);
+  if (byteLength(text) > cap) text = clipBytes(text, cap);
   if (!options.marker) return text;
   const state = merged.verdict === "failed" ? "fail" : merged.complete ? "pass" : "incomplete";
   return withState(options.marker, state, text);
@@ -93,13 +91,6 @@ function moreLine(n: number, elsewhere?: string): string {
   return `_${n} more leg${n === 1 ? "" : "s"} not shown here: every leg's section is in ${
     elsewhere ?? "the job summary and the legs' artifacts"
   }._`;
-}
-
-function clip(text: string, max: number): string {
-  const data = encoder.encode(text);
-  let end = max;
-  while (end > 0 && (data[end]! & 0xc0) === 0x80) end--;
-  return new TextDecoder().decode(data.subarray(0, end));
 }
 
 /** The verdict for the whole PR, in one line. */

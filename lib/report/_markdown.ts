@@ -12,18 +12,6 @@ import type { TrendPoint } from "../history/baseline.ts";
 import type { Run as WandbRun } from "../model.ts";
 import { cut } from "../text.ts";
 
-const encoder = new TextEncoder();
-export const byteLength = (text: string) => encoder.encode(text).byteLength;
-
-/** The longest prefix of `text` within `max` UTF-8 bytes, never splitting a character. */
-export function clipBytes(text: string, max: number): string {
-  const bytes = encoder.encode(text);
-  if (bytes.byteLength <= max) return text;
-  let end = max;
-  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
-  return new TextDecoder().decode(bytes.subarray(0, end));
-}
-
 /**
  * Escapes user text for a GFM table cell or a line of prose: HTML is inert,
  * markdown syntax is literal, `|` cannot end a cell, line breaks become

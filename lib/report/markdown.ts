@@ -16,15 +16,9 @@ import { candidateDelta, metricValue } from "../compare.ts";
 import type { Run as WandbRun } from "../model.ts";
 import { runUrl } from "../wandb/urls.ts";
 import { formatNumber } from "../numbers.ts";
+import { byteLength, clipBytes } from "../text.ts";
 import { maxOf, metricText, minOf, summaryText, type ValueStyle } from "./_format.ts";
-import {
-  byteLength,
-  clipBytes,
-  escapeMarkdown,
-  linkTarget,
-  type MarkdownInput,
-  shown,
-} from "./_markdown.ts";
+import { escapeMarkdown, linkTarget, type MarkdownInput, shown } from "./_markdown.ts";
 import { chartLabels, chartSection, trendSection } from "./charts.ts";
 import { gateEssentials, gateSection, gateTable } from "./_gate.ts";
 
