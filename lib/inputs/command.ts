@@ -292,6 +292,39 @@ export interface Command<T> {
 }
 
 /**
+ * Makes the relative paths among `raw[keys]` (a path, or a list of them)
+ * relative to `here`, the folder the user typed the command in (`INIT_CWD`):
+ * `deno task --config other/deno.json` runs in other/. A trailing slash
+ * ("dir/" asks for a directory) is kept. Nothing changes without `here`.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { fromTypedFolder } from "./command.ts";
+ * const raw: Record<string, unknown> = { out: "r.csv", dir: "legs/", list: ["a.json", "/b.json"] };
+ * fromTypedFolder(raw, ["out", "dir", "list"], "/home/ana");
+ * assertEquals(raw, { out: "/home/ana/r.csv", dir: "/home/ana/legs/", list: ["/home/ana/a.json", "/b.json"] });
+ * ```
+ */
+export function fromTypedFolder(
+  raw: Record<string, unknown>,
+  keys: readonly string[],
+  here: string | undefined,
+): void {
+  if (!here) return;
+  const resolve = (path: unknown) => {
+    if (typeof path !== "string" || path === "" || isAbsolute(path)) return path;
+    const joined = join(here, path);
+    // join keeps a trailing slash only sometimes; add none twice.
+    return /[/\\]$/.test(path) && !/[/\\]$/.test(joined) ? `${joined}/` : joined;
+  };
+  for (const key of keys) {
+    const value = raw[key];
+    if (value !== undefined) raw[key] = Array.isArray(value) ? value.map(resolve) : resolve(value);
+  }
+}
+
+/**
  * A command from its option table, its schema and its help: the one shape
  * every command's inputs take.
  *
@@ -318,18 +351,14 @@ export function defineCommand<T>(definition: {
 }): Command<T> {
   return {
     resolve: (argv, env, redactor = new Redactor()) =>
-      resolveTable(definition.sources, definition.schema, argv, env, redactor, (raw) => {
-        // `deno task --config other/deno.json` runs in other/: a relative path the
-        // user typed means the folder they typed it in.
-        const here = env.INIT_CWD;
-        if (!here) return;
-        for (const key of definition.paths ?? []) {
-          const path = raw[key];
-          if (typeof path === "string" && path !== "" && !isAbsolute(path)) {
-            raw[key] = join(here, path);
-          }
-        }
-      }),
+      resolveTable(
+        definition.sources,
+        definition.schema,
+        argv,
+        env,
+        redactor,
+        (raw) => fromTypedFolder(raw, definition.paths ?? [], env.INIT_CWD),
+      ),
     help: (program) => commandHelp(definition.sources, definition.help(program)),
   };
 }

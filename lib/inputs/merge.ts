@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { isAbsolute, join } from "node:path";
 import { z } from "zod";
 import { type CommentMode, ShaSchema } from "../model.ts";
 import {
@@ -18,9 +17,7 @@ import {
   TOKEN,
   wholeNumber,
 } from "./_fields.ts";
-import { type Command, exitCodeLines, resolveTable, type Source } from "./command.ts";
-import { commandHelp } from "./command.ts";
-import { Redactor } from "../redact.ts";
+import { type Command, defineCommand, exitCodeLines, type Source } from "./command.ts";
 
 const SOURCES = {
   reports: {
@@ -168,37 +165,24 @@ export const MergeOptionsSchema: z.ZodType<MergeCliOptions> = z.object({
 });
 
 /** The merge command: its option table, schema and help. */
-export const MERGE_COMMAND: Command<MergeCliOptions> = {
-  resolve: (argv, env, redactor = new Redactor()) =>
-    resolveTable(SOURCES, MergeOptionsSchema, argv, env, redactor, (raw) => {
-      // `deno task --config …` runs in the tool's folder: paths mean where the user typed them.
-      const here = env.INIT_CWD;
-      if (!here) return;
-      if (Array.isArray(raw.reports)) {
-        raw.reports = raw.reports.map((p) =>
-          typeof p === "string" && !isAbsolute(p) ? join(here, p) : p
-        );
-      }
-      if (typeof raw.markdown === "string" && !isAbsolute(raw.markdown)) {
-        raw.markdown = join(here, raw.markdown);
-      }
+export const MERGE_COMMAND: Command<MergeCliOptions> = defineCommand({
+  sources: SOURCES,
+  schema: MergeOptionsSchema,
+  paths: ["reports", "markdown"],
+  help: (program) => ({
+    usage: `Usage: ${program} --reports PATHS [--expect LIST] [--comment --pr-number N] [--status]`,
+    about: [
+      "Merges the JSON reports of a matrix's legs (each a deno task report --json) into one",
+      "report: a verdict for the whole PR, a row per leg, each leg's section; one sticky",
+      "comment, one commit status, the step outputs summed over the legs. The gate fails when",
+      "a leg failed, or a leg is missing, repeated or of another JSON version (unless",
+      "--allow-incomplete).",
+    ],
+    exits: exitCodeLines({
+      0: "done, and the merged gate passed",
+      1: "a leg's gate failed, or a leg is missing or disagrees; outputs and summary are written",
+      2: "invalid input: no report, a file that is not a report, legs of different commits",
+      3: "GitHub failed for good (token, not found, rate limit, server)",
     }),
-  help: (program) =>
-    commandHelp(SOURCES, {
-      usage:
-        `Usage: ${program} --reports PATHS [--expect LIST] [--comment --pr-number N] [--status]`,
-      about: [
-        "Merges the JSON reports of a matrix's legs (each a deno task report --json) into one",
-        "report: a verdict for the whole PR, a row per leg, each leg's section; one sticky",
-        "comment, one commit status, the step outputs summed over the legs. The gate fails when",
-        "a leg failed, or a leg is missing, repeated or of another JSON version (unless",
-        "--allow-incomplete).",
-      ],
-      exits: exitCodeLines({
-        0: "done, and the merged gate passed",
-        1: "a leg's gate failed, or a leg is missing or disagrees; outputs and summary are written",
-        2: "invalid input: no report, a file that is not a report, legs of different commits",
-        3: "GitHub failed for good (token, not found, rate limit, server)",
-      }),
-    }),
-};
+  }),
+});

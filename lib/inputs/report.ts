@@ -10,9 +10,15 @@
  *
  * @module
  */
-import { isAbsolute, join } from "node:path";
 import { z } from "zod";
-import { type Command, commandHelp, EXIT_CODES, markdownOptions, resolveTable } from "./command.ts";
+import {
+  type Command,
+  commandHelp,
+  EXIT_CODES,
+  fromTypedFolder,
+  markdownOptions,
+  resolveTable,
+} from "./command.ts";
 import {
   type CommentMode,
   type Direction,
@@ -379,16 +385,7 @@ export function resolveInputs(
         : "wandb_report.csv";
       raw.outDefault = true;
     }
-    // `deno task --config other/deno.json` runs in other/: relative paths the
-    // user typed mean the folder they typed them in (INIT_CWD).
-    for (const key of ["out", "markdown"]) {
-      const path = raw[key];
-      if (typeof path === "string" && env.INIT_CWD && !isAbsolute(path)) {
-        const joined = join(env.INIT_CWD, path);
-        // join keeps a trailing slash ("dir/" still asks for a directory); add none twice.
-        raw[key] = /[/\\]$/.test(path) && !/[/\\]$/.test(joined) ? `${joined}/` : joined;
-      }
-    }
+    fromTypedFolder(raw, ["out", "markdown"], env.INIT_CWD);
   });
   if (resolved.kind !== "run") return resolved;
   const { match, notes } = resolved.options;
