@@ -10,7 +10,7 @@ import { StagedFiles } from "../fs.ts";
 import { postComment } from "../github/comment.ts";
 import { contextNote, postStatus, runUrlFromEnv, statusContext } from "../github/statuses.ts";
 import type { MergeCliOptions } from "../inputs/merge.ts";
-import { reportMarker } from "../marker.ts";
+import { commentMarker } from "../marker.ts";
 import {
   MAX_SUMMARY_BYTES,
   mergedJson,
@@ -41,10 +41,7 @@ export const merge: Run<MergeCliOptions> = async (options, io, print) => {
       allowIncomplete: options.allowIncomplete,
     });
     for (const problem of merged.problems) print.say("warning", "warning", problem);
-    const marker = reportMarker(
-      { entity: "", project: "", reportKey: options.reportKey },
-      io.env.GITHUB_WORKFLOW,
-    );
+    const marker = commentMarker(options.reportKey, io.env.GITHUB_WORKFLOW ?? "wandb-report");
     const redact = (text: string) => print.redactor.redact(text);
     const comment = redact(renderMerged(merged, { marker }));
     const status = mergedStatus(merged);

@@ -7,7 +7,7 @@
  * @module
  */
 import { holm, power, seedsForPower } from "../inference.ts";
-import { floatSlack, formatNumber as fmt } from "../numbers.ts";
+import { formatNumber as fmt } from "../numbers.ts";
 import { type GateVerdict, TARGET_POWER } from "./types.ts";
 
 /**
@@ -49,7 +49,7 @@ export function settleFamily(
     const rule = v.rule;
     const worse = v.worse!;
     const allowed = v.allowed ?? 0;
-    const beyond = worse - allowed > floatSlack(v.reference ?? 0, v.value ?? 0, allowed);
+    const beyond = v.beyond ?? false;
     const by = `${worse < 0 ? "better" : "worse"} by ${fmt(Math.abs(worse))}`;
     const at = `${rule.metric}${v.group === undefined ? "" : ` (group ${v.group})`}`;
     const numbers = `${fmt(v.value!)} vs ${fmt(v.reference!)} (mean of the finished baselines)`;

@@ -229,6 +229,7 @@ function judgeValue(
       failed: false,
       worse,
       allowed,
+      beyond,
       test: p === undefined
         ? undefined
         : { p, level: rule.alpha, alpha: rule.alpha, family: 1, significant: false },

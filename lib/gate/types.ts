@@ -52,6 +52,8 @@ export interface GateVerdict {
   worse?: number;
   /** The tolerance allowed. */
   allowed?: number;
+  /** Whether it is worse by more than the tolerance (float noise aside). */
+  beyond?: boolean;
   /** The reference value. */
   reference?: number;
   /** Which reference: `best`, `mean` or `run`. */
