@@ -10,6 +10,7 @@
 import "mermaid";
 import { createRequire } from "node:module";
 import { isAbsolute, join, resolve } from "node:path";
+import { screenshot } from "./_chromium.ts";
 
 const USAGE = "Usage: deno task charts [REPORT.md] [OUT.png]\n\n" +
   "Renders the Mermaid charts of a report's markdown (written with --chart) to a PNG in headless\n" +
@@ -60,40 +61,5 @@ ${
 <script>mermaid.initialize({ startOnLoad: false, theme: "default" });
 mermaid.run().then(() => { document.title = "rendered"; });</script>
 </body></html>`;
-const dir = await Deno.makeTempDir({ prefix: "wandb-report-charts-" });
-try {
-  const page = `${dir}/charts.html`;
-  await Deno.writeTextFile(page, html);
-  const height = 120 + charts.length * 560;
-  const out = await new Deno.Command("chromium", {
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-extensions",
-      "--no-first-run",
-      `--user-data-dir=${dir}/profile`,
-      "--hide-scrollbars",
-      "--virtual-time-budget=10000",
-      `--window-size=920,${height}`,
-      `--screenshot=${resolve(output)}`,
-      `file://${page}`,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).output().catch((error) =>
-    fail(
-      error instanceof Deno.errors.NotFound
-        ? "chromium: expected Debian's chromium on PATH (apt-get install chromium)"
-        : `chromium could not start (${(error as Error).name})`,
-    )
-  );
-  if (!out.success || !(await Deno.stat(resolve(output)).catch(() => undefined))) {
-    console.error(`error: chromium failed: ${new TextDecoder().decode(out.stderr).trim()}`);
-    Deno.exit(1);
-  }
-  console.error(`wrote ${output}: ${charts.length} chart(s) from ${input}`);
-} finally {
-  await Deno.remove(dir, { recursive: true });
-}
+await screenshot(html, resolve(output), 920, 120 + charts.length * 560);
+console.error(`wrote ${output}: ${charts.length} chart(s) from ${input}`);

@@ -12,6 +12,7 @@ import "mermaid";
 import { marked } from "marked";
 import { createRequire } from "node:module";
 import { runDemoCli } from "../../lib/cli/mod.ts";
+import { screenshot } from "./_chromium.ts";
 
 const DOCS = new URL("../../docs/", import.meta.url).pathname;
 
@@ -46,40 +47,6 @@ async function demo(columns: number): Promise<{ markdown: string; table: string 
     );
     if (code !== 0) throw new Error(`the demo exited ${code}`);
     return { markdown: await Deno.readTextFile(`${dir}/r.md`), table };
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
-async function screenshot(html: string, out: string, width: number, height: number) {
-  const dir = await Deno.makeTempDir({ prefix: "wandb-report-pictures-" });
-  try {
-    await Deno.writeTextFile(`${dir}/page.html`, html);
-    const result = await new Deno.Command("chromium", {
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        `--user-data-dir=${dir}/profile`,
-        "--hide-scrollbars",
-        "--virtual-time-budget=15000",
-        `--window-size=${width},${height}`,
-        `--screenshot=${out}`,
-        `file://${dir}/page.html`,
-      ],
-      stdout: "piped",
-      stderr: "piped",
-    }).output().catch(() => {
-      console.error(
-        "error: chromium: expected Debian's chromium on PATH (apt-get install chromium)",
-      );
-      Deno.exit(2);
-    });
-    if (!result.success) throw new Error(new TextDecoder().decode(result.stderr));
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
