@@ -5,6 +5,9 @@ import { runReportCli } from "../lib/cli/mod.ts";
 import type { FixtureInput } from "../lib/emulator/fixtures.ts";
 import { type Emulator, type EmulatorOptions, startEmulator } from "../lib/emulator/server.ts";
 import type { RetryDeps } from "../lib/retry.ts";
+import { classify, stepOutputs } from "../lib/classify.ts";
+import type { Run } from "../lib/model.ts";
+import type { ReportResult } from "../lib/pipeline/mod.ts";
 
 /** Long and distinctive, so a leak anywhere is found by a plain substring search. */
 export const API_KEY = "test-key-Zq7mW2xP9vL4nK8sT1yR6uE3oI5aS0dF";
@@ -248,4 +251,28 @@ export function spawnReport(
     stdout: opts.stdout,
     stderr: "piped",
   }).spawn();
+}
+
+/**
+ * What `collectReport` would have found for these runs of acme/vision at
+ * `sha` (no W&B asked): for tests that judge and render runs made in memory.
+ */
+export function collected(
+  candidates: Run[],
+  baselines: Run[],
+  sha = "abc1234",
+): ReportResult {
+  const classification = classify(candidates, baselines);
+  return {
+    entity: "acme",
+    project: "vision",
+    appUrl: "https://wandb.ai",
+    sha,
+    candidates,
+    baselines,
+    classification,
+    outputs: stepOutputs(classification, sha),
+    traffic: { requests: 1, responseBytes: 1 },
+    notes: [],
+  };
 }

@@ -1,10 +1,10 @@
 // A report too long for a comment keeps, in this order: the verdict, every
 // failing rule that fits (the rest counted), the summary, then the tables.
-import { classify } from "../lib/classify.ts";
 import { parseGateRule } from "../lib/inputs/rules.ts";
 import type { Run } from "../lib/model.ts";
 import { judgeReport, renderReport } from "../lib/pipeline/mod.ts";
 import { assert, assertMatch, assertStringIncludes } from "./_assert.ts";
+import { collected } from "./_helpers.ts";
 
 const MAX = 65_536;
 
@@ -26,18 +26,7 @@ function render(groups: number, failing: (g: number) => boolean): string {
     config: {},
     summary: { acc: 0.9 },
   }];
-  const result = {
-    entity: "acme",
-    project: "vision",
-    appUrl: "https://wandb.ai",
-    sha: "abc1234",
-    candidates,
-    baselines,
-    classification: classify(candidates, baselines),
-    outputs: {},
-    traffic: { requests: 1, responseBytes: 1 },
-    notes: [],
-  };
+  const result = collected(candidates, baselines);
   const options = {
     metrics: ["acc"],
     directions: {},

@@ -3,9 +3,9 @@
 // gate, charts and config, rendered as CSV, markdown, JSON, the terminal
 // table and the summary.
 import { assert, assertEquals } from "./_assert.ts";
-import { classify, judgeReport, parseGateRule, renderReport, type Run } from "../mod.ts";
+import { judgeReport, parseGateRule, renderReport, type Run } from "../mod.ts";
 import { renderTable } from "../lib/report/table.ts";
-import { stepOutputs } from "../lib/classify.ts";
+import { collected } from "./_helpers.ts";
 
 const RUNS = 200_000;
 
@@ -20,7 +20,6 @@ Deno.test("200,000 runs through every renderer: no stack overflow, the markdown 
   }));
   const candidates = runs.filter((_, i) => i % 2 === 0);
   const baselines = runs.filter((_, i) => i % 2 === 1);
-  const classification = classify(candidates, baselines);
   const options = {
     metrics: ["accuracy", "loss"],
     configVars: ["lr"],
@@ -33,18 +32,7 @@ Deno.test("200,000 runs through every renderer: no stack overflow, the markdown 
     notes: [],
     baselineTags: ["baseline"],
   };
-  const result = {
-    entity: "acme",
-    project: "vision",
-    appUrl: "https://wandb.ai",
-    sha: "abc1234",
-    candidates,
-    baselines,
-    classification,
-    outputs: stepOutputs(classification, "abc1234"),
-    traffic: { requests: 1, responseBytes: 1 },
-    notes: [],
-  };
+  const result = collected(candidates, baselines);
   const judgement = judgeReport(result, options);
   const rendered = renderReport(result, judgement, options, { csvPath: "wandb_report.csv" });
   assertEquals(rendered.rows, RUNS - Math.ceil(RUNS / 2 / 7));
