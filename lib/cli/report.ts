@@ -246,7 +246,7 @@ export const report: Run<ReportCliOptions> = async (options, io, print) => {
     }
     await setStatus(
       options.match.by === "sha" ? result.sha : "",
-      outputs.STATUS_STATE as "success" | "failure",
+      outputs.STATUS_STATE as "success" | "failure" | "pending",
       outputs.STATUS_DESCRIPTION!,
     );
     // On a terminal, with no format asked for, the report is shown as a table.

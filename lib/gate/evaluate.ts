@@ -147,3 +147,43 @@ function completeness(classification: Classification): { passed: boolean; messag
     }
     : { passed: true, message: "every candidate run has ended, and at least one finished" };
 }
+
+/**
+ * What a commit's check waits for, when it waits: no finished candidate yet,
+ * and either none logged or some still running or pending (training under
+ * way). Candidates that all crashed, failed or stalled wait for nothing: they
+ * are judged. `undefined` when there is nothing to wait for.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { classify } from "../classify.ts";
+ * import { waitingFor } from "./evaluate.ts";
+ * const sha = "3f2c9a1b7d4e5f60718293a4b5c6d7e8f9012345";
+ * assertEquals(waitingFor(classify([], []), sha), "waiting for training: no run of 3f2c9a1 yet");
+ * assertEquals(
+ *   waitingFor(classify([{ state: "running" }, { state: "pending" }], []), sha),
+ *   "waiting for training: 1 run running, 1 pending",
+ * );
+ * assertEquals(waitingFor(classify([{ state: "crashed" }], []), sha), undefined);
+ * ```
+ */
+export function waitingFor(classification: Classification, sha: string): string | undefined {
+  const { counts } = classification;
+  if (counts.finished > 0) return undefined;
+  if (counts.candidates === 0) {
+    return `waiting for training: no run of ${
+      /^[0-9a-f]{7,40}$/.test(sha) ? sha.slice(0, 7) : "this commit"
+    } yet`;
+  }
+  if (counts.running + counts.pending === 0) return undefined;
+  const runs = (n: number) => `${n} run${n === 1 ? "" : "s"}`;
+  const parts = [
+    counts.running ? `${runs(counts.running)} running` : "",
+    counts.pending ? `${counts.running ? counts.pending : runs(counts.pending)} pending` : "",
+    counts.stalled ? `${counts.stalled} stalled` : "",
+  ].filter(Boolean);
+  const ended = counts.candidates - counts.running - counts.pending - counts.stalled;
+  if (ended > 0) parts.push(`${ended} ended without finishing`);
+  return `waiting for training: ${parts.join(", ")}`;
+}

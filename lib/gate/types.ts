@@ -11,8 +11,11 @@ import type { GateRule, Reference } from "../model.ts";
 /** A rule's verdict: passed, failed, could not be checked, or could not tell. */
 export type VerdictStatus = "pass" | "fail" | "missing" | "inconclusive";
 
-/** The gate's verdict on a whole report. */
-export type GateVerdictWord = "passed" | "failed" | "inconclusive";
+/**
+ * The gate's verdict on a whole report: `pending` while the commit has no
+ * finished candidate and training may still log one (`--on-missing pending`).
+ */
+export type GateVerdictWord = "passed" | "failed" | "inconclusive" | "pending";
 
 /** What an `alpha=` rule's test found. */
 export interface TestResult {
@@ -88,6 +91,8 @@ export interface GateResult {
   verdicts: GateVerdict[];
   /** The `--require-complete` verdict, when asked for. */
   complete?: { passed: boolean; message: string };
+  /** What a `pending` verdict waits for: "waiting for training: no run of abc1234 yet". */
+  waiting?: string;
   /** What the user should know about how rules were judged (noise unknown, a reference not used). */
   notes?: string[];
 }

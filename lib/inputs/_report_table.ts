@@ -132,6 +132,16 @@ export const REPORT_SOURCES = {
     value: "pass|fail",
     help: "What an inconclusive alpha= rule (too few seeds to tell) counts as. Default pass.",
   },
+  onMissing: {
+    group: "Gate and waiting",
+    flag: "on-missing",
+    input: "ON_MISSING",
+    kind: "string",
+    value: "pending|fail",
+    help: "A commit with no finished run yet (none logged, or only running or pending ones): " +
+      "pending (exit 0, a pending status that waits for training) or fail (judged now: " +
+      "missing values fail, for nightly jobs that must find runs). Default pending.",
+  },
   metrics: {
     group: "Baselines and metrics",
     flag: "metrics",

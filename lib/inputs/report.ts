@@ -125,6 +125,7 @@ export const ReportOptionsSchema: z.ZodType<ReportCliOptions> = z
     trend: wholeNumber(0, MAX_HISTORY).default(0),
     noiseHistory: wholeNumber(0, MAX_HISTORY).default(0),
     onInconclusive: z.enum(["pass", "fail"], "pass or fail").default("pass"),
+    onMissing: z.enum(["pending", "fail"], "pending or fail").default("pending"),
     metrics: NAMES("metric names").default([]),
     configVars: NAMES("config keys").default([]),
     out: z.string().min(1, "a file path"),

@@ -26,7 +26,7 @@ export interface LegSummary {
   /** The file it came from. */
   file: string;
   /** Its verdict: its gate's, or `none` without a gate. */
-  verdict: "passed" | "failed" | "inconclusive" | "none";
+  verdict: "passed" | "failed" | "inconclusive" | "pending" | "none";
   /** Whether its gate passed. */
   passed: boolean;
   /** Its failing verdicts, worst first. */
@@ -45,8 +45,12 @@ export interface MergedReport {
   missing: string[];
   /** What disagrees: repeated legs, other versions, a matrix job that did not succeed. */
   problems: string[];
-  /** `failed` when a leg failed (or a problem counts), else `inconclusive` when one could not tell, else `passed`. */
-  verdict: "passed" | "failed" | "inconclusive";
+  /**
+   * `failed` when a leg failed (or a problem counts), else `pending` when a
+   * leg waits for training, else `inconclusive` when one could not tell,
+   * else `passed`.
+   */
+  verdict: "passed" | "failed" | "inconclusive" | "pending";
   /** Whether the gate passes. */
   passed: boolean;
   /** Every leg complete, and none missing. */
@@ -130,6 +134,8 @@ export function mergeReports(read: ReadLegs, options: MergeOptions = {}): Merged
   const counted = problems.length > 0 && !options.allowIncomplete;
   const verdict = counted || summaries.some((leg) => leg.verdict === "failed")
     ? "failed"
+    : summaries.some((leg) => leg.verdict === "pending")
+    ? "pending"
     : summaries.some((leg) => leg.verdict === "inconclusive")
     ? "inconclusive"
     : "passed";
@@ -156,7 +162,11 @@ function summarise(leg: Leg): LegSummary {
   const worse = (v: { worse?: unknown; allowed?: unknown }) =>
     (typeof v.worse === "number" ? v.worse : 0) - (typeof v.allowed === "number" ? v.allowed : 0);
   const failing = gate.verdicts.filter((v) => v.failed).sort((a, b) => worse(b) - worse(a));
-  const verdict = !gate.enabled ? "none" : gate.verdict ?? (gate.passed ? "passed" : "failed");
+  const verdict = gate.verdict === "pending"
+    ? "pending"
+    : !gate.enabled
+    ? "none"
+    : gate.verdict ?? (gate.passed ? "passed" : "failed");
   return {
     name: leg.name,
     file: leg.file,
@@ -167,7 +177,7 @@ function summarise(leg: Leg): LegSummary {
   };
 }
 
-/** Failing legs first, then inconclusive, then the rest. */
+/** Failing legs first, then pending, then inconclusive, then the rest. */
 function rank(leg: LegSummary): number {
-  return !leg.passed ? 0 : leg.verdict === "inconclusive" ? 1 : 2;
+  return !leg.passed ? 0 : leg.verdict === "pending" ? 1 : leg.verdict === "inconclusive" ? 2 : 3;
 }

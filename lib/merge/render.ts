@@ -110,6 +110,13 @@ function verdictLine(merged: MergedReport): string {
         : "the legs disagree"
     }${reported}.`;
   }
+  if (merged.verdict === "pending") {
+    const waiting = merged.legs.filter((leg) => leg.verdict === "pending").map((leg) =>
+      md(leg.name, 80)
+    );
+    return `⏳ **Waiting for training**: ${waiting.length} of ${total} legs have no finished ` +
+      `run yet (${waiting.join(", ")}); no verdict yet, and nothing has failed${reported}.`;
+  }
   if (merged.verdict === "inconclusive") {
     return `⚠️ **Gate inconclusive**: ${
       merged.legs.filter((leg) => leg.verdict === "inconclusive").length
@@ -122,6 +129,7 @@ const MARK = {
   passed: "✅ passed",
   failed: "❌ failed",
   inconclusive: "⚠️ inconclusive",
+  pending: "⏳ waiting for training",
   none: "— no gate",
 };
 
@@ -199,8 +207,15 @@ function side(s: { n: number; mean?: unknown; sd?: unknown }): string {
  */
 export function mergedStatus(
   merged: MergedReport,
-): { state: "success" | "failure"; description: string } {
+): { state: "success" | "failure" | "pending"; description: string } {
   const total = merged.legs.length + merged.missing.length;
+  if (merged.verdict === "pending") {
+    const waiting = merged.legs.filter((leg) => leg.verdict === "pending").map((leg) => leg.name);
+    return {
+      state: "pending",
+      description: cut(`waiting for training: ${waiting.join(", ")} (${total} legs)`, 140),
+    };
+  }
   const failing = [...merged.missing, ...merged.legs.filter((l) => !l.passed).map((l) => l.name)];
   const text = merged.verdict === "passed"
     ? `gate passed on ${total} legs`

@@ -4,7 +4,7 @@
  * @module
  */
 import { compareRuns } from "../compare.ts";
-import { evaluateGate, type GateResult, overall, ruleReference } from "../gate/mod.ts";
+import { evaluateGate, type GateResult, overall, ruleReference, waitingFor } from "../gate/mod.ts";
 import { groupRuns } from "../stats.ts";
 import type { GroupJudgement, Judgement, JudgeOptions, ReportResult } from "./types.ts";
 
@@ -23,7 +23,9 @@ import type { GroupJudgement, Judgement, JudgeOptions, ReportResult } from "./ty
  * ```
  */
 export function judgeReport(
-  result: Pick<ReportResult, "candidates" | "baselines" | "classification" | "noise">,
+  result: Pick<ReportResult, "candidates" | "baselines" | "classification" | "noise"> & {
+    sha?: string;
+  },
   options: JudgeOptions,
 ): Judgement {
   const metrics = [...new Set([...options.metrics, ...options.gate.map((rule) => rule.metric)])];
@@ -85,7 +87,25 @@ export function judgeReport(
   return {
     comparisons,
     groups,
-    gate,
+    gate: pendingOr(gate, result, options),
     notes: [...new Set([...notes, ...referenceNotes, ...gate.notes!])],
   };
+}
+
+/**
+ * A commit still waiting for training (no finished candidate; none logged, or
+ * some running or pending) is `pending`, not judged: nothing failed yet, and
+ * the check says what it waits for. Only a report on a commit's runs waits
+ * (a run id names one run that exists or not), and `--on-missing fail`
+ * judges it as it is.
+ */
+function pendingOr(
+  gate: GateResult,
+  result: Pick<ReportResult, "classification"> & { sha?: string },
+  options: JudgeOptions,
+): GateResult {
+  if ((options.onMissing ?? "pending") === "fail" || options.match?.by === "run-id") return gate;
+  const waiting = waitingFor(result.classification, result.sha ?? "");
+  if (waiting === undefined) return gate;
+  return { enabled: gate.enabled, passed: true, verdict: "pending", verdicts: [], waiting };
 }

@@ -54,6 +54,13 @@ export interface ReportOptions {
   noiseHistory: number;
   /** What an inconclusive rule counts as. */
   onInconclusive: "pass" | "fail";
+  /**
+   * A commit with no finished candidate while training may still log one
+   * (none logged, or only running and pending runs): a `pending` verdict
+   * (exit 0, a pending status), or judged as it is (`fail`: a missing value
+   * fails as its rule says). Default `pending`.
+   */
+  onMissing?: "pending" | "fail";
   /** Summary metrics to report (gated ones included). */
   metrics: string[];
   /** Config keys to report. */

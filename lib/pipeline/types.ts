@@ -137,7 +137,7 @@ export type JudgeOptions =
     ReportOptions,
     "metrics" | "directions" | "reference" | "gate" | "requireComplete"
   >
-  & Partial<Pick<ReportOptions, "groupBy" | "onInconclusive">>;
+  & Partial<Pick<ReportOptions, "groupBy" | "onInconclusive" | "onMissing" | "match">>;
 
 /** The candidates of one group (`--group-by`), compared and judged on their own. */
 export interface GroupJudgement {

@@ -11,6 +11,7 @@ import { type MarkdownInput, shown } from "./_markdown.ts";
 /** The gate's verdict in one line: passed, failed (how many problems), or inconclusive. */
 export function gateHeadline(input: MarkdownInput): string {
   const { gate } = input;
+  if (gate.verdict === "pending") return pendingHeadline(gate.waiting);
   const failures = gate.verdicts.filter((v) => v.failed && v.status !== "inconclusive");
   const unsure = gate.verdicts.filter((v) => v.status === "inconclusive");
   const problems = failures.length + (gate.complete?.passed === false ? 1 : 0);
@@ -29,13 +30,25 @@ export function gateHeadline(input: MarkdownInput): string {
 }
 
 /**
+ * The first words of a report on a commit that waits for training: no
+ * verdict yet, and nothing failed.
+ */
+export function pendingHeadline(waiting: string | undefined): string {
+  const what = (waiting ?? "waiting for training").replace(/^waiting for training: /, "");
+  return `⏳ **Waiting for training** (${what}): no verdict yet, and nothing has failed. ` +
+    "The check stays pending until a finished run is reported on (a scheduled sweep, " +
+    "`/get-runs`, or the end of training).";
+}
+
+/**
  * What a report too long for a comment keeps of the gate: the verdict, the
  * completeness problem, and the first `keep` failing verdicts, worst first,
  * one line each; the rest counted.
  */
 export function gateEssentials(input: MarkdownInput, keep: number): string[] {
   const { gate } = input;
-  if (!gate.enabled) return [];
+  // A pending report's first lines say it (the head): no gate to keep.
+  if (!gate.enabled || gate.verdict === "pending") return [];
   const failing = worstFirst(gate.verdicts).filter((v) => v.failed);
   const lines = [gateHeadline(input), ""];
   if (gate.complete && !gate.complete.passed) {
@@ -65,7 +78,7 @@ export function worstFirst<T extends { failed: boolean; worse?: number; allowed?
 
 export function gateSection(input: MarkdownInput, limit = Infinity): string[] {
   const { gate } = input;
-  if (!gate.enabled) return [];
+  if (!gate.enabled || gate.verdict === "pending") return [];
   const unsure = gate.verdicts.filter((v) => v.status === "inconclusive");
   const headline = gateHeadline(input);
   const lines = [headline, ""];

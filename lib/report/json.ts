@@ -185,6 +185,8 @@ function gateJson(gate: GateResult) {
     enabled: gate.enabled,
     passed: gate.passed,
     verdict: gate.verdict ?? (gate.passed ? "passed" : "failed"),
+    // What a pending verdict waits for; null otherwise.
+    waiting: gate.waiting ?? null,
     complete: gate.complete ?? null,
     verdicts: gate.verdicts.map((v) => ({
       rule: v.rule.text,

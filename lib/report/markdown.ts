@@ -20,7 +20,7 @@ import { byteLength, clipBytes } from "../text.ts";
 import { maxOf, metricText, minOf, summaryText, type ValueStyle } from "./_format.ts";
 import { escapeMarkdown, linkTarget, type MarkdownInput, shown } from "./_markdown.ts";
 import { chartLabels, chartSection, trendSection } from "./charts.ts";
-import { gateEssentials, gateSection, gateTable } from "./_gate.ts";
+import { gateEssentials, gateSection, gateTable, pendingHeadline } from "./_gate.ts";
 
 export { escapeMarkdown } from "./_markdown.ts";
 export type { MarkdownInput } from "./_markdown.ts";
@@ -342,6 +342,8 @@ function renderBody(input: MarkdownInput, cap: number): string {
       )
     })${input.sha ? ` @ ${shaText(input, input.sha)}` : ""}`,
     "",
+    // Waiting for training comes first, in plain words: no verdict, nothing failed.
+    ...(input.gate.verdict === "pending" ? [pendingHeadline(input.gate.waiting), ""] : []),
     summaryLine(input),
     "",
     ...(input.baselineFrom ? [`_Baselines: ${shown(input, input.baselineFrom)}._`, ""] : []),

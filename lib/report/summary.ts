@@ -32,6 +32,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 function gateWord(gate: GateResult): string {
   const verdict = gate.verdict ?? (gate.passed ? "passed" : "failed");
   if (verdict === "failed") return "FAILED";
+  if (verdict === "pending") return `pending (${gate.waiting ?? "waiting for training"})`;
   if (verdict === "inconclusive") {
     return gate.passed ? "inconclusive (counted as a pass)" : "INCONCLUSIVE (counted as a failure)";
   }
@@ -74,15 +75,17 @@ export function summaryText(input: SummaryInput): string {
     `  W&B traffic: ${
       plural(input.traffic.requests, "request")
     }, ${input.traffic.responseBytes} bytes`,
-    ...(input.gate.enabled ? [`  gate:       ${gateWord(input.gate)}`] : []),
+    ...(input.gate.enabled || input.gate.verdict === "pending"
+      ? [`  gate:       ${gateWord(input.gate)}`]
+      : []),
     "",
   ].join("\n");
 }
 
 /** What a report's commit status says: its state and a description of at most 140 characters. */
 export interface StatusText {
-  /** `success` unless the gate failed. */
-  state: "success" | "failure";
+  /** `success` unless the gate failed; `pending` while the commit waits for training. */
+  state: "success" | "failure" | "pending";
   /** The gate, then the counts: "gate passed; 3/5 candidates finished (1 running), 3 baselines". */
   description: string;
 }
@@ -114,6 +117,10 @@ function countsText(counts: Classification["counts"]): string {
  */
 export function statusText(classification: Classification, gate: GateResult): StatusText {
   const counts = countsText(classification.counts);
+  // Waiting is not failing: the check stays pending, saying for what.
+  if (gate.verdict === "pending") {
+    return { state: "pending", description: gate.waiting ?? "waiting for training" };
+  }
   if (!gate.enabled) return { state: "success", description: counts };
   const verdict = gate.verdict ?? (gate.passed ? "passed" : "failed");
   if (verdict === "passed") return { state: "success", description: `gate passed; ${counts}` };

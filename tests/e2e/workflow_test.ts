@@ -367,10 +367,12 @@ Deno.test("workflow: the status goes on the PR head for pull_request and for wor
   });
   assertEquals(fork.jobs.report!.result, "success");
   assertEquals([fork.outputs.sha, fork.outputs["pr-number"]], [FORK_HEAD, "8"]);
-  assertEquals(fork.statuses.map((s) => [s.sha, s.state]), [
-    [FORK_HEAD, "pending"],
-    [FORK_HEAD, "success"],
+  // No run of the fork's head yet: the check waits for training (pending), never fails.
+  assertEquals(fork.statuses.map((s) => [s.sha, s.state, s.description]), [
+    [FORK_HEAD, "pending", "fetching the runs from W&B"],
+    [FORK_HEAD, "pending", "waiting for training: no run of f0f0f0f yet"],
   ]);
+  assertEquals(fork.outputs["gate-verdict"], "pending");
   assertEquals(fork.comments.map((c) => c.pr), [8]);
   // No job checked out anything but the tool (the PR's code is never fetched).
   for (const job of Object.values(fork.jobs)) {
