@@ -9,6 +9,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
+import { Buffer } from "node:buffer";
 
 /**
  * The hidden marker of one report: keyed by the report key (default the
@@ -133,4 +134,93 @@ export function readReportState(body: string): ReportState | undefined {
     line,
   );
   return found ? { verdict: found[1] as ReportVerdict, digest: found[2]! } : undefined;
+}
+
+/**
+ * A regression accepted on purpose (`/accept-regression REASON`): who, when,
+ * on which head commit, and why. It holds for that commit only.
+ */
+export interface Acceptance {
+  /** The head commit accepted (40 hex). */
+  sha: string;
+  /** The GitHub login of who accepted it. */
+  by: string;
+  /** When, as an ISO date-time. */
+  at: string;
+  /** Why, as they wrote it (untrusted text: escaped wherever it is shown). */
+  reason: string;
+}
+
+const ACCEPTED_LINE = /^<!-- wandb-report accepted ([A-Za-z0-9_-]+) -->$/;
+
+/**
+ * The hidden line that records an acceptance: its fields as base64url JSON,
+ * so nothing a reason holds can close the HTML comment or forge a line.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { acceptanceLine, readAcceptance } from "./marker.ts";
+ * const accepted = { sha: "a".repeat(40), by: "ana", at: "2026-12-07T10:00:00Z", reason: "-->" };
+ * const body = `<!-- m -->\n<!-- wandb-report verdict=fail digest=00 -->\n${
+ *   acceptanceLine(accepted)
+ * }\nreport`;
+ * assertEquals(readAcceptance(body), accepted);
+ * ```
+ */
+export function acceptanceLine(acceptance: Acceptance): string {
+  const json = JSON.stringify({
+    sha: acceptance.sha,
+    by: acceptance.by,
+    at: acceptance.at,
+    reason: acceptance.reason,
+  });
+  return `<!-- wandb-report accepted ${Buffer.from(json, "utf8").toString("base64url")} -->`;
+}
+
+/**
+ * The acceptance a comment records on its third line (after the marker and
+ * the state line), or `undefined`: only that line counts, so text lower in
+ * the report can never pose as one.
+ */
+export function readAcceptance(body: string): Acceptance | undefined {
+  const line = body.split("\n", 3)[2] ?? "";
+  const found = ACCEPTED_LINE.exec(line);
+  if (!found) return undefined;
+  try {
+    const value = JSON.parse(Buffer.from(found[1]!, "base64url").toString("utf8"));
+    const ok = typeof value === "object" && value !== null &&
+      /^[0-9a-f]{40}$/.test(value.sha) && typeof value.by === "string" &&
+      typeof value.at === "string" && typeof value.reason === "string";
+    return ok ? { sha: value.sha, by: value.by, at: value.at, reason: value.reason } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A rendered body (marker, state line, report) with an acceptance recorded:
+ * the hidden line third, then `shown` (the visible words, rendered by the
+ * caller), then the report. A body that already records one has it replaced.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { readAcceptance, withAcceptance } from "./marker.ts";
+ * const accepted = { sha: "b".repeat(40), by: "ana", at: "2026-12-07T10:00:00Z", reason: "smaller" };
+ * const body = withAcceptance("<!-- m -->\n<!-- s -->\nreport", accepted, "> accepted");
+ * assertEquals(readAcceptance(body)?.by, "ana");
+ * assertEquals(body.endsWith("> accepted\n\nreport"), true);
+ * ```
+ */
+export function withAcceptance(body: string, acceptance: Acceptance, shown: string): string {
+  const lines = body.split("\n");
+  const head = lines.slice(0, 2);
+  let rest = lines.slice(2);
+  if (ACCEPTED_LINE.test(rest[0] ?? "")) {
+    // The earlier record and its visible block (up to the first blank line) go.
+    const blank = rest.indexOf("", 1);
+    rest = blank === -1 ? rest.slice(1) : rest.slice(blank + 1);
+  }
+  return [...head, acceptanceLine(acceptance), shown, "", ...rest].join("\n");
 }

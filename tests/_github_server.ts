@@ -97,10 +97,28 @@ export async function startGithubServer(state: {
   commits?: FakeCommit[];
   /** addComment answers `commentEdge: null` (GitHub's schema allows it) after writing. */
   nullAddComment?: boolean;
+  /** Commit statuses there before the test (as the REST API would have set them). */
+  statuses?: { sha: string; context: string; state: string; description?: string }[];
+  /** A base branch's merge queue: each entry's position, group commit and pull request. */
+  mergeQueue?: { branch: string; entries: { position: number; groupSha: string; pr: number }[] };
 }): Promise<GithubServer> {
   const schema = githubGraphqlSchema();
   const comments: FakeComment[] = state.comments ?? [];
-  const statuses: FakeStatus[] = [];
+  const statuses: FakeStatus[] = (state.statuses ?? []).map((s, i) => ({
+    sha: s.sha,
+    token: "",
+    url: "",
+    avatar_url: null,
+    id: i + 1,
+    node_id: `SC_${i + 1}`,
+    state: s.state,
+    description: s.description ?? null,
+    target_url: null,
+    context: s.context,
+    created_at: "2026-11-30T00:00:00Z",
+    updated_at: "2026-11-30T00:00:00Z",
+    creator: null,
+  }));
   const requests: string[] = [];
   const faults: GithubFault[] = [];
   let nextId = 1000;
@@ -124,6 +142,14 @@ export async function startGithubServer(state: {
     headRefOid: p.headRefOid,
     baseRefName: "main",
     baseRefOid: p.baseRefOid ?? "b".repeat(40),
+    // The head commit, as the last of the PR's commits.
+    commits: () => ({
+      nodes: [{
+        commit: commits.has(p.headRefOid)
+          ? commitNode(commits.get(p.headRefOid)!)
+          : bareCommit(p.headRefOid),
+      }],
+    }),
     isCrossRepository: p.fork !== undefined,
     headRepository: { nameWithOwner: p.fork ?? state.repo },
     url: `${base}/pull/${p.number}`,
@@ -157,9 +183,29 @@ export async function startGithubServer(state: {
     }
     return [...seen.values()].sort((a, b) => b.date.localeCompare(a.date));
   };
+  // A commit's combined status: the newest status of each context, as GitHub keeps it.
+  const statusOf = (sha: string) => {
+    const mine = statuses.filter((s) => s.sha === sha);
+    if (mine.length === 0) return null;
+    return {
+      context: ({ name }: { name: string }) => {
+        const newest = mine.filter((s) => s.context === name).at(-1);
+        return newest
+          ? { state: newest.state.toUpperCase(), description: newest.description }
+          : null;
+      },
+    };
+  };
+  // A commit GitHub knows only as a PR head or a status's target: its oid and status.
+  const bareCommit = (sha: string): Record<string, unknown> => ({
+    __typename: "Commit",
+    oid: sha,
+    status: () => statusOf(sha),
+  });
   const commitNode = (c: FakeCommit): Record<string, unknown> => ({
     __typename: "Commit",
     oid: c.sha,
+    status: () => statusOf(c.sha),
     committedDate: c.date,
     parents: ({ first }: { first?: number }) => ({
       nodes: c.parents.slice(0, first ?? 100).flatMap((p) =>
@@ -205,16 +251,39 @@ export async function startGithubServer(state: {
       }
       return {
         object: ({ oid }: { oid: string }) =>
-          commits.has(oid) ? commitNode(commits.get(oid)!) : null,
+          commits.has(oid)
+            ? commitNode(commits.get(oid)!)
+            : statuses.some((s) => s.sha === oid) || state.pulls.some((p) => p.headRefOid === oid)
+            ? bareCommit(oid)
+            : null,
+        mergeQueue: ({ branch }: { branch: string }) =>
+          state.mergeQueue?.branch === branch
+            ? {
+              entries: () => ({
+                nodes: state.mergeQueue!.entries.map((e) => ({
+                  position: e.position,
+                  headCommit: { oid: e.groupSha },
+                  pullRequest: pullNode(findPull(e.pr)),
+                })),
+              }),
+            }
+            : null,
         pullRequest: ({ number }: { number: number }) => pullNode(findPull(number)),
-        // Open pull requests, newest first (by number: the fake has no update times),
+        // Open pull requests in the order asked (by number: the fake has no dates),
         // paged with positions as cursors.
         pullRequests: (
-          { states, first, after }: { states?: string[]; first?: number; after?: string | null },
+          { states, first, after, orderBy }: {
+            states?: string[];
+            first?: number;
+            after?: string | null;
+            orderBy?: { field: string; direction: string };
+          },
         ) => {
+          // Creation order is number order here; ASC asks for the oldest first.
+          const ascending = orderBy?.field === "CREATED_AT" && orderBy.direction === "ASC" ? 1 : -1;
           const all = state.pulls
             .filter((p) => !states || states.includes(p.state ?? "OPEN"))
-            .sort((a, b) => b.number - a.number);
+            .sort((a, b) => ascending * (a.number - b.number));
           const start = after ? Number(after.replace(/^cursor:/, "")) : 0;
           const end = Math.min(all.length, start + (first ?? 100));
           return {

@@ -18,6 +18,9 @@ import { EMULATOR_COMMAND } from "../inputs/emulator.ts";
 import { helpText, REPORT_COMMAND, resolveInputs } from "../inputs/report.ts";
 import { MERGE_COMMAND } from "../inputs/merge.ts";
 import { STATUS_COMMAND } from "../inputs/status.ts";
+import { ACCEPT_COMMAND } from "../inputs/accept.ts";
+import { QUEUE_COMMAND } from "../inputs/queue.ts";
+import { accept, queue } from "./lifecycle.ts";
 import { merge } from "./merge.ts";
 import { type CliIo, Printer } from "../output.ts";
 import { Redactor } from "../redact.ts";
@@ -121,6 +124,42 @@ export function runMergeCli(
   program = "wandb-report-merge",
 ): Promise<number> {
   return command(argv, io, MERGE_COMMAND, program, merge);
+}
+
+/**
+ * The accept command: an `/accept-regression REASON` comment turns the PR
+ * head's check to success and records who, when and why; returns the exit code.
+ *
+ * @example
+ * ```ts ignore
+ * import { processIo, runAcceptCli } from "./mod.ts";
+ * Deno.exit(await runAcceptCli(["--report-key", "acme/vision"], processIo()));
+ * ```
+ */
+export function runAcceptCli(
+  argv: readonly string[],
+  io: CliIo,
+  program = "wandb-report-accept",
+): Promise<number> {
+  return command(argv, io, ACCEPT_COMMAND, program, accept);
+}
+
+/**
+ * The merge queue command: a `merge_group` event's check from the verdicts
+ * its pull requests already have; returns the exit code.
+ *
+ * @example
+ * ```ts ignore
+ * import { processIo, runQueueCli } from "./mod.ts";
+ * Deno.exit(await runQueueCli(["--report-key", "acme/vision"], processIo()));
+ * ```
+ */
+export function runQueueCli(
+  argv: readonly string[],
+  io: CliIo,
+  program = "wandb-report-queue",
+): Promise<number> {
+  return command(argv, io, QUEUE_COMMAND, program, queue);
 }
 
 /**

@@ -4,7 +4,11 @@
  *
  * @module
  */
+import { acceptanceOn } from "../accept.ts";
+import type { Acceptance } from "../marker.ts";
 import { ApiError } from "../errors.ts";
+import { githubClientFor } from "../github/client.ts";
+import { parseRepo } from "../github/pulls.ts";
 import { type CommentMode, postComment, type PostCommentResult } from "../github/comment.ts";
 import type { PostStatusResult } from "../github/statuses.ts";
 import type { ReportCliOptions } from "../inputs/report.ts";
@@ -24,7 +28,12 @@ export function postReportComment(
   options: ReportCliOptions,
   io: CliIo,
   log: ((line: string) => void) | undefined,
-  comment: { marker: string; body: string; mode?: CommentMode },
+  comment: {
+    marker: string;
+    body: string;
+    mode?: CommentMode;
+    amend?: (earlier: string | undefined) => string;
+  },
 ): Promise<PostCommentResult> {
   return postComment({
     token: options.githubToken!,
@@ -101,6 +110,48 @@ export function waitShown(
     // --progress-only: the wait's end, shown until the report job replaces it.
     over: (poll) => show(waitingText(poll.counts, poll.elapsedMs, true)),
   };
+}
+
+/**
+ * The acceptance a report on `sha` keeps (the PR's sticky comment records
+ * one for that commit): looked up only for a commit's report on a PR; a
+ * failure to look is one warning, and nothing is kept.
+ */
+export async function keptAcceptance(
+  options: ReportCliOptions,
+  io: CliIo,
+  print: Printer,
+  log: ((line: string) => void) | undefined,
+  marker: string,
+  sha: string,
+): Promise<Acceptance | undefined> {
+  const token = options.githubToken;
+  if (!token || options.prNumber === undefined || options.match.by !== "sha") return undefined;
+  if (!(options.comment || options.status) || !/^[0-9a-f]{40}$/.test(sha)) return undefined;
+  try {
+    const client = githubClientFor({
+      env: io.env,
+      token,
+      retry: retryPolicy(options, io.deps?.baseDelayMs),
+      log,
+      http: io.deps?.http,
+    });
+    return await acceptanceOn(
+      client,
+      parseRepo(io.env.GITHUB_REPOSITORY, "GITHUB_REPOSITORY"),
+      options.prNumber,
+      marker,
+      sha,
+    );
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    print.say(
+      "warning",
+      "warning",
+      `an accepted regression could not be looked up: ${error.message}`,
+    );
+    return undefined;
+  }
 }
 
 /** Says what became of the PR comment. */

@@ -17,7 +17,14 @@ import type { CliIo, Printer } from "../output.ts";
 import { runReport, waitForCandidates, type WaitPoll } from "../pipeline/mod.ts";
 import { renderTable } from "../report/table.ts";
 import { retryPolicy } from "../retry.ts";
-import { deliverComment, deliverStatus, postReportComment, waitShown } from "./pr.ts";
+import { acceptanceFor, acceptedOutputs, carryAcceptance } from "../accept.ts";
+import {
+  deliverComment,
+  deliverStatus,
+  keptAcceptance,
+  postReportComment,
+  waitShown,
+} from "./pr.ts";
 import { appendTo, checkDestinations, writeOutputs } from "./runner.ts";
 import type { Run } from "./_shell.ts";
 
@@ -226,16 +233,19 @@ export const report: Run<ReportCliOptions> = async (options, io, print) => {
         () => Deno.writeTextFile(summaryFile, `${markdown()}\n`, { append: true }),
       );
     }
-    await writeOutputs(io, print, rendered.outputs);
+    // A regression accepted on this very commit (/accept-regression) holds.
+    const accepted = await keptAcceptance(options, io, print, log, rendered.marker, result.sha);
+    const outputs = acceptedOutputs(rendered.outputs, accepted);
+    await writeOutputs(io, print, outputs);
     if (options.comment && options.prNumber !== undefined && options.githubToken) {
       await deliverComment(print, () =>
         postReportComment(options, io, log, {
           marker: rendered.marker,
           body: markdown(),
           mode: options.commentMode,
+          amend: (earlier) => carryAcceptance(markdown(), acceptanceFor(earlier, result.sha)),
         }));
     }
-    const outputs = rendered.outputs;
     const caseNote = options.status
       ? contextNote(options.reportKey ?? `${options.entity}/${options.project}`)
       : undefined;
@@ -276,7 +286,10 @@ export const report: Run<ReportCliOptions> = async (options, io, print) => {
     }
     if (gate.complete && !gate.complete.passed) print.say("error", "gate", gate.complete.message);
     print.err(rendered.summary);
-    return gate.passed ? ExitCode.ok : ExitCode.gateFailed;
+    if (outputs.GATE_VERDICT === "accepted") {
+      print.say("notice", "gate", `regression accepted by @${accepted!.by}: the check is success`);
+    }
+    return gate.passed || outputs.GATE_VERDICT === "accepted" ? ExitCode.ok : ExitCode.gateFailed;
   } finally {
     await files.discard();
   }

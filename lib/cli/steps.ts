@@ -4,7 +4,13 @@
  *
  * @module
  */
+import { acceptanceFor, acceptanceOn, carryAcceptance } from "../accept.ts";
 import { chatopsOutputs, runChatops } from "../chatops.ts";
+import { githubClientFor } from "../github/client.ts";
+import { parseRepo } from "../github/pulls.ts";
+import { commentMarker, isMarker } from "../marker.ts";
+import { pyBool } from "../model.ts";
+import { acceptedStatus } from "../report/acceptance.ts";
 import { ExitCode, InvalidInputError } from "../errors.ts";
 import { readInputFile } from "../fs.ts";
 import { postComment } from "../github/comment.ts";
@@ -13,7 +19,6 @@ import type { ChatopsOptions } from "../inputs/chatops.ts";
 import type { CommentOptions } from "../inputs/comment.ts";
 import type { EmulatorCliOptions } from "../inputs/emulator.ts";
 import type { StatusOptions } from "../inputs/status.ts";
-import { isMarker } from "../marker.ts";
 import type { Printer } from "../output.ts";
 import { retryPolicy } from "../retry.ts";
 import { reportPosted, statusSet } from "./pr.ts";
@@ -73,21 +78,51 @@ export const comment: Run<CommentOptions> = async (options, io, print) => {
     http: io.deps?.http,
     log: options.debug ? (line) => print.err(`debug: ${line}\n`) : undefined,
     mode: options.commentMode,
+    // A regression accepted on this very commit stays recorded.
+    amend: options.sha === undefined
+      ? undefined
+      : (earlier) =>
+        carryAcceptance(print.redactor.redact(body), acceptanceFor(earlier, options.sha!)),
   });
   reportPosted(print, posted);
   return ExitCode.ok;
 };
 
 export const status: Run<StatusOptions> = async (options, io, print) => {
+  await checkAppendable("GITHUB_OUTPUT", io.env.GITHUB_OUTPUT);
   const caseNote = contextNote(options.reportKey);
   if (caseNote) print.say("notice", "note", caseNote);
+  const log = options.debug ? (line: string) => print.err(`debug: ${line}\n`) : undefined;
+  // A failure on a commit whose regression was accepted on purpose stays success.
+  const accepted = options.state === "failure" && options.prNumber !== undefined
+    ? await acceptanceOn(
+      githubClientFor({
+        env: io.env,
+        token: options.githubToken,
+        retry: retryPolicy(options, io.deps?.baseDelayMs),
+        log,
+        http: io.deps?.http,
+      }),
+      parseRepo(options.repository ?? io.env.GITHUB_REPOSITORY, "GITHUB_REPOSITORY"),
+      options.prNumber,
+      commentMarker(options.reportKey, options.workflow),
+      options.sha,
+    )
+    : undefined;
+  if (accepted) {
+    print.say("notice", "note", `regression accepted by @${accepted.by}: the check stays success`);
+  }
+  await writeOutputs(io, print, {
+    BOOL_ACCEPTED: pyBool(accepted !== undefined),
+    ACCEPTED_BY: accepted?.by ?? "",
+  });
   const result = await postStatus({
     token: options.githubToken,
     repository: options.repository,
     sha: options.sha,
-    state: options.state,
+    state: accepted ? "success" : options.state,
     context: statusContext(options.reportKey),
-    description: options.description,
+    description: accepted ? acceptedStatus(accepted) : options.description,
     targetUrl: options.targetUrl ?? runUrlFromEnv(io.env),
     env: io.env,
     retry: retryPolicy(options, io.deps?.baseDelayMs),

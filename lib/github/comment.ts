@@ -76,6 +76,8 @@ export interface PostCommentOptions {
   log?: (line: string) => void;
   /** When to comment. Default `always`. */
   mode?: CommentMode;
+  /** The body to write, given the comment it replaces (what it keeps of it). Default `body`. */
+  amend?: (earlier: string | undefined) => string;
 }
 
 /** The comment was written, or a warning says why not (the report goes on). */
@@ -123,6 +125,7 @@ export async function postComment(options: PostCommentOptions): Promise<PostComm
       options.marker,
       options.body,
       commentDecision(mode, options.body),
+      options.amend,
     );
   } catch (error) {
     if (!(error instanceof AuthError) || error.status === 401) throw error;

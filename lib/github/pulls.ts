@@ -318,8 +318,11 @@ export async function upsertComment(
   marker: string,
   body: string,
   decide: CommentDecision = () => ({ write: true }),
+  amend?: (earlier: string | undefined) => string,
 ): Promise<UpsertResult> {
   const { prId, comment: mine } = await findComment(client, repo, number, marker);
+  // What the new body keeps of the comment it replaces (an acceptance of the same commit).
+  if (amend) body = amend(mine?.body);
   const decision = decide(mine);
   if (!decision.write) {
     return { action: decision.action, url: mine?.url, reason: decision.reason };

@@ -103,8 +103,61 @@ export const UPDATE_COMMENT_MUTATION =
   }
 }`;
 
+/** One commit's status under one context (ours: `wandb-report/KEY`), as GitHub has it now. */
+export const COMMIT_STATUS_QUERY =
+  `query WandbReportCommitStatus($owner: String!, $name: String!, $oid: GitObjectID!, $context: String!) {
+  repository(owner: $owner, name: $name) {
+    object(oid: $oid) {
+      ... on Commit {
+        oid
+        status { context(name: $context) { state description } }
+      }
+    }
+  }
+}`;
+
+/**
+ * The merge queue of a base branch: each entry's position, the commit GitHub
+ * built for it (a merge group's head) and its pull request's head.
+ */
+export const MERGE_QUEUE_QUERY =
+  `query WandbReportMergeQueue($owner: String!, $name: String!, $branch: String!) {
+  repository(owner: $owner, name: $name) {
+    mergeQueue(branch: $branch) {
+      entries(first: 100) {
+        nodes { position headCommit { oid } pullRequest { number headRefOid } }
+      }
+    }
+  }
+}`;
+
+/**
+ * One page of the open pull requests, oldest first, each with its head
+ * commit and that commit's status under our context: the sweep's worklist.
+ */
+export const SWEEP_PULLS_QUERY =
+  `query WandbReportSweepPulls($owner: String!, $name: String!, $after: String, $context: String!) {
+  repository(owner: $owner, name: $name) {
+    pullRequests(states: OPEN, first: 100, after: $after, orderBy: {field: CREATED_AT, direction: ASC}) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        number
+        headRefOid
+        isCrossRepository
+        commits(last: 1) {
+          nodes { commit { oid status { context(name: $context) { state description } } } }
+        }
+      }
+    }
+  }
+}`;
+
 /** Every document above, for schema validation. */
 export const GITHUB_DOCUMENTS: readonly string[] = [
+  COMMIT_STATUS_QUERY,
+  MERGE_QUEUE_QUERY,
+  SWEEP_PULLS_QUERY,
   PR_HEAD_QUERY,
   OPEN_PULLS_QUERY,
   HISTORY_QUERY,

@@ -40,6 +40,14 @@ const SOURCES = {
     help: "The pull request to comment on. Required.",
   },
   commentMode: COMMENT_MODE_SOURCE,
+  sha: {
+    flag: "sha",
+    input: "SHA",
+    kind: "string",
+    value: "SHA",
+    help: "The commit the report is on: a regression accepted on that very commit is kept " +
+      "in the comment it replaces.",
+  },
   ...GITHUB_STEP_SOURCES,
 } as const satisfies Record<string, Source>;
 
@@ -55,6 +63,8 @@ export interface CommentOptions extends GitHubStepOptions {
   prNumber: number;
   /** When to comment. */
   commentMode: CommentMode;
+  /** The report's commit, whose acceptance the comment keeps. */
+  sha?: string;
 }
 
 /** The schema of the comment command's inputs. */
@@ -68,6 +78,8 @@ export const CommentOptionsSchema: z.ZodType<CommentOptions> = z.object({
   prNumber: z.coerce.number("a pull request number").int("a pull request number")
     .min(1, "a pull request number"),
   commentMode: COMMENT_MODE.default("always"),
+  sha: z.string().regex(/^[0-9a-fA-F]{40}$/, "a 40-character commit SHA")
+    .transform((sha) => sha.toLowerCase()).optional(),
   ...GITHUB_STEP_FIELDS,
 }).superRefine((o, ctx) => {
   if (o.bodyFile === undefined && o.body === undefined) {

@@ -54,6 +54,21 @@ const SOURCES = {
     value: "URL",
     help: "Where the check links to. Default this workflow run's page.",
   },
+  prNumber: {
+    flag: "pr-number",
+    input: "PR_NUMBER",
+    kind: "string",
+    value: "N",
+    help:
+      "The pull request of the commit: a failure there keeps a regression accepted on that very commit (its comment records it) as success.",
+  },
+  workflow: {
+    flag: "workflow",
+    env: "GITHUB_WORKFLOW",
+    kind: "string",
+    value: "NAME",
+    help: "The workflow's name, in the comment's marker (set by the runner).",
+  },
   ...GITHUB_STEP_SOURCES,
 } as const satisfies Record<string, Source>;
 
@@ -71,6 +86,10 @@ export interface StatusOptions extends GitHubStepOptions {
   reportKey: string;
   /** Where the check links to. */
   targetUrl?: string;
+  /** The PR whose sticky comment may record an acceptance of `sha`. */
+  prNumber?: number;
+  /** The workflow's name, in that comment's marker. */
+  workflow: string;
 }
 
 /** The schema of the status command's inputs. */
@@ -89,6 +108,9 @@ export const StatusOptionsSchema: z.ZodType<StatusOptions> = z.object({
     "letters, digits and . _ / -",
   ),
   targetUrl: z.url({ protocol: /^https?$/, error: "an http(s) URL" }).optional(),
+  prNumber: z.coerce.number("a pull request number").int("a pull request number")
+    .min(1, "a pull request number").optional(),
+  workflow: z.string().min(1).default("wandb-report"),
   ...GITHUB_STEP_FIELDS,
 });
 

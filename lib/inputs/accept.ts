@@ -1,0 +1,140 @@
+/**
+ * The accept command's inputs: the comment event, who may accept, and which
+ * report's check and comment an acceptance is recorded on.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { type AuthorAssociation, AuthorAssociationSchema } from "../model.ts";
+import {
+  GITHUB_STEP_FIELDS,
+  GITHUB_STEP_SOURCES,
+  type GitHubStepOptions,
+  githubTokenSource,
+  TOKEN,
+} from "./_fields.ts";
+import { type Command, defineCommand, exitCodeLines, type Source } from "./command.ts";
+
+const SOURCES = {
+  githubToken: githubTokenSource(
+    "Token that may write pull requests and statuses (environment only). Required.",
+  ),
+  acceptPhrase: {
+    flag: "accept-phrase",
+    input: "ACCEPT_PHRASE",
+    kind: "string",
+    value: "TEXT",
+    help: "The command that must start a line of the comment. Default /accept-regression.",
+  },
+  allowedAssociations: {
+    flag: "allowed-associations",
+    input: "ALLOWED_ASSOCIATIONS",
+    kind: "list",
+    value: "LIST",
+    help: "Author associations that may accept. Default OWNER, MEMBER, COLLABORATOR.",
+  },
+  allowAuthor: {
+    flag: "allow-author",
+    input: "ACCEPT_OWN",
+    kind: "boolean",
+    help: "Let a pull request's author accept a regression on their own pull request " +
+      "(by default someone else decides).",
+  },
+  reportKey: {
+    flag: "report-key",
+    input: "REPORT_KEY",
+    kind: "string",
+    value: "KEY",
+    help: "The report's key (default: the project): its check wandb-report/KEY and its " +
+      "comment. Required.",
+  },
+  workflow: {
+    flag: "workflow",
+    env: "GITHUB_WORKFLOW",
+    kind: "string",
+    value: "NAME",
+    help: "The workflow's name, in the comment's marker (set by the runner).",
+  },
+  eventName: {
+    flag: "event-name",
+    env: "GITHUB_EVENT_NAME",
+    kind: "string",
+    value: "NAME",
+    help: "The event (set by the runner): issue_comment.",
+  },
+  eventPath: {
+    flag: "event-path",
+    env: "GITHUB_EVENT_PATH",
+    kind: "string",
+    value: "FILE",
+    help: "The event payload JSON (set by the runner).",
+  },
+  ...GITHUB_STEP_SOURCES,
+} as const satisfies Record<string, Source>;
+
+/** The accept command's validated options. */
+export interface AcceptOptions extends GitHubStepOptions {
+  /** The token; sent only in the Authorization header. */
+  githubToken: string;
+  /** The phrase. */
+  acceptPhrase: string;
+  /** Who may accept. */
+  allowedAssociations: AuthorAssociation[];
+  /** Whether a PR's author may accept on their own PR. */
+  allowAuthor: boolean;
+  /** The report's key. */
+  reportKey: string;
+  /** The workflow's name. */
+  workflow: string;
+  /** The event's name. */
+  eventName: string;
+  /** The event payload file. */
+  eventPath: string;
+}
+
+/** The schema of the accept command's inputs. */
+export const AcceptOptionsSchema: z.ZodType<AcceptOptions> = z.object({
+  githubToken: TOKEN,
+  acceptPhrase: z.string().trim().min(1, "a phrase that is not empty")
+    .regex(/^\S+$/, "one word, e.g. /accept-regression").default("/accept-regression"),
+  allowedAssociations: z.array(
+    z.string().transform((word) => word.trim().toUpperCase()).pipe(
+      z.enum(
+        AuthorAssociationSchema.options,
+        `author associations from ${AuthorAssociationSchema.options.join(", ")}`,
+      ),
+    ),
+  ).min(1, "at least one author association").default(["OWNER", "MEMBER", "COLLABORATOR"]),
+  allowAuthor: z.boolean().default(false),
+  reportKey: z.string("the report key (--report-key)").trim().regex(
+    /^[A-Za-z0-9._\/-]{1,100}$/,
+    "letters, digits and . _ / -",
+  ),
+  workflow: z.string().min(1).default("wandb-report"),
+  eventName: z.string("the event name in GITHUB_EVENT_NAME (set by the runner)").min(1),
+  eventPath: z.string("the event payload file in GITHUB_EVENT_PATH (set by the runner)").min(1),
+  ...GITHUB_STEP_FIELDS,
+});
+
+/** The accept command: its option table, schema and help. */
+export const ACCEPT_COMMAND: Command<AcceptOptions> = defineCommand({
+  sources: SOURCES,
+  schema: AcceptOptionsSchema,
+  help: (program) => ({
+    usage: `Usage: ${program} --report-key KEY [--allow-author]`,
+    about: [
+      "Accepts a regression on purpose, from a PR comment whose line starts with",
+      "/accept-regression REASON, by an allowed author (never the PR's own author unless",
+      "--allow-author): the check wandb-report/KEY on the PR's current head becomes",
+      'success ("regression accepted by @login"), and the sticky comment records who,',
+      "when, which commit and why; a later report on that commit keeps it, a new push",
+      "does not. Anyone else, or an accept without a reason, gets one short reply.",
+      "Outputs GATE_VERDICT=accepted, ACCEPTED_BY, ACCEPTED_SHA and PULL_REQUEST_NUMBER.",
+    ],
+    exits: exitCodeLines({
+      0: "accepted, refused with a reply, or not an accept comment (BOOL_ACCEPTED says which)",
+      2: "invalid input (the event, the report key, no token); one line names it",
+      3: "GitHub failed for good (token, not found, rate limit, server)",
+    }),
+  }),
+});

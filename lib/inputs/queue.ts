@@ -1,0 +1,99 @@
+/**
+ * The merge queue command's inputs: the `merge_group` event and the report
+ * whose check each pull request of the group must have passed.
+ *
+ * @module
+ */
+import { z } from "zod";
+import {
+  GITHUB_STEP_FIELDS,
+  GITHUB_STEP_SOURCES,
+  type GitHubStepOptions,
+  githubTokenSource,
+  TOKEN,
+} from "./_fields.ts";
+import { type Command, defineCommand, exitCodeLines, type Source } from "./command.ts";
+
+const SOURCES = {
+  githubToken: githubTokenSource(
+    "Token that may read pull requests and write statuses (environment only). Required.",
+  ),
+  reportKey: {
+    flag: "report-key",
+    input: "REPORT_KEY",
+    kind: "string",
+    value: "KEY",
+    help: "The report's key (default: the project): the check wandb-report/KEY. Required.",
+  },
+  targetUrl: {
+    flag: "target-url",
+    input: "TARGET_URL",
+    kind: "string",
+    value: "URL",
+    help: "Where the check links to. Default this workflow run's page.",
+  },
+  eventName: {
+    flag: "event-name",
+    env: "GITHUB_EVENT_NAME",
+    kind: "string",
+    value: "NAME",
+    help: "The event (set by the runner): merge_group.",
+  },
+  eventPath: {
+    flag: "event-path",
+    env: "GITHUB_EVENT_PATH",
+    kind: "string",
+    value: "FILE",
+    help: "The event payload JSON (set by the runner).",
+  },
+  ...GITHUB_STEP_SOURCES,
+} as const satisfies Record<string, Source>;
+
+/** The merge queue command's validated options. */
+export interface QueueOptions extends GitHubStepOptions {
+  /** The token; sent only in the Authorization header. */
+  githubToken: string;
+  /** The report's key. */
+  reportKey: string;
+  /** Where the check links to. */
+  targetUrl?: string;
+  /** The event's name. */
+  eventName: string;
+  /** The event payload file. */
+  eventPath: string;
+}
+
+/** The schema of the merge queue command's inputs. */
+export const QueueOptionsSchema: z.ZodType<QueueOptions> = z.object({
+  githubToken: TOKEN,
+  reportKey: z.string("the report key (--report-key)").trim().regex(
+    /^[A-Za-z0-9._\/-]{1,100}$/,
+    "letters, digits and . _ / -",
+  ),
+  targetUrl: z.url({ protocol: /^https?$/, error: "an http(s) URL" }).optional(),
+  eventName: z.string("the event name in GITHUB_EVENT_NAME (set by the runner)").min(1),
+  eventPath: z.string("the event payload file in GITHUB_EVENT_PATH (set by the runner)").min(1),
+  ...GITHUB_STEP_FIELDS,
+});
+
+/** The merge queue command: its option table, schema and help. */
+export const QUEUE_COMMAND: Command<QueueOptions> = defineCommand({
+  sources: SOURCES,
+  schema: QueueOptionsSchema,
+  help: (program) => ({
+    usage: `Usage: ${program} --report-key KEY`,
+    about: [
+      "Gives a merge group (the merge_group event of GitHub's merge queue) the check",
+      "wandb-report/KEY on its commit, with no W&B query and no training: each pull",
+      "request in the group is judged by our check on its own head (success: passed, or a",
+      "regression accepted on purpose). The group gets success when every one has it,",
+      "else failure naming the pull request (failed, pending, no verdict, not found).",
+    ],
+    exits: exitCodeLines({
+      0: "every pull request of the group has our success (the group's check: success)",
+      1: "the group's check is failure (a pull request failed, waits, or has no verdict)",
+      2: "invalid input (not a merge_group event, the report key, no token); one line names it",
+      3: "GitHub failed for good (token, not found, rate limit, server)",
+    }),
+  }),
+});
