@@ -4,13 +4,19 @@
  *
  * @module
  */
-import { acceptanceOn } from "../accept.ts";
+import { acceptanceFor, acceptanceOn, acceptedOutputs, carryAcceptance } from "../accept.ts";
 import type { Acceptance } from "../marker.ts";
 import { ApiError } from "../errors.ts";
 import { githubClientFor } from "../github/client.ts";
 import { parseRepo } from "../github/pulls.ts";
 import { type CommentMode, postComment, type PostCommentResult } from "../github/comment.ts";
-import type { PostStatusResult } from "../github/statuses.ts";
+import {
+  contextNote,
+  postStatus,
+  type PostStatusResult,
+  runUrlFromEnv,
+  statusContext,
+} from "../github/statuses.ts";
 import type { ReportCliOptions } from "../inputs/report.ts";
 import { reportMarker } from "../marker.ts";
 import { durationText } from "../model.ts";
@@ -152,6 +158,93 @@ export async function keptAcceptance(
     );
     return undefined;
   }
+}
+
+/**
+ * The commit status of a report (`--status`): set on a full SHA, a warning
+ * (never a failure) when it cannot be; nothing without `--status` and a token.
+ */
+export function statusSetter(
+  options: ReportCliOptions,
+  io: CliIo,
+  print: Printer,
+  log: ((line: string) => void) | undefined,
+): (sha: string, state: "pending" | "success" | "failure", text: string) => Promise<void> {
+  return async (sha, state, text) => {
+    if (!options.status || !options.githubToken || sha === "") return;
+    if (!/^[0-9a-f]{40}$/.test(sha)) {
+      print.say(
+        "notice",
+        "note",
+        `no commit status: ${JSON.stringify(sha)} is not a full commit SHA`,
+      );
+      return;
+    }
+    await deliverStatus(print, () =>
+      postStatus({
+        token: options.githubToken!,
+        repository: io.env.GITHUB_REPOSITORY,
+        sha,
+        state,
+        context: statusContext(options.reportKey ?? `${options.entity}/${options.project}`),
+        description: text,
+        targetUrl: runUrlFromEnv(io.env),
+        env: io.env,
+        retry: retryPolicy(options, io.deps?.baseDelayMs),
+        http: io.deps?.http,
+        log,
+      }));
+  };
+}
+
+/**
+ * A report's step outputs as its PR sees them: a failing verdict on a commit
+ * whose regression was accepted on purpose (the PR's comment records it)
+ * becomes `accepted`, the check success.
+ */
+export async function verdictOnPr(
+  options: ReportCliOptions,
+  io: CliIo,
+  print: Printer,
+  log: ((line: string) => void) | undefined,
+  rendered: { marker: string; outputs: Record<string, string> },
+  sha: string,
+): Promise<Record<string, string>> {
+  const accepted = await keptAcceptance(options, io, print, log, rendered.marker, sha);
+  return acceptedOutputs(rendered.outputs, accepted);
+}
+
+/**
+ * Delivers a report to its PR: the sticky comment (`--comment`, keeping an
+ * acceptance of this very commit) and the commit status (`--status`, on
+ * `sha` only: "" sets none).
+ */
+export async function publishOnPr(
+  options: ReportCliOptions,
+  io: CliIo,
+  print: Printer,
+  log: ((line: string) => void) | undefined,
+  setStatus: ReturnType<typeof statusSetter>,
+  report: { marker: string; body: () => string; sha: string; outputs: Record<string, string> },
+): Promise<void> {
+  if (options.comment && options.prNumber !== undefined && options.githubToken) {
+    await deliverComment(print, () =>
+      postReportComment(options, io, log, {
+        marker: report.marker,
+        body: report.body(),
+        mode: options.commentMode,
+        amend: (earlier) => carryAcceptance(report.body(), acceptanceFor(earlier, report.sha)),
+      }));
+  }
+  if (options.status) {
+    const caseNote = contextNote(options.reportKey ?? `${options.entity}/${options.project}`);
+    if (caseNote) print.say("notice", "note", caseNote);
+  }
+  await setStatus(
+    report.sha,
+    report.outputs.STATUS_STATE as "success" | "failure" | "pending",
+    report.outputs.STATUS_DESCRIPTION!,
+  );
 }
 
 /** Says what became of the PR comment. */

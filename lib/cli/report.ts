@@ -10,21 +10,14 @@ import { ExitCode } from "../errors.ts";
 import { type Destination, StagedFiles } from "../fs.ts";
 import { githubClientFor } from "../github/client.ts";
 import { parseRepo } from "../github/pulls.ts";
-import { contextNote, postStatus, runUrlFromEnv, statusContext } from "../github/statuses.ts";
 import { githubHistory } from "../history/github.ts";
 import type { ReportCliOptions } from "../inputs/report.ts";
 import type { CliIo, Printer } from "../output.ts";
 import { runReport, waitForCandidates, type WaitPoll } from "../pipeline/mod.ts";
 import { renderTable } from "../report/table.ts";
 import { retryPolicy } from "../retry.ts";
-import { acceptanceFor, acceptedOutputs, carryAcceptance } from "../accept.ts";
-import {
-  deliverComment,
-  deliverStatus,
-  keptAcceptance,
-  postReportComment,
-  waitShown,
-} from "./pr.ts";
+import { publishOnPr, statusSetter, verdictOnPr, waitShown } from "./pr.ts";
+import { sweep } from "./sweep.ts";
 import { appendTo, checkDestinations, writeOutputs } from "./runner.ts";
 import type { Run } from "./_shell.ts";
 
@@ -129,6 +122,7 @@ function historyPlaces(
  * gate's verdict.
  */
 export const report: Run<ReportCliOptions> = async (options, io, print) => {
+  if (options.sweep > 0) return await sweep(options, io, print);
   const log = options.debug ? (line: string) => print.err(`debug: ${line}\n`) : undefined;
   const note = (text: string) => print.say("notice", "note", text);
   options.notes.forEach(note);
@@ -147,34 +141,7 @@ export const report: Run<ReportCliOptions> = async (options, io, print) => {
     });
   }
   const files = await StagedFiles.create(destinations);
-  // The commit status (--status): set on the SHA the report is about, a
-  // warning (never a failure) when it cannot be.
-  const setStatus = async (sha: string, state: "pending" | "success" | "failure", text: string) => {
-    if (!options.status || !options.githubToken) return;
-    if (sha === "") return;
-    if (!/^[0-9a-f]{40}$/.test(sha)) {
-      print.say(
-        "notice",
-        "note",
-        `no commit status: ${JSON.stringify(sha)} is not a full commit SHA`,
-      );
-      return;
-    }
-    await deliverStatus(print, () =>
-      postStatus({
-        token: options.githubToken!,
-        repository: io.env.GITHUB_REPOSITORY,
-        sha,
-        state,
-        context: statusContext(options.reportKey ?? `${options.entity}/${options.project}`),
-        description: text,
-        targetUrl: runUrlFromEnv(io.env),
-        env: io.env,
-        retry: retryPolicy(options, io.deps?.baseDelayMs),
-        http: io.deps?.http,
-        log,
-      }));
-  };
+  const setStatus = statusSetter(options, io, print, log);
   try {
     const progress = progressReporter(options, io, print);
     const shown = waitShown(options, io, print, setStatus, log);
@@ -234,31 +201,18 @@ export const report: Run<ReportCliOptions> = async (options, io, print) => {
       );
     }
     // A regression accepted on this very commit (/accept-regression) holds.
-    const accepted = await keptAcceptance(options, io, print, log, rendered.marker, result.sha);
-    const outputs = acceptedOutputs(rendered.outputs, accepted);
+    const outputs = await verdictOnPr(options, io, print, log, rendered, result.sha);
     await writeOutputs(io, print, outputs);
-    if (options.comment && options.prNumber !== undefined && options.githubToken) {
-      await deliverComment(print, () =>
-        postReportComment(options, io, log, {
-          marker: rendered.marker,
-          body: markdown(),
-          mode: options.commentMode,
-          amend: (earlier) => carryAcceptance(markdown(), acceptanceFor(earlier, result.sha)),
-        }));
-    }
-    const caseNote = options.status
-      ? contextNote(options.reportKey ?? `${options.entity}/${options.project}`)
-      : undefined;
-    if (caseNote) note(caseNote);
+    await publishOnPr(options, io, print, log, setStatus, {
+      marker: rendered.marker,
+      body: markdown,
+      sha: options.match.by === "sha" ? result.sha : "",
+      outputs,
+    });
     // A status speaks for a commit's own runs: a run-id report judges one run, and sets none.
     if (options.status && options.match.by === "run-id") {
       note("no commit status: a --run-id report judges one run, not a commit's runs");
     }
-    await setStatus(
-      options.match.by === "sha" ? result.sha : "",
-      outputs.STATUS_STATE as "success" | "failure" | "pending",
-      outputs.STATUS_DESCRIPTION!,
-    );
     // On a terminal, with no format asked for, the report is shown as a table.
     const format = options.format ??
       (options.json ? "json" : io.terminal?.stdout ? "table" : undefined);
@@ -287,7 +241,11 @@ export const report: Run<ReportCliOptions> = async (options, io, print) => {
     if (gate.complete && !gate.complete.passed) print.say("error", "gate", gate.complete.message);
     print.err(rendered.summary);
     if (outputs.GATE_VERDICT === "accepted") {
-      print.say("notice", "gate", `regression accepted by @${accepted!.by}: the check is success`);
+      print.say(
+        "notice",
+        "gate",
+        `regression accepted by @${outputs.ACCEPTED_BY}: the check is success`,
+      );
     }
     return gate.passed || outputs.GATE_VERDICT === "accepted" ? ExitCode.ok : ExitCode.gateFailed;
   } finally {

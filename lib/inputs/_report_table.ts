@@ -307,6 +307,17 @@ export const REPORT_SOURCES = {
     kind: "boolean",
     help: "Post the markdown as one sticky comment on --pr-number (needs GITHUB_TOKEN).",
   },
+  sweep: {
+    group: "GitHub",
+    flag: "sweep",
+    input: "SWEEP",
+    kind: "string",
+    value: "N",
+    help: "Instead of one commit: the open pull requests whose head has this report's check " +
+      "pending or none, oldest first, at most N (1-100) per run; one W&B query for all their " +
+      "commits, then each one's report, with --comment and --status on its PR (GITHUB_TOKEN). " +
+      "Baselines by tag only.",
+  },
   prNumber: {
     group: "GitHub",
     flag: "pr-number",

@@ -86,6 +86,8 @@ export interface ReportCliOptions extends ReportOptions {
   comment: boolean;
   /** The pull request to comment on. */
   prNumber?: number;
+  /** Report on at most this many open PRs waiting for a verdict, instead of one commit (0: off). */
+  sweep: number;
   /** When to comment. */
   commentMode: CommentMode;
   /** Set a commit status on the SHA. */
@@ -98,6 +100,55 @@ export interface ReportCliOptions extends ReportOptions {
   json: boolean;
   /** Debug log. */
   debug: boolean;
+}
+
+/**
+ * What a sweep (`--sweep N`) cannot take, with what it needs: a token, and
+ * no single commit, run or history of one (each PR is its own commit).
+ */
+function sweepProblems(o: {
+  githubToken?: string;
+  sha?: string;
+  runId?: string;
+  secondarySha?: string;
+  matchCommit: boolean;
+  baselineSha?: string;
+  baselineSearch: number;
+  mergeBase: boolean;
+  trend: number;
+  noiseHistory: number;
+  prNumber?: number;
+  progressOnly: boolean;
+  wait?: number;
+}): [string, string][] {
+  const problems: [string, string][] = [];
+  if (o.githubToken === undefined) {
+    problems.push(["githubToken", "a token for --sweep (pass github.token as GITHUB_TOKEN)"]);
+  }
+  const one: [string, boolean, string][] = [
+    ["sha", o.sha !== undefined, "--sha"],
+    ["runId", o.runId !== undefined, "--run-id"],
+    ["secondarySha", o.secondarySha !== undefined, "--secondary-sha"],
+    ["matchCommit", o.matchCommit, "--match-commit"],
+    ["baselineSha", o.baselineSha !== undefined, "--baseline-sha"],
+    ["baselineSearch", o.baselineSearch > 0, "--baseline-search"],
+    ["mergeBase", o.mergeBase, "--merge-base"],
+    ["trend", o.trend > 0, "--trend"],
+    ["noiseHistory", o.noiseHistory > 0, "--noise-history"],
+    ["prNumber", o.prNumber !== undefined, "--pr-number"],
+    ["progressOnly", o.progressOnly, "--progress-only"],
+    ["wait", (o.wait ?? 0) > 0, "--wait"],
+  ];
+  for (const [key, given, flag] of one) {
+    if (given) {
+      problems.push([
+        key,
+        `no ${flag} with --sweep (each open pull request's head is its own commit; ` +
+        "baselines by --baseline-tags)",
+      ]);
+    }
+  }
+  return problems;
 }
 
 /**
@@ -190,6 +241,7 @@ export const ReportOptionsSchema: z.ZodType<ReportCliOptions> = z
     chart: z.boolean().default(false),
     comment: z.boolean().default(false),
     prNumber: wholeNumber(1, 1e9).optional(),
+    sweep: wholeNumber(0, 100).default(0),
     commentMode: COMMENT_MODE.default("always"),
     status: z.boolean().default(false),
     progressOnly: z.boolean().default(false),
@@ -207,6 +259,12 @@ export const ReportOptionsSchema: z.ZodType<ReportCliOptions> = z
         path: ["secondarySha"],
         message: "to be used with --sha (INPUT_FILTER_GITHUB_SHA), which is not set",
       });
+    }
+    if (o.sweep > 0) {
+      sweepProblems(o).forEach(([key, message]) =>
+        ctx.addIssue({ code: "custom", path: [key], message })
+      );
+      return;
     }
     if (o.comment && o.prNumber === undefined) {
       ctx.addIssue({

@@ -22,6 +22,7 @@ export { baselineSource } from "./notes.ts";
 export { checkLibraryOptions } from "./options.ts";
 export type { ReportOptions } from "./options.ts";
 export { renderReport } from "./render.ts";
+export { collectCommits } from "./sweep.ts";
 export type * from "./types.ts";
 export { waitForCandidates } from "./wait.ts";
 

@@ -247,3 +247,18 @@ fragment ReportRun on Run {
 }
 `;
 }
+
+/**
+ * The candidates of several commits at once (a sweep over open pull
+ * requests): runs whose `config.github_sha` is one of the full SHAs.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { commitsFilter } from "./queries.ts";
+ * assertEquals(commitsFilter(["a".repeat(40)]), { "config.github_sha": { $in: ["a".repeat(40)] } });
+ * ```
+ */
+export function commitsFilter(shas: readonly string[]): Filter {
+  return { [`config.${SHA_KEY}`]: { $in: [...shas] } };
+}

@@ -14,6 +14,7 @@ import {
   baselineFilter,
   candidateFilter,
   commitScanFilters,
+  commitsFilter,
   isCandidate,
   SHA_KEY,
 } from "./queries.ts";
@@ -179,4 +180,76 @@ async function* withCommitScan(
     notes.push("the server ignored the commit filter (it answered runs of other commits)");
     yield* fetchRunPages(client, fallback());
   }
+}
+
+/** What a sweep asks W&B for: the candidates of several commits, and the tagged baselines. */
+export type CommitsRunsRequest =
+  & Pick<
+    ReportRunsRequest,
+    | "entity"
+    | "project"
+    | "baselineTags"
+    | "metricKeys"
+    | "configKeys"
+    | "group"
+    | "pageSize"
+    | "log"
+    | "onPage"
+  >
+  & {
+    /** The commits (full SHAs). */
+    shas: readonly string[];
+  };
+
+/**
+ * The runs of several commits in one paged query (one request per page for
+ * all of them), split by commit, and every tagged run (each commit's
+ * baselines are those that are not its own candidates: see
+ * {@link withoutCandidates}).
+ *
+ * @throws {import("../errors.ts").ApiError} on any API failure
+ *
+ * @example
+ * ```ts ignore
+ * import { fetchCommitsRuns } from "./report_runs.ts";
+ * const { byCommit, baselines } = await fetchCommitsRuns(client, {
+ *   entity: "acme", project: "vision", shas: [sha1, sha2], baselineTags: ["baseline"],
+ *   metricKeys: ["accuracy"], configKeys: [], pageSize: 100,
+ * });
+ * ```
+ */
+export async function fetchCommitsRuns(
+  client: WandbClient,
+  request: CommitsRunsRequest,
+): Promise<{ byCommit: Map<string, WandbRun[]>; baselines: WandbRun[]; notes: string[] }> {
+  const byCommit = new Map(request.shas.map((sha) => [sha, [] as WandbRun[]]));
+  const baselines: WandbRun[] = [];
+  let fullFields = false;
+  for await (
+    const page of fetchRunPages(client, {
+      entity: request.entity,
+      project: request.project,
+      candidates: commitsFilter(request.shas),
+      // Every tagged run: a run of one commit may be another's baseline (split by the caller).
+      baselines: request.baselineTags.length ? { tags: { $in: [...request.baselineTags] } } : null,
+      metricKeys: request.metricKeys,
+      configKeys: request.configKeys,
+      pageSize: request.pageSize,
+      group: request.group,
+      log: request.log,
+      onPage: request.onPage,
+    })
+  ) {
+    // A run of no commit asked for (a server that ignored the filter) joins no report.
+    for (const run of page.candidates) byCommit.get(String(run.config[SHA_KEY]))?.push(run);
+    baselines.push(...page.baselines);
+    fullFields ||= page.fullFields;
+  }
+  return {
+    byCommit,
+    baselines,
+    notes: fullFields
+      ? ["the server does not support keys: projections; full config and summaries were fetched"]
+      : [],
+  };
 }
