@@ -10,7 +10,7 @@ const LIB = new URL("../lib/", import.meta.url).pathname;
 const FLOORS: [RegExp, number][] = [
   [/^cli\//, 8],
   [/^inputs\//, 7],
-  [/^(pipeline\/|merge\/|chatops\.ts$|demo\.ts$)/, 6],
+  [/^(pipeline\/|merge\/|chatops\.ts$|accept\.ts$|queue\.ts$|demo\.ts$)/, 6],
   [/^report\//, 5],
   [/^(gate\/|history\/|output\.ts$)/, 4],
   [/^(wandb\/|github\/|compare\.ts$)/, 3],

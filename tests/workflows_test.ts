@@ -381,6 +381,9 @@ const WORKFLOW_ONLY = [
   "progress",
   "trigger-phrase",
   "allowed-associations",
+  // Accepting a regression and the merge queue are jobs of their own (deno task accept, queue).
+  "accept-phrase",
+  "accept-own",
   "retention-days",
   "triggered",
   "pr-number",

@@ -210,6 +210,8 @@ export async function verdictOnPr(
   rendered: { marker: string; outputs: Record<string, string> },
   sha: string,
 ): Promise<Record<string, string>> {
+  // Only a failure can be accepted: nothing else asks GitHub anything.
+  if (rendered.outputs.STATUS_STATE !== "failure") return rendered.outputs;
   const accepted = await keptAcceptance(options, io, print, log, rendered.marker, sha);
   return acceptedOutputs(rendered.outputs, accepted);
 }

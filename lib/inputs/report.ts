@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { sweepProblems } from "./_sweep.ts";
 import { z } from "zod";
 import {
   type Command,
@@ -100,55 +101,6 @@ export interface ReportCliOptions extends ReportOptions {
   json: boolean;
   /** Debug log. */
   debug: boolean;
-}
-
-/**
- * What a sweep (`--sweep N`) cannot take, with what it needs: a token, and
- * no single commit, run or history of one (each PR is its own commit).
- */
-function sweepProblems(o: {
-  githubToken?: string;
-  sha?: string;
-  runId?: string;
-  secondarySha?: string;
-  matchCommit: boolean;
-  baselineSha?: string;
-  baselineSearch: number;
-  mergeBase: boolean;
-  trend: number;
-  noiseHistory: number;
-  prNumber?: number;
-  progressOnly: boolean;
-  wait?: number;
-}): [string, string][] {
-  const problems: [string, string][] = [];
-  if (o.githubToken === undefined) {
-    problems.push(["githubToken", "a token for --sweep (pass github.token as GITHUB_TOKEN)"]);
-  }
-  const one: [string, boolean, string][] = [
-    ["sha", o.sha !== undefined, "--sha"],
-    ["runId", o.runId !== undefined, "--run-id"],
-    ["secondarySha", o.secondarySha !== undefined, "--secondary-sha"],
-    ["matchCommit", o.matchCommit, "--match-commit"],
-    ["baselineSha", o.baselineSha !== undefined, "--baseline-sha"],
-    ["baselineSearch", o.baselineSearch > 0, "--baseline-search"],
-    ["mergeBase", o.mergeBase, "--merge-base"],
-    ["trend", o.trend > 0, "--trend"],
-    ["noiseHistory", o.noiseHistory > 0, "--noise-history"],
-    ["prNumber", o.prNumber !== undefined, "--pr-number"],
-    ["progressOnly", o.progressOnly, "--progress-only"],
-    ["wait", (o.wait ?? 0) > 0, "--wait"],
-  ];
-  for (const [key, given, flag] of one) {
-    if (given) {
-      problems.push([
-        key,
-        `no ${flag} with --sweep (each open pull request's head is its own commit; ` +
-        "baselines by --baseline-tags)",
-      ]);
-    }
-  }
-  return problems;
 }
 
 /**

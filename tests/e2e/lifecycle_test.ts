@@ -75,7 +75,8 @@ function acceptEvent(body: string, login: string, association: string) {
   return { name: "issue_comment", payload };
 }
 
-const ACCEPT = ["--report-key", "acme/vision"];
+const ACCEPT = ["--report-key", "acme/vision", "--workflow", "CI"];
+const KEY = ["--report-key", "acme/vision"];
 
 Deno.test("accept: a collaborator turns a failed check to success, recorded; the next report on that head keeps it", async () => {
   await withEmulator({}, async (emulator) => {
@@ -173,6 +174,8 @@ Deno.test("accept: the workflow's publish steps keep it on that head; a new push
             "acme/vision",
             "--pr-number",
             "7",
+            "--workflow",
+            "CI",
           ], { name: "pull_request", payload: {} });
         };
         await publish(SHA);
@@ -303,7 +306,7 @@ const QUEUE = {
 
 Deno.test("queue: every PR of the group passed or was accepted: success on the group's commit, no W&B", async () => {
   await withPr(async (server) => {
-    const result = await runStep(runQueueCli, server, ACCEPT, mergeGroupEvent());
+    const result = await runStep(runQueueCli, server, KEY, mergeGroupEvent());
     assertEquals(result.code, 0, result.stderr);
     assertEquals(server.statuses.at(-1)!.sha, GROUP_HEAD);
     assertEquals(server.statuses.at(-1)!.state, "success");
@@ -348,7 +351,7 @@ Deno.test("queue: a failing, waiting or verdict-less PR blocks the group, named;
   ];
   for (const [name, statuses, words] of cases) {
     await withPr(async (server) => {
-      const result = await runStep(runQueueCli, server, ACCEPT, mergeGroupEvent());
+      const result = await runStep(runQueueCli, server, KEY, mergeGroupEvent());
       assertEquals(result.code, 1, name);
       const status = server.statuses.at(-1)!;
       assertEquals([status.sha, status.state], [GROUP_HEAD, "failure"], name);
@@ -357,7 +360,7 @@ Deno.test("queue: a failing, waiting or verdict-less PR blocks the group, named;
   }
   // No queue listing and no PR #104 (closed and gone): a failure naming it, never a success.
   await withPr(async (server) => {
-    const result = await runStep(runQueueCli, server, ACCEPT, mergeGroupEvent());
+    const result = await runStep(runQueueCli, server, KEY, mergeGroupEvent());
     assertEquals(result.code, 1);
     assertEquals(server.statuses.at(-1)!.description, "merge group blocked: #104 not found");
     assertMatch(result.stderr, /does not list this group/);
@@ -366,14 +369,14 @@ Deno.test("queue: a failing, waiting or verdict-less PR blocks the group, named;
 
 Deno.test("queue: not a merge_group event, or a ref that is no queue ref: one line, exit 2", async () => {
   await withPr(async (server) => {
-    const wrong = await runStep(runQueueCli, server, ACCEPT, { name: "push", payload: {} });
+    const wrong = await runStep(runQueueCli, server, KEY, { name: "push", payload: {} });
     assertEquals(wrong.code, 2);
     assertMatch(wrong.stderr, /GITHUB_EVENT_NAME: expected merge_group/);
     const payload = exampleEvent("merge_group", "checks_requested") as {
       merge_group: { head_ref: string };
     };
     payload.merge_group.head_ref = "refs/heads/main";
-    const bad = await runStep(runQueueCli, server, ACCEPT, { name: "merge_group", payload });
+    const bad = await runStep(runQueueCli, server, KEY, { name: "merge_group", payload });
     assertEquals(bad.code, 2);
     assertMatch(bad.stderr, /merge_group\.head_ref: expected a merge queue ref/);
     assertEquals(server.statuses, []);

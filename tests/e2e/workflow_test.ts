@@ -678,3 +678,81 @@ Deno.test("workflow: a matrix of three legs (examples/matrix.yml) gives one comm
     await emulator.close();
   }
 });
+
+Deno.test("workflow: /accept-regression turns a failed head's check to success; the next /get-runs keeps it, without failing the run", async () => {
+  const github = await startGithubServer({
+    repo: EXAMPLE_REPO,
+    pulls: [{ number: 7, headRefOid: SHA, headRefName: "feature/aug" }],
+    tokens: { ...TOKENS, [TOKEN]: { login: "github-actions[bot]", write: true } },
+  });
+  try {
+    const getRuns = { name: "issue_comment", payload: commentEvent({ body: "/get-runs" }) };
+    const gate = { inputs: { gate: "accuracy:min:abs=0.001" }, github };
+    const failed = await run(getRuns, gate);
+    assertEquals(failed.jobs.gate!.result, "failure");
+    assertEquals(failed.statuses.at(-1)!.state, "failure");
+    assertEquals(failed.jobs.accept!.result, "skipped");
+
+    const accept = await run({
+      name: "issue_comment",
+      payload: commentEvent({
+        body: "/accept-regression 3x smaller model",
+        association: "MEMBER",
+        login: "bob",
+      }),
+    }, gate);
+    // Only the accept job ran: no report, no W&B key anywhere.
+    assertEquals(
+      Object.entries(accept.jobs).filter(([, j]) => j.result !== "skipped").map(([id]) => id),
+      ["accept"],
+    );
+    assertEquals(accept.outputs["gate-verdict"], "accepted");
+    assertEquals(
+      accept.jobs.accept!.steps.some((s) => Object.values(s.env).includes(API_KEY)),
+      false,
+    );
+    assertEquals(
+      [accept.statuses.at(-1)!.state, accept.statuses.at(-1)!.description],
+      ["success", "regression accepted by @bob for 1111111"],
+    );
+
+    const again = await run(getRuns, gate);
+    assertEquals(again.statuses.at(-1)!.state, "success");
+    assertEquals(again.jobs.gate!.result, "skipped");
+    assertEquals(again.outputs["gate-verdict"], "accepted");
+    assertMatch(again.comments.at(-1)!.body, /Regression accepted\*\* by @bob/);
+  } finally {
+    await github.close();
+  }
+});
+
+Deno.test("workflow: a merge_group (GitHub's own payload) gets our check from its PRs' verdicts, with no W&B", async () => {
+  const event = exampleEvent("merge_group", "checks_requested") as {
+    merge_group: { head_sha: string };
+  };
+  const group = event.merge_group.head_sha;
+  const context = "wandb-report/acme/vision";
+  for (
+    const [state, expected] of [["success", "success"], ["failure", "failure"]] as const
+  ) {
+    const github = await startGithubServer({
+      repo: EXAMPLE_REPO,
+      pulls: [{ number: 104, headRefOid: SHA, headRefName: "feature/aug" }],
+      tokens: { ...TOKENS, [TOKEN]: { login: "github-actions[bot]", write: true } },
+      statuses: [{ sha: SHA, context, state }],
+    });
+    try {
+      const result = await run({ name: "merge_group", payload: event }, { github });
+      assertEquals(
+        Object.entries(result.jobs).filter(([, j]) => j.result !== "skipped").map(([id]) => id),
+        ["queue"],
+      );
+      assertEquals(result.jobs.queue!.result, expected === "success" ? "success" : "failure");
+      const set = result.statuses.filter((s) => s.sha === group);
+      assertEquals(set.map((s) => [s.context, s.state]), [[context, expected]]);
+      assertMatch(set[0]!.description!, expected === "success" ? /#104 passed/ : /#104 is failure/);
+    } finally {
+      await github.close();
+    }
+  }
+});
