@@ -20,13 +20,16 @@ import { MERGE_COMMAND } from "../inputs/merge.ts";
 import { STATUS_COMMAND } from "../inputs/status.ts";
 import { ACCEPT_COMMAND } from "../inputs/accept.ts";
 import { QUEUE_COMMAND } from "../inputs/queue.ts";
+import { PUBLISH_COMMAND } from "../inputs/publish.ts";
+import { WAITING_COMMAND } from "../inputs/waiting.ts";
+import { waiting } from "./sweep.ts";
 import { accept, queue } from "./lifecycle.ts";
 import { merge } from "./merge.ts";
 import { type CliIo, Printer } from "../output.ts";
 import { Redactor } from "../redact.ts";
 import { report } from "./report.ts";
 import { command, failed } from "./_shell.ts";
-import { chatops, comment, emulator, status } from "./steps.ts";
+import { chatops, comment, emulator, publish, status } from "./steps.ts";
 
 export { type CliIo, processIo } from "../output.ts";
 
@@ -142,6 +145,42 @@ export function runAcceptCli(
   program = "wandb-report-accept",
 ): Promise<number> {
   return command(argv, io, ACCEPT_COMMAND, program, accept);
+}
+
+/**
+ * The publish command: a sweep's reports (`report --sweep N --format json`)
+ * delivered by a job without the W&B key; returns the exit code.
+ *
+ * @example
+ * ```ts ignore
+ * import { processIo, runPublishCli } from "./mod.ts";
+ * Deno.exit(await runPublishCli(["--file", "sweep.json"], processIo()));
+ * ```
+ */
+export function runPublishCli(
+  argv: readonly string[],
+  io: CliIo,
+  program = "wandb-report-publish",
+): Promise<number> {
+  return command(argv, io, PUBLISH_COMMAND, program, publish);
+}
+
+/**
+ * The waiting command: the open pull requests whose head waits for this
+ * report's check, for a sweep; returns the exit code.
+ *
+ * @example
+ * ```ts ignore
+ * import { processIo, runWaitingCli } from "./mod.ts";
+ * Deno.exit(await runWaitingCli(["--report-key", "acme/vision"], processIo()));
+ * ```
+ */
+export function runWaitingCli(
+  argv: readonly string[],
+  io: CliIo,
+  program = "wandb-report-waiting",
+): Promise<number> {
+  return command(argv, io, WAITING_COMMAND, program, waiting);
 }
 
 /**

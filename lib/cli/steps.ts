@@ -17,6 +17,11 @@ import { postComment } from "../github/comment.ts";
 import { contextNote, postStatus, runUrlFromEnv, statusContext } from "../github/statuses.ts";
 import type { ChatopsOptions } from "../inputs/chatops.ts";
 import type { CommentOptions } from "../inputs/comment.ts";
+import type { PublishOptions } from "../inputs/publish.ts";
+import { parseSweep } from "../report/sweep_json.ts";
+import type { Acceptance } from "../marker.ts";
+import type { CommentMode } from "../model.ts";
+import type { CliIo } from "../output.ts";
 import type { EmulatorCliOptions } from "../inputs/emulator.ts";
 import type { StatusOptions } from "../inputs/status.ts";
 import type { Printer } from "../output.ts";
@@ -54,47 +59,71 @@ export const chatops: Run<ChatopsOptions> = async (options, io, print) => {
   return ExitCode.ok;
 };
 
-export const comment: Run<CommentOptions> = async (options, io, print) => {
-  const body = options.bodyFile === undefined ? options.body ?? "" : await readInputFile(
-    options.bodyFile,
-    "--body-file",
-    "a readable file with the rendered report",
-  );
-  const marker = body.split("\n", 1)[0]!;
+/** What a GitHub step needs to post: its token, repository, retries and debug switch. */
+type StepGitHub = Pick<
+  CommentOptions,
+  "githubToken" | "repository" | "timeoutSeconds" | "maxAttempts" | "maxRetrySeconds" | "debug"
+>;
+
+/**
+ * Posts a rendered report as the PR's sticky comment, as `mode` says; with
+ * `sha`, a regression accepted on that very commit stays recorded.
+ */
+async function commentOn(
+  options: StepGitHub,
+  io: CliIo,
+  print: Printer,
+  report: { prNumber: number; body: string; sha?: string; mode: CommentMode; source: string },
+): Promise<void> {
+  const marker = report.body.split("\n", 1)[0]!;
   if (!isMarker(marker)) {
     throw new InvalidInputError(
-      options.bodyFile !== undefined ? "--body-file" : "INPUT_BODY",
+      report.source,
       "a report rendered by wandb-report (its first line is the marker)",
     );
   }
+  const body = print.redactor.redact(report.body);
   const posted = await postComment({
     token: options.githubToken,
     repository: options.repository,
-    prNumber: options.prNumber,
+    prNumber: report.prNumber,
     marker,
-    body: print.redactor.redact(body),
+    body,
     env: io.env,
     retry: retryPolicy(options, io.deps?.baseDelayMs),
     http: io.deps?.http,
     log: options.debug ? (line) => print.err(`debug: ${line}\n`) : undefined,
-    mode: options.commentMode,
-    // A regression accepted on this very commit stays recorded.
-    amend: options.sha === undefined
+    mode: report.mode,
+    amend: report.sha === undefined
       ? undefined
-      : (earlier) =>
-        carryAcceptance(print.redactor.redact(body), acceptanceFor(earlier, options.sha!)),
+      : (earlier) => carryAcceptance(body, acceptanceFor(earlier, report.sha!)),
   });
   reportPosted(print, posted);
-  return ExitCode.ok;
-};
+}
 
-export const status: Run<StatusOptions> = async (options, io, print) => {
-  await checkAppendable("GITHUB_OUTPUT", io.env.GITHUB_OUTPUT);
-  const caseNote = contextNote(options.reportKey);
+/**
+ * Sets a report's commit status; a failure on a commit whose regression
+ * was accepted on purpose (the PR's comment records it) stays success.
+ * Returns the acceptance kept, if any.
+ */
+async function statusOn(
+  options: StepGitHub,
+  io: CliIo,
+  print: Printer,
+  check: {
+    sha: string;
+    state: StatusOptions["state"];
+    description: string;
+    reportKey: string;
+    workflow: string;
+    prNumber?: number;
+    targetUrl?: string;
+  },
+): Promise<Acceptance | undefined> {
+  const caseNote = contextNote(check.reportKey);
   if (caseNote) print.say("notice", "note", caseNote);
   const log = options.debug ? (line: string) => print.err(`debug: ${line}\n`) : undefined;
-  // A failure on a commit whose regression was accepted on purpose stays success.
-  const accepted = options.state === "failure" && options.prNumber !== undefined
+  const accepted = check.state === "failure" && check.prNumber !== undefined
     ? await acceptanceOn(
       githubClientFor({
         env: io.env,
@@ -104,32 +133,90 @@ export const status: Run<StatusOptions> = async (options, io, print) => {
         http: io.deps?.http,
       }),
       parseRepo(options.repository ?? io.env.GITHUB_REPOSITORY, "GITHUB_REPOSITORY"),
-      options.prNumber,
-      commentMarker(options.reportKey, options.workflow),
-      options.sha,
+      check.prNumber,
+      commentMarker(check.reportKey, check.workflow),
+      check.sha,
     )
     : undefined;
   if (accepted) {
     print.say("notice", "note", `regression accepted by @${accepted.by}: the check stays success`);
   }
+  const result = await postStatus({
+    token: options.githubToken,
+    repository: options.repository,
+    sha: check.sha,
+    state: accepted ? "success" : check.state,
+    context: statusContext(check.reportKey),
+    description: accepted ? acceptedStatus(accepted) : check.description,
+    targetUrl: check.targetUrl ?? runUrlFromEnv(io.env),
+    env: io.env,
+    retry: retryPolicy(options, io.deps?.baseDelayMs),
+    http: io.deps?.http,
+    log,
+  });
+  statusSet(print, result);
+  return accepted;
+}
+
+export const comment: Run<CommentOptions> = async (options, io, print) => {
+  const source = options.bodyFile !== undefined ? "--body-file" : "INPUT_BODY";
+  const body = options.bodyFile === undefined ? options.body ?? "" : await readInputFile(
+    options.bodyFile,
+    "--body-file",
+    "a readable file with the rendered report",
+  );
+  await commentOn(options, io, print, {
+    prNumber: options.prNumber,
+    body,
+    sha: options.sha,
+    mode: options.commentMode,
+    source,
+  });
+  return ExitCode.ok;
+};
+
+export const status: Run<StatusOptions> = async (options, io, print) => {
+  await checkAppendable("GITHUB_OUTPUT", io.env.GITHUB_OUTPUT);
+  const accepted = await statusOn(options, io, print, options);
   await writeOutputs(io, print, {
     BOOL_ACCEPTED: pyBool(accepted !== undefined),
     ACCEPTED_BY: accepted?.by ?? "",
   });
-  const result = await postStatus({
-    token: options.githubToken,
-    repository: options.repository,
-    sha: options.sha,
-    state: accepted ? "success" : options.state,
-    context: statusContext(options.reportKey),
-    description: accepted ? acceptedStatus(accepted) : options.description,
-    targetUrl: options.targetUrl ?? runUrlFromEnv(io.env),
-    env: io.env,
-    retry: retryPolicy(options, io.deps?.baseDelayMs),
-    http: io.deps?.http,
-    log: options.debug ? (line) => print.err(`debug: ${line}\n`) : undefined,
-  });
-  statusSet(print, result);
+  return ExitCode.ok;
+};
+
+/**
+ * The sweep's reports, delivered by a job that holds no W&B key: each
+ * pull request's comment (as `--comment-mode` says) and status, an
+ * acceptance on its head kept.
+ */
+export const publish: Run<PublishOptions> = async (options, io, print) => {
+  const sweep = parseSweep(
+    await readInputFile(options.file, "--file", "a readable file with the sweep's JSON"),
+    options.file,
+  );
+  for (const report of sweep.reports) {
+    if (options.comment) {
+      await commentOn(options, io, print, {
+        prNumber: report.pr,
+        body: report.markdown,
+        sha: report.sha,
+        mode: options.commentMode,
+        source: options.file,
+      });
+    }
+    if (options.status) {
+      await statusOn(options, io, print, {
+        sha: report.sha,
+        state: report.outputs.STATUS_STATE,
+        description: report.outputs.STATUS_DESCRIPTION,
+        reportKey: sweep.reportKey,
+        workflow: options.workflow,
+        prNumber: report.pr,
+      });
+    }
+  }
+  print.err(`publish: ${sweep.reports.length} pull request report(s) delivered\n`);
   return ExitCode.ok;
 };
 

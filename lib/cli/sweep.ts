@@ -16,20 +16,33 @@ import { statusContext } from "../github/statuses.ts";
 import type { ReportCliOptions } from "../inputs/report.ts";
 import type { CliIo, Printer } from "../output.ts";
 import { collectCommits, judgeReport, renderReport } from "../pipeline/mod.ts";
+import { type SweepJson, sweepJson } from "../report/sweep_json.ts";
 import { retryPolicy } from "../retry.ts";
 import { publishOnPr, statusSetter, verdictOnPr } from "./pr.ts";
 import { checkDestinations, writeOutputs } from "./runner.ts";
+import type { Run } from "./_shell.ts";
+import type { WaitingOptions } from "../inputs/waiting.ts";
 
 /** The open pull requests that wait for a verdict: no check of ours on the head, or a pending one. */
 export function waitingPulls(pulls: readonly PullCheck[]): PullCheck[] {
   return pulls.filter((pr) => !pr.check || pr.check.state === "pending");
 }
 
-/** `report --sweep N`: a report on each of the oldest N open pull requests that wait. */
-export async function sweep(options: ReportCliOptions, io: CliIo, print: Printer): Promise<number> {
-  await checkDestinations(io, true);
-  const log = options.debug ? (line: string) => print.err(`debug: ${line}\n`) : undefined;
-  const key = options.reportKey ?? `${options.entity}/${options.project}`;
+/**
+ * The open pull requests whose head waits for this report's check, oldest
+ * first, and how many are open.
+ */
+export async function waitingOn(
+  options: {
+    githubToken?: string;
+    timeoutSeconds: number;
+    maxAttempts: number;
+    maxRetrySeconds: number;
+  },
+  io: CliIo,
+  log: ((line: string) => void) | undefined,
+  key: string,
+): Promise<{ open: number; waiting: PullCheck[] }> {
   const client = githubClientFor({
     env: io.env,
     token: options.githubToken!,
@@ -39,16 +52,26 @@ export async function sweep(options: ReportCliOptions, io: CliIo, print: Printer
   });
   const repo = parseRepo(io.env.GITHUB_REPOSITORY, "GITHUB_REPOSITORY");
   const pulls = await openPullChecks(client, repo, statusContext(key));
-  const waiting = waitingPulls(pulls);
-  const taken = waiting.slice(0, options.sweep);
-  const remaining = waiting.length - taken.length;
+  return { open: pulls.length, waiting: waitingPulls(pulls) };
+}
+
+/** `report --sweep N`: a report on each of the oldest N open pull requests that wait. */
+export async function sweep(options: ReportCliOptions, io: CliIo, print: Printer): Promise<number> {
+  await checkDestinations(io, options.pulls === undefined || options.comment || options.status);
+  const log = options.debug ? (line: string) => print.err(`debug: ${line}\n`) : undefined;
+  const key = options.reportKey ?? `${options.entity}/${options.project}`;
+  const json = (options.format ?? (options.json ? "json" : undefined)) === "json";
+  // --pulls: found beforehand (deno task waiting), and GitHub is not asked here.
+  const found = options.pulls
+    ? { open: undefined, waiting: options.pulls }
+    : await waitingOn(options, io, log, key);
+  const taken = found.waiting.slice(0, options.sweep);
+  const remaining = found.waiting.length - taken.length;
+  const open = found.open === undefined ? "" : ` (${found.open} open)`;
   if (taken.length === 0) {
     await writeOutputs(io, print, { SWEPT: "0", REMAINING: "0", PULL_REQUESTS: "" });
-    print.err(
-      `sweep: no open pull request waits for a ${
-        statusContext(key)
-      } verdict (${pulls.length} open)\n`,
-    );
+    if (json) print.json(sweepJson({ reportKey: key, swept: 0, remaining: 0, reports: [] }));
+    print.err(`sweep: no open pull request waits for a ${statusContext(key)} verdict${open}\n`);
     return ExitCode.ok;
   }
   const results = await collectCommits(options, [...new Set(taken.map((pr) => pr.headSha))], {
@@ -57,6 +80,7 @@ export async function sweep(options: ReportCliOptions, io: CliIo, print: Printer
     redactor: print.redactor,
   });
   const lines: string[] = [];
+  const reports: SweepJson["reports"] = [];
   for (const pr of taken) {
     const one: ReportCliOptions = {
       ...options,
@@ -70,17 +94,29 @@ export async function sweep(options: ReportCliOptions, io: CliIo, print: Printer
       redactor: print.redactor,
     });
     const outputs = await verdictOnPr(one, io, print, log, rendered, pr.headSha);
+    const body = () => print.redactor.redact(rendered.markdown);
     await publishOnPr(one, io, print, log, statusSetter(one, io, print, log), {
       marker: rendered.marker,
-      body: () => print.redactor.redact(rendered.markdown),
+      body,
       sha: pr.headSha,
       outputs,
     });
+    if (json) {
+      reports.push({
+        pr: pr.number,
+        sha: pr.headSha,
+        markdown: body(),
+        outputs: outputs as SweepJson["reports"][number]["outputs"],
+      });
+    }
     lines.push(
       `  #${pr.number} @ ${
         pr.headSha.slice(0, 7)
       }: ${outputs.GATE_VERDICT} (${outputs.STATUS_DESCRIPTION})`,
     );
+  }
+  if (json) {
+    print.json(sweepJson({ reportKey: key, swept: taken.length, remaining, reports }));
   }
   await writeOutputs(io, print, {
     SWEPT: String(taken.length),
@@ -89,9 +125,9 @@ export async function sweep(options: ReportCliOptions, io: CliIo, print: Printer
   });
   print.err(
     [
-      `sweep: ${taken.length} of ${waiting.length} open pull request${
-        waiting.length === 1 ? "" : "s"
-      } waiting for a verdict, oldest first (${pulls.length} open)`,
+      `sweep: ${taken.length} of ${found.waiting.length} open pull request${
+        found.waiting.length === 1 ? "" : "s"
+      } waiting for a verdict, oldest first${open}`,
       ...lines,
       ...(remaining > 0 ? [`  ${remaining} more wait: the next sweep takes them`] : []),
       "",
@@ -99,3 +135,26 @@ export async function sweep(options: ReportCliOptions, io: CliIo, print: Printer
   );
   return ExitCode.ok;
 }
+
+/**
+ * `deno task waiting`: which open pull requests wait for this report's
+ * check (pending or none), oldest first, at most `--max`: the list a sweep
+ * that may not read GitHub takes as `--pulls`.
+ */
+export const waiting: Run<WaitingOptions> = async (options, io, print) => {
+  await checkDestinations(io, true);
+  const log = options.debug ? (line: string) => print.err(`debug: ${line}\n`) : undefined;
+  const found = await waitingOn(options, io, log, options.reportKey);
+  const taken = found.waiting.slice(0, options.max);
+  await writeOutputs(io, print, {
+    PULLS: taken.map((pr) => `${pr.number}=${pr.headSha}`).join(","),
+    SWEPT: String(taken.length),
+    REMAINING: String(found.waiting.length - taken.length),
+  });
+  print.err(
+    `waiting: ${found.waiting.length} of ${found.open} open pull requests wait for a ${
+      statusContext(options.reportKey)
+    } verdict${taken.length ? `; taking ${taken.map((pr) => `#${pr.number}`).join(", ")}` : ""}\n`,
+  );
+  return ExitCode.ok;
+};

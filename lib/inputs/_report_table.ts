@@ -318,6 +318,15 @@ export const REPORT_SOURCES = {
       "commits, then each one's report, with --comment and --status on its PR (GITHUB_TOKEN). " +
       "Baselines by tag only.",
   },
+  pulls: {
+    group: "GitHub",
+    flag: "pulls",
+    input: "PULLS",
+    kind: "list",
+    value: "LIST",
+    help: "With --sweep: the pull requests to report on, as NUMBER=HEAD_SHA (what `deno task " +
+      "waiting` found), instead of asking GitHub: a job that may only read the runs.",
+  },
   prNumber: {
     group: "GitHub",
     flag: "pr-number",

@@ -89,6 +89,8 @@ export interface ReportCliOptions extends ReportOptions {
   prNumber?: number;
   /** Report on at most this many open PRs waiting for a verdict, instead of one commit (0: off). */
   sweep: number;
+  /** With `sweep`: the PRs to report on (number and head), found beforehand. */
+  pulls?: { number: number; headSha: string }[];
   /** When to comment. */
   commentMode: CommentMode;
   /** Set a commit status on the SHA. */
@@ -194,6 +196,13 @@ export const ReportOptionsSchema: z.ZodType<ReportCliOptions> = z
     comment: z.boolean().default(false),
     prNumber: wholeNumber(1, 1e9).optional(),
     sweep: wholeNumber(0, 100).default(0),
+    pulls: z.array(
+      z.string().trim().regex(/^[1-9]\d{0,9}=[0-9a-f]{40}$/, "NUMBER=HEAD_SHA (a full SHA)")
+        .transform((text) => {
+          const [number, sha] = text.split("=") as [string, string];
+          return { number: Number(number), headSha: sha };
+        }),
+    ).optional(),
     commentMode: COMMENT_MODE.default("always"),
     status: z.boolean().default(false),
     progressOnly: z.boolean().default(false),
@@ -217,6 +226,9 @@ export const ReportOptionsSchema: z.ZodType<ReportCliOptions> = z
         ctx.addIssue({ code: "custom", path: [key], message })
       );
       return;
+    }
+    if (o.pulls !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["pulls"], message: "to be used with --sweep N" });
     }
     if (o.comment && o.prNumber === undefined) {
       ctx.addIssue({

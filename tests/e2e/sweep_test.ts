@@ -2,6 +2,7 @@
 // verdicts without a paid W&B plan: the open PRs whose head has our check
 // pending or none, oldest first, N a run, one W&B query for all their
 // commits, a comment and a status each, an acceptance on a head kept.
+import { runPublishCli, runWaitingCli } from "../../lib/cli/mod.ts";
 import { acceptanceLine } from "../../lib/marker.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
 import { EXAMPLE_REPO } from "../_events.ts";
@@ -177,3 +178,95 @@ Deno.test("sweep: what it cannot take is one line naming the input, exit 2, noth
     });
   });
 });
+
+Deno.test("sweep: --pulls (from deno task waiting) reports without asking GitHub; publish delivers its JSON", async () => {
+  await withEmulator({}, async (emulator) => {
+    await withPulls(async (server) => {
+      const dir = await Deno.makeTempDir();
+      try {
+        const listed = await runStepCli(
+          runWaitingCli,
+          ["--report-key", "acme/vision", "--max", "1"],
+          env(server),
+          dir,
+        );
+        assertEquals(listed.code, 0, listed.stderr);
+        assertEquals([listed.outputs.PULLS, listed.outputs.REMAINING], [`5=${SHA}`, "2"]);
+        const asked = server.requests.length;
+        const swept = await runCli(emulator, [
+          ...SWEEP.filter((a) => a !== "--comment" && a !== "--status"),
+          "--sweep",
+          "3",
+          "--pulls",
+          listed.outputs.PULLS!,
+          "--format",
+          "json",
+        ]);
+        assertEquals(swept.code, 0, swept.stderr);
+        assertEquals(server.requests.length, asked); // no token, no GitHub
+        const doc = JSON.parse(swept.stdout);
+        assertEquals([doc.swept, doc.reports[0].pr, doc.reports[0].sha], [1, 5, SHA]);
+        await Deno.writeTextFile(`${dir}/sweep.json`, swept.stdout);
+        const published = await runStepCli(
+          runPublishCli,
+          ["--file", `${dir}/sweep.json`],
+          env(server),
+          dir,
+        );
+        assertEquals(published.code, 0, published.stderr);
+        assertEquals(server.comments.map((c) => c.pr), [5]);
+        assertEquals(server.statuses.at(-1)!.sha, SHA);
+        assertEquals(server.statuses.at(-1)!.state, doc.reports[0].outputs.STATUS_STATE);
+        // A document that is not a sweep's: one line naming the file, exit 2, nothing posted.
+        await Deno.writeTextFile(
+          `${dir}/bad.json`,
+          JSON.stringify({ ...doc, reports: [{ pr: 5 }] }),
+        );
+        const bad = await runStepCli(
+          runPublishCli,
+          ["--file", `${dir}/bad.json`],
+          env(server),
+          dir,
+        );
+        assertEquals(bad.code, 2);
+        assertMatch(bad.stderr, /bad\.json: expected the JSON of a sweep .*reports\.0\.sha/);
+        assertEquals(server.comments.length, 1);
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    });
+    for (
+      const [args, pattern] of [
+        [["--sha", SHA, "--pulls", `5=${SHA}`], /--pulls: expected to be used with --sweep N/],
+        [["--sweep", "2", "--pulls", "5=abc"], /--pulls: expected NUMBER=HEAD_SHA/],
+      ] as const
+    ) {
+      const result = await runCli(emulator, [...PROJECT, ...args]);
+      assertEquals(result.code, 2, result.stderr);
+      assertMatch(result.stderr, pattern);
+    }
+  });
+});
+
+/** Runs a GitHub step's door with `env`, its outputs read back. */
+async function runStepCli(
+  door: typeof runWaitingCli,
+  args: string[],
+  stepEnv: Record<string, string>,
+  dir: string,
+) {
+  const output = `${dir}/output-${crypto.randomUUID()}`;
+  await Deno.writeTextFile(output, "");
+  let stderr = "";
+  const code = await door(args, {
+    env: { ...stepEnv, GITHUB_OUTPUT: output },
+    stdout: () => {},
+    stderr: (t) => (stderr += t),
+    deps: { baseDelayMs: 1 },
+  });
+  const outputs: Record<string, string> = Object.fromEntries(
+    (await Deno.readTextFile(output)).split("\n").filter((l) => l.includes("="))
+      .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+  );
+  return { code, stderr, outputs };
+}

@@ -756,3 +756,46 @@ Deno.test("workflow: a merge_group (GitHub's own payload) gets our check from it
     }
   }
 });
+
+Deno.test("workflow: a scheduled sweep lists the waiting PRs without the key, reports read-only, delivers without the key", async () => {
+  const context = "wandb-report/acme/vision";
+  const github = await startGithubServer({
+    repo: EXAMPLE_REPO,
+    pulls: [
+      { number: 7, headRefOid: SHA, headRefName: "feature/aug" },
+      { number: 8, headRefOid: OTHER_SHA, headRefName: "b" },
+      { number: 9, headRefOid: FORK_HEAD, headRefName: "patch-1", fork: "outsider/Hello-World" },
+    ],
+    tokens: { ...TOKENS, [TOKEN]: { login: "github-actions[bot]", write: true } },
+    statuses: [{ sha: OTHER_SHA, context, state: "success", description: "gate passed" }],
+  });
+  try {
+    const result = await run({ name: "schedule", payload: {} }, {
+      inputs: { sweep: 5, gate: "accuracy:max:abs=0.05" },
+      github,
+    });
+    assertEquals(
+      Object.entries(result.jobs).filter(([, j]) => j.result !== "skipped").map(([id, j]) =>
+        `${id}:${j.result}`
+      ),
+      ["waiting:success", "sweep:success", "sweep-publish:success"],
+    );
+    assertEquals([result.outputs.swept, result.outputs.remaining], ["2", "0"]);
+    // #7 gets its verdict, #9 (no run yet) stays pending; #8 had one and was left alone.
+    assertEquals(result.statuses.filter((s) => s.token !== "").map((s) => [s.sha, s.state]), [
+      [SHA, "success"],
+      [FORK_HEAD, "pending"],
+    ]);
+    assertEquals(result.comments.map((c) => c.pr), [7, 9]);
+    // The key is only in the read-only sweep job; the others write without it.
+    for (const [id, job] of Object.entries(result.jobs)) {
+      const holds = job.steps.some((s) => Object.values(s.env).includes(API_KEY));
+      assertEquals(holds, id === "sweep", id);
+    }
+    const sweepStep = result.jobs.sweep!.steps.find((s) => s.env.INPUT_PULLS !== undefined)!;
+    assertEquals(sweepStep.env.INPUT_PULLS, `7=${SHA},9=${FORK_HEAD}`);
+    assertEquals(sweepStep.env.GITHUB_TOKEN, undefined);
+  } finally {
+    await github.close();
+  }
+});

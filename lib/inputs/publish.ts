@@ -1,0 +1,99 @@
+/**
+ * The publish command's inputs: the sweep's JSON document to deliver, and
+ * how (comments, statuses).
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { CommentMode } from "../model.ts";
+import {
+  COMMENT_MODE,
+  COMMENT_MODE_SOURCE,
+  GITHUB_STEP_FIELDS,
+  GITHUB_STEP_SOURCES,
+  type GitHubStepOptions,
+  githubTokenSource,
+  TOKEN,
+} from "./_fields.ts";
+import { type Command, defineCommand, exitCodeLines, type Source } from "./command.ts";
+
+const SOURCES = {
+  githubToken: githubTokenSource(
+    "Token that may write pull requests and statuses (environment only). Required.",
+  ),
+  file: {
+    flag: "file",
+    input: "FILE",
+    kind: "string",
+    value: "FILE",
+    help: "The sweep's JSON (report --sweep N --format json). Required.",
+  },
+  comment: {
+    flag: "comment",
+    input: "COMMENT",
+    kind: "boolean",
+    help: "Post each pull request's report as its sticky comment. Default true.",
+  },
+  status: {
+    flag: "status",
+    input: "STATUS",
+    kind: "boolean",
+    help: "Set each pull request head's check wandb-report/KEY. Default true.",
+  },
+  commentMode: COMMENT_MODE_SOURCE,
+  workflow: {
+    flag: "workflow",
+    env: "GITHUB_WORKFLOW",
+    kind: "string",
+    value: "NAME",
+    help: "The workflow's name, in the comments' marker (set by the runner).",
+  },
+  ...GITHUB_STEP_SOURCES,
+} as const satisfies Record<string, Source>;
+
+/** The publish command's validated options. */
+export interface PublishOptions extends GitHubStepOptions {
+  /** The token; sent only in the Authorization header. */
+  githubToken: string;
+  /** The sweep's JSON file. */
+  file: string;
+  /** Post the comments. */
+  comment: boolean;
+  /** Set the statuses. */
+  status: boolean;
+  /** When to comment. */
+  commentMode: CommentMode;
+  /** The workflow's name. */
+  workflow: string;
+}
+
+/** The schema of the publish command's inputs. */
+export const PublishOptionsSchema: z.ZodType<PublishOptions> = z.object({
+  githubToken: TOKEN,
+  file: z.string("the sweep's JSON file (--file)").min(1, "a file path"),
+  comment: z.boolean().default(true),
+  status: z.boolean().default(true),
+  commentMode: COMMENT_MODE.default("always"),
+  workflow: z.string().min(1).default("wandb-report"),
+  ...GITHUB_STEP_FIELDS,
+});
+
+/** The publish command: its option table, schema and help. */
+export const PUBLISH_COMMAND: Command<PublishOptions> = defineCommand({
+  sources: SOURCES,
+  schema: PublishOptionsSchema,
+  paths: ["file"],
+  help: (program) => ({
+    usage: `Usage: ${program} --file SWEEP.json [--comment-mode MODE]`,
+    about: [
+      "Delivers a sweep's reports (report --sweep N --format json) from a job that holds no",
+      "W&B key: each pull request's sticky comment and its head's check wandb-report/KEY, a",
+      "regression accepted on that very head kept.",
+    ],
+    exits: exitCodeLines({
+      0: "delivered (a token that may not write gives a warning per pull request)",
+      2: "invalid input (the file, the comment mode, no token); one line names it",
+      3: "GitHub failed for good (token, not found, rate limit, server)",
+    }),
+  }),
+});

@@ -1,0 +1,77 @@
+/**
+ * The waiting command's inputs: whose check, and how many pull requests to
+ * take.
+ *
+ * @module
+ */
+import { z } from "zod";
+import {
+  GITHUB_STEP_FIELDS,
+  GITHUB_STEP_SOURCES,
+  type GitHubStepOptions,
+  githubTokenSource,
+  TOKEN,
+  wholeNumber,
+} from "./_fields.ts";
+import { type Command, defineCommand, exitCodeLines, type Source } from "./command.ts";
+
+const SOURCES = {
+  githubToken: githubTokenSource(
+    "Token that may read pull requests and statuses (environment only). Required.",
+  ),
+  reportKey: {
+    flag: "report-key",
+    input: "REPORT_KEY",
+    kind: "string",
+    value: "KEY",
+    help: "The report's key (default: the project): the check wandb-report/KEY. Required.",
+  },
+  max: {
+    flag: "max",
+    input: "SWEEP",
+    kind: "string",
+    value: "N",
+    help: "Take at most N pull requests (1-100), oldest first. Default 10.",
+  },
+  ...GITHUB_STEP_SOURCES,
+} as const satisfies Record<string, Source>;
+
+/** The waiting command's validated options. */
+export interface WaitingOptions extends GitHubStepOptions {
+  /** The token; sent only in the Authorization header. */
+  githubToken: string;
+  /** The report's key. */
+  reportKey: string;
+  /** How many to take. */
+  max: number;
+}
+
+/** The schema of the waiting command's inputs. */
+export const WaitingOptionsSchema: z.ZodType<WaitingOptions> = z.object({
+  githubToken: TOKEN,
+  reportKey: z.string("the report key (--report-key)").trim().regex(
+    /^[A-Za-z0-9._\/-]{1,100}$/,
+    "letters, digits and . _ / -",
+  ),
+  max: wholeNumber(1, 100).default(10),
+  ...GITHUB_STEP_FIELDS,
+});
+
+/** The waiting command: its option table, schema and help. */
+export const WAITING_COMMAND: Command<WaitingOptions> = defineCommand({
+  sources: SOURCES,
+  schema: WaitingOptionsSchema,
+  help: (program) => ({
+    usage: `Usage: ${program} --report-key KEY [--max N]`,
+    about: [
+      "Lists the open pull requests whose head has the check wandb-report/KEY pending or",
+      "none, oldest first, at most N: PULLS (NUMBER=HEAD_SHA, comma-separated) for",
+      "`report --sweep N --pulls` in a job that may not read GitHub; SWEPT and REMAINING.",
+    ],
+    exits: exitCodeLines({
+      0: "listed (PULLS may be empty)",
+      2: "invalid input (the report key, --max, no token); one line names it",
+      3: "GitHub failed for good (token, not found, rate limit, server)",
+    }),
+  }),
+});
