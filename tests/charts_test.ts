@@ -249,3 +249,16 @@ Deno.test("charts: metric names that read alike in a chart get distinct titles",
   ]);
   await assertParses(md);
 });
+
+Deno.test("charts: every Mermaid diagram in the docs (the PR lifecycle's among them) parses", async () => {
+  const docs = [...Deno.readDirSync(new URL("../docs/", import.meta.url))]
+    .filter((e) => e.name.endsWith(".md"))
+    .map((e) => Deno.readTextFileSync(new URL(`../docs/${e.name}`, import.meta.url)));
+  const found = docs.flatMap(blocks);
+  assert(found.some((b) => b.startsWith("stateDiagram-v2")), "the lifecycle diagram");
+  for (const doc of docs) await assertParses(doc);
+  // …and the parser does refuse a broken one.
+  let refused = false;
+  await mermaid.parse("stateDiagram-v2\n  [*] --> --> x").catch(() => (refused = true));
+  assert(refused);
+});

@@ -20,6 +20,7 @@ const EXAMPLES = [
   "examples/matrix.yml",
   "examples/fork-safe.yml",
   "examples/on-training-end.yml",
+  "examples/sweep.yml",
 ];
 /** The project's own workflows (CI and release). */
 const OWN = [".github/workflows/ci.yml", ".github/workflows/release.yml"];
