@@ -93,11 +93,10 @@ export async function acceptRegression(
   if (!decision.triggered) return { kind: "ignored", reason: decision.reason };
   const user = event.comment.user.login;
   const number = event.issue.number;
-  const author = (event.issue as { user?: { login?: string } }).user?.login;
-  const association = event.comment.author_association;
-  const own = author !== undefined && author === user;
   const marker = commentMarker(target.reportKey, target.workflow);
-  const refuse = async (reply: string): Promise<AcceptOutcome> => {
+  const reason = decision.command.trailingLine.trim();
+  const reply = refusal(event, reason, rules);
+  if (reply !== undefined) {
     await upsertComment(
       client,
       repo,
@@ -106,25 +105,6 @@ export async function acceptRegression(
       `${replyMarker(marker)}\n${reply}`,
     );
     return { kind: "refused", prNumber: number, user, reply };
-  };
-  if (own && !rules.allowAuthor) {
-    return await refuse(
-      `@${user}: a regression on your own pull request is accepted by someone else ` +
-        `(${rules.allowed.join(", ")}); nothing changed.`,
-    );
-  }
-  if (!own && !rules.allowed.includes(association)) {
-    return await refuse(
-      `@${user}: only ${rules.allowed.join(", ")} may accept a regression here ` +
-        `(you are ${association}); nothing changed.`,
-    );
-  }
-  const reason = decision.command.trailingLine.trim();
-  if (reason === "") {
-    return await refuse(
-      `@${user}: say why, on the same line: \`${rules.phrase} smaller model, 2x faster\`; ` +
-        "nothing changed.",
-    );
   }
   const pr = await prHead(client, repo, number);
   const acceptance: Acceptance = {
@@ -133,8 +113,73 @@ export async function acceptRegression(
     at: now.toISOString().replace(/\.\d+Z$/, "Z"),
     reason,
   };
+  const url = await recordAcceptance(client, repo, number, marker, acceptance);
+  await setCommitStatus(client, repo, acceptance.sha, {
+    state: "success",
+    context: statusContext(target.reportKey),
+    description: acceptedStatus(acceptance),
+    targetUrl: target.targetUrl,
+  });
+  return { kind: "accepted", prNumber: number, acceptance, commentUrl: url };
+}
+
+/**
+ * Why an accept comment changes nothing, as the reply says it; `undefined`
+ * when it may go ahead. The PR's author never accepts on their own PR
+ * unless allowed (someone else decides); others need an allowed
+ * association; everyone needs a reason.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { refusal } from "./accept.ts";
+ * const event = {
+ *   issue: { user: { login: "ana" } },
+ *   comment: { user: { login: "ana" }, author_association: "MEMBER" as const },
+ * };
+ * const rules = { phrase: "/accept-regression", allowed: ["MEMBER" as const], allowAuthor: false };
+ * assertEquals(refusal(event, "faster", rules)?.startsWith("@ana: a regression on your own"), true);
+ * assertEquals(refusal(event, "faster", { ...rules, allowAuthor: true }), undefined);
+ * ```
+ */
+export function refusal(
+  event: {
+    issue: { user?: { login: string } | null };
+    comment: { user: { login: string }; author_association: AuthorAssociation };
+  },
+  reason: string,
+  rules: AcceptRules,
+): string | undefined {
+  const user = event.comment.user.login;
+  const association = event.comment.author_association;
+  const own = event.issue.user?.login === user;
+  if (own && !rules.allowAuthor) {
+    return `@${user}: a regression on your own pull request is accepted by someone else ` +
+      `(${rules.allowed.join(", ")}); nothing changed.`;
+  }
+  if (!own && !rules.allowed.includes(association)) {
+    return `@${user}: only ${rules.allowed.join(", ")} may accept a regression here ` +
+      `(you are ${association}); nothing changed.`;
+  }
+  if (reason === "") {
+    return `@${user}: say why, on the same line: \`${rules.phrase} smaller model, 2x faster\`; ` +
+      "nothing changed.";
+  }
+  return undefined;
+}
+
+/**
+ * Records an acceptance in the PR's sticky comment (the report stays as it
+ * is, under it; with no report yet, the acceptance alone); returns its URL.
+ */
+async function recordAcceptance(
+  client: GitHubClient,
+  repo: RepoRef,
+  number: number,
+  marker: string,
+  acceptance: Acceptance,
+): Promise<string> {
   const { comment } = await findComment(client, repo, number, marker);
-  // The report stays as it is, under the acceptance; with none yet, the acceptance alone.
   const body = comment?.body ?? withState(marker, "pass", "_No report on this commit yet._");
   const written = await upsertComment(
     client,
@@ -143,18 +188,7 @@ export async function acceptRegression(
     marker,
     withAcceptance(body, acceptance, renderAcceptance(acceptance)),
   );
-  await setCommitStatus(client, repo, acceptance.sha, {
-    state: "success",
-    context: statusContext(target.reportKey),
-    description: acceptedStatus(acceptance),
-    targetUrl: target.targetUrl,
-  });
-  return {
-    kind: "accepted",
-    prNumber: number,
-    acceptance,
-    commentUrl: "url" in written ? written.url ?? "" : "",
-  };
+  return "url" in written ? written.url ?? "" : "";
 }
 
 /** The marker of the one reply to refused accepts (updated in place, never a pile). */

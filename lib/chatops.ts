@@ -11,7 +11,6 @@
 import { match, P } from "ts-pattern";
 import { z } from "zod";
 import { InvalidInputError } from "./errors.ts";
-import { readInputFile } from "./fs.ts";
 import { parseWith } from "./_parse.ts";
 import {
   type AuthorAssociation,
@@ -28,6 +27,7 @@ import {
   decideComment,
   type GitHubEvent,
   parseEvent,
+  readEventFile,
 } from "./github/event.ts";
 import { parseRepo, prHead, type PullRequestHead, pullRequestsForSha } from "./github/pulls.ts";
 
@@ -137,17 +137,7 @@ export async function runChatops(
   deps: ChatopsDeps = {},
 ): Promise<ChatopsResult> {
   const env = deps.env ?? {};
-  const text = await readInputFile(
-    options.eventPath,
-    "GITHUB_EVENT_PATH",
-    "a readable event payload file",
-  );
-  let payload: unknown;
-  try {
-    payload = JSON.parse(text);
-  } catch {
-    throw new InvalidInputError("GITHUB_EVENT_PATH", "a JSON event payload", options.eventPath);
-  }
+  const payload = await readEventFile(options.eventPath);
   const event = parseEvent(options.eventName, payload, "GITHUB_EVENT_PATH");
   const base = {
     commentMode: options.commentMode,

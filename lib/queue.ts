@@ -11,10 +11,10 @@
  */
 import { z } from "zod";
 import { InvalidInputError } from "./errors.ts";
-import { readInputFile } from "./fs.ts";
 import { parseWith } from "./_parse.ts";
 import { type CheckState, commitCheck, mergeQueueEntries } from "./github/checks.ts";
 import type { GitHubClient } from "./github/client.ts";
+import { readEventFile } from "./github/event.ts";
 import { prHead, type RepoRef } from "./github/pulls.ts";
 import { NotFoundError } from "./errors.ts";
 
@@ -204,12 +204,5 @@ export async function readMergeGroup(eventName: string, eventPath: string): Prom
   if (eventName !== "merge_group") {
     throw new InvalidInputError("GITHUB_EVENT_NAME", "merge_group", eventName);
   }
-  const text = await readInputFile(eventPath, "GITHUB_EVENT_PATH", "a readable event payload file");
-  let payload: unknown;
-  try {
-    payload = JSON.parse(text);
-  } catch {
-    throw new InvalidInputError("GITHUB_EVENT_PATH", "a JSON event payload", eventPath);
-  }
-  return parseMergeGroup(payload, "GITHUB_EVENT_PATH");
+  return parseMergeGroup(await readEventFile(eventPath), "GITHUB_EVENT_PATH");
 }

@@ -7,7 +7,7 @@
  */
 import { acceptRegression } from "../accept.ts";
 import { ExitCode, InvalidInputError } from "../errors.ts";
-import { readInputFile } from "../fs.ts";
+import { readEventFile } from "../github/event.ts";
 import { githubClientFor } from "../github/client.ts";
 import { parseRepo } from "../github/pulls.ts";
 import { runUrlFromEnv, setCommitStatus, statusContext } from "../github/statuses.ts";
@@ -41,17 +41,7 @@ export const accept: Run<AcceptOptions> = async (options, io, print) => {
     throw new InvalidInputError("GITHUB_EVENT_NAME", "issue_comment", options.eventName);
   }
   const log = options.debug ? (line: string) => print.err(`debug: ${line}\n`) : undefined;
-  const text = await readInputFile(
-    options.eventPath,
-    "GITHUB_EVENT_PATH",
-    "a readable event payload file",
-  );
-  let payload: unknown;
-  try {
-    payload = JSON.parse(text);
-  } catch {
-    throw new InvalidInputError("GITHUB_EVENT_PATH", "a JSON event payload", options.eventPath);
-  }
+  const payload = await readEventFile(options.eventPath);
   const { client, repo } = githubOf(options, io, log);
   const outcome = await acceptRegression(
     client,

@@ -6,7 +6,8 @@
  * @module
  */
 import { z } from "zod";
-import { NotFoundError, ServerError } from "../errors.ts";
+import { NotFoundError } from "../errors.ts";
+import { everyPage } from "./_paging.ts";
 import type { GitHubClient } from "./client.ts";
 import type { RepoRef } from "./pulls.ts";
 import { COMMIT_STATUS_QUERY, MERGE_QUEUE_QUERY, SWEEP_PULLS_QUERY } from "./queries.ts";
@@ -125,17 +126,18 @@ export async function openPullChecks(
   context: string,
 ): Promise<PullCheck[]> {
   const pulls: PullCheck[] = [];
-  const seen = new Set<string>();
-  let after: string | null = null;
-  for (let pages = 1;; pages++) {
+  const pages = everyPage(async (after) => {
     const data: z.infer<typeof SweepSchema> = await client.query(
       SWEEP_PULLS_QUERY,
       { ...repo, after, context },
       SweepSchema,
     );
     if (!data.repository) throw missingRepo(repo);
-    const { nodes, pageInfo, totalCount } = data.repository.pullRequests;
-    for (const pr of nodes ?? []) {
+    const { nodes, ...page } = data.repository.pullRequests;
+    return { ...page, nodes: nodes ?? [] };
+  }, `the open pull requests of ${repo.owner}/${repo.name}`);
+  for await (const nodes of pages) {
+    for (const pr of nodes) {
       if (!pr) continue;
       // The last commit is the head; its status is ours only when it is that commit.
       const head = pr.commits.nodes?.at(-1)?.commit;
@@ -147,17 +149,8 @@ export async function openPullChecks(
         check: status ? toCheck(status) : undefined,
       });
     }
-    const cursor = pageInfo.endCursor;
-    if (!pageInfo.hasNextPage || cursor === null) return pulls;
-    if (seen.has(cursor) || pages > Math.ceil(totalCount / 100) + 1) {
-      throw new ServerError(
-        `GitHub kept paging the open pull requests of ${repo.owner}/${repo.name} (page ${pages}); stopped`,
-        200,
-      );
-    }
-    seen.add(cursor);
-    after = cursor;
   }
+  return pulls;
 }
 
 /** One entry of a merge queue. */

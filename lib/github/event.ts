@@ -11,6 +11,7 @@
 import { marked } from "marked";
 import { match, P } from "ts-pattern";
 import { z } from "zod";
+import { readInputFile } from "../fs.ts";
 import { InvalidInputError } from "../errors.ts";
 import { parseWith } from "../_parse.ts";
 import {
@@ -45,6 +46,8 @@ export const IssueCommentEventSchema = z.object({
     number: z.number().int().positive(),
     // Present (with only URLs, no head SHA) when the issue is a pull request.
     pull_request: z.object({ url: z.string() }).loose().nullish(),
+    // Who opened it (the pull request's author).
+    user: UserSchema.nullish(),
   }).loose(),
   comment: z.object({
     body: z.string().nullable().transform((body) => body ?? ""),
@@ -429,4 +432,24 @@ function singleLine(text: string): string {
 
 function clip(text: string): string {
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+/**
+ * The JSON payload the runner wrote for this run's event (`GITHUB_EVENT_PATH`).
+ *
+ * @throws {InvalidInputError} naming `GITHUB_EVENT_PATH` for an unreadable file or one that is no JSON
+ *
+ * @example
+ * ```ts ignore
+ * import { readEventFile } from "./event.ts";
+ * const payload = await readEventFile(Deno.env.get("GITHUB_EVENT_PATH")!);
+ * ```
+ */
+export async function readEventFile(path: string): Promise<unknown> {
+  const text = await readInputFile(path, "GITHUB_EVENT_PATH", "a readable event payload file");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new InvalidInputError("GITHUB_EVENT_PATH", "a JSON event payload", path);
+  }
 }

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { InvalidInputError, NotFoundError, ServerError } from "../errors.ts";
 import type { GitHubClient } from "./client.ts";
+import { everyPage } from "./_paging.ts";
 import {
   ADD_COMMENT_MUTATION,
   FIND_COMMENTS_QUERY,
@@ -156,9 +157,7 @@ export async function pullRequestsForSha(
   sha: string,
 ): Promise<PullRequestHead[]> {
   const found: PullRequestHead[] = [];
-  const seen = new Set<string>();
-  let after: string | null = null;
-  for (let pages = 1;; pages++) {
+  const pages = everyPage(async (after) => {
     const data: z.infer<typeof OpenPullsSchema> = await client.query(
       OPEN_PULLS_QUERY,
       { ...repo, after },
@@ -169,19 +168,13 @@ export async function pullRequestsForSha(
         `repository ${repo.owner}/${repo.name} not found, or the token cannot see it`,
       );
     }
-    const { nodes, pageInfo, totalCount } = data.repository.pullRequests;
-    for (const pr of nodes ?? []) if (pr?.headRefOid === sha) found.push(pr);
-    const cursor = pageInfo.endCursor;
-    if (!pageInfo.hasNextPage || cursor === null) return found;
-    if (seen.has(cursor) || pages > Math.ceil(totalCount / 100) + 1) {
-      throw new ServerError(
-        `GitHub kept paging the open pull requests of ${repo.owner}/${repo.name} (page ${pages}); stopped`,
-        200,
-      );
-    }
-    seen.add(cursor);
-    after = cursor;
+    const { nodes, ...page } = data.repository.pullRequests;
+    return { ...page, nodes: nodes ?? [] };
+  }, `the open pull requests of ${repo.owner}/${repo.name}`);
+  for await (const nodes of pages) {
+    for (const pr of nodes) if (pr?.headRefOid === sha) found.push(pr);
   }
+  return found;
 }
 
 /** What {@link upsertComment} did. */

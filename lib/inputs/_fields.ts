@@ -7,6 +7,7 @@
 import { z } from "zod";
 import type { Source } from "./command.ts";
 import { RETRY_FIELDS } from "../schemas.ts";
+import { type AuthorAssociation, AuthorAssociationSchema } from "../model.ts";
 
 export { COMMENT_MODE, RETRY_FIELDS, seconds, TOKEN, wholeNumber } from "../schemas.ts";
 
@@ -111,3 +112,81 @@ export const GITHUB_STEP_FIELDS: {
   ...RETRY_FIELDS,
   debug: z.boolean().default(false),
 };
+
+/** `--report-key`: whose check (`wandb-report/KEY`) and comment a step is about. */
+export function reportKeySource(help: string): Source {
+  return { flag: "report-key", input: "REPORT_KEY", kind: "string", value: "KEY", help };
+}
+
+/** A report key: letters, digits and `. _ / -`, at most 100 characters. */
+export const REPORT_KEY: z.ZodString = z.string("the report key (--report-key)").trim().regex(
+  /^[A-Za-z0-9._\/-]{1,100}$/,
+  "letters, digits and . _ / -",
+);
+
+/** `--workflow` (`GITHUB_WORKFLOW`): the workflow's name, in the sticky comment's marker. */
+export const WORKFLOW_SOURCE: Source = {
+  flag: "workflow",
+  env: "GITHUB_WORKFLOW",
+  kind: "string",
+  value: "NAME",
+  help: "The workflow's name, in the comment's marker (set by the runner).",
+};
+
+/** The workflow's name, `wandb-report` when none is set. */
+export const WORKFLOW: z.ZodDefault<z.ZodString> = z.string().min(1).default("wandb-report");
+
+/** `--event-name` and `--event-path` (`GITHUB_EVENT_NAME`, `GITHUB_EVENT_PATH`, set by the runner). */
+export function eventSources(events: string): { eventName: Source; eventPath: Source } {
+  return {
+    eventName: {
+      flag: "event-name",
+      env: "GITHUB_EVENT_NAME",
+      kind: "string",
+      value: "NAME",
+      help: `The event (set by the runner)${events ? `: ${events}` : ""}.`,
+    },
+    eventPath: {
+      flag: "event-path",
+      env: "GITHUB_EVENT_PATH",
+      kind: "string",
+      value: "FILE",
+      help: "The event payload JSON (set by the runner).",
+    },
+  };
+}
+
+/** What those rows give a step's options. */
+export interface EventOptions {
+  /** The event's name. */
+  eventName: string;
+  /** The event payload file. */
+  eventPath: string;
+}
+
+/** Their zod fields. */
+export const EVENT_FIELDS: { eventName: z.ZodString; eventPath: z.ZodString } = {
+  eventName: z.string("the event name in GITHUB_EVENT_NAME (set by the runner)").min(1),
+  eventPath: z.string("the event payload file in GITHUB_EVENT_PATH (set by the runner)").min(1),
+};
+
+/** `--allowed-associations`: who may trigger from a comment. */
+export function allowedAssociationsSource(help: string): Source {
+  return {
+    flag: "allowed-associations",
+    input: "ALLOWED_ASSOCIATIONS",
+    kind: "list",
+    value: "LIST",
+    help,
+  };
+}
+
+/** Author associations, upper-cased and checked; OWNER, MEMBER, COLLABORATOR unless given. */
+export const ALLOWED_ASSOCIATIONS: z.ZodType<AuthorAssociation[], unknown> = z.array(
+  z.string().transform((word) => word.trim().toUpperCase()).pipe(
+    z.enum(
+      AuthorAssociationSchema.options,
+      `author associations from ${AuthorAssociationSchema.options.join(", ")}`,
+    ),
+  ),
+).min(1, "at least one author association").default(["OWNER", "MEMBER", "COLLABORATOR"]);

@@ -5,13 +5,22 @@
  * @module
  */
 import { z } from "zod";
-import { type AuthorAssociation, AuthorAssociationSchema } from "../model.ts";
+import type { AuthorAssociation } from "../model.ts";
 import {
+  ALLOWED_ASSOCIATIONS,
+  allowedAssociationsSource,
+  EVENT_FIELDS,
+  type EventOptions,
+  eventSources,
   GITHUB_STEP_FIELDS,
   GITHUB_STEP_SOURCES,
   type GitHubStepOptions,
   githubTokenSource,
+  REPORT_KEY,
+  reportKeySource,
   TOKEN,
+  WORKFLOW,
+  WORKFLOW_SOURCE,
 } from "./_fields.ts";
 import { type Command, defineCommand, exitCodeLines, type Source } from "./command.ts";
 
@@ -26,13 +35,9 @@ const SOURCES = {
     value: "TEXT",
     help: "The command that must start a line of the comment. Default /accept-regression.",
   },
-  allowedAssociations: {
-    flag: "allowed-associations",
-    input: "ALLOWED_ASSOCIATIONS",
-    kind: "list",
-    value: "LIST",
-    help: "Author associations that may accept. Default OWNER, MEMBER, COLLABORATOR.",
-  },
+  allowedAssociations: allowedAssociationsSource(
+    "Author associations that may accept. Default OWNER, MEMBER, COLLABORATOR.",
+  ),
   allowAuthor: {
     flag: "allow-author",
     input: "ACCEPT_OWN",
@@ -40,40 +45,17 @@ const SOURCES = {
     help: "Let a pull request's author accept a regression on their own pull request " +
       "(by default someone else decides).",
   },
-  reportKey: {
-    flag: "report-key",
-    input: "REPORT_KEY",
-    kind: "string",
-    value: "KEY",
-    help: "The report's key (default: the project): its check wandb-report/KEY and its " +
+  reportKey: reportKeySource(
+    "The report's key (default: the project): its check wandb-report/KEY and its " +
       "comment. Required.",
-  },
-  workflow: {
-    flag: "workflow",
-    env: "GITHUB_WORKFLOW",
-    kind: "string",
-    value: "NAME",
-    help: "The workflow's name, in the comment's marker (set by the runner).",
-  },
-  eventName: {
-    flag: "event-name",
-    env: "GITHUB_EVENT_NAME",
-    kind: "string",
-    value: "NAME",
-    help: "The event (set by the runner): issue_comment.",
-  },
-  eventPath: {
-    flag: "event-path",
-    env: "GITHUB_EVENT_PATH",
-    kind: "string",
-    value: "FILE",
-    help: "The event payload JSON (set by the runner).",
-  },
+  ),
+  workflow: WORKFLOW_SOURCE,
+  ...eventSources("issue_comment"),
   ...GITHUB_STEP_SOURCES,
 } as const satisfies Record<string, Source>;
 
 /** The accept command's validated options. */
-export interface AcceptOptions extends GitHubStepOptions {
+export interface AcceptOptions extends GitHubStepOptions, EventOptions {
   /** The token; sent only in the Authorization header. */
   githubToken: string;
   /** The phrase. */
@@ -86,10 +68,6 @@ export interface AcceptOptions extends GitHubStepOptions {
   reportKey: string;
   /** The workflow's name. */
   workflow: string;
-  /** The event's name. */
-  eventName: string;
-  /** The event payload file. */
-  eventPath: string;
 }
 
 /** The schema of the accept command's inputs. */
@@ -97,22 +75,11 @@ export const AcceptOptionsSchema: z.ZodType<AcceptOptions> = z.object({
   githubToken: TOKEN,
   acceptPhrase: z.string().trim().min(1, "a phrase that is not empty")
     .regex(/^\S+$/, "one word, e.g. /accept-regression").default("/accept-regression"),
-  allowedAssociations: z.array(
-    z.string().transform((word) => word.trim().toUpperCase()).pipe(
-      z.enum(
-        AuthorAssociationSchema.options,
-        `author associations from ${AuthorAssociationSchema.options.join(", ")}`,
-      ),
-    ),
-  ).min(1, "at least one author association").default(["OWNER", "MEMBER", "COLLABORATOR"]),
+  allowedAssociations: ALLOWED_ASSOCIATIONS,
   allowAuthor: z.boolean().default(false),
-  reportKey: z.string("the report key (--report-key)").trim().regex(
-    /^[A-Za-z0-9._\/-]{1,100}$/,
-    "letters, digits and . _ / -",
-  ),
-  workflow: z.string().min(1).default("wandb-report"),
-  eventName: z.string("the event name in GITHUB_EVENT_NAME (set by the runner)").min(1),
-  eventPath: z.string("the event payload file in GITHUB_EVENT_PATH (set by the runner)").min(1),
+  reportKey: REPORT_KEY,
+  workflow: WORKFLOW,
+  ...EVENT_FIELDS,
   ...GITHUB_STEP_FIELDS,
 });
 

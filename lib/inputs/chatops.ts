@@ -5,13 +5,17 @@
  * @module
  */
 import { z } from "zod";
-import { AuthorAssociationSchema, ShaSchema } from "../model.ts";
+import { ShaSchema } from "../model.ts";
 import { Redactor } from "../redact.ts";
 import { type Command, commandHelp, exitCodeLines, resolveTable, type Source } from "./command.ts";
 import {
+  ALLOWED_ASSOCIATIONS,
+  allowedAssociationsSource,
   COMMENT_MODE,
   COMMENT_MODE_SOURCE,
   DEBUG_SOURCE,
+  EVENT_FIELDS,
+  eventSources,
   githubTokenSource,
   REPOSITORY_SOURCE,
   RETRY_FIELDS,
@@ -30,13 +34,9 @@ const SOURCES = {
     value: "TEXT",
     help: "The command that must start a line of the comment. Default /get-runs.",
   },
-  allowedAssociations: {
-    flag: "allowed-associations",
-    input: "ALLOWED_ASSOCIATIONS",
-    kind: "list",
-    value: "LIST",
-    help: "Author associations that may trigger. Default OWNER, MEMBER, COLLABORATOR.",
-  },
+  allowedAssociations: allowedAssociationsSource(
+    "Author associations that may trigger. Default OWNER, MEMBER, COLLABORATOR.",
+  ),
   sha: {
     flag: "sha",
     input: "SHA",
@@ -44,20 +44,7 @@ const SOURCES = {
     value: "SHA",
     help: "Report on this commit, whatever the event says.",
   },
-  eventName: {
-    flag: "event-name",
-    env: "GITHUB_EVENT_NAME",
-    kind: "string",
-    value: "NAME",
-    help: "The event (set by the runner).",
-  },
-  eventPath: {
-    flag: "event-path",
-    env: "GITHUB_EVENT_PATH",
-    kind: "string",
-    value: "FILE",
-    help: "The event payload JSON (set by the runner).",
-  },
+  ...eventSources(""),
   mergeBase: {
     flag: "merge-base",
     input: "MERGE_BASE",
@@ -93,17 +80,9 @@ export const ChatopsOptionsSchema: z.ZodType<ChatopsOptions> = z.object({
   githubToken: TOKEN.optional(),
   triggerPhrase: z.string().trim().min(1, "a phrase that is not empty")
     .regex(/^\S+$/, "one word, e.g. /get-runs").default("/get-runs"),
-  allowedAssociations: z.array(
-    z.string().transform((word) => word.trim().toUpperCase()).pipe(
-      z.enum(
-        AuthorAssociationSchema.options,
-        `author associations from ${AuthorAssociationSchema.options.join(", ")}`,
-      ),
-    ),
-  ).min(1, "at least one author association").default(["OWNER", "MEMBER", "COLLABORATOR"]),
+  allowedAssociations: ALLOWED_ASSOCIATIONS,
   sha: ShaSchema.optional(),
-  eventName: z.string("the event name in GITHUB_EVENT_NAME (set by the runner)").min(1),
-  eventPath: z.string("the event payload file in GITHUB_EVENT_PATH (set by the runner)").min(1),
+  ...EVENT_FIELDS,
   commentMode: COMMENT_MODE.default("always"),
   mergeBase: z.boolean().default(false),
   repository: z.string("owner/repo in GITHUB_REPOSITORY (set by the runner)"),

@@ -14,6 +14,8 @@ import {
   type GitHubStepOptions,
   githubTokenSource,
   TOKEN,
+  WORKFLOW,
+  WORKFLOW_SOURCE,
 } from "./_fields.ts";
 import { type Command, defineCommand, exitCodeLines, type Source } from "./command.ts";
 
@@ -41,13 +43,7 @@ const SOURCES = {
     help: "Set each pull request head's check wandb-report/KEY. Default true.",
   },
   commentMode: COMMENT_MODE_SOURCE,
-  workflow: {
-    flag: "workflow",
-    env: "GITHUB_WORKFLOW",
-    kind: "string",
-    value: "NAME",
-    help: "The workflow's name, in the comments' marker (set by the runner).",
-  },
+  workflow: WORKFLOW_SOURCE,
   ...GITHUB_STEP_SOURCES,
 } as const satisfies Record<string, Source>;
 
@@ -74,7 +70,7 @@ export const PublishOptionsSchema: z.ZodType<PublishOptions> = z.object({
   comment: z.boolean().default(true),
   status: z.boolean().default(true),
   commentMode: COMMENT_MODE.default("always"),
-  workflow: z.string().min(1).default("wandb-report"),
+  workflow: WORKFLOW,
   ...GITHUB_STEP_FIELDS,
 });
 

@@ -6,10 +6,15 @@
  */
 import { z } from "zod";
 import {
+  EVENT_FIELDS,
+  type EventOptions,
+  eventSources,
   GITHUB_STEP_FIELDS,
   GITHUB_STEP_SOURCES,
   type GitHubStepOptions,
   githubTokenSource,
+  REPORT_KEY,
+  reportKeySource,
   TOKEN,
 } from "./_fields.ts";
 import { type Command, defineCommand, exitCodeLines, type Source } from "./command.ts";
@@ -18,13 +23,9 @@ const SOURCES = {
   githubToken: githubTokenSource(
     "Token that may read pull requests and write statuses (environment only). Required.",
   ),
-  reportKey: {
-    flag: "report-key",
-    input: "REPORT_KEY",
-    kind: "string",
-    value: "KEY",
-    help: "The report's key (default: the project): the check wandb-report/KEY. Required.",
-  },
+  reportKey: reportKeySource(
+    "The report's key (default: the project): the check wandb-report/KEY. Required.",
+  ),
   targetUrl: {
     flag: "target-url",
     input: "TARGET_URL",
@@ -32,47 +33,26 @@ const SOURCES = {
     value: "URL",
     help: "Where the check links to. Default this workflow run's page.",
   },
-  eventName: {
-    flag: "event-name",
-    env: "GITHUB_EVENT_NAME",
-    kind: "string",
-    value: "NAME",
-    help: "The event (set by the runner): merge_group.",
-  },
-  eventPath: {
-    flag: "event-path",
-    env: "GITHUB_EVENT_PATH",
-    kind: "string",
-    value: "FILE",
-    help: "The event payload JSON (set by the runner).",
-  },
+  ...eventSources("merge_group"),
   ...GITHUB_STEP_SOURCES,
 } as const satisfies Record<string, Source>;
 
 /** The merge queue command's validated options. */
-export interface QueueOptions extends GitHubStepOptions {
+export interface QueueOptions extends GitHubStepOptions, EventOptions {
   /** The token; sent only in the Authorization header. */
   githubToken: string;
   /** The report's key. */
   reportKey: string;
   /** Where the check links to. */
   targetUrl?: string;
-  /** The event's name. */
-  eventName: string;
-  /** The event payload file. */
-  eventPath: string;
 }
 
 /** The schema of the merge queue command's inputs. */
 export const QueueOptionsSchema: z.ZodType<QueueOptions> = z.object({
   githubToken: TOKEN,
-  reportKey: z.string("the report key (--report-key)").trim().regex(
-    /^[A-Za-z0-9._\/-]{1,100}$/,
-    "letters, digits and . _ / -",
-  ),
+  reportKey: REPORT_KEY,
   targetUrl: z.url({ protocol: /^https?$/, error: "an http(s) URL" }).optional(),
-  eventName: z.string("the event name in GITHUB_EVENT_NAME (set by the runner)").min(1),
-  eventPath: z.string("the event payload file in GITHUB_EVENT_PATH (set by the runner)").min(1),
+  ...EVENT_FIELDS,
   ...GITHUB_STEP_FIELDS,
 });
 

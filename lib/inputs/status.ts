@@ -11,7 +11,11 @@ import {
   GITHUB_STEP_SOURCES,
   type GitHubStepOptions,
   githubTokenSource,
+  REPORT_KEY,
+  reportKeySource,
   TOKEN,
+  WORKFLOW,
+  WORKFLOW_SOURCE,
 } from "./_fields.ts";
 import { type Command, defineCommand, exitCodeLines, type Source } from "./command.ts";
 
@@ -40,13 +44,9 @@ const SOURCES = {
     value: "TEXT",
     help: "What the check says (cut to GitHub's 140 characters).",
   },
-  reportKey: {
-    flag: "report-key",
-    input: "REPORT_KEY",
-    kind: "string",
-    value: "KEY",
-    help: "The report's key (default: the project); the status is wandb-report/KEY. Required.",
-  },
+  reportKey: reportKeySource(
+    "The report's key (default: the project); the status is wandb-report/KEY. Required.",
+  ),
   targetUrl: {
     flag: "target-url",
     input: "TARGET_URL",
@@ -62,13 +62,7 @@ const SOURCES = {
     help:
       "The pull request of the commit: a failure there keeps a regression accepted on that very commit (its comment records it) as success.",
   },
-  workflow: {
-    flag: "workflow",
-    env: "GITHUB_WORKFLOW",
-    kind: "string",
-    value: "NAME",
-    help: "The workflow's name, in the comment's marker (set by the runner).",
-  },
+  workflow: WORKFLOW_SOURCE,
   ...GITHUB_STEP_SOURCES,
 } as const satisfies Record<string, Source>;
 
@@ -103,14 +97,11 @@ export const StatusOptionsSchema: z.ZodType<StatusOptions> = z.object({
     STATUS_STATES.join(", "),
   ),
   description: z.string().default(""),
-  reportKey: z.string("the report key (--report-key)").trim().regex(
-    /^[A-Za-z0-9._\/-]{1,100}$/,
-    "letters, digits and . _ / -",
-  ),
+  reportKey: REPORT_KEY,
   targetUrl: z.url({ protocol: /^https?$/, error: "an http(s) URL" }).optional(),
   prNumber: z.coerce.number("a pull request number").int("a pull request number")
     .min(1, "a pull request number").optional(),
-  workflow: z.string().min(1).default("wandb-report"),
+  workflow: WORKFLOW,
   ...GITHUB_STEP_FIELDS,
 });
 

@@ -10,6 +10,8 @@ import {
   GITHUB_STEP_SOURCES,
   type GitHubStepOptions,
   githubTokenSource,
+  REPORT_KEY,
+  reportKeySource,
   TOKEN,
   wholeNumber,
 } from "./_fields.ts";
@@ -19,13 +21,9 @@ const SOURCES = {
   githubToken: githubTokenSource(
     "Token that may read pull requests and statuses (environment only). Required.",
   ),
-  reportKey: {
-    flag: "report-key",
-    input: "REPORT_KEY",
-    kind: "string",
-    value: "KEY",
-    help: "The report's key (default: the project): the check wandb-report/KEY. Required.",
-  },
+  reportKey: reportKeySource(
+    "The report's key (default: the project): the check wandb-report/KEY. Required.",
+  ),
   max: {
     flag: "max",
     input: "SWEEP",
@@ -49,10 +47,7 @@ export interface WaitingOptions extends GitHubStepOptions {
 /** The schema of the waiting command's inputs. */
 export const WaitingOptionsSchema: z.ZodType<WaitingOptions> = z.object({
   githubToken: TOKEN,
-  reportKey: z.string("the report key (--report-key)").trim().regex(
-    /^[A-Za-z0-9._\/-]{1,100}$/,
-    "letters, digits and . _ / -",
-  ),
+  reportKey: REPORT_KEY,
   max: wholeNumber(1, 100).default(10),
   ...GITHUB_STEP_FIELDS,
 });
