@@ -8,15 +8,17 @@
  * @module
  */
 import jStatModule from "jstat";
+import { mean } from "./stats.ts";
 
-// jStat ships no types: the four functions used here, typed once.
+// jStat ships no types: the functions used here, typed once.
 interface JStat {
   studentt: { cdf(x: number, df: number): number; inv(p: number, df: number): number };
   normal: {
     cdf(x: number, mean: number, sd: number): number;
     inv(p: number, mean: number, sd: number): number;
   };
-  noncentralt: { cdf(x: number, df: number, ncp: number): number };
+  ibeta(x: number, a: number, b: number): number;
+  gammaln(x: number): number;
 }
 const jStat = jStatModule as unknown as JStat;
 
@@ -67,26 +69,59 @@ export interface Noise {
 }
 
 /**
+ * The upper tail P(T > t) of Student's t with `df` degrees of freedom (the
+ * normal's for `df` = ∞), computed as a tail, never as `1 − cdf`: no
+ * cancellation, and an infinite `t` gives 0 (the t CDF that returned NaN
+ * past |t| ≈ 1e155 let a diverged model's perplexity pass as noise).
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { tUpperTail } from "./inference.ts";
+ * assertEquals(tUpperTail(2.353, 3).toFixed(4), "0.0500");
+ * assertEquals(tUpperTail(1e160, 2), 0);
+ * assertEquals(tUpperTail(-Infinity, 4), 1);
+ * ```
+ */
+export function tUpperTail(t: number, df: number): number {
+  if (Number.isNaN(t)) return NaN;
+  if (df >= NORMAL_DF) return jStat.normal.cdf(-t, 0, 1);
+  // P(T > |t|) = I_x(df/2, 1/2) / 2 with x = df / (df + t²) = 1 / (1 + (t/√df)²).
+  const scaled = t / Math.sqrt(df);
+  const x = 1 / (1 + scaled * scaled);
+  const tail = x === 0 ? 0 : 0.5 * jStat.ibeta(x, df / 2, 0.5);
+  return t >= 0 ? tail : 1 - tail;
+}
+
+/**
  * The one-sided p-value of "worse by `worse` is more than noise": the chance
- * of a difference at least this large when nothing changed.
+ * of a difference at least this large when nothing changed. A statistic
+ * that is no number (an infinite difference over an infinite spread) counts
+ * as significant when the difference is a drop: it is never "noise".
  *
  * @example
  * ```ts
  * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { pWorse } from "./inference.ts";
  * assertEquals(pWorse(2.353, { se: 1, df: 3 }).toFixed(3), "0.050");
+ * assertEquals(pWorse(1e160 - 20, { se: 1, df: 4 }), 0); // a diverged model
  * ```
  */
 export function pWorse(worse: number, noise: Pick<Noise, "se" | "df">): number {
   if (noise.se === 0) return worse > 0 ? 0 : 1;
-  return 1 - tCdf(worse / noise.se, noise.df);
+  const t = worse / noise.se;
+  if (Number.isNaN(t)) return worse > 0 || Number.isNaN(worse) ? 0 : 1;
+  return tUpperTail(t, noise.df);
 }
 
 /**
  * The power of the one-sided test at level `alpha` to find a regression of
  * `effect` (in the metric's units) given the noise: the chance that such a
- * regression is significant. Exact for the t-test (noncentral t), the
- * normal's `Φ(δ/SE − z₁₋α)` for `df` = ∞.
+ * regression is significant. For the t-test, the noncentral t's tail by
+ * integrating over the scaled χ of the spread, P(Z + δ > c·S) =
+ * ∫ Φ(δ − c·s) f_S(s) ds (S = √(χ²_df / df)), exact for any df and shift
+ * (a series cut at 200 terms returned 1.00 for df < 3 and large shifts);
+ * the normal's `Φ(δ/SE − z₁₋α)` for `df` = ∞.
  *
  * @example
  * ```ts
@@ -101,14 +136,39 @@ export function power(effect: number, noise: Pick<Noise, "se" | "df">, alpha: nu
   const critical = tQuantile(1 - alpha, noise.df);
   const shift = effect / noise.se;
   if (noise.df >= NORMAL_DF) return jStat.normal.cdf(shift - critical, 0, 1);
-  return 1 - jStat.noncentralt.cdf(critical, noise.df, shift);
+  return noncentralTail(critical, noise.df, shift);
+}
+
+/** P(T' > c) for the noncentral t with `df` and noncentrality `shift`, by Simpson's rule over S. */
+function noncentralTail(c: number, df: number, shift: number): number {
+  // S's density: C s^(df−1) e^(−df s²/2), log C = (df/2) ln df − (df/2 − 1) ln 2 − lnΓ(df/2).
+  const logC = (df / 2) * Math.log(df) - (df / 2 - 1) * Math.log(2) - jStat.gammaln(df / 2);
+  // S sits near 1 with sd ≈ 1/√(2 df); small df have long right tails.
+  const spread = 1 / Math.sqrt(2 * df);
+  const low = Math.max(0, 1 - 14 * spread);
+  const high = 1 + 14 * spread + (df < 10 ? 10 : 0);
+  // Φ(δ − c·s) turns from 1 to 0 over about 1/c in s: steps fine enough to see it.
+  const steps = 2 * Math.ceil(Math.min(50_000, Math.max(1000, (high - low) * c * 4)));
+  const h = (high - low) / steps;
+  let sum = 0;
+  for (let i = 0; i <= steps; i++) {
+    const s = low + i * h;
+    const density = s === 0
+      ? (df === 1 ? Math.exp(logC) : 0)
+      : Math.exp(logC + (df - 1) * Math.log(s) - (df * s * s) / 2);
+    const weight = i === 0 || i === steps ? 1 : i % 2 === 1 ? 4 : 2;
+    sum += weight * density * jStat.normal.cdf(shift - c * s, 0, 1);
+  }
+  return Math.min(1, Math.max(0, (sum * h) / 3));
 }
 
 /**
  * The seeds per side (the same on both) with which the test at level `alpha`
  * finds a regression of `effect` with at least `target` power, given the
  * seed standard deviation `sd`: with σ from history (`df` fixed), or with
- * each side's own spread (`df` = 2n − 2). At most `limit`; `undefined` beyond.
+ * each side's own spread (Welch with equal spreads and sizes: `df` = 2n − 2).
+ * At most `limit`; `undefined` beyond. Power grows with n, so a bisection
+ * finds it in a dozen evaluations.
  *
  * @example
  * ```ts
@@ -125,12 +185,18 @@ export function seedsForPower(
   options: { df?: number; target?: number; limit?: number } = {},
 ): number | undefined {
   const { target = 0.8, limit = 1000 } = options;
-  if (!(effect > 0)) return undefined;
-  for (let n = 2; n <= limit; n++) {
-    const df = options.df ?? 2 * n - 2;
-    if (power(effect, { se: sd * Math.sqrt(2 / n), df }, alpha) >= target) return n;
+  if (!(effect > 0) || !(sd >= 0)) return undefined;
+  const enough = (n: number) =>
+    power(effect, { se: sd * Math.sqrt(2 / n), df: options.df ?? 2 * n - 2 }, alpha) >= target;
+  if (!enough(limit)) return undefined;
+  let low = 1; // not enough (one seed has no spread)
+  let high = limit; // enough
+  while (high - low > 1) {
+    const mid = Math.floor((low + high) / 2);
+    if (enough(mid)) high = mid;
+    else low = mid;
   }
-  return undefined;
+  return Math.max(2, high);
 }
 
 /** One test of a family, for {@link holm}. */
@@ -196,22 +262,26 @@ export interface PooledNoise {
  * ```
  */
 export function pooledNoise(commits: readonly (readonly number[])[]): PooledNoise | undefined {
-  let squares = 0;
-  let df = 0;
-  let used = 0;
-  let runs = 0;
+  // Deviations are scaled by the largest first, so values near ±1e200 do not overflow.
+  const deviations: number[][] = [];
+  let scale = 0;
   for (const values of commits) {
     if (values.length < 2) continue;
-    let sum = 0;
-    for (const v of values) sum += v;
-    const m = sum / values.length;
-    for (const v of values) squares += (v - m) ** 2;
-    df += values.length - 1;
-    used++;
-    runs += values.length;
+    const m = mean(values)!;
+    const d = values.map((v) => v - m);
+    for (const x of d) scale = Math.max(scale, Math.abs(x));
+    deviations.push(d);
+  }
+  let df = 0;
+  let runs = 0;
+  let squares = 0;
+  for (const d of deviations) {
+    for (const x of d) squares += scale === 0 ? 0 : (x / scale) ** 2;
+    df += d.length - 1;
+    runs += d.length;
   }
   if (df === 0) return undefined;
-  return { sd: Math.sqrt(squares / df), df, commits: used, runs };
+  return { sd: scale * Math.sqrt(squares / df), df, commits: deviations.length, runs };
 }
 
 /**
@@ -226,8 +296,10 @@ export function pooledNoise(commits: readonly (readonly number[])[]): PooledNois
  * ```
  */
 export function welchDf(a: { n: number; sd: number }, b: { n: number; sd: number }): number {
-  const va = (a.sd * a.sd) / a.n;
-  const vb = (b.sd * b.sd) / b.n;
+  // Spreads scaled by the larger: the df do not change, and ±1e200 does not overflow.
+  const scale = Math.max(a.sd, b.sd) || 1;
+  const va = ((a.sd / scale) ** 2) / a.n;
+  const vb = ((b.sd / scale) ** 2) / b.n;
   const denominator = (va * va) / (a.n - 1) + (vb * vb) / (b.n - 1);
   // Both spreads 0: no noise seen; the df do not matter then (se is 0).
   return denominator === 0 ? a.n + b.n - 2 : (va + vb) ** 2 / denominator;

@@ -97,7 +97,8 @@ export function summarize(values: readonly number[]): Summary {
  */
 export function standardError(a: Summary, b: Summary): number | undefined {
   if (a.sd === undefined || b.sd === undefined) return undefined;
-  return Math.sqrt((a.sd * a.sd) / a.n + (b.sd * b.sd) / b.n);
+  // hypot: spreads near ±1e200 do not overflow when squared.
+  return Math.hypot(a.sd / Math.sqrt(a.n), b.sd / Math.sqrt(b.n));
 }
 
 /** What `--group-by` splits candidates by: W&B's `group` field, or a config key. */

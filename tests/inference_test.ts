@@ -8,6 +8,7 @@ import {
   seedsForPower,
   tCdf,
   tQuantile,
+  tUpperTail,
   welchDf,
 } from "../lib/inference.ts";
 import { assert, assertEquals } from "./_assert.ts";
@@ -88,4 +89,57 @@ Deno.test("pooled within-commit sd and Welch-Satterthwaite df, by hand", () => {
     welchDf({ n: 4, sd: 2 }, { n: 2, sd: 1 }).toFixed(4),
     (2.25 / (1 / 3 + 0.25)).toFixed(4),
   );
+});
+
+// Reference values from R 4.2 (Debian's r-base-core), an independent implementation:
+// pt(q, df, ncp, lower.tail = FALSE) where its algorithm is exact (ncp ≤ 37.62), and
+// integrate() of Φ(δ − c·s) over the density of S = √(χ²_df / df) beyond it (R's pt
+// switches to a normal approximation there, and says so).
+const R_POWER: [df: number, alpha: number, ncp: number, power: number][] = [
+  [2, 0.05, 3, 0.6172222311],
+  [4, 0.005, 5, 0.6534115349],
+  [40, 0.05, 2.5, 0.791746709],
+  [3, 0.05, 0.5, 0.1063639539],
+  [1, 0.05, 25, 0.9999080325],
+  [1, 0.001, 50, 0.1248177073], // integrate(); pt() says 0.2009 (normal approximation)
+  [2, 0.05, 30, 1],
+];
+
+Deno.test("power: the noncentral t's tail equals R's for small df and large shifts", () => {
+  for (const [df, alpha, ncp, expected] of R_POWER) {
+    const got = power(ncp, { se: 1, df }, alpha);
+    assert(Math.abs(got - expected) < 1e-7, `df ${df}, α ${alpha}, shift ${ncp}: ${got}`);
+  }
+});
+
+Deno.test("tails: no cancellation and no NaN, however far out (R's pt upper tails)", () => {
+  for (
+    const [t, df, expected] of [
+      [1e6, 3, 1.102657791e-18],
+      [40, 2, 0.0003122073361],
+      [8, 30, 3.132911238e-9],
+    ] as const
+  ) {
+    const got = tUpperTail(t, df);
+    assert(Math.abs(got - expected) / expected < 1e-6, `t ${t}, df ${df}: ${got}`);
+  }
+  // A diverged model's perplexity (1e160 against 20) is no noise: p = 0, never NaN.
+  assertEquals(pWorse(1e160 - 20, { se: 3, df: 4 }), 0);
+  assertEquals(pWorse(Infinity, { se: Infinity, df: 4 }), 0);
+  assertEquals(pWorse(-Infinity, { se: Infinity, df: 4 }), 1);
+});
+
+Deno.test("seeds for 80 % power: R's search over n, at the family's level; df 2n − 2 without history", () => {
+  // R: the smallest n with pt(qt(1−α, df), df, ncp = δ/(σ√(2/n)), lower = FALSE) ≥ 0.8.
+  assertEquals(seedsForPower(1, 1, 0.005, { df: 40 }), 26); // 10 rules at α 0.05: α/m
+  assertEquals(seedsForPower(1, 1, 0.05), 14); // Welch, df = 2n − 2 (n − 1 would say 15)
+  assertEquals(seedsForPower(0.5, 1, 0.01), 82);
+  assertEquals(seedsForPower(1, 1, 0.005, { df: Infinity }), 24);
+});
+
+Deno.test("pooled σ of values near ±1e200 does not overflow", () => {
+  const pooled = pooledNoise([[1e200, 3e200, 2e200], [-1e200, -3e200]])!;
+  assert(Number.isFinite(pooled.sd));
+  // s² = (2·(1e200)² + 2·(1e200)²) / 3 by hand, in units of 1e200.
+  assertEquals((pooled.sd / 1e200).toFixed(6), Math.sqrt(4 / 3).toFixed(6));
 });

@@ -10,7 +10,7 @@ import type { MetricComparison } from "../compare.ts";
 import { type Noise, type PooledNoise, pWorse, welchDf } from "../inference.ts";
 import type { GateRule, Reference, Run as WandbRun } from "../model.ts";
 import { floatSlack, formatNumber as fmt } from "../numbers.ts";
-import type { Summary } from "../stats.ts";
+import { standardError, type Summary } from "../stats.ts";
 import { type GateVerdict, MIN_HISTORY_COMMITS } from "./types.ts";
 
 /** Where the reference came from, in words: "best baseline b1", "mean of the baselines". */
@@ -36,9 +36,9 @@ function noiseOf(c: Summary, b: Summary, history: PooledNoise | undefined): Nois
     };
   }
   if (c.sd !== undefined && b.sd !== undefined) {
-    const se = Math.sqrt((c.sd * c.sd) / c.n + (b.sd * b.sd) / b.n);
+    const se = standardError(c, b)!;
     const df = welchDf({ n: c.n, sd: c.sd }, { n: b.n, sd: b.sd });
-    return { se, df, sd: Math.sqrt((c.sd * c.sd + b.sd * b.sd) / 2), source: "welch" };
+    return { se, df, sd: Math.hypot(c.sd, b.sd) / Math.SQRT2, source: "welch" };
   }
   const one = c.sd !== undefined ? c : b.sd !== undefined ? b : undefined;
   if (!one || c.n === 0 || b.n === 0) return undefined;
