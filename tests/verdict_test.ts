@@ -166,9 +166,14 @@ Deno.test("inconclusive: not significant and too little power; how many seeds wo
   ]);
   // n = 2 (1.671 + 0.8416)² σ² / δ² ≈ 12.6 at t(0.95, 60): 13 seeds a side.
   assertEquals(one.verdicts[0]!.test!.seedsNeeded, 13);
+  // The bound: 0.001 + t(0.95, 60) · 0.01 · √2 = 0.001 + 1.6706 · 0.014142 = 0.02463.
+  assertEquals(
+    one.verdicts[0]!.test!.bound!.toFixed(4),
+    (0.001 + 1.6706 * 0.01 * Math.SQRT2).toFixed(4),
+  );
   assertMatch(
     one.verdicts[0]!.message,
-    /inconclusive: 1 seed; 13 seeds a side would tell a 0\.01 drop/,
+    /inconclusive: worse by at most 0\.0246\d* at 95 %, more than the 0\.01 allowed cannot be ruled out with 1 seed; 13 seeds a side would tell a 0\.01 drop/,
   );
   const strict = gate(["acc:max:alpha=0.05:mde=0.01"], runs("acc", [0.899]), runs("acc", [0.9]), {
     history,
@@ -242,4 +247,91 @@ Deno.test("the status goes only on the commit whose own runs were judged", () =>
   // No PR (a push, a schedule): the commit reported on, when it is a full SHA.
   assertEquals(statusSha({ sha: "c".repeat(40), runId: "" }), "c".repeat(40));
   assertEquals(statusSha({ sha: "c1c1c1c", runId: "" }), undefined);
+});
+
+Deno.test("decided by the bound: a drop ruled out passes; the worked example of docs/gate.md", () => {
+  // σ 0.01 from history (60 df), 3 seeds a side: SE = 0.01 · √(2/3) = 0.008165.
+  const history = { acc: { sd: 0.01, df: 60, commits: 30, runs: 90 } };
+  const better = gate(
+    ["acc:max:alpha=0.05:mde=0.005"],
+    runs("acc", [0.90, 0.91, 0.92]),
+    runs("acc", [0.90, 0.90, 0.90]),
+    { history },
+  );
+  // U = −0.01 + t(0.95, 60) · 0.008165 = −0.01 + 1.6706 · 0.008165 = 0.003640 ≤ 0.005: ruled out.
+  const v = better.verdicts[0]!;
+  assertEquals(v.test!.bound!.toFixed(5), (-0.01 + 1.6706 * 0.01 * Math.sqrt(2 / 3)).toFixed(5));
+  assertEquals([better.verdict, v.status], ["passed", "pass"]);
+  assertMatch(
+    v.message,
+    /better by 0\.01; worse by at most 0\.00364\d* at 95 %, within the 0\.005 allowed/,
+  );
+  // A tolerance the same data cannot rule out: inconclusive, never a pass.
+  const tight = gate(
+    ["acc:max:alpha=0.05:mde=0.003"],
+    runs("acc", [0.90, 0.91, 0.92]),
+    runs("acc", [0.90, 0.90, 0.90]),
+    { history },
+  );
+  assertEquals(tight.verdicts[0]!.status, "inconclusive");
+  // The demo's case: 3 seeds better by 0.0185 with rel=0.5 % (Welch, own seeds) is ruled out.
+  const demo = gate(
+    ["val_accuracy:max:alpha=0.05:rel=0.5%"],
+    runs("val_accuracy", [0.9062, 0.9071, 0.9058]),
+    runs("val_accuracy", [0.8878, 0.8879, 0.8879]),
+  );
+  assertEquals([demo.verdict, demo.verdicts[0]!.status], ["passed", "pass"]);
+  assertMatch(demo.verdicts[0]!.reason, /worse by at most 0 at 95 %/);
+  // A significant drop within the tolerance whose bound is not: inconclusive, not a pass.
+  // 40 seeds a side: SE 0.002236, worse 0.008 (t = 3.6), U = 0.008 + 1.6706 · 0.002236 = 0.0117.
+  const small = gate(
+    ["acc:max:alpha=0.05:abs=0.01"],
+    runs("acc", Array.from({ length: 40 }, () => 0.892)),
+    runs("acc", Array.from({ length: 40 }, () => 0.9)),
+    { history },
+  );
+  assertEquals(small.verdicts[0]!.test!.significant, true);
+  assertEquals(small.verdicts[0]!.status, "inconclusive");
+});
+
+Deno.test("ten alike rules ask for one number of seeds, at the family's α/m (R: 26 with 40 df)", () => {
+  const metrics = Array.from({ length: 10 }, (_, i) => `m${i}`);
+  const history = Object.fromEntries(
+    metrics.map((m) => [m, { sd: 0.01, df: 40, commits: 20, runs: 60 }]),
+  );
+  const candidates = [run(Object.fromEntries(metrics.map((m) => [m, 0.9])))];
+  const baselines = [run(Object.fromEntries(metrics.map((m) => [m, 0.9])))];
+  const result = gate(metrics.map((m) => `${m}:max:alpha=0.05:mde=0.01`), candidates, baselines, {
+    history,
+  });
+  const seeds = result.verdicts.map((v) => v.test!.seedsNeeded);
+  // R: min n with pt(qt(1 − 0.005, 40), 40, ncp = 0.01/(0.01·√(2/n)), lower = FALSE) ≥ 0.8.
+  assertEquals(seeds, metrics.map(() => 26));
+  assertEquals(result.verdicts.every((v) => v.test!.boundLevel === 0.005), true);
+});
+
+Deno.test("one family per report: groups share one Holm family, at most α per report", () => {
+  const groups = 10;
+  const candidates = Array.from(
+    { length: groups * 3 },
+    (_, i) => run({ acc: 0.9 + (i % 3) * 0.001 }, { lr: Math.floor(i / 3) }),
+  );
+  const baselines = runs("acc", [0.9, 0.901, 0.902]);
+  const judged = judgeReport({
+    candidates,
+    baselines,
+    classification: classify(candidates, baselines),
+  }, {
+    metrics: [],
+    directions: {},
+    reference: { kind: "best" },
+    gate: [parseGateRule("acc:max:alpha=0.05", "--gate")],
+    requireComplete: false,
+    groupBy: { kind: "config", key: "lr" },
+  });
+  const tests = judged.gate.verdicts.map((v) => v.test!);
+  assertEquals(tests.length, groups);
+  assertEquals(tests.every((t) => t.family === groups && t.alpha === 0.05), true);
+  // Holm's first step faces α/10 in the one family (not α in ten families of one).
+  assertEquals(Math.min(...tests.map((t) => t.level)), 0.005);
 });

@@ -87,7 +87,7 @@ export function evaluateGate(
     );
   }
   const onInconclusive = options.onInconclusive ?? "pass";
-  settleFamily(verdicts, onInconclusive, notes);
+  if (options.settle !== false) settleFamily(verdicts, onInconclusive, notes);
   const complete = options.requireComplete ? completeness(classification) : undefined;
   return {
     ...overall(verdicts, complete, onInconclusive),
@@ -96,6 +96,25 @@ export function evaluateGate(
     complete,
     notes: [...new Set(notes)],
   };
+}
+
+/**
+ * Settles the `alpha=` rules of many verdicts (every group of a report) as
+ * one family: at most α false alarms per report, however many groups.
+ *
+ * @example
+ * ```ts ignore
+ * import { evaluateGate, settleAlphaFamily } from "./evaluate.ts";
+ * const verdicts = groups.flatMap((g) => evaluateGate(g.runs, baselines, c, { ...o, settle: false }).verdicts);
+ * settleAlphaFamily(verdicts, "pass", notes);
+ * ```
+ */
+export function settleAlphaFamily(
+  verdicts: GateVerdict[],
+  onInconclusive: "pass" | "fail",
+  notes: string[],
+): void {
+  settleFamily(verdicts, onInconclusive, notes);
 }
 
 /**

@@ -29,12 +29,16 @@ export interface TestResult {
   family: number;
   /** Whether the regression is significant. */
   significant: boolean;
-  /** The power to find the rule's minimum effect, when it has one. */
+  /** The power to find the rule's minimum effect at the family's α/m, when it is inconclusive. */
   power?: number;
   /** That effect (`mde=`, else the `abs`/`rel` tolerance). */
   effect?: number;
-  /** Seeds per side that would reach 80 % power for that effect. */
+  /** Seeds per side that would reach 80 % power for that effect, at the family's α/m. */
   seedsNeeded?: number;
+  /** The one-sided upper confidence bound on the drop (how much worse it may be). */
+  bound?: number;
+  /** That bound's level: the family's α / m (its confidence is 1 − this). */
+  boundLevel?: number;
 }
 
 /** One rule's verdict on one candidate, on the candidates' mean, or on none. */
@@ -118,6 +122,12 @@ export interface GateOptions {
   history?: Readonly<Record<string, PooledNoise>>;
   /** What an inconclusive rule counts as. Default `pass`. */
   onInconclusive?: "pass" | "fail";
+  /**
+   * Settle the `alpha=` family here (default). `false` leaves the tests
+   * unsettled for a caller that gathers one family over several groups
+   * (see {@link settleAlphaFamily}).
+   */
+  settle?: boolean;
 }
 
 /** Commits of history σ needs before it replaces the two sides' own spreads. */

@@ -4,7 +4,14 @@
  * @module
  */
 import { compareRuns } from "../compare.ts";
-import { evaluateGate, type GateResult, overall, ruleReference, waitingFor } from "../gate/mod.ts";
+import {
+  evaluateGate,
+  type GateResult,
+  overall,
+  ruleReference,
+  settleAlphaFamily,
+  waitingFor,
+} from "../gate/mod.ts";
 import { groupRuns } from "../stats.ts";
 import type { GroupJudgement, Judgement, JudgeOptions, ReportResult } from "./types.ts";
 
@@ -67,10 +74,13 @@ export function judgeReport(
       group: group.name,
       history: result.noise,
       onInconclusive: options.onInconclusive,
+      settle: false,
     });
     verdicts.push(...judged.verdicts);
     gateNotes.push(...(judged.notes ?? []));
   }
+  // One family per report, across groups: at most α false alarms per report.
+  settleAlphaFamily(verdicts, options.onInconclusive ?? "pass", gateNotes);
   const complete = evaluateGate(result.candidates, result.baselines, result.classification, {
     rules: [],
     requireComplete: options.requireComplete,

@@ -214,6 +214,8 @@ function gateJson(gate: GateResult) {
           power: v.test.power ?? null,
           effect: v.test.effect ?? null,
           seedsNeeded: v.test.seedsNeeded ?? null,
+          bound: v.test.bound ?? null,
+          boundLevel: v.test.boundLevel ?? null,
         }
         : null,
       diverged: v.diverged ?? [],

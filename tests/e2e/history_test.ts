@@ -517,7 +517,7 @@ Deno.test("--noise-history: σ pooled from main's commits in the same one query;
       assertMatch(r.stderr, /σ 0\.01 pooled from 10 commits of the base branch \(30 runs\)/);
       assertMatch(
         r.stderr,
-        /^gate: accuracy in mean of 1: .*inconclusive: 1 seed; \d+ seeds a side would tell a 0\.01 drop/m,
+        /^gate: accuracy in mean of 1: .*inconclusive: worse by at most [0-9.]+ at 95 %, more than the 0\.01 allowed cannot be ruled out with 1 seed; \d+ seeds a side would tell a 0\.01 drop/m,
       );
       assertEquals(emulator.stats.requests, 1, "history, baselines and candidates in one query");
       // --on-inconclusive fail blocks, and the markdown and the status say so.
