@@ -147,22 +147,28 @@ export function historyNoise(
   metrics: readonly string[],
   options: { exclude?: ReadonlySet<string>; groupBy?: GroupBy } = {},
 ): Record<string, PooledNoise> {
-  const cells: Run[][] = [];
+  // One cell per commit (and group): σ is pooled within cells, never across them.
+  const cells: { sha: string; runs: Run[] }[] = [];
   for (const commit of chain) {
     if (options.exclude?.has(commit.sha)) continue;
     const finished = finishedOf(byCommit.get(commit.sha) as Run[]);
     if (finished.length < 2) continue;
-    for (const group of groupRuns(finished, options.groupBy).groups) cells.push(group.runs);
+    for (const group of groupRuns(finished, options.groupBy).groups) {
+      cells.push({ sha: commit.sha, runs: group.runs });
+    }
   }
   const noise: Record<string, PooledNoise> = {};
   for (const metric of metrics) {
-    const pooled = pooledNoise(cells.map((runs) =>
-      runs.flatMap((run) => {
+    const values = cells.map((cell) =>
+      cell.runs.flatMap((run) => {
         const value = field(run.summary, metric);
         return typeof value === "number" && Number.isFinite(value) ? [value] : [];
       })
-    ));
-    if (pooled) noise[metric] = pooled;
+    );
+    const pooled = pooledNoise(values);
+    // Commits are counted as commits: several groups of one commit are one.
+    const commits = new Set(cells.filter((_, i) => values[i]!.length >= 2).map((c) => c.sha));
+    if (pooled) noise[metric] = { ...pooled, commits: commits.size };
   }
   return noise;
 }

@@ -82,6 +82,16 @@ export const REPORT_SOURCES = {
     value: "SHA",
     help: "Baselines: also the runs logged for this commit (e.g. the PR's base).",
   },
+  historyBase: {
+    group: "Baselines and metrics",
+    flag: "history-base",
+    input: "HISTORY_BASE",
+    kind: "string",
+    value: "SHA",
+    help: "Where --noise-history and --trend walk back from when there is no --baseline-sha: " +
+      "the PR's base or merge base, so the PR's own commits never count as the base branch's. " +
+      "Default the candidates' commit.",
+  },
   baselineSearch: {
     group: "Baselines and metrics",
     flag: "baseline-search",

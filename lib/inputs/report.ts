@@ -124,6 +124,7 @@ export const ReportOptionsSchema: z.ZodType<ReportCliOptions> = z
     commitScanDays: wholeNumber(1, 3650).default(30),
     baselineTags: NAMES("tags").default([]),
     baselineSha: ShaSchema.optional(),
+    historyBase: ShaSchema.optional(),
     baselineSearch: wholeNumber(0, MAX_HISTORY).default(0),
     minBaselineRuns: wholeNumber(1, 1000).default(1),
     mergeBase: z.boolean().default(false),

@@ -53,7 +53,8 @@ export async function historyPlan(
     : "--noise-history";
   const places = { cwd: deps.history?.cwd ?? Deno.cwd(), github: deps.history?.github, input };
   const notes: string[] = [];
-  let start = options.baselineSha ?? (match.by === "sha" ? match.sha : "");
+  // The base branch's history: from the baseline commit, else the PR's base, else the candidates'.
+  let start = options.baselineSha ?? options.historyBase ?? (match.by === "sha" ? match.sha : "");
   if (mergeBase && match.by === "sha" && options.baselineSha !== undefined) {
     const found = await readMergeBase(options.baselineSha, match.sha, places);
     notes.push(

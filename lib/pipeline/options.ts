@@ -42,6 +42,12 @@ export interface ReportOptions {
   baselineTags: string[];
   /** Baselines: also the runs logged for this commit. */
   baselineSha?: string;
+  /**
+   * Where the noise history and the trend walk back from without
+   * `baselineSha`: the PR's base (or merge base), never the PR's own commits.
+   * Default the candidates' commit.
+   */
+  historyBase?: string;
   /** Walk back this many first-parent commits from `baselineSha` to one with runs (0: that commit only). */
   baselineSearch: number;
   /** Finished runs a commit needs to be the baseline in a search. */

@@ -46,6 +46,7 @@ export type CollectOptions =
       | "mergeBase"
       | "trend"
       | "noiseHistory"
+      | "historyBase"
       | "staleAfterSeconds"
     >
   >;

@@ -720,3 +720,80 @@ Deno.test("GitHub's history on a merge commit follows the first parent, never th
     await Deno.remove(empty);
   }
 });
+
+Deno.test("--noise-history: the base branch's, never the PR's own commits (--history-base); groups are not commits", async () => {
+  const repo = await repository(8);
+  try {
+    // An earlier push of the PR with two wild seeds, then the head the report is on.
+    const earlier = repo.head;
+    await git(repo.dir, ["commit", "-q", "--allow-empty", "-m", "second push"]);
+    const head = await git(repo.dir, ["rev-parse", "HEAD"]);
+    // main's tip's seeds are tagged as the baselines too.
+    const main = repo.main.flatMap((sha, i) =>
+      [-0.003, 0, 0.003].map((d, s) =>
+        run(`main${i}s${s}`, "finished", {
+          sha,
+          metrics: { accuracy: 0.9 + d },
+          tags: i === repo.main.length - 1 ? ["baseline"] : [],
+        })
+      )
+    );
+    const runs = [
+      ...main,
+      ...[0.5, 0.9, 1.3].map((v, s) => metric(earlier, `push1s${s}`, v)),
+      ...[0.9, 0.9, 0.9].map((v, s) => metric(head, `cand${s}`, v)),
+    ];
+    const args = [
+      ...PROJECT,
+      "--sha",
+      head,
+      "--noise-history",
+      "20",
+      "--baseline-tags",
+      "baseline",
+      "--gate",
+      "accuracy:max:alpha=0.05:mde=0.01",
+      "--json",
+    ];
+    await withEmulator({ fixture: fixture(runs) }, async (emulator) => {
+      const walked = await runCli(emulator, args, { env: { INIT_CWD: repo.dir } });
+      // From the head, the PR's earlier push is pooled in: σ far above main's 0.003.
+      assert(JSON.parse(walked.stdout).gate.verdicts[0].noise.sd > 0.05, walked.stderr);
+      const based = await runCli(emulator, [...args, "--history-base", repo.main.at(-1)!], {
+        env: { INIT_CWD: repo.dir },
+      });
+      assertEquals(based.code, 0, based.stderr);
+      const verdict = JSON.parse(based.stdout).gate.verdicts[0];
+      assertEquals(verdict.noise.sd.toFixed(6), "0.003000");
+      assertMatch(based.stderr, /σ 0\.003 pooled from 8 commits of the base branch \(24 runs\)/);
+      assertEquals(verdict.verdict, "passed"); // a 0.01 drop is ruled out with σ 0.003
+    });
+    // Two groups per commit (lr 1 and 2): still 8 commits, not 16.
+    const grouped = repo.main.flatMap((sha, i) =>
+      [1, 1, 2, 2].map((lr, s) =>
+        run(`g${i}s${s}`, "finished", {
+          sha,
+          metrics: { accuracy: 0.9 + (s % 2 ? 0.003 : -0.003) },
+          config: { lr },
+          tags: i === repo.main.length - 1 ? ["baseline"] : [],
+        })
+      )
+    );
+    const cands = [1, 1, 2, 2].map((lr, s) =>
+      run(`gc${s}`, "finished", { sha: head, metrics: { accuracy: 0.9 }, config: { lr } })
+    );
+    await withEmulator({ fixture: fixture([...grouped, ...cands]) }, async (emulator) => {
+      const r = await runCli(emulator, [
+        ...args,
+        "--history-base",
+        repo.main.at(-1)!,
+        "--group-by",
+        "lr",
+      ], { env: { INIT_CWD: repo.dir } });
+      assertEquals(r.code, 0, r.stderr);
+      assertMatch(r.stderr, /pooled from 8 commits of the base branch \(32 runs\)/);
+    });
+  } finally {
+    await Deno.remove(repo.dir, { recursive: true });
+  }
+});
