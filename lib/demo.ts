@@ -39,9 +39,9 @@ export const DEMO_ARGS: readonly string[] = [
   "--trend",
   "10",
   "--gate",
-  "val_accuracy:max:abs=0.01",
+  "val_accuracy:max:alpha=0.05:rel=0.5%",
   "--gate",
-  "val_loss:min:rel=5%",
+  "val_loss:min:alpha=0.05:rel=2%",
 ];
 
 /** Whether the user's flags choose a format themselves (`--format X`, `--format=X`, `--json`). */

@@ -99,6 +99,27 @@ export function evaluateGate(
 }
 
 /**
+ * The gate's word on a report, as outputs, JSON and statuses say it: its
+ * verdict; `pending` while the commit waits for training; `none` when no
+ * rule and no requirement was set (nothing was judged).
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { verdictWord } from "./evaluate.ts";
+ * assertEquals(verdictWord({ enabled: false, passed: true, verdicts: [] }), "none");
+ * assertEquals(verdictWord({ enabled: true, passed: false, verdicts: [] }), "failed");
+ * ```
+ */
+export function verdictWord(
+  gate: Pick<GateResult, "enabled" | "passed"> & { verdict?: GateVerdictWord | "none" },
+): GateVerdictWord | "none" {
+  if (gate.verdict === "pending") return "pending";
+  if (!gate.enabled || gate.verdict === "none") return "none";
+  return gate.verdict ?? (gate.passed ? "passed" : "failed");
+}
+
+/**
  * Settles the `alpha=` rules of many verdicts (every group of a report) as
  * one family: at most α false alarms per report, however many groups.
  *

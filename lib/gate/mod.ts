@@ -18,6 +18,13 @@
  *
  * @module
  */
-export { evaluateGate, overall, ruleReference, settleAlphaFamily, waitingFor } from "./evaluate.ts";
+export {
+  evaluateGate,
+  overall,
+  ruleReference,
+  settleAlphaFamily,
+  verdictWord,
+  waitingFor,
+} from "./evaluate.ts";
 export type { GateRule } from "../model.ts";
 export * from "./types.ts";

@@ -6,6 +6,7 @@
  * @module
  */
 import { InvalidInputError } from "../errors.ts";
+import { verdictWord } from "../gate/mod.ts";
 import { pyBool } from "../model.ts";
 import type { Leg, LegReport, ReadLegs } from "./read.ts";
 
@@ -162,11 +163,7 @@ function summarise(leg: Leg): LegSummary {
   const worse = (v: { worse?: unknown; allowed?: unknown }) =>
     (typeof v.worse === "number" ? v.worse : 0) - (typeof v.allowed === "number" ? v.allowed : 0);
   const failing = gate.verdicts.filter((v) => v.failed).sort((a, b) => worse(b) - worse(a));
-  const verdict = gate.verdict === "pending"
-    ? "pending"
-    : !gate.enabled
-    ? "none"
-    : gate.verdict ?? (gate.passed ? "passed" : "failed");
+  const verdict = verdictWord(gate);
   return {
     name: leg.name,
     file: leg.file,

@@ -39,7 +39,7 @@ export const LegReportSchema = z.object({
   gate: z.object({
     enabled: z.boolean(),
     passed: z.boolean(),
-    verdict: z.enum(["passed", "failed", "inconclusive", "pending"]).optional(),
+    verdict: z.enum(["passed", "failed", "inconclusive", "pending", "none"]).optional(),
     complete: z.object({ passed: z.boolean(), message: z.string() }).nullish(),
     verdicts: z.array(
       z.object({

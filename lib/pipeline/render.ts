@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { verdictWord } from "../gate/mod.ts";
 import { reportMarker } from "../marker.ts";
 import { pyBool } from "../model.ts";
 import { renderCsv } from "../report/csv.ts";
@@ -68,7 +69,7 @@ export function renderReport(
     outputs: {
       ...result.outputs,
       GATE_PASSED: pyBool(gate.passed),
-      GATE_VERDICT: gate.verdict ?? (gate.passed ? "passed" : "failed"),
+      GATE_VERDICT: verdictWord(gate),
       STATUS_STATE: status.state,
       STATUS_DESCRIPTION: status.description,
     },

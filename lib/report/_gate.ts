@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { verdictWord } from "../gate/mod.ts";
 import { formatNumber as fmt } from "../numbers.ts";
 import { type MarkdownInput, shown } from "./_markdown.ts";
 
@@ -16,7 +17,7 @@ export function gateHeadline(input: MarkdownInput): string {
   const unsure = gate.verdicts.filter((v) => v.status === "inconclusive");
   const problems = failures.length + (gate.complete?.passed === false ? 1 : 0);
   const rules = (n: number) => `${n} rule${n === 1 ? "" : "s"}`;
-  return (gate.verdict ?? (gate.passed ? "passed" : "failed")) === "failed"
+  return verdictWord(gate) === "failed"
     ? `❌ **Gate failed** (${problems} problem${problems === 1 ? "" : "s"}).`
     : gate.verdict === "inconclusive"
     ? gate.passed

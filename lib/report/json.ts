@@ -6,7 +6,7 @@
  */
 import type { Classification } from "../classify.ts";
 import type { MetricComparison, MetricValue } from "../compare.ts";
-import type { GateResult } from "../gate/mod.ts";
+import { type GateResult, verdictWord } from "../gate/mod.ts";
 import type { Summary } from "../stats.ts";
 import type { BaselineCommit, TrendPoint } from "../history/baseline.ts";
 import { field, type Match, type Run, shaMatch } from "../model.ts";
@@ -184,7 +184,7 @@ function gateJson(gate: GateResult) {
   return {
     enabled: gate.enabled,
     passed: gate.passed,
-    verdict: gate.verdict ?? (gate.passed ? "passed" : "failed"),
+    verdict: verdictWord(gate),
     // What a pending verdict waits for; null otherwise.
     waiting: gate.waiting ?? null,
     complete: gate.complete ?? null,

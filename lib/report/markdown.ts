@@ -15,6 +15,7 @@ import type { MetricComparison } from "../compare.ts";
 import { candidateDelta, metricValue } from "../compare.ts";
 import type { Run as WandbRun } from "../model.ts";
 import { runUrl } from "../wandb/urls.ts";
+import { standardError } from "../stats.ts";
 import { formatNumber } from "../numbers.ts";
 import { byteLength, clipBytes } from "../text.ts";
 import { maxOf, metricText, minOf, summaryText, type ValueStyle } from "./_format.ts";
@@ -62,33 +63,48 @@ function runCell(input: MarkdownInput, run: WandbRun, key: string | undefined): 
   return `${key ? `\`${key}\` ` : ""}${runLink(input, run)}`;
 }
 
-/** "2 metrics better, 1 worse beyond tolerance" and friends, from the comparisons. */
+/**
+ * "1 metric better, 2 within noise (means, beyond 2 SE)" and friends: each
+ * metric's candidates' mean against the baselines' mean, counted better or
+ * worse only beyond twice the standard error of the difference (Welch),
+ * so a PR that changes nothing reads as within noise, not as worse against
+ * the luckiest baseline. A rule that failed is "worse beyond tolerance".
+ */
 function metricTally(input: MarkdownInput): string {
   const failing = new Set(
     input.gate.verdicts.filter((v) => v.status === "fail").map((v) => v.rule.metric),
   );
-  let better = 0, worse = 0, beyond = 0, unknown = 0;
+  let better = 0, worse = 0, beyond = 0, within = 0, noNoise = 0, unknown = 0;
   for (const c of input.comparisons) {
-    const deltas = c.candidates.flatMap((d) => (d.abs === undefined ? [] : [d.abs]));
     if (failing.has(c.metric)) {
       beyond++;
       continue;
     }
-    if (!c.direction || deltas.length === 0) {
+    const { candidates: cand, baselines: base } = c.stats;
+    if (!c.direction || cand.mean === undefined || base.mean === undefined) {
       unknown++;
       continue;
     }
-    const mean = deltas.reduce((a, b) => a + b, 0) / deltas.length;
-    if ((c.direction === "max") === (mean > 0) && mean !== 0) better++;
-    else if (mean !== 0) worse++;
+    const se = standardError(cand, base);
+    if (se === undefined) {
+      noNoise++;
+      continue;
+    }
+    const diff = cand.mean - base.mean;
+    if (Math.abs(diff) <= 2 * se) within++;
+    else if ((c.direction === "max") === (diff > 0)) better++;
+    else worse++;
   }
   const parts = [
     better ? `${better} metric${better === 1 ? "" : "s"} better` : "",
     worse ? `${worse} worse` : "",
+    within ? `${within} within noise` : "",
     beyond ? `${beyond} worse beyond tolerance` : "",
+    noNoise ? `${noNoise} with too few runs to tell` : "",
     unknown ? `${unknown} not comparable` : "",
   ].filter(Boolean);
-  return parts.join(", ");
+  const judged = better + worse + within > 0 ? " (means, beyond 2 SE)" : "";
+  return parts.length ? `${parts.join(", ")}${judged}` : "";
 }
 
 function summaryLine(input: MarkdownInput): string {

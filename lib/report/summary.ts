@@ -6,7 +6,7 @@
  * @module
  */
 import { type Classification, stateList } from "../classify.ts";
-import type { GateResult } from "../gate/mod.ts";
+import { type GateResult, verdictWord } from "../gate/mod.ts";
 
 /** What the summary is made from. */
 export interface SummaryInput {
@@ -30,7 +30,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** passed, FAILED, or inconclusive (counted as a pass or as a failure). */
 function gateWord(gate: GateResult): string {
-  const verdict = gate.verdict ?? (gate.passed ? "passed" : "failed");
+  const verdict = verdictWord(gate);
   if (verdict === "failed") return "FAILED";
   if (verdict === "pending") return `pending (${gate.waiting ?? "waiting for training"})`;
   if (verdict === "inconclusive") {
@@ -112,7 +112,7 @@ function countsText(counts: Classification["counts"]): string {
  * const text = statusText(classify([{ state: "finished" }], [{}]), {
  *   enabled: false, passed: true, verdicts: [],
  * });
- * assertEquals(text, { state: "success", description: "1/1 candidate finished, 1 baseline" });
+ * assertEquals(text, { state: "success", description: "no gate; 1/1 candidate finished, 1 baseline" });
  * ```
  */
 export function statusText(classification: Classification, gate: GateResult): StatusText {
@@ -121,8 +121,9 @@ export function statusText(classification: Classification, gate: GateResult): St
   if (gate.verdict === "pending") {
     return { state: "pending", description: gate.waiting ?? "waiting for training" };
   }
-  if (!gate.enabled) return { state: "success", description: counts };
-  const verdict = gate.verdict ?? (gate.passed ? "passed" : "failed");
+  // No rule: the check says so, and that nothing was judged.
+  if (!gate.enabled) return { state: "success", description: `no gate; ${counts}` };
+  const verdict = verdictWord(gate);
   if (verdict === "passed") return { state: "success", description: `gate passed; ${counts}` };
   const listed = verdict === "failed"
     ? gate.verdicts.filter((v) => v.failed && v.status !== "inconclusive")
