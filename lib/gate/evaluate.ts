@@ -107,8 +107,8 @@ export function evaluateGate(
  * ```ts
  * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { verdictWord } from "./evaluate.ts";
- * assertEquals(verdictWord({ enabled: false, passed: true, verdicts: [] }), "none");
- * assertEquals(verdictWord({ enabled: true, passed: false, verdicts: [] }), "failed");
+ * assertEquals(verdictWord({ enabled: false, passed: true }), "none");
+ * assertEquals(verdictWord({ enabled: true, passed: false }), "failed");
  * ```
  */
 export function verdictWord(
