@@ -234,6 +234,7 @@ export async function emulator(
     fixture,
     port: options.port,
     keysArgument: !options.noKeysArgument,
+    crashAfterSeconds: options.crashAfter,
   }).catch((error) => {
     throw new InvalidInputError(
       "--port",
@@ -258,6 +259,14 @@ export async function emulator(
   );
   await (stop ?? new Promise<void>((resolve) => Deno.addSignalListener("SIGINT", resolve)));
   await server.close();
+  if (options.save) {
+    // All or nothing: a temporary file, then renamed over the destination.
+    const text = `${JSON.stringify(server.store.toFixture(fixture.apiKeys), null, 2)}\n`;
+    const temporary = `${options.save}.tmp-${crypto.randomUUID()}`;
+    await Deno.writeTextFile(temporary, text);
+    await Deno.rename(temporary, options.save);
+    print.err(`saved what the emulator held to ${options.save}\n`);
+  }
   return ExitCode.ok;
 }
 

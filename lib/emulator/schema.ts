@@ -1,7 +1,8 @@
 /**
  * The emulator's GraphQL schema: the subset of W&B's that clients use to read
- * runs (wandb-api.md §1–2), executed by graphql-js, so fragments, aliases,
- * variables with defaults and `@include` behave as on the real server.
+ * runs (wandb-api.md §1–2), and the `upsertBucket` mutation training jobs
+ * write runs with, executed by graphql-js, so fragments, aliases, variables
+ * with defaults and `@include` behave as on the real server.
  *
  * @module
  */
@@ -29,6 +30,40 @@ type Query {
   project(name: String!, entityName: String): Project
 }
 
+# What a training job writes (the SDK's UpsertBucket); file_stream is plain HTTP.
+type Mutation {
+  upsertBucket(input: UpsertBucketInput!): UpsertBucketPayload
+}
+
+input UpsertBucketInput {
+  id: String
+  name: String
+  groupName: String
+  modelName: String
+  entityName: String
+  description: String
+  displayName: String
+  notes: String
+  commit: String
+  config: JSONString
+  host: String
+  debug: Boolean
+  jobProgram: String
+  jobRepo: String
+  jobType: String
+  state: String
+  sweep: String
+  tags: [String!]
+  summaryMetrics: JSONString
+  clientMutationId: String
+}
+
+type UpsertBucketPayload {
+  bucket: Run
+  inserted: Boolean
+  clientMutationId: String
+}
+
 type User {
   id: ID!
   name: String!
@@ -48,6 +83,7 @@ type Project {
   internalId: ID!
   name: String!
   entityName: String!
+  entity: Entity
   readOnly: Boolean
   runCount(filters: JSONString): Int!
   runs(filters: JSONString, after: String, before: String, first: Int, last: Int,
@@ -95,6 +131,7 @@ type Run {
   summaryMetrics${keys}: JSONString
   systemMetrics: JSONString
   historyKeys: JSONString
+  project: Project
 }
 `;
 }

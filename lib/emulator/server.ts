@@ -1,12 +1,15 @@
 /**
- * The W&B emulator's HTTP server: `POST /graphql` with Basic auth, executed
- * by graphql-js against {@link EmulatorStore}, with scripted faults (status
- * codes with headers, delays, dropped connections) for rehearsing failures;
- * and the fixture's commit history at `POST /github/graphql`, in GitHub's
- * shape, for baseline searches and trends.
+ * The W&B emulator's HTTP server, a route table: `POST /graphql` with Basic
+ * auth, executed by graphql-js against {@link EmulatorStore} (reads, and the
+ * `upsertBucket` a training job creates runs with); `POST
+ * /files/{entity}/{project}/{run}/file_stream`, where the SDKs stream
+ * history, summary and the exit code; scripted faults (status codes with
+ * headers, delays, dropped connections) on both; and the fixture's commit
+ * history at `POST /github/graphql`, in GitHub's shape.
  *
  * It answers the way W&B does: 401 for a bad key, 400 with `errors` for a
- * query the schema rejects, `project: null` for an unknown project.
+ * query the schema rejects or a malformed write (naming the field), 404 for
+ * a stream to a run nobody created, `project: null` for an unknown project.
  *
  * @module
  */
@@ -23,7 +26,10 @@ import {
 } from "./fixtures.ts";
 import { answerGithub } from "./github.ts";
 import { wandbSchema } from "./schema.ts";
-import { EmulatorStore, FilterFieldError } from "./store.ts";
+import { DEFAULT_CRASH_AFTER_SECONDS, EmulatorStore } from "./store.ts";
+import { parseStream, WriteError } from "./writes.ts";
+
+export { DEFAULT_CRASH_AFTER_SECONDS } from "./store.ts";
 
 /** How to start an emulator. */
 export interface EmulatorOptions {
@@ -41,6 +47,12 @@ export interface EmulatorOptions {
   onRequest?: (count: number) => void;
   /** The clock (epoch ms) running runs' heartbeats follow. Default `Date.now`. */
   now?: () => number;
+  /**
+   * A run a client writes that stays `running` this long after its last
+   * heartbeat is served (and filtered) as `crashed`; 0 never. Default
+   * {@link DEFAULT_CRASH_AFTER_SECONDS} (an hour: W&B names no timeout).
+   */
+  crashAfterSeconds?: number;
 }
 
 /** What the emulator has served. */
@@ -142,7 +154,12 @@ function keyFrom(header: string | undefined): string | undefined {
  */
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
   const fixture = parseFixture(options.fixture, "fixture");
-  const store = new EmulatorStore(fixture, options.maxPageSize, options.now);
+  const store = new EmulatorStore(
+    fixture,
+    options.maxPageSize,
+    options.now,
+    options.crashAfterSeconds ?? DEFAULT_CRASH_AFTER_SECONDS,
+  );
   const schema: GraphQLSchema = wandbSchema({ keysArgument: options.keysArgument ?? true });
   const keys = new Set(fixture.apiKeys);
   const faults: Fault[] = [...fixture.faults];
@@ -163,37 +180,48 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     return fault;
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? "/").split("?")[0];
-    if (req.method === "GET" && (path === "/" || path === "/healthz")) {
-      res.writeHead(200, { "content-type": "text/plain" });
-      res.end("W&B emulator (wandb-report): POST /graphql\n");
-      return;
+  type Handler = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    match: RegExpExecArray,
+  ) => Promise<void>;
+  /** A fault for this operation, applied: true when it answered (or dropped) the request. */
+  const faulted = async (req: IncomingMessage, res: ServerResponse, operation?: string) => {
+    const fault = takeFault(operation);
+    if (!fault) return false;
+    if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+    if (fault.drop) {
+      req.socket.destroy();
+      return true;
     }
-    // The fixture's commit history, as GitHub's GraphQL API answers it.
-    if (req.method === "POST" && path === "/github/graphql") {
-      const text = await readBody(req);
-      if (text === undefined) return send(res, stats, 413, errorsBody("request body too large"));
-      stats.githubRequests++;
-      const [status, body] = await answerGithub(fixture.commits, text);
-      return send(res, stats, status, body);
+    if (fault.status === undefined) return false;
+    const message = fault.status === 429 ? "Rate limit exceeded" : `injected HTTP ${fault.status}`;
+    send(res, stats, fault.status, fault.body ?? errorsBody(message), fault.headers);
+    return true;
+  };
+  const authorized = (req: IncomingMessage, res: ServerResponse) => {
+    const key = keyFrom(req.headers.authorization);
+    if (key !== undefined && keys.has(key)) return true;
+    send(res, stats, 401, errorsBody("user is not logged in"));
+    return false;
+  };
+  /** A request's JSON body, or `undefined` once an error was answered. */
+  const jsonBody = async (req: IncomingMessage, res: ServerResponse) => {
+    const text = await readBody(req);
+    if (text === undefined) return void send(res, stats, 413, errorsBody("request body too large"));
+    try {
+      return { value: JSON.parse(text) as unknown };
+    } catch {
+      return void send(res, stats, 400, errorsBody("request body is not JSON"));
     }
-    if (path !== "/graphql" && path !== "/graphql/") {
-      return send(res, stats, 404, errorsBody(`no route ${req.method} ${path}`));
-    }
-    if (req.method !== "POST") return send(res, stats, 405, errorsBody("use POST"));
+  };
+  const graphqlRoute: Handler = async (req, res) => {
     stats.requests++;
     store.tick(stats.requests);
     options.onRequest?.(stats.requests);
-
-    const text = await readBody(req);
-    if (text === undefined) return send(res, stats, 413, errorsBody("request body too large"));
-    let body: { query?: unknown; variables?: unknown; operationName?: unknown };
-    try {
-      body = JSON.parse(text);
-    } catch {
-      return send(res, stats, 400, errorsBody("request body is not JSON"));
-    }
+    const parsed = await jsonBody(req, res);
+    if (!parsed) return;
+    const body = parsed.value as { query?: unknown; variables?: unknown; operationName?: unknown };
     if (typeof body?.query !== "string") {
       return send(res, stats, 400, errorsBody("request has no query string"));
     }
@@ -208,50 +236,73 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       document.definitions.find((d) => d.kind === "OperationDefinition")?.name?.value;
     stats.operations[operationName ?? "(anonymous)"] =
       (stats.operations[operationName ?? "(anonymous)"] ?? 0) + 1;
-
-    const fault = takeFault(operationName);
-    if (fault) {
-      if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
-      if (fault.drop) {
-        req.socket.destroy();
-        return;
-      }
-      if (fault.status !== undefined) {
-        const message = fault.status === 429
-          ? "Rate limit exceeded"
-          : `injected HTTP ${fault.status}`;
-        return send(res, stats, fault.status, fault.body ?? errorsBody(message), fault.headers);
-      }
-    }
-
-    const key = keyFrom(req.headers.authorization);
-    if (key === undefined || !keys.has(key)) {
-      return send(res, stats, 401, errorsBody("user is not logged in"));
-    }
+    if (await faulted(req, res, operationName)) return;
+    if (!authorized(req, res)) return;
+    // What it does not serve (another mutation, a subscription) is refused with 400.
     const invalid = validate(schema, document);
     if (invalid.length) {
       return send(res, stats, 400, JSON.stringify({ errors: invalid.map((e) => e.toJSON()) }));
     }
-    const variables = body.variables && typeof body.variables === "object"
-      ? body.variables as Record<string, unknown>
-      : undefined;
     const result = await execute({
       schema,
       document,
       rootValue: store.rootValue(),
-      variableValues: variables,
+      variableValues: body.variables && typeof body.variables === "object"
+        ? body.variables as Record<string, unknown>
+        : undefined,
       operationName: operationName ?? undefined,
     });
-    // W&B refuses a filter on an undocumented field with HTTP 400.
-    const refused = result.errors?.map((e) =>
-      e instanceof FilterFieldError
-        ? e
-        : e.originalError instanceof FilterFieldError
-        ? e.originalError
-        : undefined
-    ).find((e) => e !== undefined);
-    const status = refused?.status ?? 200;
-    send(res, stats, status, JSON.stringify(result));
+    if (result.errors?.length && !result.data) {
+      return send(res, stats, 400, JSON.stringify(result));
+    }
+    // A refused filter (W&B answers 400) or write (400, naming the field) sets the status.
+    const refused = result.errors?.map((e) => e.originalError ?? e).find((e) =>
+      typeof (e as { status?: unknown }).status === "number"
+    ) as { status: number } | undefined;
+    send(res, stats, refused?.status ?? 200, JSON.stringify(result));
+  };
+  const fileStreamRoute: Handler = async (req, res, match) => {
+    stats.operations.file_stream = (stats.operations.file_stream ?? 0) + 1;
+    store.tick(stats.requests);
+    if (await faulted(req, res, "file_stream")) return;
+    if (!authorized(req, res)) return;
+    const parsed = await jsonBody(req, res);
+    if (!parsed) return;
+    const [entity, project, run] = [match[1]!, match[2]!, match[3]!].map(decodeURIComponent);
+    try {
+      store.stream(entity!, project!, run!, parseStream(parsed.value));
+    } catch (error) {
+      if (!(error instanceof WriteError)) throw error;
+      return send(res, stats, error.status, errorsBody(error.message));
+    }
+    send(res, stats, 200, JSON.stringify({ exitcode: null, limits: {} }));
+  };
+  const githubRoute: Handler = async (req, res) => {
+    const text = await readBody(req);
+    if (text === undefined) return send(res, stats, 413, errorsBody("request body too large"));
+    stats.githubRequests++;
+    const [status, body] = await answerGithub(fixture.commits, text);
+    send(res, stats, status, body);
+  };
+  const routes: [string, RegExp, Handler][] = [
+    ["GET", /^\/(healthz)?$/, (_req, res) => {
+      res.writeHead(200, { "content-type": "text/plain" });
+      res.end("W&B emulator (wandb-report): POST /graphql, POST /files/…/file_stream\n");
+      return Promise.resolve();
+    }],
+    ["POST", /^\/github\/graphql$/, githubRoute],
+    ["POST", /^\/graphql\/?$/, graphqlRoute],
+    ["POST", /^\/files\/([^/]+)\/([^/]+)\/([^/]+)\/file_stream$/, fileStreamRoute],
+  ];
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? "/").split("?")[0]!;
+    const found = routes.map(([method, pattern, handler]) =>
+      [method, pattern.exec(path), handler] as const
+    ).filter(([, match]) => match);
+    const route = found.find(([method]) => method === req.method);
+    if (route) return await route[2](req, res, route[1]!);
+    if (found.length) return send(res, stats, 405, errorsBody(`use ${found[0]![0]}`));
+    send(res, stats, 404, errorsBody(`no route ${req.method} ${path}`));
   };
 
   const server = createServer((req, res) => {

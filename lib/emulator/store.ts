@@ -8,9 +8,10 @@
  */
 import { GraphQLError } from "graphql";
 import { stringifyLenientJson } from "../json.ts";
-import type { Fixture, FixtureRun } from "./fixtures.ts";
+import type { Fixture, FixtureInput, FixtureRun } from "./fixtures.ts";
 import { FixtureRunSchema } from "./fixtures.ts";
 import { DOCUMENTED_FILTER_FIELDS, selectRuns, undocumentedField } from "./filter.ts";
+import { endState, parseUpsert, type Stream, type Upsert, WriteError } from "./writes.ts";
 
 /**
  * A filter on a field W&B does not filter on: the server answers HTTP 400
@@ -40,6 +41,19 @@ function withoutFields(filter: unknown, extra: readonly string[]): unknown {
     out[key] = key.startsWith("$") ? withoutFields(value, extra) : value;
   }
   return out;
+}
+
+/** How long a written run may stay silent before it is crashed: W&B names no timeout. */
+export const DEFAULT_CRASH_AFTER_SECONDS = 3600;
+
+/** An ISO time to the second, without a zone (as W&B writes run times). */
+function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19);
+}
+
+/** A run's fields changed: the fixture run and the document filtered on, together. */
+function setRun(doc: RunDoc, fields: Partial<FixtureRun>): void {
+  Object.assign(doc, toDoc({ ...doc.run, ...fields }));
 }
 
 /** The document a run is filtered and sorted as (its fields as W&B's filters name them). */
@@ -179,6 +193,10 @@ export class EmulatorStore {
   readonly #now: () => number;
   /** When each run's heartbeat stopped (its `heartbeatStops` rule came due). */
   readonly #stopped = new Map<string, number>();
+  /** Runs a client writes (upsertBucket, file_stream): their history rows by line. */
+  readonly #history = new Map<RunDoc, Map<number, Record<string, unknown>>>();
+  /** A written run still `running` this long after its last heartbeat is crashed (0: never). */
+  readonly #crashAfterMs: number;
 
   /**
    * Loads a fixture's projects and runs.
@@ -187,8 +205,14 @@ export class EmulatorStore {
    * @param maxPageSize the most runs one page returns, whatever `first` asks
    * @param now the clock heartbeats follow (epoch ms)
    */
-  constructor(fixture: Fixture, maxPageSize = 1000, now: () => number = Date.now) {
+  constructor(
+    fixture: Fixture,
+    maxPageSize = 1000,
+    now: () => number = Date.now,
+    crashAfterSeconds = DEFAULT_CRASH_AFTER_SECONDS,
+  ) {
     this.#now = now;
+    this.#crashAfterMs = crashAfterSeconds * 1000;
     this.#viewer = fixture.viewer;
     this.#maxPageSize = maxPageSize;
     this.#filterFields = fixture.filterFields;
@@ -208,11 +232,7 @@ export class EmulatorStore {
    * job would while a client is paging.
    */
   addRun(entity: string, project: string, run: unknown): void {
-    const key = `${entity}/${project}`;
-    const data = this.#projects.get(key) ??
-      { id: this.#projects.size + 1, entity, name: project, docs: [] };
-    data.docs.push(toDoc(FixtureRunSchema.parse(run)));
-    this.#projects.set(key, data);
+    this.#projectFor(entity, project).docs.push(toDoc(FixtureRunSchema.parse(run)));
     this.#cache.clear();
   }
 
@@ -221,7 +241,7 @@ export class EmulatorStore {
    * state now (and the filter cache, which saw the old states, is dropped).
    */
   tick(requests: number): void {
-    let changed = false;
+    let changed = this.#crashSilent();
     for (const data of this.#projects.values()) {
       for (const doc of data.docs) {
         const stops = doc.run.heartbeatStops;
@@ -241,6 +261,87 @@ export class EmulatorStore {
       }
     }
     if (changed) this.#cache.clear();
+  }
+
+  /**
+   * Written runs still `running` whose heartbeat is older than the crash
+   * timeout become `crashed`, on the emulator's clock, as W&B marks a run
+   * whose process went silent. Fixture runs keep their scripted states.
+   */
+  #crashSilent(): boolean {
+    if (this.#crashAfterMs <= 0) return false;
+    let changed = false;
+    for (const doc of this.#history.keys()) {
+      const beat = Date.parse(`${doc.run.heartbeatAt}Z`);
+      if (doc.state !== "running" || !(this.#now() - beat > this.#crashAfterMs)) continue;
+      setRun(doc, { state: "crashed" });
+      changed = true;
+    }
+    if (changed) this.#cache.clear();
+    return changed;
+  }
+
+  /**
+   * Creates or updates a run as `upsertBucket` does: missing entity, the
+   * viewer's; project created if missing; on insert `createdAt` and the
+   * heartbeat now and the state `running`; only the fields given change.
+   */
+  upsert(write: Upsert): { data: ProjectData; doc: RunDoc; inserted: boolean } {
+    const entity = write.entity || this.#viewer.entity;
+    const data = this.#projectFor(entity, write.project);
+    const now = isoSeconds(this.#now());
+    let doc = data.docs.find((d) => d.name === write.name);
+    const inserted = doc === undefined;
+    if (!doc) {
+      doc = toDoc(FixtureRunSchema.parse({ name: write.name, state: "running", createdAt: now }));
+      data.docs.push(doc);
+      this.#history.set(doc, new Map());
+    }
+    setRun(doc, { ...write.fields, heartbeatAt: now });
+    this.#cache.clear();
+    return { data, doc, inserted };
+  }
+
+  /**
+   * A `file_stream` post to a written run: the heartbeat now, history rows
+   * by line (a resend is harmless), the summary replaced, and the end state
+   * by its exit code.
+   *
+   * @throws {WriteError} 404 for a run nobody created
+   */
+  stream(entity: string, project: string, name: string, stream: Stream): void {
+    const doc = this.#projects.get(`${entity}/${project}`)?.docs.find((d) => d.name === name);
+    if (!doc) throw new WriteError(`file_stream: no run ${entity}/${project}/${name}`, 404);
+    const rows = this.#history.get(doc) ?? new Map();
+    this.#history.set(doc, rows);
+    for (const [line, row] of stream.history) rows.set(line, row);
+    setRun(doc, {
+      heartbeatAt: isoSeconds(this.#now()),
+      ...(stream.summary ? { summaryMetrics: stream.summary } : {}),
+      ...(stream.exitcode !== undefined ? { state: endState(stream.exitcode) } : {}),
+    });
+    this.#cache.clear();
+  }
+
+  /** Every project and run as a fixture (`--save`): what was logged, served again as it is. */
+  toFixture(keys: readonly string[]): FixtureInput {
+    return {
+      apiKeys: [...keys],
+      viewer: this.#viewer,
+      projects: [...this.#projects.values()].map((p) => ({
+        entity: p.entity,
+        name: p.name,
+        runs: p.docs.map((d) => d.run),
+      })),
+    };
+  }
+
+  #projectFor(entity: string, name: string): ProjectData {
+    const key = `${entity}/${name}`;
+    const data = this.#projects.get(key) ??
+      { id: this.#projects.size + 1, entity, name, docs: [] };
+    this.#projects.set(key, data);
+    return data;
   }
 
   /** The runs of a project that match `filters`, in `order` (cached). */
@@ -282,6 +383,10 @@ export class EmulatorStore {
         const data = this.#projects.get(`${entity}/${name}`);
         return data ? this.#project(data) : null;
       },
+      upsertBucket: ({ input }: { input: unknown }) => {
+        const { data, doc, inserted } = this.upsert(parseUpsert(input));
+        return { bucket: this.#run(data, doc), inserted };
+      },
     };
   }
 
@@ -305,6 +410,7 @@ export class EmulatorStore {
       internalId: base64(`Project:${data.id}`),
       name: data.name,
       entityName: data.entity,
+      entity: { id: base64(`Entity:${data.entity}`), name: data.entity },
       readOnly: false,
       runCount: ({ filters }: { filters?: unknown }) =>
         this.select(data.entity, data.name, filters, "+created_at").length,
@@ -368,7 +474,7 @@ export class EmulatorStore {
       description: run.description ?? null,
       notes: run.notes ?? null,
       host: run.host ?? null,
-      historyLineCount: 0,
+      historyLineCount: this.#history.get(doc)?.size ?? 0,
       computeSeconds: 0,
       tags: run.tags,
       user: run.user ?? null,
@@ -382,6 +488,7 @@ export class EmulatorStore {
       summaryMetrics: ({ keys }: Keys = {}) => stringifyLenientJson(pick(run.summaryMetrics, keys)),
       systemMetrics: () => stringifyLenientJson(run.systemMetrics),
       historyKeys: () => JSON.stringify({ lastStep: 0, keys: {} }),
+      project: () => this.#project(data),
     };
   }
 }

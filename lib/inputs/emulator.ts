@@ -11,7 +11,7 @@ const SOURCES = {
     flag: "fixture",
     kind: "string",
     value: "FILE",
-    help: 'Projects, runs, API keys and scripted faults (README: "Emulator fixtures").',
+    help: "Projects, runs, API keys and scripted faults (docs/emulator.md).",
   },
   port: {
     flag: "port",
@@ -24,6 +24,20 @@ const SOURCES = {
     kind: "boolean",
     help: "Behave like servers without keys: projections on config/summaryMetrics.",
   },
+  save: {
+    flag: "save",
+    kind: "string",
+    value: "FILE",
+    help: "On Ctrl-C, write every project and run (those logged to it included) as a fixture " +
+      "--fixture can serve again.",
+  },
+  crashAfter: {
+    flag: "crash-after",
+    kind: "string",
+    value: "SECONDS",
+    help: "A run logged to it that stays running this long after its last heartbeat is " +
+      "crashed; 0 never. Default 3600.",
+  },
 } as const satisfies Record<string, Source>;
 
 /** The emulator command's validated options. */
@@ -34,6 +48,10 @@ export interface EmulatorCliOptions {
   port: number;
   /** Refuse `keys:` projections, as older servers do. */
   noKeysArgument: boolean;
+  /** Where to write what was served (and logged) on Ctrl-C. */
+  save?: string;
+  /** Seconds of silence after which a logged run is crashed (0: never). */
+  crashAfter: number;
 }
 
 const PORT = "a port number from 0 to 65535";
@@ -44,19 +62,25 @@ export const EmulatorOptionsSchema: z.ZodType<EmulatorCliOptions> = z.object({
   port: z.string().regex(/^\d{1,5}$/, PORT).transform(Number).refine((n) => n <= 65535, PORT)
     .default(8080),
   noKeysArgument: z.boolean().default(false),
+  save: z.string().min(1, "a file path").optional(),
+  crashAfter: z.string().regex(/^\d{1,7}$/, "whole seconds, 0 for never").transform(Number)
+    .default(3600),
 });
 
 /** The emulator command: its option table, schema and help. */
 export const EMULATOR_COMMAND: Command<EmulatorCliOptions> = defineCommand({
   sources: SOURCES,
-  paths: ["fixture"],
+  paths: ["fixture", "save"],
   schema: EmulatorOptionsSchema,
   help: (program) => ({
-    usage: `Usage: ${program} [--fixture FILE] [--port N] [--no-keys-argument]`,
+    usage:
+      `Usage: ${program} [--fixture FILE] [--port N] [--save FILE] [--crash-after SECONDS] [--no-keys-argument]`,
     about: [
       "Serves a W&B-compatible GraphQL API on 127.0.0.1 from a fixture (default: the",
       "bundled demo project). Point the report at it with WANDB_BASE_URL=http://127.0.0.1:PORT",
-      "and one of the fixture's apiKeys as WANDB_API_KEY. Ctrl-C stops it.",
+      "and one of the fixture's apiKeys as WANDB_API_KEY. Training can log to it too: W&B's",
+      "SDKs' upsertBucket and file_stream create runs and stream their metrics (docs/emulator.md).",
+      "Ctrl-C stops it (--save writes what it holds first).",
     ],
     exits: exitCodeLines({
       0: "stopped (Ctrl-C)",
