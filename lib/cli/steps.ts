@@ -5,6 +5,7 @@
  * @module
  */
 import { acceptanceFor, acceptanceOn, carryAcceptance } from "../accept.ts";
+import { dirname } from "node:path";
 import { chatopsOutputs, runChatops } from "../chatops.ts";
 import { githubClientFor } from "../github/client.ts";
 import { parseRepo } from "../github/pulls.ts";
@@ -230,6 +231,13 @@ export async function emulator(
   const { startEmulator } = await import("../emulator/server.ts");
   const source = options.fixture ?? DEMO_FIXTURE;
   const fixture = await loadFixture(source);
+  // Where --save writes must exist before anything is served: it is written at the end.
+  if (options.save) {
+    const folder = await Deno.stat(dirname(options.save)).catch(() => undefined);
+    if (!folder?.isDirectory) {
+      throw new InvalidInputError("--save", "a file path in an existing folder", options.save);
+    }
+  }
   const server = await startEmulator({
     fixture,
     port: options.port,

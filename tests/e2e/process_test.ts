@@ -64,17 +64,21 @@ Deno.test("process: exit 2 on invalid input, 3 when W&B fails", async () => {
   );
 });
 
-Deno.test("process: the emulator task serves a fixture until interrupted", async () => {
+Deno.test("process: the emulator task serves a fixture until interrupted, then --save writes it", async () => {
+  const saveDir = await Deno.makeTempDir({ prefix: "wandb-emulator-save-" });
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "--quiet",
       "--allow-net=127.0.0.1",
       "--allow-read",
+      "--allow-write",
       "--allow-env",
       "tasks/emulator.ts",
       "--port",
       "0",
+      "--save",
+      `${saveDir}/saved.json`,
     ],
     cwd: ROOT,
     env: childEnv(),
@@ -106,8 +110,13 @@ Deno.test("process: the emulator task serves a fixture until interrupted", async
     assertEquals(await response.json(), { data: { project: { runCount: 13 } } });
     child.kill("SIGINT");
     assertEquals((await child.status).code, 0);
+    // What it held, as a fixture it can serve again: the demo's 13 runs.
+    const saved = JSON.parse(await Deno.readTextFile(`${saveDir}/saved.json`));
+    assertEquals(saved.projects[0].runs.length, 13);
+    assertEquals([...Deno.readDirSync(saveDir)].map((e) => e.name), ["saved.json"]);
   } finally {
     clearTimeout(deadline);
     await reader.cancel().catch(() => {});
+    await Deno.remove(saveDir, { recursive: true });
   }
 });
