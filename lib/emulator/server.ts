@@ -27,7 +27,7 @@ import {
 import { answerGithub } from "./github.ts";
 import { wandbSchema } from "./schema.ts";
 import { DEFAULT_CRASH_AFTER_SECONDS, EmulatorStore } from "./store.ts";
-import { parseStream, WriteError } from "./writes.ts";
+import { WriteError } from "./writes.ts";
 
 export { DEFAULT_CRASH_AFTER_SECONDS } from "./store.ts";
 
@@ -270,7 +270,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     if (!parsed) return;
     const [entity, project, run] = [match[1]!, match[2]!, match[3]!].map(decodeURIComponent);
     try {
-      store.stream(entity!, project!, run!, parseStream(parsed.value));
+      store.stream(entity!, project!, run!, parsed.value);
     } catch (error) {
       if (!(error instanceof WriteError)) throw error;
       return send(res, stats, error.status, errorsBody(error.message));

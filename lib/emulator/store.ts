@@ -11,7 +11,7 @@ import { stringifyLenientJson } from "../json.ts";
 import type { Fixture, FixtureInput, FixtureRun } from "./fixtures.ts";
 import { FixtureRunSchema } from "./fixtures.ts";
 import { DOCUMENTED_FILTER_FIELDS, selectRuns, undocumentedField } from "./filter.ts";
-import { endState, parseUpsert, type Stream, type Upsert, WriteError } from "./writes.ts";
+import { endState, parseStream, parseUpsert, type Upsert, WriteError } from "./writes.ts";
 
 /**
  * A filter on a field W&B does not filter on: the server answers HTTP 400
@@ -286,7 +286,7 @@ export class EmulatorStore {
    * viewer's; project created if missing; on insert `createdAt` and the
    * heartbeat now and the state `running`; only the fields given change.
    */
-  upsert(write: Upsert): { data: ProjectData; doc: RunDoc; inserted: boolean } {
+  #upsert(write: Upsert): { data: ProjectData; doc: RunDoc; inserted: boolean } {
     const entity = write.entity || this.#viewer.entity;
     const data = this.#projectFor(entity, write.project);
     const now = isoSeconds(this.#now());
@@ -307,9 +307,11 @@ export class EmulatorStore {
    * by line (a resend is harmless), the summary replaced, and the end state
    * by its exit code.
    *
-   * @throws {WriteError} 404 for a run nobody created
+   * @throws {WriteError} 400 for a malformed body (naming the field), 404 for a run nobody created
    */
-  stream(entity: string, project: string, name: string, stream: Stream): void {
+  stream(entity: string, project: string, name: string, body: unknown): void {
+    // Parsed first: a malformed post changes nothing.
+    const stream = parseStream(body);
     const doc = this.#projects.get(`${entity}/${project}`)?.docs.find((d) => d.name === name);
     if (!doc) throw new WriteError(`file_stream: no run ${entity}/${project}/${name}`, 404);
     const rows = this.#history.get(doc) ?? new Map();
@@ -384,7 +386,7 @@ export class EmulatorStore {
         return data ? this.#project(data) : null;
       },
       upsertBucket: ({ input }: { input: unknown }) => {
-        const { data, doc, inserted } = this.upsert(parseUpsert(input));
+        const { data, doc, inserted } = this.#upsert(parseUpsert(input));
         return { bucket: this.#run(data, doc), inserted };
       },
     };
