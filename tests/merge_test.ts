@@ -188,3 +188,34 @@ Deno.test("merge: bad input is one line naming the file, exit 2, nothing written
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("merge: report paths after the flags (a shell glob: legs/*.json) are legs too", async () => {
+  const dir = await writeLegs([legJson({ key: "tasks/vision" }), legJson({ key: "tasks/ner" })]);
+  try {
+    const r = await merge([`${dir}/leg-000.json`, `${dir}/leg-001.json`, "--json"]);
+    assertEquals(r.code, 0, r.stderr);
+    assertEquals(r.outputs.NUM_LEGS, "2");
+    // Beside --reports too, in the order given.
+    const mixed = await merge(["--reports", `${dir}/leg-000.json`, `${dir}/leg-001.json`]);
+    assertEquals(mixed.outputs.NUM_LEGS_REPORTED, "2", mixed.stderr);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("merge: a leg that waits for training makes the merged report pending, never failed", async () => {
+  const waiting = legJson({ key: "tasks/ner" }) as {
+    gate: Record<string, unknown>;
+  };
+  waiting.gate = { ...waiting.gate, verdict: "pending", passed: true, verdicts: [] };
+  const dir = await writeLegs([legJson({ key: "tasks/vision" }), waiting]);
+  try {
+    const r = await merge(["--reports", dir]);
+    assertEquals(r.code, 0, r.stderr);
+    assertEquals([r.outputs.GATE_VERDICT, r.outputs.STATUS_STATE], ["pending", "pending"]);
+    assertMatch(r.outputs.STATUS_DESCRIPTION!, /^waiting for training: tasks\/ner \(2 legs\)$/);
+    assertMatch(r.md!, /⏳ \*\*Waiting for training\*\*: 1 of 2 legs have no finished run yet/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -37,14 +37,24 @@ export type FlagValues = Record<string, string | boolean | string[] | undefined>
  * assertEquals([flags.sha, flags.json], ["abc1234", true]);
  * ```
  */
-export function parseFlags(argv: readonly string[], specs: Record<string, FlagSpec>): FlagValues {
+export function parseFlags(
+  argv: readonly string[],
+  specs: Record<string, FlagSpec>,
+  positional?: string,
+): FlagValues {
   try {
-    const { values } = parseArgs({
+    const { values, positionals } = parseArgs({
       args: [...argv],
       options: specs,
       strict: true,
-      allowPositionals: false,
+      allowPositionals: positional !== undefined,
     });
+    // Words after the flags (a shell glob: legs/*.json) are more values of `positional`.
+    if (positional !== undefined && positionals.length) {
+      const given = values[positional];
+      const before = Array.isArray(given) ? given : typeof given === "string" ? [given] : [];
+      return { ...values, [positional]: [...before, ...positionals] } as FlagValues;
+    }
     return { ...values } as FlagValues;
   } catch (error) {
     throw toInputError(error, argv, Object.keys(specs));

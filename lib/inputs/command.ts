@@ -251,8 +251,13 @@ export function resolveTable<T>(
   env: Readonly<Record<string, string | undefined>>,
   redactor: Redactor,
   prepare?: (raw: Record<string, unknown>) => void,
+  positional?: string,
 ): Resolved<T> {
-  const flags = parseFlags(argv, flagSpecs(sources));
+  const flags = parseFlags(
+    argv,
+    flagSpecs(sources),
+    positional === undefined ? undefined : sources[positional]?.flag,
+  );
   if (flags.help) return { kind: "help" };
   if (flags.version) return { kind: "version" };
   const picked = pickSources(sources, flags, env, redactor);
@@ -348,6 +353,8 @@ export function defineCommand<T>(definition: {
   help: (program: string) => HelpText;
   /** Option keys that are file paths: relative ones mean where the user typed them (`INIT_CWD`). */
   paths?: readonly string[];
+  /** The list option that words after the flags add to (`merge legs/*.json`). */
+  positional?: string;
 }): Command<T> {
   return {
     resolve: (argv, env, redactor = new Redactor()) =>
@@ -358,6 +365,7 @@ export function defineCommand<T>(definition: {
         env,
         redactor,
         (raw) => fromTypedFolder(raw, definition.paths ?? [], env.INIT_CWD),
+        definition.positional,
       ),
     help: (program) => commandHelp(definition.sources, definition.help(program)),
   };

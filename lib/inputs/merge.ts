@@ -26,8 +26,8 @@ const SOURCES = {
     kind: "list",
     repeat: true,
     value: "PATHS",
-    help: "The legs' JSON reports (deno task report --json): files, or folders of .json files. " +
-      "Required.",
+    help: "The legs' JSON reports (deno task report --json): files, or folders of .json files; " +
+      "paths after the flags count too (legs/*.json). Required.",
   },
   expect: {
     flag: "expect",
@@ -169,8 +169,10 @@ export const MERGE_COMMAND: Command<MergeCliOptions> = defineCommand({
   sources: SOURCES,
   schema: MergeOptionsSchema,
   paths: ["reports", "markdown"],
+  positional: "reports",
   help: (program) => ({
-    usage: `Usage: ${program} --reports PATHS [--expect LIST] [--comment --pr-number N] [--status]`,
+    usage:
+      `Usage: ${program} [--reports PATHS] [PATH ...] [--expect LIST] [--comment --pr-number N] [--status]`,
     about: [
       "Merges the JSON reports of a matrix's legs (each a deno task report --json) into one",
       "report: a verdict for the whole PR, a row per leg, each leg's section; one sticky",
