@@ -329,3 +329,46 @@ Deno.test("action.yml: a commit status on the SHA by default; a bad status value
     await emulator.close();
   }
 });
+
+Deno.test("action.yml: matrix legs (publish: false) write a JSON file each, named for the leg, never one shared name", async () => {
+  const workflow = await actionWorkflow();
+  const emulator = await startEmulator({ fixture: testFixture() });
+  const workspace = await Deno.makeTempDir({ prefix: "wandb-legs-ws-" });
+  try {
+    const leg = (key: string) =>
+      runWorkflow({
+        workflow,
+        toolDir: ROOT,
+        github: { event_name: "push", event: {}, sha: SHA, repository: "o/r", token: "t" },
+        inputs: {
+          WANDB_API_KEY: API_KEY,
+          PROJECT_NAME: "acme/vision",
+          FILTER_GITHUB_SHA: SHA,
+          "report-key": key,
+          publish: "false",
+        },
+        secrets: {},
+        env: {
+          GITHUB_ACTION_PATH: ROOT,
+          WANDB_BASE_URL: emulator.url,
+          GITHUB_WORKSPACE: workspace,
+        },
+      });
+    const paths: string[] = [];
+    for (const key of ["tasks/vision", "tasks/ner"]) {
+      const step = (await leg(key)).jobs.report!.steps.find((s) => s.id === "report")!;
+      assertEquals(step.outcome, "success", step.log);
+      paths.push(step.outputs.LEG_JSON!);
+    }
+    assertEquals(paths.map((p) => p.split("/").at(-1)), [
+      "wandb-report-leg-tasks-vision.json",
+      "wandb-report-leg-tasks-ner.json",
+    ]);
+    // Both legs are still there, each its own report.
+    const keys = paths.map((p) => JSON.parse(Deno.readTextFileSync(p)).reportKey);
+    assertEquals(keys, ["tasks/vision", "tasks/ner"]);
+  } finally {
+    await emulator.close();
+    await Deno.remove(workspace, { recursive: true });
+  }
+});
