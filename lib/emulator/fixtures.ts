@@ -188,7 +188,7 @@ export interface FixtureInput {
    * (the condition is dropped, so the filter selects more: a server that
    * ignores fields it does not know).
    */
-  unknownFilter?: "400" | "422" | "graphql-error" | "ignore";
+  unknownFilter?: "400" | "422" | "500" | "graphql-error" | "ignore";
   /**
    * A commit history (newest first, each naming its parents), served in
    * GitHub's shape at `/github/graphql` for baseline searches and trends.
@@ -209,7 +209,7 @@ export interface Fixture {
   /** Extra filterable fields. */
   filterFields: string[];
   /** How a filter on another field is answered. */
-  unknownFilter: "400" | "422" | "graphql-error" | "ignore";
+  unknownFilter: "400" | "422" | "500" | "graphql-error" | "ignore";
   /** The commit history served at `/github/graphql`. */
   commits: FixtureCommit[];
 }
@@ -227,7 +227,7 @@ export const FixtureSchema: z.ZodType<Fixture, FixtureInput> = z.strictObject({
   })).default([]),
   faults: z.array(FaultSchema).default([]),
   filterFields: z.array(z.string().min(1)).default([]),
-  unknownFilter: z.enum(["400", "422", "graphql-error", "ignore"]).default("400"),
+  unknownFilter: z.enum(["400", "422", "500", "graphql-error", "ignore"]).default("400"),
   commits: z.array(FixtureCommitSchema).default([]),
 });
 

@@ -357,7 +357,9 @@ export class EmulatorStore {
         [...DOCUMENTED_FILTER_FIELDS, ...this.#filterFields].join(", ")
       }, config.* and summary_metrics.*`;
       const how = this.#unknownFilter;
-      if (how === "400" || how === "422") throw new FilterFieldError(message, Number(how));
+      if (how === "400" || how === "422" || how === "500") {
+        throw new FilterFieldError(message, Number(how));
+      }
       if (how === "graphql-error") throw new GraphQLError(message);
       filterObject = withoutFields(filterObject, this.#filterFields) as typeof filterObject;
     }

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { QueryError } from "../errors.ts";
+import { QueryError, ServerError } from "../errors.ts";
 import { type Match, shaMatch } from "../model.ts";
 import type { WandbClient } from "./client.ts";
 import { fetchRunPages, type FetchRunsRequest, type RunBatch, withoutCandidates } from "./fetch.ts";
@@ -169,10 +169,19 @@ async function* withCommitScan(
       yield batch;
     }
   } catch (error) {
-    // Auth, not found, rate limits and server errors are their own classes, never a refusal.
-    const status = error instanceof QueryError ? error.status ?? 0 : 0;
-    const refused = (status >= 400 && status < 500) || status === 200;
+    // Auth, not found and rate limits are their own classes, never a refusal. A
+    // server error that outlasted the retries on the very first filtered
+    // request is one too: servers that cannot run the filter answer 500.
+    const status = error instanceof QueryError
+      ? error.status ?? 0
+      : error instanceof ServerError
+      ? error.status ?? 500
+      : 0;
+    const refused = (status >= 400 && status < 600) || status === 200;
     if (started || !refused) throw error;
+    if (status >= 500) {
+      notes.push(`the server answered HTTP ${status} to the commit filter, after every retry`);
+    }
     yield* fetchRunPages(client, fallback());
     return;
   }

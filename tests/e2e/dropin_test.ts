@@ -140,7 +140,7 @@ Deno.test("--match-commit falls back however a server refuses or ignores the com
     assert(ids(want).includes("cmit0002:candidate"));
     assert(!ids(want).some((id) => id.startsWith("othr0001:candidate")));
     assert(ids(want).includes("nocm0001:baseline") === false, "untagged: no baseline");
-    for (const how of ["422", "graphql-error", "ignore"] as const) {
+    for (const how of ["422", "500", "graphql-error", "ignore"] as const) {
       const server = await startEmulator({ fixture: { ...testFixture(runs), unknownFilter: how } });
       try {
         const got = await runCli(server, args, { deps });
@@ -149,6 +149,9 @@ Deno.test("--match-commit falls back however a server refuses or ignores the com
         assertMatch(got.stderr, /does not filter on commit; matched commit here/, how);
         if (how === "ignore") {
           assertMatch(got.stderr, /the server ignored the commit filter/);
+        }
+        if (how === "500") {
+          assertMatch(got.stderr, /the server answered HTTP 500 to the commit filter/);
         }
       } finally {
         await server.close();
