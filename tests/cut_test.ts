@@ -69,3 +69,15 @@ Deno.test("too many failing rules for a comment: as many as fit, worst first, th
     ),
   );
 });
+
+Deno.test("a failed gate's comment leads with its failures, worst first, each once, before what could not tell", () => {
+  const md = render(4, (g) => g >= 2);
+  const lines = md.split("\n");
+  const head = lines.findIndex((l) => l.startsWith("❌ **Gate failed** (2 problems)."));
+  assert(head > 0, md);
+  // Right under the verdict: the two failures, then nothing else failing repeated.
+  assertMatch(lines[head + 2]!, /^- ❌ acc regressed \\\(group lr=[23]\\\)/);
+  assertMatch(lines[head + 3]!, /^- ❌ acc regressed \\\(group lr=[23]\\\)/);
+  assert(lines[head + 2] !== lines[head + 3]);
+  assert(!lines[head + 4]!.startsWith("- ❌"));
+});

@@ -81,16 +81,24 @@ export function gateSection(input: MarkdownInput, limit = Infinity): string[] {
   const { gate } = input;
   if (!gate.enabled || gate.verdict === "pending") return [];
   const unsure = gate.verdicts.filter((v) => v.status === "inconclusive");
+  // The failures first, worst first and each once; then what could not tell; then how.
+  const failures = [
+    ...new Set(worstFirst(gate.verdicts).filter((v) => v.failed && v.status !== "inconclusive")
+      .map((v) => v.message)),
+  ];
   const headline = gateHeadline(input);
   const lines = [headline, ""];
-  for (const v of unsure.slice(0, Math.min(limit, 20))) {
-    lines.push(`- ⚠️ ${shown(input, v.message)}`);
+  for (const message of failures.slice(0, Math.min(limit, 20))) {
+    lines.push(`- ❌ ${shown(input, message)}`);
+  }
+  for (const message of [...new Set(unsure.map((v) => v.message))].slice(0, Math.min(limit, 20))) {
+    lines.push(`- ⚠️ ${shown(input, message)}`);
   }
   // How the noise was known (σ pooled from history, Welch), said once per rule.
-  for (const text of (gate.notes ?? []).slice(0, Math.min(limit, 20))) {
+  for (const text of [...new Set(gate.notes ?? [])].slice(0, Math.min(limit, 20))) {
     lines.push(`- _${shown(input, text)}_`);
   }
-  if (unsure.length || gate.notes?.length) lines.push("");
+  if (failures.length || unsure.length || gate.notes?.length) lines.push("");
   if (gate.complete && !gate.complete.passed) {
     lines.push(`- ${shown(input, gate.complete.message)}`);
   }
