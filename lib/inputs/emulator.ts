@@ -73,8 +73,7 @@ export const EMULATOR_COMMAND: Command<EmulatorCliOptions> = defineCommand({
   paths: ["fixture", "save"],
   schema: EmulatorOptionsSchema,
   help: (program) => ({
-    usage:
-      `Usage: ${program} [--fixture FILE] [--port N] [--save FILE] [--crash-after SECONDS] [--no-keys-argument]`,
+    usage: `Usage: ${program} [--fixture FILE] [--port N] [--save FILE] [options]`,
     about: [
       "Serves a W&B-compatible GraphQL API on 127.0.0.1 from a fixture (default: the",
       "bundled demo project). Point the report at it with WANDB_BASE_URL=http://127.0.0.1:PORT",

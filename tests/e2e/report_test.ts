@@ -45,9 +45,10 @@ Deno.test("sha mode: candidates, baselines, metrics and config vars", async () =
       NUM_CANDIDATES: "7",
       SHA,
       GATE_PASSED: "True",
-      GATE_VERDICT: "passed",
+      GATE_VERDICT: "none",
       STATUS_STATE: "success",
-      STATUS_DESCRIPTION: "2/7 candidates finished (1 running, 1 pending, 1 failed, 1 crashed, " +
+      STATUS_DESCRIPTION:
+        "no gate; 2/7 candidates finished (1 running, 1 pending, 1 failed, 1 crashed, " +
         "1 killed), 2 baselines",
     });
     assertEquals(

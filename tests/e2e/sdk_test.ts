@@ -251,3 +251,28 @@ Deno.test("sdk: what was logged, saved as a fixture (--save), is served again as
     await emulator.close();
   }
 });
+
+Deno.test("sdk: the emulator command takes --crash-after in whole seconds, and says what else is wrong", async () => {
+  const { runEmulatorCli } = await import("../../lib/cli/mod.ts");
+  let stderr = "";
+  const io = { env: {}, stdout: () => {}, stderr: (t: string) => (stderr += t) };
+  assertEquals(
+    await runEmulatorCli(["--port", "0", "--crash-after", "60"], io, "emu", Promise.resolve()),
+    0,
+  );
+  assertMatch(stderr, /W&B emulator on http:\/\/127\.0\.0\.1:\d+/);
+  stderr = "";
+  assertEquals(await runEmulatorCli(["--crash-after", "10m"], io, "emu", Promise.resolve()), 2);
+  assertMatch(stderr.trim(), /^error: --crash-after: expected whole seconds, 0 for never/);
+  stderr = "";
+  assertEquals(
+    await runEmulatorCli(
+      ["--port", "0", "--save", "/nonexistent-dir/x.json"],
+      io,
+      "emu",
+      Promise.resolve(),
+    ),
+    2,
+  );
+  assertMatch(stderr, /--save: expected a file path in an existing folder/);
+});

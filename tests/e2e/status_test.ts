@@ -43,7 +43,7 @@ Deno.test("--status: the gate's verdict on the SHA, context wandb-report/KEY, li
       ]);
       assertEquals(
         server.statuses[0]!.description,
-        "2/7 candidates finished (1 running, 1 pending, 1 failed, 1 crashed, 1 killed), " +
+        "no gate; 2/7 candidates finished (1 running, 1 pending, 1 failed, 1 crashed, 1 killed), " +
           "1 baseline",
       );
       // accuracy passes; loss fails (a NaN loss is no value: missing=fail).
