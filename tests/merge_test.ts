@@ -219,3 +219,37 @@ Deno.test("merge: a leg that waits for training makes the merged report pending,
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("merge: a status only for a commit's runs on the PR head: none from a run-id leg, none on a comment without the head", async () => {
+  const { env, withGithub } = await import("./_pr.ts");
+  const sha = "3f2c9a1b7d4e5f60718293a4b5c6d7e8f9012345";
+  const byRun = legJson({ key: "tasks/ner", sha }) as { match: Record<string, unknown> };
+  byRun.match = { by: "run-id", runId: "hand-picked" };
+  const runDir = await writeLegs([legJson({ key: "tasks/vision", sha }), byRun]);
+  const shaDir = await writeLegs([legJson({ key: "tasks/vision", sha })]);
+  try {
+    await withGithub(async (server) => {
+      const one = await merge(["--reports", runDir, "--status"], env(server));
+      assertEquals(one.code, 0, one.stderr);
+      assertMatch(one.stderr, /no commit status: leg tasks\/ner judged one run \(--run-id\)/);
+      // On a PR comment, the legs' commit may be another (/get-runs sha=OTHER): no head, no status.
+      const comment = await merge(["--reports", shaDir, "--status"], {
+        ...env(server),
+        GITHUB_EVENT_NAME: "issue_comment",
+      });
+      assertMatch(comment.stderr, /no commit status: on a PR comment/);
+      assertEquals(server.statuses, []);
+      // With the head it names, the status goes on it.
+      const headed = await merge(["--reports", shaDir, "--status"], {
+        ...env(server),
+        GITHUB_EVENT_NAME: "issue_comment",
+        INPUT_PR_HEAD_SHA: sha,
+      });
+      assertEquals(headed.code, 0, headed.stderr);
+      assertEquals(server.statuses.map((s) => [s.sha, s.state]), [[sha, "success"]]);
+    });
+  } finally {
+    await Deno.remove(runDir, { recursive: true });
+    await Deno.remove(shaDir, { recursive: true });
+  }
+});

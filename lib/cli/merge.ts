@@ -84,8 +84,23 @@ export const merge: Run<MergeCliOptions> = async (options, io, print) => {
     if (options.status && token) {
       const caseNote = contextNote(options.reportKey);
       if (caseNote) print.say("notice", "note", caseNote);
-      // Only the commit whose runs the legs judged gets the verdict.
-      if (!/^[0-9a-f]{40}$/.test(merged.sha)) {
+      // Only the commit whose runs the legs judged gets the verdict, and only the PR's head.
+      const byRun = merged.legs.find((leg) => leg.report.match?.by === "run-id");
+      const commentEvent = io.env.GITHUB_EVENT_NAME === "issue_comment";
+      if (byRun) {
+        print.say(
+          "notice",
+          "note",
+          `no commit status: leg ${byRun.name} judged one run (--run-id), not a commit's runs`,
+        );
+      } else if (commentEvent && options.prHeadSha === undefined) {
+        print.say(
+          "notice",
+          "note",
+          "no commit status: on a PR comment the legs' commit is only the PR's check when it is " +
+            "its head (pass the head as INPUT_PR_HEAD_SHA, the workflow's head-sha)",
+        );
+      } else if (!/^[0-9a-f]{40}$/.test(merged.sha)) {
         print.say(
           "notice",
           "note",

@@ -36,6 +36,8 @@ export const LegReportSchema = z.object({
     stalled: z.number().default(0),
   }).loose(),
   outputs: z.record(z.string(), z.string()).default({}),
+  // How the leg found its candidates: a run id judges one run, not a commit's runs.
+  match: z.object({ by: z.enum(["sha", "run-id"]) }).loose().optional(),
   gate: z.object({
     enabled: z.boolean(),
     passed: z.boolean(),

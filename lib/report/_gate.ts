@@ -83,8 +83,10 @@ export function gateSection(input: MarkdownInput, limit = Infinity): string[] {
   const unsure = gate.verdicts.filter((v) => v.status === "inconclusive");
   // The failures first, worst first and each once; then what could not tell; then how.
   const failures = [
-    ...new Set(worstFirst(gate.verdicts).filter((v) => v.failed && v.status !== "inconclusive")
-      .map((v) => v.message)),
+    ...new Set(
+      worstFirst(gate.verdicts).filter((v) => v.failed && v.status !== "inconclusive")
+        .map((v) => v.message),
+    ),
   ];
   const headline = gateHeadline(input);
   const lines = [headline, ""];
