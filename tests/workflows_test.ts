@@ -388,6 +388,8 @@ const WORKFLOW_ONLY = [
   "retention-days",
   "triggered",
   "pr-number",
+  // The PR's head from the start job's chatops, for the matrix's merge.
+  "head-sha",
   "artifact-id",
   "artifact-name",
 ];
