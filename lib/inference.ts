@@ -245,6 +245,11 @@ export interface PooledNoise {
   commits: number;
   /** Their runs. */
   runs: number;
+  /**
+   * Each commit's (and group's) values, newest first: what the gate's robust
+   * steps read (screening, a changed spread, drift).
+   */
+  cells?: number[][];
 }
 
 /**
@@ -303,4 +308,22 @@ export function welchDf(a: { n: number; sd: number }, b: { n: number; sd: number
   const denominator = (va * va) / (a.n - 1) + (vb * vb) / (b.n - 1);
   // Both spreads 0: no noise seen; the df do not matter then (se is 0).
   return denominator === 0 ? a.n + b.n - 2 : (va + vb) ** 2 / denominator;
+}
+
+/**
+ * P(F > f) for Fisher's F with (d1, d2) degrees of freedom, as a tail:
+ * I_x(d2/2, d1/2) with x = d2 / (d2 + d1·f).
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { fUpperTail } from "./inference.ts";
+ * // F(0.95; 4, 10) = 3.478 (the F table).
+ * assertEquals(fUpperTail(3.478, 4, 10).toFixed(3), "0.050");
+ * ```
+ */
+export function fUpperTail(f: number, d1: number, d2: number): number {
+  if (!(f > 0)) return 1;
+  if (!Number.isFinite(f)) return 0;
+  return jStat.ibeta(d2 / (d2 + d1 * f), d2 / 2, d1 / 2);
 }

@@ -2,7 +2,7 @@
 // before the calibrated gate, and is pinned so it cannot come back.
 import { classify } from "../lib/classify.ts";
 import { evaluateGate, type GateResult } from "../lib/gate/mod.ts";
-import type { PooledNoise } from "../lib/inference.ts";
+import { type PooledNoise, pooledNoise } from "../lib/inference.ts";
 import { parseGateRule } from "../lib/inputs/rules.ts";
 import { statusSha } from "../lib/chatops.ts";
 import type { Run } from "../lib/model.ts";
@@ -334,4 +334,94 @@ Deno.test("one family per report: groups share one Holm family, at most α per r
   assertEquals(tests.every((t) => t.family === groups && t.alpha === 0.05), true);
   // Holm's first step faces α/10 in the one family (not α in ten families of one).
   assertEquals(Math.min(...tests.map((t) => t.level)), 0.005);
+});
+
+/** A history of `commits` commits × 3 seeds of one metric (newest first), σ 0.01 unless given. */
+function historyOf(
+  values: (c: number, s: number) => number,
+  commits = 20,
+): Record<string, PooledNoise> {
+  const cells = Array.from({ length: commits }, (_, c) => [0, 1, 2].map((s) => values(c, s)));
+  return { acc: { ...pooledNoise(cells)!, cells } };
+}
+
+Deno.test("robust: a seed far off main's level is left out and named; more than main's rate fail the rule", () => {
+  // main: every commit 0.89, 0.90, 0.91 (s = 0.01), one seed in 60 diverged (0.3).
+  const history = historyOf((c, s) => (c === 7 && s === 2 ? 0.3 : 0.89 + s * 0.01));
+  const one = gate(
+    ["acc:max:alpha=0.05:mde=0.01"],
+    runs("acc", [0.9, 0.91, 0.2]),
+    runs("acc", [0.9, 0.9, 0.91]),
+    { history },
+  );
+  const v = one.verdicts[0]!;
+  assertEquals(v.n, 2); // the mean is of the two kept seeds
+  assertEquals(v.divergence?.names.length, 1);
+  // σ pooled from main's cleaned commits by hand: √((19·2·0.0001 + 1·0.00005) / 39) = 0.009936.
+  assertMatch(
+    one.notes!.join("\n"),
+    /seed \d+ left out: more than 6 robust σ \(0\.009936\) from main's level 0\.9/,
+  );
+  // One of three at main's rate (1.5 in 61, smoothed): P(≥ 1 of 3) = 0.072, no signal.
+  assertEquals(v.divergence!.p.toFixed(3), (1 - (1 - 1.5 / 61) ** 3).toFixed(3));
+  assert(v.status !== "fail", v.message);
+  // Three of three: p = (1.5/61)³ = 1.5e-5, a regression of its own kind.
+  const all = gate(
+    ["acc:max:alpha=0.05:mde=0.01"],
+    runs("acc", [0.2, 0.1, 0.3]),
+    runs("acc", [0.9, 0.9, 0.91]),
+    { history },
+  );
+  assertEquals(all.verdicts[0]!.status, "fail");
+  assertMatch(all.verdicts[0]!.message, /acc diverged: all 3 seeds are more than 6 robust σ/);
+  // Two of three diverged, one kept: the count is tested and fails.
+  const two = gate(
+    ["acc:max:alpha=0.05:mde=0.01"],
+    runs("acc", [0.2, 0.1, 0.9]),
+    runs("acc", [0.9, 0.9, 0.91]),
+    { history },
+  );
+  assertMatch(two.verdicts[0]!.message, /2 of 3 seeds diverged \(more than 6 robust σ/);
+});
+
+Deno.test("robust: a spread that changed on main's newest commits is the one used (F-test)", () => {
+  // The newest 5 commits spread 0.04 (sd), the 15 older 0.01: F = 16.
+  const history = historyOf((c, s) => 0.9 + (s - 1) * (c < 5 ? 0.04 : 0.01));
+  const judged = gate(
+    ["acc:max:alpha=0.05"],
+    runs("acc", [0.86, 0.9, 0.94]),
+    runs("acc", [0.9, 0.9, 0.9]),
+    { history },
+  );
+  assertMatch(
+    judged.notes!.join("\n"),
+    /σ from the newest 5 commits and the PR's seeds: the spread changed/,
+  );
+  assertEquals(judged.verdicts[0]!.noise!.sd.toFixed(3), "0.040");
+});
+
+Deno.test("robust: baselines across commits add the drift between commits' means to the noise", () => {
+  // Commits' means 0.88 and 0.92 alternating, seeds 0.001 apart within.
+  const history = historyOf((c, s) => (c % 2 ? 0.92 : 0.88) + (s - 1) * 0.001);
+  const candidates = runs("acc", [0.9, 0.9, 0.9]);
+  const baselines = runs("acc", [0.9, 0.9, 0.9]);
+  const own = evaluateGate(candidates, baselines, classify(candidates, baselines), {
+    rules: [parseGateRule("acc:max:alpha=0.05", "--gate")],
+    requireComplete: false,
+    reference: { kind: "mean" },
+    history,
+  });
+  const across = evaluateGate(candidates, baselines, classify(candidates, baselines), {
+    rules: [parseGateRule("acc:max:alpha=0.05", "--gate")],
+    requireComplete: false,
+    reference: { kind: "mean" },
+    history,
+    drift: true,
+  });
+  // SE² grows by 2τ². τ² by hand, robustly: the commits' medians are 0.88 and 0.92 (their
+  // median 0.90, every one 0.02 off it), 1.4826 · 0.02 squared, less σ² π / (2 · 3) (σ 0.001).
+  const tau2 = (1.4826 * 0.02) ** 2 - (0.001 ** 2 * Math.PI) / 6;
+  const expected = Math.sqrt(own.verdicts[0]!.se! ** 2 + 2 * tau2);
+  assertEquals(across.verdicts[0]!.se!.toFixed(6), expected.toFixed(6));
+  assertMatch(across.notes!.join("\n"), /drift between commits \(τ 0\.0296\d*\) is added/);
 });

@@ -45,22 +45,49 @@ export function settleFamily(
   if (family.length === 0) return;
   const alpha = familyAlpha(family, notes);
   const tested = family.filter((v) => v.test);
-  const held = holm(tested.map((v) => v.test!.p), alpha);
+  // Seeds that diverged from main are one more test each: their number against main's rate.
+  const divergent = family.filter((v) => v.divergence);
+  const held = holm([
+    ...tested.map((v) => v.test!.p),
+    ...divergent.map((v) => v.divergence!.p),
+  ], alpha);
+  const m = tested.length + divergent.length;
   // Both sides at the family-wise level: a bound that rules out a drop must hold for all m at once.
-  const level = alpha / Math.max(1, tested.length);
+  const level = alpha / Math.max(1, m);
   tested.forEach((v, i) => {
     const bound = v.worse! + tQuantile(1 - level, v.noise!.df) * v.se!;
     v.test = {
       ...v.test!,
       level: held[i]!.level,
       alpha,
-      family: tested.length,
       significant: held[i]!.rejected,
       bound: Number.isFinite(bound) ? bound : undefined,
       boundLevel: level,
+      family: m,
     };
   });
-  for (const v of family) Object.assign(v, settled(v, alpha, onInconclusive === "fail"));
+  const diverging = new Set(divergent.filter((_, i) => held[tested.length + i]!.rejected));
+  for (const v of family) {
+    Object.assign(
+      v,
+      diverging.has(v) ? divergedTooOften(v) : settled(v, alpha, onInconclusive === "fail"),
+    );
+  }
+}
+
+/** More seeds diverged than main's own rate explains: a regression of its own kind. */
+function divergedTooOften(v: GateVerdict): Partial<GateVerdict> {
+  const d = v.divergence!;
+  const rate = d.rate >= 0.01 ? `${fmt(d.rate * 100)} %` : `1 in ${Math.round(1 / d.rate)}`;
+  const why = `${d.names.length} of ${d.of} seeds diverged (more than 6 robust σ from main's ` +
+    `level; main: ${rate}; p = ${fmt(d.p)})`;
+  return {
+    status: "fail",
+    failed: true,
+    reason: `${why}: fail`,
+    message: `${v.rule.metric} diverged${v.group === undefined ? "" : ` (group ${v.group})`}: ` +
+      `${why}: ${d.names.join(", ")} (${v.rule.text})`,
+  };
 }
 
 /** One rule's verdict once its family is known. */

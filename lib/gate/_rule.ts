@@ -6,11 +6,12 @@
  *
  * @module
  */
-import type { MetricComparison } from "../compare.ts";
+import type { MetricComparison, RunValue } from "../compare.ts";
 import { type Noise, type PooledNoise, pWorse, welchDf } from "../inference.ts";
 import type { GateRule, Reference, Run as WandbRun } from "../model.ts";
 import { floatSlack, formatNumber as fmt } from "../numbers.ts";
-import { standardError, type Summary } from "../stats.ts";
+import { mean, standardError, type Summary } from "../stats.ts";
+import { type RobustNoise, robustNoise, type Seeds } from "./_robust.ts";
 import { type GateVerdict, MIN_HISTORY_COMMITS } from "./types.ts";
 
 /** Where the reference came from, in words: "best baseline b1", "mean of the baselines". */
@@ -69,6 +70,7 @@ export function judgeRule(
   group: string | undefined,
   history: PooledNoise | undefined,
   notes: string[],
+  drift = false,
 ): GateVerdict[] {
   const where = group === undefined ? "" : ` (group ${group})`;
   const missing = (message: string, run?: WandbRun): GateVerdict => ({
@@ -138,6 +140,25 @@ export function judgeRule(
     if (reference === undefined) {
       return [missing(`${rule.metric}: no finished baseline value to compare the mean with`)];
     }
+    // alpha= with main's history: diverged seeds screened, a change-aware σ, drift.
+    const robust = rule.alpha !== undefined && history?.cells &&
+        history.commits >= MIN_HISTORY_COMMITS
+      ? robustNoise(history.cells, seedsOf(comparison.candidates), seedsOf(comparison.baselines), {
+        drift,
+        format: fmt,
+      })
+      : undefined;
+    if (robust) {
+      return [
+        robustVerdict(rule, wanted, robust, {
+          refName,
+          where,
+          divergedNames,
+          notes,
+          history: history!,
+        }),
+      ];
+    }
     const name = `mean of ${c.n}`;
     const noisy = rule.noise !== undefined || rule.alpha !== undefined;
     const noise = noisy ? noiseOf(c, b, history) : undefined;
@@ -184,6 +205,72 @@ export function judgeRule(
       runId: candidate.run.name,
     };
   });
+}
+
+/** A side's numeric values and who logged them (baselines: only those feeding the reference). */
+function seedsOf(values: readonly RunValue[]): Seeds {
+  const numeric = values.filter((v) => v.value.kind === "number" && v.used !== false);
+  return {
+    values: numeric.map((v) => (v.value as { value: number }).value),
+    names: numeric.map((v) => v.run.displayName ?? v.run.name),
+  };
+}
+
+/** An `alpha=` rule's verdict on the means the robust steps kept, with their noise and notes. */
+function robustVerdict(
+  rule: GateRule,
+  wanted: Reference,
+  robust: RobustNoise,
+  about: {
+    refName: string;
+    where: string;
+    divergedNames: string[];
+    notes: string[];
+    history: PooledNoise;
+  },
+): GateVerdict {
+  const noise: Noise = { se: robust.se, df: robust.df, sd: robust.sd, source: "history" };
+  if (robust.candidates.length === 0) {
+    // Every seed diverged: the divergence test fails it (it can never pass).
+    const d = robust.divergence;
+    return {
+      rule,
+      runName: `mean of 0`,
+      status: "fail",
+      failed: true,
+      n: 0,
+      referenceKind: wanted.kind,
+      diverged: [...about.divergedNames, ...d.names],
+      divergence: d,
+      reason: `all ${d.of} seeds diverged: fail`,
+      message: `${rule.metric} diverged${about.where}: all ${d.of} seeds are more than 6 robust ` +
+        `σ from main's level: ${d.names.join(", ")} (${rule.text})`,
+    };
+  }
+  const value = mean(robust.candidates)!;
+  const reference = mean(robust.baselines)!;
+  const verdict = judgeValue(rule, value, reference, about.refName, {
+    name: `mean of ${robust.candidates.length}`,
+    n: robust.candidates.length,
+    noise,
+    where: about.where,
+  });
+  for (const note of robust.notes) about.notes.push(`${rule.metric}${about.where}: ${note}`);
+  if (robust.from === "pooled") {
+    about.notes.push(
+      `${rule.metric}${about.where}: σ ${fmt(robust.sd)} pooled from ${about.history.commits} ` +
+        `commits of the base branch (${about.history.runs} runs) and this PR's ` +
+        `${robust.candidates.length} seed${robust.candidates.length === 1 ? "" : "s"}`,
+    );
+  }
+  const diverged = [...about.divergedNames, ...robust.divergence.names];
+  return {
+    ...verdict,
+    noise: { source: "history", df: robust.df, sd: robust.sd },
+    referenceKind: wanted.kind,
+    diverged: diverged.length ? diverged : undefined,
+    divergence: robust.divergence.names.length ? robust.divergence : undefined,
+  };
 }
 
 /**

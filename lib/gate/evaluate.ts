@@ -81,7 +81,15 @@ export function evaluateGate(
     const history = options.history && Object.hasOwn(options.history, rule.metric)
       ? options.history[rule.metric]
       : undefined;
-    const judged = judgeRule(rule, comparison, wanted, options.group, history, notes);
+    const judged = judgeRule(
+      rule,
+      comparison,
+      wanted,
+      options.group,
+      history,
+      notes,
+      options.drift ?? false,
+    );
     verdicts.push(
       ...judged.map((v) => (options.group === undefined ? v : { ...v, group: options.group })),
     );

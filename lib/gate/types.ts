@@ -75,8 +75,13 @@ export interface GateVerdict {
   noise?: Pick<Noise, "source" | "df" | "sd">;
   /** The test of an `alpha=` rule. */
   test?: TestResult;
-  /** Finished candidates whose value is no number (NaN, ±∞, missing): diverged seeds. */
+  /** Finished candidates whose value is no number (NaN, ±∞, missing), or far off main: diverged seeds. */
   diverged?: string[];
+  /**
+   * Candidates more than 6 robust σ from main's level (with `--noise-history`):
+   * who, of how many, main's own rate, and how surprising their number is.
+   */
+  divergence?: { names: string[]; of: number; rate: number; p: number };
   /** Why, in words: "worse by 0.012, within 2 × 0.008 of noise: pass". */
   reason: string;
   /** One line for people. */
@@ -120,6 +125,12 @@ export interface GateOptions {
   group?: string;
   /** Seed noise per metric pooled from the base branch's history (`--noise-history`). */
   history?: Readonly<Record<string, PooledNoise>>;
+  /**
+   * The baselines are not the base commit's own runs (tags across commits, a
+   * baseline several commits back): the drift between commits' means is
+   * added to an `alpha=` rule's noise.
+   */
+  drift?: boolean;
   /** What an inconclusive rule counts as. Default `pass`. */
   onInconclusive?: "pass" | "fail";
   /**

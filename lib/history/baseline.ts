@@ -168,7 +168,13 @@ export function historyNoise(
     const pooled = pooledNoise(values);
     // Commits are counted as commits: several groups of one commit are one.
     const commits = new Set(cells.filter((_, i) => values[i]!.length >= 2).map((c) => c.sha));
-    if (pooled) noise[metric] = { ...pooled, commits: commits.size };
+    if (pooled) {
+      noise[metric] = {
+        ...pooled,
+        commits: commits.size,
+        cells: values.filter((v) => v.length >= 2),
+      };
+    }
   }
   return noise;
 }

@@ -12,7 +12,9 @@ import {
   settleAlphaFamily,
   waitingFor,
 } from "../gate/mod.ts";
+import { field } from "../model.ts";
 import { groupRuns } from "../stats.ts";
+import { SHA_KEY } from "../wandb/queries.ts";
 import type { GroupJudgement, Judgement, JudgeOptions, ReportResult } from "./types.ts";
 
 /**
@@ -32,6 +34,7 @@ import type { GroupJudgement, Judgement, JudgeOptions, ReportResult } from "./ty
 export function judgeReport(
   result: Pick<ReportResult, "candidates" | "baselines" | "classification" | "noise"> & {
     sha?: string;
+    baselineCommit?: ReportResult["baselineCommit"];
   },
   options: JudgeOptions,
 ): Judgement {
@@ -75,6 +78,7 @@ export function judgeReport(
       history: result.noise,
       onInconclusive: options.onInconclusive,
       settle: false,
+      drift: options.drift ?? !ownBaseRuns(result),
     });
     verdicts.push(...judged.verdicts);
     gateNotes.push(...(judged.notes ?? []));
@@ -118,4 +122,20 @@ function pendingOr(
   const waiting = waitingFor(result.classification, result.sha ?? "");
   if (waiting === undefined) return gate;
   return { enabled: gate.enabled, passed: true, verdict: "pending", verdicts: [], waiting };
+}
+
+/**
+ * Whether the baselines are the base commit's own runs: the runs of the
+ * baseline commit a history read found at distance 0, and nothing else
+ * (tagged runs span commits; a commit further back has drifted).
+ */
+function ownBaseRuns(
+  result: Pick<ReportResult, "baselines"> & { baselineCommit?: ReportResult["baselineCommit"] },
+): boolean {
+  const commit = result.baselineCommit;
+  if (!commit?.sha || commit.distance !== 0 || result.baselines.length === 0) return false;
+  return result.baselines.every((run) => {
+    const sha = field(run.config, SHA_KEY);
+    return typeof sha === "string" && sha.toLowerCase() === commit.sha;
+  });
 }

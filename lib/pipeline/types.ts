@@ -138,7 +138,14 @@ export type JudgeOptions =
     ReportOptions,
     "metrics" | "directions" | "reference" | "gate" | "requireComplete"
   >
-  & Partial<Pick<ReportOptions, "groupBy" | "onInconclusive" | "onMissing" | "match">>;
+  & Partial<Pick<ReportOptions, "groupBy" | "onInconclusive" | "onMissing" | "match">>
+  & {
+    /**
+     * Whether the baselines are not the base commit's own runs (default: unless
+     * they are exactly the runs of the baseline commit found at distance 0).
+     */
+    drift?: boolean;
+  };
 
 /** The candidates of one group (`--group-by`), compared and judged on their own. */
 export interface GroupJudgement {

@@ -757,15 +757,21 @@ Deno.test("--noise-history: the base branch's, never the PR's own commits (--his
     ];
     await withEmulator({ fixture: fixture(runs) }, async (emulator) => {
       const walked = await runCli(emulator, args, { env: { INIT_CWD: repo.dir } });
-      // From the head, the PR's earlier push is pooled in: σ far above main's 0.003.
-      assert(JSON.parse(walked.stdout).gate.verdicts[0].noise.sd > 0.05, walked.stderr);
+      // From the head, the PR's earlier push counts as one of main's commits (9, not 8); its
+      // wild seeds are left out as diverged, but it is not the base branch's history.
+      assertMatch(walked.stderr, /pooled from 9 commits of the base branch/);
       const based = await runCli(emulator, [...args, "--history-base", repo.main.at(-1)!], {
         env: { INIT_CWD: repo.dir },
       });
       assertEquals(based.code, 0, based.stderr);
       const verdict = JSON.parse(based.stdout).gate.verdicts[0];
-      assertEquals(verdict.noise.sd.toFixed(6), "0.003000");
-      assertMatch(based.stderr, /σ 0\.003 pooled from 8 commits of the base branch \(24 runs\)/);
+      // main's 8 commits (s = 0.003, 2 df each) and the PR's own 3 equal seeds (2 df, s = 0) pooled:
+      // √(16 · 0.003² / 18) = 0.002828.
+      assertEquals(verdict.noise.sd.toFixed(6), (0.003 * Math.sqrt(16 / 18)).toFixed(6));
+      assertMatch(
+        based.stderr,
+        /σ 0\.002828 pooled from 8 commits of the base branch \(24 runs\) and this PR's 3 seeds/,
+      );
       assertEquals(verdict.verdict, "passed"); // a 0.01 drop is ruled out with σ 0.003
     });
     // Two groups per commit (lr 1 and 2): still 8 commits, not 16.
@@ -792,6 +798,7 @@ Deno.test("--noise-history: the base branch's, never the PR's own commits (--his
       ], { env: { INIT_CWD: repo.dir } });
       assertEquals(r.code, 0, r.stderr);
       assertMatch(r.stderr, /pooled from 8 commits of the base branch \(32 runs\)/);
+      assert(!/pooled from 16 commits/.test(r.stderr));
     });
   } finally {
     await Deno.remove(repo.dir, { recursive: true });

@@ -1,0 +1,363 @@
+/**
+ * What main's history says of a metric beyond one pooled σ, for the gate's
+ * robust steps (reference/statistics.md, "Beyond the textbook world"):
+ *
+ * - a **robust σ** (the median of the commits' variances over the median of
+ *   χ²(k−1)/(k−1)) and **main's level** (the median of the newest commits'
+ *   values), which one or two diverged seeds cannot move: a seed more than
+ *   6 robust σ from that level has diverged, is left out of the means and σ,
+ *   and how many did is tested against main's own rate (binomial tail);
+ * - a **change-aware σ**: when the newest commits' spread (the PR's own
+ *   seeds included) differs from the older's (an F-test, one-sided 0.10 up,
+ *   0.01 down), the recent one is used, else all of it pooled;
+ * - the **drift** between commits' means (τ², from the spread of the
+ *   commits' medians less what seed noise gives a median), added to the
+ *   variance when the baselines are not the base commit's own runs, and to
+ *   the screening's reach always (a commit's true mean sits off main's level
+ *   by it).
+ *
+ * @module
+ */
+import { fUpperTail } from "../inference.ts";
+import { mean } from "../stats.ts";
+
+/** Commits (newest first) whose spread counts as "recent". */
+export const RECENT_COMMITS = 5;
+/** σ from main's level beyond which a seed of the PR (or its baselines) has diverged. */
+export const DIVERGED_SIGMAS = 6;
+/** Rough σ from its commit's median beyond which a seed of main leaves its σ. */
+const CLEANING_SIGMAS = 6;
+
+/** A sample variance with n − 1 (0 for fewer than two values). */
+function variance(values: readonly number[]): number {
+  if (values.length < 2) return 0;
+  const m = mean(values)!;
+  let squares = 0;
+  for (const v of values) squares += (v - m) ** 2;
+  return squares / (values.length - 1);
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Each value's distance from its commit's median, the median itself (odd counts) left out. */
+function deviations(values: readonly number[]): number[] {
+  const centre = median(values);
+  const distances = values.map((v) => Math.abs(v - centre));
+  if (values.length % 2 === 1) distances.splice(distances.indexOf(0), 1);
+  return distances;
+}
+
+const NORMAL_DEVIATION = new Map<number, number>();
+
+/**
+ * The median of {@link deviations} for k standard normal seeds, by a fixed
+ * simulation (20,000 samples, a fixed seed; once per k): the constant that
+ * makes such a distance a σ.
+ */
+export function normalDeviation(k: number): number {
+  const known = NORMAL_DEVIATION.get(k);
+  if (known !== undefined) return known;
+  let state = 0x9e3779b9 ^ k;
+  const uniform = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const normal = () =>
+    Math.sqrt(-2 * Math.log(uniform() || Number.MIN_VALUE)) * Math.cos(2 * Math.PI * uniform());
+  const all: number[] = [];
+  for (let i = 0; i < 20_000; i++) all.push(...deviations(Array.from({ length: k }, normal)));
+  const value = median(all);
+  NORMAL_DEVIATION.set(k, value);
+  return value;
+}
+
+/** Main's robust picture of a metric: σ, level, and how often a seed diverges there. */
+export interface RobustHistory {
+  /** One seed's σ: robust (the medians'), refined on the commits cleaned of diverged seeds. */
+  sd: number;
+  /** The commits' values with main's own diverged seeds left out, newest first. */
+  clean: number[][];
+  /** Main's level: the median of the newest commits' values. */
+  level: number;
+  /** The share of main's seeds more than 6 robust σ from their commit's median (smoothed). */
+  rate: number;
+}
+
+/**
+ * The robust σ, main's level and its divergence rate from the commits'
+ * values (newest first); `undefined` without two commits of two values.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { robustHistory } from "./_robust.ts";
+ * // Three seeds a commit, one diverged seed in the oldest: it leaves, and σ is pooled from
+ * // the rest by hand: √((2·0.0001 + 2·0.0001 + 1·0.00005) / 5) = 0.009487.
+ * const h = robustHistory([[0.9, 0.91, 0.92], [0.9, 0.91, 0.92], [0.9, 0.91, -5]])!;
+ * assertEquals([h.level, h.sd.toFixed(6), h.clean[2]], [0.91, "0.009487", [0.9, 0.91]]);
+ * ```
+ */
+export function robustHistory(cells: readonly (readonly number[])[]): RobustHistory | undefined {
+  const usable = cells.filter((c) => c.length >= 2);
+  if (usable.length < 2) return undefined;
+  // A rough σ: the median of every seed's distance from its commit's median, over that
+  // median for normal seeds: a diverged seed moves one distance of many, not the median.
+  const rough = median(
+    usable.flatMap((c) => deviations(c).map((d) => d / normalDeviation(c.length))),
+  );
+  // Seeds more than 6 σ from their commit's median leave, σ is pooled from the rest, and the
+  // cleaning is done again with that σ (twice).
+  let sd = rough;
+  let clean: number[][] = usable.map((c) => [...c]);
+  for (let pass = 0; pass < 3; pass++) {
+    clean = usable.map((cell) => {
+      const centre = median(cell);
+      return cell.filter((v) => !(Math.abs(v - centre) > CLEANING_SIGMAS * sd));
+    });
+    const { s2, df } = pooled(clean);
+    if (df === 0) break;
+    // Never up: a pass that left a diverged seed in must not loosen the next one.
+    sd = Math.min(sd, Math.sqrt(s2));
+  }
+  const total = usable.reduce((n, c) => n + c.length, 0);
+  const diverged = total - clean.reduce((n, c) => n + c.length, 0);
+  const level = median(clean.slice(0, RECENT_COMMITS).flat());
+  return { sd, clean, level, rate: (diverged + 0.5) / (total + 1) };
+}
+
+/**
+ * Which of `values` have diverged from main's level (indexes), by more than
+ * 6 robust σ; none when the robust σ is 0 (nothing can be told apart).
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { divergedIndexes } from "./_robust.ts";
+ * assertEquals(divergedIndexes([0.9, 0.5, 0.91], { sd: 0.01, level: 0.9, rate: 0.01, clean: [] }), [1]);
+ * ```
+ */
+export function divergedIndexes(
+  values: readonly number[],
+  history: RobustHistory,
+  drift = 0,
+): number[] {
+  // A commit's true mean may sit off main's level by the drift: seeds are judged by both.
+  const spread = Math.sqrt(history.sd ** 2 + drift);
+  if (!(spread > 0)) return [];
+  return values.flatMap((v, i) =>
+    Math.abs(v - history.level) > DIVERGED_SIGMAS * spread ? [i] : []
+  );
+}
+
+/**
+ * P(X ≥ k) for X ~ Binomial(n, p): how surprising k diverged seeds of n are
+ * at main's rate.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { binomialTail } from "./_robust.ts";
+ * assertEquals(binomialTail(0, 3, 0.1), 1);
+ * assertEquals(binomialTail(3, 3, 0.1).toFixed(4), "0.0010");
+ * assertEquals(binomialTail(1, 3, 0.1).toFixed(3), "0.271");
+ * ```
+ */
+export function binomialTail(k: number, n: number, p: number): number {
+  if (k <= 0) return 1;
+  let coefficient = 1;
+  let below = 0;
+  for (let i = 0; i < k; i++) {
+    below += coefficient * p ** i * (1 - p) ** (n - i);
+    coefficient = (coefficient * (n - i)) / (i + 1);
+  }
+  return Math.min(1, Math.max(0, 1 - below));
+}
+
+/** The σ a rule uses, and where from. */
+export interface ChangeAwareSd {
+  /** One seed's σ. */
+  sd: number;
+  /** Its degrees of freedom. */
+  df: number;
+  /** `recent`: the newest commits and the PR's seeds, the spread having changed; `pooled`: all. */
+  from: "recent" | "pooled";
+  /** The F statistic recent/older, when both had degrees of freedom. */
+  f?: number;
+}
+
+/** s² pooled over cells, with Σ (n − 1) df. */
+function pooled(cells: readonly (readonly number[])[]): { s2: number; df: number } {
+  let squares = 0;
+  let df = 0;
+  for (const c of cells) {
+    if (c.length < 2) continue;
+    squares += variance(c) * (c.length - 1);
+    df += c.length - 1;
+  }
+  return { s2: df ? squares / df : 0, df };
+}
+
+/**
+ * The σ from history when the noise may have changed: F = s²(newest commits
+ * + the PR's own seeds) / s²(older); recent when F is significantly large
+ * (one-sided 0.10: a less stable training) or small (0.01), else everything
+ * pooled, the PR's seeds included. `undefined` with no df at all.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { changeAwareSd } from "./_robust.ts";
+ * const calm = [[1, 2], [1, 2], [1, 2], [1, 2], [1, 2]];
+ * const wild = [[0, 10], [0, 10], [0, 10], [0, 10], [0, 10]];
+ * assertEquals(changeAwareSd([...wild, ...calm, ...calm], [0, 10])!.from, "recent");
+ * assertEquals(changeAwareSd([...calm, ...calm, ...calm], [1, 2])!.from, "pooled");
+ * ```
+ */
+export function changeAwareSd(
+  cells: readonly (readonly number[])[],
+  own: readonly number[],
+): ChangeAwareSd | undefined {
+  const recent = pooled([...cells.slice(0, RECENT_COMMITS), own]);
+  const older = pooled(cells.slice(RECENT_COMMITS));
+  const all = pooled([...cells, own]);
+  if (all.df === 0) return undefined;
+  if (recent.df === 0 || older.df === 0 || older.s2 === 0) {
+    return { sd: Math.sqrt(all.s2), df: all.df, from: "pooled" };
+  }
+  const f = recent.s2 / older.s2;
+  const up = fUpperTail(f, recent.df, older.df);
+  const changed = up < 0.10 || 1 - up < 0.01;
+  return changed
+    ? { sd: Math.sqrt(recent.s2), df: recent.df, from: "recent", f }
+    : { sd: Math.sqrt(all.s2), df: all.df, from: "pooled", f };
+}
+
+/** One side's values with their runs' names, for screening. */
+export interface Seeds {
+  /** The values. */
+  values: number[];
+  /** Who logged each. */
+  names: string[];
+}
+
+/** What the robust steps made of one rule's two sides. */
+export interface RobustNoise {
+  /** The candidates' values kept (diverged ones left out). */
+  candidates: number[];
+  /** The baselines' values kept. */
+  baselines: number[];
+  /** The σ of one seed and its df. */
+  sd: number;
+  /** Its degrees of freedom. */
+  df: number;
+  /** Where σ came from: the newest commits (the spread changed), or all of them pooled. */
+  from: "recent" | "pooled";
+  /** The standard error of the difference of the means (drift included when asked). */
+  se: number;
+  /** Candidates that diverged, with main's rate and how surprising their number is. */
+  divergence: { names: string[]; of: number; rate: number; p: number };
+  /** Baselines left out as diverged. */
+  baselinesLeftOut: string[];
+  /** What to tell the user: screening, a changed spread, drift. */
+  notes: string[];
+}
+
+/**
+ * A rule's noise from main's history, robustly: diverged seeds screened out
+ * of both sides, a change-aware σ, and the drift added when the baselines
+ * are not the base commit's own runs. `undefined` when history cannot tell
+ * (fewer than two usable commits, or a side left empty).
+ */
+export function robustNoise(
+  cells: readonly (readonly number[])[],
+  candidates: Seeds,
+  baselines: Seeds,
+  options: { drift: boolean; format: (n: number) => string },
+): RobustNoise | undefined {
+  const history = robustHistory(cells);
+  if (!history) return undefined;
+  // main's own diverged seeds leave its σ and drift too.
+  const clean = history.clean;
+  const between = robustDrift(clean, history.sd);
+  const out = (seeds: Seeds) => new Set(divergedIndexes(seeds.values, history, between));
+  const [cOut, bOut] = [out(candidates), out(baselines)];
+  const kept = (seeds: Seeds, gone: Set<number>) => seeds.values.filter((_, i) => !gone.has(i));
+  const [c, b] = [kept(candidates, cOut), kept(baselines, bOut)];
+  if (b.length === 0) return undefined;
+  const sigma = changeAwareSd(clean, c);
+  if (!sigma) return undefined;
+  const tau2 = options.drift ? between : 0;
+  const fmt = options.format;
+  const notes: string[] = [];
+  const names = (seeds: Seeds, gone: Set<number>) => seeds.names.filter((_, i) => gone.has(i));
+  const screened = [...names(candidates, cOut), ...names(baselines, bOut)];
+  if (screened.length) {
+    notes.push(
+      `${screened.join(", ")} left out: more than ${DIVERGED_SIGMAS} robust σ (${
+        fmt(history.sd)
+      }) from main's level ${fmt(history.level)}`,
+    );
+  }
+  if (sigma.from === "recent") {
+    notes.push(
+      `σ from the newest ${RECENT_COMMITS} commits and the PR's seeds: the spread changed ` +
+        `(F = ${fmt(sigma.f!)} against the older commits)`,
+    );
+  }
+  if (tau2 > 0) {
+    notes.push(
+      `the baselines are not the base commit's own runs: the drift between commits ` +
+        `(τ ${fmt(Math.sqrt(tau2))}) is added to the noise`,
+    );
+  }
+  // Every candidate diverged: no mean to test (the divergence test decides), no spread to add.
+  const variance = sigma.sd ** 2 * (1 / Math.max(1, c.length) + 1 / b.length) + 2 * tau2;
+  return {
+    candidates: c,
+    baselines: b,
+    sd: sigma.sd,
+    df: sigma.df,
+    from: sigma.from,
+    se: Math.sqrt(variance),
+    divergence: {
+      names: names(candidates, cOut),
+      of: candidates.values.length,
+      rate: history.rate,
+      p: binomialTail(cOut.size, candidates.values.length, history.rate),
+    },
+    baselinesLeftOut: names(baselines, bOut),
+    notes,
+  };
+}
+
+/**
+ * The drift between commits' means, robustly: the spread of the commits'
+ * medians (1.4826 · their median absolute deviation, squared) less what the
+ * seeds' own noise gives a median of k (σ² · π / 2k), floored at 0. A commit
+ * whose seeds mostly diverged moves one median of many, not this.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { robustDrift } from "./_robust.ts";
+ * assertEquals(robustDrift([[1, 1, 1], [1, 1, 1], [1, 1, 1]], 0), 0);
+ * // Medians 0, 0, 2, 2, 2 (MAD 0) with no noise: no spread a median can see.
+ * assertEquals(robustDrift([[0, 0], [0, 0], [2, 2], [2, 2], [2, 2]], 0), 0);
+ * ```
+ */
+export function robustDrift(cells: readonly (readonly number[])[], sd: number): number {
+  const usable = cells.filter((c) => c.length >= 2);
+  if (usable.length < 3) return 0;
+  const medians = usable.map((c) => median(c));
+  const centre = median(medians);
+  const spread = 1.4826 * median(medians.map((m) => Math.abs(m - centre)));
+  const k = usable.reduce((n, c) => n + c.length, 0) / usable.length;
+  return Math.max(0, spread ** 2 - (sd ** 2 * Math.PI) / (2 * k));
+}
