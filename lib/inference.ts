@@ -133,10 +133,26 @@ export function pWorse(worse: number, noise: Pick<Noise, "se" | "df">): number {
  */
 export function power(effect: number, noise: Pick<Noise, "se" | "df">, alpha: number): number {
   if (noise.se === 0) return effect > 0 ? 1 : 0;
-  const critical = tQuantile(1 - alpha, noise.df);
   const shift = effect / noise.se;
-  if (noise.df >= NORMAL_DF) return jStat.normal.cdf(shift - critical, 0, 1);
-  return noncentralTail(critical, noise.df, shift);
+  if (noise.df >= NORMAL_DF) return jStat.normal.cdf(shift - tQuantile(1 - alpha, noise.df), 0, 1);
+  // Alike rules (and groups) ask the same question: the integral is worked out once.
+  return remembered(
+    POWERS,
+    `${shift}|${noise.df}|${alpha}`,
+    () => noncentralTail(tQuantile(1 - alpha, noise.df), noise.df, shift),
+  );
+}
+
+const POWERS = new Map<string, number>();
+const SEEDS = new Map<string, number | undefined>();
+
+/** A pure function's answer, kept for the next identical question (at most 10,000 kept). */
+function remembered<T>(cache: Map<string, T>, key: string, compute: () => T): T {
+  if (cache.has(key)) return cache.get(key)!;
+  if (cache.size >= 10_000) cache.clear();
+  const value = compute();
+  cache.set(key, value);
+  return value;
 }
 
 /** P(T' > c) for the noncentral t with `df` and noncentrality `shift`, by Simpson's rule over S. */
@@ -186,6 +202,23 @@ export function seedsForPower(
 ): number | undefined {
   const { target = 0.8, limit = 1000 } = options;
   if (!(effect > 0) || !(sd >= 0)) return undefined;
+  return remembered(
+    SEEDS,
+    `${effect / sd}|${alpha}|${options.df}|${target}|${limit}`,
+    () => bisectSeeds(effect, sd, alpha, options.df, target, limit),
+  );
+}
+
+/** The smallest n with the power asked for, by bisection (power grows with n). */
+function bisectSeeds(
+  effect: number,
+  sd: number,
+  alpha: number,
+  fixedDf: number | undefined,
+  target: number,
+  limit: number,
+): number | undefined {
+  const options = { df: fixedDf };
   const enough = (n: number) =>
     power(effect, { se: sd * Math.sqrt(2 / n), df: options.df ?? 2 * n - 2 }, alpha) >= target;
   if (!enough(limit)) return undefined;
