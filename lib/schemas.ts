@@ -26,7 +26,7 @@ export const seconds = (min: number, max: number): z.ZodCoercedNumber<unknown> =
     .max(max, `a number of seconds from ${min} to ${max}`);
 
 /** A secret token: printable ASCII, no spaces (it goes into an HTTP header). */
-export const TOKEN: z.ZodString = z.string().regex(
+export const TOKEN: z.ZodString = z.string("a token (pass github.token as GITHUB_TOKEN)").regex(
   /^[\x21-\x7e]+$/,
   "a token without spaces or line breaks",
 );

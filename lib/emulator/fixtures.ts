@@ -1,6 +1,6 @@
 /**
  * Emulator fixtures: JSON files describing API keys, projects, runs and
- * scripted faults. The format is documented in the README ("Emulator
+ * scripted faults. The format is documented in docs/emulator.md ("Emulator
  * fixtures"); `NaN` and `Infinity` are allowed in metric values, as W&B
  * itself emits them.
  *
@@ -249,7 +249,7 @@ export function parseFixture(value: unknown, source: string): Fixture {
   return parseWith(FixtureSchema, value, (problem) =>
     new InvalidInputError(
       `${source}: ${problem.path || "(top level)"}`,
-      "a fixture as described in the README",
+      'a fixture as described in docs/emulator.md ("Emulator fixtures")',
       undefined,
       problem.message,
     ));

@@ -276,3 +276,13 @@ Deno.test("sdk: the emulator command takes --crash-after in whole seconds, and s
   );
   assertMatch(stderr, /--save: expected a file path in an existing folder/);
 });
+
+Deno.test("sdk: a fixture of the wrong shape names the field and where the format is documented", () => {
+  let message = "";
+  try {
+    parseFixture({ apiKeys: "k", projects: [] }, "my.json");
+  } catch (error) {
+    message = (error as Error).message;
+  }
+  assertMatch(message, /^my\.json: apiKeys: expected a fixture as described in docs\/emulator\.md/);
+});

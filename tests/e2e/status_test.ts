@@ -345,3 +345,16 @@ Deno.test("comments stay under GitHub's 65,536 characters in every mode; a longe
     assertEquals(server.requests, []);
   });
 });
+
+Deno.test("status: no token says what to pass, in one line, exit 2 (not the schema's words)", async () => {
+  let stderr = "";
+  const code = await runStatusCli(
+    ["--sha", SHA, "--state", "success", "--report-key", "acme/vision"],
+    { env: {}, stdout: () => {}, stderr: (t) => (stderr += t) },
+  );
+  assertEquals(code, 2);
+  assertEquals(
+    stderr.trim(),
+    "error: GITHUB_TOKEN: expected a token (pass github.token as GITHUB_TOKEN)",
+  );
+});
