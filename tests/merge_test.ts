@@ -253,3 +253,47 @@ Deno.test("merge: a status only for a commit's runs on the PR head: none from a 
     await Deno.remove(shaDir, { recursive: true });
   }
 });
+
+Deno.test("merge: an inconclusive leg's words: named in the status, fail in the state line when it blocks, 'better by' for a better value", async () => {
+  const unsure = legJson({ key: "tasks/ner", inconclusive: true });
+  const dir = await writeLegs([legJson({ key: "tasks/vision" }), unsure]);
+  const blockingLeg = legJson({ key: "tasks/ner", inconclusive: true }) as {
+    gate: Record<string, unknown>;
+  };
+  blockingLeg.gate = { ...blockingLeg.gate, passed: false }; // its report said --on-inconclusive fail
+  const blockDir = await writeLegs([legJson({ key: "tasks/vision" }), blockingLeg]);
+  try {
+    const counted = await merge(["--reports", dir]);
+    assertEquals(counted.code, 0, counted.stderr);
+    assertEquals(
+      counted.outputs.STATUS_DESCRIPTION,
+      "gate inconclusive: tasks/ner (2 legs)",
+    );
+    const blocking = await merge(["--reports", blockDir]);
+    assertEquals(blocking.code, 1);
+    assertEquals(blocking.outputs.STATUS_STATE, "failure");
+    // The comment's state line agrees with the status, so comment-mode failures posts it.
+    assertMatch(blocking.md!, /^<!-- wandb-report verdict=fail digest=/m);
+    assertMatch(blocking.stderr, /gate inconclusive \(counted as a failure\)/);
+    assert(!blocking.stderr.includes("(FAILED)"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+    await Deno.remove(blockDir, { recursive: true });
+  }
+});
+
+Deno.test("merge: a leg's worst rule on a better value says 'better by', never 'worse by -0.01'", async () => {
+  const better = legJson({ key: "tasks/ner", failing: 1 }) as {
+    gate: { verdicts: Record<string, unknown>[] };
+  };
+  const failing = better.gate.verdicts.find((v) => v.failed)!;
+  failing.worse = -0.01;
+  const dir = await writeLegs([better]);
+  try {
+    const r = await merge(["--reports", dir]);
+    assertMatch(r.md!, /better by 0.01/);
+    assert(!/worse by -/.test(r.md!));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -140,7 +140,9 @@ export const merge: Run<MergeCliOptions> = async (options, io, print) => {
     print.err(
       `merged ${merged.legs.length} of ${merged.legs.length + merged.missing.length} legs @ ${
         merged.sha || "no commit"
-      }: gate ${merged.verdict}${merged.passed ? "" : " (FAILED)"}\n`,
+      }: gate ${merged.verdict}${
+        merged.passed || merged.verdict === "failed" ? "" : " (counted as a failure)"
+      }\n`,
     );
     return merged.passed ? ExitCode.ok : ExitCode.gateFailed;
   } finally {

@@ -83,7 +83,8 @@ export function renderMerged(merged: MergedReport, options: MergedRenderOptions 
   // The head alone must fit: every failing leg and its worst rule are in its rows.
   if (byteLength(text) > cap) text = clipBytes(text, cap);
   if (!options.marker) return text;
-  const state = merged.verdict === "failed" ? "fail" : merged.complete ? "pass" : "incomplete";
+  // The state line says what the status says: a blocking inconclusive leg fails the merge too.
+  const state = !merged.passed ? "fail" : merged.complete ? "pass" : "incomplete";
   return withState(options.marker, state, text);
 }
 
@@ -138,7 +139,9 @@ function legRow(leg: LegSummary): string {
   const worst = leg.failing[0];
   const worstText = worst
     ? `${md(worst.rule, 80)}${worst.group ? ` (${md(worst.group, 40)})` : ""}: ${
-      typeof worst.worse === "number" ? `worse by ${formatNumber(worst.worse)}` : md(worst.status)
+      typeof worst.worse === "number"
+        ? `${worst.worse < 0 ? "better" : "worse"} by ${formatNumber(Math.abs(worst.worse))}`
+        : md(worst.status)
     }`
     : leg.report.gate.complete?.passed === false
     ? md(leg.report.gate.complete.message, 120)
@@ -217,11 +220,14 @@ export function mergedStatus(
     };
   }
   const failing = [...merged.missing, ...merged.legs.filter((l) => !l.passed).map((l) => l.name)];
+  // The legs the word is about: the failing ones, or the ones that could not tell.
+  const named = merged.verdict === "inconclusive" && failing.length === 0
+    ? merged.legs.filter((l) => l.verdict === "inconclusive").map((l) => l.name)
+    : failing;
+  const legs = `${total} leg${total === 1 ? "" : "s"}`;
   const text = merged.verdict === "passed"
-    ? `gate passed on ${total} legs`
-    : `gate ${merged.verdict}: ${
-      failing.length ? failing.join(", ") : "the legs disagree"
-    } (${total} legs)`;
+    ? `gate passed on ${legs}`
+    : `gate ${merged.verdict}: ${named.length ? named.join(", ") : "the legs disagree"} (${legs})`;
   return { state: merged.passed ? "success" : "failure", description: cut(text, 140) };
 }
 
