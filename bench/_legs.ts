@@ -14,6 +14,8 @@ export function legJson(options: {
   failing?: number;
   version?: number | null;
   inconclusive?: boolean;
+  /** The inconclusive rule blocks (its report ran with --on-inconclusive fail). */
+  blocking?: boolean;
 }): Record<string, unknown> {
   const sha = options.sha ?? "3f2c9a1b7d4e5f60718293a4b5c6d7e8f9012345";
   const runs = options.runs ?? 6;
@@ -58,7 +60,7 @@ export function legJson(options: {
       n: null,
       status: options.inconclusive ? "inconclusive" : "pass",
       verdict: options.inconclusive ? "inconclusive" : "passed",
-      failed: false,
+      failed: Boolean(options.inconclusive && options.blocking),
       value: 0.3,
       reference: 0.31,
       worse: -0.01,
@@ -96,7 +98,7 @@ export function legJson(options: {
     notes: [],
     gate: {
       enabled: true,
-      passed: failing === 0,
+      passed: failing === 0 && !(options.inconclusive && options.blocking),
       verdict: failing > 0 ? "failed" : options.inconclusive ? "inconclusive" : "passed",
       complete: null,
       verdicts,

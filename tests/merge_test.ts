@@ -257,10 +257,8 @@ Deno.test("merge: a status only for a commit's runs on the PR head: none from a 
 Deno.test("merge: an inconclusive leg's words: named in the status, fail in the state line when it blocks, 'better by' for a better value", async () => {
   const unsure = legJson({ key: "tasks/ner", inconclusive: true });
   const dir = await writeLegs([legJson({ key: "tasks/vision" }), unsure]);
-  const blockingLeg = legJson({ key: "tasks/ner", inconclusive: true }) as {
-    gate: Record<string, unknown>;
-  };
-  blockingLeg.gate = { ...blockingLeg.gate, passed: false }; // its report said --on-inconclusive fail
+  // Its report said --on-inconclusive fail.
+  const blockingLeg = legJson({ key: "tasks/ner", inconclusive: true, blocking: true });
   const blockDir = await writeLegs([legJson({ key: "tasks/vision" }), blockingLeg]);
   try {
     const counted = await merge(["--reports", dir]);
@@ -293,6 +291,141 @@ Deno.test("merge: a leg's worst rule on a better value says 'better by', never '
     const r = await merge(["--reports", dir]);
     assertMatch(r.md!, /better by 0.01/);
     assert(!/worse by -/.test(r.md!));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+type LegDoc = {
+  gate: { passed: boolean; verdict?: string; verdicts: Record<string, unknown>[] };
+};
+
+Deno.test("merge: a leg whose verdict contradicts its rules is refused, named, and fails the merge", async () => {
+  // Its rules failed, yet its gate says passed: never merged as ✅.
+  const forged = legJson({ key: "tasks/ner", failing: 1 }) as LegDoc;
+  forged.gate.passed = true;
+  forged.gate.verdict = "passed";
+  // A rule whose status and flag disagree.
+  const odd = legJson({ key: "tasks/audio" }) as LegDoc;
+  odd.gate.verdicts[0]!.failed = true;
+  const dir = await writeLegs([legJson({ key: "tasks/vision" }), forged, odd]);
+  try {
+    const r = await merge(["--reports", dir, "--expect", "tasks/vision,tasks/ner,tasks/audio"]);
+    assertEquals(r.code, 1, r.stderr);
+    assertEquals(
+      [r.outputs.GATE_PASSED, r.outputs.GATE_VERDICT, r.outputs.NUM_LEGS, r.outputs.STATUS_STATE],
+      ["False", "failed", "3", "failure"],
+    );
+    assertMatch(
+      r.md!,
+      /^\| tasks\/ner \| — \| ❌ refused: contradicts itself \| gate\.passed is true but rule acc:max:abs=0\.01 failed \|$/m,
+    );
+    assertMatch(
+      r.md!,
+      /^\| tasks\/audio \| — \| ❌ refused: contradicts itself \| rule loss:min:rel=5% has status pass but failed=true \|$/m,
+    );
+    assert(!/\| tasks\/ner \| 3\/3 \| ✅/.test(r.md!), "the forged leg is not merged as passed");
+    assertStringIncludes(r.md!, "2 of 3 legs failed (tasks/ner, tasks/audio)");
+    assertMatch(r.stderr, /leg-001\.json \(leg tasks\/ner\) contradicts itself/);
+    assertStringIncludes(r.outputs.STATUS_DESCRIPTION!, "tasks/ner, tasks/audio");
+    // Refused even when missing legs are allowed: a verdict is never taken on trust.
+    const allowed = await merge(["--reports", dir, "--allow-incomplete"]);
+    assertEquals([allowed.code, allowed.outputs.GATE_VERDICT], [1, "failed"]);
+    // A leg whose declared verdict word disagrees with its rules.
+    const word = legJson({ key: "tasks/ner", inconclusive: true }) as LegDoc;
+    word.gate.verdict = "passed";
+    const wordDir = await writeLegs([word]);
+    try {
+      const w = await merge(["--reports", wordDir]);
+      assertEquals(w.code, 1);
+      assertStringIncludes(w.md!, "its verdict is passed but its rules say inconclusive");
+    } finally {
+      await Deno.remove(wordDir, { recursive: true });
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("merge: a leg's text cells are escaped; only numbers are formatted as numbers", async () => {
+  const leg = legJson({ key: "tasks/ner", failing: 1 }) as LegDoc;
+  leg.gate.verdicts[0]!.value = "<img src=x onerror=alert(1)>";
+  leg.gate.verdicts[0]!.reference = "[click](https://evil.example) | x";
+  const dir = await writeLegs([leg]);
+  try {
+    const { code } = await merge(["--reports", dir]);
+    assertEquals(code, 1);
+    const out = await Deno.makeTempDir();
+    try {
+      await runMergeCli(["--reports", dir, "--markdown", `${out}/m.md`], {
+        env: {},
+        stdout: () => {},
+        stderr: () => {},
+      });
+      const raw = await Deno.readTextFile(`${out}/m.md`);
+      assert(!raw.includes("<img"), "no raw HTML");
+      assert(!raw.includes("](https"), "no link");
+      const row = raw.split("\n").find((l) => l.includes("onerror"))!;
+      // Five cells: the pipe in the reference did not add a column.
+      assertEquals(row.split(/(?<!\\)\|/).length, 7, row);
+      assertStringIncludes(row, "&lt;img src=x onerror=alert\\(1\\)&gt;");
+    } finally {
+      await Deno.remove(out, { recursive: true });
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("merge: every leg missing is still a report: failed, naming the legs, commented and on the head's status", async () => {
+  const { env, withGithub } = await import("./_pr.ts");
+  const { SHA } = await import("./_helpers.ts");
+  const dir = await Deno.makeTempDir();
+  try {
+    await withGithub(async (server) => {
+      const pr = { ...env(server), INPUT_PR_NUMBER: "7", INPUT_PR_HEAD_SHA: SHA };
+      // The download step found no artifact: the folder is not even there.
+      const r = await merge(
+        [
+          "--reports",
+          `${dir}/absent`,
+          "--expect",
+          "tasks/vision,tasks/ner",
+          "--comment",
+          "--status",
+        ],
+        pr,
+      );
+      assertEquals(r.code, 1, r.stderr);
+      assertEquals(
+        [r.outputs.GATE_VERDICT, r.outputs.NUM_LEGS, r.outputs.NUM_LEGS_REPORTED, r.outputs.SHA],
+        ["failed", "2", "0", SHA],
+      );
+      assertStringIncludes(
+        r.md!,
+        "❌ **Gate failed**: 2 of 2 legs failed before reporting (tasks/vision, tasks/ner).",
+      );
+      assertMatch(r.md!, /^\| tasks\/ner \| — \| ❌ failed before reporting \| — \|$/m);
+      assertEquals(server.comments.length, 1);
+      assertStringIncludes(server.comments[0]!.body, "failed before reporting");
+      assertEquals(server.statuses.map((s) => [s.sha, s.state, s.description]), [
+        [SHA, "failure", "gate failed: tasks/vision, tasks/ner (2 legs)"],
+      ]);
+      // An empty folder and a matrix that failed, nothing expected by name: failed, said why.
+      await Deno.mkdir(`${dir}/empty`);
+      const failed = await merge(["--reports", `${dir}/empty`, "--legs-result", "failure"]);
+      assertEquals([failed.code, failed.outputs.GATE_VERDICT], [1, "failed"], failed.stderr);
+      assertStringIncludes(failed.md!, "❌ **Gate failed**: no leg reported.");
+      // Allowing missing legs never makes no leg a pass.
+      const allowed = await merge([
+        "--reports",
+        `${dir}/empty`,
+        "--legs-result",
+        "cancelled",
+        "--allow-incomplete",
+      ]);
+      assertEquals([allowed.code, allowed.outputs.GATE_PASSED], [1, "False"]);
+    });
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

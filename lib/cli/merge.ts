@@ -12,8 +12,10 @@ import { contextNote, postStatus, runUrlFromEnv, statusContext } from "../github
 import type { MergeCliOptions } from "../inputs/merge.ts";
 import { commentMarker } from "../marker.ts";
 import {
+  legCount,
   MAX_SUMMARY_BYTES,
   mergedJson,
+  type MergedReport,
   mergedStatus,
   mergeReports,
   readLegs,
@@ -35,10 +37,14 @@ export const merge: Run<MergeCliOptions> = async (options, io, print) => {
       : [],
   );
   try {
-    const merged = mergeReports(await readLegs(options.reports), {
+    // With legs expected, or a matrix that did not succeed, no leg at all is a report to give.
+    const allowNone = options.expect.length > 0 ||
+      (options.legsResult !== undefined && options.legsResult !== "success");
+    const merged = mergeReports(await readLegs(options.reports, "--reports", { allowNone }), {
       expect: options.expect,
       legsResult: options.legsResult,
       allowIncomplete: options.allowIncomplete,
+      sha: options.prHeadSha,
     });
     for (const problem of merged.problems) print.say("warning", "warning", problem);
     const marker = commentMarker(options.reportKey, io.env.GITHUB_WORKFLOW ?? "wandb-report");
@@ -84,34 +90,9 @@ export const merge: Run<MergeCliOptions> = async (options, io, print) => {
     if (options.status && token) {
       const caseNote = contextNote(options.reportKey);
       if (caseNote) print.say("notice", "note", caseNote);
-      // Only the commit whose runs the legs judged gets the verdict, and only the PR's head.
-      const byRun = merged.legs.find((leg) => leg.report.match?.by === "run-id");
-      const commentEvent = io.env.GITHUB_EVENT_NAME === "issue_comment";
-      if (byRun) {
-        print.say(
-          "notice",
-          "note",
-          `no commit status: leg ${byRun.name} judged one run (--run-id), not a commit's runs`,
-        );
-      } else if (commentEvent && options.prHeadSha === undefined) {
-        print.say(
-          "notice",
-          "note",
-          "no commit status: on a PR comment the legs' commit is only the PR's check when it is " +
-            "its head (pass the head as INPUT_PR_HEAD_SHA, the workflow's head-sha)",
-        );
-      } else if (!/^[0-9a-f]{40}$/.test(merged.sha)) {
-        print.say(
-          "notice",
-          "note",
-          `no commit status: the legs' commit ${JSON.stringify(merged.sha)} is not a full SHA`,
-        );
-      } else if (options.prHeadSha !== undefined && options.prHeadSha !== merged.sha) {
-        print.say(
-          "notice",
-          "note",
-          `no commit status: the legs report on ${merged.sha}, not the PR's head ${options.prHeadSha}`,
-        );
+      const withheld = statusWithheld(merged, options.prHeadSha, io.env.GITHUB_EVENT_NAME);
+      if (withheld) {
+        print.say("notice", "note", `no commit status: ${withheld}`);
       } else {
         await deliverStatus(print, () =>
           postStatus({
@@ -138,7 +119,7 @@ export const merge: Run<MergeCliOptions> = async (options, io, print) => {
       );
     }
     print.err(
-      `merged ${merged.legs.length} of ${merged.legs.length + merged.missing.length} legs @ ${
+      `merged ${merged.legs.length} of ${legCount(merged)} legs @ ${
         merged.sha || "no commit"
       }: gate ${merged.verdict}${
         merged.passed || merged.verdict === "failed" ? "" : " (counted as a failure)"
@@ -149,3 +130,27 @@ export const merge: Run<MergeCliOptions> = async (options, io, print) => {
     await files.discard();
   }
 };
+
+/**
+ * Why the merged verdict gets no commit status, if it does not: only the
+ * commit whose runs the legs judged gets it, and only the PR's head.
+ */
+function statusWithheld(
+  merged: MergedReport,
+  prHeadSha: string | undefined,
+  eventName: string | undefined,
+): string | undefined {
+  const byRun = merged.legs.find((leg) => leg.report.match?.by === "run-id");
+  if (byRun) return `leg ${byRun.name} judged one run (--run-id), not a commit's runs`;
+  if (eventName === "issue_comment" && prHeadSha === undefined) {
+    return "on a PR comment the legs' commit is only the PR's check when it is its head " +
+      "(pass the head as INPUT_PR_HEAD_SHA, the workflow's head-sha)";
+  }
+  if (!/^[0-9a-f]{40}$/.test(merged.sha)) {
+    return `the legs' commit ${JSON.stringify(merged.sha)} is not a full SHA`;
+  }
+  if (prHeadSha !== undefined && prHeadSha !== merged.sha) {
+    return `the legs report on ${merged.sha}, not the PR's head ${prHeadSha}`;
+  }
+  return undefined;
+}

@@ -6,7 +6,7 @@
  * @module
  */
 import { InvalidInputError } from "../errors.ts";
-import { verdictWord } from "../gate/mod.ts";
+import { overall, verdictWord } from "../gate/mod.ts";
 import { pyBool } from "../model.ts";
 import type { Leg, LegReport, ReadLegs } from "./read.ts";
 
@@ -18,6 +18,8 @@ export interface MergeOptions {
   legsResult?: string;
   /** Missing, repeated or unreadable legs do not fail the gate (they are still said). */
   allowIncomplete?: boolean;
+  /** The commit the legs were to report on, for a merge where none reported (the PR's head). */
+  sha?: string;
 }
 
 /** One leg, summarised for the merged report. */
@@ -44,6 +46,8 @@ export interface MergedReport {
   legs: LegSummary[];
   /** Expected legs that did not report. */
   missing: string[];
+  /** Legs not merged because their report contradicts itself: never a verdict taken on trust. */
+  refused: { name: string; file: string; reason: string }[];
   /** What disagrees: repeated legs, other versions, a matrix job that did not succeed. */
   problems: string[];
   /**
@@ -58,6 +62,19 @@ export interface MergedReport {
   complete: boolean;
   /** The step outputs, summed over the legs. */
   outputs: Record<string, string>;
+}
+
+/**
+ * Every leg the matrix has: merged, refused or missing.
+ *
+ * @example
+ * ```ts ignore
+ * import { legCount, mergeReports, readLegs } from "./mod.ts";
+ * console.log(legCount(mergeReports(await readLegs(["legs/"]))));
+ * ```
+ */
+export function legCount(merged: Pick<MergedReport, "legs" | "refused" | "missing">): number {
+  return merged.legs.length + merged.refused.length + merged.missing.length;
 }
 
 const COUNT_OUTPUTS = [
@@ -88,7 +105,7 @@ const COUNT_OUTPUTS = [
  */
 export function mergeReports(read: ReadLegs, options: MergeOptions = {}): MergedReport {
   const { legs } = read;
-  const sha = legs[0]?.report.sha ?? "";
+  const sha = legs[0]?.report.sha ?? options.sha ?? "";
   const other = legs.find((leg) => leg.report.sha !== sha);
   if (other) {
     throw new InvalidInputError(
@@ -101,6 +118,7 @@ export function mergeReports(read: ReadLegs, options: MergeOptions = {}): Merged
   const problems: string[] = [];
   const seen = new Map<string, Leg>();
   const unique: Leg[] = [];
+  const refused: MergedReport["refused"] = [];
   for (const leg of legs) {
     const first = seen.get(leg.name);
     if (first) {
@@ -110,7 +128,12 @@ export function mergeReports(read: ReadLegs, options: MergeOptions = {}): Merged
       continue;
     }
     seen.set(leg.name, leg);
-    unique.push(leg);
+    const reason = contradiction(leg.report);
+    if (!reason) unique.push(leg);
+    else {
+      refused.push({ name: leg.name, file: leg.file, reason });
+      problems.push(`${leg.file} (leg ${leg.name}) contradicts itself: ${reason}; not merged`);
+    }
   }
   for (const { file, version } of read.incompatible) {
     problems.push(
@@ -120,7 +143,7 @@ export function mergeReports(read: ReadLegs, options: MergeOptions = {}): Merged
   const missing = (options.expect ?? []).filter((name) => !seen.has(name));
   if (missing.length) {
     problems.unshift(
-      `${unique.length} of ${unique.length + missing.length} legs reported; ${
+      `${seen.size} of ${seen.size + missing.length} legs reported; ${
         missing.join(", ")
       } failed before reporting`,
     );
@@ -129,10 +152,14 @@ export function mergeReports(read: ReadLegs, options: MergeOptions = {}): Merged
       `the matrix job ended ${options.legsResult}: a leg may have failed before reporting`,
     );
   }
+  // No leg at all is never a pass, even when missing legs are allowed.
+  const none = seen.size === 0;
+  if (none && !missing.length) problems.unshift("no leg reported");
   const summaries = unique.map(summarise).sort((a, b) =>
     rank(a) - rank(b) || a.name.localeCompare(b.name)
   );
-  const counted = problems.length > 0 && !options.allowIncomplete;
+  // A refused leg always counts: its verdict cannot be known, and may have been forged.
+  const counted = none || refused.length > 0 || (problems.length > 0 && !options.allowIncomplete);
   const verdict = counted || summaries.some((leg) => leg.verdict === "failed")
     ? "failed"
     : summaries.some((leg) => leg.verdict === "pending")
@@ -142,7 +169,8 @@ export function mergeReports(read: ReadLegs, options: MergeOptions = {}): Merged
     : "passed";
   // An inconclusive leg blocks when its own report said so (--on-inconclusive fail).
   const passed = !counted && summaries.every((leg) => leg.passed);
-  const complete = missing.length === 0 && unique.every((leg) => leg.report.complete);
+  const complete = missing.length === 0 && refused.length === 0 &&
+    unique.every((leg) => leg.report.complete);
   const outputs: Record<string, string> = {};
   for (const [output, key] of COUNT_OUTPUTS) {
     outputs[output] = String(unique.reduce((n, leg) => n + (leg.report.counts[key] ?? 0), 0));
@@ -152,10 +180,50 @@ export function mergeReports(read: ReadLegs, options: MergeOptions = {}): Merged
     GATE_PASSED: pyBool(passed),
     GATE_VERDICT: verdict,
     SHA: sha,
-    NUM_LEGS: String(unique.length + missing.length),
+    NUM_LEGS: String(seen.size + missing.length),
     NUM_LEGS_REPORTED: String(unique.length),
   });
-  return { sha, legs: summaries, missing, problems, verdict, passed, complete, outputs };
+  return { sha, legs: summaries, missing, refused, problems, verdict, passed, complete, outputs };
+}
+
+/**
+ * What makes a leg's report contradict itself, if anything: its verdict is
+ * re-derived from its rules (as the report derived it), never taken on trust.
+ */
+function contradiction(report: LegReport): string | undefined {
+  const { gate } = report;
+  for (const v of gate.verdicts) {
+    if ((v.status === "fail" && !v.failed) || (v.status === "pass" && v.failed)) {
+      return `rule ${v.rule} has status ${v.status} but failed=${v.failed}`;
+    }
+  }
+  if (!gate.enabled) {
+    return gate.verdicts.length || !gate.passed
+      ? "its gate is off but has verdicts or did not pass"
+      : undefined;
+  }
+  if (gate.verdict === "pending") {
+    return gate.verdicts.length || !gate.passed
+      ? "it waits for training but has verdicts or did not pass"
+      : undefined;
+  }
+  // Whether a blocking inconclusive rule fails is in its own `failed` (--on-inconclusive).
+  const rules = overall(gate.verdicts, gate.complete ?? undefined, "pass");
+  const passed = gate.complete?.passed !== false && !gate.verdicts.some((v) => v.failed);
+  if (gate.passed !== passed) {
+    const failed = gate.verdicts.find((v) => v.failed);
+    return `gate.passed is ${gate.passed} but ${
+      failed
+        ? `rule ${failed.rule} failed`
+        : gate.complete?.passed === false
+        ? "its completeness check failed"
+        : "no rule failed"
+    }`;
+  }
+  if (gate.verdict !== undefined && gate.verdict !== rules.verdict) {
+    return `its verdict is ${gate.verdict} but its rules say ${rules.verdict}`;
+  }
+  return undefined;
 }
 
 function summarise(leg: Leg): LegSummary {

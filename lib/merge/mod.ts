@@ -5,9 +5,16 @@
  *
  * @module
  */
-export { mergeReports } from "./merge.ts";
+export { legCount, mergeReports } from "./merge.ts";
 export type { LegSummary, MergedReport, MergeOptions } from "./merge.ts";
-export { type Leg, type LegReport, LegReportSchema, type ReadLegs, readLegs } from "./read.ts";
+export {
+  type Leg,
+  type LegReport,
+  LegReportSchema,
+  type ReadLegs,
+  readLegs,
+  type ReadLegsOptions,
+} from "./read.ts";
 export {
   MAX_COMMENT_BYTES,
   MAX_SUMMARY_BYTES,

@@ -48,7 +48,7 @@ export const LegReportSchema = z.object({
         rule: z.string(),
         group: z.string().nullish(),
         run: z.string().nullish(),
-        status: z.string(),
+        status: z.enum(["pass", "fail", "missing", "inconclusive"]),
         failed: z.boolean(),
         value: num,
         reference: num,
@@ -90,6 +90,15 @@ export interface ReadLegs {
   incompatible: { file: string; version?: number }[];
 }
 
+/** How reading treats finding nothing. */
+export interface ReadLegsOptions {
+  /**
+   * No leg at all (a path absent, a folder empty) is a matrix whose every leg
+   * failed before reporting, for the merge to say: not an input error.
+   */
+  allowNone?: boolean;
+}
+
 /**
  * Reads the legs' JSON reports: each path a file, or a folder whose `.json`
  * files (at any depth, sorted) are read.
@@ -104,9 +113,13 @@ export interface ReadLegs {
  * console.log(legs.map((leg) => leg.name));
  * ```
  */
-export async function readLegs(paths: readonly string[], input = "--reports"): Promise<ReadLegs> {
+export async function readLegs(
+  paths: readonly string[],
+  input = "--reports",
+  options: ReadLegsOptions = {},
+): Promise<ReadLegs> {
   const files: string[] = [];
-  for (const path of paths) files.push(...await jsonFiles(path, input));
+  for (const path of paths) files.push(...await jsonFiles(path, input, options.allowNone));
   const legs: Leg[] = [];
   const incompatible: ReadLegs["incompatible"] = [];
   for (const file of files) {
@@ -145,7 +158,7 @@ export async function readLegs(paths: readonly string[], input = "--reports"): P
     }
     legs.push({ name: report.reportKey ?? report.project, file, report });
   }
-  if (legs.length === 0 && incompatible.length === 0) {
+  if (legs.length === 0 && incompatible.length === 0 && !options.allowNone) {
     throw new InvalidInputError(
       input,
       "at least one report's JSON",
@@ -157,11 +170,13 @@ export async function readLegs(paths: readonly string[], input = "--reports"): P
 }
 
 /** A path's JSON files: the file itself, or a folder's `.json` files at any depth, sorted. */
-async function jsonFiles(path: string, input: string): Promise<string[]> {
+async function jsonFiles(path: string, input: string, allowNone = false): Promise<string[]> {
   let info: Deno.FileInfo;
   try {
     info = await Deno.stat(path);
   } catch (error) {
+    // No artifact downloaded: the download step creates no folder.
+    if (allowNone && error instanceof Deno.errors.NotFound) return [];
     throw new InvalidInputError(input, "report files or folders", path, (error as Error).name);
   }
   if (!info.isDirectory) return [path];

@@ -11,7 +11,7 @@ import { STATE_LINE_BYTES, withState } from "../marker.ts";
 import { formatMeanSd, formatNumber } from "../numbers.ts";
 import { escapeMarkdown } from "../report/markdown.ts";
 import { byteLength, clipBytes, cut } from "../text.ts";
-import type { LegSummary, MergedReport } from "./merge.ts";
+import { legCount, type LegSummary, type MergedReport } from "./merge.ts";
 
 /** The most a PR comment's body may hold, in UTF-8 bytes (GitHub allows 65,536 characters). */
 export const MAX_COMMENT_BYTES = 60_000;
@@ -20,12 +20,13 @@ export const MAX_COMMENT_BYTES = 60_000;
 export const MAX_SUMMARY_BYTES = 1_000_000;
 
 const md = (text: string, max = Infinity) => escapeMarkdown(cut(text, max));
+// Numbers are formatted from numbers; anything else a leg's file holds is its text, escaped.
 const num = (value: unknown) =>
   typeof value === "number"
     ? formatNumber(value)
     : value === null || value === undefined
     ? "—"
-    : String(value);
+    : md(String(value), 40);
 
 /** What the markdown says about where the rest is, when it cannot hold every leg. */
 export interface MergedRenderOptions {
@@ -52,7 +53,7 @@ export function renderMerged(merged: MergedReport, options: MergedRenderOptions 
   const cap = (options.maxBytes ?? MAX_COMMENT_BYTES) -
     (options.marker ? byteLength(options.marker) + STATE_LINE_BYTES : 0);
   const head = [
-    `### W&B report: ${merged.legs.length + merged.missing.length} legs${
+    `### W&B report: ${legCount(merged)} legs${
       /^[0-9a-f]{7,40}$/.test(merged.sha) ? ` @ \`${merged.sha.slice(0, 7)}\`` : ""
     }`,
     "",
@@ -63,6 +64,9 @@ export function renderMerged(merged: MergedReport, options: MergedRenderOptions 
     "| leg | candidates finished | verdict | worst regression |",
     "|---|---:|---|---|",
     ...merged.missing.map((name) => `| ${md(name, 80)} | — | ❌ failed before reporting | — |`),
+    ...merged.refused.map((r) =>
+      `| ${md(r.name, 80)} | — | ❌ refused: contradicts itself | ${md(r.reason, 120)} |`
+    ),
     ...merged.legs.map(legRow),
     "",
   ];
@@ -96,20 +100,28 @@ function moreLine(n: number, elsewhere?: string): string {
 
 /** The verdict for the whole PR, in one line. */
 function verdictLine(merged: MergedReport): string {
-  const failing = merged.legs.filter((leg) => !leg.passed);
-  const total = merged.legs.length + merged.missing.length;
+  const failing = [...merged.refused, ...merged.legs.filter((leg) => !leg.passed)];
+  const total = legCount(merged);
   const reported = merged.missing.length
-    ? ` (${merged.legs.length} of ${total} legs reported; ${
+    ? ` (${total - merged.missing.length} of ${total} legs reported; ${
       merged.missing.map((m) => md(m, 80)).join(", ")
     } failed before reporting)`
     : "";
   if (merged.verdict === "failed") {
-    const names = failing.map((leg) => md(leg.name, 80));
+    const names = (list: readonly string[]) => list.map((name) => md(name, 80)).join(", ");
     return `❌ **Gate failed**: ${
       failing.length
-        ? `${failing.length} of ${total} legs failed (${names.join(", ")})`
+        ? `${failing.length} of ${total} legs failed (${
+          names(failing.map((l) => l.name))
+        })${reported}`
+        : merged.missing.length
+        ? `${merged.missing.length} of ${total} legs failed before reporting (${
+          names(merged.missing)
+        })`
+        : merged.problems.length
+        ? md(merged.problems[0]!, 300)
         : "the legs disagree"
-    }${reported}.`;
+    }.`;
   }
   if (merged.verdict === "pending") {
     const waiting = merged.legs.filter((leg) => leg.verdict === "pending").map((leg) =>
@@ -211,7 +223,7 @@ function side(s: { n: number; mean?: unknown; sd?: unknown }): string {
 export function mergedStatus(
   merged: MergedReport,
 ): { state: "success" | "failure" | "pending"; description: string } {
-  const total = merged.legs.length + merged.missing.length;
+  const total = legCount(merged);
   if (merged.verdict === "pending") {
     const waiting = merged.legs.filter((leg) => leg.verdict === "pending").map((leg) => leg.name);
     return {
@@ -219,7 +231,11 @@ export function mergedStatus(
       description: cut(`waiting for training: ${waiting.join(", ")} (${total} legs)`, 140),
     };
   }
-  const failing = [...merged.missing, ...merged.legs.filter((l) => !l.passed).map((l) => l.name)];
+  const failing = [
+    ...merged.missing,
+    ...merged.refused.map((r) => r.name),
+    ...merged.legs.filter((l) => !l.passed).map((l) => l.name),
+  ];
   // The legs the word is about: the failing ones, or the ones that could not tell.
   const named = merged.verdict === "inconclusive" && failing.length === 0
     ? merged.legs.filter((l) => l.verdict === "inconclusive").map((l) => l.name)
@@ -242,6 +258,7 @@ export function mergedJson(merged: MergedReport): Record<string, unknown> {
     complete: merged.complete,
     problems: merged.problems,
     missing: merged.missing,
+    refused: merged.refused,
     outputs: merged.outputs,
     legs: merged.legs.map((leg) => ({
       name: leg.name,
