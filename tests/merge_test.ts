@@ -135,9 +135,9 @@ Deno.test("merge: 50 legs fit one comment, naming every failing leg and its wors
       );
     }
     assertEquals(r.outputs.NUM_LEGS, "50");
-    // Sections that do not fit are counted and pointed to; with 10,000 runs they all fit here.
-    const shown = (r.md!.match(/<details/g) ?? []).length;
-    if (shown < 50) assertMatch(r.md!, new RegExp(`_${50 - shown} more legs not shown here`));
+    // Every section fits here (the clipped case: the test of 400 legs below).
+    assertEquals((r.md!.match(/<details/g) ?? []).length, 50);
+    assert(!r.md!.includes("not shown here"));
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -426,6 +426,43 @@ Deno.test("merge: every leg missing is still a report: failed, naming the legs, 
       ]);
       assertEquals([allowed.code, allowed.outputs.GATE_PASSED], [1, "False"]);
     });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("merge: 400 failing legs with long keys: whole rows only, the rest counted, sections in the legs' order", async () => {
+  const key = (i: number) => `team-${"x".repeat(90)}/leg-${String(i).padStart(3, "0")}`;
+  const legs = Array.from({ length: 400 }, (_, i) => legJson({ key: key(i), failing: 2 }));
+  const dir = await writeLegs(legs);
+  try {
+    const r = await merge(["--reports", dir]);
+    assertEquals(r.code, 1, r.stderr);
+    assert(new TextEncoder().encode(r.md!).length <= 60_000, "within the comment's budget");
+    const lines = r.md!.split("\n");
+    // Every leg's row is whole: it ends its last cell.
+    const rows = lines.filter((l) => l.startsWith("| team-"));
+    for (const row of rows) {
+      assertMatch(
+        row,
+        /^\| team-x+…x+\/leg-\d{3} \| 3\/3 \| ❌ failed \| acc:max:abs=0\.02: worse by 0\.11 \|$/,
+      );
+    }
+    assert(rows.length > 0 && rows.length < 400, String(rows.length));
+    // Long keys keep their ends, where legs differ: every row names another leg.
+    assertEquals(new Set(rows.map((row) => row.split(" | ")[0])).size, rows.length);
+    // The rows shown and the rows counted make every leg, and say how many of the rest failed.
+    const more = r.md!.match(/^\| … (\d+) more legs \((\d+) failed\) \| \| not shown here/m);
+    assert(more, "the rest counted");
+    assertEquals([rows.length + Number(more[1]), more[2]], [400, more[1]]);
+    // The verdict names the first legs and counts the rest, not 400 names.
+    assertMatch(r.md!, /400 of 400 legs failed \(.*, and 380 more\)\./);
+    // Sections shown are the first legs in the rows' order, none skipped, the rest counted.
+    const sections = [...r.md!.matchAll(/<details open><summary>❌ (team-\S+)/g)].map((m) => m[1]);
+    const order = rows.map((row) => row.split(" | ")[0]!.slice(2));
+    assertEquals(sections, order.slice(0, sections.length));
+    const notShown = r.md!.match(/_(\d+) more legs not shown here/);
+    assertEquals(sections.length + Number(notShown?.[1] ?? 0), 400);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -10,7 +10,7 @@ import { stateList } from "../classify.ts";
 import { STATE_LINE_BYTES, withState } from "../marker.ts";
 import { formatMeanSd, formatNumber } from "../numbers.ts";
 import { escapeMarkdown } from "../report/markdown.ts";
-import { byteLength, clipBytes, cut } from "../text.ts";
+import { byteLength, clipBytes, cut, middleCut } from "../text.ts";
 import { legCount, type LegSummary, type MergedReport } from "./merge.ts";
 
 /** The most a PR comment's body may hold, in UTF-8 bytes (GitHub allows 65,536 characters). */
@@ -20,6 +20,8 @@ export const MAX_COMMENT_BYTES = 60_000;
 export const MAX_SUMMARY_BYTES = 1_000_000;
 
 const md = (text: string, max = Infinity) => escapeMarkdown(cut(text, max));
+// A leg's name keeps its start and its end, where legs' keys differ.
+const legName = (text: string) => escapeMarkdown(middleCut(text, 80));
 // Numbers are formatted from numbers; anything else a leg's file holds is its text, escaped.
 const num = (value: unknown) =>
   typeof value === "number"
@@ -52,25 +54,50 @@ export interface MergedRenderOptions {
 export function renderMerged(merged: MergedReport, options: MergedRenderOptions = {}): string {
   const cap = (options.maxBytes ?? MAX_COMMENT_BYTES) -
     (options.marker ? byteLength(options.marker) + STATE_LINE_BYTES : 0);
-  const head = [
+  const top = [
     `### W&B report: ${legCount(merged)} legs${
       /^[0-9a-f]{7,40}$/.test(merged.sha) ? ` @ \`${merged.sha.slice(0, 7)}\`` : ""
     }`,
     "",
     verdictLine(merged),
     "",
-    ...merged.problems.map((p) => `- ⚠️ ${md(p, 300)}`),
+    ...listed(
+      merged.problems.map((p) => `- ⚠️ ${md(p, 300)}`),
+      MAX_LISTED,
+      (n) => `- ⚠️ ${n} more problems: every one is in the merge step's log`,
+    ),
     ...(merged.problems.length ? [""] : []),
     "| leg | candidates finished | verdict | worst regression |",
     "|---|---:|---|---|",
-    ...merged.missing.map((name) => `| ${md(name, 80)} | — | ❌ failed before reporting | — |`),
-    ...merged.refused.map((r) =>
-      `| ${md(r.name, 80)} | — | ❌ refused: contradicts itself | ${md(r.reason, 120)} |`
-    ),
-    ...merged.legs.map(legRow),
-    "",
   ];
-  const body: string[] = [...head];
+  // Every leg's row, failing first: whole rows only, the rest counted (how many failed too).
+  const rows: [row: string, failed: boolean][] = [
+    ...merged.missing.map((name): [string, boolean] => [
+      `| ${legName(name)} | — | ❌ failed before reporting | — |`,
+      true,
+    ]),
+    ...merged.refused.map((r): [string, boolean] => [
+      `| ${legName(r.name)} | — | ❌ refused: contradicts itself | ${md(r.reason, 120)} |`,
+      true,
+    ]),
+    ...merged.legs.map((leg): [string, boolean] => [legRow(leg), !leg.passed]),
+  ];
+  const reserve = byteLength(moreRows(rows.length, rows.length, options.elsewhere)) +
+    byteLength(moreLine(rows.length, options.elsewhere)) + 8;
+  let room = cap - byteLength(top.join("\n")) - reserve;
+  const body = [...top];
+  for (const [row] of rows) {
+    if (byteLength(row) + 1 > room) break;
+    room -= byteLength(row) + 1;
+    body.push(row);
+  }
+  const hidden = rows.slice(body.length - top.length);
+  if (hidden.length) {
+    body.push(
+      moreRows(hidden.length, hidden.filter(([, failed]) => failed).length, options.elsewhere),
+    );
+  }
+  body.push("");
   let shown = 0;
   for (const leg of merged.legs) {
     const section = legSection(leg);
@@ -84,12 +111,29 @@ export function renderMerged(merged: MergedReport, options: MergedRenderOptions 
     body.push(moreLine(merged.legs.length - shown, options.elsewhere), "");
   }
   let text = body.join("\n");
-  // The head alone must fit: every failing leg and its worst rule are in its rows.
+  // Only a budget smaller than the verdict and the table's head itself is clipped.
   if (byteLength(text) > cap) text = clipBytes(text, cap);
   if (!options.marker) return text;
   // The state line says what the status says: a blocking inconclusive leg fails the merge too.
   const state = !merged.passed ? "fail" : merged.complete ? "pass" : "incomplete";
   return withState(options.marker, state, text);
+}
+
+/** The most legs or problems named in a line or list before the rest are counted. */
+const MAX_LISTED = 20;
+
+/** The first `max` lines, then one counting the rest. */
+function listed(lines: string[], max: number, more: (n: number) => string): string[] {
+  return lines.length <= max ? lines : [...lines.slice(0, max), more(lines.length - max)];
+}
+
+/** The row that counts the legs whose rows do not fit. */
+function moreRows(n: number, failed: number, elsewhere?: string): string {
+  return `| … ${n} more leg${n === 1 ? "" : "s"}${
+    failed ? ` (${failed} failed)` : ""
+  } | | not shown here: every row is in ${
+    elsewhere ?? "the job summary and the legs' artifacts"
+  } | |`;
 }
 
 function moreLine(n: number, elsewhere?: string): string {
@@ -104,11 +148,12 @@ function verdictLine(merged: MergedReport): string {
   const total = legCount(merged);
   const reported = merged.missing.length
     ? ` (${total - merged.missing.length} of ${total} legs reported; ${
-      merged.missing.map((m) => md(m, 80)).join(", ")
+      listed(merged.missing.map((m) => legName(m)), MAX_LISTED, (n) => `and ${n} more`).join(", ")
     } failed before reporting)`
     : "";
   if (merged.verdict === "failed") {
-    const names = (list: readonly string[]) => list.map((name) => md(name, 80)).join(", ");
+    const names = (list: readonly string[]) =>
+      listed(list.map((name) => legName(name)), MAX_LISTED, (n) => `and ${n} more`).join(", ");
     return `❌ **Gate failed**: ${
       failing.length
         ? `${failing.length} of ${total} legs failed (${
@@ -125,10 +170,12 @@ function verdictLine(merged: MergedReport): string {
   }
   if (merged.verdict === "pending") {
     const waiting = merged.legs.filter((leg) => leg.verdict === "pending").map((leg) =>
-      md(leg.name, 80)
+      legName(leg.name)
     );
     return `⏳ **Waiting for training**: ${waiting.length} of ${total} legs have no finished ` +
-      `run yet (${waiting.join(", ")}); no verdict yet, and nothing has failed${reported}.`;
+      `run yet (${
+        listed(waiting, MAX_LISTED, (n) => `and ${n} more`).join(", ")
+      }); no verdict yet, and nothing has failed${reported}.`;
   }
   if (merged.verdict === "inconclusive") {
     return `⚠️ **Gate inconclusive**: ${
@@ -158,7 +205,7 @@ function legRow(leg: LegSummary): string {
     : leg.report.gate.complete?.passed === false
     ? md(leg.report.gate.complete.message, 120)
     : "—";
-  return `| ${md(leg.name, 80)} | ${counts.finished}/${counts.candidates} | ${
+  return `| ${legName(leg.name)} | ${counts.finished}/${counts.candidates} | ${
     leg.passed || leg.verdict !== "inconclusive" ? MARK[leg.verdict] : "❌ inconclusive (blocks)"
   } | ${worstText} |`;
 }
@@ -169,7 +216,7 @@ function legSection(leg: LegSummary): string[] {
   const states = stateList({ ...report.counts, stalled: report.counts.stalled ?? 0 });
   const lines = [
     `<details${leg.passed ? "" : " open"}><summary>${MARK[leg.verdict].split(" ")[0]} ${
-      md(leg.name, 80)
+      legName(leg.name)
     } · ${md(report.project, 80)}</summary>`,
     "",
     `Candidates: ${report.counts.candidates}${states.length ? ` (${states.join(", ")})` : ""} · ` +
