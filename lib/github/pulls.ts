@@ -136,8 +136,9 @@ const OpenPullsSchema = z.object({
 });
 
 /**
- * The open pull requests whose head is `sha`, most recently updated first
- * (a branch can be proposed to two bases; usually there is one, or none).
+ * The open pull requests whose head is `sha`, oldest first (the order they
+ * were opened: a branch can be proposed to two bases; usually there is one,
+ * or none).
  * For a `workflow_run` from a fork, whose `pull_requests` GitHub leaves
  * empty, this is how the PR is found: by its head commit, through the API.
  *
@@ -344,7 +345,8 @@ const AddedSchema = z.object({
 /**
  * Adds the comment, sent once: when the answer is lost (a timeout, a 5xx, a
  * dropped connection) GitHub may have written it, so the PR is looked at
- * before it is sent again; a null payload (GitHub's schema allows one) is
+ * before it is sent again, once (and looked at again if that answer is lost
+ * too): never two comments; a null payload (GitHub's schema allows one) is
  * looked up the same way, never taken for a failure.
  */
 async function addComment(
@@ -355,16 +357,24 @@ async function addComment(
   prId: string,
   body: string,
 ): Promise<UpsertResult> {
+  const send = () =>
+    client.query(ADD_COMMENT_MUTATION, { subjectId: prId, body }, AddedSchema, { once: true });
   let added: z.infer<typeof AddedSchema>;
   try {
-    added = await client.query(ADD_COMMENT_MUTATION, { subjectId: prId, body }, AddedSchema, {
-      once: true,
-    });
+    added = await send();
   } catch (error) {
     if (!(error instanceof ServerError)) throw error;
     const written = (await findComment(client, repo, number, marker)).comment;
     if (written) return { action: "created", url: written.url };
-    added = await client.query(ADD_COMMENT_MUTATION, { subjectId: prId, body }, AddedSchema);
+    // Sent again once, and once only: a retry of a lost answer could write it twice.
+    try {
+      added = await send();
+    } catch (again) {
+      if (!(again instanceof ServerError)) throw again;
+      const found = (await findComment(client, repo, number, marker)).comment;
+      if (found) return { action: "created", url: found.url };
+      throw again;
+    }
   }
   const url = added.addComment?.commentEdge?.node?.url ??
     (await findComment(client, repo, number, marker)).comment?.url;

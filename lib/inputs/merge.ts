@@ -14,6 +14,7 @@ import {
   GITHUB_STEP_SOURCES,
   type GitHubStepOptions,
   githubTokenSource,
+  REPORT_KEY,
   TOKEN,
   wholeNumber,
 } from "./_fields.ts";
@@ -140,8 +141,7 @@ export const MergeOptionsSchema: z.ZodType<MergeCliOptions> = z.object({
     "success, failure, cancelled or skipped",
   ).optional(),
   allowIncomplete: z.boolean().default(false),
-  reportKey: z.string().trim().regex(/^[A-Za-z0-9._\/-]{1,100}$/, "letters, digits and . _ / -")
-    .default("matrix"),
+  reportKey: REPORT_KEY.default("matrix"),
   markdown: z.string().min(1, "a file path").optional(),
   json: z.boolean().default(false),
   comment: z.boolean().default(false),

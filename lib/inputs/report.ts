@@ -43,7 +43,7 @@ import {
   POLL_EXPECTED,
   WAIT_EXPECTED,
 } from "../schemas.ts";
-import { COMMENT_MODE, RETRY_FIELDS, TOKEN, wholeNumber } from "./_fields.ts";
+import { COMMENT_MODE, REPORT_KEY, RETRY_FIELDS, TOKEN, wholeNumber } from "./_fields.ts";
 
 const SOURCES = REPORT_SOURCES;
 
@@ -104,6 +104,9 @@ export interface ReportCliOptions extends ReportOptions {
   /** Debug log. */
   debug: boolean;
 }
+
+/** The longest project the status context takes as its key (an explicit key's bound). */
+const MAX_DEFAULT_KEY = 100;
 
 /**
  * The schema of the report's inputs. It takes the raw values picked by
@@ -208,8 +211,7 @@ export const ReportOptionsSchema: z.ZodType<ReportCliOptions> = z
     status: z.boolean().default(false),
     progressOnly: z.boolean().default(false),
     prHeadSha: ShaSchema.optional(),
-    reportKey: z.string().trim().regex(/^[A-Za-z0-9._\/-]{1,100}$/, "letters, digits and . _ / -")
-      .optional(),
+    reportKey: REPORT_KEY.optional(),
     githubToken: TOKEN.optional(),
     json: z.boolean().default(false),
     debug: z.boolean().default(false),
@@ -220,6 +222,16 @@ export const ReportOptionsSchema: z.ZodType<ReportCliOptions> = z
         code: "custom",
         path: ["secondarySha"],
         message: "to be used with --sha (INPUT_FILTER_GITHUB_SHA), which is not set",
+      });
+    }
+    // The default key is the project, whose length W&B bounds less than a status context's 255.
+    if (o.status && o.reportKey === undefined && o.project.length > MAX_DEFAULT_KEY) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["reportKey"],
+        message: `a report key of at most ${MAX_DEFAULT_KEY} characters for --status: the ` +
+          `default, the project (${o.project.length} characters), is longer than the status's ` +
+          "context wandb-report/<key> can hold",
       });
     }
     if (o.sweep > 0) {

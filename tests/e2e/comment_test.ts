@@ -306,3 +306,32 @@ Deno.test("comment: a written comment whose answer is lost, or comes back null, 
     }
   });
 });
+
+Deno.test("comment: sent again once after a lost answer, and that answer lost too: still one comment", async () => {
+  await withEmulator({}, async (emulator) => {
+    await withGithub(async (server) => {
+      // The first send is refused (nothing written); the second is written and its answer lost.
+      server.faults.push(
+        { status: 502, times: 1, operation: "WandbReportAddComment" },
+        { status: 502, times: 1, operation: "WandbReportAddComment", afterHandling: true },
+      );
+      const summary = await Deno.makeTempFile();
+      const r = await runCli(emulator, [...ARGS, "--comment", "--pr-number", "7"], {
+        env: env(server, summary),
+      });
+      assertEquals(r.code, 0, r.stderr);
+      assertEquals(
+        server.comments.filter((c) => c.author === "github-actions[bot]").length,
+        1,
+        JSON.stringify(server.requests),
+      );
+      assertEquals(
+        server.requests.filter((q) => q === "WandbReportAddComment").length,
+        2,
+        "sent again once, never retried",
+      );
+      assertMatch(r.stderr, /comment created/);
+      await Deno.remove(summary);
+    });
+  });
+});

@@ -358,3 +358,26 @@ Deno.test("status: no token says what to pass, in one line, exit 2 (not the sche
     "error: GITHUB_TOKEN: expected a token (pass github.token as GITHUB_TOKEN)",
   );
 });
+
+Deno.test("--status with a project longer than a status context can hold: one line naming --report-key, exit 2, no request", async () => {
+  await withEmulator({}, async (emulator) => {
+    await withGithub(async (server) => {
+      const project = `acme/${"p".repeat(120)}`;
+      const long = await runCli(emulator, ["--project", project, "--sha", SHA, "--status"], {
+        env: env(server),
+      });
+      assertEquals(long.code, 2, long.stderr);
+      const lines = long.stderr.trim().split("\n").filter((l) => !l.startsWith("::add-mask::"));
+      assertEquals(lines.length, 1, long.stderr);
+      assertMatch(lines[0]!, /--report-key: expected a report key of at most 100 characters/);
+      assertEquals(server.statuses, []);
+      // A key of its own makes it fit: the key is not what stops it (the project is unknown here).
+      const keyed = await runCli(
+        emulator,
+        ["--project", project, "--sha", SHA, "--status", "--report-key", "vision"],
+        { env: env(server) },
+      );
+      assert(!keyed.stderr.includes("--report-key"), keyed.stderr);
+    });
+  });
+});
