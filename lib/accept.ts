@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { decideComment, IssueCommentEventSchema } from "./github/event.ts";
+import { decideComment, EVENT_PATH_INPUT, IssueCommentEventSchema } from "./github/event.ts";
 import type { GitHubClient } from "./github/client.ts";
 import { findComment, prHead, type RepoRef, upsertComment } from "./github/pulls.ts";
 import { setCommitStatus, statusContext } from "./github/statuses.ts";
@@ -79,7 +79,7 @@ export async function acceptRegression(
     payload,
     (problem) =>
       new InvalidInputError(
-        "GITHUB_EVENT_PATH",
+        EVENT_PATH_INPUT,
         "an issue_comment event payload",
         undefined,
         `${problem.path || "payload"}: ${problem.message}`,

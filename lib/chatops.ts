@@ -25,6 +25,7 @@ import { githubHistory } from "./history/github.ts";
 import {
   type CommentCommand,
   decideComment,
+  EVENT_PATH_INPUT,
   type GitHubEvent,
   parseEvent,
   readEventFile,
@@ -138,7 +139,7 @@ export async function runChatops(
 ): Promise<ChatopsResult> {
   const env = deps.env ?? {};
   const payload = await readEventFile(options.eventPath);
-  const event = parseEvent(options.eventName, payload, "GITHUB_EVENT_PATH");
+  const event = parseEvent(options.eventName, payload, EVENT_PATH_INPUT);
   const base = {
     commentMode: options.commentMode,
     eventName: event.name,

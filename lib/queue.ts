@@ -14,7 +14,7 @@ import { InvalidInputError } from "./errors.ts";
 import { parseWith } from "./_parse.ts";
 import { type CheckState, commitCheck, mergeQueueEntries } from "./github/checks.ts";
 import type { GitHubClient } from "./github/client.ts";
-import { readEventFile } from "./github/event.ts";
+import { EVENT_PATH_INPUT, readEventFile } from "./github/event.ts";
 import { prHead, type RepoRef } from "./github/pulls.ts";
 import { NotFoundError } from "./errors.ts";
 
@@ -204,5 +204,5 @@ export async function readMergeGroup(eventName: string, eventPath: string): Prom
   if (eventName !== "merge_group") {
     throw new InvalidInputError("GITHUB_EVENT_NAME", "merge_group", eventName);
   }
-  return parseMergeGroup(await readEventFile(eventPath), "GITHUB_EVENT_PATH");
+  return parseMergeGroup(await readEventFile(eventPath), EVENT_PATH_INPUT);
 }

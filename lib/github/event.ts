@@ -434,6 +434,9 @@ function clip(text: string): string {
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
+/** The event payload's input, as errors name it: the flag, or the runner's variable. */
+export const EVENT_PATH_INPUT = "--event-path (GITHUB_EVENT_PATH)";
+
 /**
  * The JSON payload the runner wrote for this run's event (`GITHUB_EVENT_PATH`).
  *
@@ -446,10 +449,10 @@ function clip(text: string): string {
  * ```
  */
 export async function readEventFile(path: string): Promise<unknown> {
-  const text = await readInputFile(path, "GITHUB_EVENT_PATH", "a readable event payload file");
+  const text = await readInputFile(path, EVENT_PATH_INPUT, "a readable event payload file");
   try {
     return JSON.parse(text);
   } catch {
-    throw new InvalidInputError("GITHUB_EVENT_PATH", "a JSON event payload", path);
+    throw new InvalidInputError(EVENT_PATH_INPUT, "a JSON event payload", path);
   }
 }

@@ -9,7 +9,8 @@
 import { InvalidInputError } from "../errors.ts";
 import type { Chain, Commit, HistorySource } from "./source.ts";
 
-const HEX = /^[0-9a-f]{4,40}$/;
+/** A (short or full) hexadecimal commit SHA: all that reaches git's command line. */
+export const HEX = /^[0-9a-f]{4,40}$/;
 
 /** What a git command answered. */
 interface GitResult {

@@ -6,7 +6,7 @@
  * @module
  */
 import { InvalidInputError } from "../errors.ts";
-import { gitHistory } from "./git.ts";
+import { gitHistory, HEX } from "./git.ts";
 import type { Chain, HistorySource } from "./source.ts";
 
 /** Where history may come from. */
@@ -17,6 +17,19 @@ export interface HistoryPlaces {
   github?: () => HistorySource;
   /** The input that asked for history, for the error (`--baseline-search`, `--trend`). */
   input: string;
+  /** The input that named the commit the history starts from (`--baseline-sha`), for its error. */
+  commitInput?: string;
+}
+
+/** A history starts from a commit's SHA: a branch or tag name is said first, as the cause. */
+function checkStart(sha: string, places: HistoryPlaces): void {
+  if (sha === "" || HEX.test(sha)) return;
+  throw new InvalidInputError(
+    places.commitInput ?? places.input,
+    "a hexadecimal commit SHA to read the history from (a branch or tag name such as main " +
+      "is not resolved: pass its SHA, e.g. $(git rev-parse main))",
+    sha,
+  );
 }
 
 /** A chain read, where it came from, and what the user should know. */
@@ -47,6 +60,7 @@ export async function readChain(
   count: number,
   places: HistoryPlaces,
 ): Promise<ChainRead> {
+  checkStart(sha, places);
   const local = await gitHistory(places.cwd, sha);
   if ("source" in local) {
     const chain = await local.source.firstParents(sha, count);
@@ -82,6 +96,7 @@ export async function readMergeBase(
   head: string,
   places: HistoryPlaces,
 ): Promise<{ sha: string; source: string }> {
+  checkStart(base, places);
   const local = await gitHistory(places.cwd, head);
   if ("source" in local) {
     try {

@@ -87,6 +87,7 @@ export const AcceptOptionsSchema: z.ZodType<AcceptOptions> = z.object({
 export const ACCEPT_COMMAND: Command<AcceptOptions> = defineCommand({
   sources: SOURCES,
   schema: AcceptOptionsSchema,
+  paths: ["eventPath"],
   help: (program) => ({
     usage: `Usage: ${program} --report-key KEY [--allow-author]`,
     about: [

@@ -7,7 +7,14 @@
 import { z } from "zod";
 import { ShaSchema } from "../model.ts";
 import { Redactor } from "../redact.ts";
-import { type Command, commandHelp, exitCodeLines, resolveTable, type Source } from "./command.ts";
+import {
+  type Command,
+  commandHelp,
+  exitCodeLines,
+  fromTypedFolder,
+  resolveTable,
+  type Source,
+} from "./command.ts";
 import {
   ALLOWED_ASSOCIATIONS,
   allowedAssociationsSource,
@@ -119,7 +126,15 @@ export function resolveChatopsInputs(
   env: Readonly<Record<string, string | undefined>>,
   redactor: Redactor = new Redactor(),
 ): ChatopsInvocation {
-  const resolved = resolveTable(SOURCES, ChatopsOptionsSchema, argv, env, redactor);
+  // --event-path typed on a terminal means where it was typed.
+  const resolved = resolveTable(
+    SOURCES,
+    ChatopsOptionsSchema,
+    argv,
+    env,
+    redactor,
+    (raw) => fromTypedFolder(raw, ["eventPath"], env.INIT_CWD),
+  );
   return resolved.kind === "run" ? { kind: "chatops", options: resolved.options } : resolved;
 }
 

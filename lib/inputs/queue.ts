@@ -60,6 +60,7 @@ export const QueueOptionsSchema: z.ZodType<QueueOptions> = z.object({
 export const QUEUE_COMMAND: Command<QueueOptions> = defineCommand({
   sources: SOURCES,
   schema: QueueOptionsSchema,
+  paths: ["eventPath"],
   help: (program) => ({
     usage: `Usage: ${program} --report-key KEY`,
     about: [

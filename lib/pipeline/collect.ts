@@ -97,25 +97,32 @@ export async function collect(
 }
 
 /**
- * Without `--metrics` no metric is shown: the names the first candidate
- * logged, so the user sees what to ask for (one small request; nothing when
- * it fails, as a hint must not fail a report).
+ * Without `--metrics` no metric is shown, and a misspelt name shows nothing:
+ * the names the first candidate logged, so the user sees what to ask for
+ * (one small request; nothing when it fails, as a hint must not fail a report).
  */
 async function metricsHint(
   options: CollectOptions,
   client: WandbClient,
   candidates: readonly Run[],
 ): Promise<string[]> {
-  if (options.metrics.length > 0 || candidates.length === 0) return [];
+  if (candidates.length === 0) return [];
+  const absent = options.metrics.filter((metric) =>
+    !candidates.some((run) => Object.hasOwn(run.summary, metric))
+  );
+  if (options.metrics.length > 0 && absent.length === 0) return [];
   const run = candidates[0]!;
   const keys = await summaryKeys(client, options.entity, options.project, run.name)
     .catch(() => [] as string[]);
   if (keys.length === 0) return [];
   const shown = keys.slice(0, 12);
+  const logged = `run ${run.name} logged ${shown.join(", ")}${
+    keys.length > shown.length ? ` and ${keys.length - shown.length} more` : ""
+  }`;
   return [
-    `run ${run.name} logged ${shown.join(", ")}${
-      keys.length > shown.length ? ` and ${keys.length - shown.length} more` : ""
-    }: pass --metrics ${shown.slice(0, 2).join(",")} (or any of them) to compare them`,
+    absent.length
+      ? `${logged}: no candidate has ${absent.map((m) => JSON.stringify(m)).join(", ")}`
+      : `${logged}: pass --metrics ${shown.slice(0, 2).join(",")} (or any of them) to compare them`,
   ];
 }
 

@@ -51,7 +51,17 @@ export async function historyPlan(
     : trend > 0
     ? "--trend"
     : "--noise-history";
-  const places = { cwd: deps.history?.cwd ?? Deno.cwd(), github: deps.history?.github, input };
+  const commitInput = options.baselineSha !== undefined
+    ? "--baseline-sha"
+    : options.historyBase !== undefined
+    ? "--history-base"
+    : "--sha";
+  const places = {
+    cwd: deps.history?.cwd ?? Deno.cwd(),
+    github: deps.history?.github,
+    input,
+    commitInput,
+  };
   const notes: string[] = [];
   // The base branch's history: from the baseline commit, else the PR's base, else the candidates'.
   let start = options.baselineSha ?? options.historyBase ?? (match.by === "sha" ? match.sha : "");

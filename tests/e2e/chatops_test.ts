@@ -467,13 +467,39 @@ Deno.test("chatops: unsupported events and unreadable payloads are input errors"
   assertEquals(shape.code, 2);
   assertMatch(
     shape.stderr,
-    /^::error::GITHUB_EVENT_PATH: expected an issue_comment event payload \(issue:/m,
+    /^::error::--event-path \(GITHUB_EVENT_PATH\): expected an issue_comment event payload \(issue:/m,
   );
   const missing = await chatops(undefined, "push", {}, {
     env: { GITHUB_EVENT_PATH: "/nonexistent/e.json" },
   });
   assertEquals(missing.code, 2);
-  assertMatch(missing.stderr, /GITHUB_EVENT_PATH: expected a readable event payload file/);
+  assertMatch(
+    missing.stderr,
+    /--event-path \(GITHUB_EVENT_PATH\): expected a readable event payload file/,
+  );
+});
+
+Deno.test("chatops: --event-path typed on a terminal is read from where it was typed", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "wandb-chatops-typed-" });
+  try {
+    await Deno.writeTextFile(`${dir}/push.json`, JSON.stringify({}));
+    const typed = await chatops(undefined, "push", {}, {
+      args: ["--event-path", "push.json"],
+      env: { GITHUB_EVENT_PATH: "", INIT_CWD: dir },
+    });
+    assertEquals(typed.code, 0, typed.stderr);
+    assertEquals(typed.outputs.SHA, DEFAULT_BRANCH_SHA);
+    // Not there: the flag named, with the path as typed resolved.
+    const absent = await chatops(undefined, "push", {}, {
+      args: ["--event-path", "nothere.json"],
+      env: { GITHUB_EVENT_PATH: "", INIT_CWD: dir },
+    });
+    assertEquals(absent.code, 2);
+    assertStringIncludes(absent.stderr, `--event-path (GITHUB_EVENT_PATH): expected a readable`);
+    assertStringIncludes(absent.stderr, `${dir}/nothere.json`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("chatops: GitHub failures are typed, retried like W&B's, and never leak the token", async () => {

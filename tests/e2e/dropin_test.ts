@@ -218,7 +218,12 @@ Deno.test("no silent zeros: an empty answer says what to check", async () => {
     assertEquals(keys.code, 0, keys.stderr);
     assertMatch(keys.stderr, /^note: no fetched run has the metric "acuracy" in its summary/m);
     assertMatch(keys.stderr, /^note: no fetched run has the config key "nosuchkey"/m);
-    assertEquals(keys.stderr.includes(`"accuracy"`), false);
+    assertEquals(keys.stderr.includes(`metric "accuracy"`), false);
+    // The names a candidate did log, beside the one that was misspelt.
+    assertMatch(
+      keys.stderr,
+      /^note: run \S+ logged (\S+, )*accuracy\b.*: no candidate has "acuracy"$/m,
+    );
     const exact = await runCli(emulator, [...PROJECT, "--sha", "v9"]);
     assertMatch(
       exact.stderr,

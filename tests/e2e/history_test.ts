@@ -386,6 +386,18 @@ Deno.test("history errors: no source, a commit it does not hold, bad N, and GitH
           2,
           /^error: --trend: expected a commit history to read: run where the repository is checked out/,
         ],
+        // A branch name is said as the cause, with or without a history to read.
+        ...[{ INIT_CWD: empty }, viaGithub].map((env): [
+          string[],
+          Record<string, string>,
+          number,
+          RegExp,
+        ] => [
+          ["--baseline-sha", "main", "--baseline-search", "3"],
+          env,
+          2,
+          /^error: --baseline-sha: expected a hexadecimal commit SHA to read the history from \(a branch or tag name such as main is not resolved: pass its SHA, e\.g\. \$\(git rev-parse main\)\), got "main"$/,
+        ]),
         [
           ["--baseline-sha", "d".repeat(40), "--baseline-search", "3"],
           viaGithub,

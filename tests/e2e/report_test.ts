@@ -93,8 +93,10 @@ Deno.test("sha mode: candidates, baselines, metrics and config vars", async () =
     assertEquals(c1!["_model"], '{"depth":4}');
     assertEquals(b1!["github_sha"], OTHER_SHA);
     assertEquals(b2!["github_sha"], "");
-    // One request carried both connections.
-    assertEquals(emulator.stats.requests, 1);
+    // One request carried both connections; one more named what a candidate logged
+    // (missing_metric is in no run).
+    assertEquals(emulator.stats.operations, { WandbReportRuns: 1, WandbReportSummaryKeys: 1 });
+    assertMatch(r.stderr, /^note: run \S+ logged .*: no candidate has "missing_metric"$/m);
     assertEquals(r.files, ["github_output", "wandb_report.csv"]);
   });
 });
