@@ -49,6 +49,24 @@ function choosesFormat(argv: readonly string[]): boolean {
   return argv.some((arg) => arg === "--json" || arg === "--format" || arg.startsWith("--format="));
 }
 
+/** A word as a POSIX shell reads it back unchanged: bare when safe, else single-quoted. */
+function shellWord(word: string): string {
+  if (/^[A-Za-z0-9_@%+=:,.\/-]+$/.test(word)) return word;
+  if (!word.includes("'")) return `'${word}'`;
+  if (!/["$`\\!]/.test(word)) return `"${word}"`;
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/** Flags one per line, each with its value, quoted for a shell. */
+function flagLines(args: readonly string[]): string[] {
+  const lines: string[] = [];
+  for (const arg of args) {
+    if (arg.startsWith("--") || lines.length === 0) lines.push(shellWord(arg));
+    else lines[lines.length - 1] += ` ${shellWord(arg)}`;
+  }
+  return lines;
+}
+
 /** The demo's `--help`: what it is, then the report's options (any of which it takes). */
 export function demoHelpText(program: string, reportHelp: string): string {
   return [
@@ -56,11 +74,12 @@ export function demoHelpText(program: string, reportHelp: string): string {
     "",
     "Runs the whole report on the bundled demo project (fixtures/demo.json), served by a W&B",
     "emulator started on a free loopback port: the terminal view, the CSV, the markdown report",
-    "and the gate, exactly as against W&B. Report options after the demo's own win, e.g.",
+    "and the gate, exactly as against W&B. Report options after the demo's own replace them",
+    "(--gate and --direction add to the demo's rules instead), e.g.",
     `${program} --run-id c4nd1dt1, ${program} --format json, ${program} --out /tmp/r.csv.`,
     "",
-    "The demo's own flags:",
-    `  ${DEMO_ARGS.join(" ")}`,
+    "The demo's own flags (as a shell takes them):",
+    ...flagLines(DEMO_ARGS).map((line, i, all) => `  ${line}${i < all.length - 1 ? " \\" : ""}`),
     "",
     "The report's options:",
     reportHelp.split("\n").slice(1).join("\n").trimStart(),

@@ -56,3 +56,21 @@ Deno.test("demo: the closing note names the files written, wherever --out and --
   assertStringIncludes(r.stderr, `show) is ${r.dir}/custom.md.`);
   assert(!r.stderr.includes("wandb_report.csv"), r.stderr);
 });
+
+Deno.test("demo: --help prints the demo's own flags as a shell takes them back, word for word", async () => {
+  const { DEMO_ARGS } = await import("../../lib/demo.ts");
+  const help = await demo(["--help"]);
+  const block = help.stdout.split("The demo's own flags (as a shell takes them):\n")[1]!
+    .split("\n\n")[0]!;
+  // A POSIX shell reads the block (one flag a line, continued) and prints each word it got.
+  const sh = await new Deno.Command("sh", {
+    args: ["-c", `printf '%s\\0' ${block}`],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assertEquals(sh.code, 0, new TextDecoder().decode(sh.stderr));
+  const words = new TextDecoder().decode(sh.stdout).split("\0").slice(0, -1);
+  assertEquals(words, [...DEMO_ARGS]);
+  // The words say which flags add to the demo's rather than replace them.
+  assertStringIncludes(help.stdout, "--gate and --direction add to the demo's rules");
+});
