@@ -178,6 +178,26 @@ Deno.test("charts: the axis fits the data, two series apart, the reference drawn
   assertMatch(md, /^\| `b2` \[main\\-2\]/m);
 });
 
+Deno.test("charts: the lowest bar stands at least a fifth of the chart; trend labels as short as a SHA", async () => {
+  const md = render(
+    [runOf("c1x", "finished", 0.9187), runOf("c2x", "finished", 0.9171)],
+    [runOf("b1x", "finished", 0.9112), runOf("b2x", "finished", 0.8801)],
+    true,
+  );
+  await assertParses(md);
+  const bars = blocks(md).find((b) => b.includes("bar ["));
+  const trend = blocks(md).find((b) => b.includes("oldest to newest"));
+  const axis = bars!.match(/y-axis "acc" (\S+) --> (\S+)/)!;
+  const [low, high] = [Number(axis[1]), Number(axis[2])];
+  // The lowest value's bar, as tall as it is drawn, against the chart's height.
+  assert((0.8801 - low) / (high - low) >= 0.2, `${axis[0]}: the 0.8801 bar is too short to see`);
+  // The trend's x-axis: SHAs and "this PR", none longer (labels would run together); n in the title.
+  const labels = JSON.parse(trend!.match(/x-axis (\[.*\])/)![1]!) as string[];
+  assertEquals(labels.at(-1), "this PR");
+  assert(labels.every((l) => l.length <= 7), labels.join(", "));
+  assertMatch(trend!, /title "acc: the base branch, oldest to newest, then this PR \(n=2\)"/);
+});
+
 Deno.test("chartNumber: plain decimals Mermaid reads, never an exponent", () => {
   assertEquals(chartNumber(1e-9), "0.000000001");
   assertEquals(chartNumber(3e12), "3000000000000");

@@ -32,7 +32,8 @@ export function trendSection(input: MarkdownInput): string[] {
         : [{ label: p.sha.slice(0, 7), value: p.means[c.metric]! }]
     );
     const pr = c.stats.candidates.mean;
-    if (pr !== undefined) points.push({ label: `this PR (n=${c.stats.candidates.n})`, value: pr });
+    // A label as short as a SHA's, so neighbouring labels never run together; n is in the title.
+    if (pr !== undefined) points.push({ label: "this PR", value: pr });
     if (points.length < 2) continue;
     const [low, high] = axisRange(points.map((p) => p.value));
     if (!drawable(points.map((p) => p.value), low, high)) {
@@ -43,7 +44,9 @@ export function trendSection(input: MarkdownInput): string[] {
       // The default palette's first colour is too pale for a thin line.
       ...mermaidHead(CHART_COLOURS.split(",")[0]!),
       "xychart-beta",
-      `    title "${titles.get(c.metric)}: the base branch, oldest to newest, then this PR"`,
+      `    title "${titles.get(c.metric)}: the base branch, oldest to newest, then this PR${
+        pr === undefined ? "" : ` (n=${c.stats.candidates.n})`
+      }"`,
       `    x-axis [${points.map((p) => `"${p.label}"`).join(", ")}]`,
       `    y-axis "${chartText(c.metric)}" ${chartNumber(low)} --> ${chartNumber(high)}`,
       `    line [${points.map((p) => chartNumber(p.value)).join(", ")}]`,
@@ -82,22 +85,27 @@ export function trendSection(input: MarkdownInput): string[] {
 
 /**
  * A y-axis range that fits the values with a margin (never from 0 unless
- * the values are near it), so a small difference shows.
+ * the values are near it), so a small difference shows; `floor` is the
+ * margin under the lowest value, of the span (a bar chart's is larger, so
+ * its lowest bar is seen).
  *
  * @example
  * ```ts
  * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { axisRange } from "./charts.ts";
  * assertEquals(axisRange([0.91, 0.92]), [0.909, 0.921]);
+ * assertEquals(axisRange([0.91, 0.92], 0.3), [0.907, 0.921]);
  * ```
  */
-export function axisRange(values: readonly number[]): [number, number] {
+export function axisRange(values: readonly number[], floor = 0.1): [number, number] {
   const low = minOf(values);
   const high = maxOf(values);
   const span = high - low || Math.abs(high) * 0.1 || 1;
-  const margin = span * 0.1;
-  return [Number((low - margin).toPrecision(6)), Number((high + margin).toPrecision(6))];
+  return [Number((low - span * floor).toPrecision(6)), Number((high + span * 0.1).toPrecision(6))];
 }
+
+/** Room under the lowest bar, of the values' span: its bar stands a fifth of the chart tall. */
+const BAR_FLOOR = 0.3;
 
 /** A metric's name in a chart: letters of any script and a few signs; nothing that ends a string. */
 const chartText = (text: string) =>
@@ -242,7 +250,7 @@ export function chartSection(input: MarkdownInput): string[] {
     const [low, high] = axisRange([
       ...drawn.map((d) => d.value),
       ...(ref === undefined ? [] : [ref]),
-    ]);
+    ], BAR_FLOOR);
     const shownValues = [...drawn.map((d) => d.value), ...(ref === undefined ? [] : [ref])];
     if (!drawable(shownValues, low, high, low - (high - low))) {
       lines.push(...notDrawable(name, shownValues));

@@ -7,7 +7,6 @@
  *
  * @module
  */
-import "mermaid";
 import { createRequire } from "node:module";
 import { isAbsolute, join, resolve } from "node:path";
 import { screenshot } from "./_chromium.ts";
@@ -15,7 +14,8 @@ import { screenshot } from "./_chromium.ts";
 const USAGE = "Usage: deno task charts [REPORT.md] [OUT.png]\n\n" +
   "Renders the Mermaid charts of a report's markdown (written with --chart) to a PNG in headless\n" +
   "Chromium (apt-get install chromium), to look at. Default: the demo's examples/report.md to\n" +
-  "charts.png. Relative paths are taken from where you typed the command.\n\n" +
+  "charts.png in a new temporary folder (the path is printed). Relative paths are taken from\n" +
+  "where you typed the command.\n\n" +
   "Exit codes:\n  0   written\n  1   chromium failed\n  2   invalid input (no such file, no charts, no chromium)";
 
 /** One line and exit 2: never a stack trace for a user's mistake. */
@@ -36,7 +36,6 @@ const at = (path: string) => (isAbsolute(path) ? path : join(here, path));
 const input = Deno.args[0] === undefined
   ? new URL("../../examples/report.md", import.meta.url).pathname
   : at(Deno.args[0]);
-const output = at(Deno.args[1] ?? "charts.png");
 const markdown = await Deno.readTextFile(input).catch((error) =>
   fail(`${input}: expected a readable report (${(error as Error).name})`)
 );
@@ -45,6 +44,10 @@ if (!charts.length) {
   console.error(`error: ${input}: expected a report with Mermaid charts (render it with --chart)`);
   Deno.exit(2);
 }
+// Loaded only now, by a name the module graph does not see: --help and bad input need no
+// test packages downloaded (a literal specifier is fetched before the script starts).
+const mermaidName = "mermaid";
+await import(mermaidName);
 const mermaidJs = await Deno.readTextFile(
   createRequire(import.meta.url).resolve("mermaid/dist/mermaid.min.js"),
 );
@@ -61,5 +64,9 @@ ${
 <script>mermaid.initialize({ startOnLoad: false, theme: "default" });
 mermaid.run().then(() => { document.title = "rendered"; });</script>
 </body></html>`;
+// By default a new temporary folder: a look leaves nothing in the repository.
+const output = Deno.args[1] === undefined
+  ? join(await Deno.makeTempDir({ prefix: "wandb-report-charts-" }), "charts.png")
+  : at(Deno.args[1]);
 await screenshot(html, resolve(output), 920, 120 + charts.length * 560);
 console.error(`wrote ${output}: ${charts.length} chart(s) from ${input}`);
