@@ -377,7 +377,8 @@ export const REPORT_SOURCES = {
     input: "REPORT_KEY",
     kind: "string",
     value: "KEY",
-    help: "Tells reports apart: one sticky comment per key and workflow. Default the project.",
+    help: "Tells reports apart: one sticky comment per key and workflow. Default the project " +
+      "(with --status, at most 100 characters: set a key for a longer one).",
   },
   githubToken: {
     ...githubTokenSource("GitHub token for --comment (environment only)."),

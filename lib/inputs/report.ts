@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { reportProblems } from "./_report_checks.ts";
 import { sweepProblems } from "./_sweep.ts";
 import { z } from "zod";
 import {
@@ -104,9 +105,6 @@ export interface ReportCliOptions extends ReportOptions {
   /** Debug log. */
   debug: boolean;
 }
-
-/** The longest project the status context takes as its key (an explicit key's bound). */
-const MAX_DEFAULT_KEY = 100;
 
 /**
  * The schema of the report's inputs. It takes the raw values picked by
@@ -217,118 +215,17 @@ export const ReportOptionsSchema: z.ZodType<ReportCliOptions> = z
     debug: z.boolean().default(false),
   })
   .superRefine((o, ctx) => {
-    if (o.secondarySha !== undefined && o.sha === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["secondarySha"],
-        message: "to be used with --sha (INPUT_FILTER_GITHUB_SHA), which is not set",
-      });
-    }
-    // The default key is the project, whose length W&B bounds less than a status context's 255.
-    if (o.status && o.reportKey === undefined && o.project.length > MAX_DEFAULT_KEY) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["reportKey"],
-        message: `a report key of at most ${MAX_DEFAULT_KEY} characters for --status: the ` +
-          `default, the project (${o.project.length} characters), is longer than the status's ` +
-          "context wandb-report/<key> can hold",
-      });
-    }
+    const add = ([key, message]: [string, string]) =>
+      ctx.addIssue({ code: "custom", path: [key], message });
+    // A sweep reports on each open PR's head: its own needs, and none of one commit's.
     if (o.sweep > 0) {
-      sweepProblems(o).forEach(([key, message]) =>
-        ctx.addIssue({ code: "custom", path: [key], message })
-      );
+      sweepProblems(o).forEach(add);
+      // The status key is the sweep's too.
+      reportProblems(o).filter(([key]) => key === "reportKey").forEach(add);
       return;
     }
-    if (o.pulls !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["pulls"], message: "to be used with --sweep N" });
-    }
-    if (o.comment && o.prNumber === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["prNumber"],
-        message: "a pull request number for --comment (INPUT_PR_NUMBER)",
-      });
-    }
-    if (o.status && o.githubToken === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["githubToken"],
-        message: "a token for --status (pass github.token as GITHUB_TOKEN)",
-      });
-    }
-    if (o.comment && o.githubToken === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["githubToken"],
-        message: "a token for --comment (pass github.token as GITHUB_TOKEN)",
-      });
-    }
-    if (o.progressOnly && !(o.wait ?? 0)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["progressOnly"],
-        message: "a wait (--wait) to show the progress of",
-      });
-    }
-    if (o.json && o.format !== undefined && o.format !== "json") {
-      ctx.addIssue({
-        code: "custom",
-        path: ["json"],
-        message: `one format: --json is --format json, and --format ${o.format} was also given`,
-      });
-    }
-    const noBase = (key: string, what: string) =>
-      ctx.addIssue({
-        code: "custom",
-        path: [key],
-        message: `${what} to go with --baseline-sha (INPUT_BASELINE_SHA), which is not set`,
-      });
-    // Without --baseline-sha a search starts at the candidates' commit's first parent.
-    if (
-      o.baselineSearch > 0 && o.baselineSha === undefined &&
-      (o.sha === undefined || o.runId !== undefined)
-    ) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["baselineSearch"],
-        message: "a commit to search back from: --baseline-sha, or --sha (its first parent)",
-      });
-    }
-    if (o.mergeBase && o.baselineSha === undefined) noBase("mergeBase", "the PR's base commit");
-    if (o.mergeBase && o.sha === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["mergeBase"],
-        message: "a candidates' commit (--sha) to find the merge base with",
-      });
-    }
-    if (
-      o.trend > 0 && o.baselineSha === undefined && (o.sha === undefined || o.runId !== undefined)
-    ) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["trend"],
-        message: "a commit to walk back from: --baseline-sha, or --sha",
-      });
-    }
-    if (
-      o.noiseHistory > 0 && o.baselineSha === undefined &&
-      (o.sha === undefined || o.runId !== undefined)
-    ) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["noiseHistory"],
-        message: "a commit to walk back from: --baseline-sha, or --sha",
-      });
-    }
-    if (o.runId === undefined && o.sha === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["sha"],
-        message: "a commit SHA or --run-id (INPUT_FILTER_GITHUB_SHA or INPUT_RUN_ID)",
-      });
-    }
+    if (o.pulls !== undefined) add(["pulls", "to be used with --sweep N"]);
+    reportProblems(o).forEach(add);
   })
   .transform(
     (
