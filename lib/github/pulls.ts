@@ -359,21 +359,16 @@ async function addComment(
 ): Promise<UpsertResult> {
   const send = () =>
     client.query(ADD_COMMENT_MUTATION, { subjectId: prId, body }, AddedSchema, { once: true });
-  let added: z.infer<typeof AddedSchema>;
-  try {
-    added = await send();
-  } catch (error) {
-    if (!(error instanceof ServerError)) throw error;
-    const written = (await findComment(client, repo, number, marker)).comment;
-    if (written) return { action: "created", url: written.url };
-    // Sent again once, and once only: a retry of a lost answer could write it twice.
+  let added: z.infer<typeof AddedSchema> | undefined;
+  // Sent at most twice, each once: a retry of a lost answer could write it twice.
+  for (let sent = 1; added === undefined; sent++) {
     try {
       added = await send();
-    } catch (again) {
-      if (!(again instanceof ServerError)) throw again;
-      const found = (await findComment(client, repo, number, marker)).comment;
-      if (found) return { action: "created", url: found.url };
-      throw again;
+    } catch (error) {
+      if (!(error instanceof ServerError)) throw error;
+      const written = (await findComment(client, repo, number, marker)).comment;
+      if (written) return { action: "created", url: written.url };
+      if (sent === 2) throw error;
     }
   }
   const url = added.addComment?.commentEdge?.node?.url ??
