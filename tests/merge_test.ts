@@ -467,3 +467,74 @@ Deno.test("merge: 400 failing legs with long keys: whole rows only, the rest cou
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("merge: rows rank failed, waiting, inconclusive, passed; a matrix that did not succeed is never complete", async () => {
+  const waiting = legJson({ key: "d-waits" }) as { gate: Record<string, unknown> };
+  waiting.gate = { ...waiting.gate, verdict: "pending", passed: true, verdicts: [] };
+  const dir = await writeLegs([
+    legJson({ key: "a-passes" }),
+    legJson({ key: "b-unsure", inconclusive: true }),
+    legJson({ key: "c-fails", failing: 1 }),
+    waiting,
+  ]);
+  const clean = await writeLegs([legJson({ key: "a-passes" }), legJson({ key: "e-passes" })]);
+  try {
+    const r = await merge(["--reports", dir]);
+    const order = r.md!.split("\n").filter((l) => /^\| [a-e]-/.test(l)).map((l) => l.split(" ")[1]);
+    assertEquals(order, ["c-fails", "d-waits", "b-unsure", "a-passes"]);
+    // Every leg reported and passed, but the matrix was cancelled: a leg may never have started.
+    for (const result of ["cancelled", "failure"]) {
+      const cut = await merge(["--reports", clean, "--legs-result", result]);
+      assertEquals([cut.code, cut.outputs.BOOL_COMPLETE, cut.outputs.GATE_VERDICT], [
+        1,
+        "False",
+        "failed",
+      ]);
+      const allowed = await merge([
+        "--reports",
+        clean,
+        "--legs-result",
+        result,
+        "--allow-incomplete",
+      ]);
+      assertEquals([allowed.code, allowed.outputs.BOOL_COMPLETE], [0, "False"], result);
+    }
+    const done = await merge(["--reports", clean, "--legs-result", "success"]);
+    assertEquals([done.code, done.outputs.BOOL_COMPLETE], [0, "True"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+    await Deno.remove(clean, { recursive: true });
+  }
+});
+
+Deno.test("merge: no status on a head the legs did not judge; comment-mode applies to the merged comment", async () => {
+  const { env, withGithub } = await import("./_pr.ts");
+  const { SHA } = await import("./_helpers.ts");
+  const passing = await writeLegs([legJson({ key: "tasks/vision", sha: SHA })]);
+  const failing = await writeLegs([legJson({ key: "tasks/vision", sha: SHA, failing: 1 })]);
+  try {
+    await withGithub(async (server) => {
+      const other = "9".repeat(40);
+      const moved = await merge(["--reports", passing, "--status"], {
+        ...env(server),
+        INPUT_PR_HEAD_SHA: other,
+      });
+      assertEquals(moved.code, 0, moved.stderr);
+      assertMatch(
+        moved.stderr,
+        new RegExp(`no commit status: the legs report on ${SHA}, not the PR's head ${other}`),
+      );
+      assertEquals(server.statuses, []);
+      // comment-mode failures: a passing merge posts nothing, a failing one posts.
+      const pr = { ...env(server), INPUT_PR_NUMBER: "7", INPUT_COMMENT_MODE: "failures" };
+      const quiet = await merge(["--reports", passing, "--comment"], pr);
+      assertEquals([quiet.code, server.comments.length], [0, 0], quiet.stderr);
+      const loud = await merge(["--reports", failing, "--comment"], pr);
+      assertEquals([loud.code, server.comments.length], [1, 1], loud.stderr);
+      assertStringIncludes(server.comments[0]!.body, "❌ **Gate failed**");
+    });
+  } finally {
+    await Deno.remove(passing, { recursive: true });
+    await Deno.remove(failing, { recursive: true });
+  }
+});

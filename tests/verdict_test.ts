@@ -152,6 +152,11 @@ Deno.test("history σ replaces the sides' spreads from 5 commits on, and is said
   });
   assertEquals(few.verdicts[0]!.noise?.source, "welch");
   assert(few.notes!.some((n) => /4 commits with two or more finished runs \(5 needed/.test(n)));
+  // Exactly five are enough.
+  const five = gate(["acc:max:alpha=0.05"], candidates, baselines, {
+    history: { acc: { ...pooled, commits: 5 } },
+  });
+  assertEquals([five.verdicts[0]!.noise?.source, five.verdicts[0]!.status], ["history", "pass"]);
 });
 
 Deno.test("inconclusive: not significant and too little power; how many seeds would tell", () => {
@@ -424,4 +429,13 @@ Deno.test("robust: baselines across commits add the drift between commits' means
   const expected = Math.sqrt(own.verdicts[0]!.se! ** 2 + 2 * tau2);
   assertEquals(across.verdicts[0]!.se!.toFixed(6), expected.toFixed(6));
   assertMatch(across.notes!.join("\n"), /drift between commits \(τ 0\.0296\d*\) is added/);
+});
+
+Deno.test("negative metrics: exactly at the tolerance passes, whatever the float error", () => {
+  // -100 - (-100.01) is 0.010000000000005116 in floats: 5e-15 over 0.01, noise at this size.
+  const at = gate(["ll:max:abs=0.01"], runs("ll", [-100.01]), runs("ll", [-100]));
+  assertEquals([at.passed, at.verdicts[0]!.status], [true, "pass"]);
+  // A real step past it fails.
+  const past = gate(["ll:max:abs=0.01"], runs("ll", [-100.02]), runs("ll", [-100]));
+  assertEquals([past.passed, past.verdicts[0]!.status], [false, "fail"]);
 });

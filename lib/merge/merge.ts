@@ -58,7 +58,7 @@ export interface MergedReport {
   verdict: "passed" | "failed" | "inconclusive" | "pending";
   /** Whether the gate passes. */
   passed: boolean;
-  /** Every leg complete, and none missing. */
+  /** Every leg complete, none missing or refused, and the matrix job (when given) succeeded. */
   complete: boolean;
   /** The step outputs, summed over the legs. */
   outputs: Record<string, string>;
@@ -169,7 +169,9 @@ export function mergeReports(read: ReadLegs, options: MergeOptions = {}): Merged
     : "passed";
   // An inconclusive leg blocks when its own report said so (--on-inconclusive fail).
   const passed = !counted && summaries.every((leg) => leg.passed);
-  const complete = missing.length === 0 && refused.length === 0 &&
+  // A matrix that did not succeed may have lost a leg nobody named: not complete.
+  const matrixDone = options.legsResult === undefined || options.legsResult === "success";
+  const complete = matrixDone && missing.length === 0 && refused.length === 0 &&
     unique.every((leg) => leg.report.complete);
   const outputs: Record<string, string> = {};
   for (const [output, key] of COUNT_OUTPUTS) {
