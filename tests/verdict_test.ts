@@ -439,3 +439,46 @@ Deno.test("negative metrics: exactly at the tolerance passes, whatever the float
   const past = gate(["ll:max:abs=0.01"], runs("ll", [-100.02]), runs("ll", [-100]));
   assertEquals([past.passed, past.verdicts[0]!.status], [false, "fail"]);
 });
+
+Deno.test("the noise against R: one side's spread has n − 1 df; Welch's σ is both sides' and its p is t.test's", () => {
+  const candidates = runs("acc", [0.9, 0.91, 0.92]);
+  // One baseline: σ from the candidates alone, df 3 − 1 = 2.
+  // R: pt(0.02 / (sd(c) * sqrt(1/3 + 1)), 2, lower.tail = FALSE) = 0.1127016654
+  const one = gate(["acc:max:alpha=0.05"], candidates, runs("acc", [0.93])).verdicts[0]!;
+  assertEquals([one.noise?.source, one.noise?.df], ["one-side", 2]);
+  assert(Math.abs(one.test!.p - 0.1127016654) < 1e-8, String(one.test!.p));
+  // Three baselines: Welch. R: t.test(c, b, alternative = "less") gives p = 0.1847971509 on
+  // df = 2.43902439; the σ shown is both sides' (√((0.01² + 0.03²) / 2)), not one side's.
+  const welch = gate(["acc:max:alpha=0.05"], candidates, runs("acc", [0.9, 0.93, 0.96]))
+    .verdicts[0]!;
+  assertEquals(welch.noise?.source, "welch");
+  assert(Math.abs(welch.noise!.df - 2.43902439) < 1e-6, String(welch.noise!.df));
+  assert(Math.abs(welch.noise!.sd - Math.sqrt((0.01 ** 2 + 0.03 ** 2) / 2)) < 1e-12);
+  assert(Math.abs(welch.test!.p - 0.1847971509) < 1e-8, String(welch.test!.p));
+  // Not significant, a drop this size cannot be ruled out with 3 seeds: never a fail.
+  assert(welch.status !== "fail" && one.status !== "fail");
+});
+
+Deno.test("a family with mixed α: the smallest α for all, Holm's levels, power at the rule's level (R)", () => {
+  const c = [-0.01, 0, 0.01].map((d) => run({ acc: 0.895 + d, loss: 0.301 + d }));
+  const b = [-0.01, 0, 0.01].map((d) => run({ acc: 0.9 + d, loss: 0.3 + d }));
+  const h = { sd: 0.01, df: 60, commits: 30, runs: 90 };
+  const result = gate(["acc:max:alpha=0.05:mde=0.01", "loss:min:alpha=0.01:mde=0.01"], c, b, {
+    history: { acc: h, loss: h },
+  });
+  const [acc, loss] = result.verdicts.map((v) => v.test!);
+  // The family is held to its strictest rule: α 0.01 for both, Holm's steps 0.005 then 0.01.
+  assertEquals([acc!.alpha, loss!.alpha, acc!.family], [0.01, 0.01, 2]);
+  assertEquals([acc!.level, loss!.level], [0.005, 0.01]);
+  // R: se = 0.01 * sqrt(2/3); pt(0.005 / se, 60, lower.tail = FALSE) = 0.2713026549,
+  // pt(0.001 / se, 60, lower.tail = FALSE) = 0.4514662788.
+  assert(Math.abs(acc!.p - 0.2713026549) < 1e-8, String(acc!.p));
+  assert(Math.abs(loss!.p - 0.4514662788) < 1e-8, String(loss!.p));
+  // Power to see a 0.01 drop at the level the rule is judged at, 0.005:
+  // R: pt(qt(1 - 0.005, 60), 60, ncp = 0.01 / se, lower.tail = FALSE) = 0.08308899282
+  // (at 0.05 it would be 0.3321738131).
+  assertEquals(acc!.boundLevel, 0.005);
+  assert(Math.abs(acc!.power! - 0.08308899282) < 1e-7, String(acc!.power));
+  // Neither significant, too little power to rule the drop out: inconclusive, never a fail.
+  assertEquals(result.verdicts.map((v) => v.status), ["inconclusive", "inconclusive"]);
+});
