@@ -282,3 +282,19 @@ Deno.test("charts: every Mermaid diagram in the docs (the PR lifecycle's among t
   await mermaid.parse("stateDiagram-v2\n  [*] --> --> x").catch(() => (refused = true));
   assert(refused);
 });
+
+Deno.test("charts: a trend of one point is not drawn; two points are", async () => {
+  const trendOf = (md: string) => blocks(md).filter((b) => b.includes("oldest to newest"));
+  // The candidate has not finished: the trend is one commit alone.
+  const one = render([runOf("c1x", "running", 0.5)], [runOf("b1x", "finished", 0.9)], true);
+  await assertParses(one);
+  assertEquals(trendOf(one), []);
+  const two = render(
+    [runOf("c1x", "running", 0.5)],
+    [runOf("b1x", "finished", 0.9), runOf("b2x", "finished", 0.91)],
+    true,
+  );
+  await assertParses(two);
+  assertEquals(trendOf(two).length, 1);
+  assertMatch(trendOf(two)[0]!, /line \[0\.9, 0\.91\]/);
+});
