@@ -10,7 +10,7 @@ import { assert, assertEquals, assertMatch, assertStringIncludes } from "./_asse
 function render(
   candidates: WandbRun[],
   baselines: WandbRun[],
-  opts: { chart?: boolean; rules?: string[] } = {},
+  opts: { chart?: boolean; rules?: string[]; maxLength?: number } = {},
 ) {
   const metrics = ["acc", "val_loss"];
   const classification = classify(candidates, baselines);
@@ -33,6 +33,7 @@ function render(
     configVars: ["note", "model"],
     chart: opts.chart ?? true,
     marker: "<!-- wandb-report key=acme/vision workflow=ci -->",
+    maxLength: opts.maxLength,
   });
 }
 
@@ -287,4 +288,26 @@ Deno.test("markdown: the cap is in UTF-8 bytes, so CJK text cannot pass GitHub's
   const bytes = new TextEncoder().encode(md).byteLength;
   assert(bytes <= MAX_MARKDOWN, `${bytes} bytes`);
   assertMatch(md, /wandb_report\.csv artifact/);
+});
+
+Deno.test("markdown: the cap holds with the hidden lines counted; the state line says the gate's verdict", () => {
+  const runs = Array.from({ length: 120 }, (_, i): WandbRun => ({
+    name: `run${i}`,
+    displayName: `seed-${i}-${"x".repeat(40)}`,
+    state: "finished",
+    tags: [],
+    config: { note: "n".repeat(50), model: "m" },
+    summary: { acc: 0.5 + (i % 7) / 100, val_loss: 0.4 },
+  }));
+  for (let cap = 3000; cap <= 12_000; cap += 1500) {
+    const md = render(runs.slice(0, 100), runs.slice(100), { maxLength: cap });
+    const bytes = new TextEncoder().encode(md).byteLength;
+    assert(bytes <= cap, `${bytes} bytes for a cap of ${cap}`);
+    assertMatch(md.split("\n")[1]!, /^<!-- wandb-report verdict=\w+ digest=[0-9a-f]{32} -->$/);
+  }
+  // The state follows the gate: a failed rule says fail; all passed and complete says pass.
+  const failing = render(runs.slice(0, 3), runs.slice(100, 103), { rules: ["acc:max:abs=0"] });
+  assertMatch(failing.split("\n")[1]!, /verdict=fail /);
+  const passing = render(runs.slice(0, 3), runs.slice(100, 103), { rules: ["acc:max:abs=1"] });
+  assertMatch(passing.split("\n")[1]!, /verdict=pass /);
 });
