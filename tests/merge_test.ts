@@ -538,3 +538,30 @@ Deno.test("merge: no status on a head the legs did not judge; comment-mode appli
     await Deno.remove(failing, { recursive: true });
   }
 });
+
+Deno.test("merge: with --expect, another matrix's legs in the folder are left out and said; keys that share an artifact name are refused", async () => {
+  const dir = await writeLegs([
+    legJson({ key: "vision/a" }),
+    legJson({ key: "vision/b" }),
+    // Another matrix in the same caller run, even of another commit, downloaded by the same pattern.
+    legJson({ key: "nlp/a", sha: "f".repeat(40), failing: 1 }),
+  ]);
+  try {
+    const r = await merge(["--reports", dir, "--expect", "vision/a, vision/b", "--json"]);
+    assertEquals(r.code, 0, r.stderr);
+    assertEquals([r.outputs.NUM_LEGS, r.outputs.GATE_VERDICT], ["2", "passed"]);
+    assertMatch(r.stderr, /leg-002\.json \(leg nlp\/a\) is not among --expect: left out/);
+    assert(!r.md!.includes("nlp/a"), "another merge's leg is not in this comment");
+    // Two keys that travel under one artifact name: one would replace the other's upload.
+    const clash = await merge(["--reports", dir, "--expect", "vision/a, vision-a"]);
+    assertEquals(clash.code, 2);
+    assertEquals(clash.stderr.trim().split("\n").length, 1, clash.stderr);
+    assertMatch(
+      clash.stderr,
+      /--expect: expected report keys that stay apart as artifact names .*got "vision\/a and vision-a" \(both travel as wandb-report-leg-vision-a/,
+    );
+    assertEquals(clash.md, undefined, "nothing written");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

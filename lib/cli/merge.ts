@@ -47,6 +47,7 @@ export const merge: Run<MergeCliOptions> = async (options, io, print) => {
       sha: options.prHeadSha,
     });
     for (const problem of merged.problems) print.say("warning", "warning", problem);
+    for (const note of merged.notes) print.say("notice", "note", note);
     const marker = commentMarker(options.reportKey, io.env.GITHUB_WORKFLOW ?? "wandb-report");
     const redact = (text: string) => print.redactor.redact(text);
     const comment = redact(renderMerged(merged, { marker }));

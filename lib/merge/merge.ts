@@ -50,6 +50,8 @@ export interface MergedReport {
   refused: { name: string; file: string; reason: string }[];
   /** What disagrees: repeated legs, other versions, a matrix job that did not succeed. */
   problems: string[];
+  /** What was left out and why, without failing: another merge's legs. */
+  notes: string[];
   /**
    * `failed` when a leg failed (or a problem counts), else `pending` when a
    * leg waits for training, else `inconclusive` when one could not tell,
@@ -104,7 +106,15 @@ const COUNT_OUTPUTS = [
  * ```
  */
 export function mergeReports(read: ReadLegs, options: MergeOptions = {}): MergedReport {
-  const { legs } = read;
+  checkArtifactNames(options.expect ?? []);
+  // With the legs named, another matrix's legs (downloaded by the same pattern) are not ours.
+  const expected = options.expect?.length ? new Set(options.expect) : undefined;
+  const notes: string[] = [];
+  const legs = read.legs.filter((leg) => {
+    if (!expected || expected.has(leg.name)) return true;
+    notes.push(`${leg.file} (leg ${leg.name}) is not among --expect: left out, as another merge's`);
+    return false;
+  });
   const sha = legs[0]?.report.sha ?? options.sha ?? "";
   const other = legs.find((leg) => leg.report.sha !== sha);
   if (other) {
@@ -185,7 +195,58 @@ export function mergeReports(read: ReadLegs, options: MergeOptions = {}): Merged
     NUM_LEGS: String(seen.size + missing.length),
     NUM_LEGS_REPORTED: String(unique.length),
   });
-  return { sha, legs: summaries, missing, refused, problems, verdict, passed, complete, outputs };
+  return {
+    sha,
+    legs: summaries,
+    missing,
+    refused,
+    problems,
+    notes,
+    verdict,
+    passed,
+    complete,
+    outputs,
+  };
+}
+
+/**
+ * The artifact (and file) name a leg's report travels under, as the
+ * workflow and the action make it: `wandb-report-leg-` and the key with
+ * every byte outside `A-Za-z0-9._-` made `-` (`tr -c`).
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { legArtifactName } from "./merge.ts";
+ * assertEquals(legArtifactName("tasks/ner"), "wandb-report-leg-tasks-ner");
+ * ```
+ */
+export function legArtifactName(key: string): string {
+  const bytes = new TextEncoder().encode(key);
+  const safe = Array.from(
+    bytes,
+    (b) => /[A-Za-z0-9._-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : "-",
+  );
+  return `wandb-report-leg-${safe.join("")}`;
+}
+
+/** Two expected legs whose artifacts would share a name: one upload replaces the other. */
+function checkArtifactNames(expect: readonly string[]): void {
+  const byName = new Map<string, string>();
+  for (const key of expect) {
+    const name = legArtifactName(key);
+    const first = byName.get(name);
+    if (first !== undefined && first !== key) {
+      throw new InvalidInputError(
+        "--expect",
+        "report keys that stay apart as artifact names (every character outside " +
+          "A-Za-z0-9._- becomes -)",
+        `${first} and ${key}`,
+        `both travel as ${name}, so one leg's upload replaces the other's: rename one`,
+      );
+    }
+    byName.set(name, key);
+  }
 }
 
 /**

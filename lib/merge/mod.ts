@@ -5,7 +5,7 @@
  *
  * @module
  */
-export { legCount, mergeReports } from "./merge.ts";
+export { legArtifactName, legCount, mergeReports } from "./merge.ts";
 export type { LegSummary, MergedReport, MergeOptions } from "./merge.ts";
 export {
   type Leg,

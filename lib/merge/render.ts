@@ -306,6 +306,7 @@ export function mergedJson(merged: MergedReport): Record<string, unknown> {
     problems: merged.problems,
     missing: merged.missing,
     refused: merged.refused,
+    notes: merged.notes,
     outputs: merged.outputs,
     legs: merged.legs.map((leg) => ({
       name: leg.name,
