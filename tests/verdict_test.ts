@@ -482,3 +482,29 @@ Deno.test("a family with mixed α: the smallest α for all, Holm's levels, power
   // Neither significant, too little power to rule the drop out: inconclusive, never a fail.
   assertEquals(result.verdicts.map((v) => v.status), ["inconclusive", "inconclusive"]);
 });
+
+Deno.test("Welch inconclusive: the bound is R's, past the tolerance, so neither pass nor fail", () => {
+  const result = gate(
+    ["acc:max:alpha=0.05:rel=0.5%"],
+    runs("acc", [0.9, 0.91, 0.92]),
+    runs("acc", [0.9, 0.93, 0.96]),
+  );
+  const v = result.verdicts[0]!;
+  assertEquals([result.verdict, result.passed, v.status, v.noise?.source], [
+    "inconclusive",
+    true,
+    "inconclusive",
+    "welch",
+  ]);
+  // R: 0.02 + qt(0.95, 2.43902439) * sqrt(var(c)/3 + var(b)/3) = 0.06731049504, beyond 0.5 % of 0.93.
+  assert(Math.abs(v.test!.bound! - 0.06731049504) < 1e-9, String(v.test!.bound));
+  assertMatch(v.message, /worse by at most 0\.06731 at 95 %, more than the 0\.00465 allowed/);
+  // Blocking when asked: the same verdict fails the gate.
+  const strict = gate(
+    ["acc:max:alpha=0.05:rel=0.5%"],
+    runs("acc", [0.9, 0.91, 0.92]),
+    runs("acc", [0.9, 0.93, 0.96]),
+    { onInconclusive: "fail" },
+  );
+  assertEquals([strict.verdict, strict.passed], ["inconclusive", false]);
+});
