@@ -174,6 +174,31 @@ Deno.test("gate property: pass exactly when the regression is within the allowan
   );
 });
 
+Deno.test("gate property: exactly at the allowance passes and one step past fails, at any scale and sign", () => {
+  // Decimal numbers on a grid of `unit`: at the allowance in decimals is a pass whatever the
+  // float error of the subtraction; one grid step past it is a fail (no absolute floor).
+  fc.assert(
+    fc.property(
+      fc.integer({ min: -10_000, max: 10_000 }),
+      fc.integer({ min: 0, max: 500 }),
+      fc.integer({ min: -12, max: 3 }),
+      fc.constantFrom("max", "min"),
+      (r, a, k, direction) => {
+        const unit = 10 ** k;
+        const at = (n: number) => Number((n * unit).toPrecision(12));
+        const sign = direction === "max" ? -1 : 1;
+        const reference = at(r);
+        const abs = at(a);
+        const onEdge = gate(`m:${direction}:abs=${abs}`, at(r + sign * a), reference);
+        assertEquals(onEdge.passed, true, `${at(r + sign * a)} vs ${reference}, abs=${abs}`);
+        const past = gate(`m:${direction}:abs=${abs}`, at(r + sign * (a + 1)), reference);
+        assertEquals(past.passed, false, `${at(r + sign * (a + 1))} vs ${reference}, abs=${abs}`);
+      },
+    ),
+    { numRuns: 500 },
+  );
+});
+
 Deno.test("gate: missing values, no baselines and no finished candidates follow missing=", () => {
   const bases = [run("b1", { m: 1 })];
   const check = (cands: WandbRun[], rule: string, baselines = bases) =>
