@@ -816,3 +816,42 @@ Deno.test("--noise-history: the base branch's, never the PR's own commits (--his
     await Deno.remove(repo.dir, { recursive: true });
   }
 });
+
+Deno.test("--noise-history from the candidates' own commit (a short --sha): their seeds are never main's noise", async () => {
+  const repo = await repository(12);
+  try {
+    // Main: three seeds spread by exactly 0.01 a commit. The PR: three seeds spread by 0.05.
+    const runs = repo.main.flatMap((sha, i) =>
+      [-0.01, 0, 0.01].map((d, s) => metric(sha, `main${i}s${s}`, 0.9 + i * 0.002 + d))
+    );
+    const pr = [-0.01, 0, 0.01].map((d, s) => metric(repo.head, `cand000${s}`, 0.92 + d));
+    // Tagged baselines off the chain: the comparison needs some, the noise does not use them.
+    const tagged = [0.91, 0.92].map((v, s) =>
+      run(`tag000${s}`, "finished", {
+        sha: "e".repeat(40),
+        tags: ["baseline"],
+        metrics: { accuracy: v },
+      })
+    );
+    await withEmulator({ fixture: fixture([...runs, ...pr, ...tagged]) }, async (emulator) => {
+      // No --baseline-sha and no --history-base: the chain starts at the PR's own commit.
+      const r = await runCli(emulator, [
+        ...PROJECT,
+        "--sha",
+        repo.head.slice(0, 7),
+        "--baseline-tags",
+        "baseline",
+        "--noise-history",
+        "11",
+        "--gate",
+        "accuracy:max:alpha=0.05:mde=0.01",
+        "--json",
+      ], { env: { INIT_CWD: repo.dir } });
+      assertEquals(r.code, 0, r.stderr);
+      // Counted, the PR's seeds would make 11 commits and σ ≈ 0.018: main's 10 alone are 0.01.
+      assertMatch(r.stderr, /σ 0\.01 pooled from 10 commits of the base branch \(30 runs\)/);
+    });
+  } finally {
+    await Deno.remove(repo.dir, { recursive: true });
+  }
+});
