@@ -499,6 +499,10 @@ Deno.test("Welch inconclusive: the bound is R's, past the tolerance, so neither 
   // R: 0.02 + qt(0.95, 2.43902439) * sqrt(var(c)/3 + var(b)/3) = 0.06731049504, beyond 0.5 % of 0.93.
   assert(Math.abs(v.test!.bound! - 0.06731049504) < 1e-9, String(v.test!.bound));
   assertMatch(v.message, /worse by at most 0\.06731 at 95 %, more than the 0\.00465 allowed/);
+  // Seeds for 80 % power with the sides' own df (2n − 2, σ not from history). R: the smallest n
+  // with pt(qt(0.95, 2n − 2), 2n − 2, ncp = 0.00465 / (σ √(2/n)), lower.tail = FALSE) ≥ 0.8 is
+  // 287 (n − 1 df would say 288).
+  assertEquals(v.test!.seedsNeeded, 287);
   // Blocking when asked: the same verdict fails the gate.
   const strict = gate(
     ["acc:max:alpha=0.05:rel=0.5%"],
