@@ -53,8 +53,10 @@ function choosesFormat(argv: readonly string[]): boolean {
 function shellWord(word: string): string {
   if (/^[A-Za-z0-9_@%+=:,.\/-]+$/.test(word)) return word;
   if (!word.includes("'")) return `'${word}'`;
-  if (!/["$`\\!]/.test(word)) return `"${word}"`;
-  return `'${word.replaceAll("'", `'\\''`)}'`;
+  // \x60 is the backtick: spelt out so that tools reading this do not take it for a template.
+  if (!/["$\x60\\!]/.test(word)) return `"${word}"`;
+  // Close the quote, an escaped quote, open again: 'it'\''s'.
+  return "'" + word.replaceAll("'", "'\\''") + "'";
 }
 
 /** Flags one per line, each with its value, quoted for a shell. */
@@ -79,7 +81,7 @@ export function demoHelpText(program: string, reportHelp: string): string {
     `${program} --run-id c4nd1dt1, ${program} --format json, ${program} --out /tmp/r.csv.`,
     "",
     "The demo's own flags (as a shell takes them):",
-    ...flagLines(DEMO_ARGS).map((line, i, all) => `  ${line}${i < all.length - 1 ? " \\" : ""}`),
+    ...flagLines(DEMO_ARGS).map((line, i, all) => "  " + line + (i < all.length - 1 ? " \\" : "")),
     "",
     "The report's options:",
     reportHelp.split("\n").slice(1).join("\n").trimStart(),
