@@ -311,3 +311,24 @@ Deno.test("markdown: the cap holds with the hidden lines counted; the state line
   const passing = render(runs.slice(0, 3), runs.slice(100, 103), { rules: ["acc:max:abs=1"] });
   assertMatch(passing.split("\n")[1]!, /verdict=pass /);
 });
+
+Deno.test("markdown: the 'N more runs' row only when rows are left out, and N is how many", () => {
+  const runs = Array.from({ length: 200 }, (_, i): WandbRun => ({
+    name: `run${i}`,
+    displayName: `s${i}`,
+    state: "finished",
+    tags: [],
+    config: { note: "n".repeat(300), model: "m" },
+    summary: { acc: 0.5 + (i % 7) / 100, val_loss: 0.4 },
+  }));
+  const table = (md: string) =>
+    md.split("\n").filter((l) => /^\| `[cb]\d+` \[s\d+\]|^\| \[s\d+\]/.test(l));
+  const more = (md: string) => md.match(/^\| … (\d+) more runs \|/m)?.[1];
+  // Cut to 200 rows a table, and 200 runs: every run shown, so no "… 0 more runs".
+  const all = render(runs.slice(0, 150), runs.slice(150), { chart: false, maxLength: 60_000 });
+  assertMatch(all, /longer than a comment allows/);
+  assertEquals([table(all).length, more(all)], [200, undefined]);
+  // Cut to 100: the other 100 counted.
+  const half = render(runs.slice(0, 150), runs.slice(150), { chart: false, maxLength: 45_000 });
+  assertEquals([table(half).length, more(half)], [100, "100"]);
+});
