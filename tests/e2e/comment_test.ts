@@ -335,3 +335,36 @@ Deno.test("comment: sent again once after a lost answer, and that answer lost to
     });
   });
 });
+
+Deno.test("comment: with two of ours on one page (an older run's race), the newest is the one updated", async () => {
+  await withEmulator({}, async (emulator) => {
+    const marker = "<!-- wandb-report key=acme/vision workflow=CI -->";
+    const other = (i: number) => ({ id: `IC_o${i}`, author: "ana", pr: 7, body: `comment ${i}` });
+    const server = await startGithubServer({
+      repo: EXAMPLE_REPO,
+      pulls: [{ number: 7, headRefOid: SHA, headRefName: "feature" }],
+      tokens: { [WRITER]: { login: "github-actions[bot]", write: true } },
+      comments: [
+        { id: "IC_older", author: "github-actions[bot]", pr: 7, body: `${marker}\nolder report` },
+        ...Array.from({ length: 3 }, (_, i) => other(i)),
+        { id: "IC_newer", author: "github-actions[bot]", pr: 7, body: `${marker}\nnewer report` },
+        ...Array.from({ length: 5 }, (_, i) => other(200 + i)),
+      ],
+    });
+    try {
+      const summary = await Deno.makeTempFile();
+      const r = await runCli(emulator, [...ARGS, "--comment", "--pr-number", "7"], {
+        env: env(server, summary),
+      });
+      assertEquals(r.code, 0, r.stderr);
+      assertMatch(r.stderr, /comment updated: .*#issuecomment-IC_newer/);
+      assertEquals(
+        server.comments.find((c) => c.id === "IC_older")!.body,
+        `${marker}\nolder report`,
+      );
+      await Deno.remove(summary);
+    } finally {
+      await server.close();
+    }
+  });
+});
