@@ -697,3 +697,35 @@ Deno.test("chatops: an unknown comment-mode fails before any request, whatever t
     assertEquals(ok.outputs.COMMENT_MODE, "changes");
   });
 });
+
+Deno.test("chatops: on a PR comment the merge base is the PR head's with its base, never the default branch's", async () => {
+  // R ← M ← B (the PR's base) ← D (GITHUB_SHA, the default branch on a comment); M ← H (the PR head).
+  const sha = (c: string) => c.repeat(40);
+  const [R, M, B, D] = [sha("1"), sha("2"), sha("3"), sha("4")];
+  const commit = (s: string, parents: string[], day: number) => ({
+    sha: s,
+    parents,
+    date: `2026-11-0${day}T00:00:00Z`,
+  });
+  const server = await startGithubServer({
+    repo: EXAMPLE_REPO,
+    pulls: [{ number: 7, headRefOid: HEAD, headRefName: "feature/better-aug", baseRefOid: B }],
+    tokens: { [TOKEN]: { login: "github-actions[bot]", write: true } },
+    commits: [
+      commit(R, [], 1),
+      commit(M, [R], 2),
+      commit(B, [M], 3),
+      commit(D, [B], 4),
+      commit(HEAD, [M], 5),
+    ],
+  });
+  try {
+    const run = await chatops(server, "issue_comment", commentEvent({ body: "/get-runs" }), {
+      env: { INPUT_MERGE_BASE: "true", GITHUB_SHA: D, GITHUB_API_URL: server.url },
+    });
+    assertEquals(run.code, 0, run.stderr);
+    assertEquals([run.outputs.SHA, run.outputs.MERGE_BASE_SHA], [HEAD, M]);
+  } finally {
+    await server.close();
+  }
+});
