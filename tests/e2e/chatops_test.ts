@@ -729,3 +729,23 @@ Deno.test("chatops: on a PR comment the merge base is the PR head's with its bas
     await server.close();
   }
 });
+
+Deno.test("chatops: workflow_run drops a listed PR whose head is another commit; the SHA is the run's head", async () => {
+  await withGithub(async (server) => {
+    // GitHub lists #12 for the run, but #12's head moved on: it is not this run's PR.
+    const moved = await chatops(
+      server,
+      "workflow_run",
+      workflowRunEvent({
+        headSha: HEAD,
+        pullRequests: [{ number: 12, head: "e".repeat(40), base: "c".repeat(40) }],
+      }),
+    );
+    assertEquals(moved.code, 0, moved.stderr);
+    assertEquals([moved.outputs.SHA, moved.outputs.PULL_REQUEST_NUMBER], [HEAD, "7"]);
+    assertMatch(
+      moved.stderr,
+      /1 pull request GitHub listed for the run is not into .* \(or not of its head\): ignored/,
+    );
+  });
+});
