@@ -213,6 +213,29 @@ Deno.test("emulator: scripted faults from the fixture, per operation", async () 
   });
 });
 
+Deno.test("emulator: a fault with after lets that many matching requests through first", async () => {
+  const fixture = {
+    apiKeys: [API_KEY],
+    faults: [{ status: 422, operation: "Viewer", after: 2 }],
+  };
+  await withEmulator({ fixture }, async (emulator) => {
+    const viewer = async () =>
+      (await post(emulator.url, { query: "query Viewer { viewer { id } }" })).status;
+    // Another operation neither counts nor is refused.
+    assertEquals(
+      (await post(emulator.url, { query: "query Other { viewer { id } }" })).status,
+      200,
+    );
+    assertEquals([await viewer(), await viewer(), await viewer(), await viewer()], [
+      200,
+      200,
+      422,
+      200,
+    ]);
+    assertEquals(emulator.stats.faultsApplied, 1);
+  });
+});
+
 Deno.test("emulator: other routes", async () => {
   await withEmulator({}, async (emulator) => {
     const home = await fetch(emulator.url);

@@ -28,12 +28,16 @@ export interface FaultInput {
   times?: number;
   /** Only requests for this GraphQL operation name. */
   operation?: string;
+  /** Let this many matching requests through first (a refusal on the second page). Default 0. */
+  after?: number;
 }
 
 /** A scripted failure, applied to the next matching requests. */
 export interface Fault extends FaultInput {
   /** How many requests this fault still applies to. */
   times: number;
+  /** How many matching requests still pass before it applies. */
+  after: number;
 }
 
 /** The schema of a {@link Fault}. */
@@ -45,6 +49,7 @@ export const FaultSchema: z.ZodType<Fault, FaultInput> = z.strictObject({
   drop: z.boolean().optional(),
   times: z.number().int().min(1).default(1),
   operation: z.string().optional(),
+  after: z.number().int().min(0).default(0),
 });
 
 /** One run as written. `config` holds plain values; the emulator wraps them as `{"value": …}`. */

@@ -175,6 +175,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     const index = faults.findIndex((f) => f.operation === undefined || f.operation === operation);
     if (index < 0) return undefined;
     const fault = faults[index]!;
+    // Not yet: this request passes (and no later fault jumps ahead of this one).
+    if (fault.after > 0) {
+      fault.after--;
+      return undefined;
+    }
     if (--fault.times <= 0) faults.splice(index, 1);
     stats.faultsApplied++;
     return fault;

@@ -380,3 +380,35 @@ Deno.test("action.yml: matrix legs (publish: false) write a JSON file each, name
     await Deno.remove(workspace, { recursive: true });
   }
 });
+
+Deno.test("--match-commit: a refusal after the first page is a failure, never a restarted scan", async () => {
+  const now = Date.parse("2026-11-27T12:00:00Z");
+  const recent = "2026-11-20T00:00:00";
+  const runs = ["cmit0001", "cmit0002", "cmit0003"].map((id) =>
+    run(id, "finished", { commit: SHA, createdAt: recent })
+  );
+  // The filter is served, then the second page is refused: the runs already read are not read
+  // again by a scan (they would count twice), and the report does not pretend to be whole.
+  const server = await startEmulator({
+    fixture: {
+      ...testFixture(runs),
+      filterFields: ["commit"],
+      faults: [{ status: 422, operation: "WandbReportRuns", after: 1 }],
+    },
+  });
+  try {
+    const r = await runCli(
+      server,
+      [...PROJECT, "--sha", SHA, "--match-commit", "--page-size", "1"],
+      {
+        deps: { now: () => now },
+      },
+    );
+    assertEquals(r.code, 3, r.stderr);
+    assertEquals(server.stats.operations.WandbReportRuns, 2, JSON.stringify(server.stats));
+    assert(!r.stderr.includes("does not filter on commit"), r.stderr);
+    assertEquals(r.csv, undefined, "nothing written");
+  } finally {
+    await server.close();
+  }
+});
