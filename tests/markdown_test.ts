@@ -332,3 +332,25 @@ Deno.test("markdown: the 'N more runs' row only when rows are left out, and N is
   const half = render(runs.slice(0, 150), runs.slice(150), { chart: false, maxLength: 45_000 });
   assertEquals([table(half).length, more(half)], [100, "100"]);
 });
+
+Deno.test("markdown: a failed gate lists its worst failure first, whatever order the rules came in", () => {
+  const one = (name: string, acc: number, valLoss: number): WandbRun => ({
+    name,
+    displayName: name,
+    state: "finished",
+    tags: [],
+    config: {},
+    summary: { acc, val_loss: valLoss },
+  });
+  // val_loss is 0.01 worse, acc 0.4 worse; the val_loss rule is given first.
+  const md = render([one("c1", 0.5, 0.41)], [one("b1", 0.9, 0.4)], {
+    chart: false,
+    rules: ["val_loss:min:abs=0", "acc:max:abs=0"],
+  });
+  const failures = md.split("\n").filter((l) => l.startsWith("- ❌"));
+  assertEquals(failures.length, 2, md);
+  assertMatch(failures[0]!, /^- ❌ acc regressed in c1/);
+  assertMatch(failures[1]!, /^- ❌ val\\_loss regressed in c1/);
+  const rows = md.split("\n").filter((l) => /^\| (acc|val\\_loss)\\:/.test(l));
+  assertMatch(rows[0]!, /^\| acc\\:max\\:abs=0 \|/);
+});
