@@ -855,3 +855,41 @@ Deno.test("--noise-history from the candidates' own commit (a short --sha): thei
     await Deno.remove(repo.dir, { recursive: true });
   }
 });
+
+Deno.test("--noise-history with --group-by: σ within each group of each commit, never across groups", async () => {
+  const repo = await repository(12);
+  try {
+    // Two learning rates a commit, 0.1 apart in level; within each, seeds 0.01 apart.
+    const seeds = (sha: string, tag: string, lr: number, level: number) =>
+      [-0.01, 0, 0.01].map((d, s) =>
+        run(`${tag}s${s}`, "finished", { sha, config: { lr }, metrics: { accuracy: level + d } })
+      );
+    const runs = repo.main.flatMap((sha, i) => [
+      ...seeds(sha, `m${i}a`, 0.1, 0.9),
+      ...seeds(sha, `m${i}b`, 0.01, 0.8),
+    ]);
+    const pr = [...seeds(repo.head, "pra", 0.1, 0.9), ...seeds(repo.head, "prb", 0.01, 0.8)];
+    await withEmulator({ fixture: fixture([...runs, ...pr]) }, async (emulator) => {
+      const r = await runCli(emulator, [
+        ...PROJECT,
+        "--sha",
+        repo.head,
+        "--baseline-sha",
+        repo.main.at(-1)!,
+        "--noise-history",
+        "10",
+        "--group-by",
+        "lr",
+        "--gate",
+        "accuracy:max:alpha=0.05:mde=0.01",
+        "--json",
+      ], { env: { INIT_CWD: repo.dir } });
+      assertEquals(r.code === 2, false, r.stderr);
+      // Pooled across the two learning rates, σ would be about 0.055.
+      assertMatch(r.stderr, /σ 0\.01 pooled from \d+ commits of the base branch/);
+      assert(!/σ 0\.0[2-9]/.test(r.stderr), r.stderr);
+    });
+  } finally {
+    await Deno.remove(repo.dir, { recursive: true });
+  }
+});
