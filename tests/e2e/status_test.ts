@@ -105,6 +105,44 @@ Deno.test("--status with --wait: pending first, then the verdict", async () => {
   });
 });
 
+Deno.test("--wait: the poll that finds training over posts no progress, only the verdict", async () => {
+  const fixture = testFixture();
+  for (const r of fixture.projects![0]!.runs!) {
+    if (r.state === "running" || r.state === "pending") {
+      (r as { becomes?: unknown }).becomes = { state: "finished", afterRequests: 2 };
+    }
+  }
+  await withEmulator({ fixture }, async (emulator) => {
+    await withGithub(async (server) => {
+      let t = 0;
+      // Polls 2 minutes apart: a progress update would be due when the runs are found ended.
+      const r = await runCli(emulator, [
+        ...PROJECT,
+        "--sha",
+        SHA,
+        "--status",
+        "--comment",
+        "--pr-number",
+        "7",
+        "--wait",
+        "10m",
+        "--poll-interval",
+        "2m",
+      ], {
+        env: env(server),
+        deps: { now: () => t, sleep: (ms: number) => (t += ms, Promise.resolve()) },
+      });
+      assertEquals(r.code, 0, r.stderr);
+      // The wait's start shown, then the verdict: no second "waiting" once training is over.
+      assertEquals(server.statuses.map((s) => s.state), ["pending", "success"]);
+      assertEquals(
+        server.requests.filter((q) => /Wandb(Report)?(Add|Update)Comment/.test(q)),
+        ["WandbReportAddComment", "WandbReportUpdateComment"],
+      );
+    });
+  });
+});
+
 Deno.test("status command: sets a state; a read-only token warns; bad input fails before any request", async () => {
   await withGithub(async (server) => {
     const call = async (args: string[], token = WRITER) => {
