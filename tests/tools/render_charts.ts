@@ -9,7 +9,7 @@
  */
 import { createRequire } from "node:module";
 import { isAbsolute, join, resolve } from "node:path";
-import { screenshot } from "./_chromium.ts";
+import { CHROMIUM, screenshot } from "./_chromium.ts";
 
 const USAGE = "Usage: deno task charts [REPORT.md] [OUT.png]\n\n" +
   "Renders the Mermaid charts of a report's markdown (written with --chart) to a PNG in headless\n" +
@@ -64,6 +64,10 @@ ${
 <script>mermaid.initialize({ startOnLoad: false, theme: "default" });
 mermaid.run().then(() => { document.title = "rendered"; });</script>
 </body></html>`;
+// Said before any folder is made: a missing chromium leaves nothing behind.
+if (!(await Deno.stat(CHROMIUM).catch(() => undefined))) {
+  fail(`chromium: expected Debian's chromium at ${CHROMIUM} (apt-get install chromium)`);
+}
 // By default a new temporary folder: a look leaves nothing in the repository.
 const output = Deno.args[1] === undefined
   ? join(await Deno.makeTempDir({ prefix: "wandb-report-charts-" }), "charts.png")
