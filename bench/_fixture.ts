@@ -1,6 +1,7 @@
 // The benchmark's project: 100,000 runs, 20 % candidates for one SHA, 1 %
 // baselines, each with a realistic config, summary and system metrics, so
 // that full-fragment fetches carry what real W&B runs carry.
+import { seededRandom } from "../lib/_random.ts";
 import type { FixtureInput } from "../lib/emulator/fixtures.ts";
 
 export const BENCH_SHA = "b3nchb3nchb3nchb3nchb3nchb3nchb3nch0000".replace(/[^0-9a-f]/g, "a");
@@ -10,16 +11,8 @@ export const BENCH_PROJECT = "large";
 export const BENCH_METRICS = ["accuracy", "loss", "val_accuracy", "val_loss", "_runtime"];
 export const BENCH_CONFIG = ["lr", "batch_size", "optimizer"];
 
-// Small deterministic PRNG (mulberry32), so every run of the benchmark serves
-// the same project.
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Seeded draws, so every run of the benchmark serves the same project.
+const prng = (seed: number) => seededRandom(seed).uniform;
 
 const STATES = [
   "finished",

@@ -21,33 +21,12 @@ import { evaluateGate } from "../lib/gate/mod.ts";
 import { type PooledNoise, pooledNoise } from "../lib/inference.ts";
 import { parseGateRule } from "../lib/inputs/rules.ts";
 import type { GateRule, Run } from "../lib/model.ts";
+import { generator } from "./_random.ts";
 
 const SIGMA = 0.01;
 const DRIFT = 0.003;
 const HISTORY_COMMITS = 20;
 const HISTORY_SEEDS = 3;
-
-/** mulberry32: a small seeded generator, so every run of the bench draws the same worlds. */
-function generator(seed: number) {
-  let a = seed >>> 0;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const normal = () => {
-    const u = uniform() || Number.MIN_VALUE;
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * uniform());
-  };
-  // t(3) has variance 3: divided by √3 its sd is 1.
-  const t3 = () => {
-    const chi = normal() ** 2 + normal() ** 2 + normal() ** 2;
-    return normal() / Math.sqrt(chi / 3) / Math.sqrt(3);
-  };
-  return { uniform, normal, t3 };
-}
 
 type World = "normal" | "t(3)";
 type Method = "noise=2" | "alpha=0.05, own seeds" | "alpha=0.05, history σ";

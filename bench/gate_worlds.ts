@@ -28,30 +28,12 @@ import { pooledNoise } from "../lib/inference.ts";
 import { parseGateRule } from "../lib/inputs/rules.ts";
 import type { Run } from "../lib/model.ts";
 import { judgeReport } from "../lib/pipeline/mod.ts";
+import { generator } from "./_random.ts";
 
 const METRICS = 10;
 const HISTORY = 20;
 const SEEDS = 3;
 const DRIFT = 0.3;
-
-/** mulberry32, and normals and t(3) from it: every run of the bench draws the same worlds. */
-function generator(seed: number) {
-  let a = seed >>> 0;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const normal = () =>
-    Math.sqrt(-2 * Math.log(uniform() || Number.MIN_VALUE)) * Math.cos(2 * Math.PI * uniform());
-  const t3 = () => {
-    const chi = normal() ** 2 + normal() ** 2 + normal() ** 2;
-    return normal() / Math.sqrt(chi / 3) / Math.sqrt(3);
-  };
-  return { uniform, normal, t3 };
-}
 
 type World =
   | "normal"

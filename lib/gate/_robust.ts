@@ -18,6 +18,7 @@
  *
  * @module
  */
+import { seededRandom } from "../_random.ts";
 import { fUpperTail } from "../inference.ts";
 import { mean } from "../stats.ts";
 
@@ -61,16 +62,7 @@ const NORMAL_DEVIATION = new Map<number, number>();
 export function normalDeviation(k: number): number {
   const known = NORMAL_DEVIATION.get(k);
   if (known !== undefined) return known;
-  let state = 0x9e3779b9 ^ k;
-  const uniform = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const normal = () =>
-    Math.sqrt(-2 * Math.log(uniform() || Number.MIN_VALUE)) * Math.cos(2 * Math.PI * uniform());
+  const { normal } = seededRandom(0x9e3779b9 ^ k);
   const all: number[] = [];
   for (let i = 0; i < 20_000; i++) all.push(...deviations(Array.from({ length: k }, normal)));
   const value = median(all);
