@@ -6,10 +6,9 @@
  * @module
  */
 import { z } from "zod";
-import { NotFoundError } from "../errors.ts";
 import { everyPage } from "./_paging.ts";
 import type { GitHubClient } from "./client.ts";
-import type { RepoRef } from "./pulls.ts";
+import { missingRepo, type RepoRef } from "./pulls.ts";
 import { COMMIT_STATUS_QUERY, MERGE_QUEUE_QUERY, SWEEP_PULLS_QUERY } from "./queries.ts";
 
 /** A status as GitHub's GraphQL API names its state. */
@@ -30,9 +29,6 @@ const toCheck = (s: z.infer<typeof StatusContextSchema>): CheckState => ({
   state: s.state.toLowerCase() as CheckState["state"],
   description: s.description ?? "",
 });
-
-const missingRepo = (repo: RepoRef) =>
-  new NotFoundError(`repository ${repo.owner}/${repo.name} not found, or the token cannot see it`);
 
 /**
  * Our check on one commit, or `undefined` when the commit has none under

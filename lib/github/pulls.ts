@@ -66,6 +66,22 @@ export interface RepoRef {
 }
 
 /**
+ * The error for a repository GitHub answers as null: absent, or hidden from the token.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { missingRepo } from "./pulls.ts";
+ * assertEquals(missingRepo({ owner: "o", name: "r" }).message.startsWith("repository o/r not found"), true);
+ * ```
+ */
+export function missingRepo(repo: RepoRef): NotFoundError {
+  return new NotFoundError(
+    `repository ${repo.owner}/${repo.name} not found, or the token cannot see it`,
+  );
+}
+
+/**
  * Splits `owner/name` (the value of `GITHUB_REPOSITORY`).
  *
  * @param input the input's name, for the error
@@ -164,11 +180,7 @@ export async function pullRequestsForSha(
       { ...repo, after },
       OpenPullsSchema,
     );
-    if (!data.repository) {
-      throw new NotFoundError(
-        `repository ${repo.owner}/${repo.name} not found, or the token cannot see it`,
-      );
-    }
+    if (!data.repository) throw missingRepo(repo);
     const { nodes, ...page } = data.repository.pullRequests;
     return { ...page, nodes: nodes ?? [] };
   }, `the open pull requests of ${repo.owner}/${repo.name}`);
