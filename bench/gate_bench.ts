@@ -22,6 +22,7 @@ import { type PooledNoise, pooledNoise } from "../lib/inference.ts";
 import { parseGateRule } from "../lib/inputs/rules.ts";
 import type { GateRule, Run } from "../lib/model.ts";
 import { generator } from "./_random.ts";
+import { pct, rateCell, writeBetweenMarkers } from "./_table.ts";
 
 const SIGMA = 0.01;
 const DRIFT = 0.003;
@@ -38,14 +39,6 @@ interface Cell {
   metrics: number;
   effect: number;
 }
-
-const wilson = (k: number, n: number) => {
-  const z = 1.96;
-  const p = k / n;
-  const centre = (p + z * z / (2 * n)) / (1 + z * z / n);
-  const half = (z / (1 + z * z / n)) * Math.sqrt(p * (1 - p) / n + z * z / (4 * n * n));
-  return [Math.max(0, centre - half), Math.min(1, centre + half)] as const;
-};
 
 let ids = 0;
 const finished = (summary: Record<string, number>): Run => ({
@@ -99,8 +92,6 @@ function simulate(cell: Cell, prs: number, seed: number) {
   return { failed, inconclusive };
 }
 
-const pct = (x: number) => `${(100 * x).toFixed(1)}`;
-
 function main() {
   const { values } = parseArgs({
     args: Deno.args,
@@ -139,10 +130,7 @@ function main() {
             const r = simulate({ world, method, n, metrics, effect }, prs, seed + 7919 * ++cellNo);
             return { effect, ...r };
           });
-          const show = ({ failed }: { failed: number }) => {
-            const [lo, hi] = wilson(failed, prs);
-            return `${pct(failed / prs)} (${pct(lo)}–${pct(hi)})`;
-          };
+          const show = ({ failed }: { failed: number }) => rateCell(failed, prs);
           rows.push(
             `| ${world} | ${metrics} | ${n} | ${method} | ${show(cells[0]!)} | ${
               pct(cells[0]!.inconclusive / prs)
@@ -164,19 +152,7 @@ function main() {
     ...rows,
   ].join("\n");
   console.log(table);
-  if (values.write) {
-    const path = values.write;
-    const doc = Deno.readTextFileSync(path);
-    const start = doc.indexOf("<!-- bench:gate -->");
-    const end = doc.indexOf("<!-- /bench:gate -->");
-    if (start < 0 || end < start) {
-      console.error(`--write: expected ${path} to hold <!-- bench:gate --> … <!-- /bench:gate -->`);
-      Deno.exit(2);
-    }
-    const next = `${doc.slice(0, start)}<!-- bench:gate -->\n${table}\n${doc.slice(end)}`;
-    Deno.writeTextFileSync(`${path}.tmp`, next);
-    Deno.renameSync(`${path}.tmp`, path);
-  }
+  if (values.write) writeBetweenMarkers(values.write, "gate", table);
 }
 
 if (import.meta.main) main();

@@ -29,6 +29,7 @@ import { parseGateRule } from "../lib/inputs/rules.ts";
 import type { Run } from "../lib/model.ts";
 import { judgeReport } from "../lib/pipeline/mod.ts";
 import { generator } from "./_random.ts";
+import { rateCell, wilson, writeBetweenMarkers } from "./_table.ts";
 
 const METRICS = 10;
 const HISTORY = 20;
@@ -145,19 +146,6 @@ function onePr(world: World, n: number, effect: number, rng: ReturnType<typeof g
   return judged.gate.verdict === "failed";
 }
 
-const wilson = (k: number, n: number) => {
-  const z = 1.96;
-  const p = k / n;
-  const centre = (p + z * z / (2 * n)) / (1 + z * z / n);
-  const half = (z / (1 + z * z / n)) * Math.sqrt(p * (1 - p) / n + z * z / (4 * n * n));
-  return [Math.max(0, centre - half), Math.min(1, centre + half)] as const;
-};
-const pct = (x: number) => (100 * x).toFixed(1);
-const cell = (k: number, n: number) => {
-  const [lo, hi] = wilson(k, n);
-  return `${pct(k / n)} (${pct(lo)}–${pct(hi)})`;
-};
-
 function main() {
   const { values } = parseArgs({
     args: Deno.args,
@@ -191,8 +179,8 @@ function main() {
     const met = wilson(fa3, prs)[0] <= 0.05 + 0.01 && fa3 / prs <= 0.06 &&
       power5 / prs >= 0.8;
     rows.push(
-      `| ${world} | ${cell(fa3, prs)} | ${cell(fa5, prs)} | ${cell(power3, prs)} | ${
-        cell(power5, prs)
+      `| ${world} | ${rateCell(fa3, prs)} | ${rateCell(fa5, prs)} | ${rateCell(power3, prs)} | ${
+        rateCell(power5, prs)
       } | ${met ? "yes" : "no"} |`,
     );
   });
@@ -208,21 +196,7 @@ function main() {
     ...rows,
   ].join("\n");
   console.log(table);
-  if (values.write) {
-    const path = values.write;
-    const doc = Deno.readTextFileSync(path);
-    const start = doc.indexOf("<!-- bench:worlds -->");
-    const end = doc.indexOf("<!-- /bench:worlds -->");
-    if (start < 0 || end < start) {
-      console.error(
-        `--write: expected ${path} to hold <!-- bench:worlds --> … <!-- /bench:worlds -->`,
-      );
-      Deno.exit(2);
-    }
-    const next = `${doc.slice(0, start)}<!-- bench:worlds -->\n${table}\n${doc.slice(end)}`;
-    Deno.writeTextFileSync(`${path}.tmp`, next);
-    Deno.renameSync(`${path}.tmp`, path);
-  }
+  if (values.write) writeBetweenMarkers(values.write, "worlds", table);
 }
 
 if (import.meta.main) main();
