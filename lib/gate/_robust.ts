@@ -18,7 +18,7 @@
  *
  * @module
  */
-import { seededRandom } from "../_random.ts";
+import { seededRandom } from "../random.ts";
 import { fUpperTail } from "../inference.ts";
 import { mean } from "../stats.ts";
 

@@ -12,7 +12,7 @@
  * @example
  * ```ts
  * import { deepStrictEqual as assertEquals } from "node:assert";
- * import { seededRandom } from "./_random.ts";
+ * import { seededRandom } from "./random.ts";
  * const a = seededRandom(42);
  * const b = seededRandom(42);
  * assertEquals([a.uniform(), a.normal()], [b.uniform(), b.normal()]);
