@@ -565,3 +565,52 @@ Deno.test("merge: with --expect, another matrix's legs in the folder are left ou
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("merge: with --legs GLOB and no --expect, a merge reads only its own matrix's legs; none of them is a failed report", async () => {
+  const dir = await writeLegs([
+    legJson({ key: "vision/a" }),
+    legJson({ key: "vision/b" }),
+    // Another matrix of the same caller run: failing, and of another commit.
+    legJson({ key: "nlp/a", sha: "f".repeat(40), failing: 1 }),
+    legJson({ key: "vision-extra" }),
+  ]);
+  try {
+    const r = await merge(["--reports", dir, "--legs", "vision/*"]);
+    assertEquals(r.code, 0, r.stderr);
+    assertEquals([r.outputs.NUM_LEGS, r.outputs.GATE_VERDICT], ["2", "passed"]);
+    assertMatch(
+      r.stderr,
+      /leg-002\.json \(leg nlp\/a\) does not match --legs vision\/\*: left out/,
+    );
+    assertMatch(r.stderr, /\(leg vision-extra\) does not match --legs vision\/\*/);
+    assert(!r.md!.includes("nlp/a") && !r.md!.includes("vision-extra"), r.md);
+    // The other merge, from the workflow's input, sees its own failing leg only.
+    const nlp = await merge(["--reports", dir], { INPUT_LEGS: "{nlp,audio}/*" });
+    assertEquals([nlp.code, nlp.outputs.NUM_LEGS, nlp.outputs.GATE_VERDICT], [1, "1", "failed"]);
+    // A glob that takes no leg: a failed report saying so, never a pass.
+    const none = await merge(["--reports", dir, "--legs", "audio/*"]);
+    assertEquals([none.code, none.outputs.GATE_VERDICT], [1, "failed"], none.stderr);
+    assertMatch(none.stderr, /no leg reported/);
+    // An expected leg the glob cannot take is refused: one line, nothing written.
+    const outside = await merge([
+      "--reports",
+      dir,
+      "--legs",
+      "vision/*",
+      "--expect",
+      "vision/a, nlp/a",
+    ]);
+    assertEquals(outside.code, 2);
+    assertEquals(outside.stderr.trim().split("\n").length, 1, outside.stderr);
+    assertMatch(
+      outside.stderr,
+      /--expect: expected legs that --legs vision\/\* takes, got "nlp\/a" \(so it could never be read/,
+    );
+    assertEquals(outside.md, undefined, "nothing written");
+    const empty = await merge(["--reports", dir, "--legs", " "]);
+    assertEquals(empty.code, 2);
+    assertMatch(empty.stderr, /--legs: expected a glob over the legs' report keys/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -37,11 +37,12 @@ export const merge: Run<MergeCliOptions> = async (options, io, print) => {
       : [],
   );
   try {
-    // With legs expected, or a matrix that did not succeed, no leg at all is a report to give.
-    const allowNone = options.expect.length > 0 ||
+    // With legs expected or named, or a matrix that did not succeed, no leg at all is a report to give.
+    const allowNone = options.expect.length > 0 || options.legs !== undefined ||
       (options.legsResult !== undefined && options.legsResult !== "success");
     const merged = mergeReports(await readLegs(options.reports, "--reports", { allowNone }), {
       expect: options.expect,
+      legs: options.legs,
       legsResult: options.legsResult,
       allowIncomplete: options.allowIncomplete,
       sha: options.prHeadSha,

@@ -37,6 +37,14 @@ const SOURCES = {
     value: "LIST",
     help: "The legs expected (report keys or projects); one not found failed before reporting.",
   },
+  legs: {
+    flag: "legs",
+    input: "LEGS",
+    kind: "string",
+    value: "GLOB",
+    help: "Only the legs whose report key matches GLOB (* within a /-part, ** across, ?, {a,b}), " +
+      "e.g. 'vision/*': the others (another matrix of the same run) are left out with a note.",
+  },
   legsResult: {
     flag: "legs-result",
     input: "LEGS_RESULT",
@@ -102,6 +110,8 @@ export interface MergeCliOptions extends GitHubStepOptions {
   reports: string[];
   /** The legs expected. */
   expect: string[];
+  /** Only the legs whose report key matches this glob. */
+  legs?: string;
   /** The matrix job's result. */
   legsResult?: "success" | "failure" | "cancelled" | "skipped";
   /** Missing or disagreeing legs do not fail the gate. */
@@ -136,6 +146,7 @@ export const MergeOptionsSchema: z.ZodType<MergeCliOptions> = z.object({
     "the legs' JSON reports (files or folders)",
   ),
   expect: z.array(z.string().trim().min(1, "leg names that are not empty")).default([]),
+  legs: z.string().trim().min(1, "a glob over the legs' report keys, e.g. vision/*").optional(),
   legsResult: z.enum(
     ["success", "failure", "cancelled", "skipped"],
     "success, failure, cancelled or skipped",
@@ -172,7 +183,7 @@ export const MERGE_COMMAND: Command<MergeCliOptions> = defineCommand({
   positional: "reports",
   help: (program) => ({
     usage:
-      `Usage: ${program} [--reports PATHS] [PATH ...] [--expect LIST] [--comment --pr-number N] [--status]`,
+      `Usage: ${program} [--reports PATHS] [PATH ...] [--expect LIST] [--legs GLOB] [--comment --pr-number N] [--status]`,
     about: [
       "Merges the JSON reports of a matrix's legs (each a deno task report --json) into one",
       "report: a verdict for the whole PR, a row per leg, each leg's section; one sticky",

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import picomatchModule from "picomatch";
 import { InvalidInputError } from "../errors.ts";
 import { overall, verdictWord } from "../gate/mod.ts";
 import { pyBool } from "../model.ts";
@@ -14,6 +15,12 @@ import type { Leg, LegReport, ReadLegs } from "./read.ts";
 export interface MergeOptions {
   /** The legs expected (report keys or projects): one not found failed before reporting. */
   expect?: readonly string[];
+  /**
+   * Only the legs whose report key matches this glob (`*` within a `/`-part,
+   * `**` across, `?`, `{a,b}`): another matrix's legs in the same folder are
+   * left out with a note. Every expected leg must match it.
+   */
+  legs?: string;
   /** The matrix job's result (`needs.<job>.result`): not `success` means a leg may be missing. */
   legsResult?: string;
   /** Missing, repeated or unreadable legs do not fail the gate (they are still said). */
@@ -107,13 +114,13 @@ const COUNT_OUTPUTS = [
  */
 export function mergeReports(read: ReadLegs, options: MergeOptions = {}): MergedReport {
   checkArtifactNames(options.expect ?? []);
-  // With the legs named, another matrix's legs (downloaded by the same pattern) are not ours.
-  const expected = options.expect?.length ? new Set(options.expect) : undefined;
+  // Another matrix's legs (downloaded by the same pattern) are not ours.
+  const notOurs = legFilter(options);
   const notes: string[] = [];
   const legs = read.legs.filter((leg) => {
-    if (!expected || expected.has(leg.name)) return true;
-    notes.push(`${leg.file} (leg ${leg.name}) is not among --expect: left out, as another merge's`);
-    return false;
+    const why = notOurs(leg.name);
+    if (why) notes.push(`${leg.file} (leg ${leg.name}) ${why}: left out, as another merge's`);
+    return !why;
   });
   const sha = legs[0]?.report.sha ?? options.sha ?? "";
   const other = legs.find((leg) => leg.report.sha !== sha);
@@ -228,6 +235,36 @@ export function legArtifactName(key: string): string {
     (b) => /[A-Za-z0-9._-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : "-",
   );
   return `wandb-report-leg-${safe.join("")}`;
+}
+
+// picomatch ships no types: the one call used here, typed once.
+type Picomatch = (glob: string, options: { dot: boolean }) => (key: string) => boolean;
+const picomatch = picomatchModule as unknown as Picomatch;
+
+/**
+ * Why a leg is another merge's (not among `--expect`, or not matching
+ * `--legs`), or undefined when it is ours.
+ *
+ * @throws {InvalidInputError} when an expected leg does not match `--legs`: it could never be read
+ */
+function legFilter(options: MergeOptions): (key: string) => string | undefined {
+  const expected = options.expect?.length ? new Set(options.expect) : undefined;
+  const glob = options.legs;
+  const matches = glob === undefined ? () => true : picomatch(glob, { dot: true });
+  const outside = options.expect?.find((key) => !matches(key));
+  if (outside !== undefined) {
+    throw new InvalidInputError(
+      "--expect",
+      `legs that --legs ${glob} takes`,
+      outside,
+      "so it could never be read: widen --legs or drop the leg",
+    );
+  }
+  return (key) => {
+    if (!matches(key)) return `does not match --legs ${glob}`;
+    if (expected && !expected.has(key)) return "is not among --expect";
+    return undefined;
+  };
 }
 
 /** Two expected legs whose artifacts would share a name: one upload replaces the other. */

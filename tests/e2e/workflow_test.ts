@@ -673,6 +673,21 @@ Deno.test("workflow: a matrix of three legs (examples/matrix.yml) gives one comm
     const updated = github.comments[0]!.body;
     assertEquals(github.comments.length, 1, "the one sticky comment, updated");
     assertMatch(updated, /2 of 3 legs reported; acme\/ner failed before reporting/);
+    // Two matrices in one caller run download together: a merge given `legs` reads only its own.
+    const own = await merge(artifacts, {
+      legs: "acme/{vision,qa}",
+      "report-key": "vision-qa",
+      "legs-result": "success",
+    });
+    assertEquals(own.jobs.merge!.result, "success");
+    assertEquals([own.outputs["gate-verdict"], own.outputs["num-legs"]], ["passed", "2"]);
+    assertEquals(github.statuses.map((s) => [s.sha, s.context, s.state]).at(-1), [
+      SHA,
+      "wandb-report/vision-qa",
+      "success",
+    ]);
+    assertEquals(github.comments.length, 2, "its own sticky comment, beside the matrix's");
+    assert(!github.comments[1]!.body.includes("acme/ner"), "the other matrix's leg is not in it");
   } finally {
     await github.close();
     await emulator.close();
