@@ -2,6 +2,7 @@
 // before the calibrated gate, and is pinned so it cannot come back.
 import { classify } from "../lib/classify.ts";
 import { evaluateGate, type GateResult } from "../lib/gate/mod.ts";
+import { robustHistory } from "../lib/gate/_robust.ts";
 import { type PooledNoise, pooledNoise } from "../lib/inference.ts";
 import { parseGateRule } from "../lib/inputs/rules.ts";
 import { statusSha } from "../lib/chatops.ts";
@@ -511,4 +512,46 @@ Deno.test("Welch inconclusive: the bound is R's, past the tolerance, so neither 
     { onInconclusive: "fail" },
   );
   assertEquals([strict.verdict, strict.passed], ["inconclusive", false]);
+});
+
+Deno.test("robust: a 10σ seed leaves main's σ even when the median's σ comes out high (noisy, 3 seeds a commit)", () => {
+  // 20 commits × 3 seeds of σ 1 (a draw of the worlds bench), three seeds diverged by about −10:
+  // the median-based σ of these is 1.56, and 6 of it (9.4) would keep −9.26 (8.5 from its median).
+  const cells = [
+    [0.7, -0.7, -1.71],
+    [1.13, -0.19, -2.19],
+    [2.3, 0.66, -0.38],
+    [0.35, -1.08, 0.28],
+    [2.34, 0.94, -0.13],
+    [-1.39, -1.3, 0.01],
+    [-1.26, -2.46, 0.38],
+    [-0.08, -1.62, -0.03],
+    [0.19, -0.59, -2.07],
+    [-0.74, -0.14, -9.26],
+    [-1.02, -1.59, -0.88],
+    [-2.32, -11.02, 2.01],
+    [1.51, 1.39, 0],
+    [-1.69, 0.58, -0.59],
+    [-0.91, -0.68, -0.79],
+    [0.2, 0.36, 0.72],
+    [-0.42, 0.92, -7.59],
+    [-0.62, -0.9, 0.49],
+    [1.4, 0.41, 1.25],
+    [0, 0.54, -0.78],
+  ];
+  const diverged = new Set([-9.26, -11.02, -7.59]);
+  const h = robustHistory(cells)!;
+  assertEquals(h.clean, cells.map((c) => c.filter((v) => !diverged.has(v))));
+  // σ pooled from the rest by the textbook formula: Σ (v − cell mean)² / Σ (n − 1).
+  let squares = 0;
+  let df = 0;
+  for (const c of h.clean) {
+    const m = c.reduce((a, b) => a + b, 0) / c.length;
+    squares += c.reduce((a, v) => a + (v - m) ** 2, 0);
+    df += c.length - 1;
+  }
+  assertEquals(h.sd.toFixed(6), Math.sqrt(squares / df).toFixed(6));
+  assert(h.sd > 0.8 && h.sd < 1.2, `σ ${h.sd}`);
+  // Main's own rate counts the three (smoothed): 3.5 in 61.
+  assertEquals(h.rate, 3.5 / 61);
 });

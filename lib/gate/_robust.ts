@@ -2,11 +2,13 @@
  * What main's history says of a metric beyond one pooled σ, for the gate's
  * robust steps (reference/statistics.md, "Beyond the textbook world"):
  *
- * - a **robust σ** (the median of the commits' variances over the median of
- *   χ²(k−1)/(k−1)) and **main's level** (the median of the newest commits'
- *   values), which one or two diverged seeds cannot move: a seed more than
- *   6 robust σ from that level has diverged, is left out of the means and σ,
- *   and how many did is tested against main's own rate (binomial tail);
+ * - a **robust σ** and **main's level** (the median of the newest commits'
+ *   values), which diverged seeds cannot move: main's seeds more than 4
+ *   median-based σ from their commit's median are set aside to tell an
+ *   efficient σ, and those more than 6 of that leave main's σ; a seed of
+ *   the PR more than 6 robust σ from main's level has diverged, is left out
+ *   of the means and σ, and how many did is tested against main's own rate
+ *   (binomial tail);
  * - a **change-aware σ**: when the newest commits' spread (the PR's own
  *   seeds included) differs from the older's (an F-test, one-sided 0.10 up,
  *   0.01 down), the recent one is used, else all of it pooled;
@@ -26,8 +28,10 @@ import { mean } from "../stats.ts";
 export const RECENT_COMMITS = 5;
 /** σ from main's level beyond which a seed of the PR (or its baselines) has diverged. */
 export const DIVERGED_SIGMAS = 6;
-/** Rough σ from its commit's median beyond which a seed of main leaves its σ. */
+/** σ from its commit's median beyond which a seed of main leaves its σ. */
 const CLEANING_SIGMAS = 6;
+/** Robust σ from its commit's median within which a seed tells the efficient σ. */
+const CORE_SIGMAS = 4;
 
 /** A sample variance with n − 1 (0 for fewer than two values). */
 function variance(values: readonly number[]): number {
@@ -42,6 +46,17 @@ function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * A σ that one or two diverged seeds cannot move: the median of every seed's
+ * distance from its commit's median, over that median for normal seeds.
+ */
+function robustSd(cells: readonly (readonly number[])[]): number {
+  const scaled = cells.filter((c) => c.length >= 2).flatMap((c) =>
+    deviations(c).map((d) => d / normalDeviation(c.length))
+  );
+  return scaled.length ? median(scaled) : 0;
 }
 
 /** Each value's distance from its commit's median, the median itself (odd counts) left out. */
@@ -72,7 +87,7 @@ export function normalDeviation(k: number): number {
 
 /** Main's robust picture of a metric: σ, level, and how often a seed diverges there. */
 export interface RobustHistory {
-  /** One seed's σ: robust (the medians'), refined on the commits cleaned of diverged seeds. */
+  /** One seed's σ for screening: the smaller of the median-based one and the clean commits' pooled one. */
   sd: number;
   /** The commits' values with main's own diverged seeds left out, newest first. */
   clean: number[][];
@@ -99,27 +114,25 @@ export interface RobustHistory {
 export function robustHistory(cells: readonly (readonly number[])[]): RobustHistory | undefined {
   const usable = cells.filter((c) => c.length >= 2);
   if (usable.length < 2) return undefined;
-  // A rough σ: the median of every seed's distance from its commit's median, over that
-  // median for normal seeds: a diverged seed moves one distance of many, not the median.
-  const rough = median(
-    usable.flatMap((c) => deviations(c).map((d) => d / normalDeviation(c.length))),
-  );
-  // Seeds more than 6 σ from their commit's median leave, σ is pooled from the rest, and the
-  // cleaning is done again with that σ (twice).
-  let sd = rough;
-  let clean: number[][] = usable.map((c) => [...c]);
-  for (let pass = 0; pass < 3; pass++) {
-    clean = usable.map((cell) => {
+  // σ in two steps: the robust σ (a median, which a few diverged seeds barely move, but
+  // noisy) trims the seeds more than 4 of it from their commit's median, and the rest give an
+  // efficient σ; seeds more than 6 of that from their commit's median have diverged, and σ is
+  // pooled from the others. A noisy first σ thus never shelters a 10σ seed.
+  const seeds = (cells: readonly (readonly number[])[]) => cells.reduce((n, c) => n + c.length, 0);
+  const within = (reach: number) =>
+    usable.map((cell) => {
       const centre = median(cell);
-      return cell.filter((v) => !(Math.abs(v - centre) > CLEANING_SIGMAS * sd));
+      return cell.filter((v) => !(Math.abs(v - centre) > reach));
     });
-    const { s2, df } = pooled(clean);
-    if (df === 0) break;
-    // Never up: a pass that left a diverged seed in must not loosen the next one.
-    sd = Math.min(sd, Math.sqrt(s2));
-  }
-  const total = usable.reduce((n, c) => n + c.length, 0);
-  const diverged = total - clean.reduce((n, c) => n + c.length, 0);
+  const robust = robustSd(usable);
+  const core = pooled(within(CORE_SIGMAS * robust));
+  const clean = core.df > 0 ? within(CLEANING_SIGMAS * Math.sqrt(core.s2)) : within(Infinity);
+  // The screening's σ: the smaller, so heavy tails (where the median's σ is the smaller)
+  // screen as tightly as before, and diverged seeds (which inflate the median's) do not widen it.
+  const { s2, df } = pooled(clean);
+  const sd = df > 0 ? Math.min(robust, Math.sqrt(s2)) : robust;
+  const total = seeds(usable);
+  const diverged = total - seeds(clean);
   const level = median(clean.slice(0, RECENT_COMMITS).flat());
   return { sd, clean, level, rate: (diverged + 0.5) / (total + 1) };
 }
