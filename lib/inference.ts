@@ -360,3 +360,28 @@ export function fUpperTail(f: number, d1: number, d2: number): number {
   if (!Number.isFinite(f)) return 0;
   return jStat.ibeta(d2 / (d2 + d1 * f), d2 / 2, d1 / 2);
 }
+
+/**
+ * The trigamma function ψ′(x) (x > 0): the variance of log(χ²_d / d) is
+ * ψ′(d/2), which tells seed noise's share of the spread of commits' log s².
+ * By the recurrence ψ′(x) = ψ′(x + 1) + 1/x² up to 10, then the asymptotic
+ * series (its next term, below 1e-13 there, is the error).
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { trigamma } from "./inference.ts";
+ * // ψ′(1) = π²/6.
+ * assertEquals(trigamma(1).toFixed(12), (Math.PI ** 2 / 6).toFixed(12));
+ * ```
+ */
+export function trigamma(x: number): number {
+  if (!(x > 0)) return NaN;
+  let sum = 0;
+  let y = x;
+  for (; y < 10; y++) sum += 1 / (y * y);
+  const inv2 = 1 / (y * y);
+  // 1/y + 1/2y² + 1/6y³ − 1/30y⁵ + 1/42y⁷ − 1/30y⁹ + 5/66y¹¹ (Bernoulli numbers)
+  return sum + 1 / y + inv2 / 2 +
+    (inv2 / y) * (1 / 6 - inv2 * (1 / 30 - inv2 * (1 / 42 - inv2 * (1 / 30 - (inv2 * 5) / 66))));
+}

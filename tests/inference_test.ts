@@ -8,6 +8,7 @@ import {
   seedsForPower,
   tCdf,
   tQuantile,
+  trigamma,
   tUpperTail,
   welchDf,
 } from "../lib/inference.ts";
@@ -142,4 +143,21 @@ Deno.test("pooled σ of values near ±1e200 does not overflow", () => {
   assert(Number.isFinite(pooled.sd));
   // s² = (2·(1e200)² + 2·(1e200)²) / 3 by hand, in units of 1e200.
   assertEquals((pooled.sd / 1e200).toFixed(6), Math.sqrt(4 / 3).toFixed(6));
+});
+
+Deno.test("trigamma matches R's trigamma() to 1e-12 (relative), from 0.5 to 2500", () => {
+  // R 4: options(digits = 15); trigamma(c(0.5, 1, 2.1, 3.7, 50, 2500))
+  const r: [number, number][] = [
+    [0.5, 4.934802200544679],
+    [1, 1.644934066848226],
+    [2.1, 0.606852869801023],
+    [3.7, 0.31003785767003833],
+    [50, 0.020201333226697128],
+    [2500, 0.000400080010666666],
+  ];
+  for (const [x, expected] of r) {
+    const got = trigamma(x);
+    assert(Math.abs(got - expected) / expected < 1e-12, `trigamma(${x}) = ${got}, R ${expected}`);
+  }
+  assert(Number.isNaN(trigamma(0)) && Number.isNaN(trigamma(-1)));
 });

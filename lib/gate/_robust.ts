@@ -12,6 +12,10 @@
  * - a **change-aware σ**: when the newest commits' spread (the PR's own
  *   seeds included) differs from the older's (an F-test, one-sided 0.10 up,
  *   0.01 down), the recent one is used, else all of it pooled;
+ * - a **σ by commit**: when the commits' log s² spread more than seed noise
+ *   explains (by ψ′), each commit's σ² is taken as drawn from a scaled
+ *   inverse χ² with ν₀ df, and each side's σ² is the posterior's mean (its
+ *   own seeds weighed against history's σ), the df by Welch–Satterthwaite;
  * - the **drift** between commits' means (τ², from the spread of the
  *   commits' medians less what seed noise gives a median), added to the
  *   variance when the baselines are not the base commit's own runs, and to
@@ -21,7 +25,7 @@
  * @module
  */
 import { seededRandom } from "../random.ts";
-import { fUpperTail } from "../inference.ts";
+import { fUpperTail, trigamma } from "../inference.ts";
 import { mean } from "../stats.ts";
 
 /** Commits (newest first) whose spread counts as "recent". */
@@ -322,13 +326,23 @@ export function robustNoise(
         `(τ ${fmt(Math.sqrt(tau2))}) is added to the noise`,
     );
   }
+  // σ that varies between commits: each side's own seeds weigh in (a noise of its own).
+  const sides = sidesNoise(clean, sigma, c, b);
+  if (sides) {
+    notes.push(
+      `σ varies between commits (as much as ${fmt(sides.priorDf)} df of seed noise tell): ` +
+        `each side's own seeds weigh in, ${fmt(sides.df)} df`,
+    );
+  }
   // Every candidate diverged: no mean to test (the divergence test decides), no spread to add.
-  const variance = sigma.sd ** 2 * (1 / Math.max(1, c.length) + 1 / b.length) + 2 * tau2;
+  const variance = sides
+    ? sides.variance + 2 * tau2
+    : sigma.sd ** 2 * (1 / Math.max(1, c.length) + 1 / b.length) + 2 * tau2;
   return {
     candidates: c,
     baselines: b,
     sd: sigma.sd,
-    df: sigma.df,
+    df: sides?.df ?? sigma.df,
     from: sigma.from,
     se: Math.sqrt(variance),
     divergence: {
@@ -365,4 +379,87 @@ export function robustDrift(cells: readonly (readonly number[])[], sd: number): 
   const spread = 1.4826 * median(medians.map((m) => Math.abs(m - centre)));
   const k = usable.reduce((n, c) => n + c.length, 0) / usable.length;
   return Math.max(0, spread ** 2 - (sd ** 2 * Math.PI) / (2 * k));
+}
+
+/** The noise of the two sides' means when σ varies between commits. */
+export interface SidesNoise {
+  /** ν₀: the df of the commits' σ² distribution (scaled inverse χ²). */
+  priorDf: number;
+  /** Var(candidates' mean) + Var(baselines' mean). */
+  variance: number;
+  /** Welch–Satterthwaite df of that variance. */
+  df: number;
+}
+
+/**
+ * The df ν₀ of a scaled inverse χ² whose log has variance v (ψ′(ν₀/2) = v),
+ * by bisection on a log scale; ∞ when v is too small to tell from none.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { priorDf } from "./_robust.ts";
+ * assertEquals(priorDf(1).toFixed(4), "2.8525"); // R: uniroot(trigamma(n/2) - 1)
+ * assertEquals(priorDf(0), Infinity);
+ * ```
+ */
+export function priorDf(v: number): number {
+  if (!(v > trigamma(MAX_PRIOR_DF / 2))) return Infinity;
+  let lo = 0.01;
+  let hi = MAX_PRIOR_DF;
+  for (let i = 0; i < 80; i++) {
+    const mid = Math.sqrt(lo * hi);
+    if (trigamma(mid / 2) > v) lo = mid;
+    else hi = mid;
+  }
+  return Math.sqrt(lo * hi);
+}
+
+/** Past this many df the commits' σ are one σ: history alone tells it. */
+const MAX_PRIOR_DF = 10_000;
+
+/**
+ * When the commits' σ differ by more than seed noise explains (the spread
+ * of their log s² beyond the ψ′((k−1)/2) that k seeds give), each side's σ²
+ * is its posterior mean, (ν₀·s² + (n−1)·s²_own) / (ν₀ + n − 1), with
+ * ν₀ + n − 1 df (at most history's and its own); `undefined` when the
+ * commits look alike (then history's σ is every commit's), with fewer than
+ * five commits, or when a commit's seeds are all equal (no log to take).
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { sidesNoise } from "./_robust.ts";
+ * const alike = Array.from({ length: 8 }, () => [0, 1, 2]);
+ * const sigma = { sd: 1, df: 16, from: "pooled" as const };
+ * assertEquals(sidesNoise(alike, sigma, [0, 1, 2], [0, 1, 2]), undefined);
+ * ```
+ */
+export function sidesNoise(
+  cells: readonly (readonly number[])[],
+  sigma: ChangeAwareSd,
+  candidates: readonly number[],
+  baselines: readonly number[],
+): SidesNoise | undefined {
+  const logs: number[] = [];
+  let seedShare = 0;
+  for (const cell of cells.filter((c) => c.length >= 2)) {
+    const s2 = variance(cell);
+    if (!(s2 > 0)) return undefined;
+    logs.push(Math.log(s2));
+    seedShare += trigamma((cell.length - 1) / 2);
+  }
+  if (logs.length < 5) return undefined;
+  const nu0 = priorDf(variance(logs) - seedShare / logs.length);
+  if (!Number.isFinite(nu0)) return undefined;
+  const side = (values: readonly number[]) => {
+    const own = Math.max(0, values.length - 1);
+    const s2 = (nu0 * sigma.sd ** 2 + own * variance(values)) / (nu0 + own);
+    return { v: s2 / Math.max(1, values.length), df: Math.min(nu0, sigma.df) + own };
+  };
+  const [c, b] = [side(candidates), side(baselines)];
+  const sum = c.v + b.v;
+  // Both spreads 0: no noise seen; the df do not matter then.
+  const df = sum > 0 ? sum ** 2 / (c.v ** 2 / c.df + b.v ** 2 / b.df) : c.df + b.df;
+  return { priorDf: nu0, variance: sum, df };
 }
