@@ -576,3 +576,18 @@ Deno.test("robust: σ that varies between commits lets each side's own seeds wei
     undefined,
   );
 });
+
+Deno.test("robust: a history whose commits' σ differ says so, and the rule's df are the two sides' (Welch), not history's", () => {
+  const spreads = [0.2, 0.5, 1, 2, 0.3, 1.5, 0.8, 3, 0.4, 1.2];
+  const history = historyOf((c, s) => 0.9 + (s - 1) * 0.01 * spreads[c % spreads.length]!);
+  const judged = gate(
+    ["acc:max:alpha=0.05"],
+    runs("acc", [0.89, 0.9, 0.91]),
+    runs("acc", [0.9, 0.9, 0.91]),
+    { history },
+  );
+  const v = judged.verdicts[0]!;
+  assertMatch(judged.notes!.join("\n"), /σ varies between commits more than their seeds explain/);
+  // History alone has 40 df; two sides of 3 seeds with a prior of a few df have far fewer.
+  assert(v.noise!.df < 20, `df ${v.noise!.df}`);
+});

@@ -330,8 +330,9 @@ export function robustNoise(
   const sides = sidesNoise(clean, sigma, c, b);
   if (sides) {
     notes.push(
-      `σ varies between commits (as much as ${fmt(sides.priorDf)} df of seed noise tell): ` +
-        `each side's own seeds weigh in, ${fmt(sides.df)} df`,
+      `σ varies between commits more than their seeds explain (like a χ² of ` +
+        `${fmt(sides.priorDf)} df): each side's own seeds weigh in against history's σ, ` +
+        `${fmt(sides.df)} df`,
     );
   }
   // Every candidate diverged: no mean to test (the divergence test decides), no spread to add.
