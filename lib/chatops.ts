@@ -30,7 +30,14 @@ import {
   parseEvent,
   readEventFile,
 } from "./github/event.ts";
-import { parseRepo, prHead, type PullRequestHead, pullRequestsForSha } from "./github/pulls.ts";
+import type { GitHubClient } from "./github/client.ts";
+import {
+  parseRepo,
+  prHead,
+  pullForHead,
+  type PullRequestHead,
+  type RepoRef,
+} from "./github/pulls.ts";
 
 /** Validated chatops options. */
 export interface ChatopsOptions {
@@ -116,6 +123,253 @@ export interface ChatopsDeps {
 
 const NOT_TRIGGERED = { prNumber: undefined, branch: "", sha: "", runId: "" };
 
+/** The payload of the event named N (a member whose names include N). */
+type Payload<N extends GitHubEvent["name"]> = GitHubEvent extends infer E
+  ? E extends { name: infer M; payload: infer P } ? N extends M ? P : never : never
+  : never;
+
+/** What every event's reading shares: the options, the environment, GitHub when needed. */
+interface EventContext {
+  options: ChatopsOptions;
+  env: Readonly<Record<string, string | undefined>>;
+  /** The fields every result starts from. */
+  base: Pick<ChatopsResult, "commentMode" | "eventName" | "user" | "trailing" | "reason">;
+  /** A GitHub client, or a one-line error saying why a token is needed. */
+  github(why: string): GitHubClient;
+  repo(): RepoRef;
+  /** The workflow's commit (push, schedule, dispatch). */
+  githubSha(): string;
+}
+
+function eventContext(options: ChatopsOptions, deps: ChatopsDeps, eventName: string): EventContext {
+  const env = deps.env ?? {};
+  return {
+    options,
+    env,
+    base: {
+      commentMode: options.commentMode,
+      eventName,
+      user: env.GITHUB_ACTOR ?? "",
+      trailing: { trailingToken: "", trailingLine: "" },
+      reason: "",
+    },
+    github(why) {
+      if (!options.githubToken) {
+        throw new InvalidInputError("GITHUB_TOKEN", `a token ${why} (pass github.token)`);
+      }
+      return githubClientFor({
+        env,
+        token: options.githubToken,
+        retry: retryPolicy(options, deps.baseDelayMs),
+        log: deps.log,
+        http: deps.http,
+      });
+    },
+    repo: () => parseRepo(options.repository, "GITHUB_REPOSITORY"),
+    githubSha() {
+      if (options.githubSha) return options.githubSha;
+      throw new InvalidInputError("GITHUB_SHA", "the workflow's commit (set by the runner)");
+    },
+  };
+}
+
+/** A PR comment: triggered by an allowed author's phrase; the head comes from GitHub. */
+async function onComment(
+  ctx: EventContext,
+  payload: Payload<"issue_comment">,
+): Promise<ChatopsResult> {
+  const { options } = ctx;
+  const decision = decideComment(payload, {
+    phrase: options.triggerPhrase,
+    allowed: options.allowedAssociations,
+  });
+  const user = payload.comment.user.login;
+  if (!decision.triggered) {
+    return {
+      ...ctx.base,
+      ...NOT_TRIGGERED,
+      notes: [],
+      user,
+      triggered: false,
+      reason: decision.reason,
+    };
+  }
+  const client = ctx.github("to look up the pull request's head commit");
+  const pr = await prHead(client, ctx.repo(), payload.issue.number);
+  const { command } = decision;
+  const notes: string[] = [];
+  if (command.ignored.length) {
+    const shown = command.ignored.slice(0, 5).map((w) => JSON.stringify(w.slice(0, 40)));
+    const more = command.ignored.length > 5 ? ` and ${command.ignored.length - 5} more` : "";
+    notes.push(
+      `ignored what ${options.triggerPhrase} does not take: ${shown.join(", ")}${more}` +
+        " (it takes a run id, run-id=ID, sha=SHA or wait=DURATION)",
+    );
+  }
+  if (pr.state !== "OPEN") notes.push(`pull request #${pr.number} is ${pr.state.toLowerCase()}`);
+  if (pr.isCrossRepository) {
+    notes.push(
+      `pull request #${pr.number} comes from ${
+        pr.headRepository?.nameWithOwner ?? "a deleted fork"
+      }; its head SHA is only used to look up runs, no code from it is run`,
+    );
+  }
+  return {
+    ...ctx.base,
+    notes,
+    triggered: true,
+    user,
+    prNumber: pr.number,
+    branch: pr.headRefName,
+    sha: options.sha ?? command.sha ?? pr.headRefOid,
+    headSha: pr.headRefOid,
+    runId: command.runId ?? "",
+    baseSha: pr.baseRefOid,
+    wait: command.wait,
+    trailing: { trailingToken: command.trailingToken, trailingLine: command.trailingLine },
+    pr,
+  };
+}
+
+/** A pull request event: its head, never GITHUB_SHA (a temporary merge commit there). */
+function onPullRequest(
+  ctx: EventContext,
+  payload: Payload<"pull_request">,
+): ChatopsResult {
+  return {
+    ...ctx.base,
+    notes: [],
+    triggered: true,
+    user: payload.pull_request.user.login,
+    prNumber: payload.number,
+    branch: payload.pull_request.head.ref,
+    sha: ctx.options.sha ?? payload.pull_request.head.sha,
+    headSha: payload.pull_request.head.sha,
+    baseSha: payload.pull_request.base?.sha,
+    runId: "",
+  };
+}
+
+/**
+ * A repository dispatch: `client_payload.sha` / `run_id`. One that names a
+ * full commit (training's end, a W&B Automation) reports on its open PR, if
+ * it has one: comment and status.
+ */
+async function onDispatch(
+  ctx: EventContext,
+  payload: Payload<"repository_dispatch">,
+): Promise<ChatopsResult> {
+  const client = payload.client_payload ?? {};
+  const dispatched = parseWith(
+    z.object({ sha: ShaSchema.optional(), run_id: RunIdSchema.optional() }),
+    client,
+    (problem) =>
+      new InvalidInputError(
+        `client_payload.${problem.path}`,
+        problem.message,
+        String(client[String(problem.key)]),
+      ),
+  );
+  const sha = ctx.options.sha ?? dispatched.sha ?? ctx.githubSha();
+  const notes: string[] = [];
+  const { pr, note } = dispatched.sha && /^[0-9a-f]{40}$/.test(dispatched.sha)
+    ? await pullForHead(
+      ctx.github("to find the pull request of the commit"),
+      ctx.repo(),
+      dispatched.sha,
+    )
+    : {};
+  if (note) notes.push(note);
+  return {
+    ...ctx.base,
+    notes,
+    triggered: true,
+    branch: pr?.headRefName ?? ctx.env.GITHUB_REF_NAME ?? "",
+    sha,
+    runId: dispatched.run_id ?? "",
+    ...(pr ? { prNumber: pr.number, headSha: pr.headRefOid, baseSha: pr.baseRefOid, pr } : {}),
+  };
+}
+
+/**
+ * The PRs GitHub listed for a workflow run that are ours: into this
+ * repository (GitHub also lists other repositories' PRs with this head) and
+ * of the run's head; the one the run's branch tells when several are.
+ */
+function listedPull(
+  run: Payload<"workflow_run">["workflow_run"],
+  here: Payload<"workflow_run">["repository"],
+  notes: string[],
+) {
+  const ours = run.pull_requests.filter((pr) =>
+    pr.head.sha === run.head_sha && pr.base.repo !== undefined &&
+    (pr.base.repo.id !== undefined && here.id !== undefined
+      ? pr.base.repo.id === here.id
+      : pr.base.repo.url !== undefined && pr.base.repo.url === here.url)
+  );
+  const others = run.pull_requests.length - ours.length;
+  if (others > 0) {
+    notes.push(
+      `${others} pull request${others === 1 ? "" : "s"} GitHub listed for the run ` +
+        `${others === 1 ? "is" : "are"} not into ${here.full_name} (or not of its head): ignored`,
+    );
+  }
+  const byBranch = ours.filter((pr) => pr.head.ref === run.head_branch);
+  const listed = ours.length === 1 ? ours[0] : byBranch.length === 1 ? byBranch[0] : undefined;
+  if (ours.length > 1 && listed === undefined) {
+    notes.push(
+      `${ours.length} pull requests of ${here.full_name} have head ${run.head_sha} and ` +
+        "nothing tells which one this is: no comment; the status goes on the commit",
+    );
+  }
+  return { listed, none: ours.length === 0 };
+}
+
+/**
+ * A finished workflow run (training's): its head. GitHub names the PR only
+ * for a branch of this repository; a fork's PR is found by its head commit.
+ */
+async function onWorkflowRun(
+  ctx: EventContext,
+  payload: Payload<"workflow_run">,
+): Promise<ChatopsResult> {
+  const run = payload.workflow_run;
+  const notes: string[] = [];
+  const fork = run.head_repository?.full_name !== undefined &&
+    run.head_repository.full_name !== run.repository.full_name;
+  if (fork) {
+    notes.push(
+      `the run of ${run.name ?? "the workflow"} came from ${run.head_repository!.full_name}; ` +
+        "its head SHA is only used to look up runs, no code from it is run",
+    );
+  }
+  const { listed, none } = listedPull(run, payload.repository, notes);
+  let pr: PullRequestHead | undefined;
+  if (listed === undefined && none) {
+    const found = await pullForHead(
+      ctx.github("to find the pull request of the commit"),
+      ctx.repo(),
+      run.head_sha,
+      { repository: run.head_repository?.full_name, branch: run.head_branch ?? undefined },
+    );
+    if (found.note) notes.push(found.note);
+    pr = found.pr;
+  }
+  return {
+    ...ctx.base,
+    notes,
+    fork,
+    triggered: true,
+    headSha: run.head_sha,
+    prNumber: listed?.number ?? pr?.number,
+    branch: pr?.headRefName ?? run.head_branch ?? "",
+    sha: ctx.options.sha ?? run.head_sha,
+    baseSha: listed?.base.sha ?? pr?.baseRefOid,
+    runId: "",
+    pr,
+  };
+}
+
 /**
  * Decides whether to report and on which commit.
  *
@@ -137,237 +391,24 @@ export async function runChatops(
   options: ChatopsOptions,
   deps: ChatopsDeps = {},
 ): Promise<ChatopsResult> {
-  const env = deps.env ?? {};
   const payload = await readEventFile(options.eventPath);
   const event = parseEvent(options.eventName, payload, EVENT_PATH_INPUT);
-  const base = {
-    commentMode: options.commentMode,
-    eventName: event.name,
-    user: env.GITHUB_ACTOR ?? "",
-    trailing: { trailingToken: "", trailingLine: "" },
-    notes: [] as string[],
-    reason: "",
-  };
-  // A client for the events that must ask GitHub (the PR's head, the PR of a commit).
-  const github = (why: string) => {
-    if (!options.githubToken) {
-      throw new InvalidInputError("GITHUB_TOKEN", `a token ${why} (pass github.token)`);
-    }
-    return githubClientFor({
-      env,
-      token: options.githubToken,
-      retry: retryPolicy(options, deps.baseDelayMs),
-      log: deps.log,
-      http: deps.http,
-    });
-  };
-  // The open PR whose head is `sha`, with a note either way. Several with that
-  // head: the one from `from` (head repository and branch) when exactly one
-  // is; else none, and a note (a decoy PR must not receive the report).
-  const pullForSha = async (
-    sha: string,
-    notes: string[],
-    from?: { repository?: string; branch?: string },
-  ) => {
-    const found = await pullRequestsForSha(
-      github("to find the pull request of the commit"),
-      parseRepo(options.repository, "GITHUB_REPOSITORY"),
-      sha,
-    );
-    if (found.length === 0) {
-      notes.push(`no open pull request has head ${sha}: no comment; the status goes on the commit`);
-      return undefined;
-    }
-    if (found.length === 1) return found[0];
-    const matching = found.filter((pr) =>
-      from?.repository !== undefined && from.branch !== undefined &&
-      pr.headRepository?.nameWithOwner === from.repository && pr.headRefName === from.branch
-    );
-    if (matching.length === 1) {
-      notes.push(
-        `${found.length} open pull requests have head ${sha}: reporting on #${
-          matching[0]!.number
-        }, the one from ${from!.repository}:${from!.branch}`,
-      );
-      return matching[0];
-    }
-    notes.push(
-      `${found.length} open pull requests have head ${sha} (${
-        found.slice(0, 5).map((pr) => `#${pr.number}`).join(", ")
-      }) and nothing tells which one this is: no comment; the status goes on the commit`,
-    );
-    return undefined;
-  };
-  const githubSha = () => {
-    if (options.githubSha) return options.githubSha;
-    throw new InvalidInputError("GITHUB_SHA", "the workflow's commit (set by the runner)");
-  };
-
+  const ctx = eventContext(options, deps, event.name);
   const result = await match<GitHubEvent, Promise<ChatopsResult>>(event)
-    .with({ name: "issue_comment" }, async ({ payload }) => {
-      const decision = decideComment(payload, {
-        phrase: options.triggerPhrase,
-        allowed: options.allowedAssociations,
-      });
-      const user = payload.comment.user.login;
-      if (!decision.triggered) {
-        return { ...base, ...NOT_TRIGGERED, user, triggered: false, reason: decision.reason };
-      }
-      const client = github("to look up the pull request's head commit");
-      const repo = parseRepo(options.repository, "GITHUB_REPOSITORY");
-      const pr = await prHead(client, repo, payload.issue.number);
-      const { command } = decision;
-      const notes = [...base.notes];
-      if (command.ignored.length) {
-        notes.push(
-          `ignored what ${options.triggerPhrase} does not take: ${
-            command.ignored.slice(0, 5).map((w) => JSON.stringify(w.slice(0, 40))).join(", ")
-          }${command.ignored.length > 5 ? ` and ${command.ignored.length - 5} more` : ""}` +
-            " (it takes a run id, run-id=ID, sha=SHA or wait=DURATION)",
-        );
-      }
-      if (pr.state !== "OPEN") {
-        notes.push(`pull request #${pr.number} is ${pr.state.toLowerCase()}`);
-      }
-      if (pr.isCrossRepository) {
-        notes.push(
-          `pull request #${pr.number} comes from ${
-            pr.headRepository?.nameWithOwner ?? "a deleted fork"
-          }; its head SHA is only used to look up runs, no code from it is run`,
-        );
-      }
-      return {
-        ...base,
-        notes,
-        triggered: true,
-        user,
-        prNumber: pr.number,
-        branch: pr.headRefName,
-        sha: options.sha ?? command.sha ?? pr.headRefOid,
-        headSha: pr.headRefOid,
-        runId: command.runId ?? "",
-        baseSha: pr.baseRefOid,
-        wait: command.wait,
-        trailing: { trailingToken: command.trailingToken, trailingLine: command.trailingLine },
-        pr,
-      };
-    })
+    .with({ name: "issue_comment" }, ({ payload }) => onComment(ctx, payload))
     .with(
       { name: P.union("pull_request", "pull_request_target") },
-      ({ payload }) =>
-        Promise.resolve({
-          ...base,
-          triggered: true,
-          user: payload.pull_request.user.login,
-          prNumber: payload.number,
-          branch: payload.pull_request.head.ref,
-          // Never GITHUB_SHA here: on pull_request events it is a temporary merge commit.
-          sha: options.sha ?? payload.pull_request.head.sha,
-          headSha: payload.pull_request.head.sha,
-          baseSha: payload.pull_request.base?.sha,
-          runId: "",
-        }),
+      ({ payload }) => Promise.resolve(onPullRequest(ctx, payload)),
     )
-    .with({ name: "repository_dispatch" }, async ({ payload }) => {
-      const client = payload.client_payload ?? {};
-      const dispatched = parseWith(
-        z.object({ sha: ShaSchema.optional(), run_id: RunIdSchema.optional() }),
-        client,
-        (problem) =>
-          new InvalidInputError(
-            `client_payload.${problem.path}`,
-            problem.message,
-            String(client[String(problem.key)]),
-          ),
-      );
-      const sha = options.sha ?? dispatched.sha ?? githubSha();
-      // A dispatch that names a full commit (training's end, a W&B
-      // Automation) reports on its open PR, if it has one: comment and status.
-      const notes = [...base.notes];
-      const pr = dispatched.sha && /^[0-9a-f]{40}$/.test(dispatched.sha)
-        ? await pullForSha(dispatched.sha, notes)
-        : undefined;
-      return {
-        ...base,
-        notes,
-        triggered: true,
-        branch: pr?.headRefName ?? env.GITHUB_REF_NAME ?? "",
-        sha,
-        runId: dispatched.run_id ?? "",
-        ...(pr ? { prNumber: pr.number, headSha: pr.headRefOid, baseSha: pr.baseRefOid, pr } : {}),
-      };
-    })
-    .with({ name: "workflow_run" }, async ({ payload }) => {
-      const run = payload.workflow_run;
-      const sha = options.sha ?? run.head_sha;
-      const notes = [...base.notes];
-      const fork = run.head_repository?.full_name !== undefined &&
-        run.head_repository.full_name !== run.repository.full_name;
-      if (fork) {
-        notes.push(
-          `the run of ${run.name ?? "the workflow"} came from ${run.head_repository!.full_name}; ` +
-            "its head SHA is only used to look up runs, no code from it is run",
-        );
-      }
-      // GitHub names the PR only for a branch of this repository; a fork's
-      // PR (pull_requests is empty then) is found by its head commit.
-      // GitHub also lists PRs of other repositories whose head is this
-      // commit: only a PR into this repository counts.
-      const here = payload.repository;
-      const ours = run.pull_requests.filter((pr) =>
-        pr.head.sha === run.head_sha && pr.base.repo !== undefined &&
-        (pr.base.repo.id !== undefined && here.id !== undefined
-          ? pr.base.repo.id === here.id
-          : pr.base.repo.url !== undefined && pr.base.repo.url === here.url)
-      );
-      const others = run.pull_requests.length - ours.length;
-      if (others > 0) {
-        notes.push(
-          `${others} pull request${others === 1 ? "" : "s"} GitHub listed for the run ` +
-            `${
-              others === 1 ? "is" : "are"
-            } not into ${here.full_name} (or not of its head): ignored`,
-        );
-      }
-      const byBranch = ours.filter((pr) => pr.head.ref === run.head_branch);
-      const listed = ours.length === 1 ? ours[0] : byBranch.length === 1 ? byBranch[0] : undefined;
-      if (ours.length > 1 && listed === undefined) {
-        notes.push(
-          `${ours.length} pull requests of ${here.full_name} have head ${run.head_sha} and ` +
-            "nothing tells which one this is: no comment; the status goes on the commit",
-        );
-      }
-      let prNumber = listed?.number;
-      let baseSha = listed?.base.sha;
-      let pr: PullRequestHead | undefined;
-      if (listed === undefined && ours.length === 0) {
-        pr = await pullForSha(run.head_sha, notes, {
-          repository: run.head_repository?.full_name,
-          branch: run.head_branch ?? undefined,
-        });
-        prNumber = pr?.number;
-        baseSha = pr?.baseRefOid;
-      }
-      return {
-        ...base,
-        notes,
-        fork,
-        triggered: true,
-        headSha: run.head_sha,
-        prNumber,
-        branch: pr?.headRefName ?? run.head_branch ?? "",
-        sha,
-        baseSha,
-        runId: "",
-        pr,
-      };
-    })
+    .with({ name: "repository_dispatch" }, ({ payload }) => onDispatch(ctx, payload))
+    .with({ name: "workflow_run" }, ({ payload }) => onWorkflowRun(ctx, payload))
     .with({ name: P.union("push", "schedule", "workflow_dispatch") }, () =>
       Promise.resolve({
-        ...base,
+        ...ctx.base,
+        notes: [],
         triggered: true,
-        branch: env.GITHUB_REF_NAME ?? "",
-        sha: options.sha ?? githubSha(),
+        branch: ctx.env.GITHUB_REF_NAME ?? "",
+        sha: options.sha ?? ctx.githubSha(),
         runId: "",
       }))
     .exhaustive();
@@ -383,10 +424,8 @@ export async function runChatops(
   // The merge base: where the PR branched from its base (a stale base tip
   // would blame unrelated merges on the PR).
   if (options.mergeBase && result.triggered && result.baseSha && result.headSha) {
-    const found = await githubHistory(
-      github("to find the merge base"),
-      parseRepo(options.repository, "GITHUB_REPOSITORY"),
-    ).mergeBase(result.baseSha, result.headSha);
+    const found = await githubHistory(ctx.github("to find the merge base"), ctx.repo())
+      .mergeBase(result.baseSha, result.headSha);
     return { ...result, mergeBaseSha: found };
   }
   return result;

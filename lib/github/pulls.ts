@@ -190,6 +190,49 @@ export async function pullRequestsForSha(
   return found;
 }
 
+/**
+ * The open PR whose head is `sha`, with what to tell the user either way.
+ * Several with that head: the one from `from` (head repository and branch)
+ * when exactly one is; else none (a decoy PR must not receive the report).
+ *
+ * @throws {NotFoundError} when the repository is not visible to the token
+ *
+ * @example
+ * ```ts ignore
+ * import { pullForHead } from "./pulls.ts";
+ * const { pr, note } = await pullForHead(github, { owner: "o", name: "r" }, headSha);
+ * console.log(pr?.number ?? note);
+ * ```
+ */
+export async function pullForHead(
+  client: GitHubClient,
+  repo: RepoRef,
+  sha: string,
+  from?: { repository?: string; branch?: string },
+): Promise<{ pr?: PullRequestHead; note?: string }> {
+  const found = await pullRequestsForSha(client, repo, sha);
+  if (found.length === 1) return { pr: found[0] };
+  const onCommit = "no comment; the status goes on the commit";
+  if (found.length === 0) return { note: `no open pull request has head ${sha}: ${onCommit}` };
+  const matching = found.filter((pr) =>
+    from?.repository !== undefined && from.branch !== undefined &&
+    pr.headRepository?.nameWithOwner === from.repository && pr.headRefName === from.branch
+  );
+  if (matching.length === 1) {
+    const pr = matching[0]!;
+    return {
+      pr,
+      note: `${found.length} open pull requests have head ${sha}: reporting on #${pr.number}, ` +
+        `the one from ${from!.repository}:${from!.branch}`,
+    };
+  }
+  const listed = found.slice(0, 5).map((pr) => `#${pr.number}`).join(", ");
+  return {
+    note: `${found.length} open pull requests have head ${sha} (${listed}) and nothing tells ` +
+      `which one this is: ${onCommit}`,
+  };
+}
+
 /** What {@link upsertComment} did. */
 export type UpsertResult =
   | {
