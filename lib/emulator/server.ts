@@ -139,6 +139,181 @@ function keyFrom(header: string | undefined): string | undefined {
   }
 }
 
+type Handler = (req: IncomingMessage, res: ServerResponse, match: RegExpExecArray) => Promise<void>;
+
+/** The emulator's state and its route table: W&B's GraphQL, file_stream, GitHub, health. */
+class Routes {
+  readonly stats: EmulatorStats = {
+    requests: 0,
+    operations: {},
+    bytesSent: 0,
+    faultsApplied: 0,
+    githubRequests: 0,
+  };
+  readonly faults: Fault[];
+  readonly #keys: Set<string>;
+  readonly #schema: GraphQLSchema;
+  readonly table: [string, RegExp, Handler][] = [
+    ["GET", /^\/(healthz)?$/, (_req, res) => {
+      res.writeHead(200, { "content-type": "text/plain" });
+      res.end("W&B emulator (wandb-report): POST /graphql, POST /files/…/file_stream\n");
+      return Promise.resolve();
+    }],
+    ["POST", /^\/github\/graphql$/, (req, res) => this.#github(req, res)],
+    ["POST", /^\/graphql\/?$/, (req, res) => this.#graphql(req, res)],
+    [
+      "POST",
+      /^\/files\/([^/]+)\/([^/]+)\/([^/]+)\/file_stream$/,
+      (req, res, match) => this.#fileStream(req, res, match),
+    ],
+  ];
+
+  constructor(
+    readonly fixture: Fixture,
+    readonly store: EmulatorStore,
+    readonly options: EmulatorOptions,
+  ) {
+    this.faults = [...fixture.faults];
+    this.#keys = new Set(fixture.apiKeys);
+    this.#schema = wandbSchema({ keysArgument: options.keysArgument ?? true });
+  }
+
+  /** Answers one request by the table: 405 for a known path's other method, else 404. */
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? "/").split("?")[0]!;
+    const found = this.table.map(([method, pattern, handler]) =>
+      [method, pattern.exec(path), handler] as const
+    ).filter(([, match]) => match);
+    const route = found.find(([method]) => method === req.method);
+    if (route) return await route[2](req, res, route[1]!);
+    if (found.length) return this.#send(res, 405, errorsBody(`use ${found[0]![0]}`));
+    this.#send(res, 404, errorsBody(`no route ${req.method} ${path}`));
+  }
+
+  #send(res: ServerResponse, status: number, body: string, headers?: Record<string, string>) {
+    send(res, this.stats, status, body, headers);
+  }
+
+  #takeFault(operation: string | undefined): Fault | undefined {
+    const faults = this.faults;
+    const index = faults.findIndex((f) => f.operation === undefined || f.operation === operation);
+    if (index < 0) return undefined;
+    const fault = faults[index]!;
+    // Not yet: this request passes (and no later fault jumps ahead of this one).
+    if (fault.after > 0) {
+      fault.after--;
+      return undefined;
+    }
+    if (--fault.times <= 0) faults.splice(index, 1);
+    this.stats.faultsApplied++;
+    return fault;
+  }
+
+  /** A fault for this operation, applied: true when it answered (or dropped) the request. */
+  async #faulted(req: IncomingMessage, res: ServerResponse, operation?: string) {
+    const fault = this.#takeFault(operation);
+    if (!fault) return false;
+    if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+    if (fault.drop) {
+      req.socket.destroy();
+      return true;
+    }
+    if (fault.status === undefined) return false;
+    const message = fault.status === 429 ? "Rate limit exceeded" : `injected HTTP ${fault.status}`;
+    this.#send(res, fault.status, fault.body ?? errorsBody(message), fault.headers);
+    return true;
+  }
+
+  #authorized(req: IncomingMessage, res: ServerResponse) {
+    const key = keyFrom(req.headers.authorization);
+    if (key !== undefined && this.#keys.has(key)) return true;
+    this.#send(res, 401, errorsBody("user is not logged in"));
+    return false;
+  }
+
+  /** A request's JSON body, or `undefined` once an error was answered. */
+  async #jsonBody(req: IncomingMessage, res: ServerResponse) {
+    const text = await readBody(req);
+    if (text === undefined) return void this.#send(res, 413, errorsBody("request body too large"));
+    try {
+      return { value: JSON.parse(text) as unknown };
+    } catch {
+      return void this.#send(res, 400, errorsBody("request body is not JSON"));
+    }
+  }
+
+  async #graphql(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.stats.requests++;
+    this.store.tick(this.stats.requests);
+    this.options.onRequest?.(this.stats.requests);
+    const parsed = await this.#jsonBody(req, res);
+    if (!parsed) return;
+    const body = parsed.value as { query?: unknown; variables?: unknown; operationName?: unknown };
+    if (typeof body?.query !== "string") {
+      return this.#send(res, 400, errorsBody("request has no query string"));
+    }
+    let document;
+    try {
+      document = parse(body.query);
+    } catch (error) {
+      return this.#send(res, 400, errorsBody((error as Error).message));
+    }
+    // genqlient sends operationName "", so the document decides.
+    const operationName = (typeof body.operationName === "string" && body.operationName) ||
+      document.definitions.find((d) => d.kind === "OperationDefinition")?.name?.value;
+    const counted = operationName ?? "(anonymous)";
+    this.stats.operations[counted] = (this.stats.operations[counted] ?? 0) + 1;
+    if (await this.#faulted(req, res, operationName)) return;
+    if (!this.#authorized(req, res)) return;
+    // What it does not serve (another mutation, a subscription) is refused with 400.
+    const invalid = validate(this.#schema, document);
+    if (invalid.length) {
+      return this.#send(res, 400, JSON.stringify({ errors: invalid.map((e) => e.toJSON()) }));
+    }
+    const result = await execute({
+      schema: this.#schema,
+      document,
+      rootValue: this.store.rootValue(),
+      variableValues: body.variables && typeof body.variables === "object"
+        ? body.variables as Record<string, unknown>
+        : undefined,
+      operationName: operationName ?? undefined,
+    });
+    if (result.errors?.length && !result.data) return this.#send(res, 400, JSON.stringify(result));
+    // A refused filter (W&B answers 400) or write (400, naming the field) sets the status.
+    const refused = result.errors?.map((e) => e.originalError ?? e).find((e) =>
+      typeof (e as { status?: unknown }).status === "number"
+    ) as { status: number } | undefined;
+    this.#send(res, refused?.status ?? 200, JSON.stringify(result));
+  }
+
+  async #fileStream(req: IncomingMessage, res: ServerResponse, match: RegExpExecArray) {
+    const stats = this.stats;
+    stats.operations.file_stream = (stats.operations.file_stream ?? 0) + 1;
+    this.store.tick(stats.requests);
+    if (await this.#faulted(req, res, "file_stream")) return;
+    if (!this.#authorized(req, res)) return;
+    const parsed = await this.#jsonBody(req, res);
+    if (!parsed) return;
+    const [entity, project, run] = [match[1]!, match[2]!, match[3]!].map(decodeURIComponent);
+    try {
+      this.store.stream(entity!, project!, run!, parsed.value);
+    } catch (error) {
+      if (!(error instanceof WriteError)) throw error;
+      return this.#send(res, error.status, errorsBody(error.message));
+    }
+    this.#send(res, 200, JSON.stringify({ exitcode: null, limits: {} }));
+  }
+
+  async #github(req: IncomingMessage, res: ServerResponse) {
+    const text = await readBody(req);
+    if (text === undefined) return this.#send(res, 413, errorsBody("request body too large"));
+    this.stats.githubRequests++;
+    const [status, body] = await answerGithub(this.fixture.commits, text);
+    this.#send(res, status, body);
+  }
+}
+
 /**
  * Starts an emulator on loopback.
  *
@@ -160,159 +335,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     options.now,
     options.crashAfterSeconds ?? DEFAULT_CRASH_AFTER_SECONDS,
   );
-  const schema: GraphQLSchema = wandbSchema({ keysArgument: options.keysArgument ?? true });
-  const keys = new Set(fixture.apiKeys);
-  const faults: Fault[] = [...fixture.faults];
-  const stats: EmulatorStats = {
-    requests: 0,
-    operations: {},
-    bytesSent: 0,
-    faultsApplied: 0,
-    githubRequests: 0,
-  };
-
-  const takeFault = (operation: string | undefined): Fault | undefined => {
-    const index = faults.findIndex((f) => f.operation === undefined || f.operation === operation);
-    if (index < 0) return undefined;
-    const fault = faults[index]!;
-    // Not yet: this request passes (and no later fault jumps ahead of this one).
-    if (fault.after > 0) {
-      fault.after--;
-      return undefined;
-    }
-    if (--fault.times <= 0) faults.splice(index, 1);
-    stats.faultsApplied++;
-    return fault;
-  };
-
-  type Handler = (
-    req: IncomingMessage,
-    res: ServerResponse,
-    match: RegExpExecArray,
-  ) => Promise<void>;
-  /** A fault for this operation, applied: true when it answered (or dropped) the request. */
-  const faulted = async (req: IncomingMessage, res: ServerResponse, operation?: string) => {
-    const fault = takeFault(operation);
-    if (!fault) return false;
-    if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
-    if (fault.drop) {
-      req.socket.destroy();
-      return true;
-    }
-    if (fault.status === undefined) return false;
-    const message = fault.status === 429 ? "Rate limit exceeded" : `injected HTTP ${fault.status}`;
-    send(res, stats, fault.status, fault.body ?? errorsBody(message), fault.headers);
-    return true;
-  };
-  const authorized = (req: IncomingMessage, res: ServerResponse) => {
-    const key = keyFrom(req.headers.authorization);
-    if (key !== undefined && keys.has(key)) return true;
-    send(res, stats, 401, errorsBody("user is not logged in"));
-    return false;
-  };
-  /** A request's JSON body, or `undefined` once an error was answered. */
-  const jsonBody = async (req: IncomingMessage, res: ServerResponse) => {
-    const text = await readBody(req);
-    if (text === undefined) return void send(res, stats, 413, errorsBody("request body too large"));
-    try {
-      return { value: JSON.parse(text) as unknown };
-    } catch {
-      return void send(res, stats, 400, errorsBody("request body is not JSON"));
-    }
-  };
-  const graphqlRoute: Handler = async (req, res) => {
-    stats.requests++;
-    store.tick(stats.requests);
-    options.onRequest?.(stats.requests);
-    const parsed = await jsonBody(req, res);
-    if (!parsed) return;
-    const body = parsed.value as { query?: unknown; variables?: unknown; operationName?: unknown };
-    if (typeof body?.query !== "string") {
-      return send(res, stats, 400, errorsBody("request has no query string"));
-    }
-    let document;
-    try {
-      document = parse(body.query);
-    } catch (error) {
-      return send(res, stats, 400, errorsBody((error as Error).message));
-    }
-    // genqlient sends operationName "", so the document decides.
-    const operationName = (typeof body.operationName === "string" && body.operationName) ||
-      document.definitions.find((d) => d.kind === "OperationDefinition")?.name?.value;
-    stats.operations[operationName ?? "(anonymous)"] =
-      (stats.operations[operationName ?? "(anonymous)"] ?? 0) + 1;
-    if (await faulted(req, res, operationName)) return;
-    if (!authorized(req, res)) return;
-    // What it does not serve (another mutation, a subscription) is refused with 400.
-    const invalid = validate(schema, document);
-    if (invalid.length) {
-      return send(res, stats, 400, JSON.stringify({ errors: invalid.map((e) => e.toJSON()) }));
-    }
-    const result = await execute({
-      schema,
-      document,
-      rootValue: store.rootValue(),
-      variableValues: body.variables && typeof body.variables === "object"
-        ? body.variables as Record<string, unknown>
-        : undefined,
-      operationName: operationName ?? undefined,
-    });
-    if (result.errors?.length && !result.data) {
-      return send(res, stats, 400, JSON.stringify(result));
-    }
-    // A refused filter (W&B answers 400) or write (400, naming the field) sets the status.
-    const refused = result.errors?.map((e) => e.originalError ?? e).find((e) =>
-      typeof (e as { status?: unknown }).status === "number"
-    ) as { status: number } | undefined;
-    send(res, stats, refused?.status ?? 200, JSON.stringify(result));
-  };
-  const fileStreamRoute: Handler = async (req, res, match) => {
-    stats.operations.file_stream = (stats.operations.file_stream ?? 0) + 1;
-    store.tick(stats.requests);
-    if (await faulted(req, res, "file_stream")) return;
-    if (!authorized(req, res)) return;
-    const parsed = await jsonBody(req, res);
-    if (!parsed) return;
-    const [entity, project, run] = [match[1]!, match[2]!, match[3]!].map(decodeURIComponent);
-    try {
-      store.stream(entity!, project!, run!, parsed.value);
-    } catch (error) {
-      if (!(error instanceof WriteError)) throw error;
-      return send(res, stats, error.status, errorsBody(error.message));
-    }
-    send(res, stats, 200, JSON.stringify({ exitcode: null, limits: {} }));
-  };
-  const githubRoute: Handler = async (req, res) => {
-    const text = await readBody(req);
-    if (text === undefined) return send(res, stats, 413, errorsBody("request body too large"));
-    stats.githubRequests++;
-    const [status, body] = await answerGithub(fixture.commits, text);
-    send(res, stats, status, body);
-  };
-  const routes: [string, RegExp, Handler][] = [
-    ["GET", /^\/(healthz)?$/, (_req, res) => {
-      res.writeHead(200, { "content-type": "text/plain" });
-      res.end("W&B emulator (wandb-report): POST /graphql, POST /files/…/file_stream\n");
-      return Promise.resolve();
-    }],
-    ["POST", /^\/github\/graphql$/, githubRoute],
-    ["POST", /^\/graphql\/?$/, graphqlRoute],
-    ["POST", /^\/files\/([^/]+)\/([^/]+)\/([^/]+)\/file_stream$/, fileStreamRoute],
-  ];
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? "/").split("?")[0]!;
-    const found = routes.map(([method, pattern, handler]) =>
-      [method, pattern.exec(path), handler] as const
-    ).filter(([, match]) => match);
-    const route = found.find(([method]) => method === req.method);
-    if (route) return await route[2](req, res, route[1]!);
-    if (found.length) return send(res, stats, 405, errorsBody(`use ${found[0]![0]}`));
-    send(res, stats, 404, errorsBody(`no route ${req.method} ${path}`));
-  };
-
+  const routes = new Routes(fixture, store, options);
   const server = createServer((req, res) => {
-    handle(req, res).catch((error) => {
-      if (!res.headersSent) send(res, stats, 500, errorsBody(`emulator: ${error?.message}`));
+    routes.handle(req, res).catch((error) => {
+      if (!res.headersSent) {
+        send(res, routes.stats, 500, errorsBody(`emulator: ${error?.message}`));
+      }
     });
   });
   const hostname = options.hostname ?? "127.0.0.1";
@@ -321,14 +349,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     server.listen(options.port ?? 0, hostname, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-
   return {
     url: `http://${hostname}:${port}`,
     port,
-    stats,
+    stats: routes.stats,
     store,
     injectFaults(more) {
-      faults.push(...more.map((f) => FaultSchema.parse(f)));
+      routes.faults.push(...more.map((f) => FaultSchema.parse(f)));
     },
     close: () =>
       new Promise<void>((resolve) => {
