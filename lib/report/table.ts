@@ -93,27 +93,31 @@ const TABLE_VALUES: ValueStyle = {
   text: (t) => t,
 };
 
+type Cell = { text: string; style?: Style };
+
+/** Control characters blanked: nothing a run's name holds moves the cursor. */
+const clean = (text: string) => text.replace(/[\p{Cc}\p{Cf}]/gu, " ");
+const length = (text: string) => [...text].length;
+
+/** A run's value of one metric, with ▲/▼ and the signed delta for a candidate. */
+function valueCell(run: Run, c: MetricComparison): Cell {
+  const delta = candidateDelta(c, run);
+  const own = delta?.value ?? baselineValue(c, run)?.value;
+  const text = metricText(own ?? metricValue(field(run.summary, c.metric)), TABLE_VALUES);
+  if (!delta || delta.abs === undefined || delta.verdict === "n/a") return { text };
+  const arrow = delta.verdict === "better" ? "▲" : delta.verdict === "worse" ? "▼" : "=";
+  const sign = delta.abs > 0 ? "+" : "";
+  return {
+    text: `${text} ${arrow}${sign}${formatNumber(delta.abs)}`,
+    style: delta.verdict === "better" ? "green" : delta.verdict === "worse" ? "red" : undefined,
+  };
+}
+
 /**
- * The terminal view of a report: one row per candidate and baseline, its
- * state, and each metric with ▲/▼ and the signed delta against the
- * reference baseline value; colours optional, fitted to the terminal's width.
- *
- * @example
- * ```ts
- * import { deepStrictEqual as assertEquals } from "node:assert";
- * import { renderTable } from "./table.ts";
- * const run = (name: string, state: string) => ({ name, state, tags: [], config: {}, summary: {} });
- * const text = renderTable({ candidates: [run("c1", "running")], baselines: [], comparisons: [] }, {
- *   color: false,
- * });
- * // A mean ± sd row for the candidates, then the runs.
- * assertEquals(text.split("\n")[3], "candidate  c1      c1          running");
- * ```
+ * The header and the rows: each side's mean ± sd of its finished runs, then
+ * the runs (per group with `--group-by`); control characters blanked.
  */
-export function renderTable(input: TableInput, style: TableStyle): string {
-  const paint = (s: Style | undefined, text: string) =>
-    style.color && s ? styleText(s, text, { validateStream: false }) : text;
-  type Cell = { text: string; style?: Style };
+function tableCells(input: TableInput): Cell[][] {
   const header: Cell[] = [
     "role",
     "run id",
@@ -123,19 +127,6 @@ export function renderTable(input: TableInput, style: TableStyle): string {
   ]
     .map((text) => ({ text, style: "bold" }));
   const rows: Cell[][] = [];
-  const value = (run: Run, c: MetricComparison): Cell => {
-    const delta = candidateDelta(c, run);
-    const own = delta?.value ?? baselineValue(c, run)?.value;
-    const text = metricText(own ?? metricValue(field(run.summary, c.metric)), TABLE_VALUES);
-    if (!delta || delta.abs === undefined || delta.verdict === "n/a") return { text };
-    const arrow = delta.verdict === "better" ? "▲" : delta.verdict === "worse" ? "▼" : "=";
-    const sign = delta.abs > 0 ? "+" : "";
-    return {
-      text: `${text} ${arrow}${sign}${formatNumber(delta.abs)}`,
-      style: delta.verdict === "better" ? "green" : delta.verdict === "worse" ? "red" : undefined,
-    };
-  };
-  // Mean ± spread of each side's finished runs first, then the runs (per group, with --group-by).
   const summary = (
     label: string,
     comparisons: readonly MetricComparison[],
@@ -165,7 +156,7 @@ export function renderTable(input: TableInput, style: TableStyle): string {
         text: `${run.state ?? "unknown"}${unused ? " (not used)" : stalled ? " (stalled)" : ""}`,
         style: stalled ? "magenta" : STATE_STYLE[bucket],
       },
-      ...comparisons.map((c) => value(run, c)),
+      ...comparisons.map((c) => valueCell(run, c)),
     ]);
   };
   const groups = (input.groups ?? []).filter((g) => g.name !== undefined);
@@ -181,57 +172,96 @@ export function renderTable(input: TableInput, style: TableStyle): string {
     if (input.baselines.length) summary("baselines", input.comparisons, "baselines");
   }
   for (const run of input.baselines) runRow(run, "baseline", input.comparisons);
-  const clean = (text: string) => text.replace(/[\p{Cc}\p{Cf}]/gu, " ");
-  let all = [header, ...rows].map((row) => row.map((c) => ({ ...c, text: clean(c.text) })));
-  const length = (text: string) => [...text].length;
-  const widthsOf = () => all[0]!.map((_, i) => maxOf(all.map((row) => length(row[i]?.text ?? ""))));
-  const widths = widthsOf();
-  const width = style.width ?? Infinity;
+  return [header, ...rows].map((row) => row.map((c) => ({ ...c, text: clean(c.text) })));
+}
+
+/** The table fitted to a width: the cells kept, each column's width, where the names are. */
+interface Fitted {
+  rows: Cell[][];
+  widths: number[];
+  /** The name column (it moves left when the run ids are left out). */
+  nameAt: number;
+  /** What gave way, said below the table. */
+  notes: string[];
+}
+
+/**
+ * Too wide for the terminal: first the metric columns beyond the first give
+ * way (said below the table), then the names are cut in the middle (never
+ * so far that two of them look the same), then the run ids go, then the
+ * state is cut at its end to no less than 8 ("killed (…").
+ */
+function fitToWidth(full: Cell[][], metrics: readonly string[], width: number): Fitted {
+  let rows = full;
+  const widths = full[0]!.map((_, i) => maxOf(full.map((row) => length(row[i]?.text ?? ""))));
   const total = () => widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
   const notes: string[] = [];
-  // Too wide for the terminal: first the metric columns beyond the first
-  // give way (said below the table), then the names are cut in the middle,
-  // never so far that two of them look the same.
-  const full = all;
-  // Where the name column is (it moves left when the run ids are left out).
   let nameAt = 2;
   let dropped = 0;
-  while (total() > width && all[0]!.length - dropped > 5) {
+  while (total() > width && rows[0]!.length - dropped > 5) {
     dropped++;
     widths.pop();
   }
   if (dropped) {
-    all = all.map((row) => row.slice(0, row.length - dropped));
+    rows = rows.map((row) => row.slice(0, row.length - dropped));
     notes.push(
       `${dropped} more metric column${
         dropped === 1 ? "" : "s"
       } left out to fit ${width} columns: ` +
-        `${input.comparisons.slice(-dropped).map((c) => clean(c.metric)).join(", ")} ` +
+        `${metrics.slice(-dropped).map(clean).join(", ")} ` +
         "(a wider terminal, or --format markdown, shows them)",
     );
   }
   if (total() > width) {
-    const names = all.slice(1).map((row) => row[2]!.text);
+    const names = rows.slice(1).map((row) => row[2]!.text);
     const distinct = new Set(names).size;
-    const floor = (() => {
-      for (let w = 8; w < widths[2]!; w++) {
-        if (new Set(names.map((n) => middleCut(n, w))).size === distinct) return w;
+    let floor = widths[2]!;
+    for (let w = 8; w < widths[2]!; w++) {
+      if (new Set(names.map((n) => middleCut(n, w))).size === distinct) {
+        floor = w;
+        break;
       }
-      return widths[2]!;
-    })();
-    widths[2] = Math.max(floor, widths[2]! - (total() - width), length(all[0]![2]!.text));
+    }
+    widths[2] = Math.max(floor, widths[2]! - (total() - width), length(rows[0]![2]!.text));
   }
   // Then the run ids (the names are still told apart, and the CSV has the ids).
   if (total() > width) {
-    all = all.map((row) => row.filter((_, i) => i !== 1));
+    rows = rows.map((row) => row.filter((_, i) => i !== 1));
     widths.splice(1, 1);
     nameAt = 1;
     notes.push("run ids left out to fit: they are in the CSV and --format json");
   }
-  // Then the state, cut at its end to no less than 8 ("killed (…").
-  if (total() > width) {
-    widths[nameAt + 1] = Math.max(8, widths[nameAt + 1]! - (total() - width));
-  }
+  if (total() > width) widths[nameAt + 1] = Math.max(8, widths[nameAt + 1]! - (total() - width));
+  return { rows, widths, nameAt, notes };
+}
+
+/**
+ * The terminal view of a report: one row per candidate and baseline, its
+ * state, and each metric with ▲/▼ and the signed delta against the
+ * reference baseline value; colours optional, fitted to the terminal's width.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { renderTable } from "./table.ts";
+ * const run = (name: string, state: string) => ({ name, state, tags: [], config: {}, summary: {} });
+ * const text = renderTable({ candidates: [run("c1", "running")], baselines: [], comparisons: [] }, {
+ *   color: false,
+ * });
+ * // A mean ± sd row for the candidates, then the runs.
+ * assertEquals(text.split("\n")[3], "candidate  c1      c1          running");
+ * ```
+ */
+export function renderTable(input: TableInput, style: TableStyle): string {
+  const paint = (s: Style | undefined, text: string) =>
+    style.color && s ? styleText(s, text, { validateStream: false }) : text;
+  const full = tableCells(input);
+  const width = style.width ?? Infinity;
+  const { rows, widths, nameAt, notes } = fitToWidth(
+    full,
+    input.comparisons.map((c) => c.metric),
+    width,
+  );
   const directed = input.comparisons.some((c) => c.direction !== undefined);
   const legend = directed && input.candidates.length
     ? ["▲ better, ▼ worse than the reference baseline value (each metric's direction); = equal"]
@@ -239,8 +269,9 @@ export function renderTable(input: TableInput, style: TableStyle): string {
   // Plain lines under the table: wrapped (notes) or cut (sparklines) to the width.
   const wrap = (lines: string[]) => lines.flatMap((text) => wrapText(text, width));
   const trend = trendLines(input).map((l) => cut(l, width));
+  const fits = widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1) <= width;
   // Narrower still (40 columns): one run per block, a metric per line.
-  if (total() > width) {
+  if (!fits) {
     const fitted = (text: string) => middleCut(text, Math.max(8, width));
     const blocks = full.slice(1).flatMap((row) => [
       fitted(`${row[0]!.text}  ${row[1]!.text ? `${row[1]!.text}  ` : ""}${row[2]!.text}`),
@@ -261,9 +292,9 @@ export function renderTable(input: TableInput, style: TableStyle): string {
   };
   const line = (row: Cell[]) => row.map((c, i) => fit(c, widths[i]!, i)).join("  ").trimEnd();
   return [
-    line(all[0]!),
+    line(rows[0]!),
     widths.map((w) => "-".repeat(w)).join("  "),
-    ...all.slice(1).map(line),
+    ...rows.slice(1).map(line),
     ...wrap([...legend, ...notes]),
     ...trend,
   ].join("\n");
