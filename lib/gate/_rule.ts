@@ -62,149 +62,226 @@ function noiseWords(noise: Noise, history: PooledNoise | undefined): string {
     : `σ ${fmt(noise.sd)} from one side's seeds only (${fmt(noise.df)} df)`;
 }
 
-/** One rule's verdicts on one comparison: per finished candidate, or one on their mean. */
-export function judgeRule(
-  rule: GateRule,
-  comparison: MetricComparison,
-  wanted: Reference,
-  group: string | undefined,
-  history: PooledNoise | undefined,
-  notes: string[],
-  drift = false,
-): GateVerdict[] {
-  const where = group === undefined ? "" : ` (group ${group})`;
-  const missing = (message: string, run?: WandbRun): GateVerdict => ({
-    rule,
+/** What a rule is judged against besides its comparison. */
+export interface RuleContext {
+  /** The reference the rule asks for. */
+  wanted: Reference;
+  /** The group judged (`--group-by`), named in messages. */
+  group?: string;
+  /** The metric's noise from main's history. */
+  history?: PooledNoise;
+  /** Add the drift between commits (the baselines are not the base commit's own runs). */
+  drift?: boolean;
+}
+
+/** One rule on one comparison, as its verdicts' makers share it. */
+interface Judging {
+  rule: GateRule;
+  comparison: MetricComparison;
+  context: RuleContext;
+  /** ` (group g)`, or empty. */
+  where: string;
+  /** The candidates without a numeric value, named with what they hold. */
+  divergedNames: string[];
+  notes: string[];
+}
+
+/** A missing verdict: it fails with `missing=fail`, else it is ignored. */
+function missingVerdict(j: Judging, message: string, run?: WandbRun): GateVerdict {
+  const fails = j.rule.missing === "fail";
+  return {
+    rule: j.rule,
     runId: run?.name,
     runName: run?.displayName ?? run?.name,
     status: "missing",
-    failed: rule.missing === "fail",
-    reason: rule.missing === "fail" ? "missing: fails" : "missing: ignored",
-    message: `${message}${where}${
-      rule.missing === "fail" ? " (fails: missing=fail)" : " (ignored: missing=pass)"
-    }`,
-  });
+    failed: fails,
+    reason: fails ? "missing: fails" : "missing: ignored",
+    message: `${message}${j.where}${fails ? " (fails: missing=fail)" : " (ignored: missing=pass)"}`,
+  };
+}
+
+/**
+ * One rule's verdicts on one comparison (per finished candidate, or one on
+ * their mean), and what to tell the user.
+ *
+ * @example
+ * ```ts ignore
+ * import { judgeRule } from "./_rule.ts";
+ * const { verdicts, notes } = judgeRule(rule, comparison, { wanted: { kind: "mean" } });
+ * ```
+ */
+export function judgeRule(
+  rule: GateRule,
+  comparison: MetricComparison,
+  context: RuleContext,
+): { verdicts: GateVerdict[]; notes: string[] } {
   // Seeds whose value is NaN, ±∞, text or absent: a diverged seed is a missing value.
-  const diverged = comparison.candidates.filter((c) => c.value.kind !== "number");
-  const divergedNames = diverged.map((c) =>
+  const divergedNames = comparison.candidates.filter((c) => c.value.kind !== "number").map((c) =>
     `${c.run.displayName ?? c.run.name} (${
       c.value.kind === "infinite" ? (c.value.value > 0 ? "+∞" : "−∞") : c.value.kind
     })`
   );
+  const j: Judging = {
+    rule,
+    comparison,
+    context,
+    where: context.group === undefined ? "" : ` (group ${context.group})`,
+    divergedNames,
+    notes: [],
+  };
   const numeric = comparison.stats.candidates.n;
-  if (rule.minRuns !== undefined && numeric < rule.minRuns) {
-    const finished = comparison.candidates.length;
-    return [{
-      rule,
-      status: "fail",
-      failed: true,
-      n: numeric,
-      diverged: divergedNames.length ? divergedNames : undefined,
-      reason: `${numeric} numeric values, fewer than min-runs=${rule.minRuns}`,
-      message: `${rule.metric}${where}: ${numeric} finished candidate${
-        numeric === 1 ? "" : "s"
-      } with a numeric value${
-        finished > numeric ? ` (of ${finished} finished)` : ""
-      }, fewer than min-runs=${rule.minRuns} (${rule.text})`,
-    }];
-  }
-  if (comparison.candidates.length === 0) {
-    return [missing(`${rule.metric}: no finished candidate to check`)];
-  }
+  const verdicts = rule.minRuns !== undefined && numeric < rule.minRuns
+    ? [tooFewRuns(j, rule.minRuns)]
+    : comparison.candidates.length === 0
+    ? [missingVerdict(j, `${rule.metric}: no finished candidate to check`)]
+    : rule.of === "mean"
+    ? [judgeMean(j)]
+    : judgeEach(j);
+  return { verdicts, notes: j.notes };
+}
+
+/** Fewer numeric values than `min-runs`: a failure, whatever else. */
+function tooFewRuns(j: Judging, minRuns: number): GateVerdict {
+  const { rule, comparison, where, divergedNames } = j;
+  const numeric = comparison.stats.candidates.n;
+  const finished = comparison.candidates.length;
+  return {
+    rule,
+    status: "fail",
+    failed: true,
+    n: numeric,
+    diverged: divergedNames.length ? divergedNames : undefined,
+    reason: `${numeric} numeric values, fewer than min-runs=${minRuns}`,
+    message: `${rule.metric}${where}: ${numeric} finished candidate${
+      numeric === 1 ? "" : "s"
+    } with a numeric value${
+      finished > numeric ? ` (of ${finished} finished)` : ""
+    }, fewer than min-runs=${minRuns} (${rule.text})`,
+  };
+}
+
+/** Each finished candidate against the reference (`of=each`). */
+function judgeEach(j: Judging): GateVerdict[] {
+  const { rule, comparison, where } = j;
   const reference = comparison.reference.value;
-  const refName = referenceName(comparison, wanted);
-  if (rule.of === "mean") {
-    const { candidates: c, baselines: b } = comparison.stats;
-    if (diverged.length > 0) {
-      const list = divergedNames.join(", ");
-      if (rule.missing === "fail") {
-        return [{
-          rule,
-          status: "missing",
-          failed: true,
-          n: numeric,
-          diverged: divergedNames,
-          reason: "diverged seeds: fails",
-          message:
-            `${rule.metric}${where}: ${diverged.length} of ${comparison.candidates.length} ` +
-            `finished candidates have no numeric value: ${list} (fails: missing=fail)`,
-        }];
-      }
-      notes.push(
-        `${rule.metric}${where}: ${list} left out of the mean (no numeric value; ${rule.text})`,
-      );
-    }
-    if (c.n === 0 || c.mean === undefined) {
-      return [missing(`${rule.metric}: no finished candidate has a numeric value`)];
-    }
-    if (reference === undefined) {
-      return [missing(`${rule.metric}: no finished baseline value to compare the mean with`)];
-    }
-    // alpha= with main's history: diverged seeds screened, a change-aware σ, drift.
-    const robust = rule.alpha !== undefined && history?.cells &&
-        history.commits >= MIN_HISTORY_COMMITS
-      ? robustNoise(history.cells, seedsOf(comparison.candidates), seedsOf(comparison.baselines), {
-        drift,
-        format: fmt,
-      })
-      : undefined;
-    if (robust) {
-      return [
-        robustVerdict(rule, wanted, robust, {
-          refName,
-          where,
-          divergedNames,
-          notes,
-          history: history!,
-        }),
-      ];
-    }
-    const name = `mean of ${c.n}`;
-    const noisy = rule.noise !== undefined || rule.alpha !== undefined;
-    const noise = noisy ? noiseOf(c, b, history) : undefined;
-    if (noisy && history && history.commits < MIN_HISTORY_COMMITS) {
-      notes.push(
-        `${rule.metric}${where}: the base branch's history has ${history.commits} commit${
-          history.commits === 1 ? "" : "s"
-        } with two or more finished runs (${MIN_HISTORY_COMMITS} needed to pool σ): ` +
-          "each side's own seeds are used",
-      );
-    }
-    if (noisy && noise === undefined) {
-      notes.push(
-        `${rule.metric}${where}: the noise is unknown with ${c.n} candidate and ${b.n} baseline ` +
-          `value${b.n === 1 ? "" : "s"} (${rule.text} needs two on one side, or --noise-history)` +
-          (rule.alpha === undefined ? ": the plain tolerance judges it" : ""),
-      );
-    }
-    const verdict = judgeValue(rule, c.mean, reference, refName, { name, n: c.n, noise, where });
-    if (noise) verdict.noise = { source: noise.source, df: noise.df, sd: noise.sd };
-    if (noise && noisy) {
-      notes.push(`${rule.metric}${where}: ${noiseWords(noise, history)}`);
-    }
-    return [{
-      ...verdict,
-      referenceKind: wanted.kind,
-      diverged: divergedNames.length ? divergedNames : undefined,
-    }];
-  }
+  const refName = referenceName(comparison, j.context.wanted);
   return comparison.candidates.map((candidate) => {
     const name = candidate.run.displayName ?? candidate.run.name;
     if (reference === undefined) {
-      return missing(`${rule.metric}: no baseline value to compare ${name} with`, candidate.run);
+      return missingVerdict(
+        j,
+        `${rule.metric}: no baseline value to compare ${name} with`,
+        candidate.run,
+      );
     }
     if (candidate.value.kind !== "number") {
-      return missing(
+      return missingVerdict(
+        j,
         `${rule.metric}: ${name} has no numeric value (${candidate.value.kind})`,
         candidate.run,
       );
     }
     return {
       ...judgeValue(rule, candidate.value.value, reference, refName, { name, where }),
-      referenceKind: wanted.kind,
+      referenceKind: j.context.wanted.kind,
       runId: candidate.run.name,
     };
   });
+}
+
+/**
+ * The candidates' mean against the reference (`of=mean`): diverged seeds
+ * missing (failing with `missing=fail`), an `alpha=` rule with main's
+ * history judged robustly, else with the noise the seeds or history give.
+ */
+function judgeMean(j: Judging): GateVerdict {
+  const { rule, comparison, where, divergedNames, notes } = j;
+  const { wanted, history } = j.context;
+  const { candidates: c, baselines: b } = comparison.stats;
+  if (divergedNames.length > 0) {
+    const list = divergedNames.join(", ");
+    if (rule.missing === "fail") {
+      return {
+        rule,
+        status: "missing",
+        failed: true,
+        n: c.n,
+        diverged: divergedNames,
+        reason: "diverged seeds: fails",
+        message:
+          `${rule.metric}${where}: ${divergedNames.length} of ${comparison.candidates.length} ` +
+          `finished candidates have no numeric value: ${list} (fails: missing=fail)`,
+      };
+    }
+    notes.push(
+      `${rule.metric}${where}: ${list} left out of the mean (no numeric value; ${rule.text})`,
+    );
+  }
+  if (c.n === 0 || c.mean === undefined) {
+    return missingVerdict(j, `${rule.metric}: no finished candidate has a numeric value`);
+  }
+  const reference = comparison.reference.value;
+  if (reference === undefined) {
+    return missingVerdict(j, `${rule.metric}: no finished baseline value to compare the mean with`);
+  }
+  const refName = referenceName(comparison, wanted);
+  // alpha= with main's history: diverged seeds screened, a change-aware σ, drift.
+  const robust = rule.alpha !== undefined && history?.cells &&
+      history.commits >= MIN_HISTORY_COMMITS
+    ? robustNoise(history.cells, seedsOf(comparison.candidates), seedsOf(comparison.baselines), {
+      drift: j.context.drift ?? false,
+      format: fmt,
+    })
+    : undefined;
+  if (robust) {
+    return robustVerdict(rule, wanted, robust, {
+      refName,
+      where,
+      divergedNames,
+      notes,
+      history: history!,
+    });
+  }
+  const noisy = rule.noise !== undefined || rule.alpha !== undefined;
+  const noise = noisy ? noiseOf(c, b, history) : undefined;
+  if (noisy) notes.push(...noiseNotes(j, noise, c.n, b.n));
+  const verdict = judgeValue(rule, c.mean, reference, refName, {
+    name: `mean of ${c.n}`,
+    n: c.n,
+    noise,
+    where,
+  });
+  if (noise) verdict.noise = { source: noise.source, df: noise.df, sd: noise.sd };
+  return {
+    ...verdict,
+    referenceKind: wanted.kind,
+    diverged: divergedNames.length ? divergedNames : undefined,
+  };
+}
+
+/** Where a `noise=`/`alpha=` rule's noise came from, or why it is not known. */
+function noiseNotes(j: Judging, noise: Noise | undefined, cn: number, bn: number): string[] {
+  const { rule, where } = j;
+  const history = j.context.history;
+  const notes: string[] = [];
+  if (history && history.commits < MIN_HISTORY_COMMITS) {
+    notes.push(
+      `${rule.metric}${where}: the base branch's history has ${history.commits} commit${
+        history.commits === 1 ? "" : "s"
+      } with two or more finished runs (${MIN_HISTORY_COMMITS} needed to pool σ): ` +
+        "each side's own seeds are used",
+    );
+  }
+  if (noise === undefined) {
+    notes.push(
+      `${rule.metric}${where}: the noise is unknown with ${cn} candidate and ${bn} baseline ` +
+        `value${bn === 1 ? "" : "s"} (${rule.text} needs two on one side, or --noise-history)` +
+        (rule.alpha === undefined ? ": the plain tolerance judges it" : ""),
+    );
+  } else {
+    notes.push(`${rule.metric}${where}: ${noiseWords(noise, history)}`);
+  }
+  return notes;
 }
 
 /** A side's numeric values and who logged them (baselines: only those feeding the reference). */

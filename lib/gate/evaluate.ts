@@ -81,17 +81,17 @@ export function evaluateGate(
     const history = options.history && Object.hasOwn(options.history, rule.metric)
       ? options.history[rule.metric]
       : undefined;
-    const judged = judgeRule(
-      rule,
-      comparison,
+    const judged = judgeRule(rule, comparison, {
       wanted,
-      options.group,
+      group: options.group,
       history,
-      notes,
-      options.drift ?? false,
-    );
+      drift: options.drift,
+    });
+    notes.push(...judged.notes);
     verdicts.push(
-      ...judged.map((v) => (options.group === undefined ? v : { ...v, group: options.group })),
+      ...judged.verdicts.map((
+        v,
+      ) => (options.group === undefined ? v : { ...v, group: options.group })),
     );
   }
   const onInconclusive = options.onInconclusive ?? "pass";
