@@ -116,18 +116,8 @@ function historyPlaces(
   };
 }
 
-/**
- * The report command: check every destination, run the report, then write
- * every file and output together; print what was asked for; exit with the
- * gate's verdict.
- */
-export const report: Run<ReportCliOptions> = async (options, io, print) => {
-  if (options.sweep > 0) return await sweep(options, io, print);
-  const log = options.debug ? (line: string) => print.err(`debug: ${line}\n`) : undefined;
-  const note = (text: string) => print.say("notice", "note", text);
-  options.notes.forEach(note);
-
-  await checkDestinations(io, options.comment || options.status);
+/** The report's files: the CSV (`--out`) and the markdown (`--markdown`), staged. */
+function reportFiles(options: ReportCliOptions): Promise<StagedFiles> {
   const destinations: Destination[] = [
     options.outDefault
       ? { path: options.out, noFollow: true, label: "--out" }
@@ -140,54 +130,132 @@ export const report: Run<ReportCliOptions> = async (options, io, print) => {
       label: "--markdown",
     });
   }
-  const files = await StagedFiles.create(destinations);
+  return StagedFiles.create(destinations);
+}
+
+type Report = Awaited<ReturnType<typeof runReport>>;
+
+/** What the user asked to see on stdout: the table (a terminal's default), JSON, markdown or CSV. */
+function show(
+  options: ReportCliOptions,
+  io: CliIo,
+  print: Printer,
+  { result, judgement, rendered }: Report,
+  markdown: () => string,
+): void {
+  const format = options.format ??
+    (options.json ? "json" : io.terminal?.stdout ? "table" : undefined);
+  if (format === "table") {
+    print.table(renderTable(
+      {
+        ...result,
+        comparisons: judgement.comparisons,
+        groups: judgement.groups,
+        trend: result.trend,
+        stalled: new Set(result.classification.stalled.map((s) => s.run.name)),
+      },
+      { color: useColor(io), width: tableWidth(io) },
+    ));
+  } else if (format === "json") print.json(rendered.json);
+  else if (format === "markdown") print.data(`${markdown()}\n`);
+  else if (format === "csv") print.data(rendered.csv);
+}
+
+/** The gate's verdict said (failures, doubts, the summary) and turned into the exit code. */
+function verdictExit(
+  print: Printer,
+  { judgement, rendered }: Report,
+  outputs: Record<string, string>,
+): number {
+  const { gate } = judgement;
+  for (const failure of gate.verdicts.filter((v) => v.failed)) {
+    print.say("error", "gate", failure.message);
+  }
+  for (const unsure of gate.verdicts.filter((v) => !v.failed && v.status === "inconclusive")) {
+    print.say("warning", "gate", unsure.message);
+  }
+  if (gate.complete && !gate.complete.passed) print.say("error", "gate", gate.complete.message);
+  print.err(rendered.summary);
+  if (outputs.GATE_VERDICT === "accepted") {
+    print.say(
+      "notice",
+      "gate",
+      `regression accepted by @${outputs.ACCEPTED_BY}: the check is success`,
+    );
+  }
+  return gate.passed || outputs.GATE_VERDICT === "accepted" ? ExitCode.ok : ExitCode.gateFailed;
+}
+
+/** The wait's hooks: progress on the terminal, and on the PR (a pending status, the comment). */
+function waitHooks(
+  options: ReportCliOptions,
+  io: CliIo,
+  print: Printer,
+  setStatus: ReturnType<typeof statusSetter>,
+  log: ((line: string) => void) | undefined,
+) {
+  const progress = progressReporter(options, io, print);
+  const shown = waitShown(options, io, print, setStatus, log);
+  let lastPoll: WaitPoll | undefined;
+  const onPoll = async (poll: WaitPoll) => {
+    lastPoll = poll;
+    progress.onPoll?.(poll);
+    await shown?.onPoll(poll);
+  };
+  return {
+    shown,
+    lastPoll: () => lastPoll,
+    deps: { ...io.deps, ...progress, onPoll, log, redactor: print.redactor },
+  };
+}
+
+/**
+ * The reusable workflow's wait job (`--progress-only`): the wait, shown on
+ * the PR; no report written, the report job follows.
+ */
+async function waitOnly(
+  options: ReportCliOptions,
+  print: Printer,
+  hooks: ReturnType<typeof waitHooks>,
+): Promise<number> {
+  const result = await waitForCandidates(options, hooks.deps);
+  print.endProgress();
+  result.notes.forEach((text) => print.say("notice", "note", text));
+  // Shown only when there was a wait to show (no poll: it was over at once).
+  const last = hooks.lastPoll();
+  if (last) await hooks.shown?.over({ ...last, counts: result.classification.counts });
+  const states = stateList(result.classification.counts).join(", ") || "no candidate runs";
+  print.err(`wait over: ${states} (no report written: --progress-only)\n`);
+  return ExitCode.ok;
+}
+
+/**
+ * The report command: check every destination, run the report, then write
+ * every file and output together; print what was asked for; exit with the
+ * gate's verdict.
+ */
+export const report: Run<ReportCliOptions> = async (options, io, print) => {
+  if (options.sweep > 0) return await sweep(options, io, print);
+  const log = options.debug ? (line: string) => print.err(`debug: ${line}\n`) : undefined;
+  const note = (text: string) => print.say("notice", "note", text);
+  options.notes.forEach(note);
+  await checkDestinations(io, options.comment || options.status);
+  const files = await reportFiles(options);
   const setStatus = statusSetter(options, io, print, log);
   try {
-    const progress = progressReporter(options, io, print);
-    const shown = waitShown(options, io, print, setStatus, log);
-    let lastPoll: WaitPoll | undefined;
-    const onPoll = async (poll: WaitPoll) => {
-      lastPoll = poll;
-      progress.onPoll?.(poll);
-      await shown?.onPoll(poll);
-    };
-    if (options.progressOnly) {
-      // The reusable workflow's wait job: the wait, shown; the report job follows.
-      const result = await waitForCandidates(options, {
-        ...io.deps,
-        ...progress,
-        onPoll,
-        log,
-        redactor: print.redactor,
-      });
-      print.endProgress();
-      result.notes.forEach(note);
-      // Shown only when there was a wait to show (no poll: it was over at once).
-      if (lastPoll) {
-        await shown?.over({ ...lastPoll, counts: result.classification.counts });
-      }
-      print.err(
-        `wait over: ${
-          stateList(result.classification.counts).join(", ") || "no candidate runs"
-        } (no report written: --progress-only)\n`,
-      );
-      return ExitCode.ok;
-    }
-    const { result, judgement, rendered } = await runReport(options, {
-      ...io.deps,
-      ...progress,
-      onPoll,
-      log,
+    const hooks = waitHooks(options, io, print, setStatus, log);
+    if (options.progressOnly) return await waitOnly(options, print, hooks);
+    const report = await runReport(options, {
+      ...hooks.deps,
       history: historyPlaces(options, io, log),
       csvPath: files.targets[0]!,
       workflow: io.env.GITHUB_WORKFLOW,
-      redactor: print.redactor,
     });
+    const { result, judgement, rendered } = report;
     print.endProgress();
     [...result.notes, ...judgement.notes].forEach(note);
     let redacted: string | undefined;
     const markdown = () => redacted ??= print.redactor.redact(rendered.markdown);
-
     // Everything is written before the gate decides the exit code.
     await files.write(0, print.redactor.redact(rendered.csv));
     if (options.markdown) await files.write(1, markdown());
@@ -213,41 +281,8 @@ export const report: Run<ReportCliOptions> = async (options, io, print) => {
     if (options.status && options.match.by === "run-id") {
       note("no commit status: a --run-id report judges one run, not a commit's runs");
     }
-    // On a terminal, with no format asked for, the report is shown as a table.
-    const format = options.format ??
-      (options.json ? "json" : io.terminal?.stdout ? "table" : undefined);
-    if (format === "table") {
-      print.table(renderTable(
-        {
-          ...result,
-          comparisons: judgement.comparisons,
-          groups: judgement.groups,
-          trend: result.trend,
-          stalled: new Set(result.classification.stalled.map((s) => s.run.name)),
-        },
-        { color: useColor(io), width: tableWidth(io) },
-      ));
-    } else if (format === "json") print.json(rendered.json);
-    else if (format === "markdown") print.data(`${markdown()}\n`);
-    else if (format === "csv") print.data(rendered.csv);
-
-    const { gate } = judgement;
-    for (const failure of gate.verdicts.filter((v) => v.failed)) {
-      print.say("error", "gate", failure.message);
-    }
-    for (const unsure of gate.verdicts.filter((v) => !v.failed && v.status === "inconclusive")) {
-      print.say("warning", "gate", unsure.message);
-    }
-    if (gate.complete && !gate.complete.passed) print.say("error", "gate", gate.complete.message);
-    print.err(rendered.summary);
-    if (outputs.GATE_VERDICT === "accepted") {
-      print.say(
-        "notice",
-        "gate",
-        `regression accepted by @${outputs.ACCEPTED_BY}: the check is success`,
-      );
-    }
-    return gate.passed || outputs.GATE_VERDICT === "accepted" ? ExitCode.ok : ExitCode.gateFailed;
+    show(options, io, print, report, markdown);
+    return verdictExit(print, report, outputs);
   } finally {
     await files.discard();
   }
