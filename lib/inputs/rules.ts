@@ -42,6 +42,95 @@ function tolerance(text: string): number | undefined {
 }
 
 /**
+ * Each rule option's parser: it sets the rule's field, or says why the value
+ * is wrong (the rule's text is named by the caller).
+ */
+const RULE_OPTIONS: Record<
+  string,
+  (value: string, rule: GateRule, input: string) => string | void
+> = {
+  abs(value, rule) {
+    const n = tolerance(value);
+    if (n === undefined) return `abs must be a number ≥ 0, not ${JSON.stringify(value)}`;
+    rule.abs = n;
+  },
+  rel(value, rule) {
+    const percent = value.endsWith("%");
+    const n = tolerance(percent ? value.slice(0, -1) : value);
+    if (n === undefined) {
+      return `rel must be a fraction or a percentage ≥ 0, not ${JSON.stringify(value)}`;
+    }
+    rule.rel = percent ? n / 100 : n;
+  },
+  ref(value, rule, input) {
+    rule.reference = parseReference(value, input);
+  },
+  missing(value, rule) {
+    if (value !== "fail" && value !== "pass") return `missing must be fail or pass`;
+    rule.missing = value;
+  },
+  of(value, rule) {
+    if (value !== "each" && value !== "mean") {
+      return `of must be each or mean, not ${JSON.stringify(value)}`;
+    }
+    rule.of = value;
+  },
+  noise(value, rule) {
+    const n = tolerance(value);
+    if (n === undefined || n === 0) {
+      return `noise must be a number of standard errors > 0, not ${JSON.stringify(value)}`;
+    }
+    rule.noise = n;
+  },
+  alpha(value, rule) {
+    const n = tolerance(value);
+    if (n === undefined || n === 0 || n > 0.2) {
+      return `alpha must be a level above 0 and at most 0.2, not ${JSON.stringify(value)}`;
+    }
+    rule.alpha = n;
+  },
+  mde(value, rule) {
+    const n = tolerance(value);
+    if (n === undefined || n === 0) {
+      return `mde must be a regression size > 0, not ${JSON.stringify(value)}`;
+    }
+    rule.mde = n;
+  },
+  "min-runs"(value, rule) {
+    const n = tolerance(value);
+    if (n === undefined || !Number.isInteger(n) || n < 1) {
+      return `min-runs must be a whole number ≥ 1, not ${JSON.stringify(value)}`;
+    }
+    rule.minRuns = n;
+  },
+};
+
+/**
+ * Options that contradict each other, if any: `noise=` and `alpha=` judge
+ * the candidates' mean against the baselines' mean (and are two tests of
+ * one question); `mde=` belongs to `alpha=`.
+ */
+function ruleConflict(rule: GateRule, given: ReadonlySet<string>): string | undefined {
+  const test = rule.alpha !== undefined ? "alpha=" : rule.noise !== undefined ? "noise=" : "";
+  if (rule.alpha !== undefined && rule.noise !== undefined) {
+    return "alpha= and noise= are two tests of the same question: give one";
+  }
+  if (rule.mde !== undefined && rule.alpha === undefined) {
+    return "mde= is the regression an alpha= test should find: add alpha=";
+  }
+  if (!test) return undefined;
+  if (given.has("of") && rule.of === "each") {
+    return `${test} judges the mean of the candidates: use of=mean, or leave of= out`;
+  }
+  if (rule.reference && rule.reference.kind !== "mean") {
+    return `${test} judges the candidates' mean against the baselines' mean: ` +
+      `ref=${rule.reference.kind === "run" ? `run=${rule.reference.runId}` : "best"} ` +
+      "conflicts with it (use ref=mean, or leave ref= out)";
+  }
+  return undefined;
+}
+
+/**
  * Parses one gate rule. A candidate (or, with `of=mean`, the candidates'
  * mean) fails when it is worse than the reference by more than the
  * tolerance; with both `abs` and `rel` the larger allowance applies; with
@@ -61,110 +150,26 @@ function tolerance(text: string): number | undefined {
  */
 export function parseGateRule(text: string, input: string): GateRule {
   const [metric, direction, ...options] = text.trim().split(":");
-  if (!metric) throw new InvalidInputError(input, GATE_RULE, text, "no metric name");
+  const bad = (why: string) => new InvalidInputError(input, GATE_RULE, text, why);
+  if (!metric) throw bad("no metric name");
   if (direction !== "max" && direction !== "min") {
-    throw new InvalidInputError(
-      input,
-      GATE_RULE,
-      text,
-      `the direction must be max or min, not ${JSON.stringify(direction ?? "")}`,
-    );
+    throw bad(`the direction must be max or min, not ${JSON.stringify(direction ?? "")}`);
   }
   const rule: GateRule = { metric, direction, missing: "fail", of: "each", text: text.trim() };
   const seen = new Set<string>();
   for (const option of options) {
     const at = option.indexOf("=");
     const key = at < 0 ? option : option.slice(0, at);
-    const value = at < 0 ? "" : option.slice(at + 1);
-    const bad = (why: string) => new InvalidInputError(input, GATE_RULE, text, why);
     if (seen.has(key)) throw bad(`${key} is given twice`);
     seen.add(key);
-    switch (key) {
-      case "abs": {
-        const n = tolerance(value);
-        if (n === undefined) throw bad(`abs must be a number ≥ 0, not ${JSON.stringify(value)}`);
-        rule.abs = n;
-        break;
-      }
-      case "rel": {
-        const percent = value.endsWith("%");
-        const n = tolerance(percent ? value.slice(0, -1) : value);
-        if (n === undefined) {
-          throw bad(`rel must be a fraction or a percentage ≥ 0, not ${JSON.stringify(value)}`);
-        }
-        rule.rel = percent ? n / 100 : n;
-        break;
-      }
-      case "ref":
-        rule.reference = parseReference(value, input);
-        break;
-      case "missing":
-        if (value !== "fail" && value !== "pass") throw bad(`missing must be fail or pass`);
-        rule.missing = value;
-        break;
-      case "of":
-        if (value !== "each" && value !== "mean") {
-          throw bad(`of must be each or mean, not ${JSON.stringify(value)}`);
-        }
-        rule.of = value;
-        break;
-      case "noise": {
-        const n = tolerance(value);
-        if (n === undefined || n === 0) {
-          throw bad(`noise must be a number of standard errors > 0, not ${JSON.stringify(value)}`);
-        }
-        rule.noise = n;
-        break;
-      }
-      case "alpha": {
-        const n = tolerance(value);
-        if (n === undefined || n === 0 || n > 0.2) {
-          throw bad(`alpha must be a level above 0 and at most 0.2, not ${JSON.stringify(value)}`);
-        }
-        rule.alpha = n;
-        break;
-      }
-      case "mde": {
-        const n = tolerance(value);
-        if (n === undefined || n === 0) {
-          throw bad(`mde must be a regression size > 0, not ${JSON.stringify(value)}`);
-        }
-        rule.mde = n;
-        break;
-      }
-      case "min-runs": {
-        const n = tolerance(value);
-        if (n === undefined || !Number.isInteger(n) || n < 1) {
-          throw bad(`min-runs must be a whole number ≥ 1, not ${JSON.stringify(value)}`);
-        }
-        rule.minRuns = n;
-        break;
-      }
-      default:
-        throw bad(`unknown option ${JSON.stringify(option)}`);
-    }
+    const parse = Object.hasOwn(RULE_OPTIONS, key) ? RULE_OPTIONS[key] : undefined;
+    if (!parse) throw bad(`unknown option ${JSON.stringify(option)}`);
+    const wrong = parse(at < 0 ? "" : option.slice(at + 1), rule, input);
+    if (wrong) throw bad(wrong);
   }
+  const conflict = ruleConflict(rule, seen);
+  if (conflict) throw bad(conflict);
   // noise= and alpha= judge the candidates' mean against the baselines' mean.
-  const test = rule.alpha !== undefined ? "alpha=" : rule.noise !== undefined ? "noise=" : "";
-  const conflict = (why: string) => new InvalidInputError(input, GATE_RULE, text, why);
-  if (rule.alpha !== undefined && rule.noise !== undefined) {
-    throw conflict("alpha= and noise= are two tests of the same question: give one");
-  }
-  if (rule.mde !== undefined && rule.alpha === undefined) {
-    throw conflict("mde= is the regression an alpha= test should find: add alpha=");
-  }
-  if (test) {
-    if (seen.has("of") && rule.of === "each") {
-      throw conflict(`${test} judges the mean of the candidates: use of=mean, or leave of= out`);
-    }
-    if (rule.reference && rule.reference.kind !== "mean") {
-      throw conflict(
-        `${test} judges the candidates' mean against the baselines' mean: ` +
-          `ref=${rule.reference.kind === "run" ? `run=${rule.reference.runId}` : "best"} ` +
-          "conflicts with it (use ref=mean, or leave ref= out)",
-      );
-    }
-    rule.of = "mean";
-  }
+  if (rule.alpha !== undefined || rule.noise !== undefined) rule.of = "mean";
   return rule;
 }
