@@ -101,20 +101,10 @@ const COUNT_OUTPUTS = [
 ] as const;
 
 /**
- * Merges the legs: one verdict, the problems said, the counts summed.
- *
- * @throws {InvalidInputError} when the legs report on different commits (naming the file)
- *
- * @example
- * ```ts ignore
- * import { mergeReports, readLegs } from "./mod.ts";
- * const merged = mergeReports(await readLegs(["legs/"]), { expect: ["vision", "nlp"] });
- * console.log(merged.verdict);
- * ```
+ * The legs this merge reads (another matrix's, downloaded by the same
+ * pattern, are not ours: said in `notes`), and their one commit.
  */
-export function mergeReports(read: ReadLegs, options: MergeOptions = {}): MergedReport {
-  checkArtifactNames(options.expect ?? []);
-  // Another matrix's legs (downloaded by the same pattern) are not ours.
+function ourLegs(read: ReadLegs, options: MergeOptions) {
   const notOurs = legFilter(options);
   const notes: string[] = [];
   const legs = read.legs.filter((leg) => {
@@ -132,6 +122,11 @@ export function mergeReports(read: ReadLegs, options: MergeOptions = {}): Merged
       `of ${other.report.sha || "no commit"}`,
     );
   }
+  return { legs, notes, sha };
+}
+
+/** Each leg once (a repeat is said), and a leg that contradicts itself refused. */
+function screenLegs(legs: readonly Leg[]) {
   const problems: string[] = [];
   const seen = new Map<string, Leg>();
   const unique: Leg[] = [];
@@ -152,11 +147,11 @@ export function mergeReports(read: ReadLegs, options: MergeOptions = {}): Merged
       problems.push(`${leg.file} (leg ${leg.name}) contradicts itself: ${reason}; not merged`);
     }
   }
-  for (const { file, version } of read.incompatible) {
-    problems.push(
-      `${file} is a report of JSON version ${version ?? "before 1"}; this merge reads version 1`,
-    );
-  }
+  return { problems, seen, unique, refused };
+}
+
+/** What a leg that never reported leaves to say, first among the problems. */
+function absentLegs(seen: ReadonlyMap<string, Leg>, options: MergeOptions, problems: string[]) {
   const missing = (options.expect ?? []).filter((name) => !seen.has(name));
   if (missing.length) {
     problems.unshift(
@@ -170,20 +165,50 @@ export function mergeReports(read: ReadLegs, options: MergeOptions = {}): Merged
     );
   }
   // No leg at all is never a pass, even when missing legs are allowed.
-  const none = seen.size === 0;
-  if (none && !missing.length) problems.unshift("no leg reported");
+  if (seen.size === 0 && !missing.length) problems.unshift("no leg reported");
+  return missing;
+}
+
+/** The merged verdict: failed when counted against, else the worst of the legs'. */
+function mergedVerdict(
+  summaries: readonly LegSummary[],
+  counted: boolean,
+): MergedReport["verdict"] {
+  const any = (verdict: LegSummary["verdict"]) => summaries.some((leg) => leg.verdict === verdict);
+  if (counted || any("failed")) return "failed";
+  if (any("pending")) return "pending";
+  return any("inconclusive") ? "inconclusive" : "passed";
+}
+
+/**
+ * Merges the legs: one verdict, the problems said, the counts summed.
+ *
+ * @throws {InvalidInputError} when the legs report on different commits (naming the file)
+ *
+ * @example
+ * ```ts ignore
+ * import { mergeReports, readLegs } from "./mod.ts";
+ * const merged = mergeReports(await readLegs(["legs/"]), { expect: ["vision", "nlp"] });
+ * console.log(merged.verdict);
+ * ```
+ */
+export function mergeReports(read: ReadLegs, options: MergeOptions = {}): MergedReport {
+  checkArtifactNames(options.expect ?? []);
+  const { legs, notes, sha } = ourLegs(read, options);
+  const { problems, seen, unique, refused } = screenLegs(legs);
+  for (const { file, version } of read.incompatible) {
+    problems.push(
+      `${file} is a report of JSON version ${version ?? "before 1"}; this merge reads version 1`,
+    );
+  }
+  const missing = absentLegs(seen, options, problems);
   const summaries = unique.map(summarise).sort((a, b) =>
     rank(a) - rank(b) || a.name.localeCompare(b.name)
   );
   // A refused leg always counts: its verdict cannot be known, and may have been forged.
-  const counted = none || refused.length > 0 || (problems.length > 0 && !options.allowIncomplete);
-  const verdict = counted || summaries.some((leg) => leg.verdict === "failed")
-    ? "failed"
-    : summaries.some((leg) => leg.verdict === "pending")
-    ? "pending"
-    : summaries.some((leg) => leg.verdict === "inconclusive")
-    ? "inconclusive"
-    : "passed";
+  const counted = seen.size === 0 || refused.length > 0 ||
+    (problems.length > 0 && !options.allowIncomplete);
+  const verdict = mergedVerdict(summaries, counted);
   // An inconclusive leg blocks when its own report said so (--on-inconclusive fail).
   const passed = !counted && summaries.every((leg) => leg.passed);
   // A matrix that did not succeed may have lost a leg nobody named: not complete.
