@@ -24,12 +24,81 @@ import {
 import { jsonText } from "../report/json.ts";
 import { retryPolicy } from "../retry.ts";
 import { deliverComment, deliverStatus } from "./pr.ts";
+import type { CliIo, Printer } from "../output.ts";
 import { appendTo, checkDestinations, writeOutputs } from "./runner.ts";
 import type { Run } from "./_shell.ts";
 
+/** The merged comment and status posted (each when asked, with its token). */
+async function deliverMerged(
+  options: MergeCliOptions,
+  io: CliIo,
+  print: Printer,
+  merged: MergedReport,
+  comment: string,
+): Promise<void> {
+  const token = options.githubToken;
+  if (!token) return;
+  const log = options.debug ? (line: string) => print.err(`debug: ${line}\n`) : undefined;
+  const retry = retryPolicy(options, io.deps?.baseDelayMs);
+  const marker = commentMarker(options.reportKey, io.env.GITHUB_WORKFLOW ?? "wandb-report");
+  const http = io.deps?.http;
+  if (options.comment && options.prNumber !== undefined) {
+    const prNumber = options.prNumber;
+    await deliverComment(print, () =>
+      postComment({
+        token,
+        repository: io.env.GITHUB_REPOSITORY,
+        prNumber,
+        marker,
+        body: comment,
+        mode: options.commentMode,
+        env: io.env,
+        retry,
+        http,
+        log,
+      }));
+  }
+  if (!options.status) return;
+  const caseNote = contextNote(options.reportKey);
+  if (caseNote) print.say("notice", "note", caseNote);
+  const withheld = statusWithheld(merged, options.prHeadSha, io.env.GITHUB_EVENT_NAME);
+  if (withheld) return print.say("notice", "note", `no commit status: ${withheld}`);
+  const status = mergedStatus(merged);
+  await deliverStatus(print, () =>
+    postStatus({
+      token,
+      repository: io.env.GITHUB_REPOSITORY,
+      sha: merged.sha,
+      state: status.state,
+      context: statusContext(options.reportKey),
+      description: status.description,
+      targetUrl: runUrlFromEnv(io.env),
+      env: io.env,
+      retry,
+      http,
+      log,
+    }));
+}
+
+/** Every leg that failed, and the one summary line. */
+function sayMerged(print: Printer, merged: MergedReport): void {
+  for (const leg of merged.legs.filter((l) => !l.passed)) {
+    print.say(
+      "error",
+      "gate",
+      `leg ${leg.name} failed${leg.failing[0] ? `: ${leg.failing[0].message}` : ""}`,
+    );
+  }
+  const counted = merged.passed || merged.verdict === "failed" ? "" : " (counted as a failure)";
+  print.err(
+    `merged ${merged.legs.length} of ${legCount(merged)} legs @ ${
+      merged.sha || "no commit"
+    }: gate ${merged.verdict}${counted}\n`,
+  );
+}
+
 /** The merge command's run. */
 export const merge: Run<MergeCliOptions> = async (options, io, print) => {
-  const log = options.debug ? (line: string) => print.err(`debug: ${line}\n`) : undefined;
   await checkDestinations(io, options.comment || options.status);
   const files = await StagedFiles.create(
     options.markdown
@@ -52,7 +121,6 @@ export const merge: Run<MergeCliOptions> = async (options, io, print) => {
     const marker = commentMarker(options.reportKey, io.env.GITHUB_WORKFLOW ?? "wandb-report");
     const redact = (text: string) => print.redactor.redact(text);
     const comment = redact(renderMerged(merged, { marker }));
-    const status = mergedStatus(merged);
     if (options.markdown) await files.write(0, comment);
     await files.commit();
     const summaryFile = io.env.GITHUB_STEP_SUMMARY;
@@ -67,66 +135,15 @@ export const merge: Run<MergeCliOptions> = async (options, io, print) => {
         () => Deno.writeTextFile(summaryFile, `${full}\n`, { append: true }),
       );
     }
+    const status = mergedStatus(merged);
     await writeOutputs(io, print, {
       ...merged.outputs,
       STATUS_STATE: status.state,
       STATUS_DESCRIPTION: status.description,
     });
-    const token = options.githubToken;
-    const retry = retryPolicy(options, io.deps?.baseDelayMs);
-    if (options.comment && token && options.prNumber !== undefined) {
-      await deliverComment(print, () =>
-        postComment({
-          token,
-          repository: io.env.GITHUB_REPOSITORY,
-          prNumber: options.prNumber!,
-          marker,
-          body: comment,
-          mode: options.commentMode,
-          env: io.env,
-          retry,
-          http: io.deps?.http,
-          log,
-        }));
-    }
-    if (options.status && token) {
-      const caseNote = contextNote(options.reportKey);
-      if (caseNote) print.say("notice", "note", caseNote);
-      const withheld = statusWithheld(merged, options.prHeadSha, io.env.GITHUB_EVENT_NAME);
-      if (withheld) {
-        print.say("notice", "note", `no commit status: ${withheld}`);
-      } else {
-        await deliverStatus(print, () =>
-          postStatus({
-            token,
-            repository: io.env.GITHUB_REPOSITORY,
-            sha: merged.sha,
-            state: status.state,
-            context: statusContext(options.reportKey),
-            description: status.description,
-            targetUrl: runUrlFromEnv(io.env),
-            env: io.env,
-            retry,
-            http: io.deps?.http,
-            log,
-          }));
-      }
-    }
+    await deliverMerged(options, io, print, merged, comment);
     if (options.json) print.json(jsonText(mergedJson(merged)));
-    for (const leg of merged.legs.filter((l) => !l.passed)) {
-      print.say(
-        "error",
-        "gate",
-        `leg ${leg.name} failed${leg.failing[0] ? `: ${leg.failing[0].message}` : ""}`,
-      );
-    }
-    print.err(
-      `merged ${merged.legs.length} of ${legCount(merged)} legs @ ${
-        merged.sha || "no commit"
-      }: gate ${merged.verdict}${
-        merged.passed || merged.verdict === "failed" ? "" : " (counted as a failure)"
-      }\n`,
-    );
+    sayMerged(print, merged);
     return merged.passed ? ExitCode.ok : ExitCode.gateFailed;
   } finally {
     await files.discard();
