@@ -21,6 +21,71 @@ import type {
   ReportResult,
 } from "./types.ts";
 
+/** The baseline commit a search found, also from the candidates' first parent. */
+function searchedOptions(options: RenderOptions, result: ReportResult): RenderOptions {
+  return { ...options, baselineSha: options.baselineSha ?? result.baselineCommit?.requested };
+}
+
+/** The markdown report (the PR comment and the job summary). */
+function markdownOf(
+  result: ReportResult,
+  judgement: Judgement,
+  options: RenderOptions,
+  context: RenderContext & { marker: string; baselineFrom?: string },
+): string {
+  return renderMarkdown({
+    project: `${result.entity}/${result.project}`,
+    appUrl: result.appUrl,
+    entity: result.entity,
+    projectName: result.project,
+    sha: result.sha,
+    candidates: result.candidates,
+    baselines: result.baselines,
+    classification: result.classification,
+    comparisons: judgement.comparisons,
+    groups: judgement.groups,
+    trend: result.trend,
+    gate: judgement.gate,
+    configVars: options.configVars,
+    chart: options.chart,
+    marker: context.marker,
+    baselineFrom: context.baselineFrom,
+    notices: headNotice(options, result.sha),
+    redact: context.redactor && ((text) => context.redactor!.redact(text)),
+  });
+}
+
+/** The JSON document (`--format json`, a matrix leg). */
+function jsonOf(
+  result: ReportResult,
+  judgement: Judgement,
+  options: RenderOptions,
+  context: RenderContext,
+): string {
+  return jsonText(reportJson({
+    entity: result.entity,
+    project: result.project,
+    reportKey: options.reportKey,
+    appUrl: result.appUrl,
+    match: options.match,
+    sha: result.sha,
+    candidates: result.candidates,
+    baselines: result.baselines,
+    classification: result.classification,
+    outputs: result.outputs,
+    baselineSource: baselineWords(searchedOptions(options, result), result.baselineCommit),
+    baselineCommit: result.baselineCommit,
+    trend: result.trend,
+    csvPath: context.csvPath,
+    metrics: options.metrics,
+    configVars: options.configVars,
+    comparisons: judgement.comparisons,
+    groups: judgement.groups,
+    gate: judgement.gate,
+    notes: [...options.notes, ...result.notes, ...judgement.notes],
+  }));
+}
+
 /**
  * Renders a report in every format: CSV, markdown, JSON and the terminal
  * summary, plus the step outputs.
@@ -41,14 +106,9 @@ export function renderReport(
   options: RenderOptions,
   context: RenderContext,
 ): RenderedReport {
-  const { comparisons, gate } = judgement;
-  const project = `${result.entity}/${result.project}`;
+  const { gate } = judgement;
   // Said where it matters: baselines from a commit are not the usual tagged ones.
-  // The baseline commit a search found, also from the candidates' first parent.
-  const searched = {
-    ...options,
-    baselineSha: options.baselineSha ?? result.baselineCommit?.requested,
-  };
+  const searched = searchedOptions(options, result);
   const baselineFrom = searched.baselineSha
     ? baselineWords(searched, result.baselineCommit)
     : undefined;
@@ -77,53 +137,17 @@ export function renderReport(
     rows: csv.rows,
     marker,
     get markdown() {
-      return markdown ??= renderMarkdown({
-        project,
-        appUrl: result.appUrl,
-        entity: result.entity,
-        projectName: result.project,
-        sha: result.sha,
-        candidates: result.candidates,
-        baselines: result.baselines,
-        classification: result.classification,
-        comparisons,
-        groups: judgement.groups,
-        trend: result.trend,
-        gate,
-        configVars: options.configVars,
-        chart: options.chart,
+      return markdown ??= markdownOf(result, judgement, options, {
+        ...context,
         marker,
         baselineFrom,
-        notices: headNotice(options, result.sha),
-        redact: context.redactor && ((text) => context.redactor!.redact(text)),
       });
     },
     get json() {
-      return json ??= jsonText(reportJson({
-        entity: result.entity,
-        project: result.project,
-        reportKey: options.reportKey,
-        appUrl: result.appUrl,
-        match: options.match,
-        sha: result.sha,
-        candidates: result.candidates,
-        baselines: result.baselines,
-        classification: result.classification,
-        outputs: result.outputs,
-        baselineSource: baselineWords(searched, result.baselineCommit),
-        baselineCommit: result.baselineCommit,
-        trend: result.trend,
-        csvPath: context.csvPath,
-        metrics: options.metrics,
-        configVars: options.configVars,
-        comparisons,
-        groups: judgement.groups,
-        gate,
-        notes: [...options.notes, ...result.notes, ...judgement.notes],
-      }));
+      return json ??= jsonOf(result, judgement, options, context);
     },
     summary: summaryText({
-      project,
+      project: `${result.entity}/${result.project}`,
       sha: result.sha,
       classification: result.classification,
       csv: { path: context.csvPath, rows: csv.rows },
