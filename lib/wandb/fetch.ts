@@ -99,6 +99,98 @@ function pageBound(count: number | null | undefined, pageSize: number): number {
 // A server that rejects projections says so in its validation message.
 const KEYS_REJECTED = /argument "keys"|"keys" argument|Unknown argument.*keys/i;
 
+/** A fresh connection's paging state. */
+function newCursor(name: Cursor["name"], done: boolean): Cursor {
+  return {
+    name,
+    after: null,
+    done,
+    seen: new Set(),
+    cursors: new Set(),
+    pages: 0,
+    maxPages: Infinity,
+  };
+}
+
+/**
+ * The two connections' paging: the query document (with `keys:`
+ * projections until the server rejects them), the next request, and the
+ * bounds and totals the first page tells.
+ */
+class Paging {
+  readonly candidates: Cursor;
+  readonly baselines: Cursor;
+  firstPage = true;
+  projectKeys = true;
+  pages = 0;
+  total: number | undefined;
+  #document: string;
+  readonly #configKeys: string[];
+
+  constructor(readonly client: WandbClient, readonly request: FetchRunsRequest) {
+    this.candidates = newCursor("candidates", false);
+    this.baselines = newCursor("baselines", request.baselines === null);
+    this.#configKeys = [...new Set([...request.configKeys, SHA_KEY, SECONDARY_SHA_KEY])];
+    this.#document = this.#query();
+  }
+
+  #query(): string {
+    const { commit = false, group = false } = this.request;
+    return reportQuery({ projectKeys: this.projectKeys, commit, group });
+  }
+
+  /** Sends the next page's request (both connections' pages, as far as each has any). */
+  send() {
+    const { request, candidates, baselines, firstPage } = this;
+    const pending = this.client.query(this.#document, {
+      entity: request.entity,
+      project: request.project,
+      order: request.order ?? "+created_at",
+      perPage: request.pageSize,
+      withCandidates: !candidates.done,
+      candidateFilters: JSON.stringify(request.candidates),
+      candidateCursor: candidates.after,
+      withBaselines: !baselines.done,
+      baselineFilters: JSON.stringify(request.baselines ?? {}),
+      baselineCursor: baselines.after,
+      withCounts: firstPage,
+      countBaselines: firstPage && !baselines.done,
+      ...(this.projectKeys
+        ? { metricKeys: [...request.metricKeys], configKeys: this.#configKeys }
+        : {}),
+    }, ReportDataSchema);
+    // Awaited by the caller; this only keeps a failure that lands while the
+    // caller is busy from counting as unhandled.
+    pending.catch(() => {});
+    return pending;
+  }
+
+  /** True when the error is the server rejecting `keys:` projections: full fields from now on. */
+  rejectsKeys(error: unknown, log: (line: string) => void): boolean {
+    if (
+      !this.projectKeys || !(error instanceof QueryError) ||
+      !error.messages.some((m) => KEYS_REJECTED.test(m))
+    ) return false;
+    log(`the server rejects keys: projections (${error.messages[0]}); fetching full fields`);
+    this.projectKeys = false;
+    this.#document = this.#query();
+    return true;
+  }
+
+  /** The first page's counts: each connection's page bound, and the total for progress. */
+  takeCounts(project: { candidateCount?: number | null; baselineCount?: number | null }) {
+    if (!this.firstPage) return;
+    const size = this.request.pageSize;
+    this.candidates.maxPages = pageBound(project.candidateCount, size);
+    this.baselines.maxPages = pageBound(project.baselineCount, size);
+    const counts = [project.candidateCount, project.baselineCount];
+    if (counts.some((n) => typeof n === "number")) {
+      this.total = counts.reduce<number>((sum, n) => sum + (typeof n === "number" ? n : 0), 0);
+    }
+    this.firstPage = false;
+  }
+}
+
 /**
  * Streams every candidate and baseline run, one batch per response. The
  * request for the next page is sent before a batch is handed out, so
@@ -120,83 +212,27 @@ export async function* fetchRunPages(
   request: FetchRunsRequest,
 ): AsyncGenerator<RunBatch, void, undefined> {
   const log = request.log ?? (() => {});
-  const configKeys = [...new Set([...request.configKeys, SHA_KEY, SECONDARY_SHA_KEY])];
-  const cursor = (name: Cursor["name"], done: boolean): Cursor => ({
-    name,
-    after: null,
-    done,
-    seen: new Set(),
-    cursors: new Set(),
-    pages: 0,
-    maxPages: Infinity,
-  });
-  const candidates = cursor("candidates", false);
-  const baselines = cursor("baselines", request.baselines === null);
-  let firstPage = true;
-  let pages = 0;
-  let total: number | undefined;
-  let projectKeys = true;
-  const commit = request.commit ?? false;
-  const group = request.group ?? false;
-  let document = reportQuery({ projectKeys, commit, group });
-  const send = () => {
-    const pending = client.query(document, {
-      entity: request.entity,
-      project: request.project,
-      order: request.order ?? "+created_at",
-      perPage: request.pageSize,
-      withCandidates: !candidates.done,
-      candidateFilters: JSON.stringify(request.candidates),
-      candidateCursor: candidates.after,
-      withBaselines: !baselines.done,
-      baselineFilters: JSON.stringify(request.baselines ?? {}),
-      baselineCursor: baselines.after,
-      withCounts: firstPage,
-      countBaselines: firstPage && !baselines.done,
-      ...(projectKeys ? { metricKeys: [...request.metricKeys], configKeys } : {}),
-    }, ReportDataSchema);
-    // Awaited below; this only keeps a failure that lands while the caller is
-    // busy from counting as unhandled.
-    pending.catch(() => {});
-    return pending;
-  };
-
-  let pending: ReturnType<typeof send> | undefined = send();
+  const paging = new Paging(client, request);
+  const { candidates, baselines } = paging;
+  let pending: ReturnType<Paging["send"]> | undefined = paging.send();
   while (pending) {
     let data;
     try {
       data = await pending;
     } catch (error) {
-      if (
-        projectKeys && error instanceof QueryError &&
-        error.messages.some((m) => KEYS_REJECTED.test(m))
-      ) {
-        log(`the server rejects keys: projections (${error.messages[0]}); fetching full fields`);
-        projectKeys = false;
-        document = reportQuery({ projectKeys, commit, group });
-        pending = send();
-        continue;
-      }
-      throw error;
+      if (!paging.rejectsKeys(error, log)) throw error;
+      pending = paging.send();
+      continue;
     }
     if (data.project === null) {
       throw new NotFoundError(
         `W&B project ${request.entity}/${request.project} not found, or not visible to this API key`,
       );
     }
-    if (firstPage) {
-      candidates.maxPages = pageBound(data.project.candidateCount, request.pageSize);
-      baselines.maxPages = pageBound(data.project.baselineCount, request.pageSize);
-      const counts = [data.project.candidateCount, data.project.baselineCount];
-      if (counts.some((n) => typeof n === "number")) {
-        total = counts.reduce<number>((sum, n) => sum + (typeof n === "number" ? n : 0), 0);
-      }
-      firstPage = false;
-    }
-    const host = client.host;
-    const candidatePage = advance(candidates, data.project.candidates, host);
-    const baselinePage = advance(baselines, data.project.baselines, host);
-    pending = candidates.done && baselines.done ? undefined : send();
+    paging.takeCounts(data.project);
+    const candidatePage = advance(candidates, data.project.candidates, client.host);
+    const baselinePage = advance(baselines, data.project.baselines, client.host);
+    pending = candidates.done && baselines.done ? undefined : paging.send();
     // Deno's fetch puts a request on the wire only after a macrotask turn
     // (measured: a 50 ms synchronous task after fetch() delayed the server's
     // receipt by 51 ms; after a setTimeout(0), by 0.8 ms). Give it that turn
@@ -205,11 +241,12 @@ export async function* fetchRunPages(
     const test = request.isCandidate;
     const newCandidates = decodeNew(candidates, candidatePage, client, log);
     const newBaselines = decodeNew(baselines, baselinePage, client, log);
-    request.onPage?.({ runs: candidates.seen.size + baselines.seen.size, total, pages: ++pages });
+    const runs = candidates.seen.size + baselines.seen.size;
+    request.onPage?.({ runs, total: paging.total, pages: ++paging.pages });
     yield {
       candidates: test ? newCandidates.filter(test) : newCandidates,
       baselines: test ? newBaselines.filter((run) => !test(run)) : newBaselines,
-      fullFields: !projectKeys,
+      fullFields: !paging.projectKeys,
     };
   }
 }
