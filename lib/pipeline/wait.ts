@@ -16,6 +16,66 @@ import type { CollectDeps, ReportResult, WaitOptions } from "./types.ts";
 const POLL_GROWTH = 1.5;
 const MAX_POLL_MS = 300_000;
 
+/** Training is over for these candidates: some exist, and none is running or pending. */
+const trainingDone = (c: Classification) =>
+  c.counts.candidates > 0 && c.counts.running + c.counts.pending === 0;
+
+/** The result again with the candidates fetched anew (baselines do not change while a PR's runs train). */
+async function pollCandidates(
+  result: ReportResult,
+  options: WaitOptions,
+  deps: CollectDeps,
+  client: ReturnType<typeof wandbClient>,
+): Promise<ReportResult> {
+  const fetched = redactRuns(
+    await fetchReportRuns(client, {
+      ...runsRequest(options, deps),
+      baselineTags: [],
+      baselineSha: undefined,
+    }),
+    options,
+    deps,
+  );
+  const candidates = fetched.candidates;
+  const baselines = withoutCandidates(result.baselines, candidates);
+  const classification = classify(candidates, baselines, staleRule(options, deps));
+  return {
+    ...result,
+    candidates,
+    baselines,
+    classification,
+    outputs: { ...result.outputs, ...stepOutputs(classification, result.sha) },
+    traffic: { ...client.stats },
+  };
+}
+
+/**
+ * The wait's clock: a monotonic deadline (the wall clock can jump) that
+ * never runs behind the pauses taken, so a clock that stands still or goes
+ * back cannot make the wait last for ever; pauses grow by half each poll.
+ */
+function waitClock(options: WaitOptions, deps: CollectDeps) {
+  const clock = deps.now ?? (() => performance.now());
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const started = clock();
+  const limit = options.waitSeconds * 1000;
+  let slept = 0;
+  let pause = options.pollSeconds * 1000;
+  const maxPause = Math.max(MAX_POLL_MS, pause);
+  const elapsed = () => Math.max(clock() - started, slept);
+  return {
+    limit,
+    elapsed,
+    remaining: () => Math.max(0, limit - elapsed()),
+    async pause() {
+      const ms = Math.min(pause, limit - elapsed());
+      await sleep(ms);
+      slept += ms;
+      pause = Math.min(pause * POLL_GROWTH, maxPause);
+    },
+  };
+}
+
 /**
  * `--wait`: fetches the report, then polls the candidates alone (baselines do
  * not change while a PR's runs train) until none is running, pending or
@@ -42,61 +102,21 @@ export async function waitForCandidates(
     ...emptyNotes(options, result.candidates, result.baselines),
     ...stalledNotes(result.classification, options),
   ]);
-  // The deadline runs on a monotonic clock (the wall clock can jump), and
-  // never behind the pauses taken: a clock that stands still or goes back
-  // cannot make the wait last for ever.
-  const clock = deps.now ?? (() => performance.now());
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const started = clock();
-  let slept = 0;
-  const elapsed = () => Math.max(clock() - started, slept);
-  const limit = options.waitSeconds * 1000;
-  const done = (c: Classification) =>
-    c.counts.candidates > 0 && c.counts.running + c.counts.pending === 0;
-  let pause = options.pollSeconds * 1000;
-  const maxPause = Math.max(MAX_POLL_MS, pause);
+  const time = waitClock(options, deps);
   let polls = 0;
   // The wait's start is a poll too (number 0): the PR can show it at once.
-  if (!done(result.classification) && limit > 0) {
+  if (!trainingDone(result.classification) && time.limit > 0) {
+    const counts = result.classification.counts;
+    await deps.onPoll?.({ counts, complete: false, elapsedMs: 0, remainingMs: time.limit, polls });
+  }
+  while (!trainingDone(result.classification) && time.elapsed() < time.limit) {
+    await time.pause();
+    result = await pollCandidates(result, options, deps, client);
     await deps.onPoll?.({
       counts: result.classification.counts,
-      complete: false,
-      elapsedMs: 0,
-      remainingMs: limit,
-      polls,
-    });
-  }
-  while (!done(result.classification) && elapsed() < limit) {
-    const ms = Math.min(pause, limit - elapsed());
-    await sleep(ms);
-    slept += ms;
-    pause = Math.min(pause * POLL_GROWTH, maxPause);
-    // Only the candidates: baselines do not change while a PR's runs train.
-    const fetched = redactRuns(
-      await fetchReportRuns(client, {
-        ...runsRequest(options, deps),
-        baselineTags: [],
-        baselineSha: undefined,
-      }),
-      options,
-      deps,
-    );
-    const candidates = fetched.candidates;
-    const baselines = withoutCandidates(result.baselines, candidates);
-    const classification = classify(candidates, baselines, staleRule(options, deps));
-    result = {
-      ...result,
-      candidates,
-      baselines,
-      classification,
-      outputs: { ...result.outputs, ...stepOutputs(classification, result.sha) },
-      traffic: { ...client.stats },
-    };
-    await deps.onPoll?.({
-      counts: classification.counts,
-      complete: done(classification),
-      elapsedMs: elapsed(),
-      remainingMs: Math.max(0, limit - elapsed()),
+      complete: trainingDone(result.classification),
+      elapsedMs: time.elapsed(),
+      remainingMs: time.remaining(),
       polls: ++polls,
     });
   }
@@ -105,12 +125,11 @@ export async function waitForCandidates(
     ...stalledNotes(result.classification, options),
     ...emptyNotes(options, result.candidates, result.baselines),
   ];
-  if (!done(result.classification)) {
+  if (!trainingDone(result.classification)) {
     const { counts } = result.classification;
+    const waited = durationText(Math.round(time.elapsed() / 1000));
     result.notes.push(
-      `waited ${durationText(Math.round(elapsed() / 1000))} (--wait ${
-        durationText(options.waitSeconds)
-      }): ` +
+      `waited ${waited} (--wait ${durationText(options.waitSeconds)}): ` +
         (counts.candidates === 0
           ? "no candidate appeared"
           : `${counts.running + counts.pending} candidate(s) still running or pending`),
