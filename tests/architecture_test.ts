@@ -3,6 +3,7 @@
 // imported only from its own folder. Read from the code's own import lines.
 import { dirname, join, relative } from "node:path";
 import { assertEquals } from "./_assert.ts";
+import houseLint from "./tools/house_lint.ts";
 
 const LIB = new URL("../lib/", import.meta.url).pathname;
 
@@ -82,4 +83,22 @@ Deno.test("architecture: no file in lib/ is over 500 lines", () => {
     return lines > 500 ? [`lib/${relative(LIB, file)}: ${lines}`] : [];
   });
   assertEquals(long, []);
+});
+
+Deno.test("architecture: no function in lib/ is over 80 lines (Deno's parser, the lint plugin deno lint runs)", () => {
+  const long = [...sources(LIB)].flatMap((file) =>
+    Deno.lint.runPlugin(houseLint, file, Deno.readTextFileSync(file)).map((d) =>
+      `lib/${relative(LIB, file)}:${d.range[0]}: ${d.message}`
+    )
+  );
+  assertEquals(long, []);
+  // The rule can fail: 81 lines are flagged, 80 are not, arrows and methods too.
+  const body = (n: number) => Array.from({ length: n - 2 }, (_, i) => `  const v${i} = ${i};`);
+  const fn = (n: number) => ["export function f() {", ...body(n), "}"].join("\n");
+  const arrow = (n: number) => ["const g = () => {", ...body(n), "};"].join("\n");
+  const method = (n: number) => ["class C {", "  m() {", ...body(n), "  }", "}"].join("\n");
+  const flagged = (source: string) => Deno.lint.runPlugin(houseLint, "/x/lib/a.ts", source).length;
+  assertEquals([flagged(fn(80)), flagged(fn(81))], [0, 1]);
+  assertEquals([flagged(arrow(81)), flagged(method(81))], [1, 1]);
+  assertEquals(Deno.lint.runPlugin(houseLint, "/x/tests/a.ts", fn(200)).length, 0);
 });

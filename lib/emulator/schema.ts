@@ -8,60 +8,14 @@
  */
 import { buildSchema, type GraphQLSchema } from "graphql";
 
-/**
- * The schema's SDL. With `keysArgument: false` the `keys:` projections on
- * `Run.config`/`Run.summaryMetrics` are absent, as on servers that predate
- * them, so clients' fallbacks can be tested.
- *
- * @example
- * ```ts
- * import { deepStrictEqual as assertEquals } from "node:assert";
- * import { schemaSdl } from "./schema.ts";
- * assertEquals(schemaSdl({ keysArgument: true }).includes("summaryMetrics(keys: [String!])"), true);
- * ```
- */
-export function schemaSdl({ keysArgument }: { keysArgument: boolean }): string {
-  const keys = keysArgument ? "(keys: [String!])" : "";
-  return `
+// What clients read: projects, their runs and pages (wandb-api.md §1–2). @KEYS@ marks
+// where the `keys:` projections go.
+const READS_SDL = `
 scalar JSONString
 
 type Query {
   viewer: User
   project(name: String!, entityName: String): Project
-}
-
-# What a training job writes (the SDK's UpsertBucket); file_stream is plain HTTP.
-type Mutation {
-  upsertBucket(input: UpsertBucketInput!): UpsertBucketPayload
-}
-
-input UpsertBucketInput {
-  id: String
-  name: String
-  groupName: String
-  modelName: String
-  entityName: String
-  description: String
-  displayName: String
-  notes: String
-  commit: String
-  config: JSONString
-  host: String
-  debug: Boolean
-  jobProgram: String
-  jobRepo: String
-  jobType: String
-  state: String
-  sweep: String
-  tags: [String!]
-  summaryMetrics: JSONString
-  clientMutationId: String
-}
-
-type UpsertBucketPayload {
-  bucket: Run
-  inserted: Boolean
-  clientMutationId: String
 }
 
 type User {
@@ -127,13 +81,66 @@ type Run {
   computeSeconds: Float
   tags: [String!]
   user: User
-  config${keys}: JSONString
-  summaryMetrics${keys}: JSONString
+  config@KEYS@: JSONString
+  summaryMetrics@KEYS@: JSONString
   systemMetrics: JSONString
   historyKeys: JSONString
   project: Project
 }
 `;
+
+// What a training job writes (the SDK's UpsertBucket); file_stream is plain HTTP.
+const WRITES_SDL = `
+type Mutation {
+  upsertBucket(input: UpsertBucketInput!): UpsertBucketPayload
+}
+
+input UpsertBucketInput {
+  id: String
+  name: String
+  groupName: String
+  modelName: String
+  entityName: String
+  description: String
+  displayName: String
+  notes: String
+  commit: String
+  config: JSONString
+  host: String
+  debug: Boolean
+  jobProgram: String
+  jobRepo: String
+  jobType: String
+  state: String
+  sweep: String
+  tags: [String!]
+  summaryMetrics: JSONString
+  clientMutationId: String
+}
+
+type UpsertBucketPayload {
+  bucket: Run
+  inserted: Boolean
+  clientMutationId: String
+}
+
+`;
+
+/**
+ * The schema's SDL. With `keysArgument: false` the `keys:` projections on
+ * `Run.config`/`Run.summaryMetrics` are absent, as on servers that predate
+ * them, so clients' fallbacks can be tested.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { schemaSdl } from "./schema.ts";
+ * assertEquals(schemaSdl({ keysArgument: true }).includes("summaryMetrics(keys: [String!])"), true);
+ * ```
+ */
+export function schemaSdl({ keysArgument }: { keysArgument: boolean }): string {
+  const keys = keysArgument ? "(keys: [String!])" : "";
+  return READS_SDL.replaceAll("@KEYS@", keys) + WRITES_SDL;
 }
 
 /**
