@@ -15,6 +15,7 @@ import { parseWith } from "./_parse.ts";
 import {
   type AuthorAssociation,
   type CommentMode,
+  isFullSha,
   pyBool,
   RunIdSchema,
   ShaSchema,
@@ -272,7 +273,7 @@ async function onDispatch(
   );
   const sha = ctx.options.sha ?? dispatched.sha ?? ctx.githubSha();
   const notes: string[] = [];
-  const { pr, note } = dispatched.sha && /^[0-9a-f]{40}$/.test(dispatched.sha)
+  const { pr, note } = dispatched.sha && isFullSha(dispatched.sha)
     ? await pullForHead(
       ctx.github("to find the pull request of the commit"),
       ctx.repo(),
@@ -488,7 +489,7 @@ export function chatopsOutputs(result: ChatopsResult): Record<string, string> {
 export function statusSha(
   result: Pick<ChatopsResult, "sha" | "runId" | "headSha">,
 ): string | undefined {
-  if (result.runId !== "" || !/^[0-9a-f]{40}$/.test(result.sha)) return undefined;
+  if (result.runId !== "" || !isFullSha(result.sha)) return undefined;
   if (result.headSha !== undefined && result.sha !== result.headSha) return undefined;
   return result.sha;
 }

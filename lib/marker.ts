@@ -10,6 +10,7 @@
  */
 import { createHash } from "node:crypto";
 import { Buffer } from "node:buffer";
+import { isFullSha } from "./model.ts";
 
 /**
  * The hidden marker of one report: keyed by the report key (default the
@@ -32,6 +33,24 @@ export function commentMarker(key: string, workflow: string): string {
 }
 
 /**
+ * A report's key (its comment's marker, its status `wandb-report/<key>`, a
+ * matrix leg's name): `--report-key`, else `entity/project`.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { reportKeyOf } from "./marker.ts";
+ * assertEquals(reportKeyOf({ entity: "acme", project: "vision" }), "acme/vision");
+ * assertEquals(reportKeyOf({ entity: "acme", project: "vision", reportKey: "ci" }), "ci");
+ * ```
+ */
+export function reportKeyOf(
+  report: { entity: string; project: string; reportKey?: string },
+): string {
+  return report.reportKey ?? `${report.entity}/${report.project}`;
+}
+
+/**
  * The sticky comment's marker of one report: keyed by `--report-key`
  * (default the project) and the workflow's name (default `wandb-report`).
  * The report and the wait's progress both use it, so the report replaces
@@ -51,10 +70,7 @@ export function reportMarker(
   report: { entity: string; project: string; reportKey?: string },
   workflow: string | undefined,
 ): string {
-  return commentMarker(
-    report.reportKey ?? `${report.entity}/${report.project}`,
-    workflow ?? "wandb-report",
-  );
+  return commentMarker(reportKeyOf(report), workflow ?? "wandb-report");
 }
 
 /**
@@ -190,7 +206,7 @@ export function readAcceptance(body: string): Acceptance | undefined {
   try {
     const value = JSON.parse(Buffer.from(found[1]!, "base64url").toString("utf8"));
     const ok = typeof value === "object" && value !== null &&
-      /^[0-9a-f]{40}$/.test(value.sha) && typeof value.by === "string" &&
+      isFullSha(value.sha) && typeof value.by === "string" &&
       typeof value.at === "string" && typeof value.reason === "string";
     return ok ? { sha: value.sha, by: value.by, at: value.at, reason: value.reason } : undefined;
   } catch {

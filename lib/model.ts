@@ -72,6 +72,23 @@ export function shaMatch(text: string): ShaMatch {
 export const ShaSchema: z.ZodType<string, string> = z.string().regex(SHA_TOKEN, SHA_EXPECTED)
   .transform((text) => shaMatch(text).value);
 
+/** A full commit SHA: 40 lower-case hex digits, what GitHub's statuses, checks and APIs take. */
+export const FULL_SHA: RegExp = /^[0-9a-f]{40}$/;
+
+/**
+ * Whether `sha` is a full commit SHA (a short one may not get a status).
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { isFullSha } from "./model.ts";
+ * assertEquals([isFullSha("a".repeat(40)), isFullSha("abc1234"), isFullSha(undefined)], [true, false, false]);
+ * ```
+ */
+export function isFullSha(sha: string | undefined): boolean {
+  return sha !== undefined && FULL_SHA.test(sha);
+}
+
 /**
  * Whether `value` is a valid SHA token.
  *

@@ -161,6 +161,14 @@ export class Printer {
     this.#io.stderr(logSafe(this.redactor.redact(text)));
   }
 
+  /**
+   * The `--debug` log: each line on stderr as `debug: …` (redacted like
+   * every line), or `undefined` when debugging is off.
+   */
+  debugLog(on: boolean): ((line: string) => void) | undefined {
+    return on ? (line) => this.err(`debug: ${line}\n`) : undefined;
+  }
+
   /** A line for people: an annotation inside Actions, `label: text` elsewhere. */
   say(kind: "notice" | "warning" | "error", label: string, text: string): void {
     if (!this.#actions) return this.err(`${label}: ${text}\n`);

@@ -17,12 +17,13 @@ import type { GitHubClient } from "./github/client.ts";
 import { EVENT_PATH_INPUT, readEventFile } from "./github/event.ts";
 import { prHead, type RepoRef } from "./github/pulls.ts";
 import { NotFoundError } from "./errors.ts";
+import { FULL_SHA } from "./model.ts";
 
 /** The `merge_group` payload, the parts we read (GitHub's `checks_requested` event). */
 export const MergeGroupEventSchema = z.object({
   action: z.string(),
   merge_group: z.object({
-    head_sha: z.string().regex(/^[0-9a-f]{40}$/, "a 40-character commit SHA"),
+    head_sha: z.string().regex(FULL_SHA, "a 40-character commit SHA"),
     head_ref: z.string(),
     base_ref: z.string(),
     base_sha: z.string().optional(),

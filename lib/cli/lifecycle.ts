@@ -40,7 +40,7 @@ export const accept: Run<AcceptOptions> = async (options, io, print) => {
   if (options.eventName !== "issue_comment") {
     throw new InvalidInputError("GITHUB_EVENT_NAME", "issue_comment", options.eventName);
   }
-  const log = options.debug ? (line: string) => print.err(`debug: ${line}\n`) : undefined;
+  const log = print.debugLog(options.debug);
   const payload = await readEventFile(options.eventPath);
   const { client, repo } = githubOf(options, io, log);
   const outcome = await acceptRegression(
@@ -83,7 +83,7 @@ export const accept: Run<AcceptOptions> = async (options, io, print) => {
 export const queue: Run<QueueOptions> = async (options, io, print) => {
   await checkAppendable("GITHUB_OUTPUT", io.env.GITHUB_OUTPUT);
   const group = await readMergeGroup(options.eventName, options.eventPath);
-  const log = options.debug ? (line: string) => print.err(`debug: ${line}\n`) : undefined;
+  const log = print.debugLog(options.debug);
   const { client, repo } = githubOf(options, io, log);
   const context = statusContext(options.reportKey);
   const verdict = await judgeMergeGroup(client, repo, group, context);

@@ -27,6 +27,7 @@ import { deliverComment, deliverStatus } from "./pr.ts";
 import type { CliIo, Printer } from "../output.ts";
 import { appendTo, checkDestinations, writeOutputs } from "./runner.ts";
 import type { Run } from "./_shell.ts";
+import { isFullSha } from "../model.ts";
 
 /** The merged comment and status posted (each when asked, with its token). */
 async function deliverMerged(
@@ -38,7 +39,7 @@ async function deliverMerged(
 ): Promise<void> {
   const token = options.githubToken;
   if (!token) return;
-  const log = options.debug ? (line: string) => print.err(`debug: ${line}\n`) : undefined;
+  const log = print.debugLog(options.debug);
   const retry = retryPolicy(options, io.deps?.baseDelayMs);
   const marker = commentMarker(options.reportKey, io.env.GITHUB_WORKFLOW ?? "wandb-report");
   const http = io.deps?.http;
@@ -165,7 +166,7 @@ function statusWithheld(
     return "on a PR comment the legs' commit is only the PR's check when it is its head " +
       "(pass the head as INPUT_PR_HEAD_SHA, the workflow's head-sha)";
   }
-  if (!/^[0-9a-f]{40}$/.test(merged.sha)) {
+  if (!isFullSha(merged.sha)) {
     return `the legs' commit ${JSON.stringify(merged.sha)} is not a full SHA`;
   }
   if (prHeadSha !== undefined && prHeadSha !== merged.sha) {

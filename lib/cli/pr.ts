@@ -18,8 +18,8 @@ import {
   statusContext,
 } from "../github/statuses.ts";
 import type { ReportCliOptions } from "../inputs/report.ts";
-import { reportMarker } from "../marker.ts";
-import { durationText } from "../model.ts";
+import { reportKeyOf, reportMarker } from "../marker.ts";
+import { durationText, isFullSha } from "../model.ts";
 import type { CliIo, Printer } from "../output.ts";
 import type { WaitPoll } from "../pipeline/mod.ts";
 import { renderProgress } from "../report/progress.ts";
@@ -74,7 +74,7 @@ export function waitShown(
   let commenting = options.comment && options.prNumber !== undefined && token !== undefined &&
     options.commentMode === "always";
   const sha = options.match.by === "sha" ? options.match.sha : "";
-  const statusing = options.status && token !== undefined && /^[0-9a-f]{40}$/.test(sha);
+  const statusing = options.status && token !== undefined && isFullSha(sha);
   if (!commenting && !statusing) return undefined;
   const now = io.deps?.now ?? Date.now;
   const marker = reportMarker(options, io.env.GITHUB_WORKFLOW);
@@ -133,7 +133,7 @@ export async function keptAcceptance(
 ): Promise<Acceptance | undefined> {
   const token = options.githubToken;
   if (!token || options.prNumber === undefined || options.match.by !== "sha") return undefined;
-  if (!(options.comment || options.status) || !/^[0-9a-f]{40}$/.test(sha)) return undefined;
+  if (!(options.comment || options.status) || !isFullSha(sha)) return undefined;
   try {
     const client = githubClientFor({
       env: io.env,
@@ -172,7 +172,7 @@ export function statusSetter(
 ): (sha: string, state: "pending" | "success" | "failure", text: string) => Promise<void> {
   return async (sha, state, text) => {
     if (!options.status || !options.githubToken || sha === "") return;
-    if (!/^[0-9a-f]{40}$/.test(sha)) {
+    if (!isFullSha(sha)) {
       print.say(
         "notice",
         "note",
@@ -186,7 +186,7 @@ export function statusSetter(
         repository: io.env.GITHUB_REPOSITORY,
         sha,
         state,
-        context: statusContext(options.reportKey ?? `${options.entity}/${options.project}`),
+        context: statusContext(reportKeyOf(options)),
         description: text,
         targetUrl: runUrlFromEnv(io.env),
         env: io.env,
@@ -239,7 +239,7 @@ export async function publishOnPr(
       }));
   }
   if (options.status) {
-    const caseNote = contextNote(options.reportKey ?? `${options.entity}/${options.project}`);
+    const caseNote = contextNote(reportKeyOf(options));
     if (caseNote) print.say("notice", "note", caseNote);
   }
   await setStatus(

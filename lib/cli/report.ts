@@ -236,7 +236,7 @@ async function waitOnly(
  */
 export const report: Run<ReportCliOptions> = async (options, io, print) => {
   if (options.sweep > 0) return await sweep(options, io, print);
-  const log = options.debug ? (line: string) => print.err(`debug: ${line}\n`) : undefined;
+  const log = print.debugLog(options.debug);
   const note = (text: string) => print.say("notice", "note", text);
   options.notes.forEach(note);
   await checkDestinations(io, options.comment || options.status);

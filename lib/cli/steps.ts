@@ -33,7 +33,7 @@ import type { Run } from "./_shell.ts";
 
 export const chatops: Run<ChatopsOptions> = async (options, io, print) => {
   await checkAppendable("GITHUB_OUTPUT", io.env.GITHUB_OUTPUT);
-  const log = options.debug ? (line: string) => print.err(`debug: ${line}\n`) : undefined;
+  const log = print.debugLog(options.debug);
   const result = await runChatops(options, {
     env: io.env,
     log,
@@ -93,7 +93,7 @@ async function commentOn(
     env: io.env,
     retry: retryPolicy(options, io.deps?.baseDelayMs),
     http: io.deps?.http,
-    log: options.debug ? (line) => print.err(`debug: ${line}\n`) : undefined,
+    log: print.debugLog(options.debug),
     mode: report.mode,
     amend: report.sha === undefined
       ? undefined
@@ -123,7 +123,7 @@ async function statusOn(
 ): Promise<Acceptance | undefined> {
   const caseNote = contextNote(check.reportKey);
   if (caseNote) print.say("notice", "note", caseNote);
-  const log = options.debug ? (line: string) => print.err(`debug: ${line}\n`) : undefined;
+  const log = print.debugLog(options.debug);
   const accepted = check.state === "failure" && check.prNumber !== undefined
     ? await acceptanceOn(
       githubClientFor({

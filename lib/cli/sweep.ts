@@ -22,6 +22,7 @@ import { publishOnPr, statusSetter, verdictOnPr } from "./pr.ts";
 import { checkDestinations, writeOutputs } from "./runner.ts";
 import type { Run } from "./_shell.ts";
 import type { WaitingOptions } from "../inputs/waiting.ts";
+import { reportKeyOf } from "../marker.ts";
 
 /** The open pull requests that wait for a verdict: no check of ours on the head, or a pending one. */
 export function waitingPulls(pulls: readonly PullCheck[]): PullCheck[] {
@@ -58,8 +59,8 @@ export async function waitingOn(
 /** `report --sweep N`: a report on each of the oldest N open pull requests that wait. */
 export async function sweep(options: ReportCliOptions, io: CliIo, print: Printer): Promise<number> {
   await checkDestinations(io, options.pulls === undefined || options.comment || options.status);
-  const log = options.debug ? (line: string) => print.err(`debug: ${line}\n`) : undefined;
-  const key = options.reportKey ?? `${options.entity}/${options.project}`;
+  const log = print.debugLog(options.debug);
+  const key = reportKeyOf(options);
   const json = (options.format ?? (options.json ? "json" : undefined)) === "json";
   // --pulls: found beforehand (deno task waiting), and GitHub is not asked here.
   const found = options.pulls
@@ -143,7 +144,7 @@ export async function sweep(options: ReportCliOptions, io: CliIo, print: Printer
  */
 export const waiting: Run<WaitingOptions> = async (options, io, print) => {
   await checkDestinations(io, true);
-  const log = options.debug ? (line: string) => print.err(`debug: ${line}\n`) : undefined;
+  const log = print.debugLog(options.debug);
   const found = await waitingOn(options, io, log, options.reportKey);
   const taken = found.waiting.slice(0, options.max);
   await writeOutputs(io, print, {

@@ -11,6 +11,7 @@ import { z } from "zod";
 import { InvalidInputError } from "../errors.ts";
 import { parseLenientJson } from "../json.ts";
 import { parseWith } from "../_parse.ts";
+import { FULL_SHA } from "../model.ts";
 
 /** A scripted failure, as written (`times` may be omitted). */
 export interface FaultInput {
@@ -167,8 +168,8 @@ export interface FixtureCommit {
 /** The schema of a {@link FixtureCommit}. */
 const FixtureCommitSchema: z.ZodType<FixtureCommit, Partial<FixtureCommit> & { sha: string }> = z
   .strictObject({
-    sha: z.string().regex(/^[0-9a-f]{40}$/, "a 40-character lower-case hex SHA"),
-    parents: z.array(z.string().regex(/^[0-9a-f]{40}$/)).default([]),
+    sha: z.string().regex(FULL_SHA, "a 40-character lower-case hex SHA"),
+    parents: z.array(z.string().regex(FULL_SHA)).default([]),
     date: z.string().default("2026-01-01T00:00:00Z"),
   });
 

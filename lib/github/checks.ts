@@ -10,6 +10,7 @@ import { everyPage } from "./_paging.ts";
 import type { GitHubClient } from "./client.ts";
 import { missingRepo, type RepoRef } from "./pulls.ts";
 import { COMMIT_STATUS_QUERY, MERGE_QUEUE_QUERY, SWEEP_PULLS_QUERY } from "./queries.ts";
+import { FULL_SHA } from "../model.ts";
 
 /** A status as GitHub's GraphQL API names its state. */
 const StatusContextSchema = z.object({
@@ -85,7 +86,7 @@ const SweepSchema = z.object({
       nodes: z.array(
         z.object({
           number: z.number().int().positive(),
-          headRefOid: z.string().regex(/^[0-9a-f]{40}$/),
+          headRefOid: z.string().regex(FULL_SHA),
           isCrossRepository: z.boolean(),
           commits: z.object({
             nodes: z.array(
@@ -189,7 +190,7 @@ export async function mergeQueueEntries(
                 headCommit: z.object({ oid: z.string() }).nullable(),
                 pullRequest: z.object({
                   number: z.number().int().positive(),
-                  headRefOid: z.string().regex(/^[0-9a-f]{40}$/),
+                  headRefOid: z.string().regex(FULL_SHA),
                 }).nullable(),
               }).nullable(),
             ).nullable(),

@@ -15,6 +15,7 @@ import {
   PR_HEAD_QUERY,
   UPDATE_COMMENT_MUTATION,
 } from "./queries.ts";
+import { FULL_SHA } from "../model.ts";
 
 /** A pull request's head commit, branch, state and origin. */
 export interface PullRequestHead {
@@ -49,9 +50,9 @@ export const PullRequestHeadSchema: z.ZodType<PullRequestHead> = z.object({
   state: z.enum(["OPEN", "CLOSED", "MERGED"]),
   isDraft: z.boolean(),
   headRefName: z.string(),
-  headRefOid: z.string().regex(/^[0-9a-f]{40}$/),
+  headRefOid: z.string().regex(FULL_SHA),
   baseRefName: z.string(),
-  baseRefOid: z.string().regex(/^[0-9a-f]{40}$/),
+  baseRefOid: z.string().regex(FULL_SHA),
   isCrossRepository: z.boolean(),
   headRepository: z.object({ nameWithOwner: z.string() }).nullable(),
   url: z.string(),

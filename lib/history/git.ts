@@ -8,6 +8,7 @@
  */
 import { InvalidInputError } from "../errors.ts";
 import type { Chain, Commit, HistorySource } from "./source.ts";
+import { isFullSha } from "../model.ts";
 
 /** A (short or full) hexadecimal commit SHA: all that reaches git's command line. */
 export const HEX = /^[0-9a-f]{4,40}$/;
@@ -144,7 +145,7 @@ class GitSource implements HistorySource {
     }
     const found = await runGit(this.#cwd, ["merge-base", base, head]);
     const sha = found?.stdout.trim() ?? "";
-    if (!found || found.code !== 0 || !/^[0-9a-f]{40}$/.test(sha)) {
+    if (!found || found.code !== 0 || !isFullSha(sha)) {
       throw new InvalidInputError(
         "--merge-base",
         `two commits with a common ancestor in ${this.name}`,

@@ -12,6 +12,7 @@ import type { GitHubClient } from "../github/client.ts";
 import { HISTORY_QUERY } from "../github/queries.ts";
 import type { RepoRef } from "../github/pulls.ts";
 import type { Chain, Commit, HistorySource } from "./source.ts";
+import { FULL_SHA } from "../model.ts";
 
 const HistorySchema = z.object({
   repository: z.object({
@@ -33,7 +34,7 @@ const HistorySchema = z.object({
 });
 
 const CompareSchema = z.object({
-  merge_base_commit: z.object({ sha: z.string().regex(/^[0-9a-f]{40}$/) }),
+  merge_base_commit: z.object({ sha: z.string().regex(FULL_SHA) }),
 }).loose();
 
 // `Commit.history` lists every ancestor (merged branches too), 100 a page;

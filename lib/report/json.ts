@@ -11,6 +11,7 @@ import type { Summary } from "../stats.ts";
 import type { BaselineCommit, TrendPoint } from "../history/baseline.ts";
 import { field, type Match, type Run, shaMatch } from "../model.ts";
 import { runUrl } from "../wandb/urls.ts";
+import { reportKeyOf } from "../marker.ts";
 
 /** The JSON document's version (`version`): 1 is the first with it. */
 export const JSON_VERSION = 1;
@@ -134,7 +135,7 @@ export function reportJson(input: JsonInput): Record<string, unknown> {
     // The document's version: `deno task merge` refuses versions it does not read.
     version: JSON_VERSION,
     project: `${input.entity}/${input.project}`,
-    reportKey: input.reportKey ?? `${input.entity}/${input.project}`,
+    reportKey: reportKeyOf(input),
     match: input.match.by === "sha"
       ? { ...input.match, shaMode: shaMatch(input.match.sha).mode }
       : input.match,

@@ -9,11 +9,12 @@
 import { z } from "zod";
 import { InvalidInputError } from "../errors.ts";
 import { parseWith } from "../_parse.ts";
+import { FULL_SHA } from "../model.ts";
 
 /** One pull request's report in a sweep. */
 const SweepReportSchema = z.object({
   pr: z.number().int().positive(),
-  sha: z.string().regex(/^[0-9a-f]{40}$/, "a 40-character commit SHA"),
+  sha: z.string().regex(FULL_SHA, "a 40-character commit SHA"),
   markdown: z.string().max(65_536, "a comment GitHub takes (65,536 characters)"),
   outputs: z.object({
     STATUS_STATE: z.enum(["success", "failure", "pending"]),
