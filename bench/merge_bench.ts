@@ -8,7 +8,7 @@
  */
 import { mergeReports, readLegs, renderMerged } from "../lib/merge/mod.ts";
 import { MAX_SUMMARY_BYTES } from "../lib/merge/render.ts";
-import { legJson, writeLegs } from "./_legs.ts";
+import { legJson, writeLegs } from "../tests/_legs.ts";
 
 const LEGS = 50;
 const RUNS = 200;

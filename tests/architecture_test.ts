@@ -102,3 +102,11 @@ Deno.test("architecture: no function in lib/ is over 80 lines (Deno's parser, th
   assertEquals([flagged(arrow(81)), flagged(method(81))], [1, 1]);
   assertEquals(Deno.lint.runPlugin(houseLint, "/x/tests/a.ts", fn(200)).length, 0);
 });
+
+Deno.test("architecture: no test imports bench/ (benches may use the tests' fixtures, not the reverse)", () => {
+  const tests = new URL("./", import.meta.url).pathname;
+  const reaching = [...sources(tests)].filter((file) =>
+    /from\s+"(?:\.\.\/)+bench\//.test(Deno.readTextFileSync(file))
+  ).map((file) => relative(tests, file));
+  assertEquals(reaching, []);
+});

@@ -1,6 +1,6 @@
 // One report for a matrix of legs: the merged verdict, the legs that disagree
 // or are missing, GitHub's comment limit at any number of legs, bad input.
-import { legJson, writeLegs } from "../bench/_legs.ts";
+import { legJson, writeLegs } from "./_legs.ts";
 import { runMergeCli } from "../lib/cli/mod.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "./_assert.ts";
 
