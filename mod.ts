@@ -30,9 +30,6 @@ export type { Invocation, ReportCliOptions } from "./lib/inputs/report.ts";
 export { parseList } from "./lib/inputs/lists.ts";
 export { parseGateRule, parseReference } from "./lib/inputs/rules.ts";
 export type { CommentMode, Direction, GateRule, Match, Reference, Run } from "./lib/model.ts";
-export { COMMENT_MODES } from "./lib/model.ts";
-export { commentMarker, isMarker, readReportState, reportMarker, withState } from "./lib/marker.ts";
-export type { ReportState, ReportVerdict } from "./lib/marker.ts";
 export {
   collectReport,
   judgeReport,
@@ -65,37 +62,23 @@ export type {
   MetricValue,
   RunValue,
 } from "./lib/compare.ts";
-export {
-  evaluateGate,
-  MIN_HISTORY_COMMITS,
-  overall,
-  ruleReference,
-  TARGET_POWER,
+export { evaluateGate } from "./lib/gate/mod.ts";
+export type {
+  GateOptions,
+  GateResult,
+  GateVerdict,
+  GateVerdictWord,
+  TestResult,
+  VerdictStatus,
 } from "./lib/gate/mod.ts";
-export type { GateVerdictWord, TestResult, VerdictStatus } from "./lib/gate/mod.ts";
-export {
-  holm,
-  pooledNoise,
-  power,
-  pWorse,
-  seedsForPower,
-  tCdf,
-  tQuantile,
-  welchDf,
-} from "./lib/inference.ts";
-export type { HolmResult, Noise, PooledNoise } from "./lib/inference.ts";
-export { floatSlack, formatMeanSd, formatNumber } from "./lib/numbers.ts";
-export { groupRuns, parseGroupBy, standardError, summarize } from "./lib/stats.ts";
-export type { GroupBy, RunGroup, Summary } from "./lib/stats.ts";
-export { pickBaselineCommit, runsByCommit, trendOf } from "./lib/history/baseline.ts";
+export type { Noise, PooledNoise } from "./lib/inference.ts";
+export type { GroupBy, Summary } from "./lib/stats.ts";
 export type { BaselineCommit, TrendPoint } from "./lib/history/baseline.ts";
-export { readChain, readMergeBase } from "./lib/history/read.ts";
-export type { ChainRead, HistoryPlaces } from "./lib/history/read.ts";
+export type { HistoryPlaces } from "./lib/history/read.ts";
 export type { Chain, Commit, HistorySource } from "./lib/history/source.ts";
-export type { GateOptions, GateResult, GateVerdict } from "./lib/gate/mod.ts";
+export type { RetryDeps } from "./lib/retry.ts";
 export { renderMarkdown } from "./lib/report/markdown.ts";
 export type { MarkdownInput } from "./lib/report/markdown.ts";
-export type { RetryDeps, RetryPolicy } from "./lib/retry.ts";
 export { Redactor } from "./lib/redact.ts";
 export {
   ApiError,

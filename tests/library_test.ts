@@ -80,3 +80,13 @@ Deno.test("cli: a --poll-interval of years is a one-line input error, not a time
     'error: --poll-interval: expected a duration from 1s to 1h, got "900000h"\n',
   );
 });
+
+Deno.test("library: mod.ts's values are the documented face: each named in docs/library.md, at most 40", async () => {
+  const mod = await import("../mod.ts");
+  const doc = await Deno.readTextFile(new URL("../docs/library.md", import.meta.url));
+  // Named in its text or in its example's import.
+  const named = new Set([...doc.matchAll(/[A-Za-z]+/g)].map((m) => m[0]));
+  const values = Object.keys(mod);
+  assertEquals(values.filter((name) => !named.has(name)), []);
+  assert(values.length <= 40, `${values.length} values exported`);
+});
