@@ -18,7 +18,7 @@ export { chatopsHelpText, resolveChatopsInputs } from "./lib/inputs/chatops.ts";
 export type { ChatopsInvocation, ChatopsOptions } from "./lib/inputs/chatops.ts";
 export { chatopsOutputs, runChatops, statusSha } from "./lib/chatops.ts";
 export type { ChatopsDeps, ChatopsResult } from "./lib/chatops.ts";
-export type { AuthorAssociation } from "./lib/model.ts";
+export type { AuthorAssociation } from "./lib/ground/model.ts";
 export type { CommentCommand } from "./lib/github/event.ts";
 export type {
   CommentDecision,
@@ -27,13 +27,19 @@ export type {
   UpsertResult,
 } from "./lib/github/pulls.ts";
 export { postComment } from "./lib/github/comment.ts";
-export { commentMarker, isMarker, readReportState, reportMarker, withState } from "./lib/marker.ts";
-export type { ReportState, ReportVerdict } from "./lib/marker.ts";
+export {
+  commentMarker,
+  isMarker,
+  readReportState,
+  reportMarker,
+  withState,
+} from "./lib/ground/marker.ts";
+export type { ReportState, ReportVerdict } from "./lib/ground/marker.ts";
 export type { PostCommentOptions, PostCommentResult } from "./lib/github/comment.ts";
 export { COMMENT_MODES, commentDecision } from "./lib/github/comment.ts";
 export type { CommentMode } from "./lib/github/comment.ts";
 export { contextNote, postStatus, statusContext } from "./lib/github/statuses.ts";
 export type { CommitStatus, PostStatusOptions, PostStatusResult } from "./lib/github/statuses.ts";
-export type { StatusState } from "./lib/model.ts";
-export { Redactor } from "./lib/redact.ts";
-export type { RetryDeps, RetryPolicy } from "./lib/retry.ts";
+export type { StatusState } from "./lib/ground/model.ts";
+export { Redactor } from "./lib/ground/redact.ts";
+export type { RetryDeps, RetryPolicy } from "./lib/ground/retry.ts";

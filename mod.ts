@@ -29,7 +29,14 @@ export { helpText, resolveInputs } from "./lib/inputs/report.ts";
 export type { Invocation, ReportCliOptions } from "./lib/inputs/report.ts";
 export { parseList } from "./lib/inputs/lists.ts";
 export { parseGateRule, parseReference } from "./lib/inputs/rules.ts";
-export type { CommentMode, Direction, GateRule, Match, Reference, Run } from "./lib/model.ts";
+export type {
+  CommentMode,
+  Direction,
+  GateRule,
+  Match,
+  Reference,
+  Run,
+} from "./lib/ground/model.ts";
 export {
   collectReport,
   judgeReport,
@@ -71,15 +78,15 @@ export type {
   TestResult,
   VerdictStatus,
 } from "./lib/gate/mod.ts";
-export type { Noise, PooledNoise } from "./lib/inference.ts";
-export type { GroupBy, Summary } from "./lib/stats.ts";
+export type { Noise, PooledNoise } from "./lib/ground/inference.ts";
+export type { GroupBy, Summary } from "./lib/ground/stats.ts";
 export type { BaselineCommit, TrendPoint } from "./lib/history/baseline.ts";
 export type { HistoryPlaces } from "./lib/history/read.ts";
 export type { Chain, Commit, HistorySource } from "./lib/history/source.ts";
-export type { RetryDeps } from "./lib/retry.ts";
+export type { RetryDeps } from "./lib/ground/retry.ts";
 export { renderMarkdown } from "./lib/report/markdown.ts";
 export type { MarkdownInput } from "./lib/report/markdown.ts";
-export { Redactor } from "./lib/redact.ts";
+export { Redactor } from "./lib/ground/redact.ts";
 export {
   ApiError,
   AuthError,
@@ -92,7 +99,7 @@ export {
   ServerError,
   TimeoutError,
   WandbReportError,
-} from "./lib/errors.ts";
+} from "./lib/ground/errors.ts";
 
 if (import.meta.main) {
   // The CLI (and what only it needs) loads only when run as a command.

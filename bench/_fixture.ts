@@ -1,7 +1,7 @@
 // The benchmark's project: 100,000 runs, 20 % candidates for one SHA, 1 %
 // baselines, each with a realistic config, summary and system metrics, so
 // that full-fragment fetches carry what real W&B runs carry.
-import { seededRandom } from "../lib/random.ts";
+import { seededRandom } from "../lib/ground/random.ts";
 import type { FixtureInput } from "../lib/emulator/fixtures.ts";
 
 export const BENCH_SHA = "b3nchb3nchb3nchb3nchb3nchb3nchb3nch0000".replace(/[^0-9a-f]/g, "a");

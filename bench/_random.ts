@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { seededRandom } from "../lib/random.ts";
+import { seededRandom } from "../lib/ground/random.ts";
 
 /** Seeded uniform, normal and unit-variance t(3) draws. */
 export function generator(

@@ -18,9 +18,9 @@
 import { parseArgs } from "node:util";
 import { classify } from "../lib/classify.ts";
 import { evaluateGate } from "../lib/gate/mod.ts";
-import { type PooledNoise, pooledNoise } from "../lib/inference.ts";
+import { type PooledNoise, pooledNoise } from "../lib/ground/inference.ts";
 import { parseGateRule } from "../lib/inputs/rules.ts";
-import type { GateRule, Run } from "../lib/model.ts";
+import type { GateRule, Run } from "../lib/ground/model.ts";
 import { generator } from "./_random.ts";
 import { pct, rateCell, writeBetweenMarkers } from "./_table.ts";
 

@@ -8,9 +8,9 @@
  * @module
  */
 import { classify } from "../lib/classify.ts";
-import { seedsForPower } from "../lib/inference.ts";
+import { seedsForPower } from "../lib/ground/inference.ts";
 import { parseGateRule } from "../lib/inputs/rules.ts";
-import type { Run } from "../lib/model.ts";
+import type { Run } from "../lib/ground/model.ts";
 import { judgeReport } from "../lib/pipeline/mod.ts";
 
 function seedsPerRule(): { ms: number; rules: number } {

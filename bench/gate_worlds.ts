@@ -23,10 +23,10 @@
  */
 import { parseArgs } from "node:util";
 import { classify } from "../lib/classify.ts";
-import type { PooledNoise } from "../lib/inference.ts";
-import { pooledNoise } from "../lib/inference.ts";
+import type { PooledNoise } from "../lib/ground/inference.ts";
+import { pooledNoise } from "../lib/ground/inference.ts";
 import { parseGateRule } from "../lib/inputs/rules.ts";
-import type { Run } from "../lib/model.ts";
+import type { Run } from "../lib/ground/model.ts";
 import { judgeReport } from "../lib/pipeline/mod.ts";
 import { generator } from "./_random.ts";
 import { rateCell, wilson, writeBetweenMarkers } from "./_table.ts";

@@ -13,16 +13,16 @@ import { decideComment, EVENT_PATH_INPUT, IssueCommentEventSchema } from "./gith
 import type { GitHubClient } from "./github/client.ts";
 import { findComment, prHead, type RepoRef, upsertComment } from "./github/pulls.ts";
 import { setCommitStatus, statusContext } from "./github/statuses.ts";
-import { InvalidInputError } from "./errors.ts";
-import { parseWith } from "./_parse.ts";
+import { InvalidInputError } from "./ground/errors.ts";
+import { parseWith } from "./ground/parse.ts";
 import {
   type Acceptance,
   commentMarker,
   readAcceptance,
   withAcceptance,
   withState,
-} from "./marker.ts";
-import { type AuthorAssociation, AuthorAssociationSchema } from "./model.ts";
+} from "./ground/marker.ts";
+import { type AuthorAssociation, AuthorAssociationSchema } from "./ground/model.ts";
 import { acceptedStatus, renderAcceptance } from "./report/acceptance.ts";
 
 /** How an accept comment must look, and who may send one. */
@@ -57,7 +57,7 @@ export type AcceptOutcome =
  * when it is refused.
  *
  * @throws {InvalidInputError} for a payload that is no comment event
- * @throws {import("./errors.ts").ApiError} when GitHub fails for good
+ * @throws {import("./ground/errors.ts").ApiError} when GitHub fails for good
  *
  * @example
  * ```ts ignore
@@ -231,7 +231,7 @@ export function carryAcceptance(body: string, acceptance: Acceptance | undefined
  * The acceptance the PR's sticky comment records for `sha`, if any: what a
  * later report on the same head keeps.
  *
- * @throws {import("./errors.ts").ApiError} when GitHub fails for good
+ * @throws {import("./ground/errors.ts").ApiError} when GitHub fails for good
  *
  * @example
  * ```ts ignore

@@ -10,8 +10,8 @@
  */
 import { match, P } from "ts-pattern";
 import { z } from "zod";
-import { InvalidInputError } from "./errors.ts";
-import { parseWith } from "./_parse.ts";
+import { InvalidInputError } from "./ground/errors.ts";
+import { parseWith } from "./ground/parse.ts";
 import {
   type AuthorAssociation,
   type CommentMode,
@@ -19,8 +19,8 @@ import {
   pyBool,
   RunIdSchema,
   ShaSchema,
-} from "./model.ts";
-import { type RetryDeps, retryPolicy } from "./retry.ts";
+} from "./ground/model.ts";
+import { type RetryDeps, retryPolicy } from "./ground/retry.ts";
 import { githubClientFor } from "./github/client.ts";
 import { githubHistory } from "./history/github.ts";
 import {
@@ -375,7 +375,7 @@ async function onWorkflowRun(
  * Decides whether to report and on which commit.
  *
  * @throws {InvalidInputError} for an unreadable event, bad comment arguments, or no token when one is needed
- * @throws {import("./errors.ts").ApiError} when GitHub fails for good
+ * @throws {import("./ground/errors.ts").ApiError} when GitHub fails for good
  *
  * @example
  * ```ts ignore

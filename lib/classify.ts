@@ -6,7 +6,7 @@
  */
 import { match } from "ts-pattern";
 import { z } from "zod";
-import { pyBool, type Run as WandbRun } from "./model.ts";
+import { pyBool, type Run as WandbRun } from "./ground/model.ts";
 
 /**
  * Every run state W&B reports (`aborted` is the old name of `killed`).

@@ -9,12 +9,12 @@
  */
 import { match } from "ts-pattern";
 import { bucketOf } from "./classify.ts";
-import { InvalidInputError } from "./errors.ts";
-import { type Direction, field, type Reference, type Run as WandbRun } from "./model.ts";
-import { floatSlack } from "./numbers.ts";
-import { mean, summarize, type Summary } from "./stats.ts";
+import { InvalidInputError } from "./ground/errors.ts";
+import { type Direction, field, type Reference, type Run as WandbRun } from "./ground/model.ts";
+import { floatSlack } from "./ground/numbers.ts";
+import { mean, summarize, type Summary } from "./ground/stats.ts";
 
-export type { Direction, Reference } from "./model.ts";
+export type { Direction, Reference } from "./ground/model.ts";
 
 /** `record[key]` when it is the record's own property. */
 function own<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {

@@ -96,7 +96,7 @@ export function demoHelpText(program: string, reportHelp: string): string {
  * with `--format json`) says where the runs came from and where the files went.
  *
  * @param paths where the CSV and the markdown go for these flags (as the report resolves them)
- * @throws {import("./errors.ts").InvalidInputError} when the bundled fixture cannot be read
+ * @throws {import("./ground/errors.ts").InvalidInputError} when the bundled fixture cannot be read
  */
 export async function runDemo(
   argv: readonly string[],

@@ -7,7 +7,7 @@
  * @module
  */
 import { basename, dirname, join, resolve } from "node:path";
-import { InvalidInputError } from "./errors.ts";
+import { InvalidInputError } from "./ground/errors.ts";
 
 /**
  * Writes `text` to a temporary file beside `path`, then renames it over

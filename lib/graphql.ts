@@ -15,9 +15,9 @@ import {
   RateLimitError,
   ServerError,
   TimeoutError,
-} from "./errors.ts";
-import type { TransportFailure } from "./retry.ts";
-import { parseWith } from "./_parse.ts";
+} from "./ground/errors.ts";
+import type { TransportFailure } from "./ground/retry.ts";
+import { parseWith } from "./ground/parse.ts";
 
 /** A GraphQL service as the messages name it, with what the user can do about each failure. */
 export interface Service {
@@ -47,7 +47,7 @@ export interface Service {
  * @example
  * ```ts
  * import { deepStrictEqual as assertEquals } from "node:assert";
- * import { RateLimitError } from "./errors.ts";
+ * import { RateLimitError } from "./ground/errors.ts";
  * import { statusError } from "./graphql.ts";
  * const service = {
  *   name: "W&B", host: "api.wandb.ai", credential: "API key", fix401: "check WANDB_API_KEY",
@@ -96,9 +96,9 @@ export function statusError(
  * @example
  * ```ts
  * import { deepStrictEqual as assertEquals } from "node:assert";
- * import { TimeoutError } from "./errors.ts";
+ * import { TimeoutError } from "./ground/errors.ts";
  * import { transportError } from "./graphql.ts";
- * import { TransportFailure } from "./retry.ts";
+ * import { TransportFailure } from "./ground/retry.ts";
  * const failure = new TransportFailure("no answer within 20 s, after 6 attempts", 6, true);
  * const service = {
  *   name: "GitHub", host: "api.github.com", credential: "token", fix401: "", fix403: "",

@@ -7,9 +7,9 @@
  * @module
  */
 import { annotation, logSafe, maskCommand, stopCommands } from "./github/actions.ts";
-import type { Redactor } from "./redact.ts";
-import { visible } from "./visible.ts";
-import type { RetryDeps } from "./retry.ts";
+import type { Redactor } from "./ground/redact.ts";
+import { visible } from "./ground/visible.ts";
+import type { RetryDeps } from "./ground/retry.ts";
 
 /** Where a command reads and writes; swapped in tests. */
 export interface CliIo {
@@ -97,7 +97,7 @@ function lazyEnv(): Readonly<Record<string, string | undefined>> {
  * ```ts
  * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { Printer } from "./output.ts";
- * import { Redactor } from "./redact.ts";
+ * import { Redactor } from "./ground/redact.ts";
  * let err = "";
  * const redactor = new Redactor();
  * redactor.register("s3cr3t-value");

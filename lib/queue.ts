@@ -10,14 +10,14 @@
  * @module
  */
 import { z } from "zod";
-import { InvalidInputError } from "./errors.ts";
-import { parseWith } from "./_parse.ts";
+import { InvalidInputError } from "./ground/errors.ts";
+import { parseWith } from "./ground/parse.ts";
 import { type CheckState, commitCheck, mergeQueueEntries } from "./github/checks.ts";
 import type { GitHubClient } from "./github/client.ts";
 import { EVENT_PATH_INPUT, readEventFile } from "./github/event.ts";
 import { prHead, type RepoRef } from "./github/pulls.ts";
-import { NotFoundError } from "./errors.ts";
-import { FULL_SHA } from "./model.ts";
+import { NotFoundError } from "./ground/errors.ts";
+import { FULL_SHA } from "./ground/model.ts";
 
 /** The `merge_group` payload, the parts we read (GitHub's `checks_requested` event). */
 export const MergeGroupEventSchema = z.object({
@@ -117,7 +117,7 @@ export interface QueueVerdict {
  * up to the group's own, from GitHub's API; the pull request of the queue
  * ref alone when the API does not list it) judged by our check on its head.
  *
- * @throws {import("./errors.ts").ApiError} when GitHub fails for good
+ * @throws {import("./ground/errors.ts").ApiError} when GitHub fails for good
  *
  * @example
  * ```ts ignore

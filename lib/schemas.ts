@@ -8,7 +8,7 @@
  * @module
  */
 import { z } from "zod";
-import { COMMENT_MODES, type CommentMode } from "./model.ts";
+import { COMMENT_MODES, type CommentMode } from "./ground/model.ts";
 
 /** A whole number in a range, from text. */
 export const wholeNumber = (min: number, max: number): z.ZodCoercedNumber<unknown> =>

@@ -4,9 +4,9 @@ import { parse as parseCsv } from "csv-parse/sync";
 import { runReportCli } from "../lib/cli/mod.ts";
 import type { FixtureInput } from "../lib/emulator/fixtures.ts";
 import { type Emulator, type EmulatorOptions, startEmulator } from "../lib/emulator/server.ts";
-import type { RetryDeps } from "../lib/retry.ts";
+import type { RetryDeps } from "../lib/ground/retry.ts";
 import { classify, stepOutputs } from "../lib/classify.ts";
-import type { Run } from "../lib/model.ts";
+import type { Run } from "../lib/ground/model.ts";
 import type { ReportResult } from "../lib/pipeline/mod.ts";
 
 /** Long and distinctive, so a leak anywhere is found by a plain substring search. */

@@ -16,10 +16,7 @@ const FLOORS: [RegExp, number][] = [
   [/^(gate\/|history\/|output\.ts$)/, 4],
   [/^(wandb\/|github\/|compare\.ts$)/, 3],
   [/^(fs|graphql|classify|schemas)\.ts$|^emulator\//, 2],
-  [
-    /^(errors|model|marker|stats|inference|numbers|redact|retry|visible|text|json|random|_parse)\.ts$/,
-    1,
-  ],
+  [/^ground\//, 1],
 ];
 
 function floorOf(path: string): number {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { classify } from "../lib/classify.ts";
 import { compareRuns, defaultDirection, metricValue } from "../lib/compare.ts";
-import { InvalidInputError } from "../lib/errors.ts";
+import { InvalidInputError } from "../lib/ground/errors.ts";
 import { evaluateGate } from "../lib/gate/mod.ts";
 import { parseGateRule, parseReference } from "../lib/inputs/rules.ts";
 import type { WandbRun } from "../lib/wandb/runs.ts";

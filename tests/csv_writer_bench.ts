@@ -6,7 +6,7 @@
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import { renderCsv } from "../lib/report/csv.ts";
-import type { Run } from "../lib/model.ts";
+import type { Run } from "../lib/ground/model.ts";
 
 const metrics = ["m1", "m2", "m3", "m4", "m5"];
 const ctx = {

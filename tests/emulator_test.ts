@@ -1,4 +1,4 @@
-import { InvalidInputError } from "../lib/errors.ts";
+import { InvalidInputError } from "../lib/ground/errors.ts";
 import { mapFilter, mapPath, parseOrder, selectRuns } from "../lib/emulator/filter.ts";
 import { parseFixture } from "../lib/emulator/fixtures.ts";
 import { SDK_RUNS_QUERY } from "../lib/emulator/sdk_queries.ts";

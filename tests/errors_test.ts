@@ -7,7 +7,7 @@ import {
   RateLimitError,
   ServerError,
   TimeoutError,
-} from "../lib/errors.ts";
+} from "../lib/ground/errors.ts";
 import { assertEquals } from "./_assert.ts";
 
 Deno.test("exitCodeFor: one table for every task", () => {

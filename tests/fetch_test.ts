@@ -1,4 +1,4 @@
-import { AuthError, NotFoundError, ServerError } from "../lib/errors.ts";
+import { AuthError, NotFoundError, ServerError } from "../lib/ground/errors.ts";
 import { WandbClient } from "../lib/wandb/client.ts";
 import { fetchRunPages, fetchRuns, type FetchRunsRequest } from "../lib/wandb/fetch.ts";
 import { API_KEY, SHA, withEmulator } from "./_helpers.ts";

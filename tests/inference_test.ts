@@ -11,7 +11,7 @@ import {
   trigamma,
   tUpperTail,
   welchDf,
-} from "../lib/inference.ts";
+} from "../lib/ground/inference.ts";
 import { assert, assertEquals } from "./_assert.ts";
 
 Deno.test("t quantiles match the one-sided table (t 0.95 and t 0.995)", () => {

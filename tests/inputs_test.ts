@@ -1,4 +1,4 @@
-import { InvalidInputError } from "../lib/errors.ts";
+import { InvalidInputError } from "../lib/ground/errors.ts";
 import {
   helpText,
   type ReportCliOptions as ReportOptions,

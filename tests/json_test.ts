@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { parseLenientJson, stringifyLenientJson } from "../lib/json.ts";
+import { parseLenientJson, stringifyLenientJson } from "../lib/ground/json.ts";
 import { assertEquals, assertThrows } from "./_assert.ts";
 
 Deno.test("parseLenientJson: strict JSON and W&B's bare NaN/Infinity", () => {

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { InvalidInputError } from "../lib/errors.ts";
+import { InvalidInputError } from "../lib/ground/errors.ts";
 import { parseList } from "../lib/inputs/lists.ts";
 import { assertEquals, assertThrows } from "./_assert.ts";
 

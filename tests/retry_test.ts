@@ -1,4 +1,9 @@
-import { type RetryDeps, sendWithRetry, serverDelayMs, TransportFailure } from "../lib/retry.ts";
+import {
+  type RetryDeps,
+  sendWithRetry,
+  serverDelayMs,
+  TransportFailure,
+} from "../lib/ground/retry.ts";
 import { assertEquals, assertRejects } from "./_assert.ts";
 
 /** A fake HTTP layer answering from a script, and a fake clock. */

@@ -1,4 +1,4 @@
-import { visible } from "../lib/visible.ts";
+import { visible } from "../lib/ground/visible.ts";
 import { assertEquals } from "./_assert.ts";
 
 Deno.test("visible: U+2028 and U+2029 are escaped like the other line breaks a log would obey", () => {

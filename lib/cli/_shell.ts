@@ -11,10 +11,10 @@ import {
   InvalidInputError,
   permissionError,
   WandbReportError,
-} from "../errors.ts";
+} from "../ground/errors.ts";
 import type { Command, Resolved } from "../inputs/command.ts";
 import { type CliIo, Printer } from "../output.ts";
-import { Redactor } from "../redact.ts";
+import { Redactor } from "../ground/redact.ts";
 
 /** A command's run: its validated options in, an exit code out. */
 export type Run<T> = (options: T, io: CliIo, print: Printer) => Promise<number>;

@@ -6,17 +6,17 @@
  * @module
  */
 import { acceptRegression } from "../accept.ts";
-import { ExitCode, InvalidInputError } from "../errors.ts";
+import { ExitCode, InvalidInputError } from "../ground/errors.ts";
 import { readEventFile } from "../github/event.ts";
 import { githubClientFor } from "../github/client.ts";
 import { parseRepo } from "../github/pulls.ts";
 import { runUrlFromEnv, setCommitStatus, statusContext } from "../github/statuses.ts";
 import type { AcceptOptions } from "../inputs/accept.ts";
 import type { QueueOptions } from "../inputs/queue.ts";
-import { pyBool } from "../model.ts";
+import { pyBool } from "../ground/model.ts";
 import type { CliIo } from "../output.ts";
 import { judgeMergeGroup, readMergeGroup } from "../queue.ts";
-import { retryPolicy } from "../retry.ts";
+import { retryPolicy } from "../ground/retry.ts";
 import { checkAppendable, writeOutputs } from "./runner.ts";
 import type { Run } from "./_shell.ts";
 

@@ -5,12 +5,12 @@
  *
  * @module
  */
-import { ExitCode } from "../errors.ts";
+import { ExitCode } from "../ground/errors.ts";
 import { StagedFiles } from "../fs.ts";
 import { postComment } from "../github/comment.ts";
 import { contextNote, postStatus, runUrlFromEnv, statusContext } from "../github/statuses.ts";
 import type { MergeCliOptions } from "../inputs/merge.ts";
-import { commentMarker } from "../marker.ts";
+import { commentMarker } from "../ground/marker.ts";
 import {
   legCount,
   MAX_SUMMARY_BYTES,
@@ -22,12 +22,12 @@ import {
   renderMerged,
 } from "../merge/mod.ts";
 import { jsonText } from "../report/json.ts";
-import { retryPolicy } from "../retry.ts";
+import { retryPolicy } from "../ground/retry.ts";
 import { deliverComment, deliverStatus } from "./pr.ts";
 import type { CliIo, Printer } from "../output.ts";
 import { appendTo, checkDestinations, writeOutputs } from "./runner.ts";
 import type { Run } from "./_shell.ts";
-import { isFullSha } from "../model.ts";
+import { isFullSha } from "../ground/model.ts";
 
 /** The merged comment and status posted (each when asked, with its token). */
 async function deliverMerged(

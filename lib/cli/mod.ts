@@ -10,7 +10,7 @@
  * @module
  */
 import meta from "../../deno.json" with { type: "json" };
-import { ExitCode } from "../errors.ts";
+import { ExitCode } from "../ground/errors.ts";
 import { destinationPath } from "../fs.ts";
 import { CHATOPS_COMMAND } from "../inputs/chatops.ts";
 import { COMMENT_COMMAND } from "../inputs/comment.ts";
@@ -26,7 +26,7 @@ import { waiting } from "./sweep.ts";
 import { accept, queue } from "./lifecycle.ts";
 import { merge } from "./merge.ts";
 import { type CliIo, Printer } from "../output.ts";
-import { Redactor } from "../redact.ts";
+import { Redactor } from "../ground/redact.ts";
 import { report } from "./report.ts";
 import { command, failed } from "./_shell.ts";
 import { chatops, comment, emulator, publish, status } from "./steps.ts";

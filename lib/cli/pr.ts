@@ -5,8 +5,8 @@
  * @module
  */
 import { acceptanceFor, acceptanceOn, acceptedOutputs, carryAcceptance } from "../accept.ts";
-import type { Acceptance } from "../marker.ts";
-import { ApiError } from "../errors.ts";
+import type { Acceptance } from "../ground/marker.ts";
+import { ApiError } from "../ground/errors.ts";
 import { githubClientFor } from "../github/client.ts";
 import { parseRepo } from "../github/pulls.ts";
 import { type CommentMode, postComment, type PostCommentResult } from "../github/comment.ts";
@@ -18,13 +18,13 @@ import {
   statusContext,
 } from "../github/statuses.ts";
 import type { ReportCliOptions } from "../inputs/report.ts";
-import { reportKeyOf, reportMarker } from "../marker.ts";
-import { durationText, isFullSha } from "../model.ts";
+import { reportKeyOf, reportMarker } from "../ground/marker.ts";
+import { durationText, isFullSha } from "../ground/model.ts";
 import type { CliIo, Printer } from "../output.ts";
 import type { WaitPoll } from "../pipeline/mod.ts";
 import { renderProgress } from "../report/progress.ts";
 import { waitingText } from "../report/summary.ts";
-import { retryPolicy } from "../retry.ts";
+import { retryPolicy } from "../ground/retry.ts";
 
 /**
  * Posts a report's comment (or the wait's progress) on `--pr-number` with

@@ -6,7 +6,7 @@
  * @module
  */
 import { stateList } from "../classify.ts";
-import { ExitCode } from "../errors.ts";
+import { ExitCode } from "../ground/errors.ts";
 import { type Destination, StagedFiles } from "../fs.ts";
 import { githubClientFor } from "../github/client.ts";
 import { parseRepo } from "../github/pulls.ts";
@@ -15,7 +15,7 @@ import type { ReportCliOptions } from "../inputs/report.ts";
 import type { CliIo, Printer } from "../output.ts";
 import { runReport, waitForCandidates, type WaitPoll } from "../pipeline/mod.ts";
 import { renderTable } from "../report/table.ts";
-import { retryPolicy } from "../retry.ts";
+import { retryPolicy } from "../ground/retry.ts";
 import { publishOnPr, statusSetter, verdictOnPr, waitShown } from "./pr.ts";
 import { sweep } from "./sweep.ts";
 import { appendTo, checkDestinations, writeOutputs } from "./runner.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { InvalidInputError } from "../errors.ts";
+import { InvalidInputError } from "../ground/errors.ts";
 import { fsReason, inspectPath } from "../fs.ts";
 import { appendOutputs } from "../github/actions.ts";
 import { githubApiUrl, githubGraphqlUrl } from "../github/client.ts";

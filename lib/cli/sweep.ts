@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { ExitCode } from "../errors.ts";
+import { ExitCode } from "../ground/errors.ts";
 import { openPullChecks, type PullCheck } from "../github/checks.ts";
 import { githubClientFor } from "../github/client.ts";
 import { parseRepo } from "../github/pulls.ts";
@@ -17,12 +17,12 @@ import type { ReportCliOptions } from "../inputs/report.ts";
 import type { CliIo, Printer } from "../output.ts";
 import { collectCommits, judgeReport, renderReport } from "../pipeline/mod.ts";
 import { type SweepJson, sweepJson } from "../report/sweep_json.ts";
-import { retryPolicy } from "../retry.ts";
+import { retryPolicy } from "../ground/retry.ts";
 import { publishOnPr, statusSetter, verdictOnPr } from "./pr.ts";
 import { checkDestinations, writeOutputs } from "./runner.ts";
 import type { Run } from "./_shell.ts";
 import type { WaitingOptions } from "../inputs/waiting.ts";
-import { reportKeyOf } from "../marker.ts";
+import { reportKeyOf } from "../ground/marker.ts";
 
 /** The open pull requests that wait for a verdict: no check of ours on the head, or a pending one. */
 export function waitingPulls(pulls: readonly PullCheck[]): PullCheck[] {

@@ -8,10 +8,10 @@
  */
 import { resolve } from "node:path";
 import { z } from "zod";
-import { InvalidInputError } from "../errors.ts";
-import { parseLenientJson } from "../json.ts";
-import { parseWith } from "../_parse.ts";
-import { FULL_SHA } from "../model.ts";
+import { InvalidInputError } from "../ground/errors.ts";
+import { parseLenientJson } from "../ground/json.ts";
+import { parseWith } from "../ground/parse.ts";
+import { FULL_SHA } from "../ground/model.ts";
 
 /** A scripted failure, as written (`times` may be omitted). */
 export interface FaultInput {

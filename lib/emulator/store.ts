@@ -7,7 +7,7 @@
  * @module
  */
 import { GraphQLError } from "graphql";
-import { stringifyLenientJson } from "../json.ts";
+import { stringifyLenientJson } from "../ground/json.ts";
 import type { Fixture, FixtureInput, FixtureRun } from "./fixtures.ts";
 import { FixtureRunSchema } from "./fixtures.ts";
 import { DOCUMENTED_FILTER_FIELDS, selectRuns, undocumentedField } from "./filter.ts";

@@ -9,8 +9,8 @@
  *
  * @module
  */
-import { holm, power, seedsForPower, tQuantile } from "../inference.ts";
-import { floatSlack, formatNumber as fmt } from "../numbers.ts";
+import { holm, power, seedsForPower, tQuantile } from "../ground/inference.ts";
+import { floatSlack, formatNumber as fmt } from "../ground/numbers.ts";
 import { type GateVerdict, TARGET_POWER } from "./types.ts";
 
 /** The family's α (the smallest any of its rules asks for), said when they differ. */

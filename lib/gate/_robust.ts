@@ -24,9 +24,9 @@
  *
  * @module
  */
-import { seededRandom } from "../random.ts";
-import { fUpperTail, trigamma } from "../inference.ts";
-import { mean } from "../stats.ts";
+import { seededRandom } from "../ground/random.ts";
+import { fUpperTail, trigamma } from "../ground/inference.ts";
+import { mean } from "../ground/stats.ts";
 
 /** Commits (newest first) whose spread counts as "recent". */
 export const RECENT_COMMITS = 5;

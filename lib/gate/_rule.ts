@@ -7,10 +7,10 @@
  * @module
  */
 import type { MetricComparison, RunValue } from "../compare.ts";
-import { type Noise, type PooledNoise, pWorse, welchDf } from "../inference.ts";
-import type { GateRule, Reference, Run as WandbRun } from "../model.ts";
-import { floatSlack, formatNumber as fmt } from "../numbers.ts";
-import { mean, standardError, type Summary } from "../stats.ts";
+import { type Noise, type PooledNoise, pWorse, welchDf } from "../ground/inference.ts";
+import type { GateRule, Reference, Run as WandbRun } from "../ground/model.ts";
+import { floatSlack, formatNumber as fmt } from "../ground/numbers.ts";
+import { mean, standardError, type Summary } from "../ground/stats.ts";
 import { type RobustNoise, robustNoise, type Seeds } from "./_robust.ts";
 import { type GateVerdict, MIN_HISTORY_COMMITS } from "./types.ts";
 

@@ -6,7 +6,7 @@
  */
 import type { Classification } from "../classify.ts";
 import { compareRuns, type MetricComparison } from "../compare.ts";
-import type { GateRule, Reference, Run as WandbRun } from "../model.ts";
+import type { GateRule, Reference, Run as WandbRun } from "../ground/model.ts";
 import { settleFamily } from "./_family.ts";
 import { judgeRule } from "./_rule.ts";
 import type { GateOptions, GateResult, GateVerdict, GateVerdictWord } from "./types.ts";

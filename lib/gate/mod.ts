@@ -26,5 +26,5 @@ export {
   verdictWord,
   waitingFor,
 } from "./evaluate.ts";
-export type { GateRule } from "../model.ts";
+export type { GateRule } from "../ground/model.ts";
 export * from "./types.ts";

@@ -5,8 +5,8 @@
  * @module
  */
 import type { MetricComparison } from "../compare.ts";
-import type { Noise, PooledNoise } from "../inference.ts";
-import type { GateRule, Reference } from "../model.ts";
+import type { Noise, PooledNoise } from "../ground/inference.ts";
+import type { GateRule, Reference } from "../ground/model.ts";
 
 /** A rule's verdict: passed, failed, could not be checked, or could not tell. */
 export type VerdictStatus = "pass" | "fail" | "missing" | "inconclusive";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { ServerError } from "../errors.ts";
+import { ServerError } from "../ground/errors.ts";
 
 /** One page of a connection, as GitHub's GraphQL API answers it. */
 export interface Page<T> {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { visible } from "../visible.ts";
+import { visible } from "../ground/visible.ts";
 
 /**
  * Formats step outputs in the `$GITHUB_OUTPUT` file syntax: `name=value`, or

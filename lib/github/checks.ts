@@ -10,7 +10,7 @@ import { everyPage } from "./_paging.ts";
 import type { GitHubClient } from "./client.ts";
 import { missingRepo, type RepoRef } from "./pulls.ts";
 import { COMMIT_STATUS_QUERY, MERGE_QUEUE_QUERY, SWEEP_PULLS_QUERY } from "./queries.ts";
-import { FULL_SHA } from "../model.ts";
+import { FULL_SHA } from "../ground/model.ts";
 
 /** A status as GitHub's GraphQL API names its state. */
 const StatusContextSchema = z.object({
@@ -35,7 +35,7 @@ const toCheck = (s: z.infer<typeof StatusContextSchema>): CheckState => ({
  * Our check on one commit, or `undefined` when the commit has none under
  * `context` (or GitHub does not know the commit).
  *
- * @throws {import("../errors.ts").ApiError} when GitHub fails for good
+ * @throws {import("../ground/errors.ts").ApiError} when GitHub fails for good
  *
  * @example
  * ```ts ignore
@@ -108,7 +108,7 @@ const SweepSchema = z.object({
  * Every open pull request, oldest first, with our check on its head (one
  * request per 100 pull requests; cycle-proof paging).
  *
- * @throws {import("../errors.ts").ApiError} when GitHub fails for good
+ * @throws {import("../ground/errors.ts").ApiError} when GitHub fails for good
  *
  * @example
  * ```ts ignore
@@ -164,7 +164,7 @@ export interface QueueEntry {
  * The entries of the merge queue of `branch`, in queue order; empty when the
  * branch has no queue (or GitHub does not say).
  *
- * @throws {import("../errors.ts").ApiError} when GitHub fails for good
+ * @throws {import("../ground/errors.ts").ApiError} when GitHub fails for good
  *
  * @example
  * ```ts ignore

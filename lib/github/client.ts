@@ -15,9 +15,14 @@ import {
   NotFoundError,
   QueryError,
   RateLimitError,
-} from "../errors.ts";
+} from "../ground/errors.ts";
 import { decodeData, type Service, statusError, transportError } from "../graphql.ts";
-import { type RetryDeps, type RetryPolicy, sendWithRetry, TransportFailure } from "../retry.ts";
+import {
+  type RetryDeps,
+  type RetryPolicy,
+  sendWithRetry,
+  TransportFailure,
+} from "../ground/retry.ts";
 
 /**
  * Whether a 403 is GitHub's way of saying "rate limited" rather than

@@ -4,15 +4,15 @@
  *
  * @module
  */
-import { AuthError, InvalidInputError } from "../errors.ts";
-import type { CommentMode } from "../model.ts";
-import { readReportState } from "../marker.ts";
-import type { RetryDeps, RetryPolicy } from "../retry.ts";
+import { AuthError, InvalidInputError } from "../ground/errors.ts";
+import type { CommentMode } from "../ground/model.ts";
+import { readReportState } from "../ground/marker.ts";
+import type { RetryDeps, RetryPolicy } from "../ground/retry.ts";
 import { githubClientFor } from "./client.ts";
 import { type CommentDecision, parseRepo, upsertComment, type UpsertResult } from "./pulls.ts";
 
-export { commentMarker } from "../marker.ts";
-export { COMMENT_MODES, type CommentMode } from "../model.ts";
+export { commentMarker } from "../ground/marker.ts";
+export { COMMENT_MODES, type CommentMode } from "../ground/model.ts";
 
 /**
  * Whether `mode` writes `body`, given the comment already there: the body's
@@ -90,7 +90,7 @@ export type PostCommentResult = UpsertResult | { action: "skipped"; warning: str
  * summary still carries the report.
  *
  * @throws {InvalidInputError} for a body longer than GitHub takes (never sent)
- * @throws {import("../errors.ts").ApiError} for other GitHub failures
+ * @throws {import("../ground/errors.ts").ApiError} for other GitHub failures
  *
  * @example
  * ```ts ignore

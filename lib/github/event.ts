@@ -12,8 +12,8 @@ import { marked } from "marked";
 import { match, P } from "ts-pattern";
 import { z } from "zod";
 import { readInputFile } from "../fs.ts";
-import { InvalidInputError } from "../errors.ts";
-import { parseWith } from "../_parse.ts";
+import { InvalidInputError } from "../ground/errors.ts";
+import { parseWith } from "../ground/parse.ts";
 import {
   type AuthorAssociation,
   AuthorAssociationSchema,
@@ -25,11 +25,11 @@ import {
   SHA_EXPECTED,
   SHA_TOKEN,
   shaMatch,
-} from "../model.ts";
+} from "../ground/model.ts";
 
 const UserSchema = z.object({ login: z.string() }).loose();
 
-export { type AuthorAssociation, AuthorAssociationSchema } from "../model.ts";
+export { type AuthorAssociation, AuthorAssociationSchema } from "../ground/model.ts";
 
 const RepositorySchema = z.object({
   full_name: z.string(),

@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "zod";
-import { InvalidInputError, NotFoundError, ServerError } from "../errors.ts";
+import { InvalidInputError, NotFoundError, ServerError } from "../ground/errors.ts";
 import type { GitHubClient } from "./client.ts";
 import { everyPage } from "./_paging.ts";
 import {
@@ -15,7 +15,7 @@ import {
   PR_HEAD_QUERY,
   UPDATE_COMMENT_MUTATION,
 } from "./queries.ts";
-import { FULL_SHA } from "../model.ts";
+import { FULL_SHA } from "../ground/model.ts";
 
 /** A pull request's head commit, branch, state and origin. */
 export interface PullRequestHead {
@@ -160,7 +160,7 @@ const OpenPullsSchema = z.object({
  * empty, this is how the PR is found: by its head commit, through the API.
  *
  * @throws {NotFoundError} when the repository is not visible to the token
- * @throws {import("../errors.ts").ServerError} when GitHub pages in circles
+ * @throws {import("../ground/errors.ts").ServerError} when GitHub pages in circles
  *
  * @example
  * ```ts ignore
@@ -298,7 +298,7 @@ export interface FoundComment {
  * or none are left. Also returns the PR's node id (to add a comment to).
  *
  * @throws {NotFoundError} when the PR does not exist or is not visible to the token
- * @throws {import("../errors.ts").ServerError} when GitHub pages in circles
+ * @throws {import("../ground/errors.ts").ServerError} when GitHub pages in circles
  *
  * @example
  * ```ts ignore
@@ -352,7 +352,7 @@ export async function findComment(
  *
  * @param marker a hidden, unique string that `body` contains (an HTML comment)
  * @param decide whether to write, given the comment found (default: always)
- * @throws {import("../errors.ts").AuthError} when the token may not comment (fork PRs)
+ * @throws {import("../ground/errors.ts").AuthError} when the token may not comment (fork PRs)
  *
  * @example
  * ```ts ignore

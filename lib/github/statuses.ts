@@ -8,15 +8,15 @@
  * @module
  */
 import { z } from "zod";
-import type { StatusState } from "../model.ts";
-import { cut } from "../text.ts";
-import { visible } from "../visible.ts";
-import { AuthError } from "../errors.ts";
-import type { RetryDeps, RetryPolicy } from "../retry.ts";
+import type { StatusState } from "../ground/model.ts";
+import { cut } from "../ground/text.ts";
+import { visible } from "../ground/visible.ts";
+import { AuthError } from "../ground/errors.ts";
+import type { RetryDeps, RetryPolicy } from "../ground/retry.ts";
 import { type GitHubClient, githubClientFor } from "./client.ts";
 import { parseRepo, type RepoRef } from "./pulls.ts";
 
-export { STATUS_STATES, type StatusState } from "../model.ts";
+export { STATUS_STATES, type StatusState } from "../ground/model.ts";
 
 /** What one status says. */
 export interface CommitStatus {
@@ -119,8 +119,8 @@ const StatusAnswerSchema = z.object({
  * Sets a commit status (`POST /repos/{owner}/{repo}/statuses/{sha}`); a
  * later one with the same context replaces it on GitHub's checks.
  *
- * @throws {import("../errors.ts").AuthError} when the token may not write statuses
- * @throws {import("../errors.ts").ApiError} for other GitHub failures
+ * @throws {import("../ground/errors.ts").AuthError} when the token may not write statuses
+ * @throws {import("../ground/errors.ts").ApiError} for other GitHub failures
  *
  * @example
  * ```ts ignore
@@ -179,7 +179,7 @@ export type PostStatusResult =
  * fork PR's read-only `GITHUB_TOKEN`) gives a warning instead of a failure:
  * the report, its summary and its comment stand.
  *
- * @throws {import("../errors.ts").ApiError} for other GitHub failures
+ * @throws {import("../ground/errors.ts").ApiError} for other GitHub failures
  *
  * @example
  * ```ts ignore

@@ -6,9 +6,9 @@
  * @module
  */
 import { bucketOf } from "../classify.ts";
-import { field, type Run } from "../model.ts";
-import { type PooledNoise, pooledNoise } from "../inference.ts";
-import { type GroupBy, groupRuns, mean } from "../stats.ts";
+import { field, type Run } from "../ground/model.ts";
+import { type PooledNoise, pooledNoise } from "../ground/inference.ts";
+import { type GroupBy, groupRuns, mean } from "../ground/stats.ts";
 import type { Commit } from "./source.ts";
 
 /** Config key holding the commit a run was trained on. */

@@ -6,9 +6,9 @@
  *
  * @module
  */
-import { InvalidInputError } from "../errors.ts";
+import { InvalidInputError } from "../ground/errors.ts";
 import type { Chain, Commit, HistorySource } from "./source.ts";
-import { isFullSha } from "../model.ts";
+import { isFullSha } from "../ground/model.ts";
 
 /** A (short or full) hexadecimal commit SHA: all that reaches git's command line. */
 export const HEX = /^[0-9a-f]{4,40}$/;

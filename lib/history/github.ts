@@ -7,12 +7,12 @@
  * @module
  */
 import { z } from "zod";
-import { InvalidInputError, ServerError } from "../errors.ts";
+import { InvalidInputError, ServerError } from "../ground/errors.ts";
 import type { GitHubClient } from "../github/client.ts";
 import { HISTORY_QUERY } from "../github/queries.ts";
 import type { RepoRef } from "../github/pulls.ts";
 import type { Chain, Commit, HistorySource } from "./source.ts";
-import { FULL_SHA } from "../model.ts";
+import { FULL_SHA } from "../ground/model.ts";
 
 const HistorySchema = z.object({
   repository: z.object({

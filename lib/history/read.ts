@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { InvalidInputError } from "../errors.ts";
+import { InvalidInputError } from "../ground/errors.ts";
 import { gitHistory, HEX } from "./git.ts";
 import type { Chain, HistorySource } from "./source.ts";
 
@@ -46,7 +46,7 @@ export interface ChainRead extends Chain {
  * said, and GitHub asked instead when it can be).
  *
  * @throws {InvalidInputError} when no source can be read, or none holds `sha`
- * @throws {import("../errors.ts").ApiError} when GitHub fails for good
+ * @throws {import("../ground/errors.ts").ApiError} when GitHub fails for good
  *
  * @example
  * ```ts ignore
@@ -89,7 +89,7 @@ export async function readChain(
  * from GitHub's compare API.
  *
  * @throws {InvalidInputError} when no source can be read
- * @throws {import("../errors.ts").ApiError} when GitHub fails for good
+ * @throws {import("../ground/errors.ts").ApiError} when GitHub fails for good
  */
 export async function readMergeBase(
   base: string,

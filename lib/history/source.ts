@@ -32,13 +32,13 @@ export interface HistorySource {
    * ancestors, fewer when the history ends (a root commit) or the source
    * holds no more (then `note` says why).
    *
-   * @throws {import("../errors.ts").InvalidInputError} when the source does not hold `sha`
+   * @throws {import("../ground/errors.ts").InvalidInputError} when the source does not hold `sha`
    */
   firstParents(sha: string, count: number): Promise<Chain>;
   /**
    * The best common ancestor of two commits: where a pull request branched.
    *
-   * @throws {import("../errors.ts").InvalidInputError} when the source holds neither commit
+   * @throws {import("../ground/errors.ts").InvalidInputError} when the source holds neither commit
    */
   mergeBase(base: string, head: string): Promise<string>;
 }

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import type { Source } from "./command.ts";
 import { RETRY_FIELDS } from "../schemas.ts";
-import { type AuthorAssociation, AuthorAssociationSchema } from "../model.ts";
+import { type AuthorAssociation, AuthorAssociationSchema } from "../ground/model.ts";
 
 export { COMMENT_MODE, RETRY_FIELDS, seconds, TOKEN, wholeNumber } from "../schemas.ts";
 

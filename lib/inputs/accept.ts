@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "zod";
-import type { AuthorAssociation } from "../model.ts";
+import type { AuthorAssociation } from "../ground/model.ts";
 import {
   ALLOWED_ASSOCIATIONS,
   allowedAssociationsSource,

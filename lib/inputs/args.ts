@@ -6,7 +6,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { InvalidInputError } from "../errors.ts";
+import { InvalidInputError } from "../ground/errors.ts";
 
 /** How one flag is spelled and typed. */
 export interface FlagSpec {

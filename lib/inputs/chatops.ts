@@ -5,8 +5,8 @@
  * @module
  */
 import { z } from "zod";
-import { ShaSchema } from "../model.ts";
-import { Redactor } from "../redact.ts";
+import { ShaSchema } from "../ground/model.ts";
+import { Redactor } from "../ground/redact.ts";
 import {
   type Command,
   commandHelp,

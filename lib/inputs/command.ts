@@ -9,10 +9,10 @@
 import { isAbsolute, join } from "node:path";
 import type { z } from "zod";
 import { type FlagSpec, type FlagValues, parseFlags } from "./args.ts";
-import { InvalidInputError } from "../errors.ts";
+import { InvalidInputError } from "../ground/errors.ts";
 import { parseList } from "./lists.ts";
-import { parseWith, type Problem } from "../_parse.ts";
-import { Redactor } from "../redact.ts";
+import { parseWith, type Problem } from "../ground/parse.ts";
+import { Redactor } from "../ground/redact.ts";
 
 /** Where one option can come from, and how `--help` describes it. */
 export interface Source {

@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "zod";
-import type { CommentMode } from "../model.ts";
+import type { CommentMode } from "../ground/model.ts";
 import {
   COMMENT_MODE,
   COMMENT_MODE_SOURCE,
@@ -115,7 +115,7 @@ export const COMMENT_COMMAND: Command<CommentOptions> = defineCommand({
 /**
  * Reads the comment command's inputs.
  *
- * @throws {import("../errors.ts").InvalidInputError} naming the first bad input
+ * @throws {import("../ground/errors.ts").InvalidInputError} naming the first bad input
  *
  * @example
  * ```ts

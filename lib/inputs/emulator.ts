@@ -91,7 +91,7 @@ export const EMULATOR_COMMAND: Command<EmulatorCliOptions> = defineCommand({
 /**
  * Reads the emulator command's inputs.
  *
- * @throws {import("../errors.ts").InvalidInputError} naming the first bad input
+ * @throws {import("../ground/errors.ts").InvalidInputError} naming the first bad input
  *
  * @example
  * ```ts

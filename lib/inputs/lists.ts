@@ -14,7 +14,7 @@
  * @module
  */
 import JSON5 from "json5";
-import { InvalidInputError } from "../errors.ts";
+import { InvalidInputError } from "../ground/errors.ts";
 
 const EXPECTED = `a list of strings: ['a', 'b'], ["a", "b"] or a, b`;
 

@@ -6,7 +6,7 @@
  * @module
  */
 import { z } from "zod";
-import { type CommentMode, ShaSchema } from "../model.ts";
+import { type CommentMode, ShaSchema } from "../ground/model.ts";
 import {
   COMMENT_MODE,
   COMMENT_MODE_SOURCE,

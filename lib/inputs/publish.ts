@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "zod";
-import type { CommentMode } from "../model.ts";
+import type { CommentMode } from "../ground/model.ts";
 import {
   COMMENT_MODE,
   COMMENT_MODE_SOURCE,

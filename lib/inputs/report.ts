@@ -30,10 +30,10 @@ import {
   type Match,
   RunIdSchema,
   ShaSchema,
-} from "../model.ts";
-import { Redactor } from "../redact.ts";
+} from "../ground/model.ts";
+import { Redactor } from "../ground/redact.ts";
 import { parseGateRule, parseReference } from "./rules.ts";
-import { parseGroupBy } from "../stats.ts";
+import { parseGroupBy } from "../ground/stats.ts";
 import { MAX_HISTORY } from "../history/source.ts";
 import { REPORT_SOURCES } from "./_report_table.ts";
 import type { ReportOptions } from "../pipeline/options.ts";
@@ -272,7 +272,7 @@ export const ReportOptionsSchema: z.ZodType<ReportCliOptions> = z
     },
   );
 
-export type { Match } from "../model.ts";
+export type { Match } from "../ground/model.ts";
 
 /** What the command line asked for. */
 export type Invocation =

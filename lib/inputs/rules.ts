@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { InvalidInputError } from "../errors.ts";
-import { type GateRule, type Reference, RUN_ID } from "../model.ts";
+import { InvalidInputError } from "../ground/errors.ts";
+import { type GateRule, type Reference, RUN_ID } from "../ground/model.ts";
 
 /**
  * Parses a reference as written on the command line: `best`, `mean`, or

@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "zod";
-import { STATUS_STATES, type StatusState } from "../model.ts";
+import { STATUS_STATES, type StatusState } from "../ground/model.ts";
 import {
   GITHUB_STEP_FIELDS,
   GITHUB_STEP_SOURCES,
@@ -127,7 +127,7 @@ export const STATUS_COMMAND: Command<StatusOptions> = defineCommand({
 /**
  * Reads the status command's inputs.
  *
- * @throws {import("../errors.ts").InvalidInputError} naming the first bad input
+ * @throws {import("../ground/errors.ts").InvalidInputError} naming the first bad input
  *
  * @example
  * ```ts

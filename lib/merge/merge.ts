@@ -6,9 +6,9 @@
  * @module
  */
 import picomatchModule from "picomatch";
-import { InvalidInputError } from "../errors.ts";
+import { InvalidInputError } from "../ground/errors.ts";
 import { overall, verdictWord } from "../gate/mod.ts";
-import { pyBool } from "../model.ts";
+import { pyBool } from "../ground/model.ts";
 import type { Leg, LegReport, ReadLegs } from "./read.ts";
 
 /** How a merge judges legs that are missing or disagree. */

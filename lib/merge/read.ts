@@ -7,8 +7,8 @@
  */
 import { join } from "node:path";
 import { z } from "zod";
-import { InvalidInputError } from "../errors.ts";
-import { parseWith } from "../_parse.ts";
+import { InvalidInputError } from "../ground/errors.ts";
+import { parseWith } from "../ground/parse.ts";
 import { JSON_VERSION } from "../report/json.ts";
 
 // Non-finite numbers travel as strings ("NaN", "Infinity") in the report's JSON.

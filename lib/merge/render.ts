@@ -7,10 +7,10 @@
  * @module
  */
 import { stateList } from "../classify.ts";
-import { STATE_LINE_BYTES, withState } from "../marker.ts";
-import { formatMeanSd, formatNumber } from "../numbers.ts";
+import { STATE_LINE_BYTES, withState } from "../ground/marker.ts";
+import { formatMeanSd, formatNumber } from "../ground/numbers.ts";
 import { escapeMarkdown } from "../report/markdown.ts";
-import { byteLength, clipBytes, cut, middleCut } from "../text.ts";
+import { byteLength, clipBytes, cut, middleCut } from "../ground/text.ts";
 import { legCount, type LegSummary, type MergedReport } from "./merge.ts";
 
 /** The most a PR comment's body may hold, in UTF-8 bytes (GitHub allows 65,536 characters). */

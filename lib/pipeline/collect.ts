@@ -7,9 +7,9 @@
  */
 import { classify, stepOutputs } from "../classify.ts";
 import type { BaselineCommit } from "../history/baseline.ts";
-import { field, isShaToken, type Run, SHA_EXPECTED, shaMatch } from "../model.ts";
-import { Redactor } from "../redact.ts";
-import { retryPolicy } from "../retry.ts";
+import { field, isShaToken, type Run, SHA_EXPECTED, shaMatch } from "../ground/model.ts";
+import { Redactor } from "../ground/redact.ts";
+import { retryPolicy } from "../ground/retry.ts";
 import { WandbClient } from "../wandb/client.ts";
 import { fetchReportRuns, type ReportRunsRequest } from "../wandb/report_runs.ts";
 import { SHA_KEY } from "../wandb/queries.ts";

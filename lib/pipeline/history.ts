@@ -16,8 +16,8 @@ import {
 } from "../history/baseline.ts";
 import { readChain, readMergeBase } from "../history/read.ts";
 import type { Commit } from "../history/source.ts";
-import type { PooledNoise } from "../inference.ts";
-import { field, type Run } from "../model.ts";
+import type { PooledNoise } from "../ground/inference.ts";
+import { field, type Run } from "../ground/model.ts";
 import { SHA_KEY } from "../wandb/queries.ts";
 import type { CollectDeps, CollectOptions } from "./types.ts";
 

@@ -7,7 +7,7 @@
  */
 import type { Classification } from "../classify.ts";
 import type { BaselineCommit } from "../history/baseline.ts";
-import { durationText, type Run, shaMatch } from "../model.ts";
+import { durationText, type Run, shaMatch } from "../ground/model.ts";
 import { SHA_KEY } from "../wandb/queries.ts";
 import type { CollectOptions, RenderOptions } from "./types.ts";
 

@@ -5,9 +5,9 @@
  * @module
  */
 import { z } from "zod";
-import { InvalidInputError } from "../errors.ts";
-import { parseWith } from "../_parse.ts";
-import type { Direction, GateRule, Match, Reference } from "../model.ts";
+import { InvalidInputError } from "../ground/errors.ts";
+import { parseWith } from "../ground/parse.ts";
+import type { Direction, GateRule, Match, Reference } from "../ground/model.ts";
 import {
   HTTP_URL,
   MAX_POLL_SECONDS,
@@ -17,7 +17,7 @@ import {
   WAIT_EXPECTED,
   wholeNumber,
 } from "../schemas.ts";
-import type { GroupBy } from "../stats.ts";
+import type { GroupBy } from "../ground/stats.ts";
 
 /**
  * A report's options, as the library takes them (`collectReport`,

@@ -6,8 +6,8 @@
  * @module
  */
 import { verdictWord } from "../gate/mod.ts";
-import { reportMarker } from "../marker.ts";
-import { pyBool } from "../model.ts";
+import { reportMarker } from "../ground/marker.ts";
+import { pyBool } from "../ground/model.ts";
 import { renderCsv } from "../report/csv.ts";
 import { jsonText, reportJson } from "../report/json.ts";
 import { renderMarkdown } from "../report/markdown.ts";

@@ -20,7 +20,7 @@ import type { CollectDeps, CollectOptions, ReportResult } from "./types.ts";
  * per page of candidates, one more per page of baselines). Baselines come
  * from tags only: history options are a single commit's (`collectReport`).
  *
- * @throws {import("../errors.ts").ApiError} when W&B fails for good
+ * @throws {import("../ground/errors.ts").ApiError} when W&B fails for good
  *
  * @example
  * ```ts ignore

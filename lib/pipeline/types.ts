@@ -10,10 +10,10 @@ import type { MetricComparison } from "../compare.ts";
 import type { GateResult } from "../gate/mod.ts";
 import type { BaselineCommit, TrendPoint } from "../history/baseline.ts";
 import type { HistoryPlaces } from "../history/read.ts";
-import type { PooledNoise } from "../inference.ts";
-import type { Run } from "../model.ts";
-import type { Redactor } from "../redact.ts";
-import type { RetryDeps } from "../retry.ts";
+import type { PooledNoise } from "../ground/inference.ts";
+import type { Run } from "../ground/model.ts";
+import type { Redactor } from "../ground/redact.ts";
+import type { RetryDeps } from "../ground/retry.ts";
 import type { ReportOptions } from "./options.ts";
 
 /** The options {@link collectReport} needs (the output of `resolveInputs`, minus CLI-only ones). */

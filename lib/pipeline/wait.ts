@@ -4,7 +4,7 @@
  * @module
  */
 import { type Classification, classify, stepOutputs } from "../classify.ts";
-import { durationText } from "../model.ts";
+import { durationText } from "../ground/model.ts";
 import { withoutCandidates } from "../wandb/fetch.ts";
 import { fetchReportRuns } from "../wandb/report_runs.ts";
 import { collect, redactRuns, runsRequest, staleRule, wandbClient } from "./collect.ts";

@@ -7,8 +7,8 @@
  * @module
  */
 import type { MetricValue } from "../compare.ts";
-import { formatMeanSd } from "../numbers.ts";
-import type { Summary } from "../stats.ts";
+import { formatMeanSd } from "../ground/numbers.ts";
+import type { Summary } from "../ground/stats.ts";
 
 /** How a view writes the two kinds of value it shows its own way. */
 export interface ValueStyle {

@@ -6,7 +6,7 @@
  * @module
  */
 import { verdictWord } from "../gate/mod.ts";
-import { formatNumber as fmt } from "../numbers.ts";
+import { formatNumber as fmt } from "../ground/numbers.ts";
 import { type MarkdownInput, shown } from "./_markdown.ts";
 
 /** The gate's verdict in one line: passed, failed (how many problems), or inconclusive. */

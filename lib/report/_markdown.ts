@@ -9,8 +9,8 @@ import type { Classification } from "../classify.ts";
 import type { MetricComparison } from "../compare.ts";
 import type { GateResult } from "../gate/mod.ts";
 import type { TrendPoint } from "../history/baseline.ts";
-import type { Run as WandbRun } from "../model.ts";
-import { cut } from "../text.ts";
+import type { Run as WandbRun } from "../ground/model.ts";
+import { cut } from "../ground/text.ts";
 
 /**
  * Escapes user text for a GFM table cell or a line of prose: HTML is inert,

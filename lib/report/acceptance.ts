@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { Acceptance } from "../marker.ts";
-import { cut } from "../text.ts";
+import type { Acceptance } from "../ground/marker.ts";
+import { cut } from "../ground/text.ts";
 import { escapeMarkdown } from "./_markdown.ts";
 
 /** The most characters of a reason kept (the rest is cut with an ellipsis). */

@@ -9,8 +9,8 @@
  */
 import { bucketOf } from "../classify.ts";
 import { metricValue } from "../compare.ts";
-import { field, type Run as WandbRun } from "../model.ts";
-import { formatNumber as fmt } from "../numbers.ts";
+import { field, type Run as WandbRun } from "../ground/model.ts";
+import { formatNumber as fmt } from "../ground/numbers.ts";
 import { escapeMarkdown, type MarkdownInput } from "./_markdown.ts";
 import { maxOf, minOf } from "./_format.ts";
 

@@ -7,11 +7,11 @@
 import type { Classification } from "../classify.ts";
 import type { MetricComparison, MetricValue } from "../compare.ts";
 import { type GateResult, verdictWord } from "../gate/mod.ts";
-import type { Summary } from "../stats.ts";
+import type { Summary } from "../ground/stats.ts";
 import type { BaselineCommit, TrendPoint } from "../history/baseline.ts";
-import { field, type Match, type Run, shaMatch } from "../model.ts";
+import { field, type Match, type Run, shaMatch } from "../ground/model.ts";
 import { runUrl } from "../wandb/urls.ts";
-import { reportKeyOf } from "../marker.ts";
+import { reportKeyOf } from "../ground/marker.ts";
 
 /** The JSON document's version (`version`): 1 is the first with it. */
 export const JSON_VERSION = 1;

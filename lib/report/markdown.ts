@@ -8,16 +8,16 @@
  *
  * @module
  */
-import { type ReportVerdict, STATE_LINE_BYTES, withState } from "../marker.ts";
-import { field } from "../model.ts";
+import { type ReportVerdict, STATE_LINE_BYTES, withState } from "../ground/marker.ts";
+import { field } from "../ground/model.ts";
 import { bucketOf, stateList } from "../classify.ts";
 import type { MetricComparison } from "../compare.ts";
 import { candidateDelta, metricValue } from "../compare.ts";
-import type { Run as WandbRun } from "../model.ts";
+import type { Run as WandbRun } from "../ground/model.ts";
 import { runUrl } from "../wandb/urls.ts";
-import { standardError } from "../stats.ts";
-import { formatNumber } from "../numbers.ts";
-import { byteLength, clipBytes } from "../text.ts";
+import { standardError } from "../ground/stats.ts";
+import { formatNumber } from "../ground/numbers.ts";
+import { byteLength, clipBytes } from "../ground/text.ts";
 import { maxOf, metricText, minOf, summaryText, type ValueStyle } from "./_format.ts";
 import { escapeMarkdown, linkTarget, type MarkdownInput, shown } from "./_markdown.ts";
 import { chartLabels, chartSection, trendSection } from "./charts.ts";

@@ -7,9 +7,9 @@
  * @module
  */
 import { z } from "zod";
-import { InvalidInputError } from "../errors.ts";
-import { parseWith } from "../_parse.ts";
-import { FULL_SHA } from "../model.ts";
+import { InvalidInputError } from "../ground/errors.ts";
+import { parseWith } from "../ground/parse.ts";
+import { FULL_SHA } from "../ground/model.ts";
 
 /** One pull request's report in a sweep. */
 const SweepReportSchema = z.object({

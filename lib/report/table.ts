@@ -9,9 +9,9 @@ import { bucketOf } from "../classify.ts";
 import { baselineValue, candidateDelta, type MetricComparison, metricValue } from "../compare.ts";
 import { maxOf, metricText, minOf, summaryText, type ValueStyle } from "./_format.ts";
 import type { TrendPoint } from "../history/baseline.ts";
-import { field, type Run } from "../model.ts";
-import { formatNumber } from "../numbers.ts";
-import { cut, middleCut } from "../text.ts";
+import { field, type Run } from "../ground/model.ts";
+import { formatNumber } from "../ground/numbers.ts";
+import { cut, middleCut } from "../ground/text.ts";
 
 /**
  * Lays out rows under a header with aligned columns; cells longer than

@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "zod";
-import { QueryError, ServerError } from "../errors.ts";
+import { QueryError, ServerError } from "../ground/errors.ts";
 import { decodeData, type Service, statusError, transportError } from "../graphql.ts";
 import {
   ResponseTooLarge,
@@ -13,8 +13,8 @@ import {
   type RetryPolicy,
   sendWithRetry,
   TransportFailure,
-} from "../retry.ts";
-import { basicAuth } from "../redact.ts";
+} from "../ground/retry.ts";
+import { basicAuth } from "../ground/redact.ts";
 import { graphqlUrl } from "./urls.ts";
 
 /** How to reach W&B. */

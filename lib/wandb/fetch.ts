@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { NotFoundError, QueryError, ServerError } from "../errors.ts";
+import { NotFoundError, QueryError, ServerError } from "../ground/errors.ts";
 import type { WandbClient } from "./client.ts";
 import { type Filter, reportQuery, SECONDARY_SHA_KEY, SHA_KEY } from "./queries.ts";
 import {
@@ -197,7 +197,7 @@ class Paging {
  * decoding and the caller's work overlap the server's.
  *
  * @throws {NotFoundError} when the project is unknown or not visible to the key
- * @throws {import("../errors.ts").ApiError} on any other API failure
+ * @throws {import("../ground/errors.ts").ApiError} on any other API failure
  *
  * @example
  * ```ts ignore
@@ -255,7 +255,7 @@ export async function* fetchRunPages(
  * Fetches every candidate and baseline run at once.
  *
  * @throws {NotFoundError} when the project is unknown or not visible to the key
- * @throws {import("../errors.ts").ApiError} on any other API failure
+ * @throws {import("../ground/errors.ts").ApiError} on any other API failure
  *
  * @example
  * ```ts ignore

@@ -10,7 +10,7 @@
  * @module
  */
 import { match } from "ts-pattern";
-import { type Match, shaMatch, shaMatches } from "../model.ts";
+import { type Match, shaMatch, shaMatches } from "../ground/model.ts";
 
 /** A W&B runs filter (sent JSON-encoded as the `filters` argument). */
 export type Filter = Record<string, unknown>;

@@ -6,8 +6,8 @@
  *
  * @module
  */
-import { QueryError, ServerError } from "../errors.ts";
-import { type Match, shaMatch } from "../model.ts";
+import { QueryError, ServerError } from "../ground/errors.ts";
+import { type Match, shaMatch } from "../ground/model.ts";
 import type { WandbClient } from "./client.ts";
 import { fetchRunPages, type FetchRunsRequest, type RunBatch, withoutCandidates } from "./fetch.ts";
 import {
@@ -68,7 +68,7 @@ export interface ReportRuns {
  * in the last `commitScanDays`).
  *
  * @throws {NotFoundError} when the project is unknown or not visible to the key
- * @throws {import("../errors.ts").ApiError} on any other API failure
+ * @throws {import("../ground/errors.ts").ApiError} on any other API failure
  *
  * @example
  * ```ts ignore
@@ -216,7 +216,7 @@ export type CommitsRunsRequest =
  * baselines are those that are not its own candidates: see
  * {@link withoutCandidates}).
  *
- * @throws {import("../errors.ts").ApiError} on any API failure
+ * @throws {import("../ground/errors.ts").ApiError} on any API failure
  *
  * @example
  * ```ts ignore

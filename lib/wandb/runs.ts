@@ -6,8 +6,8 @@
  * @module
  */
 import { z } from "zod";
-import { parseLenientJson } from "../json.ts";
-import type { Run } from "../model.ts";
+import { parseLenientJson } from "../ground/json.ts";
+import type { Run } from "../ground/model.ts";
 
 /**
  * Parses a JSON-string field holding an object; `null`, absent or `"null"`

@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "zod";
-import { parseLenientJson } from "../json.ts";
+import { parseLenientJson } from "../ground/json.ts";
 import type { WandbClient } from "./client.ts";
 
 /** One run's full summary, by its id. */

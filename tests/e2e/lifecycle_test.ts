@@ -3,7 +3,7 @@
 // to a new push) and the merge queue's verdict on a merge group (GitHub's own
 // merge_group example payload), on the fake GitHub and the emulator.
 import { runAcceptCli, runCommentCli, runQueueCli, runStatusCli } from "../../lib/cli/mod.ts";
-import { readAcceptance } from "../../lib/marker.ts";
+import { readAcceptance } from "../../lib/ground/marker.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
 import { commentEvent, EXAMPLE_REPO, exampleEvent } from "../_events.ts";
 import { type GithubServer, startGithubServer } from "../_github_server.ts";

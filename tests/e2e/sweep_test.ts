@@ -3,7 +3,7 @@
 // pending or none, oldest first, N a run, one W&B query for all their
 // commits, a comment and a status each, an acceptance on a head kept.
 import { runPublishCli, runWaitingCli } from "../../lib/cli/mod.ts";
-import { acceptanceLine } from "../../lib/marker.ts";
+import { acceptanceLine } from "../../lib/ground/marker.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
 import { EXAMPLE_REPO } from "../_events.ts";
 import { type GithubServer, startGithubServer } from "../_github_server.ts";

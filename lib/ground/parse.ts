@@ -25,7 +25,7 @@ export interface Problem {
  * ```ts
  * import { deepStrictEqual as assertEquals, throws } from "node:assert";
  * import { z } from "zod";
- * import { parseWith } from "./_parse.ts";
+ * import { parseWith } from "./parse.ts";
  * const schema = z.object({ n: z.number() });
  * assertEquals(parseWith(schema, { n: 1 }, () => new Error("never")), { n: 1 });
  * throws(() => parseWith(schema, { n: "x" }, (p) => new Error(`${p.path}: ${p.message}`)), /^Error: n: /);
