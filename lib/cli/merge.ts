@@ -7,8 +7,7 @@
  */
 import { ExitCode } from "../ground/errors.ts";
 import { StagedFiles } from "../fs.ts";
-import { postComment } from "../github/comment.ts";
-import { contextNote, postStatus, runUrlFromEnv, statusContext } from "../github/statuses.ts";
+import { contextNote } from "../github/statuses.ts";
 import type { MergeCliOptions } from "../inputs/merge.ts";
 import { commentMarker } from "../ground/marker.ts";
 import {
@@ -22,8 +21,7 @@ import {
   renderMerged,
 } from "../merge/mod.ts";
 import { jsonText } from "../report/json.ts";
-import { retryPolicy } from "../ground/retry.ts";
-import { deliverComment, deliverStatus } from "./pr.ts";
+import { deliverComment, deliverStatus, sendComment, sendStatus } from "./pr.ts";
 import type { CliIo, Printer } from "../output.ts";
 import { appendTo, checkDestinations, writeOutputs } from "./runner.ts";
 import type { Run } from "./_shell.ts";
@@ -40,24 +38,12 @@ async function deliverMerged(
   const token = options.githubToken;
   if (!token) return;
   const log = print.debugLog(options.debug);
-  const retry = retryPolicy(options, io.deps?.baseDelayMs);
   const marker = commentMarker(options.reportKey, io.env.GITHUB_WORKFLOW ?? "wandb-report");
-  const http = io.deps?.http;
   if (options.comment && options.prNumber !== undefined) {
-    const prNumber = options.prNumber;
-    await deliverComment(print, () =>
-      postComment({
-        token,
-        repository: io.env.GITHUB_REPOSITORY,
-        prNumber,
-        marker,
-        body: comment,
-        mode: options.commentMode,
-        env: io.env,
-        retry,
-        http,
-        log,
-      }));
+    await deliverComment(
+      print,
+      () => sendComment(options, io, log, { marker, body: comment, mode: options.commentMode }),
+    );
   }
   if (!options.status) return;
   const caseNote = contextNote(options.reportKey);
@@ -66,18 +52,12 @@ async function deliverMerged(
   if (withheld) return print.say("notice", "note", `no commit status: ${withheld}`);
   const status = mergedStatus(merged);
   await deliverStatus(print, () =>
-    postStatus({
+    sendStatus(io, print, options, {
       token,
-      repository: io.env.GITHUB_REPOSITORY,
       sha: merged.sha,
       state: status.state,
-      context: statusContext(options.reportKey),
+      key: options.reportKey,
       description: status.description,
-      targetUrl: runUrlFromEnv(io.env),
-      env: io.env,
-      retry,
-      http,
-      log,
     }));
 }
 

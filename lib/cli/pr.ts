@@ -24,14 +24,15 @@ import type { CliIo, Printer } from "../output.ts";
 import type { WaitPoll } from "../pipeline/mod.ts";
 import { renderProgress } from "../report/progress.ts";
 import { waitingText } from "../report/summary.ts";
-import { retryPolicy } from "../ground/retry.ts";
+import { retryPolicy, type RetrySettings } from "../ground/retry.ts";
 
 /**
- * Posts a report's comment (or the wait's progress) on `--pr-number` with
+ * Posts a report's comment (or the wait's progress) the one way every
+ * command does: on `--pr-number` (unless told another) with
  * `GITHUB_TOKEN`, retried as the user set for W&B.
  */
-export function postReportComment(
-  options: ReportCliOptions,
+export function sendComment(
+  options: RetrySettings & { githubToken?: string; prNumber?: number },
   io: CliIo,
   log: ((line: string) => void) | undefined,
   comment: {
@@ -39,13 +40,15 @@ export function postReportComment(
     body: string;
     mode?: CommentMode;
     amend?: (earlier: string | undefined) => string;
+    prNumber?: number;
+    repository?: string;
   },
 ): Promise<PostCommentResult> {
   return postComment({
     token: options.githubToken!,
-    repository: io.env.GITHUB_REPOSITORY,
-    prNumber: options.prNumber!,
     ...comment,
+    repository: comment.repository ?? io.env.GITHUB_REPOSITORY,
+    prNumber: comment.prNumber ?? options.prNumber!,
     env: io.env,
     retry: retryPolicy(options, io.deps?.baseDelayMs),
     http: io.deps?.http,
@@ -84,7 +87,7 @@ export function waitShown(
     if (statusing) await setStatus(sha, "pending", text);
     if (!commenting) return;
     try {
-      const posted = await postReportComment(options, io, log, {
+      const posted = await sendComment(options, io, log, {
         marker,
         body: renderProgress({
           marker,
@@ -168,7 +171,6 @@ export function statusSetter(
   options: ReportCliOptions,
   io: CliIo,
   print: Printer,
-  log: ((line: string) => void) | undefined,
 ): (sha: string, state: "pending" | "success" | "failure", text: string) => Promise<void> {
   return async (sha, state, text) => {
     if (!options.status || !options.githubToken || sha === "") return;
@@ -181,18 +183,12 @@ export function statusSetter(
       return;
     }
     await deliverStatus(print, () =>
-      postStatus({
+      sendStatus(io, print, options, {
         token: options.githubToken!,
-        repository: io.env.GITHUB_REPOSITORY,
         sha,
         state,
-        context: statusContext(reportKeyOf(options)),
+        key: reportKeyOf(options),
         description: text,
-        targetUrl: runUrlFromEnv(io.env),
-        env: io.env,
-        retry: retryPolicy(options, io.deps?.baseDelayMs),
-        http: io.deps?.http,
-        log,
       }));
   };
 }
@@ -231,7 +227,7 @@ export async function publishOnPr(
 ): Promise<void> {
   if (options.comment && options.prNumber !== undefined && options.githubToken) {
     await deliverComment(print, () =>
-      postReportComment(options, io, log, {
+      sendComment(options, io, log, {
         marker: report.marker,
         body: report.body(),
         mode: options.commentMode,
@@ -256,6 +252,40 @@ export function reportPosted(print: Printer, posted: PostCommentResult): void {
   else if (posted.action === "unchanged") {
     print.err(`comment left as it is: ${posted.url} (${posted.reason})\n`);
   } else print.err(`comment ${posted.action}: ${posted.url}\n`);
+}
+
+/**
+ * Sets the status `wandb-report/<key>` on a commit the one way every
+ * command does: linked to this run's page unless told, retried as the user
+ * set, logged with `--debug`.
+ */
+export function sendStatus(
+  io: CliIo,
+  print: Printer,
+  options: RetrySettings & { debug: boolean },
+  status: {
+    token: string;
+    repository?: string;
+    sha: string;
+    state: "pending" | "success" | "failure" | "error";
+    key: string;
+    description: string;
+    targetUrl?: string;
+  },
+): Promise<PostStatusResult> {
+  return postStatus({
+    token: status.token,
+    repository: status.repository ?? io.env.GITHUB_REPOSITORY,
+    sha: status.sha,
+    state: status.state,
+    context: statusContext(status.key),
+    description: status.description,
+    targetUrl: status.targetUrl ?? runUrlFromEnv(io.env),
+    env: io.env,
+    retry: retryPolicy(options, io.deps?.baseDelayMs),
+    http: io.deps?.http,
+    log: print.debugLog(options.debug),
+  });
 }
 
 /** Says what became of the commit status. */

@@ -241,7 +241,7 @@ export const report: Run<ReportCliOptions> = async (options, io, print) => {
   options.notes.forEach(note);
   await checkDestinations(io, options.comment || options.status);
   const files = await reportFiles(options);
-  const setStatus = statusSetter(options, io, print, log);
+  const setStatus = statusSetter(options, io, print);
   try {
     const hooks = waitHooks(options, io, print, setStatus, log);
     if (options.progressOnly) return await waitOnly(options, print, hooks);

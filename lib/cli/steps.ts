@@ -14,8 +14,7 @@ import { pyBool } from "../ground/model.ts";
 import { acceptedStatus } from "../report/acceptance.ts";
 import { ExitCode, InvalidInputError } from "../ground/errors.ts";
 import { readInputFile } from "../fs.ts";
-import { postComment } from "../github/comment.ts";
-import { contextNote, postStatus, runUrlFromEnv, statusContext } from "../github/statuses.ts";
+import { contextNote } from "../github/statuses.ts";
 import type { ChatopsOptions } from "../inputs/chatops.ts";
 import type { CommentOptions } from "../inputs/comment.ts";
 import type { PublishOptions } from "../inputs/publish.ts";
@@ -27,7 +26,7 @@ import type { EmulatorCliOptions } from "../inputs/emulator.ts";
 import type { StatusOptions } from "../inputs/status.ts";
 import type { Printer } from "../output.ts";
 import { retryPolicy } from "../ground/retry.ts";
-import { reportPosted, statusSet } from "./pr.ts";
+import { reportPosted, sendComment, sendStatus, statusSet } from "./pr.ts";
 import { checkAppendable, writeOutputs } from "./runner.ts";
 import type { Run } from "./_shell.ts";
 
@@ -84,16 +83,11 @@ async function commentOn(
     );
   }
   const body = print.redactor.redact(report.body);
-  const posted = await postComment({
-    token: options.githubToken,
+  const posted = await sendComment(options, io, print.debugLog(options.debug), {
     repository: options.repository,
     prNumber: report.prNumber,
     marker,
     body,
-    env: io.env,
-    retry: retryPolicy(options, io.deps?.baseDelayMs),
-    http: io.deps?.http,
-    log: print.debugLog(options.debug),
     mode: report.mode,
     amend: report.sha === undefined
       ? undefined
@@ -142,18 +136,14 @@ async function statusOn(
   if (accepted) {
     print.say("notice", "note", `regression accepted by @${accepted.by}: the check stays success`);
   }
-  const result = await postStatus({
+  const result = await sendStatus(io, print, options, {
     token: options.githubToken,
     repository: options.repository,
     sha: check.sha,
     state: accepted ? "success" : check.state,
-    context: statusContext(check.reportKey),
+    key: check.reportKey,
     description: accepted ? acceptedStatus(accepted) : check.description,
-    targetUrl: check.targetUrl ?? runUrlFromEnv(io.env),
-    env: io.env,
-    retry: retryPolicy(options, io.deps?.baseDelayMs),
-    http: io.deps?.http,
-    log,
+    targetUrl: check.targetUrl,
   });
   statusSet(print, result);
   return accepted;
