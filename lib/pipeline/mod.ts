@@ -9,12 +9,12 @@
  *
  * @module
  */
-import { collectReport } from "./collect.ts";
+import { collect, wandbClient } from "./collect.ts";
 import { judgeReport } from "./judge.ts";
 import { checkLibraryOptions, type ReportOptions } from "./options.ts";
 import { renderReport } from "./render.ts";
 import type { CollectDeps, RenderContext, Report } from "./types.ts";
-import { waitForCandidates } from "./wait.ts";
+import { waitChecked } from "./wait.ts";
 
 export { collectReport } from "./collect.ts";
 export { judgeReport } from "./judge.ts";
@@ -46,10 +46,11 @@ export async function runReport(
   options: ReportOptions,
   deps: CollectDeps & RenderContext,
 ): Promise<Report> {
+  // Checked once, here, where the library is entered.
   checkLibraryOptions(options);
   const result = options.waitSeconds > 0
-    ? await waitForCandidates(options, deps)
-    : await collectReport(options, deps);
+    ? await waitChecked(options, deps)
+    : await collect(options, deps, wandbClient(options, deps));
   const judgement = judgeReport(result, options);
   const rendered = renderReport(result, judgement, options, deps);
   return { result, judgement, rendered };

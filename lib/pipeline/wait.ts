@@ -90,11 +90,19 @@ function waitClock(options: WaitOptions, deps: CollectDeps) {
  * console.log(result.classification.complete);
  * ```
  */
-export async function waitForCandidates(
+export function waitForCandidates(
   options: WaitOptions,
   deps: CollectDeps = {},
 ): Promise<ReportResult> {
   checkLibraryOptions(options);
+  return waitChecked(options, deps);
+}
+
+/** {@link waitForCandidates} on options already checked (where the library was entered). */
+export async function waitChecked(
+  options: WaitOptions,
+  deps: CollectDeps,
+): Promise<ReportResult> {
   const client = wandbClient(options, deps);
   let result = await collect(options, deps, client);
   // The notes about an empty answer and stalled runs are redone at the end, on the last poll's runs.
