@@ -90,12 +90,13 @@ function waitClock(options: WaitOptions, deps: CollectDeps) {
  * console.log(result.classification.complete);
  * ```
  */
-export function waitForCandidates(
+export async function waitForCandidates(
   options: WaitOptions,
   deps: CollectDeps = {},
 ): Promise<ReportResult> {
+  // A bad option is a rejected promise, as every failure here is.
   checkLibraryOptions(options);
-  return waitChecked(options, deps);
+  return await waitChecked(options, deps);
 }
 
 /** {@link waitForCandidates} on options already checked (where the library was entered). */
