@@ -85,6 +85,7 @@ export type { HistoryPlaces } from "./lib/history/read.ts";
 export type { Chain, Commit, HistorySource } from "./lib/history/source.ts";
 export type { RetryDeps } from "./lib/ground/retry.ts";
 export { renderMarkdown } from "./lib/report/markdown.ts";
+export type { GroupView, ReportView } from "./lib/report/view.ts";
 export type { MarkdownInput } from "./lib/report/markdown.ts";
 export { Redactor } from "./lib/ground/redact.ts";
 export {

@@ -46,10 +46,9 @@ function render(candidates: WandbRun[], baselines: WandbRun[], trend = false): s
     reference: { kind: "best" },
   });
   return renderMarkdown({
-    project: "acme/vision",
     appUrl: "https://wandb.ai",
     entity: "acme",
-    projectName: "vision",
+    project: "vision",
     sha: SHA,
     candidates,
     baselines,
@@ -243,10 +242,9 @@ Deno.test("charts: metric names that read alike in a chart get distinct titles",
   const baselines = [run("b1", 0.91)];
   const classification = classify(candidates, baselines);
   const md = renderMarkdown({
-    project: "acme/vision",
     appUrl: "https://wandb.ai",
     entity: "acme",
-    projectName: "vision",
+    project: "vision",
     sha: SHA,
     candidates,
     baselines,

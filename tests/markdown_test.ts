@@ -16,10 +16,9 @@ function render(
   const classification = classify(candidates, baselines);
   const rules = (opts.rules ?? ["acc:max:abs=0.01"]).map((r) => parseGateRule(r, "--gate"));
   return renderMarkdown({
-    project: "acme/vision",
     appUrl: "https://wandb.ai",
     entity: "acme",
-    projectName: "vision",
+    project: "vision",
     sha: "1111111aaaaaaabbbbbbbcccccccdddddddeeeee",
     candidates,
     baselines,
@@ -251,10 +250,9 @@ Deno.test("the demo's report says what it must: verdict, counts, numbers, sectio
 Deno.test("markdown: every piece of data is escaped, the SHA and the app URL included; bidi controls removed", () => {
   const classification = classify([], []);
   const md = renderMarkdown({
-    project: "acme/vision",
     appUrl: "https://w.example/a)b<c> d",
     entity: "acme",
-    projectName: "vision",
+    project: "vision",
     sha: "`x`<b>@ana\u202e",
     candidates: [],
     baselines: [],

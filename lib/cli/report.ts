@@ -140,7 +140,7 @@ function show(
   options: ReportCliOptions,
   io: CliIo,
   print: Printer,
-  { result, judgement, rendered }: Report,
+  { result, rendered }: Report,
   markdown: () => string,
 ): void {
   const format = options.format ??
@@ -148,10 +148,7 @@ function show(
   if (format === "table") {
     print.table(renderTable(
       {
-        ...result,
-        comparisons: judgement.comparisons,
-        groups: judgement.groups,
-        trend: result.trend,
+        ...rendered.view,
         stalled: new Set(result.classification.stalled.map((s) => s.run.name)),
       },
       { color: useColor(io), width: tableWidth(io) },

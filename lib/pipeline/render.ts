@@ -12,6 +12,7 @@ import { renderCsv } from "../report/csv.ts";
 import { jsonText, reportJson } from "../report/json.ts";
 import { renderMarkdown } from "../report/markdown.ts";
 import { statusText, summaryText } from "../report/summary.ts";
+import type { ReportView } from "../report/view.ts";
 import { baselineWords, headNotice } from "./notes.ts";
 import type {
   Judgement,
@@ -26,64 +27,31 @@ function searchedOptions(options: RenderOptions, result: ReportResult): RenderOp
   return { ...options, baselineSha: options.baselineSha ?? result.baselineCommit?.requested };
 }
 
-/** The markdown report (the PR comment and the job summary). */
-function markdownOf(
-  result: ReportResult,
-  judgement: Judgement,
-  options: RenderOptions,
-  context: RenderContext & { marker: string; baselineFrom?: string },
-): string {
-  return renderMarkdown({
-    project: `${result.entity}/${result.project}`,
-    appUrl: result.appUrl,
-    entity: result.entity,
-    projectName: result.project,
-    sha: result.sha,
-    candidates: result.candidates,
-    baselines: result.baselines,
-    classification: result.classification,
-    comparisons: judgement.comparisons,
-    groups: judgement.groups,
-    trend: result.trend,
-    gate: judgement.gate,
-    configVars: options.configVars,
-    chart: options.chart,
-    marker: context.marker,
-    baselineFrom: context.baselineFrom,
-    notices: headNotice(options, result.sha),
-    redact: context.redactor && ((text) => context.redactor!.redact(text)),
-  });
-}
-
-/** The JSON document (`--format json`, a matrix leg). */
-function jsonOf(
-  result: ReportResult,
-  judgement: Judgement,
-  options: RenderOptions,
-  context: RenderContext,
-): string {
-  return jsonText(reportJson({
+/**
+ * The report as every renderer reads it, built once: what was fetched
+ * (`result`) and how it was judged (`judgement`).
+ *
+ * @example
+ * ```ts ignore
+ * import { reportView } from "./render.ts";
+ * const view = reportView(result, judgement);
+ * console.log(view.comparisons.length, view.gate.passed);
+ * ```
+ */
+export function reportView(result: ReportResult, judgement: Judgement): ReportView {
+  return {
     entity: result.entity,
     project: result.project,
-    reportKey: options.reportKey,
     appUrl: result.appUrl,
-    match: options.match,
     sha: result.sha,
     candidates: result.candidates,
     baselines: result.baselines,
     classification: result.classification,
-    outputs: result.outputs,
-    baselineSource: baselineWords(searchedOptions(options, result), result.baselineCommit),
-    baselineCommit: result.baselineCommit,
-    trend: result.trend,
-    csvPath: context.csvPath,
-    metrics: options.metrics,
-    configVars: options.configVars,
     comparisons: judgement.comparisons,
     groups: judgement.groups,
+    trend: result.trend,
     gate: judgement.gate,
-    notes: [...options.notes, ...result.notes, ...judgement.notes],
-  }));
+  };
 }
 
 /**
@@ -106,6 +74,7 @@ export function renderReport(
   options: RenderOptions,
   context: RenderContext,
 ): RenderedReport {
+  const view = reportView(result, judgement);
   const { gate } = judgement;
   // Said where it matters: baselines from a commit are not the usual tagged ones.
   const searched = searchedOptions(options, result);
@@ -136,23 +105,36 @@ export function renderReport(
     csv: csv.text,
     rows: csv.rows,
     marker,
+    view,
     get markdown() {
-      return markdown ??= markdownOf(result, judgement, options, {
-        ...context,
+      return markdown ??= renderMarkdown({
+        ...view,
+        configVars: options.configVars,
+        chart: options.chart,
         marker,
         baselineFrom,
+        notices: headNotice(options, result.sha),
+        redact: context.redactor && ((text) => context.redactor!.redact(text)),
       });
     },
     get json() {
-      return json ??= jsonOf(result, judgement, options, context);
+      return json ??= jsonText(reportJson({
+        ...view,
+        reportKey: options.reportKey,
+        match: options.match,
+        outputs: result.outputs,
+        baselineSource: baselineWords(searched, result.baselineCommit),
+        baselineCommit: result.baselineCommit,
+        csvPath: context.csvPath,
+        metrics: options.metrics,
+        configVars: options.configVars,
+        notes: [...options.notes, ...result.notes, ...judgement.notes],
+      }));
     },
     summary: summaryText({
-      project: `${result.entity}/${result.project}`,
-      sha: result.sha,
-      classification: result.classification,
+      ...view,
       csv: { path: context.csvPath, rows: csv.rows },
       traffic: result.traffic,
-      gate,
       baselineFrom,
     }),
   };

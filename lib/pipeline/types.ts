@@ -15,6 +15,7 @@ import type { Run } from "../ground/model.ts";
 import type { Redactor } from "../ground/redact.ts";
 import type { RetryDeps } from "../ground/retry.ts";
 import type { ReportOptions } from "./options.ts";
+import type { ReportView } from "../report/view.ts";
 
 /** The options {@link collectReport} needs (the output of `resolveInputs`, minus CLI-only ones). */
 export type CollectOptions =
@@ -210,6 +211,8 @@ export interface RenderedReport {
   readonly json: string;
   /** The terminal summary. */
   summary: string;
+  /** The report as every renderer reads it (the terminal table too). */
+  view: ReportView;
 }
 
 /** One whole report: what was found, how it was judged, and every rendering. */

@@ -5,12 +5,8 @@
  *
  * @module
  */
-import type { Classification } from "../classify.ts";
-import type { MetricComparison } from "../compare.ts";
-import type { GateResult } from "../gate/mod.ts";
-import type { TrendPoint } from "../history/baseline.ts";
-import type { Run as WandbRun } from "../ground/model.ts";
 import { cut } from "../ground/text.ts";
+import type { ReportView } from "./view.ts";
 
 /**
  * Escapes user text for a GFM table cell or a line of prose: HTML is inert,
@@ -40,36 +36,8 @@ export function escapeMarkdown(text: string): string {
     .replace(/@/g, "@&#8203;");
 }
 
-/** Everything the markdown is made from. */
-export interface MarkdownInput {
-  /** `entity/project`. */
-  project: string;
-  /** The W&B UI base URL. */
-  appUrl: string;
-  /** W&B entity. */
-  entity: string;
-  /** W&B project name. */
-  projectName: string;
-  /** The commit reported on ("" in run-id mode without one). */
-  sha: string;
-  /** The candidates, every state. */
-  candidates: readonly WandbRun[];
-  /** The baselines. */
-  baselines: readonly WandbRun[];
-  /** State counts. */
-  classification: Classification;
-  /** Per-metric comparisons. */
-  comparisons: readonly MetricComparison[];
-  /** Each metric's mean per commit of the baseline's branch, oldest first (`--trend`). */
-  trend?: readonly TrendPoint[];
-  /** The groups judged (`--group-by`): a table each. */
-  groups?: readonly {
-    name?: string;
-    candidates: readonly WandbRun[];
-    comparisons: readonly MetricComparison[];
-  }[];
-  /** The gate's result. */
-  gate: GateResult;
+/** Everything the markdown is made from: the report's view, and how to draw it. */
+export interface MarkdownInput extends ReportView {
   /** Config keys to show. */
   configVars: readonly string[];
   /** Draw Mermaid charts. */

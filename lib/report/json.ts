@@ -4,62 +4,36 @@
  *
  * @module
  */
-import type { Classification } from "../classify.ts";
 import type { MetricComparison, MetricValue } from "../compare.ts";
 import { type GateResult, verdictWord } from "../gate/mod.ts";
 import type { Summary } from "../ground/stats.ts";
-import type { BaselineCommit, TrendPoint } from "../history/baseline.ts";
+import type { BaselineCommit } from "../history/baseline.ts";
 import { field, type Match, type Run, shaMatch } from "../ground/model.ts";
 import { runUrl } from "../wandb/urls.ts";
 import { reportKeyOf } from "../ground/marker.ts";
+import { projectPath, type ReportView } from "./view.ts";
 
 /** The JSON document's version (`version`): 1 is the first with it. */
 export const JSON_VERSION = 1;
 
 /** What the JSON document is made from. */
-export interface JsonInput {
-  /** The W&B entity. */
-  entity: string;
-  /** The W&B project name. */
-  project: string;
+export interface JsonInput extends ReportView {
   /** The report's key (`--report-key`; default `entity/project`). */
   reportKey?: string;
-  /** The web app URL run links start with. */
-  appUrl: string;
   /** How candidates were matched. */
   match: Match;
-  /** The commit reported on. */
-  sha: string;
-  /** Every candidate. */
-  candidates: readonly Run[];
-  /** Every baseline. */
-  baselines: readonly Run[];
-  /** State counts and completeness. */
-  classification: Classification;
   /** The step outputs. */
   outputs: Readonly<Record<string, string>>;
   /** Where the baselines came from, in words. */
   baselineSource: string;
   /** The commit a baseline search used, and how it was found. */
   baselineCommit?: BaselineCommit;
-  /** Each metric's mean per commit of the baseline's branch, oldest first (`--trend`). */
-  trend?: readonly TrendPoint[];
   /** Where the CSV was written. */
   csvPath: string;
   /** The metrics asked for (gated ones included). */
   metrics: readonly string[];
   /** The config keys asked for. */
   configVars: readonly string[];
-  /** The comparisons (every candidate). */
-  comparisons: readonly MetricComparison[];
-  /** The groups judged (`--group-by`): each group's candidates and comparisons. */
-  groups?: readonly {
-    name?: string;
-    candidates: readonly Run[];
-    comparisons: readonly MetricComparison[];
-  }[];
-  /** The gate's verdicts. */
-  gate: GateResult;
   /** Everything the user was told. */
   notes: readonly string[];
 }
@@ -134,7 +108,7 @@ export function reportJson(input: JsonInput): Record<string, unknown> {
   return {
     // The document's version: `deno task merge` refuses versions it does not read.
     version: JSON_VERSION,
-    project: `${input.entity}/${input.project}`,
+    project: projectPath(input),
     reportKey: reportKeyOf(input),
     match: input.match.by === "sha"
       ? { ...input.match, shaMode: shaMatch(input.match.sha).mode }

@@ -20,6 +20,7 @@ import { formatNumber } from "../ground/numbers.ts";
 import { byteLength, clipBytes } from "../ground/text.ts";
 import { maxOf, metricText, minOf, summaryText, type ValueStyle } from "./_format.ts";
 import { escapeMarkdown, linkTarget, type MarkdownInput, shown } from "./_markdown.ts";
+import { projectPath } from "./view.ts";
 import { chartLabels, chartSection, trendSection } from "./charts.ts";
 import { gateEssentials, gateSection, gateTable, pendingHeadline } from "./_gate.ts";
 
@@ -54,7 +55,7 @@ const shaText = (input: MarkdownInput, sha: string) =>
 
 function runLink(input: MarkdownInput, run: WandbRun): string {
   const name = run.displayName || run.name;
-  const url = runUrl(input.appUrl, input.entity, input.projectName, run.name);
+  const url = runUrl(input.appUrl, input.entity, input.project, run.name);
   return `[${shown(input, name, 60)}](${linkTarget(url)})`;
 }
 
@@ -316,7 +317,7 @@ function configSection(input: MarkdownInput, maxRows = Infinity): string[] {
  * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { renderMarkdown } from "./markdown.ts";
  * const md = renderMarkdown({
- *   project: "acme/vision", appUrl: "https://wandb.ai", entity: "acme", projectName: "vision",
+ *   entity: "acme", project: "vision", appUrl: "https://wandb.ai",
  *   sha: "3f2c9a1b7d4e5f60718293a4b5c6d7e8f9012345", candidates: [], baselines: [],
  *   classification: {
  *     counts: {
@@ -350,11 +351,9 @@ export function renderMarkdown(input: MarkdownInput): string {
 /** The report under its hidden lines, within `cap` bytes. */
 function renderBody(input: MarkdownInput, cap: number): string {
   const head = [
-    `### W&B report: [${escapeMarkdown(input.project)}](${
+    `### W&B report: [${escapeMarkdown(projectPath(input))}](${
       linkTarget(
-        `${input.appUrl}/${encodeURIComponent(input.entity)}/${
-          encodeURIComponent(input.projectName)
-        }`,
+        `${input.appUrl}/${encodeURIComponent(input.entity)}/${encodeURIComponent(input.project)}`,
       )
     })${input.sha ? ` @ ${shaText(input, input.sha)}` : ""}`,
     "",

@@ -7,21 +7,15 @@
  */
 import { type Classification, stateList } from "../classify.ts";
 import { type GateResult, verdictWord } from "../gate/mod.ts";
+import { projectPath, type ReportView } from "./view.ts";
 
 /** What the summary is made from. */
-export interface SummaryInput {
-  /** `entity/project`. */
-  project: string;
-  /** The commit reported on ("" when there is none). */
-  sha: string;
-  /** State counts and completeness. */
-  classification: Classification;
+export interface SummaryInput
+  extends Pick<ReportView, "entity" | "project" | "sha" | "classification" | "gate"> {
   /** Where the CSV was written, and its data rows. */
   csv: { path: string; rows: number };
   /** Requests sent and bytes received. */
   traffic: { requests: number; responseBytes: number };
-  /** The gate, shown when it has rules. */
-  gate: GateResult;
   /** Where the baselines came from, when it needs saying (`--baseline-sha`). */
   baselineFrom?: string;
 }
@@ -48,7 +42,7 @@ function gateWord(gate: GateResult): string {
  * import { classify } from "../classify.ts";
  * import { summaryText } from "./summary.ts";
  * const text = summaryText({
- *   project: "acme/vision", sha: "abc1234", classification: classify([], []),
+ *   entity: "acme", project: "vision", sha: "abc1234", classification: classify([], []),
  *   csv: { path: "wandb_report.csv", rows: 0 }, traffic: { requests: 1, responseBytes: 90 },
  *   gate: { enabled: false, passed: true, verdicts: [] },
  * });
@@ -67,7 +61,7 @@ export function summaryText(input: SummaryInput): string {
     ? `no (${alive} still running or pending)`
     : `no (${counts.stalled} stalled: running, without a heartbeat)`;
   return [
-    `wandb-report: ${input.project}${input.sha ? ` @ ${input.sha}` : ""}`,
+    `wandb-report: ${projectPath(input)}${input.sha ? ` @ ${input.sha}` : ""}`,
     `  candidates: ${counts.candidates}${states.length ? ` (${states.join(", ")})` : ""}`,
     `  baselines:  ${counts.baselines}${input.baselineFrom ? ` (${input.baselineFrom})` : ""}`,
     `  complete:   ${why}`,

@@ -8,10 +8,10 @@ import { styleText } from "node:util";
 import { bucketOf } from "../classify.ts";
 import { baselineValue, candidateDelta, type MetricComparison, metricValue } from "../compare.ts";
 import { maxOf, metricText, minOf, summaryText, type ValueStyle } from "./_format.ts";
-import type { TrendPoint } from "../history/baseline.ts";
 import { field, type Run } from "../ground/model.ts";
 import { formatNumber } from "../ground/numbers.ts";
 import { cut, middleCut } from "../ground/text.ts";
+import type { ReportView } from "./view.ts";
 
 /**
  * Lays out rows under a header with aligned columns; cells longer than
@@ -46,23 +46,10 @@ export function textTable(
 }
 
 /** What the terminal view is made from. */
-export interface TableInput {
-  /** Every candidate. */
-  candidates: readonly Run[];
-  /** Every baseline. */
-  baselines: readonly Run[];
-  /** One comparison per metric (their order is the columns'). */
-  comparisons: readonly MetricComparison[];
+export interface TableInput
+  extends Pick<ReportView, "candidates" | "baselines" | "comparisons" | "groups" | "trend"> {
   /** The names of the stalled candidates (`running`, no heartbeat for `--stale-after`). */
   stalled?: ReadonlySet<string>;
-  /** Each metric's mean per commit of the base branch, oldest first (`--trend`). */
-  trend?: readonly TrendPoint[];
-  /** The groups judged (`--group-by`): each group's candidates and comparisons. */
-  groups?: readonly {
-    name?: string;
-    candidates: readonly Run[];
-    comparisons: readonly MetricComparison[];
-  }[];
 }
 
 /** How to draw it. */
