@@ -31,15 +31,47 @@ export const TOKEN: z.ZodString = z.string("a token (pass github.token as GITHUB
   "a token without spaces or line breaks",
 );
 
-/** The retry settings' zod fields and their defaults (20 s, 6 attempts, 60 s). */
+/**
+ * The defaults of the options the library and the commands share, declared
+ * once: the zod fields below take them, and the help texts say them.
+ */
+export const DEFAULTS = {
+  /** Per-request timeout, seconds. */
+  timeoutSeconds: 20,
+  /** Attempts per request, the first counted. */
+  maxAttempts: 6,
+  /** The retry budget, seconds. */
+  maxRetrySeconds: 60,
+  /** Runs per request. */
+  pageSize: 100,
+  /** The largest W&B answer read, MiB. */
+  maxResponseMb: 64,
+  /** How recent the runs a commit scan reads, days. */
+  commitScanDays: 30,
+} as const;
+
+type Defaulted = z.ZodDefault<z.ZodCoercedNumber<unknown>>;
+
+/** The retry settings' zod fields, with their ranges and {@link DEFAULTS}. */
 export const RETRY_FIELDS: {
-  timeoutSeconds: z.ZodDefault<z.ZodCoercedNumber<unknown>>;
-  maxAttempts: z.ZodDefault<z.ZodCoercedNumber<unknown>>;
-  maxRetrySeconds: z.ZodDefault<z.ZodCoercedNumber<unknown>>;
+  timeoutSeconds: Defaulted;
+  maxAttempts: Defaulted;
+  maxRetrySeconds: Defaulted;
 } = {
-  timeoutSeconds: seconds(0.1, 600).default(20),
-  maxAttempts: wholeNumber(1, 20).default(6),
-  maxRetrySeconds: seconds(0, 3600).default(60),
+  timeoutSeconds: seconds(0.1, 600).default(DEFAULTS.timeoutSeconds),
+  maxAttempts: wholeNumber(1, 20).default(DEFAULTS.maxAttempts),
+  maxRetrySeconds: seconds(0, 3600).default(DEFAULTS.maxRetrySeconds),
+};
+
+/** The W&B fetch's zod fields (the library's and the report command's), with {@link DEFAULTS}. */
+export const FETCH_FIELDS: {
+  pageSize: Defaulted;
+  maxResponseMb: Defaulted;
+  commitScanDays: Defaulted;
+} = {
+  pageSize: wholeNumber(1, 1000).default(DEFAULTS.pageSize),
+  maxResponseMb: wholeNumber(1, 4096).default(DEFAULTS.maxResponseMb),
+  commitScanDays: wholeNumber(1, 3650).default(DEFAULTS.commitScanDays),
 };
 
 /**

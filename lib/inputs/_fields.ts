@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import type { Source } from "./command.ts";
-import { RETRY_FIELDS } from "../schemas.ts";
+import { DEFAULTS, RETRY_FIELDS } from "../schemas.ts";
 import { type AuthorAssociation, AuthorAssociationSchema } from "../ground/model.ts";
 
 export { COMMENT_MODE, RETRY_FIELDS, seconds, TOKEN, wholeNumber } from "../schemas.ts";
@@ -25,21 +25,21 @@ export function retrySources(
       ...(timeoutEnv ? { env: timeoutEnv } : {}),
       kind: "string",
       value: "SECONDS",
-      help: "Per-request timeout. Default 20.",
+      help: `Per-request timeout. Default ${DEFAULTS.timeoutSeconds}.`,
     },
     maxAttempts: {
       flag: "max-attempts",
       input: "MAX_ATTEMPTS",
       kind: "string",
       value: "N",
-      help: "Attempts per request, counting the first, 1-20. Default 6.",
+      help: `Attempts per request, counting the first, 1-20. Default ${DEFAULTS.maxAttempts}.`,
     },
     maxRetrySeconds: {
       flag: "max-retry-time",
       input: "MAX_RETRY_TIME",
       kind: "string",
       value: "SECONDS",
-      help: "Give up retrying after this long in all. Default 60.",
+      help: `Give up retrying after this long in all. Default ${DEFAULTS.maxRetrySeconds}.`,
     },
   };
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import { COMMENT_MODE_SOURCE, DEBUG_SOURCE, githubTokenSource, retrySources } from "./_fields.ts";
+import { DEFAULTS } from "../schemas.ts";
 import type { Source } from "./command.ts";
 
 /** The report's option rows, by option key. */
@@ -64,7 +65,8 @@ export const REPORT_SOURCES = {
     input: "COMMIT_SCAN_DAYS",
     kind: "string",
     value: "DAYS",
-    help: "If W&B cannot filter on commit, scan runs this recent for it. Default 30.",
+    help:
+      `If W&B cannot filter on commit, scan runs this recent for it. Default ${DEFAULTS.commitScanDays}.`,
   },
   baselineTags: {
     group: "Baselines and metrics",
@@ -200,7 +202,7 @@ export const REPORT_SOURCES = {
     input: "PAGE_SIZE",
     kind: "string",
     value: "N",
-    help: "Runs per request, 1-1000. Default 100.",
+    help: `Runs per request, 1-1000. Default ${DEFAULTS.pageSize}.`,
   },
   ...retrySources("WANDB_HTTP_TIMEOUT"),
   maxResponseMb: {
@@ -209,7 +211,8 @@ export const REPORT_SOURCES = {
     input: "MAX_RESPONSE_MB",
     kind: "string",
     value: "MIB",
-    help: "Refuse one W&B answer larger than this, checked while reading. Default 64.",
+    help:
+      `Refuse one W&B answer larger than this, checked while reading. Default ${DEFAULTS.maxResponseMb}.`,
   },
   reference: {
     group: "Baselines and metrics",

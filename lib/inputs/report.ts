@@ -38,6 +38,7 @@ import { MAX_HISTORY } from "../history/source.ts";
 import { REPORT_SOURCES } from "./_report_table.ts";
 import type { ReportOptions } from "../pipeline/options.ts";
 import {
+  FETCH_FIELDS,
   HTTP_URL,
   MAX_POLL_SECONDS,
   MAX_WAIT_SECONDS,
@@ -122,7 +123,7 @@ export const ReportOptionsSchema: z.ZodType<ReportCliOptions> = z
     secondarySha: ShaSchema.optional(),
     runId: RunIdSchema.optional(),
     matchCommit: z.boolean().default(false),
-    commitScanDays: wholeNumber(1, 3650).default(30),
+    commitScanDays: FETCH_FIELDS.commitScanDays,
     baselineTags: NAMES("tags").default([]),
     baselineSha: ShaSchema.optional(),
     historyBase: ShaSchema.optional(),
@@ -146,9 +147,9 @@ export const ReportOptionsSchema: z.ZodType<ReportCliOptions> = z
       "https:// for wandb.ai hosts",
     ),
     appUrl: HTTP_URL.optional(),
-    pageSize: wholeNumber(1, 1000).default(100),
+    pageSize: FETCH_FIELDS.pageSize,
     ...RETRY_FIELDS,
-    maxResponseMb: wholeNumber(1, 4096).default(64),
+    maxResponseMb: FETCH_FIELDS.maxResponseMb,
     reference: z.string().default("best").transform((text, ctx) => {
       try {
         return parseReference(text, "--reference");

@@ -9,13 +9,13 @@ import { InvalidInputError } from "../ground/errors.ts";
 import { parseWith } from "../ground/parse.ts";
 import type { Direction, GateRule, Match, Reference } from "../ground/model.ts";
 import {
+  FETCH_FIELDS,
   HTTP_URL,
   MAX_POLL_SECONDS,
   MAX_WAIT_SECONDS,
   POLL_EXPECTED,
   RETRY_FIELDS,
   WAIT_EXPECTED,
-  wholeNumber,
 } from "../schemas.ts";
 import type { GroupBy } from "../ground/stats.ts";
 
@@ -122,10 +122,8 @@ const LIBRARY_RULES = z.object({
   project: z.string().regex(/^[^\s/]+$/, "a W&B project name (no spaces or /)"),
   baseUrl: HTTP_URL,
   appUrl: HTTP_URL.optional(),
-  pageSize: wholeNumber(1, 1000),
+  ...FETCH_FIELDS,
   ...RETRY_FIELDS,
-  maxResponseMb: wholeNumber(1, 4096),
-  commitScanDays: wholeNumber(1, 3650),
   waitSeconds: z.number(WAIT_EXPECTED).min(0, WAIT_EXPECTED).max(MAX_WAIT_SECONDS, WAIT_EXPECTED)
     .optional(),
   pollSeconds: z.number(POLL_EXPECTED).min(1, POLL_EXPECTED).max(MAX_POLL_SECONDS, POLL_EXPECTED)
@@ -160,18 +158,8 @@ export function checkLibraryOptions(options: object): void {
   const given = options as Readonly<Record<string, unknown>>;
   parseWith(
     LIBRARY_RULES,
-    {
-      pageSize: 100,
-      timeoutSeconds: 20,
-      maxAttempts: 6,
-      maxRetrySeconds: 60,
-      maxResponseMb: 64,
-      commitScanDays: 30,
-      baselineTags: [],
-      metrics: [],
-      configVars: [],
-      ...given,
-    },
+    // Fields left out take their defaults (the fields' own), as the CLI's do.
+    { baselineTags: [], metrics: [], configVars: [], ...given },
     (problem) => {
       const value = problem.key === undefined ? undefined : given[String(problem.key)];
       return new InvalidInputError(
