@@ -47,6 +47,8 @@ export {
 export type {
   CollectDeps,
   CollectOptions,
+  CollectSettings,
+  Defaulted,
   GroupJudgement,
   Judgement,
   JudgeOptions,

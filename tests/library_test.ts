@@ -1,6 +1,6 @@
 // The library's door: options that did not come through the CLI are held to
 // the CLI's rules, and a wait ends whatever the clock does.
-import { InvalidInputError, waitForCandidates } from "../mod.ts";
+import { collectReport, InvalidInputError, waitForCandidates } from "../mod.ts";
 import { assert, assertEquals, assertMatch } from "./_assert.ts";
 import { API_KEY, PROJECT, runCli, SHA, withEmulator } from "./_helpers.ts";
 
@@ -89,4 +89,24 @@ Deno.test("library: mod.ts's values are the documented face: each named in docs/
   const values = Object.keys(mod);
   assertEquals(values.filter((name) => !named.has(name)), []);
   assert(values.length <= 40, `${values.length} values exported`);
+});
+
+Deno.test("library: collectReport takes the few options a caller knows; the rest are the CLI's defaults", async () => {
+  await withEmulator({}, async (emulator) => {
+    const result = await collectReport({
+      apiKey: API_KEY,
+      entity: "acme",
+      project: "vision",
+      match: { by: "sha", sha: SHA, matchCommit: false },
+      baseUrl: `${emulator.url}/`,
+    });
+    // The CLI's report on the same commit, with its defaults: the same step outputs.
+    const cli = await runCli(emulator, [...PROJECT, "--sha", SHA]);
+    for (const [key, value] of Object.entries(result.outputs)) {
+      assertEquals([key, value], [key, cli.outputs[key]]);
+    }
+    assert(Number(result.outputs.NUM_CANDIDATES) > 0, "the fixture's candidates were found");
+    // The base URL was normalised (no trailing slash), as the CLI does.
+    assertEquals(result.appUrl, emulator.url);
+  });
 });

@@ -17,8 +17,8 @@ import { summaryKeys } from "../wandb/summary_keys.ts";
 import { appUrlFor } from "../wandb/urls.ts";
 import { fromHistory, historyPlan } from "./history.ts";
 import { emptyNotes, stalledNotes } from "./notes.ts";
-import { checkLibraryOptions } from "./options.ts";
-import type { CollectDeps, CollectOptions, ReportResult } from "./types.ts";
+import { settleOptions } from "./options.ts";
+import type { CollectDeps, CollectOptions, CollectSettings, ReportResult } from "./types.ts";
 
 /**
  * Fetches and classifies one report's runs.
@@ -40,13 +40,13 @@ export async function collectReport(
   options: CollectOptions,
   deps: CollectDeps = {},
 ): Promise<ReportResult> {
-  checkLibraryOptions(options);
-  return await collect(options, deps, wandbClient(options, deps));
+  const settled = settleOptions(options);
+  return await collect(settled, deps, wandbClient(settled, deps));
 }
 
 /** {@link collectReport} with a given client (the polls of `--wait` reuse one). */
 export async function collect(
-  options: CollectOptions,
+  options: CollectSettings,
   deps: CollectDeps,
   client: WandbClient,
 ): Promise<ReportResult> {
@@ -102,7 +102,7 @@ export async function collect(
  * (one small request; nothing when it fails, as a hint must not fail a report).
  */
 async function metricsHint(
-  options: CollectOptions,
+  options: CollectSettings,
   client: WandbClient,
   candidates: readonly Run[],
 ): Promise<string[]> {
@@ -127,14 +127,14 @@ async function metricsHint(
 }
 
 /** When a running candidate counts as stalled: no heartbeat for `--stale-after`, on the wall clock. */
-export function staleRule(options: CollectOptions, deps: CollectDeps) {
+export function staleRule(options: CollectSettings, deps: CollectDeps) {
   return { now: (deps.now ?? Date.now)(), staleAfterMs: (options.staleAfterSeconds ?? 900) * 1000 };
 }
 
 /** The step outputs, with `BASELINE_SHA` when the baselines came from a commit. */
 function baselineOutputs(
   outputs: Record<string, string>,
-  options: Pick<CollectOptions, "baselineSha">,
+  options: Pick<CollectSettings, "baselineSha">,
   commit: BaselineCommit | undefined,
 ): Record<string, string> {
   if (options.baselineSha === undefined) return outputs;
@@ -149,7 +149,7 @@ function baselineOutputs(
  */
 export function redactRuns<T extends { candidates: Run[]; baselines: Run[] }>(
   runs: T,
-  options: Pick<CollectOptions, "apiKey">,
+  options: Pick<CollectSettings, "apiKey">,
   deps: CollectDeps,
 ): T {
   const redactor = deps.redactor ?? new Redactor();
@@ -162,7 +162,7 @@ export function redactRuns<T extends { candidates: Run[]; baselines: Run[] }>(
 }
 
 /** What a report asks W&B for, from its options. */
-export function runsRequest(options: CollectOptions, deps: CollectDeps): ReportRunsRequest {
+export function runsRequest(options: CollectSettings, deps: CollectDeps): ReportRunsRequest {
   return {
     entity: options.entity,
     project: options.project,
@@ -184,7 +184,7 @@ export function runsRequest(options: CollectOptions, deps: CollectDeps): ReportR
 }
 
 /** The W&B client of one report (polls of `--wait` reuse it, and its traffic counts). */
-export function wandbClient(options: CollectOptions, deps: CollectDeps): WandbClient {
+export function wandbClient(options: CollectSettings, deps: CollectDeps): WandbClient {
   return new WandbClient({
     baseUrl: options.baseUrl,
     apiKey: options.apiKey,

@@ -19,7 +19,7 @@ import type { Commit } from "../history/source.ts";
 import type { PooledNoise } from "../ground/inference.ts";
 import { field, type Run } from "../ground/model.ts";
 import { SHA_KEY } from "../wandb/queries.ts";
-import type { CollectDeps, CollectOptions } from "./types.ts";
+import type { CollectDeps, CollectSettings } from "./types.ts";
 
 /** The commits a report reads history for, and what it learned reading it. */
 export interface HistoryPlan {
@@ -39,7 +39,7 @@ export interface HistoryPlan {
  * (one chain, and so one W&B query, for both). `undefined` when neither is asked.
  */
 export async function historyPlan(
-  options: CollectOptions,
+  options: CollectSettings,
   deps: CollectDeps,
 ): Promise<HistoryPlan | undefined> {
   const { baselineSearch = 0, trend = 0, mergeBase = false, noiseHistory = 0, match } = options;
@@ -104,7 +104,7 @@ export async function historyPlan(
 export function fromHistory(
   plan: HistoryPlan,
   fetched: readonly Run[],
-  options: CollectOptions,
+  options: CollectSettings,
 ): {
   baselines: Run[];
   commit?: BaselineCommit;

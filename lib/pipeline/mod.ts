@@ -11,7 +11,7 @@
  */
 import { collect, wandbClient } from "./collect.ts";
 import { judgeReport } from "./judge.ts";
-import { checkLibraryOptions, type ReportOptions } from "./options.ts";
+import { type ReportOptions, settleOptions } from "./options.ts";
 import { renderReport } from "./render.ts";
 import type { CollectDeps, RenderContext, Report } from "./types.ts";
 import { waitChecked } from "./wait.ts";
@@ -20,7 +20,7 @@ export { collectReport } from "./collect.ts";
 export { judgeReport } from "./judge.ts";
 export { baselineSource } from "./notes.ts";
 export { checkLibraryOptions } from "./options.ts";
-export type { ReportOptions } from "./options.ts";
+export type { Defaulted, ReportOptions } from "./options.ts";
 export { renderReport } from "./render.ts";
 export { collectCommits } from "./sweep.ts";
 export type * from "./types.ts";
@@ -47,7 +47,7 @@ export async function runReport(
   deps: CollectDeps & RenderContext,
 ): Promise<Report> {
   // Checked once, here, where the library is entered.
-  checkLibraryOptions(options);
+  options = settleOptions(options);
   const result = options.waitSeconds > 0
     ? await waitChecked(options, deps)
     : await collect(options, deps, wandbClient(options, deps));

@@ -9,10 +9,10 @@ import type { Classification } from "../classify.ts";
 import type { BaselineCommit } from "../history/baseline.ts";
 import { durationText, type Run, shaMatch } from "../ground/model.ts";
 import { SHA_KEY } from "../wandb/queries.ts";
-import type { CollectOptions, RenderOptions } from "./types.ts";
+import type { CollectSettings, RenderOptions } from "./types.ts";
 
 /** One note per stalled candidate (naming it and its last heartbeat), and per unreadable heartbeat. */
-export function stalledNotes(classification: Classification, options: CollectOptions): string[] {
+export function stalledNotes(classification: Classification, options: CollectSettings): string[] {
   const after = durationText(options.staleAfterSeconds ?? 900);
   return [
     ...classification.stalled.map(({ run, lastSeen, ageMs }) =>
@@ -34,7 +34,7 @@ export function stalledNotes(classification: Classification, options: CollectOpt
  * for the tags, or a metric or config key that no fetched run has.
  */
 export function emptyNotes(
-  options: CollectOptions,
+  options: CollectSettings,
   candidates: readonly Run[],
   baselines: readonly Run[],
 ): string[] {
@@ -89,7 +89,7 @@ export function emptyNotes(
  * carry any of the tags "a", "b" or that are logged for commit abc1234").
  */
 export function baselineSource(
-  options: Pick<CollectOptions, "baselineTags" | "baselineSha">,
+  options: Pick<CollectSettings, "baselineTags" | "baselineSha">,
   form: "one" | "runs" = "one",
 ): string {
   const one = form === "one";
@@ -118,7 +118,7 @@ export function baselineSource(
  * 9f8e7d6c5b4a (2 without finished runs passed over)".
  */
 export function baselineWords(
-  options: Pick<CollectOptions, "baselineTags" | "baselineSha" | "minBaselineRuns">,
+  options: Pick<CollectSettings, "baselineTags" | "baselineSha" | "minBaselineRuns">,
   commit: BaselineCommit | undefined,
 ): string {
   const minRuns = options.minBaselineRuns ?? 1;

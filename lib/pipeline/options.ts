@@ -120,7 +120,7 @@ const LIBRARY_RULES = z.object({
   apiKey: z.string().regex(/^[\x21-\x7e]+$/, "an API key without spaces, in printable ASCII"),
   entity: z.string().regex(/^[^\s/]+$/, "a W&B entity (no spaces or /)"),
   project: z.string().regex(/^[^\s/]+$/, "a W&B project name (no spaces or /)"),
-  baseUrl: HTTP_URL,
+  baseUrl: HTTP_URL.default("https://api.wandb.ai"),
   appUrl: HTTP_URL.optional(),
   ...FETCH_FIELDS,
   ...RETRY_FIELDS,
@@ -133,40 +133,73 @@ const LIBRARY_RULES = z.object({
     WAIT_EXPECTED,
   )
     .optional(),
-  baselineTags: z.array(z.string()),
-  metrics: z.array(z.string()),
-  configVars: z.array(z.string()),
+  baselineTags: z.array(z.string()).default([]),
+  metrics: z.array(z.string()).default([]),
+  configVars: z.array(z.string()).default([]),
 }).loose();
 
 /**
- * Checks options handed to the library with the CLI's rules.
+ * Checks options handed to the library with the CLI's rules, and fills in
+ * those left out with their defaults (the CLI's, from one table): the
+ * options a collection runs with.
  *
  * @throws {InvalidInputError} naming the first option that breaks them, e.g.
  * `options.pollSeconds: expected a duration from 1s to 1h, got "0"`
  *
  * @example
  * ```ts
- * import { throws } from "node:assert";
- * import { checkLibraryOptions } from "./options.ts";
+ * import { deepStrictEqual as assertEquals, throws } from "node:assert";
+ * import { settleOptions } from "./options.ts";
+ * const settled = settleOptions({ apiKey: "k", entity: "a", project: "b" });
+ * assertEquals([settled.pageSize, settled.baseUrl], [100, "https://api.wandb.ai"]);
  * throws(
- *   () => checkLibraryOptions({ apiKey: "k", entity: "a", project: "b", baseUrl: "not a url" }),
+ *   () => settleOptions({ apiKey: "k", entity: "a", project: "b", baseUrl: "not a url" }),
  *   /options\.baseUrl: expected an http:\/\/ or https:\/\/ URL/,
  * );
  * ```
  */
-export function checkLibraryOptions(options: object): void {
+export function settleOptions<T extends object>(
+  options: T,
+): T & Pick<ReportOptions, Defaulted> {
   const given = options as Readonly<Record<string, unknown>>;
-  parseWith(
-    LIBRARY_RULES,
-    // Fields left out take their defaults (the fields' own), as the CLI's do.
-    { baselineTags: [], metrics: [], configVars: [], ...given },
-    (problem) => {
-      const value = problem.key === undefined ? undefined : given[String(problem.key)];
-      return new InvalidInputError(
-        `options.${problem.path}`,
-        problem.message,
-        problem.key === "apiKey" ? undefined : String(value),
-      );
-    },
-  );
+  // What the rules parsed (defaults in, URLs normalised), over what was given.
+  const parsed = parseWith(LIBRARY_RULES, given, (problem) => {
+    const value = problem.key === undefined ? undefined : given[String(problem.key)];
+    return new InvalidInputError(
+      `options.${problem.path}`,
+      problem.message,
+      problem.key === "apiKey" ? undefined : String(value),
+    );
+  });
+  return { ...options, ...parsed } as T & Pick<ReportOptions, Defaulted>;
+}
+
+/** The options {@link settleOptions} fills in when they are left out. */
+export type Defaulted =
+  | "baseUrl"
+  | "baselineTags"
+  | "metrics"
+  | "configVars"
+  | "pageSize"
+  | "timeoutSeconds"
+  | "maxAttempts"
+  | "maxRetrySeconds"
+  | "maxResponseMb"
+  | "commitScanDays";
+
+/**
+ * Checks options handed to the library with the CLI's rules (see
+ * {@link settleOptions}, which also fills in the defaults).
+ *
+ * @throws {InvalidInputError} naming the first option that breaks them
+ *
+ * @example
+ * ```ts
+ * import { throws } from "node:assert";
+ * import { checkLibraryOptions } from "./options.ts";
+ * throws(() => checkLibraryOptions({ apiKey: "k", entity: "a", project: "b", pageSize: 0 }));
+ * ```
+ */
+export function checkLibraryOptions(options: object): void {
+  settleOptions(options);
 }

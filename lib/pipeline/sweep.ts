@@ -12,8 +12,8 @@ import { fetchCommitsRuns } from "../wandb/report_runs.ts";
 import { appUrlFor } from "../wandb/urls.ts";
 import { redactRuns, runsRequest, staleRule, wandbClient } from "./collect.ts";
 import { emptyNotes, stalledNotes } from "./notes.ts";
-import { checkLibraryOptions } from "./options.ts";
-import type { CollectDeps, CollectOptions, ReportResult } from "./types.ts";
+import { settleOptions } from "./options.ts";
+import type { CollectDeps, CollectOptions, CollectSettings, ReportResult } from "./types.ts";
 
 /**
  * One result per commit, from one query for all of them (paged: one request
@@ -34,27 +34,27 @@ export async function collectCommits(
   shas: readonly string[],
   deps: CollectDeps = {},
 ): Promise<Map<string, ReportResult>> {
-  checkLibraryOptions(options);
-  const client = wandbClient(options, deps);
-  const request = runsRequest(options, deps);
+  const settled = settleOptions(options);
+  const client = wandbClient(settled, deps);
+  const request = runsRequest(settled, deps);
   const fetched = await fetchCommitsRuns(client, { ...request, shas });
   const results = new Map<string, ReportResult>();
-  const tagged = redactRuns({ candidates: [], baselines: fetched.baselines }, options, deps)
+  const tagged = redactRuns({ candidates: [], baselines: fetched.baselines }, settled, deps)
     .baselines;
   for (const sha of shas) {
-    const one: CollectOptions = { ...options, match: { by: "sha", sha, matchCommit: false } };
+    const one: CollectSettings = { ...settled, match: { by: "sha", sha, matchCommit: false } };
     const { candidates } = redactRuns(
       { candidates: fetched.byCommit.get(sha) ?? [], baselines: [] },
-      options,
+      settled,
       deps,
     );
     // A tagged run is a baseline of every commit but its own.
     const baselines = withoutCandidates(tagged, candidates);
-    const classification = classify(candidates, baselines, staleRule(options, deps));
+    const classification = classify(candidates, baselines, staleRule(settled, deps));
     results.set(sha, {
-      entity: options.entity,
-      project: options.project,
-      appUrl: options.appUrl ?? appUrlFor(options.baseUrl),
+      entity: settled.entity,
+      project: settled.project,
+      appUrl: settled.appUrl ?? appUrlFor(settled.baseUrl),
       sha,
       candidates,
       baselines,

@@ -14,11 +14,14 @@ import type { PooledNoise } from "../ground/inference.ts";
 import type { Run } from "../ground/model.ts";
 import type { Redactor } from "../ground/redact.ts";
 import type { RetryDeps } from "../ground/retry.ts";
-import type { ReportOptions } from "./options.ts";
+import type { Defaulted, ReportOptions } from "./options.ts";
 import type { ReportView } from "../report/view.ts";
 
-/** The options {@link collectReport} needs (the output of `resolveInputs`, minus CLI-only ones). */
-export type CollectOptions =
+/**
+ * What a collection runs with: every option settled (the output of
+ * `resolveInputs`, or {@link CollectOptions} with its defaults filled in).
+ */
+export type CollectSettings =
   & Pick<
     ReportOptions,
     | "apiKey"
@@ -51,6 +54,17 @@ export type CollectOptions =
       | "staleAfterSeconds"
     >
   >;
+
+/**
+ * The options {@link collectReport} takes (the output of `resolveInputs`,
+ * minus CLI-only ones). Those left out take their defaults: `baseUrl`
+ * `https://api.wandb.ai`; `baselineTags`, `metrics`, `configVars` none;
+ * `pageSize` 100; `timeoutSeconds` 20; `maxAttempts` 6; `maxRetrySeconds`
+ * 60; `maxResponseMb` 64; `commitScanDays` 30 (the CLI's, from one table).
+ */
+export type CollectOptions =
+  & Omit<CollectSettings, Defaulted>
+  & Partial<Pick<CollectSettings, Defaulted>>;
 
 /** Everything a report found. */
 export interface ReportResult {
@@ -130,8 +144,11 @@ export interface WaitPoll {
   polls: number;
 }
 
-/** The options {@link waitForCandidates} needs. */
+/** The options {@link waitForCandidates} takes (defaults as {@link CollectOptions}'). */
 export type WaitOptions = CollectOptions & Pick<ReportOptions, "waitSeconds" | "pollSeconds">;
+
+/** What a wait runs with: every option settled. */
+export type WaitSettings = CollectSettings & Pick<ReportOptions, "waitSeconds" | "pollSeconds">;
 
 /** The options {@link judgeReport} needs. */
 export type JudgeOptions =

@@ -9,8 +9,8 @@ import { withoutCandidates } from "../wandb/fetch.ts";
 import { fetchReportRuns } from "../wandb/report_runs.ts";
 import { collect, redactRuns, runsRequest, staleRule, wandbClient } from "./collect.ts";
 import { emptyNotes, stalledNotes } from "./notes.ts";
-import { checkLibraryOptions } from "./options.ts";
-import type { CollectDeps, ReportResult, WaitOptions } from "./types.ts";
+import { settleOptions } from "./options.ts";
+import type { CollectDeps, ReportResult, WaitOptions, WaitSettings } from "./types.ts";
 
 // Polls back off from --poll-interval by half again each time, up to 5 minutes.
 const POLL_GROWTH = 1.5;
@@ -23,7 +23,7 @@ const trainingDone = (c: Classification) =>
 /** The result again with the candidates fetched anew (baselines do not change while a PR's runs train). */
 async function pollCandidates(
   result: ReportResult,
-  options: WaitOptions,
+  options: WaitSettings,
   deps: CollectDeps,
   client: ReturnType<typeof wandbClient>,
 ): Promise<ReportResult> {
@@ -54,7 +54,7 @@ async function pollCandidates(
  * never runs behind the pauses taken, so a clock that stands still or goes
  * back cannot make the wait last for ever; pauses grow by half each poll.
  */
-function waitClock(options: WaitOptions, deps: CollectDeps) {
+function waitClock(options: WaitSettings, deps: CollectDeps) {
   const clock = deps.now ?? (() => performance.now());
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const started = clock();
@@ -95,13 +95,12 @@ export async function waitForCandidates(
   deps: CollectDeps = {},
 ): Promise<ReportResult> {
   // A bad option is a rejected promise, as every failure here is.
-  checkLibraryOptions(options);
-  return await waitChecked(options, deps);
+  return await waitChecked(settleOptions(options), deps);
 }
 
 /** {@link waitForCandidates} on options already checked (where the library was entered). */
 export async function waitChecked(
-  options: WaitOptions,
+  options: WaitSettings,
   deps: CollectDeps,
 ): Promise<ReportResult> {
   const client = wandbClient(options, deps);
