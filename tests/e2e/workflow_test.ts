@@ -474,22 +474,26 @@ Deno.test("workflow: comment-mode across three successive runs on one PR", async
       }
       return { said, comments: github.comments.length };
     });
-  assertEquals(await steps("always", [passing, passing, failing]), {
+  // The four modes are four PRs of their own (a GitHub server each): run side by side.
+  const [always, changes, failures, off] = await Promise.all([
+    steps("always", [passing, passing, failing]),
+    steps("changes", [passing, passing, failing]),
+    steps("failures", [passing, failing, passing]),
+    steps("off", [passing, failing, passing]),
+  ]);
+  assertEquals(always, {
     said: ["comment created", "comment updated", "comment updated"],
     comments: 1,
   });
-  assertEquals(await steps("changes", [passing, passing, failing]), {
+  assertEquals(changes, {
     said: ["comment created", "comment left as it is", "comment updated"],
     comments: 1,
   });
-  assertEquals(await steps("failures", [passing, failing, passing]), {
+  assertEquals(failures, {
     said: ["no comment", "comment created", "comment updated"],
     comments: 1,
   });
-  assertEquals(await steps("off", [passing, failing, passing]), {
-    said: ["skipped", "skipped", "skipped"],
-    comments: 0,
-  });
+  assertEquals(off, { said: ["skipped", "skipped", "skipped"], comments: 0 });
   // An unknown mode: one ::error:: naming the input, before any request.
   await withGithubServer(async (github) => {
     const bad = await run(comment, { github, inputs: { "comment-mode": "loud" } });
