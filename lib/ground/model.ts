@@ -72,6 +72,11 @@ export function shaMatch(text: string): ShaMatch {
 export const ShaSchema: z.ZodType<string, string> = z.string().regex(SHA_TOKEN, SHA_EXPECTED)
   .transform((text) => shaMatch(text).value);
 
+/** Config key holding the commit a run was trained on (the old action's convention). */
+export const SHA_KEY = "github_sha";
+/** Config key of the optional second commit (e.g. a data or infra repo). */
+export const SECONDARY_SHA_KEY = "secondary_sha";
+
 /** A full commit SHA: 40 lower-case hex digits, what GitHub's statuses, checks and APIs take. */
 export const FULL_SHA: RegExp = /^[0-9a-f]{40}$/;
 

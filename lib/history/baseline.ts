@@ -6,13 +6,12 @@
  * @module
  */
 import { bucketOf } from "../classify.ts";
-import { field, type Run } from "../ground/model.ts";
+import { field, type Run, SHA_KEY } from "../ground/model.ts";
 import { type PooledNoise, pooledNoise } from "../ground/inference.ts";
 import { type GroupBy, groupRuns, mean } from "../ground/stats.ts";
 import type { Commit } from "./source.ts";
 
 /** Config key holding the commit a run was trained on. */
-const SHA_KEY = "github_sha";
 
 /** The commit whose runs became the baselines, and how it was found. */
 export interface BaselineCommit {

@@ -7,12 +7,11 @@
  */
 import { classify, stepOutputs } from "../classify.ts";
 import type { BaselineCommit } from "../history/baseline.ts";
-import { field, isShaToken, type Run, SHA_EXPECTED, shaMatch } from "../ground/model.ts";
+import { field, isShaToken, type Run, SHA_EXPECTED, SHA_KEY, shaMatch } from "../ground/model.ts";
 import { Redactor } from "../ground/redact.ts";
 import { retryPolicy } from "../ground/retry.ts";
 import { WandbClient } from "../wandb/client.ts";
 import { fetchReportRuns, type ReportRunsRequest } from "../wandb/report_runs.ts";
-import { SHA_KEY } from "../wandb/queries.ts";
 import { summaryKeys } from "../wandb/summary_keys.ts";
 import { appUrlFor } from "../wandb/urls.ts";
 import { fromHistory, historyPlan } from "./history.ts";

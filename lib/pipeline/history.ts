@@ -17,8 +17,7 @@ import {
 import { readChain, readMergeBase } from "../history/read.ts";
 import type { Commit } from "../history/source.ts";
 import type { PooledNoise } from "../ground/inference.ts";
-import { field, type Run } from "../ground/model.ts";
-import { SHA_KEY } from "../wandb/queries.ts";
+import { field, type Run, SHA_KEY } from "../ground/model.ts";
 import type { CollectDeps, CollectSettings } from "./types.ts";
 
 /** The commits a report reads history for, and what it learned reading it. */

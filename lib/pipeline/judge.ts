@@ -12,9 +12,8 @@ import {
   settleAlphaFamily,
   waitingFor,
 } from "../gate/mod.ts";
-import { field } from "../ground/model.ts";
+import { field, SHA_KEY } from "../ground/model.ts";
 import { groupRuns } from "../ground/stats.ts";
-import { SHA_KEY } from "../wandb/queries.ts";
 import type { GroupJudgement, Judgement, JudgeOptions, ReportResult } from "./types.ts";
 
 /**

@@ -7,8 +7,7 @@
  */
 import type { Classification } from "../classify.ts";
 import type { BaselineCommit } from "../history/baseline.ts";
-import { durationText, type Run, shaMatch } from "../ground/model.ts";
-import { SHA_KEY } from "../wandb/queries.ts";
+import { durationText, type Run, SHA_KEY, shaMatch } from "../ground/model.ts";
 import type { CollectSettings, RenderOptions } from "./types.ts";
 
 /** One note per stalled candidate (naming it and its last heartbeat), and per unreadable heartbeat. */

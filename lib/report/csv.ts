@@ -16,8 +16,7 @@
  */
 import { bucketOf } from "../classify.ts";
 import { stringifyLenientJson } from "../ground/json.ts";
-import { SHA_KEY } from "../wandb/queries.ts";
-import { field, type Run as WandbRun } from "../ground/model.ts";
+import { field, type Run as WandbRun, SHA_KEY } from "../ground/model.ts";
 import { quoteRunId, runUrlPrefix } from "../wandb/urls.ts";
 
 /** Where the runs come from, for `run.url`, `run.entity` and `run.project`. */

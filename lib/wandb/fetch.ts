@@ -9,7 +9,8 @@
  */
 import { NotFoundError, QueryError, ServerError } from "../ground/errors.ts";
 import type { WandbClient } from "./client.ts";
-import { type Filter, reportQuery, SECONDARY_SHA_KEY, SHA_KEY } from "./queries.ts";
+import { type Filter, reportQuery } from "./queries.ts";
+import { SECONDARY_SHA_KEY, SHA_KEY } from "../ground/model.ts";
 import {
   decodeRunNode,
   ReportDataSchema,

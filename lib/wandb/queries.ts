@@ -11,14 +11,10 @@
  */
 import { match } from "ts-pattern";
 import { type Match, shaMatch, shaMatches } from "../ground/model.ts";
+import { SECONDARY_SHA_KEY, SHA_KEY } from "../ground/model.ts";
 
 /** A W&B runs filter (sent JSON-encoded as the `filters` argument). */
 export type Filter = Record<string, unknown>;
-
-/** Config key holding the commit a run was trained on (the old action's convention). */
-export const SHA_KEY = "github_sha";
-/** Config key of the optional second commit (e.g. a data or infra repo). */
-export const SECONDARY_SHA_KEY = "secondary_sha";
 
 // RE2 and JavaScript share these metacharacters.
 const escapeRegex = (text: string) => text.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");

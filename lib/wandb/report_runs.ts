@@ -7,7 +7,7 @@
  * @module
  */
 import { QueryError, ServerError } from "../ground/errors.ts";
-import { type Match, shaMatch } from "../ground/model.ts";
+import { type Match, SHA_KEY, shaMatch } from "../ground/model.ts";
 import type { WandbClient } from "./client.ts";
 import { fetchRunPages, type FetchRunsRequest, type RunBatch, withoutCandidates } from "./fetch.ts";
 import {
@@ -16,7 +16,6 @@ import {
   commitScanFilters,
   commitsFilter,
   isCandidate,
-  SHA_KEY,
 } from "./queries.ts";
 import type { WandbRun } from "./runs.ts";
 
