@@ -1,4 +1,4 @@
-import { appUrlFor, graphqlUrl, runUrl } from "../lib/wandb/urls.ts";
+import { appUrlFor, graphqlUrl, runUrl } from "../lib/ground/urls.ts";
 import { assertEquals } from "./_assert.ts";
 
 Deno.test("appUrlFor: as the W&B SDK derives it", () => {

@@ -13,7 +13,7 @@ import { retryPolicy } from "../ground/retry.ts";
 import { WandbClient } from "../wandb/client.ts";
 import { fetchReportRuns, type ReportRunsRequest } from "../wandb/report_runs.ts";
 import { summaryKeys } from "../wandb/summary_keys.ts";
-import { appUrlFor } from "../wandb/urls.ts";
+import { appUrlFor } from "../ground/urls.ts";
 import { fromHistory, historyPlan } from "./history.ts";
 import { emptyNotes, stalledNotes } from "./notes.ts";
 import { settleOptions } from "./options.ts";

@@ -9,7 +9,7 @@
 import { classify, stepOutputs } from "../classify.ts";
 import { withoutCandidates } from "../wandb/fetch.ts";
 import { fetchCommitsRuns } from "../wandb/report_runs.ts";
-import { appUrlFor } from "../wandb/urls.ts";
+import { appUrlFor } from "../ground/urls.ts";
 import { redactRuns, runsRequest, staleRule, wandbClient } from "./collect.ts";
 import { emptyNotes, stalledNotes } from "./notes.ts";
 import { settleOptions } from "./options.ts";

@@ -17,7 +17,7 @@
 import { bucketOf } from "../classify.ts";
 import { stringifyLenientJson } from "../ground/json.ts";
 import { field, type Run as WandbRun, SHA_KEY } from "../ground/model.ts";
-import { quoteRunId, runUrlPrefix } from "../wandb/urls.ts";
+import { quoteRunId, runUrlPrefix } from "../ground/urls.ts";
 
 /** Where the runs come from, for `run.url`, `run.entity` and `run.project`. */
 export interface CsvContext {

@@ -8,8 +8,8 @@ import type { MetricComparison, MetricValue } from "../compare.ts";
 import { type GateResult, verdictWord } from "../gate/mod.ts";
 import type { Summary } from "../ground/stats.ts";
 import type { BaselineCommit } from "../history/baseline.ts";
-import { field, type Match, type Run, shaMatch } from "../ground/model.ts";
-import { runUrl } from "../wandb/urls.ts";
+import { field, type Match, type Run, SHA_KEY, shaMatch } from "../ground/model.ts";
+import { runUrl } from "../ground/urls.ts";
 import { reportKeyOf } from "../ground/marker.ts";
 import { projectPath, type ReportView } from "./view.ts";
 
@@ -101,7 +101,7 @@ export function reportJson(input: JsonInput): Record<string, unknown> {
     url: runUrl(input.appUrl, input.entity, input.project, r.name),
     tags: r.tags,
     createdAt: r.createdAt ?? null,
-    github_sha: field(r.config, "github_sha") ?? null,
+    github_sha: field(r.config, SHA_KEY) ?? null,
     metrics: pick(r.summary, input.metrics),
     config: pick(r.config, input.configVars),
   });

@@ -14,7 +14,7 @@ import { bucketOf, stateList } from "../classify.ts";
 import type { MetricComparison } from "../compare.ts";
 import { candidateDelta, metricValue } from "../compare.ts";
 import type { Run as WandbRun } from "../ground/model.ts";
-import { runUrl } from "../wandb/urls.ts";
+import { runUrl } from "../ground/urls.ts";
 import { standardError } from "../ground/stats.ts";
 import { formatNumber } from "../ground/numbers.ts";
 import { byteLength, clipBytes } from "../ground/text.ts";

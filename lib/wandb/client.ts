@@ -15,7 +15,7 @@ import {
   TransportFailure,
 } from "../ground/retry.ts";
 import { basicAuth } from "../ground/redact.ts";
-import { graphqlUrl } from "./urls.ts";
+import { graphqlUrl } from "../ground/urls.ts";
 
 /** How to reach W&B. */
 export interface WandbClientOptions {
