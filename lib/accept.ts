@@ -9,10 +9,10 @@
  *
  * @module
  */
-import { decideComment, EVENT_PATH_INPUT, IssueCommentEventSchema } from "./github/event.ts";
-import type { GitHubClient } from "./github/client.ts";
-import { findComment, prHead, type RepoRef, upsertComment } from "./github/pulls.ts";
-import { setCommitStatus, statusContext } from "./github/statuses.ts";
+import { decideComment, EVENT_PATH_INPUT, IssueCommentEventSchema } from "./github/mod.ts";
+import type { GitHubClient } from "./github/mod.ts";
+import { findComment, prHead, type RepoRef, upsertComment } from "./github/mod.ts";
+import { setCommitStatus, statusContext } from "./github/mod.ts";
 import { InvalidInputError } from "./ground/errors.ts";
 import { parseWith } from "./ground/parse.ts";
 import {

@@ -21,7 +21,7 @@ import {
   ShaSchema,
 } from "./ground/model.ts";
 import { type RetryDeps, retryPolicy } from "./ground/retry.ts";
-import { githubClientFor } from "./github/client.ts";
+import { githubClientFor } from "./github/mod.ts";
 import { githubHistory } from "./history/github.ts";
 import {
   type CommentCommand,
@@ -30,15 +30,15 @@ import {
   type GitHubEvent,
   parseEvent,
   readEventFile,
-} from "./github/event.ts";
-import type { GitHubClient } from "./github/client.ts";
+} from "./github/mod.ts";
+import type { GitHubClient } from "./github/mod.ts";
 import {
   parseRepo,
   prHead,
   pullForHead,
   type PullRequestHead,
   type RepoRef,
-} from "./github/pulls.ts";
+} from "./github/mod.ts";
 
 /** Validated chatops options. */
 export interface ChatopsOptions {

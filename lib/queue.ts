@@ -12,10 +12,10 @@
 import { z } from "zod";
 import { InvalidInputError } from "./ground/errors.ts";
 import { parseWith } from "./ground/parse.ts";
-import { type CheckState, commitCheck, mergeQueueEntries } from "./github/checks.ts";
-import type { GitHubClient } from "./github/client.ts";
-import { EVENT_PATH_INPUT, readEventFile } from "./github/event.ts";
-import { prHead, type RepoRef } from "./github/pulls.ts";
+import { type CheckState, commitCheck, mergeQueueEntries } from "./github/mod.ts";
+import type { GitHubClient } from "./github/mod.ts";
+import { EVENT_PATH_INPUT, readEventFile } from "./github/mod.ts";
+import { prHead, type RepoRef } from "./github/mod.ts";
 import { NotFoundError } from "./ground/errors.ts";
 import { FULL_SHA } from "./ground/model.ts";
 

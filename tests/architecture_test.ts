@@ -107,3 +107,30 @@ Deno.test("architecture: no test imports bench/ (benches may use the tests' fixt
   ).map((file) => relative(tests, file));
   assertEquals(reaching, []);
 });
+
+/** Folders whose rooms others reach only through the face, mod.ts. */
+const FACED = ["wandb", "github"];
+
+/** Imports into a faced folder from outside it that skip its face. */
+function faceProblems(from: string, targets: readonly string[]): string[] {
+  return targets.flatMap((target) => {
+    const folder = FACED.find((f) => target.startsWith(`${f}/`));
+    if (!folder || from.startsWith(`${folder}/`) || target === `${folder}/mod.ts`) return [];
+    return [`lib/${from} imports lib/${target}: use lib/${folder}/mod.ts`];
+  });
+}
+
+Deno.test("architecture: W&B and GitHub are reached through their faces (lib/wandb/mod.ts, lib/github/mod.ts)", () => {
+  const problems = [...sources(LIB)].flatMap((file) =>
+    faceProblems(
+      relative(LIB, file),
+      imports(Deno.readTextFileSync(file)).map((spec) => relative(LIB, join(dirname(file), spec))),
+    )
+  );
+  assertEquals(problems, []);
+  // The check can fail: a room reaching past the face is named; the face's own rooms are not.
+  assertEquals(faceProblems("pipeline/collect.ts", ["wandb/client.ts", "wandb/mod.ts"]), [
+    "lib/pipeline/collect.ts imports lib/wandb/client.ts: use lib/wandb/mod.ts",
+  ]);
+  assertEquals(faceProblems("github/pulls.ts", ["github/client.ts"]), []);
+});

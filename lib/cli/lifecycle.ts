@@ -7,10 +7,10 @@
  */
 import { acceptRegression } from "../accept.ts";
 import { ExitCode, InvalidInputError } from "../ground/errors.ts";
-import { readEventFile } from "../github/event.ts";
-import { githubClientFor } from "../github/client.ts";
-import { parseRepo } from "../github/pulls.ts";
-import { runUrlFromEnv, setCommitStatus, statusContext } from "../github/statuses.ts";
+import { readEventFile } from "../github/mod.ts";
+import { githubClientFor } from "../github/mod.ts";
+import { parseRepo } from "../github/mod.ts";
+import { runUrlFromEnv, setCommitStatus, statusContext } from "../github/mod.ts";
 import type { AcceptOptions } from "../inputs/accept.ts";
 import type { QueueOptions } from "../inputs/queue.ts";
 import { pyBool } from "../ground/model.ts";

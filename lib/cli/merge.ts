@@ -7,7 +7,7 @@
  */
 import { ExitCode } from "../ground/errors.ts";
 import { StagedFiles } from "../fs.ts";
-import { contextNote } from "../github/statuses.ts";
+import { contextNote } from "../github/mod.ts";
 import type { MergeCliOptions } from "../inputs/merge.ts";
 import { commentMarker } from "../ground/marker.ts";
 import {

@@ -7,16 +7,16 @@
 import { acceptanceFor, acceptanceOn, acceptedOutputs, carryAcceptance } from "../accept.ts";
 import type { Acceptance } from "../ground/marker.ts";
 import { ApiError } from "../ground/errors.ts";
-import { githubClientFor } from "../github/client.ts";
-import { parseRepo } from "../github/pulls.ts";
-import { type CommentMode, postComment, type PostCommentResult } from "../github/comment.ts";
+import { githubClientFor } from "../github/mod.ts";
+import { parseRepo } from "../github/mod.ts";
+import { type CommentMode, postComment, type PostCommentResult } from "../github/mod.ts";
 import {
   contextNote,
   postStatus,
   type PostStatusResult,
   runUrlFromEnv,
   statusContext,
-} from "../github/statuses.ts";
+} from "../github/mod.ts";
 import type { ReportCliOptions } from "../inputs/report.ts";
 import { reportKeyOf, reportMarker } from "../ground/marker.ts";
 import { durationText, isFullSha } from "../ground/model.ts";

@@ -8,8 +8,8 @@
 import { stateList } from "../classify.ts";
 import { ExitCode } from "../ground/errors.ts";
 import { type Destination, StagedFiles } from "../fs.ts";
-import { githubClientFor } from "../github/client.ts";
-import { parseRepo } from "../github/pulls.ts";
+import { githubClientFor } from "../github/mod.ts";
+import { parseRepo } from "../github/mod.ts";
 import { githubHistory } from "../history/github.ts";
 import type { ReportCliOptions } from "../inputs/report.ts";
 import type { CliIo, Printer } from "../output.ts";

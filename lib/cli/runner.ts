@@ -7,9 +7,9 @@
  */
 import { InvalidInputError } from "../ground/errors.ts";
 import { fsReason, inspectPath } from "../fs.ts";
-import { appendOutputs } from "../github/actions.ts";
-import { githubApiUrl, githubGraphqlUrl } from "../github/client.ts";
-import { parseRepo } from "../github/pulls.ts";
+import { appendOutputs } from "../github/mod.ts";
+import { githubApiUrl, githubGraphqlUrl } from "../github/mod.ts";
+import { parseRepo } from "../github/mod.ts";
 import type { CliIo, Printer } from "../output.ts";
 
 /**

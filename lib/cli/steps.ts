@@ -7,14 +7,14 @@
 import { acceptanceFor, acceptanceOn, carryAcceptance } from "../accept.ts";
 import { dirname } from "node:path";
 import { chatopsOutputs, runChatops } from "../chatops.ts";
-import { githubClientFor } from "../github/client.ts";
-import { parseRepo } from "../github/pulls.ts";
+import { githubClientFor } from "../github/mod.ts";
+import { parseRepo } from "../github/mod.ts";
 import { commentMarker, isMarker } from "../ground/marker.ts";
 import { pyBool } from "../ground/model.ts";
 import { acceptedStatus } from "../report/acceptance.ts";
 import { ExitCode, InvalidInputError } from "../ground/errors.ts";
 import { readInputFile } from "../fs.ts";
-import { contextNote } from "../github/statuses.ts";
+import { contextNote } from "../github/mod.ts";
 import type { ChatopsOptions } from "../inputs/chatops.ts";
 import type { CommentOptions } from "../inputs/comment.ts";
 import type { PublishOptions } from "../inputs/publish.ts";

@@ -9,10 +9,10 @@
  * @module
  */
 import { ExitCode } from "../ground/errors.ts";
-import { openPullChecks, type PullCheck } from "../github/checks.ts";
-import { githubClientFor } from "../github/client.ts";
-import { parseRepo } from "../github/pulls.ts";
-import { statusContext } from "../github/statuses.ts";
+import { openPullChecks, type PullCheck } from "../github/mod.ts";
+import { githubClientFor } from "../github/mod.ts";
+import { parseRepo } from "../github/mod.ts";
+import { statusContext } from "../github/mod.ts";
 import type { ReportCliOptions } from "../inputs/report.ts";
 import type { CliIo, Printer } from "../output.ts";
 import { collectCommits, judgeReport, renderReport } from "../pipeline/mod.ts";

@@ -8,9 +8,9 @@
  */
 import { z } from "zod";
 import { InvalidInputError, ServerError } from "../ground/errors.ts";
-import type { GitHubClient } from "../github/client.ts";
-import { HISTORY_QUERY } from "../github/queries.ts";
-import type { RepoRef } from "../github/pulls.ts";
+import type { GitHubClient } from "../github/mod.ts";
+import { HISTORY_QUERY } from "../github/mod.ts";
+import type { RepoRef } from "../github/mod.ts";
 import type { Chain, Commit, HistorySource } from "./source.ts";
 import { FULL_SHA } from "../ground/model.ts";
 

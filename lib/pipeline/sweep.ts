@@ -7,8 +7,8 @@
  * @module
  */
 import { classify, stepOutputs } from "../classify.ts";
-import { withoutCandidates } from "../wandb/fetch.ts";
-import { fetchCommitsRuns } from "../wandb/report_runs.ts";
+import { withoutCandidates } from "../wandb/mod.ts";
+import { fetchCommitsRuns } from "../wandb/mod.ts";
 import { appUrlFor } from "../ground/urls.ts";
 import { redactRuns, runsRequest, staleRule, wandbClient } from "./collect.ts";
 import { emptyNotes, stalledNotes } from "./notes.ts";

@@ -5,8 +5,8 @@
  */
 import { type Classification, classify, stepOutputs } from "../classify.ts";
 import { durationText } from "../ground/model.ts";
-import { withoutCandidates } from "../wandb/fetch.ts";
-import { fetchReportRuns } from "../wandb/report_runs.ts";
+import { withoutCandidates } from "../wandb/mod.ts";
+import { fetchReportRuns } from "../wandb/mod.ts";
 import { collect, redactRuns, runsRequest, staleRule, wandbClient } from "./collect.ts";
 import { emptyNotes, stalledNotes } from "./notes.ts";
 import { settleOptions } from "./options.ts";
