@@ -134,3 +134,11 @@ Deno.test("architecture: W&B and GitHub are reached through their faces (lib/wan
   ]);
   assertEquals(faceProblems("github/pulls.ts", ["github/client.ts"]), []);
 });
+
+Deno.test("architecture: docs/architecture.md names every room of lib/ (each folder, each loose file)", () => {
+  const doc = Deno.readTextFileSync(new URL("../docs/architecture.md", import.meta.url));
+  const rooms = [...Deno.readDirSync(LIB)].map((e) =>
+    e.isDirectory ? `lib/${e.name}/` : `lib/${e.name}`
+  );
+  assertEquals(rooms.filter((room) => !doc.includes(`\`${room}\``)).sort(), []);
+});
