@@ -4,7 +4,7 @@
  * writer of our own: for the benchmark's 13,105 rows csv-stringify takes
  * 96-100 ms just to serialise the finished cells (its fastest options
  * included), {@link renderCsv} 28 ms for the whole file, cells included
- * (`deno task bench:csv`); `tests/csv_test.ts` reads every output back with
+ * (`deno task bench:csv`); `tests/report/csv_test.ts` reads every output back with
  * csv-parse.
  *
  * Columns: `run.url`, `run.name` (display name), `run.tags` (JSON array),

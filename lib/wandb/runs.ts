@@ -216,7 +216,7 @@ function nullishTexts(value: unknown): value is string[] | null | undefined {
  * and building the run once took 30-90 ms less client CPU there than zod's
  * parse-copy-transform. The schema stays the definition: a node this rejects
  * goes through it for the error that names the field, and
- * `tests/runs_test.ts` checks the two agree on random nodes.
+ * `tests/wandb/runs_test.ts` checks the two agree on random nodes.
  *
  * @example
  * ```ts

@@ -2,7 +2,7 @@
 // which commit they go on, with which baseline, who may write them, comment-mode.
 import { assertEquals, assertMatch } from "../_assert.ts";
 import { commentEvent, exampleEvent, workflowRunEvent } from "../_events.ts";
-import { type FakeCommit } from "../_github_server.ts";
+import type { FakeCommit } from "../_github_server.ts";
 import { OTHER_SHA, SHA, testFixture } from "../_helpers.ts";
 import {
   DEFAULT_BRANCH,

@@ -1,7 +1,7 @@
 // The numbers users read and act on: each checked against the convention it
 // follows (written out here), never against our own last output.
-import { floatSlack, formatMeanSd, formatNumber } from "../lib/ground/numbers.ts";
-import { assert, assertEquals } from "./_assert.ts";
+import { floatSlack, formatMeanSd, formatNumber } from "../../lib/ground/numbers.ts";
+import { assert, assertEquals } from "../_assert.ts";
 
 Deno.test("formatNumber: 4 significant digits; exponent form from exactly 1e6 and below 1e-4", () => {
   assertEquals(formatNumber(999_900), "999900");

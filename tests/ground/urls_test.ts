@@ -1,5 +1,5 @@
-import { appUrlFor, graphqlUrl, runUrl } from "../lib/ground/urls.ts";
-import { assertEquals } from "./_assert.ts";
+import { appUrlFor, graphqlUrl, runUrl } from "../../lib/ground/urls.ts";
+import { assertEquals } from "../_assert.ts";
 
 Deno.test("appUrlFor: as the W&B SDK derives it", () => {
   assertEquals(appUrlFor("https://api.wandb.ai"), "https://wandb.ai");

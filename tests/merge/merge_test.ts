@@ -1,8 +1,8 @@
 // One report for a matrix of legs: the merged verdict, the legs that disagree
 // or are missing, GitHub's comment limit at any number of legs, bad input.
-import { legJson, writeLegs } from "./_legs.ts";
-import { runMergeCli } from "../lib/cli/mod.ts";
-import { assert, assertEquals, assertMatch, assertStringIncludes } from "./_assert.ts";
+import { legJson, writeLegs } from "../_legs.ts";
+import { runMergeCli } from "../../lib/cli/mod.ts";
+import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
 
 async function merge(args: string[], env: Record<string, string> = {}) {
   const dir = await Deno.makeTempDir();
@@ -221,7 +221,7 @@ Deno.test("merge: a leg that waits for training makes the merged report pending,
 });
 
 Deno.test("merge: a status only for a commit's runs on the PR head: none from a run-id leg, none on a comment without the head", async () => {
-  const { env, withGithub } = await import("./_pr.ts");
+  const { env, withGithub } = await import("../_pr.ts");
   const sha = "3f2c9a1b7d4e5f60718293a4b5c6d7e8f9012345";
   const byRun = legJson({ key: "tasks/ner", sha }) as { match: Record<string, unknown> };
   byRun.match = { by: "run-id", runId: "hand-picked" };
@@ -378,8 +378,8 @@ Deno.test("merge: a leg's text cells are escaped; only numbers are formatted as 
 });
 
 Deno.test("merge: every leg missing is still a report: failed, naming the legs, commented and on the head's status", async () => {
-  const { env, withGithub } = await import("./_pr.ts");
-  const { SHA } = await import("./_helpers.ts");
+  const { env, withGithub } = await import("../_pr.ts");
+  const { SHA } = await import("../_helpers.ts");
   const dir = await Deno.makeTempDir();
   try {
     await withGithub(async (server) => {
@@ -508,8 +508,8 @@ Deno.test("merge: rows rank failed, waiting, inconclusive, passed; a matrix that
 });
 
 Deno.test("merge: no status on a head the legs did not judge; comment-mode applies to the merged comment", async () => {
-  const { env, withGithub } = await import("./_pr.ts");
-  const { SHA } = await import("./_helpers.ts");
+  const { env, withGithub } = await import("../_pr.ts");
+  const { SHA } = await import("../_helpers.ts");
   const passing = await writeLegs([legJson({ key: "tasks/vision", sha: SHA })]);
   const failing = await writeLegs([legJson({ key: "tasks/vision", sha: SHA, failing: 1 })]);
   try {

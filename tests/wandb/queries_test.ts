@@ -1,16 +1,16 @@
 import fc from "fast-check";
 import { parse, validate } from "graphql";
-import { selectRuns } from "../lib/emulator/filter.ts";
-import { wandbSchema } from "../lib/emulator/schema.ts";
-import type { Match } from "../lib/inputs/report.ts";
+import { selectRuns } from "../../lib/emulator/filter.ts";
+import { wandbSchema } from "../../lib/emulator/schema.ts";
+import type { Match } from "../../lib/inputs/report.ts";
 import {
   baselineFilter,
   candidateFilter,
   commitScanFilters,
   isCandidate as libIsCandidate,
   reportQuery,
-} from "../lib/wandb/queries.ts";
-import { assertEquals } from "./_assert.ts";
+} from "../../lib/wandb/queries.ts";
+import { assertEquals } from "../_assert.ts";
 
 // Full SHAs match exactly; 7-39 hex characters match as a prefix.
 const S = "a".repeat(40);
@@ -179,7 +179,7 @@ Deno.test("reportQuery: asks only for what the report prints", () => {
 });
 
 Deno.test("the summary-keys query is valid against the W&B schema, with or without projections", async () => {
-  const { SUMMARY_KEYS_QUERY } = await import("../lib/wandb/summary_keys.ts");
+  const { SUMMARY_KEYS_QUERY } = await import("../../lib/wandb/summary_keys.ts");
   for (const keysArgument of [true, false]) {
     assertEquals(validate(wandbSchema({ keysArgument }), parse(SUMMARY_KEYS_QUERY)), []);
   }

@@ -1,5 +1,5 @@
-import { annotation, appendOutputs, formatOutputs, maskCommand } from "../lib/github/actions.ts";
-import { assertEquals, assertMatch } from "./_assert.ts";
+import { annotation, appendOutputs, formatOutputs, maskCommand } from "../../lib/github/actions.ts";
+import { assertEquals, assertMatch } from "../_assert.ts";
 
 Deno.test("formatOutputs: name=value lines, heredoc for multi-line values", () => {
   assertEquals(formatOutputs({ A: "1", B: "True" }), "A=1\nB=True\n");

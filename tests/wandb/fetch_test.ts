@@ -1,8 +1,8 @@
-import { AuthError, NotFoundError, ServerError } from "../lib/ground/errors.ts";
-import { WandbClient } from "../lib/wandb/client.ts";
-import { fetchRunPages, fetchRuns, type FetchRunsRequest } from "../lib/wandb/fetch.ts";
-import { API_KEY, SHA, withEmulator } from "./_helpers.ts";
-import { assertEquals, assertRejects } from "./_assert.ts";
+import { AuthError, NotFoundError, ServerError } from "../../lib/ground/errors.ts";
+import { WandbClient } from "../../lib/wandb/client.ts";
+import { fetchRunPages, fetchRuns, type FetchRunsRequest } from "../../lib/wandb/fetch.ts";
+import { API_KEY, SHA, withEmulator } from "../_helpers.ts";
+import { assertEquals, assertRejects } from "../_assert.ts";
 
 const client = (url: string, fetch?: typeof globalThis.fetch) =>
   new WandbClient({

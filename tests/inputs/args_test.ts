@@ -1,6 +1,6 @@
-import { parseFlags } from "../lib/inputs/args.ts";
-import { InvalidInputError } from "../lib/ground/errors.ts";
-import { assertEquals, assertThrows } from "./_assert.ts";
+import { parseFlags } from "../../lib/inputs/args.ts";
+import { InvalidInputError } from "../../lib/ground/errors.ts";
+import { assertEquals, assertThrows } from "../_assert.ts";
 
 const SPECS = { sha: { type: "string" as const }, json: { type: "boolean" as const } };
 

@@ -1,5 +1,5 @@
-import { visible } from "../lib/ground/visible.ts";
-import { assertEquals } from "./_assert.ts";
+import { visible } from "../../lib/ground/visible.ts";
+import { assertEquals } from "../_assert.ts";
 
 Deno.test("visible: U+2028 and U+2029 are escaped like the other line breaks a log would obey", () => {
   assertEquals(visible("a\u2028b\u2029c\rd"), "a\\u2028b\\u2029c\\rd");

@@ -1,17 +1,17 @@
 // A verdict you can trust: each case here passed wrongly (or failed wrongly)
 // before the calibrated gate, and is pinned so it cannot come back.
-import { classify } from "../lib/classify.ts";
-import { evaluateGate, type GateResult } from "../lib/gate/mod.ts";
-import { priorDf, robustHistory, sidesNoise } from "../lib/gate/_robust.ts";
-import { type PooledNoise, pooledNoise } from "../lib/ground/inference.ts";
-import { parseGateRule } from "../lib/inputs/rules.ts";
-import { statusSha } from "../lib/chatops.ts";
-import type { Run } from "../lib/ground/model.ts";
-import { formatMeanSd } from "../lib/ground/numbers.ts";
-import { judgeReport } from "../lib/pipeline/mod.ts";
-import { groupRuns } from "../lib/ground/stats.ts";
-import { assert, assertEquals, assertMatch, assertThrows } from "./_assert.ts";
-import { InvalidInputError } from "../lib/ground/errors.ts";
+import { classify } from "../../lib/classify.ts";
+import { evaluateGate, type GateResult } from "../../lib/gate/mod.ts";
+import { priorDf, robustHistory, sidesNoise } from "../../lib/gate/_robust.ts";
+import { type PooledNoise, pooledNoise } from "../../lib/ground/inference.ts";
+import { parseGateRule } from "../../lib/inputs/rules.ts";
+import { statusSha } from "../../lib/chatops.ts";
+import type { Run } from "../../lib/ground/model.ts";
+import { formatMeanSd } from "../../lib/ground/numbers.ts";
+import { judgeReport } from "../../lib/pipeline/mod.ts";
+import { groupRuns } from "../../lib/ground/stats.ts";
+import { assert, assertEquals, assertMatch, assertThrows } from "../_assert.ts";
+import { InvalidInputError } from "../../lib/ground/errors.ts";
 
 let ids = 0;
 const run = (summary: Record<string, unknown>, config: Record<string, unknown> = {}): Run => ({

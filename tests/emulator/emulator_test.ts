@@ -1,10 +1,10 @@
-import { InvalidInputError } from "../lib/ground/errors.ts";
-import { mapFilter, mapPath, parseOrder, selectRuns } from "../lib/emulator/filter.ts";
-import { parseFixture } from "../lib/emulator/fixtures.ts";
-import { SDK_RUNS_QUERY } from "../lib/emulator/sdk_queries.ts";
-import { encodeCursor } from "../lib/emulator/store.ts";
-import { API_KEY, PROJECT, runCli, SHA, withEmulator } from "./_helpers.ts";
-import { assertEquals, assertMatch, assertStringIncludes, assertThrows } from "./_assert.ts";
+import { InvalidInputError } from "../../lib/ground/errors.ts";
+import { mapFilter, mapPath, parseOrder, selectRuns } from "../../lib/emulator/filter.ts";
+import { parseFixture } from "../../lib/emulator/fixtures.ts";
+import { SDK_RUNS_QUERY } from "../../lib/emulator/sdk_queries.ts";
+import { encodeCursor } from "../../lib/emulator/store.ts";
+import { API_KEY, PROJECT, runCli, SHA, withEmulator } from "../_helpers.ts";
+import { assertEquals, assertMatch, assertStringIncludes, assertThrows } from "../_assert.ts";
 
 Deno.test("filter mapping: W&B paths onto the emulator's documents", () => {
   assertEquals(mapPath("config.lr.value"), "config.lr");

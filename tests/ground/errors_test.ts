@@ -7,8 +7,8 @@ import {
   RateLimitError,
   ServerError,
   TimeoutError,
-} from "../lib/ground/errors.ts";
-import { assertEquals } from "./_assert.ts";
+} from "../../lib/ground/errors.ts";
+import { assertEquals } from "../_assert.ts";
 
 Deno.test("exitCodeFor: one table for every task", () => {
   assertEquals(exitCodeFor(new InvalidInputError("--sha", "hex")), 2);

@@ -1,7 +1,7 @@
 import fc from "fast-check";
-import { InvalidInputError } from "../lib/ground/errors.ts";
-import { parseList } from "../lib/inputs/lists.ts";
-import { assertEquals, assertThrows } from "./_assert.ts";
+import { InvalidInputError } from "../../lib/ground/errors.ts";
+import { parseList } from "../../lib/inputs/lists.ts";
+import { assertEquals, assertThrows } from "../_assert.ts";
 
 /** Python's repr() of a list of str, with either quote style, as the old action's users wrote. */
 function pythonRepr(items: string[], quote: "'" | '"'): string {

@@ -1,7 +1,7 @@
 // What a report says before its numbers when it is not the PR head's own
 // check, and never when it is (a short SHA of the head is the head).
-import { headNotice } from "../lib/pipeline/notes.ts";
-import { assertEquals, assertMatch } from "./_assert.ts";
+import { headNotice } from "../../lib/pipeline/notes.ts";
+import { assertEquals, assertMatch } from "../_assert.ts";
 
 const HEAD = "3f2c9a1b7d4e5f60718293a4b5c6d7e8f9012345";
 

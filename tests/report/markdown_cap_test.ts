@@ -1,10 +1,10 @@
 // A report too long for a comment keeps, in this order: the verdict, every
 // failing rule that fits (the rest counted), the summary, then the tables.
-import { parseGateRule } from "../lib/inputs/rules.ts";
-import type { Run } from "../lib/ground/model.ts";
-import { judgeReport, renderReport } from "../lib/pipeline/mod.ts";
-import { assert, assertMatch, assertStringIncludes } from "./_assert.ts";
-import { collected } from "./_helpers.ts";
+import { parseGateRule } from "../../lib/inputs/rules.ts";
+import type { Run } from "../../lib/ground/model.ts";
+import { judgeReport, renderReport } from "../../lib/pipeline/mod.ts";
+import { assert, assertMatch, assertStringIncludes } from "../_assert.ts";
+import { collected } from "../_helpers.ts";
 
 const MAX = 65_536;
 

@@ -1,5 +1,5 @@
-import { assertEquals } from "./_assert.ts";
-import { Redactor } from "../lib/ground/redact.ts";
+import { assertEquals } from "../_assert.ts";
+import { Redactor } from "../../lib/ground/redact.ts";
 
 Deno.test("redactor: a secret that contains another is replaced whole, in either order of registering", () => {
   // Both start at the same place: only longest-first replaces the longer whole.

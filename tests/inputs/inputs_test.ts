@@ -1,10 +1,10 @@
-import { InvalidInputError } from "../lib/ground/errors.ts";
+import { InvalidInputError } from "../../lib/ground/errors.ts";
 import {
   helpText,
   type ReportCliOptions as ReportOptions,
   resolveInputs,
-} from "../lib/inputs/report.ts";
-import { assertEquals, assertStringIncludes, assertThrows } from "./_assert.ts";
+} from "../../lib/inputs/report.ts";
+import { assertEquals, assertStringIncludes, assertThrows } from "../_assert.ts";
 
 const KEY = { WANDB_API_KEY: "local-key" };
 const SHA = "abcdef1234567";

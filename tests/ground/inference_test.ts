@@ -11,8 +11,8 @@ import {
   trigamma,
   tUpperTail,
   welchDf,
-} from "../lib/ground/inference.ts";
-import { assert, assertEquals } from "./_assert.ts";
+} from "../../lib/ground/inference.ts";
+import { assert, assertEquals } from "../_assert.ts";
 
 Deno.test("t quantiles match the one-sided table (t 0.95 and t 0.995)", () => {
   // Student's t table, one-sided 5 % and 0.5 % (any statistics textbook).

@@ -5,12 +5,12 @@
 // fitted to the data, candidates and baselines apart, the reference drawn.
 import fc from "fast-check";
 import { JSDOM } from "jsdom";
-import { classify } from "../lib/classify.ts";
-import { compareRuns } from "../lib/compare.ts";
-import { evaluateGate } from "../lib/gate/mod.ts";
-import { chartNumber, MAX_CHART_RUNS, renderMarkdown } from "../lib/report/markdown.ts";
-import type { WandbRun } from "../lib/wandb/runs.ts";
-import { assert, assertEquals, assertMatch } from "./_assert.ts";
+import { classify } from "../../lib/classify.ts";
+import { compareRuns } from "../../lib/compare.ts";
+import { evaluateGate } from "../../lib/gate/mod.ts";
+import { chartNumber, MAX_CHART_RUNS, renderMarkdown } from "../../lib/report/markdown.ts";
+import type { WandbRun } from "../../lib/wandb/runs.ts";
+import { assert, assertEquals, assertMatch } from "../_assert.ts";
 
 // Mermaid needs a DOM to load (DOMPurify); parsing itself draws nothing.
 const dom = new JSDOM("<!doctype html><html><body></body></html>", { pretendToBeVisual: true });
@@ -269,9 +269,9 @@ Deno.test("charts: metric names that read alike in a chart get distinct titles",
 });
 
 Deno.test("charts: every Mermaid diagram in the docs (the PR lifecycle's among them) parses", async () => {
-  const docs = [...Deno.readDirSync(new URL("../docs/", import.meta.url))]
+  const docs = [...Deno.readDirSync(new URL("../../docs/", import.meta.url))]
     .filter((e) => e.name.endsWith(".md"))
-    .map((e) => Deno.readTextFileSync(new URL(`../docs/${e.name}`, import.meta.url)));
+    .map((e) => Deno.readTextFileSync(new URL(`../../docs/${e.name}`, import.meta.url)));
   const found = docs.flatMap(blocks);
   assert(found.some((b) => b.startsWith("stateDiagram-v2")), "the lifecycle diagram");
   for (const doc of docs) await assertParses(doc);

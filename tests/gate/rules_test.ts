@@ -3,14 +3,14 @@
 // rel= of the reference's size (negative metrics too), finished baselines
 // only, of=mean, noise=K, min-runs=N, groups, and the edge cases (a zero
 // reference, NaN, ±Infinity, missing values, one run a side, nothing finished).
-import { classify } from "../lib/classify.ts";
-import { compareRuns } from "../lib/compare.ts";
-import { evaluateGate, type GateResult } from "../lib/gate/mod.ts";
-import { parseGateRule } from "../lib/inputs/rules.ts";
-import type { Reference, Run } from "../lib/ground/model.ts";
-import { judgeReport } from "../lib/pipeline/mod.ts";
-import { assert, assertEquals, assertMatch, assertThrows } from "./_assert.ts";
-import { InvalidInputError } from "../lib/ground/errors.ts";
+import { classify } from "../../lib/classify.ts";
+import { compareRuns } from "../../lib/compare.ts";
+import { evaluateGate, type GateResult } from "../../lib/gate/mod.ts";
+import { parseGateRule } from "../../lib/inputs/rules.ts";
+import type { Reference, Run } from "../../lib/ground/model.ts";
+import { judgeReport } from "../../lib/pipeline/mod.ts";
+import { assert, assertEquals, assertMatch, assertThrows } from "../_assert.ts";
+import { InvalidInputError } from "../../lib/ground/errors.ts";
 
 let ids = 0;
 const run = (m: unknown, state = "finished", config: Record<string, unknown> = {}): Run => ({

@@ -1,6 +1,11 @@
 import fc from "fast-check";
-import { decodeRunNode, ReportDataSchema, RunNodeSchema, unwrapConfig } from "../lib/wandb/runs.ts";
-import { assertEquals } from "./_assert.ts";
+import {
+  decodeRunNode,
+  ReportDataSchema,
+  RunNodeSchema,
+  unwrapConfig,
+} from "../../lib/wandb/runs.ts";
+import { assertEquals } from "../_assert.ts";
 
 Deno.test("RunNodeSchema: JSON strings decoded, config unwrapped, NaN kept", () => {
   const run = RunNodeSchema.parse({

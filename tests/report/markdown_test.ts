@@ -1,11 +1,11 @@
 import fc from "fast-check";
-import { classify } from "../lib/classify.ts";
-import { compareRuns } from "../lib/compare.ts";
-import { evaluateGate } from "../lib/gate/mod.ts";
-import { parseGateRule } from "../lib/inputs/rules.ts";
-import { escapeMarkdown, MAX_MARKDOWN, renderMarkdown } from "../lib/report/markdown.ts";
-import type { WandbRun } from "../lib/wandb/runs.ts";
-import { assert, assertEquals, assertMatch, assertStringIncludes } from "./_assert.ts";
+import { classify } from "../../lib/classify.ts";
+import { compareRuns } from "../../lib/compare.ts";
+import { evaluateGate } from "../../lib/gate/mod.ts";
+import { parseGateRule } from "../../lib/inputs/rules.ts";
+import { escapeMarkdown, MAX_MARKDOWN, renderMarkdown } from "../../lib/report/markdown.ts";
+import type { WandbRun } from "../../lib/wandb/runs.ts";
+import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
 
 function render(
   candidates: WandbRun[],
@@ -185,7 +185,7 @@ Deno.test("the demo's report says what it must: verdict, counts, numbers, sectio
   // examples/report.md is kept as an example (regenerate with: deno task demo --app-url
   // https://wandb.ai --markdown examples/report.md); the test holds what the report must say,
   // with numbers computed here from the demo fixture's values, not its last output.
-  const { runDemoCli } = await import("../lib/cli/mod.ts");
+  const { runDemoCli } = await import("../../lib/cli/mod.ts");
   const dir = await Deno.makeTempDir();
   try {
     let stderr = "";

@@ -1,6 +1,6 @@
 import fc from "fast-check";
-import { parseLenientJson, stringifyLenientJson } from "../lib/ground/json.ts";
-import { assertEquals, assertThrows } from "./_assert.ts";
+import { parseLenientJson, stringifyLenientJson } from "../../lib/ground/json.ts";
+import { assertEquals, assertThrows } from "../_assert.ts";
 
 Deno.test("parseLenientJson: strict JSON and W&B's bare NaN/Infinity", () => {
   assertEquals(parseLenientJson('{"a": 1}'), { a: 1 });

@@ -3,8 +3,8 @@ import {
   sendWithRetry,
   serverDelayMs,
   TransportFailure,
-} from "../lib/ground/retry.ts";
-import { assertEquals, assertRejects } from "./_assert.ts";
+} from "../../lib/ground/retry.ts";
+import { assertEquals, assertRejects } from "../_assert.ts";
 
 /** A fake HTTP layer answering from a script, and a fake clock. */
 function scripted(script: (Response | Error)[]) {

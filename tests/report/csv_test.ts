@@ -1,8 +1,8 @@
 import { parse } from "csv-parse/sync";
 import fc from "fast-check";
-import { cell, csvColumns, renderCsv, toCsv } from "../lib/report/csv.ts";
-import type { WandbRun } from "../lib/wandb/runs.ts";
-import { assertEquals } from "./_assert.ts";
+import { cell, csvColumns, renderCsv, toCsv } from "../../lib/report/csv.ts";
+import type { WandbRun } from "../../lib/wandb/runs.ts";
+import { assertEquals } from "../_assert.ts";
 
 const ctx = {
   appUrl: "https://wandb.ai",
