@@ -2,7 +2,7 @@
 // floor or below (docs/architecture.md), and a private file (_name.ts) is
 // imported only from its own folder. Read from the code's own import lines.
 import { dirname, join, relative } from "node:path";
-import { assertEquals } from "./_assert.ts";
+import { assert, assertEquals } from "./_assert.ts";
 import houseLint from "./tools/house_lint.ts";
 
 const LIB = new URL("../lib/", import.meta.url).pathname;
@@ -141,4 +141,19 @@ Deno.test("architecture: docs/architecture.md names every room of lib/ (each fol
     e.isDirectory ? `lib/${e.name}/` : `lib/${e.name}`
   );
   assertEquals(rooms.filter((room) => !doc.includes(`\`${room}\``)).sort(), []);
+});
+
+Deno.test("architecture: unit tests are laid out like lib/ (each test folder is a folder of lib/)", () => {
+  const tests = new URL("./", import.meta.url).pathname;
+  const apart = new Set(["e2e", "tools"]);
+  const folders = [...Deno.readDirSync(tests)].filter((e) => e.isDirectory && !apart.has(e.name));
+  const strays = folders.filter((e) => {
+    try {
+      return !Deno.statSync(join(LIB, e.name)).isDirectory;
+    } catch {
+      return true;
+    }
+  }).map((e) => `tests/${e.name}/`);
+  assertEquals(strays, []);
+  assert(folders.length >= 5, `${folders.length} folders`);
 });
