@@ -33,16 +33,14 @@ async function deliverMerged(
   io: CliIo,
   print: Printer,
   merged: MergedReport,
-  comment: string,
+  comment: { marker: string; body: string },
 ): Promise<void> {
   const token = options.githubToken;
   if (!token) return;
-  const log = print.debugLog(options.debug);
-  const marker = commentMarker(options.reportKey, io.env.GITHUB_WORKFLOW ?? "wandb-report");
   if (options.comment && options.prNumber !== undefined) {
     await deliverComment(
       print,
-      () => sendComment(options, io, log, { marker, body: comment, mode: options.commentMode }),
+      () => sendComment(io, print, options, { ...comment, mode: options.commentMode }),
     );
   }
   if (!options.status) return;
@@ -122,7 +120,7 @@ export const merge: Run<MergeCliOptions> = async (options, io, print) => {
       STATUS_STATE: status.state,
       STATUS_DESCRIPTION: status.description,
     });
-    await deliverMerged(options, io, print, merged, comment);
+    await deliverMerged(options, io, print, merged, { marker, body: comment });
     if (options.json) print.json(jsonText(mergedJson(merged)));
     sayMerged(print, merged);
     return merged.passed ? ExitCode.ok : ExitCode.gateFailed;

@@ -32,9 +32,9 @@ import { retryPolicy, type RetrySettings } from "../ground/retry.ts";
  * `GITHUB_TOKEN`, retried as the user set for W&B.
  */
 export function sendComment(
-  options: RetrySettings & { githubToken?: string; prNumber?: number },
   io: CliIo,
-  log: ((line: string) => void) | undefined,
+  print: Printer,
+  options: RetrySettings & { githubToken?: string; prNumber?: number; debug: boolean },
   comment: {
     marker: string;
     body: string;
@@ -52,7 +52,7 @@ export function sendComment(
     env: io.env,
     retry: retryPolicy(options, io.deps?.baseDelayMs),
     http: io.deps?.http,
-    log,
+    log: print.debugLog(options.debug),
   });
 }
 
@@ -87,7 +87,7 @@ export function waitShown(
     if (statusing) await setStatus(sha, "pending", text);
     if (!commenting) return;
     try {
-      const posted = await sendComment(options, io, log, {
+      const posted = await sendComment(io, print, options, {
         marker,
         body: renderProgress({
           marker,
@@ -221,13 +221,12 @@ export async function publishOnPr(
   options: ReportCliOptions,
   io: CliIo,
   print: Printer,
-  log: ((line: string) => void) | undefined,
   setStatus: ReturnType<typeof statusSetter>,
   report: { marker: string; body: () => string; sha: string; outputs: Record<string, string> },
 ): Promise<void> {
   if (options.comment && options.prNumber !== undefined && options.githubToken) {
     await deliverComment(print, () =>
-      sendComment(options, io, log, {
+      sendComment(io, print, options, {
         marker: report.marker,
         body: report.body(),
         mode: options.commentMode,

@@ -268,7 +268,7 @@ export const report: Run<ReportCliOptions> = async (options, io, print) => {
     // A regression accepted on this very commit (/accept-regression) holds.
     const outputs = await verdictOnPr(options, io, print, log, rendered, result.sha);
     await writeOutputs(io, print, outputs);
-    await publishOnPr(options, io, print, log, setStatus, {
+    await publishOnPr(options, io, print, setStatus, {
       marker: rendered.marker,
       body: markdown,
       sha: options.match.by === "sha" ? result.sha : "",

@@ -83,7 +83,7 @@ async function commentOn(
     );
   }
   const body = print.redactor.redact(report.body);
-  const posted = await sendComment(options, io, print.debugLog(options.debug), {
+  const posted = await sendComment(io, print, options, {
     repository: options.repository,
     prNumber: report.prNumber,
     marker,

@@ -96,7 +96,7 @@ export async function sweep(options: ReportCliOptions, io: CliIo, print: Printer
     });
     const outputs = await verdictOnPr(one, io, print, log, rendered, pr.headSha);
     const body = () => print.redactor.redact(rendered.markdown);
-    await publishOnPr(one, io, print, log, statusSetter(one, io, print), {
+    await publishOnPr(one, io, print, statusSetter(one, io, print), {
       marker: rendered.marker,
       body,
       sha: pr.headSha,

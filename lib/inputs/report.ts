@@ -35,6 +35,7 @@ import { Redactor } from "../ground/redact.ts";
 import { parseGateRule, parseReference } from "./rules.ts";
 import { parseGroupBy } from "../ground/stats.ts";
 import { MAX_HISTORY } from "../history/source.ts";
+import { DEFAULT_BASE_URL } from "../ground/urls.ts";
 import { REPORT_SOURCES } from "./_report_table.ts";
 import type { ReportOptions } from "../pipeline/options.ts";
 import {
@@ -139,7 +140,7 @@ export const ReportOptionsSchema: z.ZodType<ReportCliOptions> = z
     out: z.string().min(1, "a file path"),
     /** The path is the default, not the user's: a symbolic link there is replaced, not followed. */
     outDefault: z.boolean().default(false),
-    baseUrl: HTTP_URL.default("https://api.wandb.ai").refine(
+    baseUrl: HTTP_URL.default(DEFAULT_BASE_URL).refine(
       (url) => !["wandb.ai", "app.wandb.ai"].includes(wandbHost(url) ?? ""),
       "the API host https://api.wandb.ai, not the web app's",
     ).refine(

@@ -19,7 +19,6 @@ import { waitChecked } from "./wait.ts";
 export { collectReport } from "./collect.ts";
 export { judgeReport } from "./judge.ts";
 export { baselineSource } from "./notes.ts";
-export { checkLibraryOptions } from "./options.ts";
 export type { Defaulted, ReportOptions } from "./options.ts";
 export { renderReport } from "./render.ts";
 export { collectCommits } from "./sweep.ts";

@@ -18,6 +18,7 @@ import {
   WAIT_EXPECTED,
 } from "../schemas.ts";
 import type { GroupBy } from "../ground/stats.ts";
+import { DEFAULT_BASE_URL } from "../ground/urls.ts";
 
 /**
  * A report's options, as the library takes them (`collectReport`,
@@ -120,7 +121,7 @@ const LIBRARY_RULES = z.object({
   apiKey: z.string().regex(/^[\x21-\x7e]+$/, "an API key without spaces, in printable ASCII"),
   entity: z.string().regex(/^[^\s/]+$/, "a W&B entity (no spaces or /)"),
   project: z.string().regex(/^[^\s/]+$/, "a W&B project name (no spaces or /)"),
-  baseUrl: HTTP_URL.default("https://api.wandb.ai"),
+  baseUrl: HTTP_URL.default(DEFAULT_BASE_URL),
   appUrl: HTTP_URL.optional(),
   ...FETCH_FIELDS,
   ...RETRY_FIELDS,
@@ -156,6 +157,7 @@ const LIBRARY_RULES = z.object({
  *   () => settleOptions({ apiKey: "k", entity: "a", project: "b", baseUrl: "not a url" }),
  *   /options\.baseUrl: expected an http:\/\/ or https:\/\/ URL/,
  * );
+ * throws(() => settleOptions({ apiKey: "k", entity: "a", project: "b", pageSize: 0 }));
  * ```
  */
 export function settleOptions<T extends object>(
@@ -186,20 +188,3 @@ export type Defaulted =
   | "maxRetrySeconds"
   | "maxResponseMb"
   | "commitScanDays";
-
-/**
- * Checks options handed to the library with the CLI's rules (see
- * {@link settleOptions}, which also fills in the defaults).
- *
- * @throws {InvalidInputError} naming the first option that breaks them
- *
- * @example
- * ```ts
- * import { throws } from "node:assert";
- * import { checkLibraryOptions } from "./options.ts";
- * throws(() => checkLibraryOptions({ apiKey: "k", entity: "a", project: "b", pageSize: 0 }));
- * ```
- */
-export function checkLibraryOptions(options: object): void {
-  settleOptions(options);
-}
