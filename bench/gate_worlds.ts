@@ -111,7 +111,11 @@ function onePr(world: World, n: number, effect: number, rng: ReturnType<typeof g
     for (const k of keys) cellsByKey[k]!.push(seeds.map((s) => s[k]!));
   }
   for (const k of keys) {
-    history[k] = { ...pooledNoise(cellsByKey[k]!)!, cells: cellsByKey[k]! };
+    history[k] = {
+      ...pooledNoise(cellsByKey[k]!)!,
+      cells: cellsByKey[k]!,
+      keys: cellsByKey[k]!.map((_, c) => `c${c}`),
+    };
   }
   const groups = world.startsWith("groups") ? Number(world.split(" ")[1]) : 1;
   const baseCommit = world === "baseline 3 back" ? 3 : 0;

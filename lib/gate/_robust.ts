@@ -26,25 +26,15 @@
  */
 import { seededRandom } from "../ground/random.ts";
 import { fUpperTail, trigamma } from "../ground/inference.ts";
-import { mean } from "../ground/stats.ts";
+import { variance } from "../ground/stats.ts";
+import { type LogSpread, logSpread, RECENT_COMMITS, type ReportShape } from "./_shape.ts";
 
-/** Commits (newest first) whose spread counts as "recent". */
-export const RECENT_COMMITS = 5;
 /** σ from main's level beyond which a seed of the PR (or its baselines) has diverged. */
 export const DIVERGED_SIGMAS = 6;
 /** σ from its commit's median beyond which a seed of main leaves its σ. */
 const CLEANING_SIGMAS = 6;
 /** Robust σ from its commit's median within which a seed tells the efficient σ. */
 const CORE_SIGMAS = 4;
-
-/** A sample variance with n − 1 (0 for fewer than two values). */
-function variance(values: readonly number[]): number {
-  if (values.length < 2) return 0;
-  const m = mean(values)!;
-  let squares = 0;
-  for (const v of values) squares += (v - m) ** 2;
-  return squares / (values.length - 1);
-}
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -199,6 +189,8 @@ export interface ChangeAwareSd {
   from: "recent" | "pooled";
   /** The F statistic recent/older, when both had degrees of freedom. */
   f?: number;
+  /** The change was told by the report's metrics together, this one's F alone not seeing it. */
+  jointly?: boolean;
 }
 
 /** s² pooled over cells, with Σ (n − 1) df. */
@@ -217,7 +209,10 @@ function pooled(cells: readonly (readonly number[])[]): { s2: number; df: number
  * The σ from history when the noise may have changed: F = s²(newest commits
  * + the PR's own seeds) / s²(older); recent when F is significantly large
  * (one-sided 0.10: a less stable training) or small (0.01), else everything
- * pooled, the PR's seeds included. `undefined` with no df at all.
+ * pooled, the PR's seeds included. With `shared`, the report's metrics'
+ * joint say (`sharedChange`), a change it names is taken, and one
+ * metric's F alone must be far out (0.01 up, 0.001 down). `undefined` with
+ * no df at all.
  *
  * @example
  * ```ts
@@ -232,6 +227,7 @@ function pooled(cells: readonly (readonly number[])[]): { s2: number; df: number
 export function changeAwareSd(
   cells: readonly (readonly number[])[],
   own: readonly number[],
+  shared?: "up" | "down" | "none",
 ): ChangeAwareSd | undefined {
   const recent = pooled([...cells.slice(0, RECENT_COMMITS), own]);
   const older = pooled(cells.slice(RECENT_COMMITS));
@@ -242,9 +238,13 @@ export function changeAwareSd(
   }
   const f = recent.s2 / older.s2;
   const up = fUpperTail(f, recent.df, older.df);
-  const changed = up < 0.10 || 1 - up < 0.01;
-  return changed
-    ? { sd: Math.sqrt(recent.s2), df: recent.df, from: "recent", f }
+  // With the report's metrics' joint say (which weighs the commits' own spread, so σ that
+  // varies by commit is not taken for a change), one metric's F alone must be far out.
+  const [upLevel, downLevel] = shared === undefined ? [0.10, 0.01] : [0.01, 0.001];
+  const alone = up < upLevel || 1 - up < downLevel;
+  const jointly = !alone && shared !== undefined && shared !== "none";
+  return alone || jointly
+    ? { sd: Math.sqrt(recent.s2), df: recent.df, from: "recent", f, ...(jointly && { jointly }) }
     : { sd: Math.sqrt(all.s2), df: all.df, from: "pooled", f };
 }
 
@@ -288,7 +288,7 @@ export function robustNoise(
   cells: readonly (readonly number[])[],
   candidates: Seeds,
   baselines: Seeds,
-  options: { drift: boolean; format: (n: number) => string },
+  options: { drift: boolean; format: (n: number) => string; shape?: ReportShape },
 ): RobustNoise | undefined {
   const history = robustHistory(cells);
   if (!history) return undefined;
@@ -300,7 +300,7 @@ export function robustNoise(
   const kept = (seeds: Seeds, gone: Set<number>) => seeds.values.filter((_, i) => !gone.has(i));
   const [c, b] = [kept(candidates, cOut), kept(baselines, bOut)];
   if (b.length === 0) return undefined;
-  const sigma = changeAwareSd(clean, c);
+  const sigma = changeAwareSd(clean, c, options.shape?.change);
   if (!sigma) return undefined;
   const tau2 = options.drift ? between : 0;
   const fmt = options.format;
@@ -317,7 +317,9 @@ export function robustNoise(
   if (sigma.from === "recent") {
     notes.push(
       `σ from the newest ${RECENT_COMMITS} commits and the PR's seeds: the spread changed ` +
-        `(F = ${fmt(sigma.f!)} against the older commits)`,
+        (sigma.jointly
+          ? `in the report's metrics together (F = ${fmt(sigma.f!)} in this one alone)`
+          : `(F = ${fmt(sigma.f!)} against the older commits)`),
     );
   }
   if (tau2 > 0) {
@@ -327,7 +329,7 @@ export function robustNoise(
     );
   }
   // σ that varies between commits: each side's own seeds weigh in (a noise of its own).
-  const sides = sidesNoise(clean, sigma, c, b);
+  const sides = sidesNoise(clean, sigma, c, b, options.shape?.spread);
   if (sides) {
     notes.push(
       `σ varies between commits more than their seeds explain (like a χ² of ` +
@@ -423,9 +425,12 @@ const MAX_PRIOR_DF = 10_000;
  * When the commits' σ differ by more than seed noise explains (the spread
  * of their log s² beyond the ψ′((k−1)/2) that k seeds give), each side's σ²
  * is its posterior mean, (ν₀·s² + (n−1)·s²_own) / (ν₀ + n − 1), with
- * ν₀ + n − 1 df (at most history's and its own); `undefined` when the
- * commits look alike (then history's σ is every commit's), with fewer than
- * five commits, or when a commit's seeds are all equal (no log to take).
+ * ν₀ + n − 1 df about history's s², and the df of the two sides' sum by
+ * Welch–Satterthwaite with history's s² (its own df) counted once, as both
+ * sides lean on it. `shared`, the spread told from every gated metric, is
+ * used instead of this metric's own. `undefined` when the commits look alike
+ * (then history's σ is every commit's), with fewer than five commits, or
+ * when a commit's seeds are all equal (no log to take).
  *
  * @example
  * ```ts
@@ -441,26 +446,26 @@ export function sidesNoise(
   sigma: ChangeAwareSd,
   candidates: readonly number[],
   baselines: readonly number[],
+  shared?: LogSpread,
 ): SidesNoise | undefined {
-  const logs: number[] = [];
-  let seedShare = 0;
-  for (const cell of cells.filter((c) => c.length >= 2)) {
-    const s2 = variance(cell);
-    if (!(s2 > 0)) return undefined;
-    logs.push(Math.log(s2));
-    seedShare += trigamma((cell.length - 1) / 2);
-  }
-  if (logs.length < 5) return undefined;
-  const nu0 = priorDf(variance(logs) - seedShare / logs.length);
+  const spread = shared ?? logSpread(cells);
+  if (!spread) return undefined;
+  // The spread's lower bound (one standard error down): a spread history cannot tell from
+  // none costs the df of every rule, so only what it can tell is taken.
+  const nu0 = priorDf(spread.excess - Math.sqrt(spread.se2));
   if (!Number.isFinite(nu0)) return undefined;
   const side = (values: readonly number[]) => {
     const own = Math.max(0, values.length - 1);
-    const s2 = (nu0 * sigma.sd ** 2 + own * variance(values)) / (nu0 + own);
-    return { v: s2 / Math.max(1, values.length), df: Math.min(nu0, sigma.df) + own };
+    const n = Math.max(1, values.length);
+    const prior = (nu0 * sigma.sd ** 2) / (nu0 + own) / n;
+    return { v: prior + (own * variance(values)) / (nu0 + own) / n, prior, df: nu0 + own };
   };
   const [c, b] = [side(candidates), side(baselines)];
   const sum = c.v + b.v;
+  // Welch–Satterthwaite over what is uncertain: each side's σ² about history's (ν₀ + own df,
+  // independent: two commits), and history's σ² itself, which both sides share (its df once).
+  const terms = c.v ** 2 / c.df + b.v ** 2 / b.df + (c.prior + b.prior) ** 2 / sigma.df;
   // Both spreads 0: no noise seen; the df do not matter then.
-  const df = sum > 0 ? sum ** 2 / (c.v ** 2 / c.df + b.v ** 2 / b.df) : c.df + b.df;
+  const df = terms > 0 ? sum ** 2 / terms : c.df + b.df;
   return { priorDf: nu0, variance: sum, df };
 }

@@ -12,6 +12,7 @@ import type { GateRule, Reference, Run as WandbRun } from "../ground/model.ts";
 import { floatSlack, formatNumber as fmt } from "../ground/numbers.ts";
 import { mean, standardError, type Summary } from "../ground/stats.ts";
 import { type RobustNoise, robustNoise, type Seeds } from "./_robust.ts";
+import type { ReportShape } from "./_shape.ts";
 import { type GateVerdict, MIN_HISTORY_COMMITS } from "./types.ts";
 
 /** Where the reference came from, in words: "best baseline b1", "mean of the baselines". */
@@ -72,6 +73,8 @@ export interface RuleContext {
   history?: PooledNoise;
   /** Add the drift between commits (the baselines are not the base commit's own runs). */
   drift?: boolean;
+  /** What every gated metric's history says together (σ's spread and change). */
+  shape?: ReportShape;
 }
 
 /** One rule on one comparison, as its verdicts' makers share it. */
@@ -231,6 +234,7 @@ function judgeMean(j: Judging): GateVerdict {
     ? robustNoise(history.cells, seedsOf(comparison.candidates), seedsOf(comparison.baselines), {
       drift: j.context.drift ?? false,
       format: fmt,
+      shape: j.context.shape,
     })
     : undefined;
   if (robust) {

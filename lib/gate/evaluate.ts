@@ -8,6 +8,8 @@ import type { Classification } from "../classify.ts";
 import { compareRuns, type MetricComparison } from "../compare.ts";
 import type { GateRule, Reference, Run as WandbRun } from "../ground/model.ts";
 import { settleFamily } from "./_family.ts";
+import { robustHistory } from "./_robust.ts";
+import { type ReportShape, reportShape } from "./_shape.ts";
 import { judgeRule } from "./_rule.ts";
 import type { GateOptions, GateResult, GateVerdict, GateVerdictWord } from "./types.ts";
 
@@ -67,6 +69,7 @@ export function evaluateGate(
 ): GateResult {
   const verdicts: GateVerdict[] = [];
   const notes: string[] = [];
+  const shape = gatedShape(options);
   for (const rule of options.rules) {
     const wanted = ruleReference(rule, options.reference);
     // The rule's own direction and reference: never comparisons made for
@@ -86,6 +89,7 @@ export function evaluateGate(
       group: options.group,
       history,
       drift: options.drift,
+      shape,
     });
     notes.push(...judged.notes);
     verdicts.push(
@@ -234,4 +238,20 @@ export function waitingFor(classification: Classification, sha: string): string 
   const ended = counts.candidates - counts.running - counts.pending - counts.stalled;
   if (ended > 0) parts.push(`${ended} ended without finishing`);
   return `waiting for training: ${parts.join(", ")}`;
+}
+
+/**
+ * What the histories of the metrics `alpha=` rules gate say together, each
+ * cleaned of main's diverged seeds first.
+ */
+function gatedShape(options: GateOptions): ReportShape {
+  const metrics = new Set(options.rules.filter((r) => r.alpha !== undefined).map((r) => r.metric));
+  const histories = [...metrics].flatMap((m) => {
+    const history = options.history && Object.hasOwn(options.history, m)
+      ? options.history[m]!
+      : undefined;
+    const clean = history?.cells ? robustHistory(history.cells)?.clean : undefined;
+    return clean ? [{ cells: clean, keys: history!.keys }] : [];
+  });
+  return reportShape(histories);
 }

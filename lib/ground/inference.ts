@@ -283,6 +283,8 @@ export interface PooledNoise {
    * steps read (screening, a changed spread, drift).
    */
   cells?: number[][];
+  /** Who each cell is (its commit, and group), aligned with `cells`: metrics are matched by it. */
+  keys?: string[];
 }
 
 /**

@@ -32,6 +32,20 @@ export function mean(values: readonly number[]): number | undefined {
   return shares;
 }
 
+/**
+ * The sample variance (n − 1) of finite numbers; 0 for fewer than two.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { variance } from "./stats.ts";
+ * assertEquals([variance([1, 2, 3]), variance([5])], [1, 0]);
+ * ```
+ */
+export function variance(values: readonly number[]): number {
+  return (summarize(values).sd ?? 0) ** 2;
+}
+
 /** One side's values of a metric, summarised. */
 export interface Summary {
   /** How many finite values. */

@@ -138,6 +138,7 @@ export function trendOf(
  * const byCommit = new Map([["c2", [run("c2", 0.7), run("c2", 0.8)]], ["c1", [run("c1", 0.5), run("c1", 0.7)]]]);
  * const noise = historyNoise([{ sha: "c2" }, { sha: "c1" }], byCommit, ["acc"]);
  * assertEquals([noise.acc?.commits, noise.acc?.df, noise.acc?.sd.toFixed(4)], [2, 2, "0.1118"]);
+ * assertEquals(noise.acc?.keys, ["c2#0", "c1#0"]); // who each cell is, to match metrics by
  * ```
  */
 export function historyNoise(
@@ -147,14 +148,14 @@ export function historyNoise(
   options: { exclude?: ReadonlySet<string>; groupBy?: GroupBy } = {},
 ): Record<string, PooledNoise> {
   // One cell per commit (and group): σ is pooled within cells, never across them.
-  const cells: { sha: string; runs: Run[] }[] = [];
+  const cells: { sha: string; key: string; runs: Run[] }[] = [];
   for (const commit of chain) {
     if (options.exclude?.has(commit.sha)) continue;
     const finished = finishedOf(byCommit.get(commit.sha) as Run[]);
     if (finished.length < 2) continue;
-    for (const group of groupRuns(finished, options.groupBy).groups) {
-      cells.push({ sha: commit.sha, runs: group.runs });
-    }
+    groupRuns(finished, options.groupBy).groups.forEach((group, g) => {
+      cells.push({ sha: commit.sha, key: `${commit.sha}#${g}`, runs: group.runs });
+    });
   }
   const noise: Record<string, PooledNoise> = {};
   for (const metric of metrics) {
@@ -172,6 +173,7 @@ export function historyNoise(
         ...pooled,
         commits: commits.size,
         cells: values.filter((v) => v.length >= 2),
+        keys: cells.flatMap((cell, i) => (values[i]!.length >= 2 ? [cell.key] : [])),
       };
     }
   }

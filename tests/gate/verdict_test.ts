@@ -558,18 +558,20 @@ Deno.test("robust: a 10σ seed leaves main's σ even when the median's σ comes 
 
 Deno.test("robust: σ that varies between commits lets each side's own seeds weigh in (checked against R)", () => {
   // R 4 (an independent computation of the same model): ν₀ solves trigamma(ν₀/2) = v, v the
-  // variance of the commits' log s² less trigamma(1); each side's σ² is the posterior mean
-  // (ν₀·1 + 2·s²_own) / (ν₀ + 2), its df min(ν₀, 16) + 2; the df by Welch–Satterthwaite.
-  // uniroot(...) gives ν₀ = 1.842278208772334, variance 0.630229950637003, df 6.290397974669599.
+  // variance of the commits' log s² less trigamma(1) (1.856968919), less its standard error
+  // √((m₄ − s⁴)/N) (0.796174208); each side's σ² is the posterior mean
+  // (ν₀·1 + 2·s²_own) / (ν₀ + 2) with ν₀ + 2 df; the df of the sum by Welch–Satterthwaite with
+  // history's s² (16 df) counted once, both sides' prior parts leaning on it.
+  // uniroot(...) gives ν₀ = 2.730628942273748, variance 0.637072293125987, df 6.962756407609331.
   const spreads = [0.2, 0.5, 1, 2, 0.3, 1.5, 0.8, 3];
   const cells = spreads.map((a) => [-a, 0, 1.3 * a]);
   assertEquals(priorDf(1).toFixed(6), "2.852510"); // uniroot(trigamma(n/2) - 1)
   assertEquals(priorDf(0.64).toFixed(6), "4.024603");
   assertEquals(priorDf(0.1).toFixed(6), "20.983364");
   const sides = sidesNoise(cells, { sd: 1, df: 16, from: "pooled" }, [0, 0.5, 2.5], [1, 1.2, 1.4])!;
-  assertEquals(sides.priorDf.toFixed(9), "1.842278209");
-  assertEquals(sides.variance.toFixed(9), "0.630229951");
-  assertEquals(sides.df.toFixed(9), "6.290397975");
+  assertEquals(sides.priorDf.toFixed(9), "2.730628942");
+  assertEquals(sides.variance.toFixed(9), "0.637072293");
+  assertEquals(sides.df.toFixed(9), "6.962756408");
   // Commits whose seeds spread alike: history's σ is every commit's (no own weight).
   assertEquals(
     sidesNoise(spreads.map(() => [-1, 0, 1.3]), { sd: 1, df: 16, from: "pooled" }, [0], [0]),
