@@ -6,8 +6,12 @@
  */
 import { z } from "zod";
 import type { Source } from "./command.ts";
-import { DEFAULTS, RETRY_FIELDS } from "../schemas.ts";
-import { type AuthorAssociation, AuthorAssociationSchema } from "../ground/model.ts";
+import { COMMENT_MODE, RETRY_FIELDS } from "../schemas.ts";
+import {
+  type AuthorAssociation,
+  AuthorAssociationSchema,
+  type CommentMode,
+} from "../ground/model.ts";
 
 export { COMMENT_MODE, RETRY_FIELDS, seconds, TOKEN, wholeNumber } from "../schemas.ts";
 
@@ -17,7 +21,11 @@ export { COMMENT_MODE, RETRY_FIELDS, seconds, TOKEN, wholeNumber } from "../sche
  */
 export function retrySources(
   timeoutEnv?: string,
-): { timeoutSeconds: Source; maxAttempts: Source; maxRetrySeconds: Source } {
+): {
+  timeoutSeconds: Source & { schema: typeof RETRY_FIELDS.timeoutSeconds };
+  maxAttempts: Source & { schema: typeof RETRY_FIELDS.maxAttempts };
+  maxRetrySeconds: Source & { schema: typeof RETRY_FIELDS.maxRetrySeconds };
+} {
   return {
     timeoutSeconds: {
       flag: "timeout",
@@ -25,21 +33,24 @@ export function retrySources(
       ...(timeoutEnv ? { env: timeoutEnv } : {}),
       kind: "string",
       value: "SECONDS",
-      help: `Per-request timeout. Default ${DEFAULTS.timeoutSeconds}.`,
+      help: "Per-request timeout.",
+      schema: RETRY_FIELDS.timeoutSeconds,
     },
     maxAttempts: {
       flag: "max-attempts",
       input: "MAX_ATTEMPTS",
       kind: "string",
       value: "N",
-      help: `Attempts per request, counting the first, 1-20. Default ${DEFAULTS.maxAttempts}.`,
+      help: "Attempts per request, counting the first, 1-20.",
+      schema: RETRY_FIELDS.maxAttempts,
     },
     maxRetrySeconds: {
       flag: "max-retry-time",
       input: "MAX_RETRY_TIME",
       kind: "string",
       value: "SECONDS",
-      help: `Give up retrying after this long in all. Default ${DEFAULTS.maxRetrySeconds}.`,
+      help: "Give up retrying after this long in all.",
+      schema: RETRY_FIELDS.maxRetrySeconds,
     },
   };
 }
@@ -68,13 +79,13 @@ export function githubTokenSource(help: string): Source {
 }
 
 /** `--comment-mode`: when a report is posted as the PR comment. */
-export const COMMENT_MODE_SOURCE: Source = {
+export const COMMENT_MODE_SOURCE: Source & { schema: z.ZodType<CommentMode, unknown> } = {
   flag: "comment-mode",
   input: "COMMENT_MODE",
   kind: "string",
   value: "MODE",
-  help: "When to comment: always, changes (only when the report changed), failures, off. " +
-    "Default always.",
+  help: "When to comment: always, changes (only when the report changed), failures, off.",
+  schema: COMMENT_MODE.default("always"),
 };
 
 /** The rows a GitHub step (comment, status) has after its own: the repository, retries, `--debug`. */

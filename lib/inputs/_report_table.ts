@@ -1,13 +1,44 @@
 /**
- * The report command's option table: every flag, the `INPUT_*` variable and
- * the W&B variable it may come from, its group in `--help`, and its line of
- * help. Parsing, `--help` and the README's tables are all made from it.
+ * The report command's options, each declared once: its flag, the `INPUT_*`
+ * variable and the W&B variable it may come from, its group and line in
+ * `--help`, and its schema (range, default). Parsing, the options' type,
+ * `--help` and the README's tables are all made from it.
  *
  * @module
  */
-import { COMMENT_MODE_SOURCE, DEBUG_SOURCE, githubTokenSource, retrySources } from "./_fields.ts";
-import { DEFAULTS } from "../schemas.ts";
-import type { Source } from "./command.ts";
+import { z } from "zod";
+import {
+  COMMENT_MODE_SOURCE,
+  DEBUG_SOURCE,
+  githubTokenSource,
+  REPORT_KEY,
+  retrySources,
+  TOKEN,
+  wholeNumber,
+} from "./_fields.ts";
+import {
+  FETCH_FIELDS,
+  HTTP_URL,
+  MAX_POLL_SECONDS,
+  MAX_WAIT_SECONDS,
+  POLL_EXPECTED,
+  WAIT_EXPECTED,
+} from "../schemas.ts";
+import type { Option } from "./command.ts";
+import {
+  API_KEY,
+  BASE_URL,
+  DIRECTIONS,
+  DURATION_SCHEMA,
+  GATE_RULES,
+  GROUP_BY,
+  NAMES,
+  PROJECT,
+  PULLS,
+  REFERENCE,
+} from "./_report_schemas.ts";
+import { durationText, type Reference, RunIdSchema, ShaSchema } from "../ground/model.ts";
+import { MAX_HISTORY } from "../history/source.ts";
 
 /** The report's option rows, by option key. */
 export const REPORT_SOURCES = {
@@ -18,6 +49,7 @@ export const REPORT_SOURCES = {
     kind: "string",
     secret: "wandb-key",
     help: "W&B API key (environment only, never a flag). Required.",
+    schema: API_KEY,
   },
   project: {
     group: "Selecting the candidates",
@@ -27,6 +59,7 @@ export const REPORT_SOURCES = {
     kind: "string",
     value: "entity/project",
     help: "W&B project. WANDB_PROJECT may omit the entity if WANDB_ENTITY is set. Required.",
+    schema: PROJECT,
   },
   sha: {
     group: "Selecting the candidates",
@@ -35,6 +68,7 @@ export const REPORT_SOURCES = {
     kind: "string",
     value: "SHA",
     help: "Candidates: runs whose config github_sha is this; 7-39 hex matches as a prefix.",
+    schema: ShaSchema.optional(),
   },
   secondarySha: {
     group: "Selecting the candidates",
@@ -43,6 +77,7 @@ export const REPORT_SOURCES = {
     kind: "string",
     value: "SHA",
     help: "Also require config secondary_sha to equal this (needs --sha).",
+    schema: ShaSchema.optional(),
   },
   runId: {
     group: "Selecting the candidates",
@@ -51,6 +86,7 @@ export const REPORT_SOURCES = {
     kind: "string",
     value: "ID",
     help: "Candidate: the run with this id (W&B's `name`). Overrides --sha.",
+    schema: RunIdSchema.optional(),
   },
   matchCommit: {
     group: "Selecting the candidates",
@@ -58,6 +94,7 @@ export const REPORT_SOURCES = {
     input: "MATCH_COMMIT",
     kind: "boolean",
     help: "Also match W&B's built-in `commit` field against --sha.",
+    schema: z.boolean().default(false),
   },
   commitScanDays: {
     group: "Selecting the candidates",
@@ -65,8 +102,8 @@ export const REPORT_SOURCES = {
     input: "COMMIT_SCAN_DAYS",
     kind: "string",
     value: "DAYS",
-    help:
-      `If W&B cannot filter on commit, scan runs this recent for it. Default ${DEFAULTS.commitScanDays}.`,
+    help: "If W&B cannot filter on commit, scan runs this recent for it.",
+    schema: FETCH_FIELDS.commitScanDays,
   },
   baselineTags: {
     group: "Baselines and metrics",
@@ -75,6 +112,7 @@ export const REPORT_SOURCES = {
     kind: "list",
     value: "LIST",
     help: "Baselines: runs with any of these tags (never a candidate).",
+    schema: NAMES("tags").default([]),
   },
   baselineSha: {
     group: "Baselines and metrics",
@@ -83,6 +121,7 @@ export const REPORT_SOURCES = {
     kind: "string",
     value: "SHA",
     help: "Baselines: also the runs logged for this commit (e.g. the PR's base).",
+    schema: ShaSchema.optional(),
   },
   historyBase: {
     group: "Baselines and metrics",
@@ -93,6 +132,7 @@ export const REPORT_SOURCES = {
     help: "Where --noise-history and --trend walk back from when there is no --baseline-sha: " +
       "the PR's base or merge base, so the PR's own commits never count as the base branch's. " +
       "Default the candidates' commit.",
+    schema: ShaSchema.optional(),
   },
   baselineSearch: {
     group: "Baselines and metrics",
@@ -100,8 +140,8 @@ export const REPORT_SOURCES = {
     input: "BASELINE_SEARCH",
     kind: "string",
     value: "N",
-    help: "Walk back up to N first-parent commits from --baseline-sha to one with runs (0-500). " +
-      "Default 0.",
+    help: "Walk back up to N first-parent commits from --baseline-sha to one with runs (0-500).",
+    schema: wholeNumber(0, MAX_HISTORY).default(0),
   },
   minBaselineRuns: {
     group: "Baselines and metrics",
@@ -109,7 +149,8 @@ export const REPORT_SOURCES = {
     input: "MIN_BASELINE_RUNS",
     kind: "string",
     value: "N",
-    help: "Finished runs a commit needs to be the baseline in a search. Default 1.",
+    help: "Finished runs a commit needs to be the baseline in a search.",
+    schema: wholeNumber(1, 1000).default(1),
   },
   mergeBase: {
     group: "Baselines and metrics",
@@ -117,6 +158,7 @@ export const REPORT_SOURCES = {
     input: "MERGE_BASE",
     kind: "boolean",
     help: "Use the merge base of --baseline-sha (the PR's base) and --sha as the baseline commit.",
+    schema: z.boolean().default(false),
   },
   trend: {
     group: "Baselines and metrics",
@@ -125,7 +167,8 @@ export const REPORT_SOURCES = {
     kind: "string",
     value: "N",
     help: "Each metric's mean per commit over the last N first-parent commits (those with " +
-      "runs are shown; 0-500). Default 0.",
+      "runs are shown; 0-500).",
+    schema: wholeNumber(0, MAX_HISTORY).default(0),
   },
   noiseHistory: {
     group: "Gate and waiting",
@@ -134,7 +177,8 @@ export const REPORT_SOURCES = {
     kind: "string",
     value: "N",
     help: "Pool each metric's seed noise from the last N first-parent commits of the base " +
-      "(0-500; used by alpha= and noise= rules with 5+ commits of 2+ runs). Default 0.",
+      "(0-500; used by alpha= and noise= rules with 5+ commits of 2+ runs).",
+    schema: wholeNumber(0, MAX_HISTORY).default(0),
   },
   onInconclusive: {
     group: "Gate and waiting",
@@ -142,7 +186,8 @@ export const REPORT_SOURCES = {
     input: "ON_INCONCLUSIVE",
     kind: "string",
     value: "pass|fail",
-    help: "What an inconclusive alpha= rule (too few seeds to tell) counts as. Default pass.",
+    help: "What an inconclusive alpha= rule (too few seeds to tell) counts as.",
+    schema: z.enum(["pass", "fail"], "pass or fail").default("pass"),
   },
   onMissing: {
     group: "Gate and waiting",
@@ -152,7 +197,8 @@ export const REPORT_SOURCES = {
     value: "pending|fail",
     help: "A commit with no finished run yet (none logged, or only running or pending ones): " +
       "pending (exit 0, a pending status that waits for training) or fail (judged now: " +
-      "missing values fail, for nightly jobs that must find runs). Default pending.",
+      "missing values fail, for nightly jobs that must find runs).",
+    schema: z.enum(["pending", "fail"], "pending or fail").default("pending"),
   },
   metrics: {
     group: "Baselines and metrics",
@@ -161,6 +207,7 @@ export const REPORT_SOURCES = {
     kind: "list",
     value: "LIST",
     help: "Summary metrics to report, one CSV column each.",
+    schema: NAMES("metric names").default([]),
   },
   configVars: {
     group: "Baselines and metrics",
@@ -169,6 +216,7 @@ export const REPORT_SOURCES = {
     kind: "list",
     value: "LIST",
     help: "Config keys to report, one CSV column `_<key>` each.",
+    schema: NAMES("config keys").default([]),
   },
   out: {
     group: "Output",
@@ -177,6 +225,7 @@ export const REPORT_SOURCES = {
     kind: "string",
     value: "FILE",
     help: "CSV path. Default $GITHUB_WORKSPACE/wandb_report.csv, else ./wandb_report.csv.",
+    schema: z.string().min(1, "a file path"),
   },
   baseUrl: {
     group: "Network",
@@ -185,7 +234,8 @@ export const REPORT_SOURCES = {
     env: "WANDB_BASE_URL",
     kind: "string",
     value: "URL",
-    help: "W&B API URL. Default https://api.wandb.ai.",
+    help: "W&B API URL.",
+    schema: BASE_URL,
   },
   appUrl: {
     group: "Network",
@@ -195,6 +245,7 @@ export const REPORT_SOURCES = {
     kind: "string",
     value: "URL",
     help: "W&B UI URL for run links. Default: derived from the API URL.",
+    schema: HTTP_URL.optional(),
   },
   pageSize: {
     group: "Network",
@@ -202,7 +253,8 @@ export const REPORT_SOURCES = {
     input: "PAGE_SIZE",
     kind: "string",
     value: "N",
-    help: `Runs per request, 1-1000. Default ${DEFAULTS.pageSize}.`,
+    help: "Runs per request, 1-1000.",
+    schema: FETCH_FIELDS.pageSize,
   },
   ...retrySources("WANDB_HTTP_TIMEOUT"),
   maxResponseMb: {
@@ -211,8 +263,8 @@ export const REPORT_SOURCES = {
     input: "MAX_RESPONSE_MB",
     kind: "string",
     value: "MIB",
-    help:
-      `Refuse one W&B answer larger than this, checked while reading. Default ${DEFAULTS.maxResponseMb}.`,
+    help: "Refuse one W&B answer larger than this, checked while reading.",
+    schema: FETCH_FIELDS.maxResponseMb,
   },
   reference: {
     group: "Baselines and metrics",
@@ -220,7 +272,9 @@ export const REPORT_SOURCES = {
     input: "REFERENCE",
     kind: "string",
     value: "REF",
-    help: "Baseline value deltas are against: best, mean or run=RUN_ID. Default best.",
+    help: "Baseline value deltas are against: best, mean or run=RUN_ID.",
+    schema: REFERENCE,
+    shown: (reference: Reference) => reference.kind,
   },
   groupBy: {
     group: "Baselines and metrics",
@@ -230,6 +284,7 @@ export const REPORT_SOURCES = {
     value: "KEY",
     help:
       "Judge candidates in groups: a config key (lr) or W&B's group; a sweep is several groups.",
+    schema: GROUP_BY,
   },
   directions: {
     group: "Baselines and metrics",
@@ -239,6 +294,7 @@ export const REPORT_SOURCES = {
     repeat: true,
     value: "NAME=max|min",
     help: "A metric's direction, when its name does not say (loss → min, acc → max).",
+    schema: DIRECTIONS,
   },
   gate: {
     group: "Gate and waiting",
@@ -249,6 +305,7 @@ export const REPORT_SOURCES = {
     value: "RULE",
     help: "Fail (exit 1) on a regression: METRIC:max|min[:abs=X][:rel=Y%][:ref=..]" +
       "[:missing=..] [:of=each|mean] [:noise=K] [:alpha=P] [:mde=D] [:min-runs=N] (see the README).",
+    schema: GATE_RULES,
   },
   requireComplete: {
     group: "Gate and waiting",
@@ -256,6 +313,7 @@ export const REPORT_SOURCES = {
     input: "REQUIRE_COMPLETE",
     kind: "boolean",
     help: "Fail (exit 1) unless a candidate finished and none is running or pending.",
+    schema: z.boolean().default(false),
   },
   wait: {
     group: "Gate and waiting",
@@ -264,6 +322,7 @@ export const REPORT_SOURCES = {
     kind: "string",
     value: "DURATION",
     help: "Poll until no candidate is running or pending: 90s, 15m, 1h (at most 7 days).",
+    schema: DURATION_SCHEMA.refine((s) => s <= MAX_WAIT_SECONDS, WAIT_EXPECTED).optional(),
   },
   pollInterval: {
     group: "Gate and waiting",
@@ -271,7 +330,10 @@ export const REPORT_SOURCES = {
     input: "POLL_INTERVAL",
     kind: "string",
     value: "DURATION",
-    help: "First pause between polls, 1s-1h; pauses grow by half, to 5 min. Default 30s.",
+    help: "First pause between polls, 1s-1h; pauses grow by half, to 5 min.",
+    schema: DURATION_SCHEMA.refine((s) => s >= 1 && s <= MAX_POLL_SECONDS, POLL_EXPECTED)
+      .default(30),
+    shown: durationText,
   },
   staleAfter: {
     group: "Gate and waiting",
@@ -280,7 +342,12 @@ export const REPORT_SOURCES = {
     kind: "string",
     value: "DURATION",
     help: "A running run without a heartbeat for this long has stalled: not waited for, " +
-      "not complete. 0 turns it off. Default 15m.",
+      "not complete. 0 turns it off.",
+    schema: DURATION_SCHEMA.refine(
+      (s) => s <= MAX_WAIT_SECONDS,
+      "a duration of at most 7 days, or 0 (off)",
+    ).default(900),
+    shown: durationText,
   },
   maxWait: {
     group: "Gate and waiting",
@@ -288,7 +355,9 @@ export const REPORT_SOURCES = {
     input: "MAX_WAIT",
     kind: "string",
     value: "DURATION",
-    help: "The longest --wait allowed (the workflow sets it), at most 7 days. Default 6h.",
+    help: "The longest --wait allowed (the workflow sets it), at most 7 days.",
+    schema: DURATION_SCHEMA.refine((s) => s <= MAX_WAIT_SECONDS, WAIT_EXPECTED).default(21_600),
+    shown: durationText,
   },
   markdown: {
     group: "Output",
@@ -297,6 +366,7 @@ export const REPORT_SOURCES = {
     kind: "string",
     value: "FILE",
     help: "Also write the markdown report to FILE.",
+    schema: z.string().min(1, "a file path").optional(),
   },
   format: {
     group: "Output",
@@ -305,6 +375,7 @@ export const REPORT_SOURCES = {
     kind: "string",
     value: "FORMAT",
     help: "Print the report on stdout: table (the default on a terminal), markdown, json or csv.",
+    schema: z.enum(["table", "markdown", "json", "csv"], "table, markdown, json or csv").optional(),
   },
   chart: {
     group: "Output",
@@ -312,6 +383,7 @@ export const REPORT_SOURCES = {
     input: "CHART",
     kind: "boolean",
     help: "Add a Mermaid bar chart per metric to the markdown.",
+    schema: z.boolean().default(false),
   },
   comment: {
     group: "GitHub",
@@ -319,6 +391,7 @@ export const REPORT_SOURCES = {
     input: "COMMENT",
     kind: "boolean",
     help: "Post the markdown as one sticky comment on --pr-number (needs GITHUB_TOKEN).",
+    schema: z.boolean().default(false),
   },
   sweep: {
     group: "GitHub",
@@ -330,6 +403,7 @@ export const REPORT_SOURCES = {
       "pending or none, oldest first, at most N (1-100) per run; one W&B query for all their " +
       "commits, then each one's report, with --comment and --status on its PR (GITHUB_TOKEN). " +
       "Baselines by tag only.",
+    schema: wholeNumber(0, 100).default(0),
   },
   pulls: {
     group: "GitHub",
@@ -339,6 +413,7 @@ export const REPORT_SOURCES = {
     value: "LIST",
     help: "With --sweep: the pull requests to report on, as NUMBER=HEAD_SHA (what `deno task " +
       "waiting` found), instead of asking GitHub: a job that may only read the runs.",
+    schema: PULLS,
   },
   prNumber: {
     group: "GitHub",
@@ -347,6 +422,7 @@ export const REPORT_SOURCES = {
     kind: "string",
     value: "N",
     help: "The pull request to comment on.",
+    schema: wholeNumber(1, 1e9).optional(),
   },
   commentMode: { ...COMMENT_MODE_SOURCE, group: "GitHub" },
   status: {
@@ -356,6 +432,7 @@ export const REPORT_SOURCES = {
     kind: "boolean",
     help: "Set a commit status wandb-report/KEY on the SHA: pending while --wait waits, " +
       "then the gate's verdict (needs GITHUB_TOKEN with statuses: write).",
+    schema: z.boolean().default(false),
   },
   progressOnly: {
     group: "GitHub",
@@ -364,6 +441,7 @@ export const REPORT_SOURCES = {
     kind: "boolean",
     help: "Only wait (--wait), showing the progress in the PR comment and the pending " +
       "status; write no report (the reusable workflow's wait job).",
+    schema: z.boolean().default(false),
   },
   prHeadSha: {
     group: "GitHub",
@@ -373,6 +451,7 @@ export const REPORT_SOURCES = {
     value: "SHA",
     help: "The PR's head commit: a report on another commit (or a run id) says in the " +
       "comment that it is not the PR's check.",
+    schema: ShaSchema.optional(),
   },
   reportKey: {
     group: "GitHub",
@@ -382,10 +461,12 @@ export const REPORT_SOURCES = {
     value: "KEY",
     help: "Tells reports apart: one sticky comment per key and workflow. Default the project " +
       "(with --status, at most 100 characters: set a key for a longer one).",
+    schema: REPORT_KEY.optional(),
   },
   githubToken: {
     ...githubTokenSource("GitHub token for --comment (environment only)."),
     group: "GitHub",
+    schema: TOKEN.optional(),
   },
   quiet: {
     group: "Output",
@@ -393,12 +474,18 @@ export const REPORT_SOURCES = {
     input: "QUIET",
     kind: "boolean",
     help: "No progress or retry lines on stderr (errors and the summary stay).",
+    schema: z.boolean().default(false),
   },
   json: {
     group: "Output",
     flag: "json",
     kind: "boolean",
     help: "Print the whole result as JSON on stdout (same as --format json).",
+    schema: z.boolean().default(false),
   },
-  debug: { ...DEBUG_SOURCE, group: "Output" },
-} as const satisfies Record<string, Source>;
+  debug: {
+    ...DEBUG_SOURCE,
+    group: "Output",
+    schema: z.boolean().default(false),
+  },
+} as const satisfies Record<string, Option>;

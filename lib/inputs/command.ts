@@ -7,7 +7,7 @@
  * @module
  */
 import { isAbsolute, join } from "node:path";
-import type { z } from "zod";
+import { z } from "zod";
 import { type FlagSpec, type FlagValues, parseFlags } from "./args.ts";
 import { InvalidInputError } from "../ground/errors.ts";
 import { parseList } from "./lists.ts";
@@ -37,6 +37,61 @@ export interface Source {
   repeat?: boolean;
   /** The heading it is listed under in `--help` (in the order groups first appear). */
   group?: string;
+  /**
+   * The option's schema: its range, and its default as the outermost `.default()`, which
+   * `--help` and the README show after the help ("Default 100.").
+   */
+  schema?: z.ZodType;
+  /** How `--help` shows the schema's default (e.g. seconds as `30s`); `String` when absent. */
+  shown?: (value: never) => string;
+}
+
+/** An option row that carries its schema: the one entry of an option. */
+export type Option = Source & { schema: z.ZodType };
+
+/**
+ * The zod object of an option table: each key validated by its row's
+ * schema, the type inferred from the rows (so options are declared once).
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { z } from "zod";
+ * import { optionsSchema } from "./command.ts";
+ * const table = {
+ *   size: { flag: "size", kind: "string", help: "Items, 1-9.", schema: z.coerce.number().min(1).max(9).default(3) },
+ * } as const;
+ * assertEquals(optionsSchema(table).parse({}), { size: 3 });
+ * ```
+ */
+export function optionsSchema<T extends Readonly<Record<string, Option>>>(
+  table: T,
+): z.ZodObject<{ -readonly [K in keyof T]: T[K]["schema"] }> {
+  const shape = Object.fromEntries(Object.entries(table).map(([k, row]) => [k, row.schema]));
+  return z.object(shape) as unknown as z.ZodObject<{ -readonly [K in keyof T]: T[K]["schema"] }>;
+}
+
+/**
+ * A row's help with its schema's default after it ("Default 100."), when the
+ * schema's outermost step is a `.default()` worth showing (not `false` or an
+ * empty list).
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { z } from "zod";
+ * import { helpOf } from "./command.ts";
+ * assertEquals(helpOf({ kind: "string", help: "Runs per request.", schema: z.number().default(100) }), "Runs per request. Default 100.");
+ * assertEquals(helpOf({ kind: "boolean", help: "Quiet.", schema: z.boolean().default(false) }), "Quiet.");
+ * ```
+ */
+export function helpOf(source: Source): string {
+  const def = source.schema?.def as { type: string; defaultValue?: unknown } | undefined;
+  if (def?.type !== "default") return source.help;
+  const value = def.defaultValue;
+  if (value === false || (Array.isArray(value) && value.length === 0)) return source.help;
+  const shown = source.shown ? source.shown(value as never) : String(value);
+  return `${source.help} Default ${shown}.`;
 }
 
 /** Raw values picked by precedence, and the name each came from. */
@@ -182,7 +237,7 @@ export function helpRows(
     for (const s of rows) {
       const flag = s.flag ? `--${s.flag}${s.value ? ` ${s.value}` : ""}` : "(environment)";
       const vars = [s.input && `INPUT_${s.input}`, s.env].filter(Boolean).join(", ");
-      const [first, ...more] = wrap(s.help, HELP_WIDTH - 31);
+      const [first, ...more] = wrap(helpOf(s), HELP_WIDTH - 31);
       lines.push(`  ${flag.padEnd(28)} ${first}`);
       for (const line of [...more, ...(vars ? [`env: ${vars}`] : [])]) {
         lines.push(`  ${"".padEnd(28)} ${line}`);
@@ -214,7 +269,7 @@ export function markdownOptions(
     for (const s of rows) {
       const flag = s.flag ? `\`--${s.flag}${s.value ? ` ${s.value}` : ""}\`` : "(environment only)";
       const vars = [s.input && `INPUT_${s.input}`, s.env].filter(Boolean).map((v) => `\`${v}\``);
-      lines.push(`| ${cell(flag)} | ${vars.join(", ")} | ${cell(s.help)} |`);
+      lines.push(`| ${cell(flag)} | ${vars.join(", ")} | ${cell(helpOf(s))} |`);
     }
   }
   return lines.join("\n");

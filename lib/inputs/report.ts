@@ -19,57 +19,15 @@ import {
   EXIT_CODES,
   fromTypedFolder,
   markdownOptions,
+  optionsSchema,
   resolveTable,
 } from "./command.ts";
-import {
-  type CommentMode,
-  type Direction,
-  DURATION_EXPECTED,
-  durationSeconds,
-  durationText,
-  type Match,
-  RunIdSchema,
-  ShaSchema,
-} from "../ground/model.ts";
+import { type CommentMode, durationText, type Match } from "../ground/model.ts";
 import { Redactor } from "../ground/redact.ts";
-import { parseGateRule, parseReference } from "./rules.ts";
-import { parseGroupBy } from "../ground/stats.ts";
-import { MAX_HISTORY } from "../history/source.ts";
-import { DEFAULT_BASE_URL } from "../ground/urls.ts";
 import { REPORT_SOURCES } from "./_report_table.ts";
 import type { ReportOptions } from "../pipeline/options.ts";
-import {
-  FETCH_FIELDS,
-  HTTP_URL,
-  MAX_POLL_SECONDS,
-  MAX_WAIT_SECONDS,
-  POLL_EXPECTED,
-  WAIT_EXPECTED,
-} from "../schemas.ts";
-import { COMMENT_MODE, REPORT_KEY, RETRY_FIELDS, TOKEN, wholeNumber } from "./_fields.ts";
 
 const SOURCES = REPORT_SOURCES;
-
-/** The W&B SaaS hostname of a parsed URL, normalised (case, trailing dot, IDNA dots). */
-function wandbHost(url: string): string | undefined {
-  const host = new URL(url).hostname.replace(/\.$/, "");
-  return host === "wandb.ai" || host.endsWith(".wandb.ai") ? host : undefined;
-}
-
-/** A duration (`90s`, `15m`, `1h`, plain seconds) as seconds. */
-const DURATION_SCHEMA: z.ZodType<number, unknown> = z.union([z.number(), z.string()]).transform(
-  (value, ctx) => {
-    const seconds = typeof value === "number" ? value : durationSeconds(value);
-    if (seconds === undefined) {
-      ctx.addIssue({ code: "custom", message: DURATION_EXPECTED });
-      return z.NEVER;
-    }
-    return seconds;
-  },
-);
-
-const NAMES = (what: string): z.ZodType<string[], string[]> =>
-  z.array(z.string().trim().min(1, `${what} that are not empty`));
 
 /**
  * Validated report options: the output of {@link ReportOptionsSchema}: the
@@ -112,109 +70,10 @@ export interface ReportCliOptions extends ReportOptions {
  * The schema of the report's inputs. It takes the raw values picked by
  * precedence (strings, lists and booleans) and yields {@link ReportOptions}.
  */
-export const ReportOptionsSchema: z.ZodType<ReportCliOptions> = z
-  .object({
-    apiKey: z
-      .string("your W&B API key in WANDB_API_KEY (or INPUT_WANDB_API_KEY)")
-      .regex(/^[\x21-\x7e]+$/, "an API key without spaces or line breaks, in printable ASCII"),
-    project: z
-      .string("a project as entity/project (--project, INPUT_PROJECT_NAME or WANDB_PROJECT)")
-      .regex(/^[^\s/]+\/[^\s/]+$/, "entity/project"),
-    sha: ShaSchema.optional(),
-    secondarySha: ShaSchema.optional(),
-    runId: RunIdSchema.optional(),
-    matchCommit: z.boolean().default(false),
-    commitScanDays: FETCH_FIELDS.commitScanDays,
-    baselineTags: NAMES("tags").default([]),
-    baselineSha: ShaSchema.optional(),
-    historyBase: ShaSchema.optional(),
-    baselineSearch: wholeNumber(0, MAX_HISTORY).default(0),
-    minBaselineRuns: wholeNumber(1, 1000).default(1),
-    mergeBase: z.boolean().default(false),
-    trend: wholeNumber(0, MAX_HISTORY).default(0),
-    noiseHistory: wholeNumber(0, MAX_HISTORY).default(0),
-    onInconclusive: z.enum(["pass", "fail"], "pass or fail").default("pass"),
-    onMissing: z.enum(["pending", "fail"], "pending or fail").default("pending"),
-    metrics: NAMES("metric names").default([]),
-    configVars: NAMES("config keys").default([]),
-    out: z.string().min(1, "a file path"),
+export const ReportOptionsSchema: z.ZodType<ReportCliOptions> = optionsSchema(SOURCES)
+  .extend({
     /** The path is the default, not the user's: a symbolic link there is replaced, not followed. */
     outDefault: z.boolean().default(false),
-    baseUrl: HTTP_URL.default(DEFAULT_BASE_URL).refine(
-      (url) => !["wandb.ai", "app.wandb.ai"].includes(wandbHost(url) ?? ""),
-      "the API host https://api.wandb.ai, not the web app's",
-    ).refine(
-      (url) => wandbHost(url) === undefined || url.startsWith("https:"),
-      "https:// for wandb.ai hosts",
-    ),
-    appUrl: HTTP_URL.optional(),
-    pageSize: FETCH_FIELDS.pageSize,
-    ...RETRY_FIELDS,
-    maxResponseMb: FETCH_FIELDS.maxResponseMb,
-    reference: z.string().default("best").transform((text, ctx) => {
-      try {
-        return parseReference(text, "--reference");
-      } catch {
-        ctx.addIssue({ code: "custom", message: "best, mean or run=RUN_ID" });
-        return z.NEVER;
-      }
-    }),
-    groupBy: z.string().trim().regex(
-      /^(group|(config\.)?[^\s]{1,200})$/,
-      "a config key (lr, config.lr) or group (W&B's group)",
-    ).transform(parseGroupBy).optional(),
-    directions: z.array(
-      z.string().regex(/^[^=\s]+=(max|min)$/, "NAME=max or NAME=min items"),
-    ).default([]).transform((items) =>
-      Object.fromEntries(items.map((item) => item.split("=") as [string, Direction]))
-    ),
-    gate: z.array(z.string()).default([]).transform((rules, ctx) => {
-      try {
-        return rules.map((rule) => parseGateRule(rule, "--gate"));
-      } catch (error) {
-        ctx.addIssue({
-          code: "custom",
-          // parseGateRule's message names the input and echoes the rule; keep the rest.
-          message: (error as Error).message
-            .replace(/^--gate: expected /, "")
-            .replace(/, got ".*?"(?= \(|$)/, ""),
-        });
-        return z.NEVER;
-      }
-    }),
-    requireComplete: z.boolean().default(false),
-    wait: DURATION_SCHEMA.refine((s) => s <= MAX_WAIT_SECONDS, WAIT_EXPECTED).optional(),
-    pollInterval: DURATION_SCHEMA.default(30).refine(
-      (s) => s >= 1 && s <= MAX_POLL_SECONDS,
-      POLL_EXPECTED,
-    ),
-    maxWait: DURATION_SCHEMA.default(21_600).refine((s) => s <= MAX_WAIT_SECONDS, WAIT_EXPECTED),
-    staleAfter: DURATION_SCHEMA.default(900).refine(
-      (s) => s <= MAX_WAIT_SECONDS,
-      "a duration of at most 7 days, or 0 (off)",
-    ),
-    markdown: z.string().min(1, "a file path").optional(),
-    format: z.enum(["table", "markdown", "json", "csv"], "table, markdown, json or csv").optional(),
-    quiet: z.boolean().default(false),
-    chart: z.boolean().default(false),
-    comment: z.boolean().default(false),
-    prNumber: wholeNumber(1, 1e9).optional(),
-    sweep: wholeNumber(0, 100).default(0),
-    pulls: z.array(
-      z.string().trim().regex(/^[1-9]\d{0,9}=[0-9a-f]{40}$/, "NUMBER=HEAD_SHA (a full SHA)")
-        .transform((text) => {
-          const [number, sha] = text.split("=") as [string, string];
-          return { number: Number(number), headSha: sha };
-        }),
-    ).optional(),
-    commentMode: COMMENT_MODE.default("always"),
-    status: z.boolean().default(false),
-    progressOnly: z.boolean().default(false),
-    prHeadSha: ShaSchema.optional(),
-    reportKey: REPORT_KEY.optional(),
-    githubToken: TOKEN.optional(),
-    json: z.boolean().default(false),
-    debug: z.boolean().default(false),
   })
   .superRefine((o, ctx) => {
     const add = ([key, message]: [string, string]) =>
