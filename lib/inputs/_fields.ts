@@ -88,14 +88,27 @@ export const COMMENT_MODE_SOURCE: Source & { schema: z.ZodType<CommentMode, unkn
   schema: COMMENT_MODE.default("always"),
 };
 
+/** The zod fields of a GitHub step's shared rows (see {@link GITHUB_STEP_SOURCES}). */
+export const GITHUB_STEP_FIELDS: {
+  repository: z.ZodOptional<z.ZodString>;
+  timeoutSeconds: z.ZodDefault<z.ZodCoercedNumber<unknown>>;
+  maxAttempts: z.ZodDefault<z.ZodCoercedNumber<unknown>>;
+  maxRetrySeconds: z.ZodDefault<z.ZodCoercedNumber<unknown>>;
+  debug: z.ZodDefault<z.ZodBoolean>;
+} = {
+  repository: z.string().optional(),
+  ...RETRY_FIELDS,
+  debug: z.boolean().default(false),
+};
+
 /** The rows a GitHub step (comment, status) has after its own: the repository, retries, `--debug`. */
 export const GITHUB_STEP_SOURCES: {
-  repository: Source;
-  timeoutSeconds: Source;
-  maxAttempts: Source;
-  maxRetrySeconds: Source;
-  debug: Source;
-} = { repository: REPOSITORY_SOURCE, ...retrySources(), debug: DEBUG_SOURCE };
+  [K in keyof typeof GITHUB_STEP_FIELDS]: Source & { schema: (typeof GITHUB_STEP_FIELDS)[K] };
+} = {
+  repository: { ...REPOSITORY_SOURCE, schema: GITHUB_STEP_FIELDS.repository },
+  ...retrySources(),
+  debug: { ...DEBUG_SOURCE, schema: GITHUB_STEP_FIELDS.debug },
+};
 
 /** What those rows give a GitHub step's options. */
 export interface GitHubStepOptions {
@@ -110,19 +123,6 @@ export interface GitHubStepOptions {
   /** Debug log. */
   debug: boolean;
 }
-
-/** Their zod fields. */
-export const GITHUB_STEP_FIELDS: {
-  repository: z.ZodOptional<z.ZodString>;
-  timeoutSeconds: z.ZodDefault<z.ZodCoercedNumber<unknown>>;
-  maxAttempts: z.ZodDefault<z.ZodCoercedNumber<unknown>>;
-  maxRetrySeconds: z.ZodDefault<z.ZodCoercedNumber<unknown>>;
-  debug: z.ZodDefault<z.ZodBoolean>;
-} = {
-  repository: z.string().optional(),
-  ...RETRY_FIELDS,
-  debug: z.boolean().default(false),
-};
 
 /** `--report-key`: whose check (`wandb-report/KEY`) and comment a step is about. */
 export function reportKeySource(help: string): Source {

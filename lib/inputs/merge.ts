@@ -8,9 +8,7 @@
 import { z } from "zod";
 import { type CommentMode, ShaSchema } from "../ground/model.ts";
 import {
-  COMMENT_MODE,
   COMMENT_MODE_SOURCE,
-  GITHUB_STEP_FIELDS,
   GITHUB_STEP_SOURCES,
   type GitHubStepOptions,
   githubTokenSource,
@@ -18,7 +16,13 @@ import {
   TOKEN,
   wholeNumber,
 } from "./_fields.ts";
-import { type Command, defineCommand, exitCodeLines, type Source } from "./command.ts";
+import {
+  type Command,
+  defineCommand,
+  exitCodeLines,
+  type Option,
+  optionsSchema,
+} from "./command.ts";
 
 const SOURCES = {
   reports: {
@@ -29,6 +33,13 @@ const SOURCES = {
     value: "PATHS",
     help: "The legs' JSON reports (deno task report --json): files, or folders of .json files; " +
       "paths after the flags count too (legs/*.json). Required.",
+    schema: z.array(
+      z.string().trim().min(1, "paths that are not empty"),
+      "the legs' JSON reports (files or folders)",
+    ).min(
+      1,
+      "the legs' JSON reports (files or folders)",
+    ),
   },
   expect: {
     flag: "expect",
@@ -36,6 +47,7 @@ const SOURCES = {
     kind: "list",
     value: "LIST",
     help: "The legs expected (report keys or projects); one not found failed before reporting.",
+    schema: z.array(z.string().trim().min(1, "leg names that are not empty")).default([]),
   },
   legs: {
     flag: "legs",
@@ -44,6 +56,7 @@ const SOURCES = {
     value: "GLOB",
     help: "Only the legs whose report key matches GLOB (* within a /-part, ** across, ?, {a,b}), " +
       "e.g. 'vision/*': the others (another matrix of the same run) are left out with a note.",
+    schema: z.string().trim().min(1, "a glob over the legs' report keys, e.g. vision/*").optional(),
   },
   legsResult: {
     flag: "legs-result",
@@ -51,19 +64,25 @@ const SOURCES = {
     kind: "string",
     value: "RESULT",
     help: "The matrix job's result (needs.<job>.result): other than success, a leg may be missing.",
+    schema: z.enum(
+      ["success", "failure", "cancelled", "skipped"],
+      "success, failure, cancelled or skipped",
+    ).optional(),
   },
   allowIncomplete: {
     flag: "allow-incomplete",
     input: "ALLOW_INCOMPLETE",
     kind: "boolean",
     help: "Missing, repeated or unreadable legs are said but do not fail the gate.",
+    schema: z.boolean().default(false),
   },
   reportKey: {
     flag: "report-key",
     input: "REPORT_KEY",
     kind: "string",
     value: "KEY",
-    help: "The merged report's key: its comment and status wandb-report/KEY. Default matrix.",
+    help: "The merged report's key: its comment and status wandb-report/KEY.",
+    schema: REPORT_KEY.default("matrix"),
   },
   markdown: {
     flag: "markdown",
@@ -71,13 +90,18 @@ const SOURCES = {
     kind: "string",
     value: "FILE",
     help: "Also write the merged markdown report to FILE.",
+    schema: z.string().min(1, "a file path").optional(),
   },
-  json: { flag: "json", kind: "boolean", help: "Print the merged report as JSON on stdout." },
+  json: {
+    ...{ flag: "json", kind: "boolean", help: "Print the merged report as JSON on stdout." },
+    schema: z.boolean().default(false),
+  },
   comment: {
     flag: "comment",
     input: "COMMENT",
     kind: "boolean",
     help: "Post the merged report as one sticky comment on --pr-number (needs GITHUB_TOKEN).",
+    schema: z.boolean().default(false),
   },
   prNumber: {
     flag: "pr-number",
@@ -85,6 +109,7 @@ const SOURCES = {
     kind: "string",
     value: "N",
     help: "The pull request to comment on.",
+    schema: wholeNumber(1, 1e9).optional(),
   },
   commentMode: COMMENT_MODE_SOURCE,
   status: {
@@ -92,6 +117,7 @@ const SOURCES = {
     input: "STATUS",
     kind: "boolean",
     help: "Set the commit status wandb-report/KEY on the legs' commit (needs GITHUB_TOKEN).",
+    schema: z.boolean().default(false),
   },
   prHeadSha: {
     flag: "pr-head-sha",
@@ -99,10 +125,14 @@ const SOURCES = {
     kind: "string",
     value: "SHA",
     help: "The PR's head: a status is set only when the legs report on it.",
+    schema: ShaSchema.optional(),
   },
-  githubToken: githubTokenSource("Token for --comment and --status (environment only)."),
+  githubToken: {
+    ...githubTokenSource("Token for --comment and --status (environment only)."),
+    schema: TOKEN.optional(),
+  },
   ...GITHUB_STEP_SOURCES,
-} as const satisfies Record<string, Source>;
+} as const satisfies Record<string, Option>;
 
 /** The merge command's validated options. */
 export interface MergeCliOptions extends GitHubStepOptions {
@@ -137,43 +167,20 @@ export interface MergeCliOptions extends GitHubStepOptions {
 }
 
 /** The schema of the merge command's inputs. */
-export const MergeOptionsSchema: z.ZodType<MergeCliOptions> = z.object({
-  reports: z.array(
-    z.string().trim().min(1, "paths that are not empty"),
-    "the legs' JSON reports (files or folders)",
-  ).min(
-    1,
-    "the legs' JSON reports (files or folders)",
-  ),
-  expect: z.array(z.string().trim().min(1, "leg names that are not empty")).default([]),
-  legs: z.string().trim().min(1, "a glob over the legs' report keys, e.g. vision/*").optional(),
-  legsResult: z.enum(
-    ["success", "failure", "cancelled", "skipped"],
-    "success, failure, cancelled or skipped",
-  ).optional(),
-  allowIncomplete: z.boolean().default(false),
-  reportKey: REPORT_KEY.default("matrix"),
-  markdown: z.string().min(1, "a file path").optional(),
-  json: z.boolean().default(false),
-  comment: z.boolean().default(false),
-  prNumber: wholeNumber(1, 1e9).optional(),
-  commentMode: COMMENT_MODE.default("always"),
-  status: z.boolean().default(false),
-  prHeadSha: ShaSchema.optional(),
-  githubToken: TOKEN.optional(),
-  ...GITHUB_STEP_FIELDS,
-}).superRefine((o, ctx) => {
-  if (o.comment && o.prNumber === undefined) {
-    ctx.addIssue({ code: "custom", path: ["prNumber"], message: "a pull request for --comment" });
-  }
-  if ((o.comment || o.status) && o.githubToken === undefined) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["githubToken"],
-      message: "a token for --comment and --status (pass github.token as GITHUB_TOKEN)",
-    });
-  }
-});
+export const MergeOptionsSchema: z.ZodType<MergeCliOptions> = optionsSchema(SOURCES).superRefine(
+  (o, ctx) => {
+    if (o.comment && o.prNumber === undefined) {
+      ctx.addIssue({ code: "custom", path: ["prNumber"], message: "a pull request for --comment" });
+    }
+    if ((o.comment || o.status) && o.githubToken === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["githubToken"],
+        message: "a token for --comment and --status (pass github.token as GITHUB_TOKEN)",
+      });
+    }
+  },
+);
 
 /** The merge command: its option table, schema and help. */
 export const MERGE_COMMAND: Command<MergeCliOptions> = defineCommand({

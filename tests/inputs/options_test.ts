@@ -3,6 +3,7 @@
 import { REPORT_SOURCES } from "../../lib/inputs/_report_table.ts";
 import { helpOf } from "../../lib/inputs/command.ts";
 import { helpText, resolveInputs } from "../../lib/inputs/report.ts";
+import { MERGE_COMMAND } from "../../lib/inputs/merge.ts";
 import { assert, assertEquals, assertStringIncludes } from "../_assert.ts";
 
 const rows = Object.entries(REPORT_SOURCES);
@@ -47,4 +48,14 @@ Deno.test("options: --help shows each row's schema default, and a run without th
   assert(checked >= 12, `only ${checked} defaults checked`);
   assertStringIncludes(help, "Runs per request, 1-1000. Default 100.");
   assertStringIncludes(help, "pauses grow by half, to 5 min. Default 30s.");
+});
+
+Deno.test("options: the merge's rows hold their schemas too: its help says each default once", () => {
+  const help = MERGE_COMMAND.help("deno task merge").replace(/\s+/g, " ");
+  assertStringIncludes(help, "wandb-report/KEY. Default matrix.");
+  assertStringIncludes(help, "Per-request timeout. Default 20.");
+  assertEquals(help.match(/Default matrix\./g)?.length, 1);
+  const run = MERGE_COMMAND.resolve(["legs/"], {});
+  assert(run.kind === "run");
+  assertEquals([run.options.reportKey, run.options.maxAttempts], ["matrix", 6]);
 });
