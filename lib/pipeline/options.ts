@@ -37,9 +37,15 @@ export interface ReportOptions {
   match: Match;
   /** Things to tell the user about the inputs. */
   notes: string[];
-  /** How far back `--match-commit` scans when the server cannot filter `commit`. */
+  /**
+   * How far back `--match-commit` scans when the server cannot filter `commit`.
+   * @default 30
+   */
   commitScanDays: number;
-  /** Baseline tags. */
+  /**
+   * Baseline tags.
+   * @default []
+   */
   baselineTags: string[];
   /** Baselines: also the runs logged for this commit. */
   baselineSha?: string;
@@ -68,23 +74,47 @@ export interface ReportOptions {
    * fails as its rule says). Default `pending`.
    */
   onMissing?: "pending" | "fail";
-  /** Summary metrics to report (gated ones included). */
+  /**
+   * Summary metrics to report (gated ones included).
+   * @default []
+   */
   metrics: string[];
-  /** Config keys to report. */
+  /**
+   * Config keys to report.
+   * @default []
+   */
   configVars: string[];
-  /** The W&B API URL, normalised. */
+  /**
+   * The W&B API URL, normalised.
+   * @default "https://api.wandb.ai"
+   */
   baseUrl: string;
   /** The W&B web app URL, when given. */
   appUrl?: string;
-  /** Runs per request. */
+  /**
+   * Runs per request.
+   * @default 100
+   */
   pageSize: number;
-  /** Per-request timeout. */
+  /**
+   * Per-request timeout.
+   * @default 20
+   */
   timeoutSeconds: number;
-  /** Attempts per request. */
+  /**
+   * Attempts per request.
+   * @default 6
+   */
   maxAttempts: number;
-  /** Retry budget. */
+  /**
+   * Retry budget.
+   * @default 60
+   */
   maxRetrySeconds: number;
-  /** Largest answer accepted, in MiB. */
+  /**
+   * Largest answer accepted, in MiB.
+   * @default 64
+   */
   maxResponseMb: number;
   /** What deltas are against. */
   reference: Reference;
