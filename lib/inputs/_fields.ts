@@ -147,8 +147,17 @@ export const WORKFLOW_SOURCE: Source = {
 /** The workflow's name, `wandb-report` when none is set. */
 export const WORKFLOW: z.ZodDefault<z.ZodString> = z.string().min(1).default("wandb-report");
 
+/** The zod fields of the event rows (see {@link eventSources}). */
+export const EVENT_FIELDS: { eventName: z.ZodString; eventPath: z.ZodString } = {
+  eventName: z.string("the event name in GITHUB_EVENT_NAME (set by the runner)").min(1),
+  eventPath: z.string("the event payload file in GITHUB_EVENT_PATH (set by the runner)").min(1),
+};
+
 /** `--event-name` and `--event-path` (`GITHUB_EVENT_NAME`, `GITHUB_EVENT_PATH`, set by the runner). */
-export function eventSources(events: string): { eventName: Source; eventPath: Source } {
+export function eventSources(events: string): {
+  eventName: Source & { schema: typeof EVENT_FIELDS.eventName };
+  eventPath: Source & { schema: typeof EVENT_FIELDS.eventPath };
+} {
   return {
     eventName: {
       flag: "event-name",
@@ -156,6 +165,7 @@ export function eventSources(events: string): { eventName: Source; eventPath: So
       kind: "string",
       value: "NAME",
       help: `The event (set by the runner)${events ? `: ${events}` : ""}.`,
+      schema: EVENT_FIELDS.eventName,
     },
     eventPath: {
       flag: "event-path",
@@ -163,6 +173,7 @@ export function eventSources(events: string): { eventName: Source; eventPath: So
       kind: "string",
       value: "FILE",
       help: "The event payload JSON (set by the runner).",
+      schema: EVENT_FIELDS.eventPath,
     },
   };
 }
@@ -175,20 +186,17 @@ export interface EventOptions {
   eventPath: string;
 }
 
-/** Their zod fields. */
-export const EVENT_FIELDS: { eventName: z.ZodString; eventPath: z.ZodString } = {
-  eventName: z.string("the event name in GITHUB_EVENT_NAME (set by the runner)").min(1),
-  eventPath: z.string("the event payload file in GITHUB_EVENT_PATH (set by the runner)").min(1),
-};
-
 /** `--allowed-associations`: who may trigger from a comment. */
-export function allowedAssociationsSource(help: string): Source {
+export function allowedAssociationsSource(
+  help: string,
+): Source & { schema: typeof ALLOWED_ASSOCIATIONS } {
   return {
     flag: "allowed-associations",
     input: "ALLOWED_ASSOCIATIONS",
     kind: "list",
     value: "LIST",
     help,
+    schema: ALLOWED_ASSOCIATIONS,
   };
 }
 

@@ -7,12 +7,9 @@
 import { z } from "zod";
 import type { AuthorAssociation } from "../ground/model.ts";
 import {
-  ALLOWED_ASSOCIATIONS,
   allowedAssociationsSource,
-  EVENT_FIELDS,
   type EventOptions,
   eventSources,
-  GITHUB_STEP_FIELDS,
   GITHUB_STEP_SOURCES,
   type GitHubStepOptions,
   githubTokenSource,
@@ -22,37 +19,50 @@ import {
   WORKFLOW,
   WORKFLOW_SOURCE,
 } from "./_fields.ts";
-import { type Command, defineCommand, exitCodeLines, type Source } from "./command.ts";
+import {
+  type Command,
+  defineCommand,
+  exitCodeLines,
+  type Option,
+  optionsSchema,
+} from "./command.ts";
 
 const SOURCES = {
-  githubToken: githubTokenSource(
-    "Token that may write pull requests and statuses (environment only). Required.",
-  ),
+  githubToken: {
+    ...githubTokenSource(
+      "Token that may write pull requests and statuses (environment only). Required.",
+    ),
+    schema: TOKEN,
+  },
   acceptPhrase: {
     flag: "accept-phrase",
     input: "ACCEPT_PHRASE",
     kind: "string",
     value: "TEXT",
-    help: "The command that must start a line of the comment. Default /accept-regression.",
+    help: "The command that must start a line of the comment.",
+    schema: z.string().trim().min(1, "a phrase that is not empty")
+      .regex(/^\S+$/, "one word, e.g. /accept-regression").default("/accept-regression"),
   },
-  allowedAssociations: allowedAssociationsSource(
-    "Author associations that may accept. Default OWNER, MEMBER, COLLABORATOR.",
-  ),
+  allowedAssociations: allowedAssociationsSource("Author associations that may accept."),
   allowAuthor: {
     flag: "allow-author",
     input: "ACCEPT_OWN",
     kind: "boolean",
     help: "Let a pull request's author accept a regression on their own pull request " +
       "(by default someone else decides).",
+    schema: z.boolean().default(false),
   },
-  reportKey: reportKeySource(
-    "The report's key (default: the project): its check wandb-report/KEY and its " +
-      "comment. Required.",
-  ),
-  workflow: WORKFLOW_SOURCE,
+  reportKey: {
+    ...reportKeySource(
+      "The report's key (default: the project): its check wandb-report/KEY and its " +
+        "comment. Required.",
+    ),
+    schema: REPORT_KEY,
+  },
+  workflow: { ...WORKFLOW_SOURCE, schema: WORKFLOW },
   ...eventSources("issue_comment"),
   ...GITHUB_STEP_SOURCES,
-} as const satisfies Record<string, Source>;
+} as const satisfies Record<string, Option>;
 
 /** The accept command's validated options. */
 export interface AcceptOptions extends GitHubStepOptions, EventOptions {
@@ -71,17 +81,7 @@ export interface AcceptOptions extends GitHubStepOptions, EventOptions {
 }
 
 /** The schema of the accept command's inputs. */
-export const AcceptOptionsSchema: z.ZodType<AcceptOptions> = z.object({
-  githubToken: TOKEN,
-  acceptPhrase: z.string().trim().min(1, "a phrase that is not empty")
-    .regex(/^\S+$/, "one word, e.g. /accept-regression").default("/accept-regression"),
-  allowedAssociations: ALLOWED_ASSOCIATIONS,
-  allowAuthor: z.boolean().default(false),
-  reportKey: REPORT_KEY,
-  workflow: WORKFLOW,
-  ...EVENT_FIELDS,
-  ...GITHUB_STEP_FIELDS,
-});
+export const AcceptOptionsSchema: z.ZodType<AcceptOptions> = optionsSchema(SOURCES);
 
 /** The accept command: its option table, schema and help. */
 export const ACCEPT_COMMAND: Command<AcceptOptions> = defineCommand({

@@ -12,66 +12,20 @@ import {
   commandHelp,
   exitCodeLines,
   fromTypedFolder,
+  type Option,
+  optionsSchema,
   resolveTable,
-  type Source,
 } from "./command.ts";
 import {
-  ALLOWED_ASSOCIATIONS,
   allowedAssociationsSource,
-  COMMENT_MODE,
   COMMENT_MODE_SOURCE,
   DEBUG_SOURCE,
-  EVENT_FIELDS,
   eventSources,
   githubTokenSource,
   REPOSITORY_SOURCE,
-  RETRY_FIELDS,
   retrySources,
   TOKEN,
 } from "./_fields.ts";
-
-const SOURCES = {
-  githubToken: githubTokenSource(
-    "Token for GitHub's API (environment only); needed to look up a PR comment's head.",
-  ),
-  triggerPhrase: {
-    flag: "trigger-phrase",
-    input: "TRIGGER_PHRASE",
-    kind: "string",
-    value: "TEXT",
-    help: "The command that must start a line of the comment. Default /get-runs.",
-  },
-  allowedAssociations: allowedAssociationsSource(
-    "Author associations that may trigger. Default OWNER, MEMBER, COLLABORATOR.",
-  ),
-  sha: {
-    flag: "sha",
-    input: "SHA",
-    kind: "string",
-    value: "SHA",
-    help: "Report on this commit, whatever the event says.",
-  },
-  ...eventSources(""),
-  mergeBase: {
-    flag: "merge-base",
-    input: "MERGE_BASE",
-    kind: "boolean",
-    help: "Also find the PR's merge base (GitHub's compare API): MERGE_BASE_SHA.",
-  },
-  commentMode: {
-    ...COMMENT_MODE_SOURCE,
-    help: "The workflow's comment-mode, checked here before anything is asked of GitHub; " +
-      "given back as COMMENT_MODE.",
-  },
-  repository: REPOSITORY_SOURCE,
-  githubSha: {
-    env: "GITHUB_SHA",
-    kind: "string",
-    help: "The commit of push, schedule and dispatch events (set by the runner).",
-  },
-  ...retrySources(),
-  debug: DEBUG_SOURCE,
-} as const satisfies Record<string, Source>;
 
 const FULL_SHA: z.ZodType<string, string> = z.string().regex(
   /^[0-9a-fA-F]{40}$/,
@@ -79,24 +33,63 @@ const FULL_SHA: z.ZodType<string, string> = z.string().regex(
 )
   .transform((s) => s.toLowerCase());
 
+const SOURCES = {
+  githubToken: {
+    ...githubTokenSource(
+      "Token for GitHub's API (environment only); needed to look up a PR comment's head.",
+    ),
+    schema: TOKEN.optional(),
+  },
+  triggerPhrase: {
+    flag: "trigger-phrase",
+    input: "TRIGGER_PHRASE",
+    kind: "string",
+    value: "TEXT",
+    help: "The command that must start a line of the comment.",
+    schema: z.string().trim().min(1, "a phrase that is not empty")
+      .regex(/^\S+$/, "one word, e.g. /get-runs").default("/get-runs"),
+  },
+  allowedAssociations: allowedAssociationsSource("Author associations that may trigger."),
+  sha: {
+    flag: "sha",
+    input: "SHA",
+    kind: "string",
+    value: "SHA",
+    help: "Report on this commit, whatever the event says.",
+    schema: ShaSchema.optional(),
+  },
+  ...eventSources(""),
+  mergeBase: {
+    flag: "merge-base",
+    input: "MERGE_BASE",
+    kind: "boolean",
+    help: "Also find the PR's merge base (GitHub's compare API): MERGE_BASE_SHA.",
+    schema: z.boolean().default(false),
+  },
+  commentMode: {
+    ...COMMENT_MODE_SOURCE,
+    help: "The workflow's comment-mode, checked here before anything is asked of GitHub; " +
+      "given back as COMMENT_MODE.",
+  },
+  repository: {
+    ...REPOSITORY_SOURCE,
+    schema: z.string("owner/repo in GITHUB_REPOSITORY (set by the runner)"),
+  },
+  githubSha: {
+    env: "GITHUB_SHA",
+    kind: "string",
+    help: "The commit of push, schedule and dispatch events (set by the runner).",
+    schema: FULL_SHA.optional(),
+  },
+  ...retrySources(),
+  debug: { ...DEBUG_SOURCE, schema: z.boolean().default(false) },
+} as const satisfies Record<string, Option>;
+
 import type { ChatopsOptions } from "../chatops.ts";
 export type { ChatopsOptions } from "../chatops.ts";
 
 /** The chatops step's validated options. */
-export const ChatopsOptionsSchema: z.ZodType<ChatopsOptions> = z.object({
-  githubToken: TOKEN.optional(),
-  triggerPhrase: z.string().trim().min(1, "a phrase that is not empty")
-    .regex(/^\S+$/, "one word, e.g. /get-runs").default("/get-runs"),
-  allowedAssociations: ALLOWED_ASSOCIATIONS,
-  sha: ShaSchema.optional(),
-  ...EVENT_FIELDS,
-  commentMode: COMMENT_MODE.default("always"),
-  mergeBase: z.boolean().default(false),
-  repository: z.string("owner/repo in GITHUB_REPOSITORY (set by the runner)"),
-  githubSha: FULL_SHA.optional(),
-  ...RETRY_FIELDS,
-  debug: z.boolean().default(false),
-});
+export const ChatopsOptionsSchema: z.ZodType<ChatopsOptions> = optionsSchema(SOURCES);
 
 /** What the chatops command line asked for. */
 export type ChatopsInvocation =

@@ -90,7 +90,11 @@ export function helpOf(source: Source): string {
   if (def?.type !== "default") return source.help;
   const value = def.defaultValue;
   if (value === false || (Array.isArray(value) && value.length === 0)) return source.help;
-  const shown = source.shown ? source.shown(value as never) : String(value);
+  const shown = source.shown
+    ? source.shown(value as never)
+    : Array.isArray(value)
+    ? value.join(", ")
+    : String(value);
   return `${source.help} Default ${shown}.`;
 }
 

@@ -7,30 +7,42 @@
 import { z } from "zod";
 import type { CommentMode } from "../ground/model.ts";
 import {
-  COMMENT_MODE,
   COMMENT_MODE_SOURCE,
-  GITHUB_STEP_FIELDS,
   GITHUB_STEP_SOURCES,
   type GitHubStepOptions,
   githubTokenSource,
 } from "./_fields.ts";
-import { type Command, defineCommand, exitCodeLines, type Source } from "./command.ts";
+import {
+  type Command,
+  defineCommand,
+  exitCodeLines,
+  type Option,
+  optionsSchema,
+} from "./command.ts";
 
 const SOURCES = {
-  githubToken: githubTokenSource(
-    "Token that may write to pull requests (environment only). Required.",
-  ),
+  githubToken: {
+    ...githubTokenSource(
+      "Token that may write to pull requests (environment only). Required.",
+    ),
+    schema: z.string("a token (pass github.token)").regex(
+      /^[\x21-\x7e]+$/,
+      "a token without spaces or line breaks",
+    ),
+  },
   bodyFile: {
     flag: "body-file",
     input: "BODY_FILE",
     kind: "string",
     value: "FILE",
     help: "The rendered report to post (the report's --markdown file).",
+    schema: z.string().min(1, "a file path").optional(),
   },
   body: {
     input: "BODY",
     kind: "string",
     help: "The report's text itself, when no file is given (environment only).",
+    schema: z.string().optional(),
   },
   prNumber: {
     flag: "pr-number",
@@ -38,6 +50,8 @@ const SOURCES = {
     kind: "string",
     value: "N",
     help: "The pull request to comment on. Required.",
+    schema: z.coerce.number("a pull request number").int("a pull request number")
+      .min(1, "a pull request number"),
   },
   commentMode: COMMENT_MODE_SOURCE,
   sha: {
@@ -47,9 +61,11 @@ const SOURCES = {
     value: "SHA",
     help: "The commit the report is on: a regression accepted on that very commit is kept " +
       "in the comment it replaces.",
+    schema: z.string().regex(/^[0-9a-fA-F]{40}$/, "a 40-character commit SHA")
+      .transform((sha) => sha.toLowerCase()).optional(),
   },
   ...GITHUB_STEP_SOURCES,
-} as const satisfies Record<string, Source>;
+} as const satisfies Record<string, Option>;
 
 /** The comment command's validated options. */
 export interface CommentOptions extends GitHubStepOptions {
@@ -68,28 +84,17 @@ export interface CommentOptions extends GitHubStepOptions {
 }
 
 /** The schema of the comment command's inputs. */
-export const CommentOptionsSchema: z.ZodType<CommentOptions> = z.object({
-  githubToken: z.string("a token (pass github.token)").regex(
-    /^[\x21-\x7e]+$/,
-    "a token without spaces or line breaks",
-  ),
-  bodyFile: z.string().min(1, "a file path").optional(),
-  body: z.string().optional(),
-  prNumber: z.coerce.number("a pull request number").int("a pull request number")
-    .min(1, "a pull request number"),
-  commentMode: COMMENT_MODE.default("always"),
-  sha: z.string().regex(/^[0-9a-fA-F]{40}$/, "a 40-character commit SHA")
-    .transform((sha) => sha.toLowerCase()).optional(),
-  ...GITHUB_STEP_FIELDS,
-}).superRefine((o, ctx) => {
-  if (o.bodyFile === undefined && o.body === undefined) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["bodyFile"],
-      message: "the rendered report: a file (INPUT_BODY_FILE) or its text (INPUT_BODY)",
-    });
-  }
-});
+export const CommentOptionsSchema: z.ZodType<CommentOptions> = optionsSchema(SOURCES).superRefine(
+  (o, ctx) => {
+    if (o.bodyFile === undefined && o.body === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["bodyFile"],
+        message: "the rendered report: a file (INPUT_BODY_FILE) or its text (INPUT_BODY)",
+      });
+    }
+  },
+);
 
 /** The comment command: its option table, schema and help. */
 export const COMMENT_COMMAND: Command<CommentOptions> = defineCommand({

@@ -4,7 +4,15 @@
  * @module
  */
 import { z } from "zod";
-import { type Command, defineCommand, exitCodeLines, type Source } from "./command.ts";
+import {
+  type Command,
+  defineCommand,
+  exitCodeLines,
+  type Option,
+  optionsSchema,
+} from "./command.ts";
+
+const PORT = "a port number from 0 to 65535";
 
 const SOURCES = {
   fixture: {
@@ -12,17 +20,21 @@ const SOURCES = {
     kind: "string",
     value: "FILE",
     help: "Projects, runs, API keys and scripted faults (docs/emulator.md).",
+    schema: z.string().min(1, "a file path").optional(),
   },
   port: {
     flag: "port",
     kind: "string",
     value: "N",
-    help: "Port on 127.0.0.1. Default 8080; 0 picks a free one.",
+    help: "Port on 127.0.0.1; 0 picks a free one.",
+    schema: z.string().regex(/^\d{1,5}$/, PORT).transform(Number).refine((n) => n <= 65535, PORT)
+      .default(8080),
   },
   noKeysArgument: {
     flag: "no-keys-argument",
     kind: "boolean",
     help: "Behave like servers without keys: projections on config/summaryMetrics.",
+    schema: z.boolean().default(false),
   },
   save: {
     flag: "save",
@@ -30,15 +42,18 @@ const SOURCES = {
     value: "FILE",
     help: "On Ctrl-C, write every project and run (those logged to it included) as a fixture " +
       "--fixture can serve again.",
+    schema: z.string().min(1, "a file path").optional(),
   },
   crashAfter: {
     flag: "crash-after",
     kind: "string",
     value: "SECONDS",
     help: "A run logged to it that stays running this long after its last heartbeat is " +
-      "crashed; 0 never. Default 3600.",
+      "crashed; 0 never.",
+    schema: z.string().regex(/^\d{1,7}$/, "whole seconds, 0 for never").transform(Number)
+      .default(3600),
   },
-} as const satisfies Record<string, Source>;
+} as const satisfies Record<string, Option>;
 
 /** The emulator command's validated options. */
 export interface EmulatorCliOptions {
@@ -54,18 +69,8 @@ export interface EmulatorCliOptions {
   crashAfter: number;
 }
 
-const PORT = "a port number from 0 to 65535";
-
 /** The schema of the emulator command's inputs. */
-export const EmulatorOptionsSchema: z.ZodType<EmulatorCliOptions> = z.object({
-  fixture: z.string().min(1, "a file path").optional(),
-  port: z.string().regex(/^\d{1,5}$/, PORT).transform(Number).refine((n) => n <= 65535, PORT)
-    .default(8080),
-  noKeysArgument: z.boolean().default(false),
-  save: z.string().min(1, "a file path").optional(),
-  crashAfter: z.string().regex(/^\d{1,7}$/, "whole seconds, 0 for never").transform(Number)
-    .default(3600),
-});
+export const EmulatorOptionsSchema: z.ZodType<EmulatorCliOptions> = optionsSchema(SOURCES);
 
 /** The emulator command: its option table, schema and help. */
 export const EMULATOR_COMMAND: Command<EmulatorCliOptions> = defineCommand({

@@ -7,9 +7,7 @@
 import { z } from "zod";
 import type { CommentMode } from "../ground/model.ts";
 import {
-  COMMENT_MODE,
   COMMENT_MODE_SOURCE,
-  GITHUB_STEP_FIELDS,
   GITHUB_STEP_SOURCES,
   type GitHubStepOptions,
   githubTokenSource,
@@ -17,35 +15,47 @@ import {
   WORKFLOW,
   WORKFLOW_SOURCE,
 } from "./_fields.ts";
-import { type Command, defineCommand, exitCodeLines, type Source } from "./command.ts";
+import {
+  type Command,
+  defineCommand,
+  exitCodeLines,
+  type Option,
+  optionsSchema,
+} from "./command.ts";
 
 const SOURCES = {
-  githubToken: githubTokenSource(
-    "Token that may write pull requests and statuses (environment only). Required.",
-  ),
+  githubToken: {
+    ...githubTokenSource(
+      "Token that may write pull requests and statuses (environment only). Required.",
+    ),
+    schema: TOKEN,
+  },
   file: {
     flag: "file",
     input: "FILE",
     kind: "string",
     value: "FILE",
     help: "The sweep's JSON (report --sweep N --format json). Required.",
+    schema: z.string("the sweep's JSON file (--file)").min(1, "a file path"),
   },
   comment: {
     flag: "comment",
     input: "COMMENT",
     kind: "boolean",
-    help: "Post each pull request's report as its sticky comment. Default true.",
+    help: "Post each pull request's report as its sticky comment.",
+    schema: z.boolean().default(true),
   },
   status: {
     flag: "status",
     input: "STATUS",
     kind: "boolean",
-    help: "Set each pull request head's check wandb-report/KEY. Default true.",
+    help: "Set each pull request head's check wandb-report/KEY.",
+    schema: z.boolean().default(true),
   },
   commentMode: COMMENT_MODE_SOURCE,
-  workflow: WORKFLOW_SOURCE,
+  workflow: { ...WORKFLOW_SOURCE, schema: WORKFLOW },
   ...GITHUB_STEP_SOURCES,
-} as const satisfies Record<string, Source>;
+} as const satisfies Record<string, Option>;
 
 /** The publish command's validated options. */
 export interface PublishOptions extends GitHubStepOptions {
@@ -64,15 +74,7 @@ export interface PublishOptions extends GitHubStepOptions {
 }
 
 /** The schema of the publish command's inputs. */
-export const PublishOptionsSchema: z.ZodType<PublishOptions> = z.object({
-  githubToken: TOKEN,
-  file: z.string("the sweep's JSON file (--file)").min(1, "a file path"),
-  comment: z.boolean().default(true),
-  status: z.boolean().default(true),
-  commentMode: COMMENT_MODE.default("always"),
-  workflow: WORKFLOW,
-  ...GITHUB_STEP_FIELDS,
-});
+export const PublishOptionsSchema: z.ZodType<PublishOptions> = optionsSchema(SOURCES);
 
 /** The publish command: its option table, schema and help. */
 export const PUBLISH_COMMAND: Command<PublishOptions> = defineCommand({

@@ -6,10 +6,8 @@
  */
 import { z } from "zod";
 import {
-  EVENT_FIELDS,
   type EventOptions,
   eventSources,
-  GITHUB_STEP_FIELDS,
   GITHUB_STEP_SOURCES,
   type GitHubStepOptions,
   githubTokenSource,
@@ -17,25 +15,38 @@ import {
   reportKeySource,
   TOKEN,
 } from "./_fields.ts";
-import { type Command, defineCommand, exitCodeLines, type Source } from "./command.ts";
+import {
+  type Command,
+  defineCommand,
+  exitCodeLines,
+  type Option,
+  optionsSchema,
+} from "./command.ts";
 
 const SOURCES = {
-  githubToken: githubTokenSource(
-    "Token that may read pull requests and write statuses (environment only). Required.",
-  ),
-  reportKey: reportKeySource(
-    "The report's key (default: the project): the check wandb-report/KEY. Required.",
-  ),
+  githubToken: {
+    ...githubTokenSource(
+      "Token that may read pull requests and write statuses (environment only). Required.",
+    ),
+    schema: TOKEN,
+  },
+  reportKey: {
+    ...reportKeySource(
+      "The report's key (default: the project): the check wandb-report/KEY. Required.",
+    ),
+    schema: REPORT_KEY,
+  },
   targetUrl: {
     flag: "target-url",
     input: "TARGET_URL",
     kind: "string",
     value: "URL",
     help: "Where the check links to. Default this workflow run's page.",
+    schema: z.url({ protocol: /^https?$/, error: "an http(s) URL" }).optional(),
   },
   ...eventSources("merge_group"),
   ...GITHUB_STEP_SOURCES,
-} as const satisfies Record<string, Source>;
+} as const satisfies Record<string, Option>;
 
 /** The merge queue command's validated options. */
 export interface QueueOptions extends GitHubStepOptions, EventOptions {
@@ -48,13 +59,7 @@ export interface QueueOptions extends GitHubStepOptions, EventOptions {
 }
 
 /** The schema of the merge queue command's inputs. */
-export const QueueOptionsSchema: z.ZodType<QueueOptions> = z.object({
-  githubToken: TOKEN,
-  reportKey: REPORT_KEY,
-  targetUrl: z.url({ protocol: /^https?$/, error: "an http(s) URL" }).optional(),
-  ...EVENT_FIELDS,
-  ...GITHUB_STEP_FIELDS,
-});
+export const QueueOptionsSchema: z.ZodType<QueueOptions> = optionsSchema(SOURCES);
 
 /** The merge queue command: its option table, schema and help. */
 export const QUEUE_COMMAND: Command<QueueOptions> = defineCommand({

@@ -7,7 +7,6 @@
 import { z } from "zod";
 import { STATUS_STATES, type StatusState } from "../ground/model.ts";
 import {
-  GITHUB_STEP_FIELDS,
   GITHUB_STEP_SOURCES,
   type GitHubStepOptions,
   githubTokenSource,
@@ -17,18 +16,30 @@ import {
   WORKFLOW,
   WORKFLOW_SOURCE,
 } from "./_fields.ts";
-import { type Command, defineCommand, exitCodeLines, type Source } from "./command.ts";
+import {
+  type Command,
+  defineCommand,
+  exitCodeLines,
+  type Option,
+  optionsSchema,
+} from "./command.ts";
 
 const SOURCES = {
-  githubToken: githubTokenSource(
-    "Token that may write commit statuses (environment only). Required.",
-  ),
+  githubToken: {
+    ...githubTokenSource(
+      "Token that may write commit statuses (environment only). Required.",
+    ),
+    schema: TOKEN,
+  },
   sha: {
     flag: "sha",
     input: "SHA",
     kind: "string",
     value: "SHA",
     help: "The commit the report is about (the PR head). Required.",
+    schema: z.string("the commit to set the status on (--sha)")
+      .regex(/^[0-9a-fA-F]{40}$/, "a 40-character commit SHA (statuses go on commits)")
+      .transform((sha) => sha.toLowerCase()),
   },
   state: {
     flag: "state",
@@ -36,6 +47,10 @@ const SOURCES = {
     kind: "string",
     value: "STATE",
     help: "pending, success, failure or error. Required.",
+    schema: z.enum(
+      STATUS_STATES as [StatusState, ...StatusState[]],
+      STATUS_STATES.join(", "),
+    ),
   },
   description: {
     flag: "description",
@@ -43,16 +58,21 @@ const SOURCES = {
     kind: "string",
     value: "TEXT",
     help: "What the check says (cut to GitHub's 140 characters).",
+    schema: z.string().default(""),
   },
-  reportKey: reportKeySource(
-    "The report's key (default: the project); the status is wandb-report/KEY. Required.",
-  ),
+  reportKey: {
+    ...reportKeySource(
+      "The report's key (default: the project); the status is wandb-report/KEY. Required.",
+    ),
+    schema: REPORT_KEY,
+  },
   targetUrl: {
     flag: "target-url",
     input: "TARGET_URL",
     kind: "string",
     value: "URL",
     help: "Where the check links to. Default this workflow run's page.",
+    schema: z.url({ protocol: /^https?$/, error: "an http(s) URL" }).optional(),
   },
   prNumber: {
     flag: "pr-number",
@@ -61,10 +81,12 @@ const SOURCES = {
     value: "N",
     help:
       "The pull request of the commit: a failure there keeps a regression accepted on that very commit (its comment records it) as success.",
+    schema: z.coerce.number("a pull request number").int("a pull request number")
+      .min(1, "a pull request number").optional(),
   },
-  workflow: WORKFLOW_SOURCE,
+  workflow: { ...WORKFLOW_SOURCE, schema: WORKFLOW },
   ...GITHUB_STEP_SOURCES,
-} as const satisfies Record<string, Source>;
+} as const satisfies Record<string, Option>;
 
 /** The status command's validated options. */
 export interface StatusOptions extends GitHubStepOptions {
@@ -87,23 +109,7 @@ export interface StatusOptions extends GitHubStepOptions {
 }
 
 /** The schema of the status command's inputs. */
-export const StatusOptionsSchema: z.ZodType<StatusOptions> = z.object({
-  githubToken: TOKEN,
-  sha: z.string("the commit to set the status on (--sha)")
-    .regex(/^[0-9a-fA-F]{40}$/, "a 40-character commit SHA (statuses go on commits)")
-    .transform((sha) => sha.toLowerCase()),
-  state: z.enum(
-    STATUS_STATES as [StatusState, ...StatusState[]],
-    STATUS_STATES.join(", "),
-  ),
-  description: z.string().default(""),
-  reportKey: REPORT_KEY,
-  targetUrl: z.url({ protocol: /^https?$/, error: "an http(s) URL" }).optional(),
-  prNumber: z.coerce.number("a pull request number").int("a pull request number")
-    .min(1, "a pull request number").optional(),
-  workflow: WORKFLOW,
-  ...GITHUB_STEP_FIELDS,
-});
+export const StatusOptionsSchema: z.ZodType<StatusOptions> = optionsSchema(SOURCES);
 
 /** The status command: its option table, schema and help. */
 export const STATUS_COMMAND: Command<StatusOptions> = defineCommand({

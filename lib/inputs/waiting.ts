@@ -4,9 +4,8 @@
  *
  * @module
  */
-import { z } from "zod";
+import type { z } from "zod";
 import {
-  GITHUB_STEP_FIELDS,
   GITHUB_STEP_SOURCES,
   type GitHubStepOptions,
   githubTokenSource,
@@ -15,24 +14,37 @@ import {
   TOKEN,
   wholeNumber,
 } from "./_fields.ts";
-import { type Command, defineCommand, exitCodeLines, type Source } from "./command.ts";
+import {
+  type Command,
+  defineCommand,
+  exitCodeLines,
+  type Option,
+  optionsSchema,
+} from "./command.ts";
 
 const SOURCES = {
-  githubToken: githubTokenSource(
-    "Token that may read pull requests and statuses (environment only). Required.",
-  ),
-  reportKey: reportKeySource(
-    "The report's key (default: the project): the check wandb-report/KEY. Required.",
-  ),
+  githubToken: {
+    ...githubTokenSource(
+      "Token that may read pull requests and statuses (environment only). Required.",
+    ),
+    schema: TOKEN,
+  },
+  reportKey: {
+    ...reportKeySource(
+      "The report's key (default: the project): the check wandb-report/KEY. Required.",
+    ),
+    schema: REPORT_KEY,
+  },
   max: {
     flag: "max",
     input: "SWEEP",
     kind: "string",
     value: "N",
-    help: "Take at most N pull requests (1-100), oldest first. Default 10.",
+    help: "Take at most N pull requests (1-100), oldest first.",
+    schema: wholeNumber(1, 100).default(10),
   },
   ...GITHUB_STEP_SOURCES,
-} as const satisfies Record<string, Source>;
+} as const satisfies Record<string, Option>;
 
 /** The waiting command's validated options. */
 export interface WaitingOptions extends GitHubStepOptions {
@@ -45,12 +57,7 @@ export interface WaitingOptions extends GitHubStepOptions {
 }
 
 /** The schema of the waiting command's inputs. */
-export const WaitingOptionsSchema: z.ZodType<WaitingOptions> = z.object({
-  githubToken: TOKEN,
-  reportKey: REPORT_KEY,
-  max: wholeNumber(1, 100).default(10),
-  ...GITHUB_STEP_FIELDS,
-});
+export const WaitingOptionsSchema: z.ZodType<WaitingOptions> = optionsSchema(SOURCES);
 
 /** The waiting command: its option table, schema and help. */
 export const WAITING_COMMAND: Command<WaitingOptions> = defineCommand({

@@ -2,8 +2,16 @@
 // its variables, its help and its schema (range and default); parsing and --help read that row.
 import { REPORT_SOURCES } from "../../lib/inputs/_report_table.ts";
 import { helpOf } from "../../lib/inputs/command.ts";
-import { helpText, resolveInputs } from "../../lib/inputs/report.ts";
 import { MERGE_COMMAND } from "../../lib/inputs/merge.ts";
+import { helpText, REPORT_COMMAND, resolveInputs } from "../../lib/inputs/report.ts";
+import { CHATOPS_COMMAND } from "../../lib/inputs/chatops.ts";
+import { ACCEPT_COMMAND } from "../../lib/inputs/accept.ts";
+import { COMMENT_COMMAND } from "../../lib/inputs/comment.ts";
+import { STATUS_COMMAND } from "../../lib/inputs/status.ts";
+import { PUBLISH_COMMAND } from "../../lib/inputs/publish.ts";
+import { QUEUE_COMMAND } from "../../lib/inputs/queue.ts";
+import { WAITING_COMMAND } from "../../lib/inputs/waiting.ts";
+import { EMULATOR_COMMAND } from "../../lib/inputs/emulator.ts";
 import { assert, assertEquals, assertStringIncludes } from "../_assert.ts";
 
 const rows = Object.entries(REPORT_SOURCES);
@@ -58,4 +66,36 @@ Deno.test("options: the merge's rows hold their schemas too: its help says each 
   const run = MERGE_COMMAND.resolve(["legs/"], {});
   assert(run.kind === "run");
   assertEquals([run.options.reportKey, run.options.maxAttempts], ["matrix", 6]);
+});
+
+Deno.test("options: in every command's --help each option says its default at most once, from its schema", () => {
+  const commands = {
+    REPORT_COMMAND,
+    MERGE_COMMAND,
+    CHATOPS_COMMAND,
+    ACCEPT_COMMAND,
+    COMMENT_COMMAND,
+    STATUS_COMMAND,
+    PUBLISH_COMMAND,
+    QUEUE_COMMAND,
+    WAITING_COMMAND,
+    EMULATOR_COMMAND,
+  };
+  for (const [name, command] of Object.entries(commands)) {
+    // One option's text: from its flag (or "(environment)") to the next one.
+    const options = command.help("x").split(/\n {2}(?=--|\(environment\))/).slice(1);
+    assert(options.length > 2, name);
+    for (const option of options) {
+      const defaults = option.match(/Default /g)?.length ?? 0;
+      assert(defaults <= 1, `${name}: ${option.split("\n")[0]}`);
+    }
+  }
+  // Defaults that were written by hand in the help, now printed from the schemas.
+  assertStringIncludes(CHATOPS_COMMAND.help("x").replace(/\s+/g, " "), "Default /get-runs.");
+  assertStringIncludes(
+    ACCEPT_COMMAND.help("x").replace(/\s+/g, " "),
+    "Default /accept-regression.",
+  );
+  assertStringIncludes(EMULATOR_COMMAND.help("x").replace(/\s+/g, " "), "Default 8080.");
+  assertStringIncludes(WAITING_COMMAND.help("x").replace(/\s+/g, " "), "Default 10.");
 });
