@@ -22,14 +22,9 @@ import { ACCEPT_COMMAND } from "../inputs/accept.ts";
 import { QUEUE_COMMAND } from "../inputs/queue.ts";
 import { PUBLISH_COMMAND } from "../inputs/publish.ts";
 import { WAITING_COMMAND } from "../inputs/waiting.ts";
-import { waiting } from "./sweep.ts";
-import { accept, queue } from "./lifecycle.ts";
-import { merge } from "./merge.ts";
 import { type CliIo, Printer } from "../output.ts";
 import { Redactor } from "../ground/redact.ts";
-import { report } from "./report.ts";
-import { command, failed } from "./_shell.ts";
-import { chatops, comment, emulator, publish, status } from "./steps.ts";
+import { command, failed, type Run } from "./_shell.ts";
 
 export { type CliIo, processIo } from "../output.ts";
 
@@ -51,7 +46,7 @@ export function runReportCli(
   io: CliIo,
   program = "wandb-report",
 ): Promise<number> {
-  return command(argv, io, REPORT_COMMAND, program, report);
+  return command(argv, io, REPORT_COMMAND, program, later(() => import("./report.ts"), (m) => m.report));
 }
 
 /**
@@ -69,7 +64,7 @@ export function runChatopsCli(
   io: CliIo,
   program = "wandb-report-chatops",
 ): Promise<number> {
-  return command(argv, io, CHATOPS_COMMAND, program, chatops);
+  return command(argv, io, CHATOPS_COMMAND, program, later(() => import("./steps.ts"), (m) => m.chatops));
 }
 
 /**
@@ -88,7 +83,7 @@ export function runCommentCli(
   io: CliIo,
   program = "wandb-report-comment",
 ): Promise<number> {
-  return command(argv, io, COMMENT_COMMAND, program, comment);
+  return command(argv, io, COMMENT_COMMAND, program, later(() => import("./steps.ts"), (m) => m.comment));
 }
 
 /**
@@ -107,7 +102,7 @@ export function runStatusCli(
   io: CliIo,
   program = "wandb-report-status",
 ): Promise<number> {
-  return command(argv, io, STATUS_COMMAND, program, status);
+  return command(argv, io, STATUS_COMMAND, program, later(() => import("./steps.ts"), (m) => m.status));
 }
 
 /**
@@ -126,7 +121,7 @@ export function runMergeCli(
   io: CliIo,
   program = "wandb-report-merge",
 ): Promise<number> {
-  return command(argv, io, MERGE_COMMAND, program, merge);
+  return command(argv, io, MERGE_COMMAND, program, later(() => import("./merge.ts"), (m) => m.merge));
 }
 
 /**
@@ -144,7 +139,7 @@ export function runAcceptCli(
   io: CliIo,
   program = "wandb-report-accept",
 ): Promise<number> {
-  return command(argv, io, ACCEPT_COMMAND, program, accept);
+  return command(argv, io, ACCEPT_COMMAND, program, later(() => import("./lifecycle.ts"), (m) => m.accept));
 }
 
 /**
@@ -162,7 +157,7 @@ export function runPublishCli(
   io: CliIo,
   program = "wandb-report-publish",
 ): Promise<number> {
-  return command(argv, io, PUBLISH_COMMAND, program, publish);
+  return command(argv, io, PUBLISH_COMMAND, program, later(() => import("./steps.ts"), (m) => m.publish));
 }
 
 /**
@@ -180,7 +175,7 @@ export function runWaitingCli(
   io: CliIo,
   program = "wandb-report-waiting",
 ): Promise<number> {
-  return command(argv, io, WAITING_COMMAND, program, waiting);
+  return command(argv, io, WAITING_COMMAND, program, later(() => import("./sweep.ts"), (m) => m.waiting));
 }
 
 /**
@@ -198,7 +193,7 @@ export function runQueueCli(
   io: CliIo,
   program = "wandb-report-queue",
 ): Promise<number> {
-  return command(argv, io, QUEUE_COMMAND, program, queue);
+  return command(argv, io, QUEUE_COMMAND, program, later(() => import("./lifecycle.ts"), (m) => m.queue));
 }
 
 /**
@@ -222,7 +217,7 @@ export function runEmulatorCli(
     io,
     EMULATOR_COMMAND,
     program,
-    (options, _io, print) => emulator(options, print, stop),
+    async (options, _io, print) => (await import("./steps.ts")).emulator(options, print, stop),
   );
 }
 
@@ -290,4 +285,13 @@ async function writtenPaths(
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A command's body, loaded when it runs: each task reads only the modules of
+ * its own command (a workflow step starts a process per task, and loading
+ * every command's modules was most of a step's start).
+ */
+function later<M, T>(load: () => Promise<M>, pick: (module: M) => Run<T>): Run<T> {
+  return async (options, io, print) => pick(await load())(options, io, print);
 }
