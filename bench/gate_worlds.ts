@@ -12,6 +12,8 @@
  * - `t(3)`: seed noise Student's t with 3 df, scaled to σ.
  * - `diverge`: 1 seed in 10 (anywhere) is 10σ worse.
  * - `σ×2 5 ago`, `σ÷2 5 ago`: the newest 5 commits, the base and the PR have twice (half) the σ.
+ * - `σ×2 3 ago`: the same with 3 (a probe beyond issue 31's worlds: where σ moved is found, not
+ *   assumed).
  * - `σ by commit`: each commit's σ is σ·exp(0.4 Z).
  * - `baseline 3 back`: the baselines are the seeds of the commit 3 back (drift), not the base's.
  * - `ρ 0.9`: the metrics of one seed are correlated 0.9.
@@ -41,6 +43,7 @@ type World =
   | "t(3)"
   | "diverge"
   | "σ×2 5 ago"
+  | "σ×2 3 ago"
   | "σ÷2 5 ago"
   | "σ by commit"
   | "baseline 3 back"
@@ -54,6 +57,7 @@ const WORLDS: World[] = [
   "t(3)",
   "diverge",
   "σ×2 5 ago",
+  "σ×2 3 ago",
   "σ÷2 5 ago",
   "σ by commit",
   "baseline 3 back",
@@ -81,6 +85,8 @@ function onePr(world: World, n: number, effect: number, rng: ReturnType<typeof g
   const sigmaOf = (commit: number) =>
     world === "σ×2 5 ago"
       ? (commit < 5 ? 2 : 1)
+      : world === "σ×2 3 ago"
+      ? (commit < 3 ? 2 : 1)
       : world === "σ÷2 5 ago"
       ? (commit < 5 ? 0.5 : 1)
       : 1;

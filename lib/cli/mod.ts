@@ -46,7 +46,13 @@ export function runReportCli(
   io: CliIo,
   program = "wandb-report",
 ): Promise<number> {
-  return command(argv, io, REPORT_COMMAND, program, later(() => import("./report.ts"), (m) => m.report));
+  return command(
+    argv,
+    io,
+    REPORT_COMMAND,
+    program,
+    later(() => import("./report.ts"), (m) => m.report),
+  );
 }
 
 /**
@@ -64,7 +70,13 @@ export function runChatopsCli(
   io: CliIo,
   program = "wandb-report-chatops",
 ): Promise<number> {
-  return command(argv, io, CHATOPS_COMMAND, program, later(() => import("./steps.ts"), (m) => m.chatops));
+  return command(
+    argv,
+    io,
+    CHATOPS_COMMAND,
+    program,
+    later(() => import("./steps.ts"), (m) => m.chatops),
+  );
 }
 
 /**
@@ -83,7 +95,13 @@ export function runCommentCli(
   io: CliIo,
   program = "wandb-report-comment",
 ): Promise<number> {
-  return command(argv, io, COMMENT_COMMAND, program, later(() => import("./steps.ts"), (m) => m.comment));
+  return command(
+    argv,
+    io,
+    COMMENT_COMMAND,
+    program,
+    later(() => import("./steps.ts"), (m) => m.comment),
+  );
 }
 
 /**
@@ -102,7 +120,13 @@ export function runStatusCli(
   io: CliIo,
   program = "wandb-report-status",
 ): Promise<number> {
-  return command(argv, io, STATUS_COMMAND, program, later(() => import("./steps.ts"), (m) => m.status));
+  return command(
+    argv,
+    io,
+    STATUS_COMMAND,
+    program,
+    later(() => import("./steps.ts"), (m) => m.status),
+  );
 }
 
 /**
@@ -121,7 +145,13 @@ export function runMergeCli(
   io: CliIo,
   program = "wandb-report-merge",
 ): Promise<number> {
-  return command(argv, io, MERGE_COMMAND, program, later(() => import("./merge.ts"), (m) => m.merge));
+  return command(
+    argv,
+    io,
+    MERGE_COMMAND,
+    program,
+    later(() => import("./merge.ts"), (m) => m.merge),
+  );
 }
 
 /**
@@ -139,7 +169,13 @@ export function runAcceptCli(
   io: CliIo,
   program = "wandb-report-accept",
 ): Promise<number> {
-  return command(argv, io, ACCEPT_COMMAND, program, later(() => import("./lifecycle.ts"), (m) => m.accept));
+  return command(
+    argv,
+    io,
+    ACCEPT_COMMAND,
+    program,
+    later(() => import("./lifecycle.ts"), (m) => m.accept),
+  );
 }
 
 /**
@@ -157,7 +193,13 @@ export function runPublishCli(
   io: CliIo,
   program = "wandb-report-publish",
 ): Promise<number> {
-  return command(argv, io, PUBLISH_COMMAND, program, later(() => import("./steps.ts"), (m) => m.publish));
+  return command(
+    argv,
+    io,
+    PUBLISH_COMMAND,
+    program,
+    later(() => import("./steps.ts"), (m) => m.publish),
+  );
 }
 
 /**
@@ -175,7 +217,13 @@ export function runWaitingCli(
   io: CliIo,
   program = "wandb-report-waiting",
 ): Promise<number> {
-  return command(argv, io, WAITING_COMMAND, program, later(() => import("./sweep.ts"), (m) => m.waiting));
+  return command(
+    argv,
+    io,
+    WAITING_COMMAND,
+    program,
+    later(() => import("./sweep.ts"), (m) => m.waiting),
+  );
 }
 
 /**
@@ -193,7 +241,13 @@ export function runQueueCli(
   io: CliIo,
   program = "wandb-report-queue",
 ): Promise<number> {
-  return command(argv, io, QUEUE_COMMAND, program, later(() => import("./lifecycle.ts"), (m) => m.queue));
+  return command(
+    argv,
+    io,
+    QUEUE_COMMAND,
+    program,
+    later(() => import("./lifecycle.ts"), (m) => m.queue),
+  );
 }
 
 /**

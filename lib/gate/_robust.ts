@@ -9,9 +9,9 @@
  *   the PR more than 6 robust σ from main's level has diverged, is left out
  *   of the means and σ, and how many did is tested against main's own rate
  *   (binomial tail);
- * - a **change-aware σ**: when the newest commits' spread (the PR's own
- *   seeds included) differs from the older's (an F-test, one-sided 0.10 up,
- *   0.01 down), the recent one is used, else all of it pooled;
+ * - a **change-aware σ**: when main's σ moved (`changePoint` in
+ *   `_shape.ts`, the report's metrics together or this one alone), σ from
+ *   the commits since and the PR's own seeds, else all of it pooled;
  * - a **σ by commit**: when the commits' log s² spread more than seed noise
  *   explains (by ψ′), each commit's σ² is taken as drawn from a scaled
  *   inverse χ² with ν₀ df, and each side's σ² is the posterior's mean (its
@@ -25,9 +25,9 @@
  * @module
  */
 import { seededRandom } from "../ground/random.ts";
-import { fUpperTail, trigamma } from "../ground/inference.ts";
-import { variance } from "../ground/stats.ts";
-import { type LogSpread, logSpread, RECENT_COMMITS, type ReportShape } from "./_shape.ts";
+import { RECENT_COMMITS, type ReportShape } from "./_shape.ts";
+import { changeAwareSd, type ChangeOptions, pooled, sinceChange } from "./_change.ts";
+import { sidesNoise } from "./_sides.ts";
 
 /** σ from main's level beyond which a seed of the PR (or its baselines) has diverged. */
 export const DIVERGED_SIGMAS = 6;
@@ -106,6 +106,17 @@ export interface RobustHistory {
  * ```
  */
 export function robustHistory(cells: readonly (readonly number[])[]): RobustHistory | undefined {
+  // Every rule and group of a report reads the same history: tell it once.
+  const known = ROBUST_HISTORIES.get(cells);
+  if (known !== undefined) return known ?? undefined;
+  const told = tellRobustHistory(cells);
+  ROBUST_HISTORIES.set(cells, told ?? null);
+  return told;
+}
+
+const ROBUST_HISTORIES = new WeakMap<object, RobustHistory | null>();
+
+function tellRobustHistory(cells: readonly (readonly number[])[]): RobustHistory | undefined {
   const usable = cells.filter((c) => c.length >= 2);
   if (usable.length < 2) return undefined;
   // σ in two steps: the robust σ (a median, which a few diverged seeds barely move, but
@@ -179,75 +190,6 @@ export function binomialTail(k: number, n: number, p: number): number {
   return Math.min(1, Math.max(0, 1 - below));
 }
 
-/** The σ a rule uses, and where from. */
-export interface ChangeAwareSd {
-  /** One seed's σ. */
-  sd: number;
-  /** Its degrees of freedom. */
-  df: number;
-  /** `recent`: the newest commits and the PR's seeds, the spread having changed; `pooled`: all. */
-  from: "recent" | "pooled";
-  /** The F statistic recent/older, when both had degrees of freedom. */
-  f?: number;
-  /** The change was told by the report's metrics together, this one's F alone not seeing it. */
-  jointly?: boolean;
-}
-
-/** s² pooled over cells, with Σ (n − 1) df. */
-function pooled(cells: readonly (readonly number[])[]): { s2: number; df: number } {
-  let squares = 0;
-  let df = 0;
-  for (const c of cells) {
-    if (c.length < 2) continue;
-    squares += variance(c) * (c.length - 1);
-    df += c.length - 1;
-  }
-  return { s2: df ? squares / df : 0, df };
-}
-
-/**
- * The σ from history when the noise may have changed: F = s²(newest commits
- * + the PR's own seeds) / s²(older); recent when F is significantly large
- * (one-sided 0.10: a less stable training) or small (0.01), else everything
- * pooled, the PR's seeds included. With `shared`, the report's metrics'
- * joint say (`sharedChange`), a change it names is taken, and one
- * metric's F alone must be far out (0.01 up, 0.001 down). `undefined` with
- * no df at all.
- *
- * @example
- * ```ts
- * import { deepStrictEqual as assertEquals } from "node:assert";
- * import { changeAwareSd } from "./_robust.ts";
- * const calm = [[1, 2], [1, 2], [1, 2], [1, 2], [1, 2]];
- * const wild = [[0, 10], [0, 10], [0, 10], [0, 10], [0, 10]];
- * assertEquals(changeAwareSd([...wild, ...calm, ...calm], [0, 10])!.from, "recent");
- * assertEquals(changeAwareSd([...calm, ...calm, ...calm], [1, 2])!.from, "pooled");
- * ```
- */
-export function changeAwareSd(
-  cells: readonly (readonly number[])[],
-  own: readonly number[],
-  shared?: "up" | "down" | "none",
-): ChangeAwareSd | undefined {
-  const recent = pooled([...cells.slice(0, RECENT_COMMITS), own]);
-  const older = pooled(cells.slice(RECENT_COMMITS));
-  const all = pooled([...cells, own]);
-  if (all.df === 0) return undefined;
-  if (recent.df === 0 || older.df === 0 || older.s2 === 0) {
-    return { sd: Math.sqrt(all.s2), df: all.df, from: "pooled" };
-  }
-  const f = recent.s2 / older.s2;
-  const up = fUpperTail(f, recent.df, older.df);
-  // With the report's metrics' joint say (which weighs the commits' own spread, so σ that
-  // varies by commit is not taken for a change), one metric's F alone must be far out.
-  const [upLevel, downLevel] = shared === undefined ? [0.10, 0.01] : [0.01, 0.001];
-  const alone = up < upLevel || 1 - up < downLevel;
-  const jointly = !alone && shared !== undefined && shared !== "none";
-  return alone || jointly
-    ? { sd: Math.sqrt(recent.s2), df: recent.df, from: "recent", f, ...(jointly && { jointly }) }
-    : { sd: Math.sqrt(all.s2), df: all.df, from: "pooled", f };
-}
-
 /** One side's values with their runs' names, for screening. */
 export interface Seeds {
   /** The values. */
@@ -288,19 +230,23 @@ export function robustNoise(
   cells: readonly (readonly number[])[],
   candidates: Seeds,
   baselines: Seeds,
-  options: { drift: boolean; format: (n: number) => string; shape?: ReportShape },
+  options: {
+    drift: boolean;
+    format: (n: number) => string;
+    shape?: ReportShape;
+    keys?: readonly string[];
+  },
 ): RobustNoise | undefined {
-  const history = robustHistory(cells);
-  if (!history) return undefined;
-  // main's own diverged seeds leave its σ and drift too.
-  const clean = history.clean;
-  const between = robustDrift(clean, history.sd);
-  const out = (seeds: Seeds) => new Set(divergedIndexes(seeds.values, history, between));
+  const change = { keys: options.keys, shared: options.shape?.change };
+  const main = mainPicture(cells, change);
+  if (!main) return undefined;
+  const { history, since, clean, between, screen } = main;
+  const out = (seeds: Seeds) => new Set(divergedIndexes(seeds.values, screen, between));
   const [cOut, bOut] = [out(candidates), out(baselines)];
   const kept = (seeds: Seeds, gone: Set<number>) => seeds.values.filter((_, i) => !gone.has(i));
   const [c, b] = [kept(candidates, cOut), kept(baselines, bOut)];
   if (b.length === 0) return undefined;
-  const sigma = changeAwareSd(clean, c, options.shape?.change);
+  const sigma = changeAwareSd(clean, c, { ...change, since });
   if (!sigma) return undefined;
   const tau2 = options.drift ? between : 0;
   const fmt = options.format;
@@ -314,12 +260,12 @@ export function robustNoise(
       }) from main's level ${fmt(history.level)}`,
     );
   }
-  if (sigma.from === "recent") {
+  if (sigma.change) {
+    const { commits, p, jointly } = sigma.change;
     notes.push(
-      `σ from the newest ${RECENT_COMMITS} commits and the PR's seeds: the spread changed ` +
-        (sigma.jointly
-          ? `in the report's metrics together (F = ${fmt(sigma.f!)} in this one alone)`
-          : `(F = ${fmt(sigma.f!)} against the older commits)`),
+      `σ from the newest ${commits} commit${commits === 1 ? "" : "s"} and the PR's seeds: ` +
+        `the spread changed ${commits} commit${commits === 1 ? "" : "s"} ago` +
+        `${jointly ? " in the report's metrics together" : ""} (p ${fmt(p)})`,
     );
   }
   if (tau2 > 0) {
@@ -360,6 +306,25 @@ export function robustNoise(
 }
 
 /**
+ * What main's history says before the PR's seeds are judged: its robust
+ * picture, where σ moved, its cells cleaned (again, at their own σ, when σ
+ * grew on its newest commits), the drift between commits, and the screening's
+ * σ (a σ that grew widens its reach: a seed as noisy as main now is has not
+ * diverged; with all of history's σ, 6σ is 3.3 of a doubled σ).
+ */
+function mainPicture(cells: readonly (readonly number[])[], change: ChangeOptions) {
+  const history = robustHistory(cells);
+  if (!history) return undefined;
+  const since = sinceChange(history.clean, change);
+  const grew = since?.point.direction === "up";
+  const clean = grew ? recleaned(cells, history.clean, since!.indices) : history.clean;
+  const between = robustDrift(clean, history.sd);
+  const grown = grew ? Math.sqrt(pooled(since!.indices.map((i) => clean[i]!)).s2) : 0;
+  const screen = { ...history, sd: Math.max(history.sd, grown) };
+  return { history, since, clean, between, screen };
+}
+
+/**
  * The drift between commits' means, robustly: the spread of the commits'
  * medians (1.4826 · their median absolute deviation, squared) less what the
  * seeds' own noise gives a median of k (σ² · π / 2k), floored at 0. A commit
@@ -384,88 +349,21 @@ export function robustDrift(cells: readonly (readonly number[])[], sd: number): 
   return Math.max(0, spread ** 2 - (sd ** 2 * Math.PI) / (2 * k));
 }
 
-/** The noise of the two sides' means when σ varies between commits. */
-export interface SidesNoise {
-  /** ν₀: the df of the commits' σ² distribution (scaled inverse χ²). */
-  priorDf: number;
-  /** Var(candidates' mean) + Var(baselines' mean). */
-  variance: number;
-  /** Welch–Satterthwaite df of that variance. */
-  df: number;
-}
-
 /**
- * The df ν₀ of a scaled inverse χ² whose log has variance v (ψ′(ν₀/2) = v),
- * by bisection on a log scale; ∞ when v is too small to tell from none.
- *
- * @example
- * ```ts
- * import { deepStrictEqual as assertEquals } from "node:assert";
- * import { priorDf } from "./_robust.ts";
- * assertEquals(priorDf(1).toFixed(4), "2.8525"); // R: uniroot(trigamma(n/2) - 1)
- * assertEquals(priorDf(0), Infinity);
- * ```
+ * main's cells cleaned again when σ grew on its newest commits: those since
+ * are cleaned at their own σ (all of history's, mostly the older and calmer
+ * one, took their noisier seeds for diverged and left σ too small there),
+ * the older at theirs.
  */
-export function priorDf(v: number): number {
-  if (!(v > trigamma(MAX_PRIOR_DF / 2))) return Infinity;
-  let lo = 0.01;
-  let hi = MAX_PRIOR_DF;
-  for (let i = 0; i < 80; i++) {
-    const mid = Math.sqrt(lo * hi);
-    if (trigamma(mid / 2) > v) lo = mid;
-    else hi = mid;
-  }
-  return Math.sqrt(lo * hi);
-}
-
-/** Past this many df the commits' σ are one σ: history alone tells it. */
-const MAX_PRIOR_DF = 10_000;
-
-/**
- * When the commits' σ differ by more than seed noise explains (the spread
- * of their log s² beyond the ψ′((k−1)/2) that k seeds give), each side's σ²
- * is its posterior mean, (ν₀·s² + (n−1)·s²_own) / (ν₀ + n − 1), with
- * ν₀ + n − 1 df about history's s², and the df of the two sides' sum by
- * Welch–Satterthwaite with history's s² (its own df) counted once, as both
- * sides lean on it. `shared`, the spread told from every gated metric, is
- * used instead of this metric's own. `undefined` when the commits look alike
- * (then history's σ is every commit's), with fewer than five commits, or
- * when a commit's seeds are all equal (no log to take).
- *
- * @example
- * ```ts
- * import { deepStrictEqual as assertEquals } from "node:assert";
- * import { sidesNoise } from "./_robust.ts";
- * const alike = Array.from({ length: 8 }, () => [0, 1, 2]);
- * const sigma = { sd: 1, df: 16, from: "pooled" as const };
- * assertEquals(sidesNoise(alike, sigma, [0, 1, 2], [0, 1, 2]), undefined);
- * ```
- */
-export function sidesNoise(
-  cells: readonly (readonly number[])[],
-  sigma: ChangeAwareSd,
-  candidates: readonly number[],
-  baselines: readonly number[],
-  shared?: LogSpread,
-): SidesNoise | undefined {
-  const spread = shared ?? logSpread(cells);
-  if (!spread) return undefined;
-  // The spread's lower bound (one standard error down): a spread history cannot tell from
-  // none costs the df of every rule, so only what it can tell is taken.
-  const nu0 = priorDf(spread.excess - Math.sqrt(spread.se2));
-  if (!Number.isFinite(nu0)) return undefined;
-  const side = (values: readonly number[]) => {
-    const own = Math.max(0, values.length - 1);
-    const n = Math.max(1, values.length);
-    const prior = (nu0 * sigma.sd ** 2) / (nu0 + own) / n;
-    return { v: prior + (own * variance(values)) / (nu0 + own) / n, prior, df: nu0 + own };
-  };
-  const [c, b] = [side(candidates), side(baselines)];
-  const sum = c.v + b.v;
-  // Welch–Satterthwaite over what is uncertain: each side's σ² about history's (ν₀ + own df,
-  // independent: two commits), and history's σ² itself, which both sides share (its df once).
-  const terms = c.v ** 2 / c.df + b.v ** 2 / b.df + (c.prior + b.prior) ** 2 / sigma.df;
-  // Both spreads 0: no noise seen; the df do not matter then.
-  const df = terms > 0 ? sum ** 2 / terms : c.df + b.df;
-  return { priorDf: nu0, variance: sum, df };
+function recleaned(
+  raw: readonly (readonly number[])[],
+  clean: readonly number[][],
+  since: readonly number[],
+): number[][] {
+  const recent = new Set(since);
+  const part = (inside: boolean) => raw.flatMap((c, i) => (recent.has(i) === inside ? [c] : []));
+  const [newer, older] = [part(true), part(false)].map((cells) => robustHistory(cells)?.clean);
+  if (!newer || !older) return [...clean];
+  let [n, o] = [0, 0];
+  return raw.map((_, i) => (recent.has(i) ? newer[n++]! : older[o++]!));
 }

@@ -235,6 +235,7 @@ function judgeMean(j: Judging): GateVerdict {
       drift: j.context.drift ?? false,
       format: fmt,
       shape: j.context.shape,
+      keys: history.keys,
     })
     : undefined;
   if (robust) {

@@ -6,22 +6,20 @@
  *
  * - the **spread** of σ between commits: each metric's variance of its
  *   commits' log s² beyond what their seeds give (ψ′), pooled over metrics;
- * - a **change** of σ on main's newest commits: each commit's log s² (less
- *   its metric's mean) averaged over the metrics, and Welch's t of the newest
- *   commits' against the older's (the commits' own spread is the yardstick,
- *   so metrics that move together are not counted as more evidence).
+ * - **where σ moved** on main: each commit's log s² (less its metric's mean)
+ *   averaged over the metrics, scanned over every split into newest and
+ *   older commits, the largest shift's p by permutation (the commits' own
+ *   spread is the yardstick, so metrics that move together are not counted
+ *   as more evidence); one metric alone is scanned on its own series.
  *
  * @module
  */
-import { trigamma, tUpperTail, welchDf } from "../ground/inference.ts";
-import { mean, summarize, variance } from "../ground/stats.ts";
+import { trigamma } from "../ground/inference.ts";
+import { seededRandom } from "../ground/random.ts";
+import { mean, variance } from "../ground/stats.ts";
 
-/** Commits (newest first) whose spread counts as "recent". */
+/** Commits (newest first) whose values tell main's level. */
 export const RECENT_COMMITS = 5;
-
-/** One-sided levels at which the metrics together say the spread went up or down. */
-const SHARED_UP = 0.05;
-const SHARED_DOWN = 0.01;
 
 /** How much the commits' log s² spread beyond what their seeds give, and from how many. */
 export interface LogSpread {
@@ -45,8 +43,11 @@ export interface KeyedCells {
 export interface ReportShape {
   /** How σ varies between commits, pooled over the metrics. */
   spread?: LogSpread;
-  /** σ moved on main's newest commits, in every metric at once. */
-  change?: "up" | "down" | "none";
+  /**
+   * The metrics' joint say on σ moving on main (two or more keyed metrics):
+   * where it moved, or `none`; absent when they cannot say together.
+   */
+  change?: (ChangePoint & { recent: string[] }) | "none";
 }
 
 /**
@@ -100,20 +101,10 @@ export function pooledSpread(spreads: readonly (LogSpread | undefined)[]): LogSp
   return { excess: weighted((s) => s.excess, 1), se2: weighted((s) => s.se2, 2), commits };
 }
 
-/** The metrics' joint say on σ moving on main's newest commits. */
-export interface SharedChange {
-  /** `up` (one-sided p below 0.05), `down` (below 0.01), or `none`. */
-  change: "up" | "down" | "none";
-  /** Welch's t of the newest commits' log s² against the older's. */
-  t: number;
-  /** Its Welch–Satterthwaite df. */
-  df: number;
-}
-
 /**
  * Each commit's log s² less its metric's mean, averaged over the metrics that
- * have the commit (matched by key), newest first; `undefined` with fewer
- * than two keyed metrics.
+ * have the commit (matched by key), newest first, with the keys; `undefined`
+ * with fewer than two keyed metrics.
  *
  * @example
  * ```ts
@@ -122,10 +113,12 @@ export interface SharedChange {
  * const a = { cells: [[0, 2], [0, 1]], keys: ["c1", "c0"] };
  * const b = { cells: [[0, 1]], keys: ["c0"] }; // no c1: c1 is told by a alone
  * // a's log s² are log 2 and log ½ (mean 0); b's one is its own mean (0).
- * assertEquals(commitSeries([a, b]), [Math.log(2), Math.log(0.5) / 2]);
+ * assertEquals(commitSeries([a, b]), { keys: ["c1", "c0"], values: [Math.log(2), Math.log(0.5) / 2] });
  * ```
  */
-export function commitSeries(histories: readonly KeyedCells[]): number[] | undefined {
+export function commitSeries(
+  histories: readonly KeyedCells[],
+): { keys: string[]; values: number[] } | undefined {
   const keyed = histories.filter((h) => h.keys && h.keys.length === h.cells.length);
   if (keyed.length < 2) return undefined;
   const byKey = new Map<string, number[]>();
@@ -134,51 +127,151 @@ export function commitSeries(histories: readonly KeyedCells[]): number[] | undef
     const centre = mean(logs.filter(Number.isFinite));
     if (centre === undefined) continue;
     logs.forEach((log, i) => {
-      if (!Number.isFinite(log)) return;
-      const key = keys![i]!;
-      // A Map keeps first insertion: newest first, as the first metric that had the key.
-      byKey.set(key, [...(byKey.get(key) ?? []), log - centre]);
+      if (Number.isFinite(log)) {
+        byKey.set(keys![i]!, [...(byKey.get(keys![i]!) ?? []), log - centre]);
+      }
     });
   }
-  return [...byKey.values()].map((logs) => mean(logs)!);
+  const order = chainOrder(keyed.map((h) => h.keys!)).filter((key) => byKey.has(key));
+  return { keys: order, values: order.map((key) => mean(byKey.get(key)!)!) };
 }
 
 /**
- * Whether σ moved on main's newest {@link RECENT_COMMITS} commits in the
- * metrics together: Welch's one-sided t of the newest commits'
- * {@link commitSeries} against the older's — the commits' own spread is the
- * yardstick, so σ that varies by commit is not taken for a change, nor
- * metrics that move together for more evidence. `undefined` (no joint say)
- * with fewer than two keyed metrics, or fewer than 3 newer or 5 older
- * commits.
+ * One newest-first order of every key, each list being newest first along
+ * one chain of commits (a metric may miss some): each key not yet placed goes
+ * right after the last placed key before it in its own list.
+ */
+function chainOrder(lists: readonly (readonly string[])[]): string[] {
+  const order: string[] = [];
+  for (const list of lists) {
+    let cursor = -1;
+    for (const key of list) {
+      const at = order.indexOf(key);
+      if (at >= 0) cursor = at;
+      else order.splice(++cursor, 0, key);
+    }
+  }
+  return order;
+}
+
+/** Where σ moved on main, and which way: the newest `at` commits have the new σ. */
+export interface ChangePoint {
+  /** `up`: a less stable training; `down`: a steadier one. */
+  direction: "up" | "down";
+  /** How many of the newest commits have the new σ. */
+  at: number;
+  /** The permutation p-value of the largest shift, one-sided. */
+  p: number;
+  /** That shift: the pooled two-sample t of the newest `at` against the older (its sign the direction's). */
+  t: number;
+  /** Told by the report's metrics together (this metric alone may not see it). */
+  jointly?: boolean;
+}
+
+/** One-sided levels at which a scan names a change up or down. */
+export interface ChangeLevels {
+  /** σ grew. */
+  up: number;
+  /** σ shrank. */
+  down: number;
+}
+
+/** The metrics together, and one metric alone. */
+export const JOINT_LEVELS: ChangeLevels = { up: 0.05, down: 0.01 };
+export const ALONE_LEVELS: ChangeLevels = { up: 0.10, down: 0.01 };
+/** One metric beside the metrics' joint say must be far out to switch alone. */
+export const BESIDE_LEVELS: ChangeLevels = { up: 0.01, down: 0.001 };
+
+const PERMUTATIONS = 999;
+const MIN_RECENT = 2;
+const MIN_OLDER = 4;
+
+/**
+ * The largest pooled two-sample t over the splits of `series` (newest first)
+ * into its newest k values and the rest, each way, and where.
+ */
+function largestShifts(series: readonly number[]) {
+  const n = series.length;
+  let [sum, squares] = [0, 0];
+  for (const x of series) (sum += x, squares += x * x);
+  let [headSum, headSquares] = [0, 0];
+  const best = { up: -Infinity, upAt: 0, down: -Infinity, downAt: 0 };
+  for (let k = 1; k <= n - MIN_OLDER; k++) {
+    headSum += series[k - 1]!;
+    headSquares += series[k - 1]! ** 2;
+    if (k < MIN_RECENT) continue;
+    const [tailSum, tailSquares] = [sum - headSum, squares - headSquares];
+    const within = headSquares - headSum ** 2 / k + tailSquares - tailSum ** 2 / (n - k);
+    const se = Math.sqrt((Math.max(within, 0) / (n - 2)) * (1 / k + 1 / (n - k)));
+    const t = se > 0 ? (headSum / k - tailSum / (n - k)) / se : 0;
+    if (t > best.up) (best.up = t, best.upAt = k);
+    if (-t > best.down) (best.down = -t, best.downAt = k);
+  }
+  return best;
+}
+
+/**
+ * Where σ moved on main, if it did: every split of `series` (commits' log s²,
+ * newest first) into its newest k (at least 2) and the older (at least 4),
+ * the pooled two-sample t of each, and the largest, each way; its p-value by
+ * 999 permutations of the series (seeded, so a report is reproducible),
+ * which calibrates the scan over every split. A change up is named below
+ * `levels.up`, down below `levels.down`; `undefined` otherwise, or with fewer
+ * than 6 commits.
  *
  * @example
  * ```ts
  * import { deepStrictEqual as assertEquals } from "node:assert";
- * import { sharedChange } from "./_shape.ts";
- * const keys = Array.from({ length: 12 }, (_, i) => `c${i}`);
- * // Seeds 4 apart on the newest 5 commits, 1 to 1.3 apart on the older (both metrics).
- * const cells = keys.map((_, i) => i < 5 ? [0, 4] : [0, 1 + (i % 4) / 10]);
- * assertEquals(sharedChange([{ cells, keys }, { cells, keys }])!.change, "up");
- * assertEquals(sharedChange([{ cells, keys }]), undefined); // one metric: its own F-test decides
+ * import { changePoint, JOINT_LEVELS } from "./_shape.ts";
+ * // σ² four times larger on the newest 3 commits.
+ * const series = [1.4, 1.3, 1.5, 0.1, -0.1, 0, 0.2, -0.2, 0.1, 0, -0.1, 0.05];
+ * const found = changePoint(series, JOINT_LEVELS)!;
+ * assertEquals([found.direction, found.at, found.p < 0.01], ["up", 3, true]);
+ * assertEquals(changePoint([0, 0.1, -0.1, 0.05, 0, -0.05, 0.1, 0], JOINT_LEVELS), undefined);
  * ```
  */
-export function sharedChange(histories: readonly KeyedCells[]): SharedChange | undefined {
-  const series = commitSeries(histories);
-  if (!series) return undefined;
-  const recent = summarize(series.slice(0, RECENT_COMMITS));
-  const older = summarize(series.slice(RECENT_COMMITS));
-  if (recent.n < 3 || older.n < 5) return undefined;
-  const se = Math.sqrt(recent.sd! ** 2 / recent.n + older.sd! ** 2 / older.n);
-  if (!(se > 0)) return undefined;
-  const t = (recent.mean! - older.mean!) / se;
-  const df = welchDf({ n: recent.n, sd: recent.sd! }, { n: older.n, sd: older.sd! });
-  const change = tUpperTail(t, df) < SHARED_UP
-    ? "up"
-    : tUpperTail(-t, df) < SHARED_DOWN
-    ? "down"
-    : "none";
-  return { change, t, df };
+export function changePoint(
+  series: readonly number[],
+  levels: ChangeLevels,
+): ChangePoint | undefined {
+  if (series.length < MIN_RECENT + MIN_OLDER) return undefined;
+  const seen = largestShifts(series);
+  const { uniform } = seededRandom(0x5ca1ab1e ^ series.length);
+  const shuffled = [...series];
+  let [upAbove, downAbove] = [0, 0];
+  // Counts only grow: once neither p can reach its level, the answer is known (no change).
+  const [upMost, downMost] = [levels.up, levels.down].map((l) => l * (PERMUTATIONS + 1) - 1);
+  for (let i = 0; i < PERMUTATIONS && (upAbove <= upMost! || downAbove <= downMost!); i++) {
+    for (let j = shuffled.length - 1; j > 0; j--) {
+      const k = Math.floor(uniform() * (j + 1));
+      const swap = shuffled[j]!;
+      shuffled[j] = shuffled[k]!;
+      shuffled[k] = swap;
+    }
+    const drawn = largestShifts(shuffled);
+    if (drawn.up >= seen.up) upAbove++;
+    if (drawn.down >= seen.down) downAbove++;
+  }
+  const [pUp, pDown] = [(upAbove + 1) / (PERMUTATIONS + 1), (downAbove + 1) / (PERMUTATIONS + 1)];
+  if (pUp <= levels.up) return { direction: "up", at: seen.upAt, p: pUp, t: seen.up };
+  if (pDown <= levels.down) return { direction: "down", at: seen.downAt, p: pDown, t: -seen.down };
+  return undefined;
+}
+
+/**
+ * A metric's commits' log s², newest first (commits whose seeds are all
+ * equal left out): the series one metric alone is scanned on.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { logSeries } from "./_shape.ts";
+ * const logs = logSeries([[0, 2], [1, 1], [0, 1]]).map((l) => l.toFixed(12));
+ * assertEquals(logs, [Math.log(2).toFixed(12), Math.log(0.5).toFixed(12)]);
+ * ```
+ */
+export function logSeries(cells: readonly (readonly number[])[]): number[] {
+  return cells.flatMap((c) => (variance(c) > 0 ? [Math.log(variance(c))] : []));
 }
 
 /**
@@ -194,6 +287,11 @@ export function sharedChange(histories: readonly KeyedCells[]): SharedChange | u
  */
 export function reportShape(histories: readonly KeyedCells[]): ReportShape {
   const spread = pooledSpread(histories.map((h) => logSpread(h.cells)));
-  const change = sharedChange(histories)?.change;
-  return { ...(spread && { spread }), ...(change && { change }) };
+  const series = commitSeries(histories);
+  if (!series) return { ...(spread && { spread }) };
+  const found = changePoint(series.values, JOINT_LEVELS);
+  const change = found
+    ? { ...found, jointly: true, recent: series.keys.slice(0, found.at) }
+    : "none" as const;
+  return { ...(spread && { spread }), change };
 }

@@ -246,12 +246,25 @@ export function waitingFor(classification: Classification, sha: string): string 
  */
 function gatedShape(options: GateOptions): ReportShape {
   const metrics = new Set(options.rules.filter((r) => r.alpha !== undefined).map((r) => r.metric));
+  if (!options.history) return {};
+  // Every group of a report is judged against the same history: its shape is told once.
+  const known = SHAPES.get(options.history) ?? new Map<string, ReportShape>();
+  SHAPES.set(options.history, known);
+  const key = JSON.stringify([...metrics]);
+  if (!known.has(key)) known.set(key, tellShape(options.history, metrics));
+  return known.get(key)!;
+}
+
+const SHAPES = new WeakMap<object, Map<string, ReportShape>>();
+
+function tellShape(
+  history: NonNullable<GateOptions["history"]>,
+  metrics: ReadonlySet<string>,
+): ReportShape {
   const histories = [...metrics].flatMap((m) => {
-    const history = options.history && Object.hasOwn(options.history, m)
-      ? options.history[m]!
-      : undefined;
-    const clean = history?.cells ? robustHistory(history.cells)?.clean : undefined;
-    return clean ? [{ cells: clean, keys: history!.keys }] : [];
+    const noise = Object.hasOwn(history, m) ? history[m]! : undefined;
+    const clean = noise?.cells ? robustHistory(noise.cells)?.clean : undefined;
+    return clean ? [{ cells: clean, keys: noise!.keys }] : [];
   });
   return reportShape(histories);
 }

@@ -2,7 +2,8 @@
 // before the calibrated gate, and is pinned so it cannot come back.
 import { classify } from "../../lib/classify.ts";
 import { evaluateGate, type GateResult } from "../../lib/gate/mod.ts";
-import { priorDf, robustHistory, sidesNoise } from "../../lib/gate/_robust.ts";
+import { robustHistory } from "../../lib/gate/_robust.ts";
+import { priorDf, sidesNoise } from "../../lib/gate/_sides.ts";
 import { type PooledNoise, pooledNoise } from "../../lib/ground/inference.ts";
 import { parseGateRule } from "../../lib/inputs/rules.ts";
 import { statusSha } from "../../lib/chatops.ts";
@@ -390,20 +391,28 @@ Deno.test("robust: a seed far off main's level is left out and named; more than 
   assertMatch(two.verdicts[0]!.message, /2 of 3 seeds diverged \(more than 6 robust σ/);
 });
 
-Deno.test("robust: a spread that changed on main's newest commits is the one used (F-test)", () => {
-  // The newest 5 commits spread 0.04 (sd), the 15 older 0.01: F = 16.
-  const history = historyOf((c, s) => 0.9 + (s - 1) * (c < 5 ? 0.04 : 0.01));
-  const judged = gate(
-    ["acc:max:alpha=0.05"],
-    runs("acc", [0.86, 0.9, 0.94]),
-    runs("acc", [0.9, 0.9, 0.9]),
-    { history },
-  );
-  assertMatch(
-    judged.notes!.join("\n"),
-    /σ from the newest 5 commits and the PR's seeds: the spread changed/,
-  );
-  assertEquals(judged.verdicts[0]!.noise!.sd.toFixed(3), "0.040");
+Deno.test("robust: where main's σ moved is found, not assumed: σ from the commits since and the PR's seeds", () => {
+  // The newest k commits spread 0.04 (sd), the older 0.01. A fixed window of the newest 5 mixed
+  // two calm commits in when k is 3 (σ² 0.00106 instead of 0.0016, a σ a fifth too small).
+  for (const k of [5, 3]) {
+    const history = historyOf((c, s) => 0.9 + (s - 1) * (c < k ? 0.04 : 0.01));
+    const judged = gate(
+      ["acc:max:alpha=0.05"],
+      runs("acc", [0.86, 0.9, 0.94]),
+      runs("acc", [0.9, 0.9, 0.9]),
+      { history },
+    );
+    assertMatch(
+      judged.notes!.join("\n"),
+      new RegExp(
+        `σ from the newest ${k} commits and the PR's seeds: the spread changed ${k} ` +
+          `commits ago \\(p 0\\.00\\d\\)`,
+      ),
+    );
+    // Pooled by hand from the k commits (2 df each, s² 0.0016) and the PR's seeds (s² 0.0016).
+    assertEquals(judged.verdicts[0]!.noise!.sd.toFixed(4), "0.0400");
+    assertEquals(judged.verdicts[0]!.noise!.df, 2 * k + 2);
+  }
 });
 
 Deno.test("robust: baselines across commits add the drift between commits' means to the noise", () => {
