@@ -124,11 +124,7 @@ function tellRobustHistory(cells: readonly (readonly number[])[]): RobustHistory
   // efficient σ; seeds more than 6 of that from their commit's median have diverged, and σ is
   // pooled from the others. A noisy first σ thus never shelters a 10σ seed.
   const seeds = (cells: readonly (readonly number[])[]) => cells.reduce((n, c) => n + c.length, 0);
-  const within = (reach: number) =>
-    usable.map((cell) => {
-      const centre = median(cell);
-      return cell.filter((v) => !(Math.abs(v - centre) > reach));
-    });
+  const within = (reach: number) => usable.map((cell) => keepWithin(cell, reach));
   const robust = robustSd(usable);
   const core = pooled(within(CORE_SIGMAS * robust));
   const clean = core.df > 0 ? within(CLEANING_SIGMAS * Math.sqrt(core.s2)) : within(Infinity);
@@ -349,21 +345,26 @@ export function robustDrift(cells: readonly (readonly number[])[], sd: number): 
   return Math.max(0, spread ** 2 - (sd ** 2 * Math.PI) / (2 * k));
 }
 
+/** A commit's seeds within `reach` of their median. */
+function keepWithin(cell: readonly number[], reach: number): number[] {
+  const centre = median(cell);
+  return cell.filter((v) => !(Math.abs(v - centre) > reach));
+}
+
 /**
  * main's cells cleaned again when σ grew on its newest commits: those since
- * are cleaned at their own σ (all of history's, mostly the older and calmer
- * one, took their noisier seeds for diverged and left σ too small there),
- * the older at theirs.
+ * are cleaned from their raw seeds at the σ they show (all of history's, mostly
+ * the older and calmer one, took their noisier seeds for diverged and left
+ * their σ too small).
  */
 function recleaned(
   raw: readonly (readonly number[])[],
   clean: readonly number[][],
   since: readonly number[],
 ): number[][] {
+  const grown = Math.sqrt(pooled(since.map((i) => clean[i]!)).s2);
   const recent = new Set(since);
-  const part = (inside: boolean) => raw.flatMap((c, i) => (recent.has(i) === inside ? [c] : []));
-  const [newer, older] = [part(true), part(false)].map((cells) => robustHistory(cells)?.clean);
-  if (!newer || !older) return [...clean];
-  let [n, o] = [0, 0];
-  return raw.map((_, i) => (recent.has(i) ? newer[n++]! : older[o++]!));
+  return raw.map((cell, i) =>
+    recent.has(i) ? keepWithin(cell, CLEANING_SIGMAS * grown) : clean[i]!
+  );
 }

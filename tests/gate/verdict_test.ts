@@ -415,6 +415,23 @@ Deno.test("robust: where main's σ moved is found, not assumed: σ from the comm
   }
 });
 
+Deno.test("robust: when σ grew on main, its newest commits' noisier seeds are not taken for diverged", () => {
+  // The newest 3 commits spread 0.04, the 17 older 0.01. Commit 1's third seed is 0.1 off its
+  // median: 10 of history's σ (main's whole-history cleaning left it out), 2.5 of the grown σ.
+  const history = historyOf((c, s) =>
+    c === 1 && s === 2 ? 1.0 : 0.9 + (s - 1) * (c < 3 ? 0.04 : 0.01)
+  );
+  const judged = gate(
+    ["acc:max:alpha=0.05"],
+    runs("acc", [0.86, 0.9, 0.94]),
+    runs("acc", [0.9, 0.9, 0.9]),
+    { history },
+  );
+  assertMatch(judged.notes!.join("\n"), /σ from the newest 3 commits/);
+  // Every seed of the 3 commits counts: 2 df each, and the PR's 2.
+  assertEquals(judged.verdicts[0]!.noise!.df, 8);
+});
+
 Deno.test("robust: baselines across commits add the drift between commits' means to the noise", () => {
   // Commits' means 0.88 and 0.92 alternating, seeds 0.001 apart within.
   const history = historyOf((c, s) => (c % 2 ? 0.92 : 0.88) + (s - 1) * 0.001);
