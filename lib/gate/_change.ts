@@ -106,7 +106,7 @@ export function sinceChange(
   }
   const own = ownChange(cells, shared === undefined ? ALONE_LEVELS : BESIDE_LEVELS);
   return own
-    ? { indices: cells.slice(0, own.through + 1).map((_, i) => i), point: own.point }
+    ? { indices: Array.from({ length: own.through + 1 }, (_, i) => i), point: own.point }
     : null;
 }
 
@@ -128,8 +128,8 @@ function ownChange(
   OWN_CHANGES.set(cells, byLevels);
   const known = byLevels.get(levels);
   if (known !== undefined) return known ?? undefined;
-  const index = cells.flatMap((c, i) => (variance(c) > 0 ? [i] : []));
-  const point = changePoint(logSeries(cells), levels);
+  const { index, values } = logSeries(cells);
+  const point = changePoint(values, levels);
   const found = point ? { point, through: index[point.at - 1]! } : undefined;
   byLevels.set(levels, found ?? null);
   return found;

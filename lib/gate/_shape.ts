@@ -66,9 +66,9 @@ export function logSpread(cells: readonly (readonly number[])[]): LogSpread | un
   const logs: number[] = [];
   let seedShare = 0;
   for (const cell of cells.filter((c) => c.length >= 2)) {
-    const s2 = variance(cell);
-    if (!(s2 > 0)) return undefined;
-    logs.push(Math.log(s2));
+    const log = logVariance(cell);
+    if (log === undefined) return undefined;
+    logs.push(log);
     seedShare += trigamma((cell.length - 1) / 2);
   }
   if (logs.length < 5) return undefined;
@@ -123,14 +123,12 @@ export function commitSeries(
   if (keyed.length < 2) return undefined;
   const byKey = new Map<string, number[]>();
   for (const { cells, keys } of keyed) {
-    const logs = cells.map((c) => (variance(c) > 0 ? Math.log(variance(c)) : NaN));
-    const centre = mean(logs.filter(Number.isFinite));
+    const { index, values } = logSeries(cells);
+    const centre = mean(values);
     if (centre === undefined) continue;
-    logs.forEach((log, i) => {
-      if (Number.isFinite(log)) {
-        byKey.set(keys![i]!, [...(byKey.get(keys![i]!) ?? []), log - centre]);
-      }
-    });
+    index.forEach((i, j) =>
+      byKey.set(keys![i]!, [...(byKey.get(keys![i]!) ?? []), values[j]! - centre])
+    );
   }
   const order = chainOrder(keyed.map((h) => h.keys!)).filter((key) => byKey.has(key));
   return { keys: order, values: order.map((key) => mean(byKey.get(key)!)!) };
@@ -259,19 +257,31 @@ export function changePoint(
 }
 
 /**
- * A metric's commits' log s², newest first (commits whose seeds are all
- * equal left out): the series one metric alone is scanned on.
+ * A metric's commits' log s², newest first, with each one's index among
+ * `cells` (commits whose seeds are all equal left out): the series one metric
+ * alone is scanned on.
  *
  * @example
  * ```ts
  * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { logSeries } from "./_shape.ts";
- * const logs = logSeries([[0, 2], [1, 1], [0, 1]]).map((l) => l.toFixed(12));
- * assertEquals(logs, [Math.log(2).toFixed(12), Math.log(0.5).toFixed(12)]);
+ * const { index, values } = logSeries([[0, 2], [1, 1], [0, 1]]);
+ * assertEquals(index, [0, 2]);
+ * assertEquals(values.map((l) => l.toFixed(12)), [Math.log(2).toFixed(12), Math.log(0.5).toFixed(12)]);
  * ```
  */
-export function logSeries(cells: readonly (readonly number[])[]): number[] {
-  return cells.flatMap((c) => (variance(c) > 0 ? [Math.log(variance(c))] : []));
+export function logSeries(
+  cells: readonly (readonly number[])[],
+): { index: number[]; values: number[] } {
+  const logs = cells.map(logVariance);
+  const index = logs.flatMap((log, i) => (log === undefined ? [] : [i]));
+  return { index, values: index.map((i) => logs[i]!) };
+}
+
+/** A commit's log s²; `undefined` when its seeds are all equal, or fewer than two. */
+function logVariance(cell: readonly number[]): number | undefined {
+  const s2 = variance(cell);
+  return s2 > 0 ? Math.log(s2) : undefined;
 }
 
 /**

@@ -19,13 +19,7 @@ import {
   WORKFLOW,
   WORKFLOW_SOURCE,
 } from "./_fields.ts";
-import {
-  type Command,
-  defineCommand,
-  exitCodeLines,
-  type Option,
-  optionsSchema,
-} from "./command.ts";
+import { type Command, defineCommand, exitCodeLines, type Option } from "./command.ts";
 
 const SOURCES = {
   githubToken: {
@@ -80,13 +74,9 @@ export interface AcceptOptions extends GitHubStepOptions, EventOptions {
   workflow: string;
 }
 
-/** The schema of the accept command's inputs. */
-export const AcceptOptionsSchema: z.ZodType<AcceptOptions> = optionsSchema(SOURCES);
-
 /** The accept command: its option table, schema and help. */
 export const ACCEPT_COMMAND: Command<AcceptOptions> = defineCommand({
   sources: SOURCES,
-  schema: AcceptOptionsSchema,
   paths: ["eventPath"],
   help: (program) => ({
     usage: `Usage: ${program} --report-key KEY [--allow-author]`,

@@ -66,10 +66,15 @@ export type Option = Source & { schema: z.ZodType };
  */
 export function optionsSchema<T extends Readonly<Record<string, Option>>>(
   table: T,
-): z.ZodObject<{ -readonly [K in keyof T]: T[K]["schema"] }> {
+): OptionsObject<T> {
   const shape = Object.fromEntries(Object.entries(table).map(([k, row]) => [k, row.schema]));
-  return z.object(shape) as unknown as z.ZodObject<{ -readonly [K in keyof T]: T[K]["schema"] }>;
+  return z.object(shape) as unknown as OptionsObject<T>;
 }
+
+/** The zod object {@link optionsSchema} builds from an option table. */
+export type OptionsObject<T extends Readonly<Record<string, Option>>> = z.ZodObject<
+  { -readonly [K in keyof T]: T[K]["schema"] }
+>;
 
 /**
  * A row's help with its schema's default after it ("Default 100."), when the
@@ -389,8 +394,9 @@ export function fromTypedFolder(
 }
 
 /**
- * A command from its option table, its schema and its help: the one shape
- * every command's inputs take.
+ * A command from its option table (each row holding its schema) and its
+ * help: the one shape every command's inputs take. The schema is built from
+ * the rows; `refine` adds what spans options (one needs another).
  *
  * @example
  * ```ts
@@ -398,28 +404,36 @@ export function fromTypedFolder(
  * import { z } from "zod";
  * import { defineCommand } from "./command.ts";
  * const hello = defineCommand({
- *   sources: { name: { flag: "name", kind: "string", help: "Who." } },
- *   schema: z.object({ name: z.string().default("world") }),
+ *   sources: { name: { flag: "name", kind: "string", help: "Who.", schema: z.string().default("world") } },
  *   help: (program) => ({ usage: `Usage: ${program}`, about: [], exits: [] }),
  * });
  * const run = hello.resolve(["--name", "ana"], {});
  * assertEquals(run.kind === "run" && run.options.name, "ana");
  * ```
  */
-export function defineCommand<T>(definition: {
-  sources: Readonly<Record<string, Source>>;
-  schema: z.ZodType<T>;
+export function defineCommand<
+  S extends Readonly<Record<string, Option>>,
+  T = z.output<OptionsObject<S>>,
+>(definition: {
+  sources: S;
+  /** What spans options, on the schema built from the rows (e.g. a `superRefine`). */
+  refine?: (options: OptionsObject<S>) => z.ZodType<T>;
   help: (program: string) => HelpText;
   /** Option keys that are file paths: relative ones mean where the user typed them (`INIT_CWD`). */
   paths?: readonly string[];
   /** The list option that words after the flags add to (`merge legs/*.json`). */
   positional?: string;
-}): Command<T> {
+}): Command<NoInfer<T>> {
+  // NoInfer: T comes from the rows (or `refine`), never from the type the caller's constant is
+  // declared with, so the compiler holds the rows to that type.
+  const options = optionsSchema(definition.sources);
+  // Without `refine`, T is the rows' own output type: the object is the schema.
+  const schema = (definition.refine?.(options) ?? options) as z.ZodType<T>;
   return {
     resolve: (argv, env, redactor = new Redactor()) =>
       resolveTable(
         definition.sources,
-        definition.schema,
+        schema,
         argv,
         env,
         redactor,

@@ -12,13 +12,7 @@ import {
   type GitHubStepOptions,
   githubTokenSource,
 } from "./_fields.ts";
-import {
-  type Command,
-  defineCommand,
-  exitCodeLines,
-  type Option,
-  optionsSchema,
-} from "./command.ts";
+import { type Command, defineCommand, exitCodeLines, type Option } from "./command.ts";
 
 const SOURCES = {
   githubToken: {
@@ -83,24 +77,22 @@ export interface CommentOptions extends GitHubStepOptions {
   sha?: string;
 }
 
-/** The schema of the comment command's inputs. */
-export const CommentOptionsSchema: z.ZodType<CommentOptions> = optionsSchema(SOURCES).superRefine(
-  (o, ctx) => {
-    if (o.bodyFile === undefined && o.body === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["bodyFile"],
-        message: "the rendered report: a file (INPUT_BODY_FILE) or its text (INPUT_BODY)",
-      });
-    }
-  },
-);
-
 /** The comment command: its option table, schema and help. */
 export const COMMENT_COMMAND: Command<CommentOptions> = defineCommand({
   sources: SOURCES,
   paths: ["bodyFile"],
-  schema: CommentOptionsSchema,
+  refine: (options) =>
+    options.superRefine(
+      (o, ctx) => {
+        if (o.bodyFile === undefined && o.body === undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["bodyFile"],
+            message: "the rendered report: a file (INPUT_BODY_FILE) or its text (INPUT_BODY)",
+          });
+        }
+      },
+    ),
   help: (program) => ({
     usage: `Usage: ${program} --pr-number N --body-file FILE`,
     about: [

@@ -4,13 +4,7 @@
  * @module
  */
 import { z } from "zod";
-import {
-  type Command,
-  defineCommand,
-  exitCodeLines,
-  type Option,
-  optionsSchema,
-} from "./command.ts";
+import { type Command, defineCommand, exitCodeLines, type Option } from "./command.ts";
 
 const PORT = "a port number from 0 to 65535";
 
@@ -69,14 +63,10 @@ export interface EmulatorCliOptions {
   crashAfter: number;
 }
 
-/** The schema of the emulator command's inputs. */
-export const EmulatorOptionsSchema: z.ZodType<EmulatorCliOptions> = optionsSchema(SOURCES);
-
 /** The emulator command: its option table, schema and help. */
 export const EMULATOR_COMMAND: Command<EmulatorCliOptions> = defineCommand({
   sources: SOURCES,
   paths: ["fixture", "save"],
-  schema: EmulatorOptionsSchema,
   help: (program) => ({
     usage: `Usage: ${program} [--fixture FILE] [--port N] [--save FILE] [options]`,
     about: [

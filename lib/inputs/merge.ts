@@ -16,13 +16,7 @@ import {
   TOKEN,
   wholeNumber,
 } from "./_fields.ts";
-import {
-  type Command,
-  defineCommand,
-  exitCodeLines,
-  type Option,
-  optionsSchema,
-} from "./command.ts";
+import { type Command, defineCommand, exitCodeLines, type Option } from "./command.ts";
 
 const SOURCES = {
   reports: {
@@ -166,26 +160,28 @@ export interface MergeCliOptions extends GitHubStepOptions {
   githubToken?: string;
 }
 
-/** The schema of the merge command's inputs. */
-export const MergeOptionsSchema: z.ZodType<MergeCliOptions> = optionsSchema(SOURCES).superRefine(
-  (o, ctx) => {
-    if (o.comment && o.prNumber === undefined) {
-      ctx.addIssue({ code: "custom", path: ["prNumber"], message: "a pull request for --comment" });
-    }
-    if ((o.comment || o.status) && o.githubToken === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["githubToken"],
-        message: "a token for --comment and --status (pass github.token as GITHUB_TOKEN)",
-      });
-    }
-  },
-);
-
 /** The merge command: its option table, schema and help. */
 export const MERGE_COMMAND: Command<MergeCliOptions> = defineCommand({
   sources: SOURCES,
-  schema: MergeOptionsSchema,
+  refine: (options) =>
+    options.superRefine(
+      (o, ctx) => {
+        if (o.comment && o.prNumber === undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["prNumber"],
+            message: "a pull request for --comment",
+          });
+        }
+        if ((o.comment || o.status) && o.githubToken === undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["githubToken"],
+            message: "a token for --comment and --status (pass github.token as GITHUB_TOKEN)",
+          });
+        }
+      },
+    ),
   paths: ["reports", "markdown"],
   positional: "reports",
   help: (program) => ({

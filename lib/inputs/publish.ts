@@ -15,13 +15,7 @@ import {
   WORKFLOW,
   WORKFLOW_SOURCE,
 } from "./_fields.ts";
-import {
-  type Command,
-  defineCommand,
-  exitCodeLines,
-  type Option,
-  optionsSchema,
-} from "./command.ts";
+import { type Command, defineCommand, exitCodeLines, type Option } from "./command.ts";
 
 const SOURCES = {
   githubToken: {
@@ -73,13 +67,9 @@ export interface PublishOptions extends GitHubStepOptions {
   workflow: string;
 }
 
-/** The schema of the publish command's inputs. */
-export const PublishOptionsSchema: z.ZodType<PublishOptions> = optionsSchema(SOURCES);
-
 /** The publish command: its option table, schema and help. */
 export const PUBLISH_COMMAND: Command<PublishOptions> = defineCommand({
   sources: SOURCES,
-  schema: PublishOptionsSchema,
   paths: ["file"],
   help: (program) => ({
     usage: `Usage: ${program} --file SWEEP.json [--comment-mode MODE]`,

@@ -15,13 +15,7 @@ import {
   reportKeySource,
   TOKEN,
 } from "./_fields.ts";
-import {
-  type Command,
-  defineCommand,
-  exitCodeLines,
-  type Option,
-  optionsSchema,
-} from "./command.ts";
+import { type Command, defineCommand, exitCodeLines, type Option } from "./command.ts";
 
 const SOURCES = {
   githubToken: {
@@ -58,13 +52,9 @@ export interface QueueOptions extends GitHubStepOptions, EventOptions {
   targetUrl?: string;
 }
 
-/** The schema of the merge queue command's inputs. */
-export const QueueOptionsSchema: z.ZodType<QueueOptions> = optionsSchema(SOURCES);
-
 /** The merge queue command: its option table, schema and help. */
 export const QUEUE_COMMAND: Command<QueueOptions> = defineCommand({
   sources: SOURCES,
-  schema: QueueOptionsSchema,
   paths: ["eventPath"],
   help: (program) => ({
     usage: `Usage: ${program} --report-key KEY`,

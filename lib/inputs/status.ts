@@ -16,13 +16,7 @@ import {
   WORKFLOW,
   WORKFLOW_SOURCE,
 } from "./_fields.ts";
-import {
-  type Command,
-  defineCommand,
-  exitCodeLines,
-  type Option,
-  optionsSchema,
-} from "./command.ts";
+import { type Command, defineCommand, exitCodeLines, type Option } from "./command.ts";
 
 const SOURCES = {
   githubToken: {
@@ -108,13 +102,9 @@ export interface StatusOptions extends GitHubStepOptions {
   workflow: string;
 }
 
-/** The schema of the status command's inputs. */
-export const StatusOptionsSchema: z.ZodType<StatusOptions> = optionsSchema(SOURCES);
-
 /** The status command: its option table, schema and help. */
 export const STATUS_COMMAND: Command<StatusOptions> = defineCommand({
   sources: SOURCES,
-  schema: StatusOptionsSchema,
   help: (program) => ({
     usage: `Usage: ${program} --sha SHA --state STATE --report-key KEY [--description TEXT]`,
     about: [

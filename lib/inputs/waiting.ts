@@ -4,7 +4,6 @@
  *
  * @module
  */
-import type { z } from "zod";
 import {
   GITHUB_STEP_SOURCES,
   type GitHubStepOptions,
@@ -14,13 +13,7 @@ import {
   TOKEN,
   wholeNumber,
 } from "./_fields.ts";
-import {
-  type Command,
-  defineCommand,
-  exitCodeLines,
-  type Option,
-  optionsSchema,
-} from "./command.ts";
+import { type Command, defineCommand, exitCodeLines, type Option } from "./command.ts";
 
 const SOURCES = {
   githubToken: {
@@ -56,13 +49,9 @@ export interface WaitingOptions extends GitHubStepOptions {
   max: number;
 }
 
-/** The schema of the waiting command's inputs. */
-export const WaitingOptionsSchema: z.ZodType<WaitingOptions> = optionsSchema(SOURCES);
-
 /** The waiting command: its option table, schema and help. */
 export const WAITING_COMMAND: Command<WaitingOptions> = defineCommand({
   sources: SOURCES,
-  schema: WaitingOptionsSchema,
   help: (program) => ({
     usage: `Usage: ${program} --report-key KEY [--max N]`,
     about: [
