@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { annotation, logSafe, maskCommand, stopCommands } from "./github/mod.ts";
+import { annotation, logSafe, maskCommand, stopCommands } from "./ground/actions.ts";
 import type { Redactor } from "./ground/redact.ts";
 import { visible } from "./ground/visible.ts";
 import type { RetryDeps } from "./ground/retry.ts";

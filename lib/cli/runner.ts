@@ -7,7 +7,7 @@
  */
 import { InvalidInputError } from "../ground/errors.ts";
 import { fsReason, inspectPath } from "../fs.ts";
-import { appendOutputs } from "../github/mod.ts";
+import { appendOutputs } from "../ground/actions.ts";
 import { githubApiUrl, githubGraphqlUrl } from "../github/mod.ts";
 import { parseRepo } from "../github/mod.ts";
 import type { CliIo, Printer } from "../output.ts";

@@ -1,12 +1,11 @@
 /**
  * The GitHub adapter's face: what the rest of the house uses of it (the
- * client, events, pull requests and comments, statuses, checks, Actions
- * commands). Rooms outside lib/github/ import from here, never from its
+ * client, events, pull requests and comments, statuses, checks; the
+ * runner's log commands are lib/ground/actions.ts). Rooms outside lib/github/ import from here, never from its
  * files.
  *
  * @module
  */
-export { annotation, appendOutputs, logSafe, maskCommand, stopCommands } from "./actions.ts";
 export { commitCheck, mergeQueueEntries, openPullChecks } from "./checks.ts";
 export type { CheckState, PullCheck } from "./checks.ts";
 export { githubApiUrl, githubClientFor, githubGraphqlUrl } from "./client.ts";

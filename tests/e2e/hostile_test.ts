@@ -3,7 +3,7 @@
 // echoed back, URL tricks, spreadsheet formulas, prototype names, deep
 // nesting, unwritable destinations, half-written files.
 import { parse as parseCsv } from "csv-parse/sync";
-import { isCommandLine } from "../../lib/github/actions.ts";
+import { isCommandLine } from "../../lib/ground/actions.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
 import {
   API_KEY,

@@ -1,4 +1,4 @@
-import { annotation, appendOutputs, formatOutputs, maskCommand } from "../../lib/github/actions.ts";
+import { annotation, appendOutputs, formatOutputs, maskCommand } from "../../lib/ground/actions.ts";
 import { assertEquals, assertMatch } from "../_assert.ts";
 
 Deno.test("formatOutputs: name=value lines, heredoc for multi-line values", () => {

@@ -1,11 +1,13 @@
 /**
  * Talking to the GitHub Actions runner: step outputs in `$GITHUB_OUTPUT`
  * (not the removed `::set-output`), `::add-mask::` for secrets, and
- * annotations.
+ * annotations. A text protocol on the runner's log, not GitHub's API: it
+ * stands on the ground floor so that every printer speaks it without loading
+ * the API adapter (each workflow step is a process of its own).
  *
  * @module
  */
-import { visible } from "../ground/visible.ts";
+import { visible } from "./visible.ts";
 
 /**
  * Formats step outputs in the `$GITHUB_OUTPUT` file syntax: `name=value`, or
