@@ -5,7 +5,10 @@
  *
  * @module
  */
-import JSON5 from "json5";
+// json5's ES module build: its CommonJS main costs every process ~35 ms to
+// start Node's module loader (measured by bench/startup.ts).
+// @ts-types="json5"
+import JSON5 from "json5/dist/index.mjs";
 
 /**
  * Parses JSON that may contain bare `NaN`/`Infinity`. Strict JSON takes the

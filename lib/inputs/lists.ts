@@ -13,7 +13,10 @@
  *
  * @module
  */
-import JSON5 from "json5";
+// json5's ES module build: its CommonJS main costs every process ~35 ms to
+// start Node's module loader (measured by bench/startup.ts).
+// @ts-types="json5"
+import JSON5 from "json5/dist/index.mjs";
 import { InvalidInputError } from "../ground/errors.ts";
 
 const EXPECTED = `a list of strings: ['a', 'b'], ["a", "b"] or a, b`;

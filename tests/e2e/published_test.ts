@@ -46,7 +46,7 @@ async function servePackage(): Promise<Package> {
     });
   });
   const importMap = await Deno.makeTempFile({ suffix: ".json" });
-  await Deno.writeTextFile(importMap, JSON.stringify({ imports: config.imports }));
+  await Deno.writeTextFile(importMap, JSON.stringify({ imports: withSubpaths(config.imports) }));
   return {
     url: `http://127.0.0.1:${server.addr.port}`,
     importMap,
@@ -57,6 +57,18 @@ async function servePackage(): Promise<Package> {
       await Deno.remove(importMap);
     },
   };
+}
+
+/**
+ * The import map as deno.json's resolver applies it (and so as JSR's publish
+ * rewrites): an `npm:` entry also maps its package's subpaths (`json5/dist/…`),
+ * which a plain import map file needs spelled out as a `name/` entry.
+ */
+function withSubpaths(imports: Record<string, string>): Record<string, string> {
+  const subpaths = Object.entries(imports)
+    .filter(([, target]) => target.startsWith("npm:"))
+    .map(([name, target]) => [`${name}/`, `${target.replace(/^npm:\/?/, "npm:/")}/`]);
+  return { ...imports, ...Object.fromEntries(subpaths) };
 }
 
 function run(
