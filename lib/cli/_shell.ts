@@ -27,12 +27,13 @@ export type Run<T> = (options: T, io: CliIo, print: Printer) => Promise<number>;
 export async function command<T>(
   argv: readonly string[],
   io: CliIo,
-  definition: Command<T>,
+  load: () => Promise<Command<T>>,
   program: string,
   run: Run<T>,
 ): Promise<number> {
   const print = new Printer(io, new Redactor());
   try {
+    const definition = await load();
     let resolved: Resolved<T>;
     try {
       resolved = definition.resolve(argv, io.env, print.redactor);

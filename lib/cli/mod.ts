@@ -12,16 +12,7 @@
 import meta from "../../deno.json" with { type: "json" };
 import { ExitCode } from "../ground/errors.ts";
 import { destinationPath } from "../fs.ts";
-import { CHATOPS_COMMAND } from "../inputs/chatops.ts";
-import { COMMENT_COMMAND } from "../inputs/comment.ts";
-import { EMULATOR_COMMAND } from "../inputs/emulator.ts";
-import { helpText, REPORT_COMMAND, resolveInputs } from "../inputs/report.ts";
-import { MERGE_COMMAND } from "../inputs/merge.ts";
-import { STATUS_COMMAND } from "../inputs/status.ts";
-import { ACCEPT_COMMAND } from "../inputs/accept.ts";
-import { QUEUE_COMMAND } from "../inputs/queue.ts";
-import { PUBLISH_COMMAND } from "../inputs/publish.ts";
-import { WAITING_COMMAND } from "../inputs/waiting.ts";
+import type { Invocation } from "../inputs/report.ts";
 import { type CliIo, Printer } from "../output.ts";
 import { Redactor } from "../ground/redact.ts";
 import { command, failed, type Run } from "./_shell.ts";
@@ -49,7 +40,7 @@ export function runReportCli(
   return command(
     argv,
     io,
-    REPORT_COMMAND,
+    () => import("../inputs/report.ts").then((m) => m.REPORT_COMMAND),
     program,
     later(() => import("./report.ts"), (m) => m.report),
   );
@@ -73,9 +64,9 @@ export function runChatopsCli(
   return command(
     argv,
     io,
-    CHATOPS_COMMAND,
+    () => import("../inputs/chatops.ts").then((m) => m.CHATOPS_COMMAND),
     program,
-    later(() => import("./steps.ts"), (m) => m.chatops),
+    later(() => import("./chatops.ts"), (m) => m.chatops),
   );
 }
 
@@ -98,7 +89,7 @@ export function runCommentCli(
   return command(
     argv,
     io,
-    COMMENT_COMMAND,
+    () => import("../inputs/comment.ts").then((m) => m.COMMENT_COMMAND),
     program,
     later(() => import("./steps.ts"), (m) => m.comment),
   );
@@ -123,7 +114,7 @@ export function runStatusCli(
   return command(
     argv,
     io,
-    STATUS_COMMAND,
+    () => import("../inputs/status.ts").then((m) => m.STATUS_COMMAND),
     program,
     later(() => import("./steps.ts"), (m) => m.status),
   );
@@ -148,7 +139,7 @@ export function runMergeCli(
   return command(
     argv,
     io,
-    MERGE_COMMAND,
+    () => import("../inputs/merge.ts").then((m) => m.MERGE_COMMAND),
     program,
     later(() => import("./merge.ts"), (m) => m.merge),
   );
@@ -172,7 +163,7 @@ export function runAcceptCli(
   return command(
     argv,
     io,
-    ACCEPT_COMMAND,
+    () => import("../inputs/accept.ts").then((m) => m.ACCEPT_COMMAND),
     program,
     later(() => import("./lifecycle.ts"), (m) => m.accept),
   );
@@ -196,7 +187,7 @@ export function runPublishCli(
   return command(
     argv,
     io,
-    PUBLISH_COMMAND,
+    () => import("../inputs/publish.ts").then((m) => m.PUBLISH_COMMAND),
     program,
     later(() => import("./steps.ts"), (m) => m.publish),
   );
@@ -220,7 +211,7 @@ export function runWaitingCli(
   return command(
     argv,
     io,
-    WAITING_COMMAND,
+    () => import("../inputs/waiting.ts").then((m) => m.WAITING_COMMAND),
     program,
     later(() => import("./sweep.ts"), (m) => m.waiting),
   );
@@ -244,7 +235,7 @@ export function runQueueCli(
   return command(
     argv,
     io,
-    QUEUE_COMMAND,
+    () => import("../inputs/queue.ts").then((m) => m.QUEUE_COMMAND),
     program,
     later(() => import("./lifecycle.ts"), (m) => m.queue),
   );
@@ -269,9 +260,9 @@ export function runEmulatorCli(
   return command(
     argv,
     io,
-    EMULATOR_COMMAND,
+    () => import("../inputs/emulator.ts").then((m) => m.EMULATOR_COMMAND),
     program,
-    async (options, _io, print) => (await import("./steps.ts")).emulator(options, print, stop),
+    async (options, _io, print) => (await import("./emulator.ts")).emulator(options, print, stop),
   );
 }
 
@@ -292,10 +283,11 @@ export async function runDemoCli(
   program = "deno task demo",
 ): Promise<number> {
   const { DEMO_ARGS, demoHelpText, runDemo } = await import("../demo.ts");
+  const { helpText, resolveInputs } = await import("../inputs/report.ts");
   const print = new Printer(io, new Redactor());
   try {
     // --help and --version are the demo's own: no emulator starts for them.
-    let asked: ReturnType<typeof resolveInputs> | undefined;
+    let asked: Invocation | undefined;
     try {
       asked = resolveInputs([...DEMO_ARGS, ...argv], {});
     } catch { /* the report says what is wrong with the flags */ }
@@ -325,6 +317,7 @@ async function writtenPaths(
   io: CliIo,
 ): Promise<{ csv: string; markdown?: string } | undefined> {
   try {
+    const { resolveInputs } = await import("../inputs/report.ts");
     const run = resolveInputs(argv, { INIT_CWD: io.env.INIT_CWD, WANDB_API_KEY: "demo" });
     if (run.kind !== "report") return undefined;
     const { out, markdown } = run.options;
