@@ -21,7 +21,7 @@ import {
   renderMerged,
 } from "../merge/mod.ts";
 import { jsonText } from "../report/json.ts";
-import { deliverComment, deliverStatus, sendComment, sendStatus } from "./pr.ts";
+import { deliverComment, deliverStatus, sendComment, sendStatus } from "./deliver.ts";
 import type { CliIo, Printer } from "../output.ts";
 import { appendTo, checkDestinations, writeOutputs } from "./runner.ts";
 import type { Run } from "./_shell.ts";
