@@ -86,7 +86,7 @@ export async function acceptRegression(
       ),
   );
   // Anyone's comment is read for the phrase: a refusal is said, not silent.
-  const decision = decideComment(event, {
+  const decision = await decideComment(event, {
     phrase: rules.phrase,
     allowed: AuthorAssociationSchema.options,
   });

@@ -180,7 +180,7 @@ async function onComment(
   payload: Payload<"issue_comment">,
 ): Promise<ChatopsResult> {
   const { options } = ctx;
-  const decision = decideComment(payload, {
+  const decision = await decideComment(payload, {
     phrase: options.triggerPhrase,
     allowed: options.allowedAssociations,
   });

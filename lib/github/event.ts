@@ -8,7 +8,6 @@
  *
  * @module
  */
-import { marked } from "marked";
 import { match, P } from "ts-pattern";
 import { z } from "zod";
 import { readInputFile } from "../fs.ts";
@@ -226,7 +225,7 @@ export interface TriggerRules {
  * ```ts
  * import { deepStrictEqual as assertEquals } from "node:assert";
  * import { decideComment } from "./event.ts";
- * const decision = decideComment(
+ * const decision = await decideComment(
  *   {
  *     action: "created",
  *     issue: { number: 7, pull_request: { url: "https://api.github.com/repos/o/r/pulls/7" } },
@@ -238,10 +237,10 @@ export interface TriggerRules {
  * assertEquals(decision.triggered && decision.command.runId, "abc123");
  * ```
  */
-export function decideComment(
+export async function decideComment(
   payload: z.infer<typeof IssueCommentEventSchema>,
   rules: TriggerRules,
-): CommentDecision {
+): Promise<CommentDecision> {
   if (payload.action !== "created") {
     return {
       triggered: false,
@@ -275,7 +274,7 @@ export function decideComment(
         `(${MAX_BODY_BYTES}); it is not read`,
     };
   }
-  const line = commandLine(body, rules.phrase);
+  const line = await commandLine(body, rules.phrase);
   if (line === undefined) {
     return {
       triggered: false,
@@ -331,11 +330,13 @@ function flattenNesting(body: string): string {
  * a declaration, CDATA) does not count (someone quoting or documenting the
  * command is not asking for a report). The comment is split into blocks by a
  * CommonMark lexer (marked), not by hand, after nesting deeper than any
- * command could be is flattened.
+ * command could be is flattened. The lexer is loaded only for a comment that
+ * names the phrase: most processes that read GitHub never decide on one.
  */
-function commandLine(body: string, phrase: string): string | undefined {
+async function commandLine(body: string, phrase: string): Promise<string | undefined> {
   // A cheap look first: most comments never name the phrase.
   if (!body.includes(phrase)) return undefined;
+  const { marked } = await import("marked");
   let tokens;
   try {
     tokens = marked.lexer(flattenNesting(body), { gfm: true });
