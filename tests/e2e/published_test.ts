@@ -26,7 +26,23 @@ interface Package {
   url: string;
   importMap: string;
   files: string[];
+  /** The DENO_DIR its runs cache in (see {@link cacheDir}). */
+  denoDir: string;
   close(): Promise<void>;
+}
+
+/**
+ * A DENO_DIR of the package's own, sharing only the npm packages already
+ * downloaded: Deno caches a remote module by its URL, and the server's port
+ * is new each run, so in the user's DENO_DIR every run of this test left
+ * ~3.5 MB of copies of our modules behind.
+ */
+async function cacheDir(): Promise<string> {
+  const info = await runProcess(Deno.execPath(), ["info", "--json"], { env: { NO_COLOR: "1" } });
+  const { npmCache } = JSON.parse(info.stdout) as { npmCache: string };
+  const dir = await Deno.makeTempDir({ prefix: "wandb-published-deno-" });
+  await Deno.symlink(npmCache, `${dir}/npm`);
+  return dir;
 }
 
 /** Copies the published files to a fresh folder and serves it on 127.0.0.1. */
@@ -45,16 +61,20 @@ async function servePackage(): Promise<Package> {
       headers: { "content-type": types[path.split(".").at(-1)!] ?? "text/plain" },
     });
   });
+  const denoDir = await cacheDir();
   const importMap = await Deno.makeTempFile({ suffix: ".json" });
   await Deno.writeTextFile(importMap, JSON.stringify({ imports: withSubpaths(config.imports) }));
   return {
     url: `http://127.0.0.1:${server.addr.port}`,
     importMap,
     files,
+    denoDir,
     close: async () => {
       await server.shutdown();
       await Deno.remove(dir, { recursive: true });
       await Deno.remove(importMap);
+      // The link to the npm cache goes, never what it points to.
+      await Deno.remove(denoDir, { recursive: true });
     },
   };
 }
@@ -87,7 +107,7 @@ function run(
       ["--allow-net=127.0.0.1", "--allow-env", "--allow-read", "--allow-write"]),
     `${pkg.url}/${entry}`,
     ...args,
-  ], { cwd: opts.cwd, env: { NO_COLOR: "1", ...opts.env } });
+  ], { cwd: opts.cwd, env: { NO_COLOR: "1", DENO_DIR: pkg.denoDir, ...opts.env } });
 }
 
 Deno.test("published package: only what a JSR user can import or run is shipped", async () => {
@@ -153,13 +173,16 @@ Deno.test("published package: --help, --version, the demo, the emulator and a re
       "--allow-read=.",
       "--allow-write=.",
       `${pkg.url}/mod.ts`,
-    ], { cwd });
+    ], { cwd, env: { DENO_DIR: pkg.denoDir } });
     assertEquals(installed.code, 0, installed.stderr);
     // The installed command runs `deno` by name: the Deno under test comes
     // first on PATH, wherever this one was started from.
     const shim = await runProcess(`${root}/bin/wandb-report`, ["--version"], {
       cwd,
-      env: { PATH: `${dirname(Deno.execPath())}:${Deno.env.get("PATH") ?? "/usr/bin:/bin"}` },
+      env: {
+        PATH: `${dirname(Deno.execPath())}:${Deno.env.get("PATH") ?? "/usr/bin:/bin"}`,
+        DENO_DIR: pkg.denoDir,
+      },
     });
     assertEquals(
       [shim.code, shim.stdout],
