@@ -9,6 +9,8 @@
 import { ApiError } from "../ground/errors.ts";
 import {
   type CommentMode,
+  type GitHubClient,
+  githubClientFor,
   postComment,
   type PostCommentResult,
   postStatus,
@@ -42,10 +44,7 @@ export function sendComment(
     ...comment,
     repository: comment.repository ?? io.env.GITHUB_REPOSITORY,
     prNumber: comment.prNumber ?? options.prNumber!,
-    env: io.env,
-    retry: retryPolicy(options, io.deps?.baseDelayMs),
-    http: io.deps?.http,
-    log: print.debugLog(options.debug),
+    ...transport(io, options, print.debugLog(options.debug)),
   });
 }
 
@@ -85,11 +84,40 @@ export function sendStatus(
     context: statusContext(status.key),
     description: status.description,
     targetUrl: status.targetUrl ?? runUrlFromEnv(io.env),
+    ...transport(io, options, print.debugLog(options.debug)),
+  });
+}
+
+/**
+ * How a command's call reaches GitHub: the process environment (API URL,
+ * repository), the user's retries, the test's HTTP stand-in, the `--debug` log.
+ */
+export function transport(
+  io: CliIo,
+  options: RetrySettings,
+  log: ((line: string) => void) | undefined,
+): {
+  env: CliIo["env"];
+  retry: ReturnType<typeof retryPolicy>;
+  http: NonNullable<CliIo["deps"]>["http"];
+  log: ((line: string) => void) | undefined;
+} {
+  return {
     env: io.env,
     retry: retryPolicy(options, io.deps?.baseDelayMs),
     http: io.deps?.http,
-    log: print.debugLog(options.debug),
-  });
+    log,
+  };
+}
+
+/** A GitHub client for a command, with its {@link transport}. */
+export function commandClient(
+  io: CliIo,
+  options: RetrySettings,
+  token: string,
+  log: ((line: string) => void) | undefined,
+): GitHubClient {
+  return githubClientFor({ ...transport(io, options, log), token });
 }
 
 /** Says what became of the commit status. */

@@ -8,7 +8,6 @@
 import { acceptRegression } from "../accept.ts";
 import { ExitCode, InvalidInputError } from "../ground/errors.ts";
 import { readEventFile } from "../github/mod.ts";
-import { githubClientFor } from "../github/mod.ts";
 import { parseRepo } from "../github/mod.ts";
 import { runUrlFromEnv, setCommitStatus, statusContext } from "../github/mod.ts";
 import type { AcceptOptions } from "../inputs/accept.ts";
@@ -16,20 +15,14 @@ import type { QueueOptions } from "../inputs/queue.ts";
 import { pyBool } from "../ground/model.ts";
 import type { CliIo } from "../output.ts";
 import { judgeMergeGroup, readMergeGroup } from "../queue.ts";
-import { retryPolicy } from "../ground/retry.ts";
 import { checkAppendable, writeOutputs } from "./runner.ts";
 import type { Run } from "./_shell.ts";
+import { commandClient } from "./deliver.ts";
 
 /** The GitHub client and repository of a step, from its options and environment. */
 function githubOf(options: AcceptOptions | QueueOptions, io: CliIo, log?: (line: string) => void) {
   return {
-    client: githubClientFor({
-      env: io.env,
-      token: options.githubToken,
-      retry: retryPolicy(options, io.deps?.baseDelayMs),
-      log,
-      http: io.deps?.http,
-    }),
+    client: commandClient(io, options, options.githubToken, log),
     repo: parseRepo(options.repository ?? io.env.GITHUB_REPOSITORY, "GITHUB_REPOSITORY"),
   };
 }

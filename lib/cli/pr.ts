@@ -8,7 +8,7 @@
 import { acceptanceFor, acceptanceOn, acceptedOutputs, carryAcceptance } from "../accept.ts";
 import type { Acceptance } from "../ground/marker.ts";
 import { ApiError } from "../ground/errors.ts";
-import { contextNote, githubClientFor, parseRepo } from "../github/mod.ts";
+import { contextNote, parseRepo } from "../github/mod.ts";
 import type { ReportCliOptions } from "../inputs/report.ts";
 import { reportKeyOf, reportMarker } from "../ground/marker.ts";
 import { durationText, isFullSha } from "../ground/model.ts";
@@ -16,8 +16,13 @@ import type { CliIo, Printer } from "../output.ts";
 import type { WaitPoll } from "../pipeline/mod.ts";
 import { renderProgress } from "../report/progress.ts";
 import { waitingText } from "../report/summary.ts";
-import { retryPolicy } from "../ground/retry.ts";
-import { deliverComment, deliverStatus, sendComment, sendStatus } from "./deliver.ts";
+import {
+  commandClient,
+  deliverComment,
+  deliverStatus,
+  sendComment,
+  sendStatus,
+} from "./deliver.ts";
 
 /**
  * The wait, shown where the PR's people look: the sticky comment (in
@@ -101,13 +106,7 @@ export async function keptAcceptance(
   if (!token || options.prNumber === undefined || options.match.by !== "sha") return undefined;
   if (!(options.comment || options.status) || !isFullSha(sha)) return undefined;
   try {
-    const client = githubClientFor({
-      env: io.env,
-      token,
-      retry: retryPolicy(options, io.deps?.baseDelayMs),
-      log,
-      http: io.deps?.http,
-    });
+    const client = commandClient(io, options, token, log);
     return await acceptanceOn(
       client,
       parseRepo(io.env.GITHUB_REPOSITORY, "GITHUB_REPOSITORY"),

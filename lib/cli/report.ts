@@ -8,18 +8,17 @@
 import { stateList } from "../classify.ts";
 import { ExitCode } from "../ground/errors.ts";
 import { type Destination, StagedFiles } from "../fs.ts";
-import { githubClientFor } from "../github/mod.ts";
 import { parseRepo } from "../github/mod.ts";
 import { githubHistory } from "../history/github.ts";
 import type { ReportCliOptions } from "../inputs/report.ts";
 import type { CliIo, Printer } from "../output.ts";
 import { runReport, waitForCandidates, type WaitPoll } from "../pipeline/mod.ts";
 import { renderTable } from "../report/table.ts";
-import { retryPolicy } from "../ground/retry.ts";
 import { publishOnPr, statusSetter, verdictOnPr, waitShown } from "./pr.ts";
 import { sweep } from "./sweep.ts";
 import { appendTo, checkDestinations, writeOutputs } from "./runner.ts";
 import type { Run } from "./_shell.ts";
+import { commandClient } from "./deliver.ts";
 
 /** Colours on a terminal, unless `NO_COLOR`; always with `FORCE_COLOR` (https://no-color.org). */
 function useColor(io: CliIo): boolean {
@@ -103,13 +102,7 @@ function historyPlaces(
     github: token && repository
       ? () =>
         githubHistory(
-          githubClientFor({
-            env: io.env,
-            token,
-            retry: retryPolicy(options, io.deps?.baseDelayMs),
-            log,
-            http: io.deps?.http,
-          }),
+          commandClient(io, options, token, log),
           parseRepo(repository, "GITHUB_REPOSITORY"),
         )
       : undefined,

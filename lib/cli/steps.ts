@@ -6,7 +6,7 @@
  * @module
  */
 import { acceptanceFor, acceptanceOn, carryAcceptance } from "../accept.ts";
-import { contextNote, githubClientFor, parseRepo } from "../github/mod.ts";
+import { contextNote, parseRepo } from "../github/mod.ts";
 import { type Acceptance, commentMarker, isMarker } from "../ground/marker.ts";
 import { type CommentMode, pyBool } from "../ground/model.ts";
 import { acceptedStatus } from "../report/acceptance.ts";
@@ -17,8 +17,7 @@ import type { PublishOptions } from "../inputs/publish.ts";
 import type { StatusOptions } from "../inputs/status.ts";
 import { parseSweep } from "../report/sweep_json.ts";
 import type { CliIo, Printer } from "../output.ts";
-import { retryPolicy } from "../ground/retry.ts";
-import { reportPosted, sendComment, sendStatus, statusSet } from "./deliver.ts";
+import { commandClient, reportPosted, sendComment, sendStatus, statusSet } from "./deliver.ts";
 import { checkAppendable, writeOutputs } from "./runner.ts";
 import type { Run } from "./_shell.ts";
 
@@ -83,13 +82,7 @@ async function statusOn(
   const log = print.debugLog(options.debug);
   const accepted = check.state === "failure" && check.prNumber !== undefined
     ? await acceptanceOn(
-      githubClientFor({
-        env: io.env,
-        token: options.githubToken,
-        retry: retryPolicy(options, io.deps?.baseDelayMs),
-        log,
-        http: io.deps?.http,
-      }),
+      commandClient(io, options, options.githubToken, log),
       parseRepo(options.repository ?? io.env.GITHUB_REPOSITORY, "GITHUB_REPOSITORY"),
       check.prNumber,
       commentMarker(check.reportKey, check.workflow),

@@ -10,19 +10,18 @@
  */
 import { ExitCode } from "../ground/errors.ts";
 import { openPullChecks, type PullCheck } from "../github/mod.ts";
-import { githubClientFor } from "../github/mod.ts";
 import { parseRepo } from "../github/mod.ts";
 import { statusContext } from "../github/mod.ts";
 import type { ReportCliOptions } from "../inputs/report.ts";
 import type { CliIo, Printer } from "../output.ts";
 import { collectCommits, judgeReport, renderReport } from "../pipeline/mod.ts";
 import { type SweepJson, sweepJson } from "../report/sweep_json.ts";
-import { retryPolicy } from "../ground/retry.ts";
 import { publishOnPr, statusSetter, verdictOnPr } from "./pr.ts";
 import { checkDestinations, writeOutputs } from "./runner.ts";
 import type { Run } from "./_shell.ts";
 import type { WaitingOptions } from "../inputs/waiting.ts";
 import { reportKeyOf } from "../ground/marker.ts";
+import { commandClient } from "./deliver.ts";
 
 /** The open pull requests that wait for a verdict: no check of ours on the head, or a pending one. */
 export function waitingPulls(pulls: readonly PullCheck[]): PullCheck[] {
@@ -44,13 +43,7 @@ export async function waitingOn(
   log: ((line: string) => void) | undefined,
   key: string,
 ): Promise<{ open: number; waiting: PullCheck[] }> {
-  const client = githubClientFor({
-    env: io.env,
-    token: options.githubToken!,
-    retry: retryPolicy(options, io.deps?.baseDelayMs),
-    log,
-    http: io.deps?.http,
-  });
+  const client = commandClient(io, options, options.githubToken!, log);
   const repo = parseRepo(io.env.GITHUB_REPOSITORY, "GITHUB_REPOSITORY");
   const pulls = await openPullChecks(client, repo, statusContext(key));
   return { open: pulls.length, waiting: waitingPulls(pulls) };
