@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "zod";
-import type { Source } from "./command.ts";
+import type { OptionsOf, Source } from "./command.ts";
 import { COMMENT_MODE, RETRY_FIELDS } from "../schemas.ts";
 import {
   type AuthorAssociation,
@@ -111,18 +111,7 @@ export const GITHUB_STEP_SOURCES: {
 };
 
 /** What those rows give a GitHub step's options. */
-export interface GitHubStepOptions {
-  /** `owner/name`. */
-  repository?: string;
-  /** Per-request timeout. */
-  timeoutSeconds: number;
-  /** Attempts per request. */
-  maxAttempts: number;
-  /** Retry budget in seconds. */
-  maxRetrySeconds: number;
-  /** Debug log. */
-  debug: boolean;
-}
+export type GitHubStepOptions = OptionsOf<typeof GITHUB_STEP_SOURCES>;
 
 /** `--report-key`: whose check (`wandb-report/KEY`) and comment a step is about. */
 export function reportKeySource(help: string): Source {
@@ -179,12 +168,7 @@ export function eventSources(events: string): {
 }
 
 /** What those rows give a step's options. */
-export interface EventOptions {
-  /** The event's name. */
-  eventName: string;
-  /** The event payload file. */
-  eventPath: string;
-}
+export type EventOptions = OptionsOf<ReturnType<typeof eventSources>>;
 
 /** `--allowed-associations`: who may trigger from a comment. */
 export function allowedAssociationsSource(

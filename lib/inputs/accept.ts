@@ -5,13 +5,10 @@
  * @module
  */
 import { z } from "zod";
-import type { AuthorAssociation } from "../ground/model.ts";
 import {
   allowedAssociationsSource,
-  type EventOptions,
   eventSources,
   GITHUB_STEP_SOURCES,
-  type GitHubStepOptions,
   githubTokenSource,
   REPORT_KEY,
   reportKeySource,
@@ -19,7 +16,13 @@ import {
   WORKFLOW,
   WORKFLOW_SOURCE,
 } from "./_fields.ts";
-import { type Command, defineCommand, exitCodeLines, type Option } from "./command.ts";
+import {
+  type Command,
+  defineCommand,
+  exitCodeLines,
+  type Option,
+  type OptionsOf,
+} from "./command.ts";
 
 const SOURCES = {
   githubToken: {
@@ -59,20 +62,7 @@ const SOURCES = {
 } as const satisfies Record<string, Option>;
 
 /** The accept command's validated options. */
-export interface AcceptOptions extends GitHubStepOptions, EventOptions {
-  /** The token; sent only in the Authorization header. */
-  githubToken: string;
-  /** The phrase. */
-  acceptPhrase: string;
-  /** Who may accept. */
-  allowedAssociations: AuthorAssociation[];
-  /** Whether a PR's author may accept on their own PR. */
-  allowAuthor: boolean;
-  /** The report's key. */
-  reportKey: string;
-  /** The workflow's name. */
-  workflow: string;
-}
+export type AcceptOptions = OptionsOf<typeof SOURCES>;
 
 /** The accept command: its option table, schema and help. */
 export const ACCEPT_COMMAND: Command<AcceptOptions> = defineCommand({

@@ -71,6 +71,14 @@ export function optionsSchema<T extends Readonly<Record<string, Option>>>(
   return z.object(shape) as unknown as OptionsObject<T>;
 }
 
+/**
+ * The options an option table gives a command, as its rows' schemas output
+ * them: a command's options type is this, never written beside its rows
+ * (only the published ones, the report's and chatops', are interfaces: JSR
+ * wants a public type written out).
+ */
+export type OptionsOf<T extends Readonly<Record<string, Option>>> = z.output<OptionsObject<T>>;
+
 /** The zod object {@link optionsSchema} builds from an option table. */
 export type OptionsObject<T extends Readonly<Record<string, Option>>> = z.ZodObject<
   { -readonly [K in keyof T]: T[K]["schema"] }

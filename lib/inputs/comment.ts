@@ -5,14 +5,14 @@
  * @module
  */
 import { z } from "zod";
-import type { CommentMode } from "../ground/model.ts";
+import { COMMENT_MODE_SOURCE, GITHUB_STEP_SOURCES, githubTokenSource } from "./_fields.ts";
 import {
-  COMMENT_MODE_SOURCE,
-  GITHUB_STEP_SOURCES,
-  type GitHubStepOptions,
-  githubTokenSource,
-} from "./_fields.ts";
-import { type Command, defineCommand, exitCodeLines, type Option } from "./command.ts";
+  type Command,
+  defineCommand,
+  exitCodeLines,
+  type Option,
+  type OptionsOf,
+} from "./command.ts";
 
 const SOURCES = {
   githubToken: {
@@ -62,20 +62,7 @@ const SOURCES = {
 } as const satisfies Record<string, Option>;
 
 /** The comment command's validated options. */
-export interface CommentOptions extends GitHubStepOptions {
-  /** The token; sent only in the Authorization header. */
-  githubToken: string;
-  /** The file holding the rendered report. */
-  bodyFile?: string;
-  /** The rendered report's text, when no file is given. */
-  body?: string;
-  /** The pull request. */
-  prNumber: number;
-  /** When to comment. */
-  commentMode: CommentMode;
-  /** The report's commit, whose acceptance the comment keeps. */
-  sha?: string;
-}
+export type CommentOptions = OptionsOf<typeof SOURCES>;
 
 /** The comment command: its option table, schema and help. */
 export const COMMENT_COMMAND: Command<CommentOptions> = defineCommand({

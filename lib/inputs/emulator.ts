@@ -4,7 +4,13 @@
  * @module
  */
 import { z } from "zod";
-import { type Command, defineCommand, exitCodeLines, type Option } from "./command.ts";
+import {
+  type Command,
+  defineCommand,
+  exitCodeLines,
+  type Option,
+  type OptionsOf,
+} from "./command.ts";
 
 const PORT = "a port number from 0 to 65535";
 
@@ -50,18 +56,7 @@ const SOURCES = {
 } as const satisfies Record<string, Option>;
 
 /** The emulator command's validated options. */
-export interface EmulatorCliOptions {
-  /** The fixture file; the bundled demo when absent. */
-  fixture?: string;
-  /** The port. */
-  port: number;
-  /** Refuse `keys:` projections, as older servers do. */
-  noKeysArgument: boolean;
-  /** Where to write what was served (and logged) on Ctrl-C. */
-  save?: string;
-  /** Seconds of silence after which a logged run is crashed (0: never). */
-  crashAfter: number;
-}
+export type EmulatorCliOptions = OptionsOf<typeof SOURCES>;
 
 /** The emulator command: its option table, schema and help. */
 export const EMULATOR_COMMAND: Command<EmulatorCliOptions> = defineCommand({

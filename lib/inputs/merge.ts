@@ -6,17 +6,22 @@
  * @module
  */
 import { z } from "zod";
-import { type CommentMode, ShaSchema } from "../ground/model.ts";
+import { ShaSchema } from "../ground/model.ts";
 import {
   COMMENT_MODE_SOURCE,
   GITHUB_STEP_SOURCES,
-  type GitHubStepOptions,
   githubTokenSource,
   REPORT_KEY,
   TOKEN,
   wholeNumber,
 } from "./_fields.ts";
-import { type Command, defineCommand, exitCodeLines, type Option } from "./command.ts";
+import {
+  type Command,
+  defineCommand,
+  exitCodeLines,
+  type Option,
+  type OptionsOf,
+} from "./command.ts";
 
 const SOURCES = {
   reports: {
@@ -129,36 +134,7 @@ const SOURCES = {
 } as const satisfies Record<string, Option>;
 
 /** The merge command's validated options. */
-export interface MergeCliOptions extends GitHubStepOptions {
-  /** The legs' report files or folders. */
-  reports: string[];
-  /** The legs expected. */
-  expect: string[];
-  /** Only the legs whose report key matches this glob. */
-  legs?: string;
-  /** The matrix job's result. */
-  legsResult?: "success" | "failure" | "cancelled" | "skipped";
-  /** Missing or disagreeing legs do not fail the gate. */
-  allowIncomplete: boolean;
-  /** The merged report's key. */
-  reportKey: string;
-  /** Where to write the markdown. */
-  markdown?: string;
-  /** Print JSON on stdout. */
-  json: boolean;
-  /** Post the sticky comment. */
-  comment: boolean;
-  /** The pull request. */
-  prNumber?: number;
-  /** When to comment. */
-  commentMode: CommentMode;
-  /** Set the commit status. */
-  status: boolean;
-  /** The PR's head commit. */
-  prHeadSha?: string;
-  /** The token. */
-  githubToken?: string;
-}
+export type MergeCliOptions = OptionsOf<typeof SOURCES>;
 
 /** The merge command: its option table, schema and help. */
 export const MERGE_COMMAND: Command<MergeCliOptions> = defineCommand({

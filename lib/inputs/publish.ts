@@ -5,17 +5,21 @@
  * @module
  */
 import { z } from "zod";
-import type { CommentMode } from "../ground/model.ts";
 import {
   COMMENT_MODE_SOURCE,
   GITHUB_STEP_SOURCES,
-  type GitHubStepOptions,
   githubTokenSource,
   TOKEN,
   WORKFLOW,
   WORKFLOW_SOURCE,
 } from "./_fields.ts";
-import { type Command, defineCommand, exitCodeLines, type Option } from "./command.ts";
+import {
+  type Command,
+  defineCommand,
+  exitCodeLines,
+  type Option,
+  type OptionsOf,
+} from "./command.ts";
 
 const SOURCES = {
   githubToken: {
@@ -52,20 +56,7 @@ const SOURCES = {
 } as const satisfies Record<string, Option>;
 
 /** The publish command's validated options. */
-export interface PublishOptions extends GitHubStepOptions {
-  /** The token; sent only in the Authorization header. */
-  githubToken: string;
-  /** The sweep's JSON file. */
-  file: string;
-  /** Post the comments. */
-  comment: boolean;
-  /** Set the statuses. */
-  status: boolean;
-  /** When to comment. */
-  commentMode: CommentMode;
-  /** The workflow's name. */
-  workflow: string;
-}
+export type PublishOptions = OptionsOf<typeof SOURCES>;
 
 /** The publish command: its option table, schema and help. */
 export const PUBLISH_COMMAND: Command<PublishOptions> = defineCommand({

@@ -6,16 +6,20 @@
  */
 import { z } from "zod";
 import {
-  type EventOptions,
   eventSources,
   GITHUB_STEP_SOURCES,
-  type GitHubStepOptions,
   githubTokenSource,
   REPORT_KEY,
   reportKeySource,
   TOKEN,
 } from "./_fields.ts";
-import { type Command, defineCommand, exitCodeLines, type Option } from "./command.ts";
+import {
+  type Command,
+  defineCommand,
+  exitCodeLines,
+  type Option,
+  type OptionsOf,
+} from "./command.ts";
 
 const SOURCES = {
   githubToken: {
@@ -43,14 +47,7 @@ const SOURCES = {
 } as const satisfies Record<string, Option>;
 
 /** The merge queue command's validated options. */
-export interface QueueOptions extends GitHubStepOptions, EventOptions {
-  /** The token; sent only in the Authorization header. */
-  githubToken: string;
-  /** The report's key. */
-  reportKey: string;
-  /** Where the check links to. */
-  targetUrl?: string;
-}
+export type QueueOptions = OptionsOf<typeof SOURCES>;
 
 /** The merge queue command: its option table, schema and help. */
 export const QUEUE_COMMAND: Command<QueueOptions> = defineCommand({

@@ -8,7 +8,6 @@ import { z } from "zod";
 import { STATUS_STATES, type StatusState } from "../ground/model.ts";
 import {
   GITHUB_STEP_SOURCES,
-  type GitHubStepOptions,
   githubTokenSource,
   REPORT_KEY,
   reportKeySource,
@@ -16,7 +15,13 @@ import {
   WORKFLOW,
   WORKFLOW_SOURCE,
 } from "./_fields.ts";
-import { type Command, defineCommand, exitCodeLines, type Option } from "./command.ts";
+import {
+  type Command,
+  defineCommand,
+  exitCodeLines,
+  type Option,
+  type OptionsOf,
+} from "./command.ts";
 
 const SOURCES = {
   githubToken: {
@@ -83,24 +88,7 @@ const SOURCES = {
 } as const satisfies Record<string, Option>;
 
 /** The status command's validated options. */
-export interface StatusOptions extends GitHubStepOptions {
-  /** The token; sent only in the Authorization header. */
-  githubToken: string;
-  /** The commit. */
-  sha: string;
-  /** The state to set. */
-  state: StatusState;
-  /** What the check says. */
-  description: string;
-  /** The report's key: the context is `wandb-report/<key>`. */
-  reportKey: string;
-  /** Where the check links to. */
-  targetUrl?: string;
-  /** The PR whose sticky comment may record an acceptance of `sha`. */
-  prNumber?: number;
-  /** The workflow's name, in that comment's marker. */
-  workflow: string;
-}
+export type StatusOptions = OptionsOf<typeof SOURCES>;
 
 /** The status command: its option table, schema and help. */
 export const STATUS_COMMAND: Command<StatusOptions> = defineCommand({

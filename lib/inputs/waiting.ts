@@ -6,14 +6,19 @@
  */
 import {
   GITHUB_STEP_SOURCES,
-  type GitHubStepOptions,
   githubTokenSource,
   REPORT_KEY,
   reportKeySource,
   TOKEN,
   wholeNumber,
 } from "./_fields.ts";
-import { type Command, defineCommand, exitCodeLines, type Option } from "./command.ts";
+import {
+  type Command,
+  defineCommand,
+  exitCodeLines,
+  type Option,
+  type OptionsOf,
+} from "./command.ts";
 
 const SOURCES = {
   githubToken: {
@@ -40,14 +45,7 @@ const SOURCES = {
 } as const satisfies Record<string, Option>;
 
 /** The waiting command's validated options. */
-export interface WaitingOptions extends GitHubStepOptions {
-  /** The token; sent only in the Authorization header. */
-  githubToken: string;
-  /** The report's key. */
-  reportKey: string;
-  /** How many to take. */
-  max: number;
-}
+export type WaitingOptions = OptionsOf<typeof SOURCES>;
 
 /** The waiting command: its option table, schema and help. */
 export const WAITING_COMMAND: Command<WaitingOptions> = defineCommand({
