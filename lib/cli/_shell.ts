@@ -20,7 +20,8 @@ import { Redactor } from "../ground/redact.ts";
 export type Run<T> = (options: T, io: CliIo, print: Printer) => Promise<number>;
 
 /**
- * Every command: resolve the inputs (registering secrets with the printer's
+ * Every command: load its definition (a process loads only its own
+ * command's), resolve the inputs (registering secrets with the printer's
  * redactor), answer `--help`/`--version`, run, and turn any error into its
  * one-line message and exit code.
  */
