@@ -100,11 +100,10 @@ function historyPlaces(
   return {
     cwd: io.env.GITHUB_WORKSPACE || io.env.INIT_CWD || Deno.cwd(),
     github: token && repository
-      ? () =>
-        githubHistory(
-          commandClient(io, options, token, log),
-          parseRepo(repository, "GITHUB_REPOSITORY"),
-        )
+      ? () => {
+        const client = commandClient(io, options, token, log);
+        return githubHistory(client, parseRepo(repository, "GITHUB_REPOSITORY"));
+      }
       : undefined,
   };
 }
