@@ -11,8 +11,6 @@ import { type PooledNoise, pooledNoise } from "../ground/inference.ts";
 import { type GroupBy, groupRuns, mean } from "../ground/stats.ts";
 import type { Commit } from "./source.ts";
 
-/** Config key holding the commit a run was trained on. */
-
 /** The commit whose runs became the baselines, and how it was found. */
 export interface BaselineCommit {
   /** The commit asked for (`--baseline-sha`, or the merge base found for it). */
