@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { annotation, logSafe, maskCommand, stopCommands } from "./ground/actions.ts";
+import { annotation, commandFree, logSafe, maskCommand, stopCommands } from "./ground/actions.ts";
 import type { Redactor } from "./ground/redact.ts";
 import { visible } from "./ground/visible.ts";
 import type { RetryDeps } from "./ground/retry.ts";
@@ -221,7 +221,8 @@ export class Printer {
   table(text: string): void {
     this.endProgress();
     this.#mask();
-    this.#io.stdout(`${this.redactor.redact(text).replaceAll("##[", "##\\[")}\n`);
+    // Its lines may wrap data (a note naming a run): none may start a workflow command.
+    this.#io.stdout(`${commandFree(this.redactor.redact(text))}\n`);
   }
 
   /** A JSON document already safe for the runner (see `report/json.ts`), redacted. */

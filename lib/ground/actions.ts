@@ -115,7 +115,24 @@ const LINE_BREAK = /\r\n|\r|\n/;
  * ```
  */
 export function logSafe(text: string): string {
-  return visible(text)
+  return commandFree(visible(text));
+}
+
+/**
+ * Text of ours whose lines the runner cannot read as workflow commands,
+ * its escape sequences (a table's colours) kept: a `::` that starts a line
+ * gets a backslash before it, and `##[` becomes `##\[` ({@link logSafe}
+ * makes data visible first).
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { commandFree } from "./actions.ts";
+ * assertEquals(commandFree("\x1b[1mrun\x1b[0m\n  ::error::x ##[y]"), "\x1b[1mrun\x1b[0m\n  \\::error::x ##\\[y]");
+ * ```
+ */
+export function commandFree(text: string): string {
+  return text
     .split(LINE_BREAK)
     .map((line) => line.replace(/^(\s*)::/u, "$1\\::").replaceAll("##[", "##\\["))
     .join("\n");
