@@ -1,5 +1,7 @@
+import fc from "fast-check";
 import { assertEquals } from "../_assert.ts";
 import { Redactor } from "../../lib/ground/redact.ts";
+import { cut, middleCut } from "../../lib/ground/text.ts";
 
 Deno.test("redactor: a secret that contains another is replaced whole, in either order of registering", () => {
   // Both start at the same place: only longest-first replaces the longer whole.
@@ -41,4 +43,49 @@ Deno.test("redactor: a credential given percent-encoded in a URL is redacted in 
     assertEquals(redactor.redact(`password ${form} here`), "password *** here", form);
   }
   assertEquals(redactor.redact("user ci-bot"), "user ***");
+});
+
+Deno.test("redactor property: whatever surrounds a secret and wherever a view cuts it, neither it nor 8 of its first characters show", () => {
+  // Secrets of regex-special and astral characters too; text around them of the same stuff.
+  const unit = fc.constantFrom(
+    "a",
+    "Z",
+    "0",
+    "-",
+    ".",
+    "*",
+    "+",
+    "(",
+    "$",
+    "\\",
+    "é",
+    "😀",
+    " ",
+    "…",
+  );
+  const secretArb = fc.string({ unit, minLength: 9, maxLength: 24 }).filter((s) =>
+    !s.includes("…")
+  );
+  fc.assert(
+    fc.property(
+      secretArb,
+      fc.string({ unit, maxLength: 12 }),
+      fc.string({ unit, maxLength: 12 }),
+      fc.integer({ min: 1, max: 60 }),
+      (secret, before, after, width) => {
+        const redactor = new Redactor();
+        redactor.register(secret);
+        const text = `${before}${secret}${after}`;
+        const chars = [...secret];
+        const leaks = (shown: string) =>
+          shown.includes(secret) ||
+          // A cut that kept 8 or more of its first characters right before the mark.
+          Array.from({ length: chars.length - 8 }, (_, i) => chars.slice(0, 8 + i).join("") + "…")
+            .some((prefix) => shown.includes(prefix));
+        return !leaks(redactor.redact(text)) && !leaks(redactor.redact(cut(text, width))) &&
+          !leaks(redactor.redact(middleCut(text, width)));
+      },
+    ),
+    { numRuns: 300 },
+  );
 });
