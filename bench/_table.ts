@@ -1,7 +1,7 @@
 /**
- * What the calibration benches share in printing their tables: a rate with
- * its 95 % Wilson interval, and the table written between its markers in a
- * document (temp file, then rename).
+ * What the benches share in printing their tables: a timing's median, a
+ * rate with its 95 % Wilson interval, and the table written between its
+ * markers in a document (temp file, then rename).
  *
  * @module
  */
@@ -14,6 +14,10 @@ export function wilson(k: number, n: number): readonly [number, number] {
   const half = (z / (1 + z * z / n)) * Math.sqrt(p * (1 - p) / n + z * z / (4 * n * n));
   return [Math.max(0, centre - half), Math.min(1, centre + half)] as const;
 }
+
+/** The middle of the samples (the upper one of an even count): a bench's timing, robust to a slow round. */
+export const median = (xs: readonly number[]): number =>
+  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** A share as a percentage with one decimal. */
 export const pct = (x: number): string => (100 * x).toFixed(1);

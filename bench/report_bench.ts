@@ -6,6 +6,7 @@
 // show what that ratio can be at best: (d) only parses every answer, (e)
 // also keeps the runs and writes the same CSV rows, checking nothing.
 import { textTable } from "../lib/report/table.ts";
+import { median } from "./_table.ts";
 
 const ROUNDS = Number(Deno.env.get("BENCH_ROUNDS") ?? 5);
 const LATENCY_ROUNDS = Number(Deno.env.get("BENCH_LATENCY_ROUNDS") ?? 3);
@@ -68,7 +69,6 @@ async function measure(
   return samples;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const names: Record<Mode, string> = {
   report: "(a) wandb-report (fetch, decode, classify, CSV)",
   floor: "(b) bare fetch loop, same pages, no decoding",

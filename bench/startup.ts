@@ -13,6 +13,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { median } from "./_table.ts";
 
 const TASKS = [
   "report",
@@ -63,11 +64,6 @@ async function timed(script: string): Promise<{ wall: number; cpu: number }> {
   const seconds = [...children.matchAll(/(\d+)m([\d.]+)s/g)]
     .map((m) => Number(m[1]) * 60 + Number(m[2]));
   return { wall, cpu: seconds.reduce((a, b) => a + b, 0) };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 async function measure(script: string, runs: number): Promise<string> {

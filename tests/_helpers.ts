@@ -227,6 +227,12 @@ export async function runProcess(
   return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
 }
 
+/** Where this Deno keeps the npm packages it downloaded (`deno info --json`'s `npmCache`). */
+export async function npmCache(): Promise<string> {
+  const info = await runProcess(Deno.execPath(), ["info", "--json"], { env: { NO_COLOR: "1" } });
+  return (JSON.parse(info.stdout) as { npmCache: string }).npmCache;
+}
+
 /**
  * Starts the report CLI as a real process (`deno run mod.ts`) in `cwd`
  * against the W&B at `wandbUrl`: for what only a process shows (signals,

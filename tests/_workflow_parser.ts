@@ -6,6 +6,7 @@
 // imports and point its bare imports at the pinned npm packages. The parser's
 // code is otherwise untouched; nothing generated is committed.
 import { join } from "node:path";
+import { npmCache } from "./_helpers.ts";
 
 const VERSION = "0.3.61";
 // Its dependencies, as pinned in deno.json / deno.lock.
@@ -20,11 +21,9 @@ type Module = any;
 let loaded: Promise<{ workflows: Module; actions: Module }> | undefined;
 
 async function npmCacheDir(): Promise<string> {
-  const out = await new Deno.Command(Deno.execPath(), { args: ["info", "--json"] }).output();
-  const info = JSON.parse(new TextDecoder().decode(out.stdout));
   const registry = new URL(Deno.env.get("NPM_CONFIG_REGISTRY") ?? "https://registry.npmjs.org")
     .host;
-  return join(info.npmCache, registry);
+  return join(await npmCache(), registry);
 }
 
 async function copyPatched(from: string, to: string): Promise<void> {

@@ -96,12 +96,7 @@ export function transport(
   io: CliIo,
   options: RetrySettings,
   log: ((line: string) => void) | undefined,
-): {
-  env: CliIo["env"];
-  retry: ReturnType<typeof retryPolicy>;
-  http: NonNullable<CliIo["deps"]>["http"];
-  log: ((line: string) => void) | undefined;
-} {
+) {
   return {
     env: io.env,
     retry: retryPolicy(options, io.deps?.baseDelayMs),

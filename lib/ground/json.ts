@@ -27,8 +27,26 @@ export function parseLenientJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    return JSON5.parse(text);
+    return parseJson5(text);
   }
+}
+
+/**
+ * Parses JSON5, a superset of JSON (single quotes, trailing commas, bare
+ * `NaN`/`Infinity`, Python's common string escapes): a real parser, so
+ * nothing in the text is ever evaluated.
+ *
+ * @throws {SyntaxError} (`JSON5: …`) when the text is not JSON5
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual as assertEquals } from "node:assert";
+ * import { parseJson5 } from "./json.ts";
+ * assertEquals(parseJson5("['a', 'b',]"), ["a", "b"]);
+ * ```
+ */
+export function parseJson5(text: string): unknown {
+  return JSON5.parse(text);
 }
 
 /**

@@ -13,11 +13,8 @@
  *
  * @module
  */
-// json5's ES module build: its CommonJS main costs every process ~35 ms to
-// start Node's module loader (measured by bench/startup.ts).
-// @ts-types="json5"
-import JSON5 from "json5/dist/index.mjs";
 import { InvalidInputError } from "../ground/errors.ts";
+import { parseJson5 } from "../ground/json.ts";
 
 const EXPECTED = `a list of strings: ['a', 'b'], ["a", "b"] or a, b`;
 
@@ -54,7 +51,7 @@ function parseBracketed(input: string, text: string): string[] {
   }
   let value: unknown;
   try {
-    value = JSON5.parse(text);
+    value = parseJson5(text);
   } catch (error) {
     const reason = error instanceof SyntaxError
       ? error.message.replace(/^JSON5: /, "")

@@ -4,7 +4,7 @@
 // this checkout. `--help`, `--version`, the demo, the emulator and a report
 // must all work from it, and a run without permissions says which flag to add.
 import { dirname } from "node:path";
-import { API_KEY, runProcess, SHA, withEmulator } from "../_helpers.ts";
+import { API_KEY, npmCache, runProcess, SHA, withEmulator } from "../_helpers.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -38,10 +38,8 @@ interface Package {
  * ~3.5 MB of copies of our modules behind.
  */
 async function cacheDir(): Promise<string> {
-  const info = await runProcess(Deno.execPath(), ["info", "--json"], { env: { NO_COLOR: "1" } });
-  const { npmCache } = JSON.parse(info.stdout) as { npmCache: string };
   const dir = await Deno.makeTempDir({ prefix: "wandb-published-deno-" });
-  await Deno.symlink(npmCache, `${dir}/npm`);
+  await Deno.symlink(await npmCache(), `${dir}/npm`);
   return dir;
 }
 

@@ -24,23 +24,20 @@ export interface DocExample {
   code: string;
 }
 
-/** Every comment of a TypeScript source, by Deno's parser: text and where it starts. */
+/** Runs one visitor over `source` with Deno's parser (a lint plugin of one rule that reports nothing). */
+function visit(path: string, source: string, create: Deno.lint.Rule["create"]): void {
+  Deno.lint.runPlugin({ name: "examples", rules: { visit: { create } } }, path, source);
+}
+
+/** Every block comment of a TypeScript source, by Deno's parser: text and where it starts. */
 function comments(path: string, source: string): { value: string; start: number }[] {
   const found: { value: string; start: number }[] = [];
-  const plugin: Deno.lint.Plugin = {
-    name: "examples",
-    rules: {
-      comments: {
-        create(context) {
-          for (const c of context.sourceCode.getAllComments()) {
-            if (c.type === "Block") found.push({ value: c.value, start: c.range[0] });
-          }
-          return {};
-        },
-      },
-    },
-  };
-  Deno.lint.runPlugin(plugin, path, source);
+  visit(path, source, (context) => {
+    for (const c of context.sourceCode.getAllComments()) {
+      if (c.type === "Block") found.push({ value: c.value, start: c.range[0] });
+    }
+    return {};
+  });
   return found;
 }
 
@@ -90,15 +87,7 @@ export function docExamples(path: string, source: string, label = path): DocExam
 /** The import declarations of an example, by Deno's parser. */
 function imports(code: string): Deno.lint.ImportDeclaration[] {
   const found: Deno.lint.ImportDeclaration[] = [];
-  const plugin: Deno.lint.Plugin = {
-    name: "examples",
-    rules: {
-      imports: {
-        create: () => ({ ImportDeclaration: (node) => void found.push(node) }),
-      },
-    },
-  };
-  Deno.lint.runPlugin(plugin, "/example.ts", code);
+  visit("/example.ts", code, () => ({ ImportDeclaration: (node) => void found.push(node) }));
   return found;
 }
 
