@@ -20,8 +20,10 @@
  *
  * As a command: `deno run --allow-net --allow-env --allow-read --allow-write
  * jsr:@org/wandb-report --project acme/vision --sha abc1234` (see `--help`).
- * The W&B emulator is at `@org/wandb-report/emulator`, the GitHub chatops
- * step and the sticky comment at `@org/wandb-report/chatops`.
+ * The types of the data passed between the steps (a classification, a gate
+ * verdict, a baseline commit, …) are at `@org/wandb-report/types`, the W&B
+ * emulator at `@org/wandb-report/emulator`, the GitHub chatops step and the
+ * sticky comment at `@org/wandb-report/chatops`.
  *
  * @module
  */
@@ -29,14 +31,7 @@ export { helpText, resolveInputs } from "./lib/inputs/report.ts";
 export type { Invocation, ReportCliOptions } from "./lib/inputs/report.ts";
 export { parseList } from "./lib/inputs/lists.ts";
 export { parseGateRule, parseReference } from "./lib/inputs/rules.ts";
-export type {
-  CommentMode,
-  Direction,
-  GateRule,
-  Match,
-  Reference,
-  Run,
-} from "./lib/ground/model.ts";
+export type { Run } from "./lib/ground/model.ts";
 export {
   collectReport,
   judgeReport,
@@ -45,50 +40,20 @@ export {
   waitForCandidates,
 } from "./lib/pipeline/mod.ts";
 export type {
-  CollectDeps,
   CollectOptions,
-  CollectSettings,
-  Defaulted,
-  GroupJudgement,
   Judgement,
   JudgeOptions,
   RenderContext,
   RenderedReport,
   RenderOptions,
-  Report,
   ReportOptions,
   ReportResult,
   WaitOptions,
-  WaitPoll,
 } from "./lib/pipeline/mod.ts";
 export { classify } from "./lib/classify.ts";
-export type { Classification, Counts, StaleRule, StalledRun, StateBucket } from "./lib/classify.ts";
 export { compareRuns } from "./lib/compare.ts";
-export type {
-  CandidateDelta,
-  CompareOptions,
-  MetricComparison,
-  MetricValue,
-  RunValue,
-} from "./lib/compare.ts";
 export { evaluateGate } from "./lib/gate/mod.ts";
-export type {
-  GateOptions,
-  GateResult,
-  GateVerdict,
-  GateVerdictWord,
-  TestResult,
-  VerdictStatus,
-} from "./lib/gate/mod.ts";
-export type { Noise, PooledNoise } from "./lib/ground/inference.ts";
-export type { GroupBy, Summary } from "./lib/ground/stats.ts";
-export type { BaselineCommit, TrendPoint } from "./lib/history/baseline.ts";
-export type { HistoryPlaces } from "./lib/history/read.ts";
-export type { Chain, Commit, HistorySource } from "./lib/history/source.ts";
-export type { RetryDeps } from "./lib/ground/retry.ts";
 export { renderMarkdown } from "./lib/report/markdown.ts";
-export type { GroupView, ReportView } from "./lib/report/view.ts";
-export type { MarkdownInput } from "./lib/report/markdown.ts";
 export { Redactor } from "./lib/ground/redact.ts";
 export {
   ApiError,

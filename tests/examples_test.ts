@@ -6,7 +6,7 @@ import { assert, assertEquals, assertRejects, assertThrows } from "./_assert.ts"
 import { docExamples, loadExamples } from "./tools/doc_examples.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
-const ENTRY_POINTS = ["mod.ts", "emulator.ts", "chatops.ts", "demo.ts"];
+const ENTRY_POINTS = ["mod.ts", "types.ts", "emulator.ts", "chatops.ts", "demo.ts"];
 
 function sources(): string[] {
   const files: string[] = ENTRY_POINTS.map((f) => `${ROOT}${f}`);
