@@ -4,7 +4,8 @@ import examples from "@octokit/webhooks-examples" with { type: "json" };
 
 type Example = Record<string, unknown> & { action?: string };
 
-function examplesOf(name: string): Example[] {
+/** Every example GitHub gives of event `name`, as published (not copied: read them only). */
+export function examplesOf(name: string): Example[] {
   const found = (examples as { name: string; examples: Example[] }[]).find((e) => e.name === name);
   if (!found) throw new Error(`no ${name} example in @octokit/webhooks-examples`);
   return found.examples;
