@@ -1,6 +1,8 @@
 // A pull request on the fake GitHub, for the tests of what a report posts
 // there (status, comment, progress): a writing and a read-only token, and
 // the environment a workflow step would have.
+import { githubClientFor } from "../lib/github/client.ts";
+import type { GitHubClient } from "../lib/github/client.ts";
 import { EXAMPLE_REPO } from "./_events.ts";
 import { type GithubServer, startGithubServer } from "./_github_server.ts";
 import { SHA } from "./_helpers.ts";
@@ -39,4 +41,36 @@ export function env(server: GithubServer, token = WRITER): Record<string, string
     GITHUB_WORKFLOW: "CI",
     GITHUB_TOKEN: token,
   };
+}
+
+/** The repository {@link withRepo} serves. */
+export const REPO = { owner: "acme", name: "vision" };
+
+/**
+ * Runs `fn` with a fake GitHub of `state` (repository acme/vision, the
+ * {@link WRITER} and {@link READER} tokens unless given), its step
+ * environment, and our client for the writer; returns the closed server, to
+ * look at what was written.
+ */
+export async function withRepo(
+  state: Partial<Parameters<typeof startGithubServer>[0]>,
+  fn: (client: GitHubClient, server: GithubServer, env: Record<string, string>) => Promise<void>,
+): Promise<GithubServer> {
+  const server = await startGithubServer({
+    repo: `${REPO.owner}/${REPO.name}`,
+    pulls: [],
+    tokens: {
+      [WRITER]: { login: "github-actions[bot]", write: true },
+      [READER]: { login: "github-actions[bot]", write: false },
+    },
+    ...state,
+  });
+  try {
+    const stepEnv = { ...env(server), GITHUB_REPOSITORY: `${REPO.owner}/${REPO.name}` };
+    const retry = { maxAttempts: 2, maxElapsedMs: 5_000, timeoutMs: 5_000, baseDelayMs: 1 };
+    await fn(githubClientFor({ env: stepEnv, token: WRITER, retry }), server, stepEnv);
+  } finally {
+    await server.close();
+  }
+  return server;
 }

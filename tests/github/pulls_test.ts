@@ -4,7 +4,6 @@
 // and one sticky comment per marker, never a second one, never somebody
 // else's.
 import { InvalidInputError, NotFoundError } from "../../lib/ground/errors.ts";
-import { githubClientFor } from "../../lib/github/client.ts";
 import {
   findComment,
   parseRepo,
@@ -13,31 +12,10 @@ import {
   upsertComment,
 } from "../../lib/github/pulls.ts";
 import { assertEquals, assertMatch, assertRejects, assertThrows } from "../_assert.ts";
-import { type GithubServer, startGithubServer } from "../_github_server.ts";
+import { REPO, withRepo } from "../_pr.ts";
 
-const REPO = { owner: "acme", name: "vision" };
 const HEAD = "b".repeat(40);
 const MARKER = "<!-- wandb-report:acme/vision -->";
-const RETRY = { maxAttempts: 2, maxElapsedMs: 5_000, timeoutMs: 5_000, baseDelayMs: 1 };
-
-async function withGithub(
-  state: Partial<Parameters<typeof startGithubServer>[0]>,
-  fn: (client: ReturnType<typeof githubClientFor>, github: GithubServer) => Promise<void>,
-): Promise<GithubServer> {
-  const github = await startGithubServer({
-    repo: "acme/vision",
-    pulls: [],
-    tokens: { writer: { login: "wandb-bot", write: true }, other: { login: "ana", write: true } },
-    ...state,
-  });
-  try {
-    const env = { GITHUB_GRAPHQL_URL: `${github.url}/graphql`, GITHUB_API_URL: github.url };
-    await fn(githubClientFor({ env, token: "writer", retry: RETRY }), github);
-  } finally {
-    await github.close();
-  }
-  return github;
-}
 
 Deno.test("pulls: owner/name as GitHub allows them, else one input error naming the input", () => {
   assertEquals(parseRepo("acme-ml/vision.v2_x", "GITHUB_REPOSITORY"), {
@@ -57,7 +35,7 @@ Deno.test("pulls: a PR's head is asked of GitHub, a fork's too; a PR GitHub does
     { number: 7, headRefOid: HEAD, headRefName: "feature" },
     { number: 8, headRefOid: "c".repeat(40), headRefName: "main", fork: "mallory/vision" },
   ];
-  await withGithub({ pulls }, async (client) => {
+  await withRepo({ pulls }, async (client) => {
     const own = await prHead(client, REPO, 7);
     assertEquals([own.headRefOid, own.headRefName, own.isCrossRepository], [
       HEAD,
@@ -83,7 +61,7 @@ Deno.test("pulls: the PR of a head commit — one, none, or the one from the nam
     { number: 4, headRefOid: HEAD, headRefName: "feature", fork: "mallory/vision" },
     { number: 5, headRefOid: "d".repeat(40), headRefName: "other" },
   ];
-  await withGithub({ pulls }, async (client) => {
+  await withRepo({ pulls }, async (client) => {
     const one = await pullForHead(client, REPO, "d".repeat(40));
     assertEquals([one.pr?.number, one.note], [5, undefined]);
     const none = await pullForHead(client, REPO, "e".repeat(40));
@@ -112,7 +90,7 @@ Deno.test("pulls: one comment per marker — added, then rewritten in place; a c
     { id: "IC_1", author: "ana", body: `${MARKER}\nall green, trust me`, pr: 7 },
   ];
   const pulls = [{ number: 7, headRefOid: HEAD, headRefName: "feature" }];
-  const github = await withGithub({ pulls, comments }, async (client) => {
+  const github = await withRepo({ pulls, comments }, async (client) => {
     const first = await upsertComment(client, REPO, 7, MARKER, `${MARKER}\nreport 1`);
     assertEquals(first.action, "created");
     const second = await upsertComment(client, REPO, 7, MARKER, `${MARKER}\nreport 2`);
@@ -146,13 +124,13 @@ Deno.test("pulls: one comment per marker — added, then rewritten in place; a c
   });
   assertEquals(github.comments.map((c) => [c.author, c.body]), [
     ["ana", `${MARKER}\nall green, trust me`],
-    ["wandb-bot", `${MARKER}\nreport 3`],
+    ["github-actions[bot]", `${MARKER}\nreport 3`],
   ]);
 });
 
 Deno.test("pulls: an add whose answer is lost is looked up, not sent twice", async () => {
   const pulls = [{ number: 7, headRefOid: HEAD, headRefName: "feature" }];
-  const github = await withGithub({ pulls }, async (client, server) => {
+  const github = await withRepo({ pulls }, async (client, server) => {
     server.faults.push({
       status: 502,
       times: 1,
@@ -169,7 +147,7 @@ Deno.test("pulls: an add whose answer is lost is looked up, not sent twice", asy
 
 Deno.test("pulls: our newest marked comment is found however far back it is", async () => {
   const comments = [
-    { id: "IC_old", author: "wandb-bot", body: `${MARKER}\nold report`, pr: 7 },
+    { id: "IC_old", author: "github-actions[bot]", body: `${MARKER}\nold report`, pr: 7 },
     ...Array.from({ length: 250 }, (_, i) => ({
       id: `IC_${i}`,
       author: "ana",
@@ -178,7 +156,7 @@ Deno.test("pulls: our newest marked comment is found however far back it is", as
     })),
   ];
   const pulls = [{ number: 7, headRefOid: HEAD, headRefName: "feature" }];
-  const github = await withGithub({ pulls, comments }, async (client) => {
+  const github = await withRepo({ pulls, comments }, async (client) => {
     const { comment } = await findComment(client, REPO, 7, MARKER);
     assertEquals(comment?.body, `${MARKER}\nold report`);
   });

@@ -12,33 +12,16 @@ import {
   statusDescription,
 } from "../../lib/github/statuses.ts";
 import { assertEquals, assertMatch, assertRejects } from "../_assert.ts";
-import { startGithubServer } from "../_github_server.ts";
+import { READER, withRepo, WRITER } from "../_pr.ts";
 
 const SHA = "a".repeat(40);
 const RETRY = { maxAttempts: 2, maxElapsedMs: 5_000, timeoutMs: 5_000, baseDelayMs: 1 };
 
-async function withGithub(fn: (env: Record<string, string>) => Promise<void>) {
-  const github = await startGithubServer({
-    repo: "acme/vision",
-    pulls: [],
-    tokens: {
-      writer: { login: "bot", write: true },
-      reader: { login: "fork-bot", write: false },
-    },
-  });
-  try {
-    await fn({ GITHUB_API_URL: github.url });
-  } finally {
-    await github.close();
-  }
-  return github;
-}
-
 Deno.test("statuses: a status is set on the commit with the token given, its description one visible line of at most 140", async () => {
   let result;
-  const github = await withGithub(async (env) => {
+  const github = await withRepo({}, async (_, __, env) => {
     result = await postStatus({
-      token: "writer",
+      token: WRITER,
       repository: "acme/vision",
       sha: SHA,
       env,
@@ -56,7 +39,7 @@ Deno.test("statuses: a status is set on the commit with the token given, its des
     [status!.sha, status!.token, status!.state, status!.context, status!.target_url],
     [
       SHA,
-      "writer",
+      WRITER,
       "failure",
       "wandb-report/acme/vision",
       "https://github.com/acme/vision/actions/runs/42",
@@ -76,8 +59,8 @@ Deno.test("statuses: a token that may not write statuses is a warning and nothin
     context: "wandb-report/acme/vision",
     description: "waiting for training",
   };
-  const github = await withGithub(async (env) => {
-    const skipped = await postStatus({ ...options, token: "reader", env });
+  const github = await withRepo({}, async (_, __, env) => {
+    const skipped = await postStatus({ ...options, token: READER, env });
     assertEquals(skipped.action, "skipped");
     assertMatch(
       skipped.action === "skipped" ? skipped.warning : "",
