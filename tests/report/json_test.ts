@@ -1,9 +1,16 @@
 // lib/report/json.ts's text as a property: whatever a report's values hold
 // (workflow-command pieces, line breaks, C1 and format characters, NaN and
-// Infinity), the document reads back as the same values in any JSON reader,
+// Infinity), the document reads back as the same values in a JSON reader,
 // and its text holds no line the runner would take for a command and no
 // character a terminal would obey or hide.
+//
+// The reader is json5's, in plain JavaScript: V8's own JSON.parse (Deno
+// 2.9.6, V8 15.0) misreads an object key that is one escaped character
+// ("\u009b", "\n") as "\\" once it has parsed a key "\\" in the same place
+// of an object with the same keys before it (chromium issue 521080746,
+// nodejs/node#63785; this property found it), so it cannot be the yardstick.
 import fc from "fast-check";
+import JSON5 from "json5";
 import { jsonText } from "../../lib/report/json.ts";
 import { assertEquals } from "../_assert.ts";
 
@@ -60,7 +67,7 @@ Deno.test("json: any values read back the same, in a text with no runner command
   fc.assert(
     fc.property(VALUE, (value) => {
       const text = jsonText(value);
-      assertEquals(JSON.parse(text), expected(value));
+      assertEquals(JSON5.parse(text), expected(value));
       assertEquals(text.endsWith("\n"), true);
       for (const line of text.slice(0, -1).split("\n")) {
         // The runner reads `::` at a line's start (after blanks) and `##[` anywhere.
