@@ -52,3 +52,17 @@ export async function repository(length: number) {
   const head = await commit("the PR");
   return { dir, main, side, head };
 }
+
+/** Clones `dir` into `to`, `depth` commits deep on `branch` (file://, as a CI checkout's fetch-depth). */
+export async function shallowClone(dir: string, to: string, depth: number, branch: string) {
+  await git(dir, [
+    "clone",
+    "-q",
+    "--depth",
+    String(depth),
+    "--branch",
+    branch,
+    `file://${dir}`,
+    to,
+  ]);
+}

@@ -5,7 +5,7 @@ import type { FixtureInput } from "../../lib/emulator/fixtures.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
 import { EXAMPLE_REPO } from "../_events.ts";
 import { type FakeCommit, startGithubServer } from "../_github_server.ts";
-import { git, repository } from "../_git.ts";
+import { git, repository, shallowClone } from "../_git.ts";
 import { API_KEY, PROJECT, run, runCli, withEmulator } from "../_helpers.ts";
 
 function fixture(runs: ReturnType<typeof run>[]): FixtureInput {
@@ -132,16 +132,7 @@ Deno.test("a shallow clone: the search says how deep it went and which fetch-dep
   const repo = await repository(8);
   const shallow = `${repo.dir}-shallow`;
   try {
-    await git(repo.dir, [
-      "clone",
-      "-q",
-      "--depth",
-      "2",
-      "--branch",
-      "main",
-      `file://${repo.dir}`,
-      shallow,
-    ]);
+    await shallowClone(repo.dir, shallow, 2, "main");
     const tip = repo.main.at(-1)!;
     await withEmulator({ fixture: fixture([]) }, async (emulator) => {
       const r = await runCli(emulator, [

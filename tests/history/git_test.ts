@@ -6,7 +6,7 @@ import { InvalidInputError } from "../../lib/ground/errors.ts";
 import { gitHistory } from "../../lib/history/git.ts";
 import type { HistorySource } from "../../lib/history/source.ts";
 import { assertEquals, assertMatch, assertRejects } from "../_assert.ts";
-import { git, repository } from "../_git.ts";
+import { repository, shallowClone } from "../_git.ts";
 
 async function sourceOf(dir: string, sha: string): Promise<HistorySource> {
   const found = await gitHistory(dir, sha);
@@ -74,16 +74,7 @@ Deno.test("git: a shallow clone's chain stops where the clone does, and says whi
   const repo = await repository(6);
   const shallow = `${repo.dir}-shallow`;
   try {
-    await git(repo.dir, [
-      "clone",
-      "-q",
-      "--depth",
-      "2",
-      "--branch",
-      "pr",
-      `file://${repo.dir}`,
-      shallow,
-    ]);
+    await shallowClone(repo.dir, shallow, 2, "pr");
     const found = await gitHistory(shallow, repo.head);
     assertEquals("source" in found && found.shallow, true);
     const chain = await (found as { source: HistorySource }).source.firstParents(repo.head, 5);
