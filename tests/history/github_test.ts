@@ -1,7 +1,8 @@
 // lib/history/github.ts against git itself: one branchy repository, built
 // with git fast-import, read by git (lib/history/git.ts) and, through a
 // loopback GitHub serving the same commits 100 a page (tests/_github_server.ts),
-// by GitHub's API; both give the same first-parent chains and merge bases.
+// by GitHub's API; both give the same first-parent chains and merge bases. The
+// emulator's sliver of GitHub (lib/emulator/github.ts) serves the same chains.
 import { InvalidInputError } from "../../lib/ground/errors.ts";
 import { githubHistory } from "../../lib/history/github.ts";
 import { gitHistory } from "../../lib/history/git.ts";
@@ -10,6 +11,8 @@ import { assert, assertEquals, assertRejects } from "../_assert.ts";
 import type { FakeCommit } from "../_github_server.ts";
 import { git } from "../_git.ts";
 import { REPO, withRepo } from "../_pr.ts";
+import { API_KEY, withEmulator } from "../_helpers.ts";
+import { githubClientFor } from "../../lib/github/client.ts";
 
 /**
  * main: `length` commits an hour apart; every 8th merges a side branch of 3
@@ -74,7 +77,16 @@ async function repositoryCommits(dir: string): Promise<FakeCommit[]> {
   });
 }
 
-Deno.test("history from GitHub's API: the same first-parent chains and merge bases as git's, across pages", async () => {
+/** The branchy repository in a temp folder, its tips, its commits and git as a source. */
+async function withBranchy(
+  fn: (
+    repo: {
+      tips: Awaited<ReturnType<typeof branchy>>;
+      commits: FakeCommit[];
+      local: HistorySource;
+    },
+  ) => Promise<void>,
+) {
   const dir = await Deno.makeTempDir({ prefix: "wandb-branchy-" });
   try {
     await git(dir, ["init", "-q", "-b", "main"]);
@@ -84,37 +96,61 @@ Deno.test("history from GitHub's API: the same first-parent chains and merge bas
     assert(commits.length > 150, `${commits.length} commits`);
     const found = await gitHistory(dir, tips.main);
     if (!("source" in found)) throw new Error(found.reason);
-    const local: HistorySource = found.source;
-    await withRepo({ commits }, async (client, server) => {
-      const api = githubHistory(client, REPO);
-      assertEquals(api.name, "GitHub's API (acme/vision)");
-      for (
-        const [tip, count] of [[tips.main, 5], [tips.main, 120], [tips.main, 200], [
-          tips.pr,
-          50,
-        ]] as const
-      ) {
-        const [mine, theirs] = [
-          await api.firstParents(tip, count),
-          await local.firstParents(tip, count),
-        ];
-        assertEquals(
-          mine.commits.map((c) => [c.sha, Date.parse(c.date!)]),
-          theirs.commits.map((c) => [c.sha, Date.parse(c.date!)]),
-          `${tip.slice(0, 7)} ${count}`,
-        );
-      }
-      // The whole chain of main needed more than one page of ancestors.
-      assert(server.requests.filter((r) => r === "WandbReportHistory").length > 4);
-      assertEquals(await api.mergeBase(tips.main, tips.pr), tips.fork);
-      assertEquals(
-        await api.mergeBase(tips.main, tips.pr),
-        await local.mergeBase(tips.main, tips.pr),
-      );
-      // A commit GitHub does not have.
-      await assertRejects(() => api.firstParents("e".repeat(40), 5), InvalidInputError);
-    });
+    await fn({ tips, commits, local: found.source });
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+}
+
+/** The chains of four tips and lengths, and the PR's merge base, from `api` and from git alike. */
+async function sameAsGit(
+  api: HistorySource,
+  repo: Parameters<Parameters<typeof withBranchy>[0]>[0],
+) {
+  const { tips, local } = repo;
+  for (
+    const [tip, count] of [[tips.main, 5], [tips.main, 120], [tips.main, 200], [
+      tips.pr,
+      50,
+    ]] as const
+  ) {
+    const [mine, theirs] = [
+      await api.firstParents(tip, count),
+      await local.firstParents(tip, count),
+    ];
+    assertEquals(
+      mine.commits.map((c) => [c.sha, Date.parse(c.date!)]),
+      theirs.commits.map((c) => [c.sha, Date.parse(c.date!)]),
+      `${tip.slice(0, 7)} ${count}`,
+    );
+  }
+  // A commit the other side does not have.
+  await assertRejects(() => api.firstParents("e".repeat(40), 5), InvalidInputError);
+}
+
+Deno.test("history from GitHub's API: the same first-parent chains and merge bases as git's, across pages", async () => {
+  await withBranchy(async (repo) => {
+    await withRepo({ commits: repo.commits }, async (client, server) => {
+      const api = githubHistory(client, REPO);
+      assertEquals(api.name, "GitHub's API (acme/vision)");
+      await sameAsGit(api, repo);
+      // The whole chain of main needed more than one page of ancestors.
+      assert(server.requests.filter((r) => r === "WandbReportHistory").length > 4);
+      const { tips, local } = repo;
+      assertEquals(await api.mergeBase(tips.main, tips.pr), tips.fork);
+      assertEquals(await local.mergeBase(tips.main, tips.pr), tips.fork);
+    });
+  });
+});
+
+Deno.test("history from the emulator's GitHub (lib/emulator/github.ts): the chains git gives, for the demo's baseline search", async () => {
+  await withBranchy(async (repo) => {
+    const fixture = { apiKeys: [API_KEY], projects: [], commits: repo.commits };
+    await withEmulator({ fixture }, async (emulator) => {
+      const env = { GITHUB_GRAPHQL_URL: `${emulator.url}/github/graphql` };
+      const retry = { maxAttempts: 1, maxElapsedMs: 5_000, timeoutMs: 5_000 };
+      const client = githubClientFor({ env, token: "any", retry });
+      await sameAsGit(githubHistory(client, REPO), repo);
+    });
+  });
 });
