@@ -12,15 +12,18 @@ export const WRITER = "ghs_writer3Kd9Lm2Nb7Vc4Xz8Qw1Er5Ty";
 /** A token that may only read (a fork PR's). */
 export const READER = "ghs_reader8Hj3Kl6Zx1Cv9Bn4Mq7Wp2Ae";
 
+// The workflow's token as a job with and without write permissions gets it.
+const TOKENS = {
+  [WRITER]: { login: "github-actions[bot]", write: true },
+  [READER]: { login: "github-actions[bot]", write: false },
+};
+
 /** Runs `fn` with a fake GitHub holding PR #7 with head {@link SHA}; closes it after. */
 export async function withGithub<T>(fn: (server: GithubServer) => Promise<T>): Promise<T> {
   const server = await startGithubServer({
     repo: EXAMPLE_REPO,
     pulls: [{ number: 7, headRefOid: SHA, headRefName: "feature" }],
-    tokens: {
-      [WRITER]: { login: "github-actions[bot]", write: true },
-      [READER]: { login: "github-actions[bot]", write: false },
-    },
+    tokens: TOKENS,
   });
   try {
     return await fn(server);
@@ -30,13 +33,17 @@ export async function withGithub<T>(fn: (server: GithubServer) => Promise<T>): P
 }
 
 /** A workflow step's environment against `server`, with `token` as GITHUB_TOKEN. */
-export function env(server: GithubServer, token = WRITER): Record<string, string> {
+export function env(
+  server: GithubServer,
+  token = WRITER,
+  repository = EXAMPLE_REPO,
+): Record<string, string> {
   return {
     GITHUB_ACTIONS: "true",
     GITHUB_API_URL: server.url,
     GITHUB_GRAPHQL_URL: `${server.url}/graphql`,
     GITHUB_SERVER_URL: "https://github.com",
-    GITHUB_REPOSITORY: EXAMPLE_REPO,
+    GITHUB_REPOSITORY: repository,
     GITHUB_RUN_ID: "4242",
     GITHUB_WORKFLOW: "CI",
     GITHUB_TOKEN: token,
@@ -59,14 +66,11 @@ export async function withRepo(
   const server = await startGithubServer({
     repo: `${REPO.owner}/${REPO.name}`,
     pulls: [],
-    tokens: {
-      [WRITER]: { login: "github-actions[bot]", write: true },
-      [READER]: { login: "github-actions[bot]", write: false },
-    },
+    tokens: TOKENS,
     ...state,
   });
   try {
-    const stepEnv = { ...env(server), GITHUB_REPOSITORY: `${REPO.owner}/${REPO.name}` };
+    const stepEnv = env(server, WRITER, `${REPO.owner}/${REPO.name}`);
     const retry = { maxAttempts: 2, maxElapsedMs: 5_000, timeoutMs: 5_000, baseDelayMs: 1 };
     await fn(githubClientFor({ env: stepEnv, token: WRITER, retry }), server, stepEnv);
   } finally {

@@ -9,12 +9,14 @@
 // isolate: they run one after another, and none sets globals or the process
 // environment (they pass env explicitly), so none sees another's state.
 
+// The simulated runner's files: most of their time is step processes.
+const workflow = (path: string) => path.startsWith("e2e/workflow");
+
 /** Which test files each module of tests/suite/ gathers, by path under tests/. */
 export const SUITES: Record<string, (path: string) => boolean> = {
   units: (path) => !path.startsWith("e2e/"),
-  // The simulated runner's files: most of their time is step processes.
-  workflows: (path) => path.startsWith("e2e/workflow"),
-  e2e: (path) => path.startsWith("e2e/") && !path.startsWith("e2e/workflow"),
+  workflows: workflow,
+  e2e: (path) => path.startsWith("e2e/") && !workflow(path),
 };
 
 /** Every `*_test.ts` under tests/ (tools/ has none), sorted, as paths relative to tests/. */

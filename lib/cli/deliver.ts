@@ -126,27 +126,32 @@ export function statusSet(print: Printer, result: PostStatusResult): void {
  * report is one warning (the report, its outputs and the summary stand, and
  * the exit code is the gate's).
  */
-export async function deliverComment(
+export function deliverComment(
   print: Printer,
   post: () => Promise<PostCommentResult>,
 ): Promise<void> {
-  try {
-    reportPosted(print, await post());
-  } catch (error) {
-    if (!(error instanceof ApiError)) throw error;
-    print.say("warning", "warning", `the PR comment was not posted: ${error.message}`);
-  }
+  return delivered(print, post, reportPosted, "the PR comment was not posted");
 }
 
 /** Sets the commit status and says what became of it; a failure is one warning. */
-export async function deliverStatus(
+export function deliverStatus(
   print: Printer,
   post: () => Promise<PostStatusResult>,
 ): Promise<void> {
+  return delivered(print, post, statusSet, "the commit status was not set");
+}
+
+/** Runs `post` and says its result; GitHub failing for good is one warning, a bug is not caught. */
+async function delivered<T>(
+  print: Printer,
+  post: () => Promise<T>,
+  say: (print: Printer, result: T) => void,
+  failure: string,
+): Promise<void> {
   try {
-    statusSet(print, await post());
+    say(print, await post());
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
-    print.say("warning", "warning", `the commit status was not set: ${error.message}`);
+    print.say("warning", "warning", `${failure}: ${error.message}`);
   }
 }

@@ -1,8 +1,8 @@
 /**
  * The GitHub adapter's face: what the rest of the house uses of it (the
  * client, events, pull requests and comments, statuses, checks; the
- * runner's log commands are lib/ground/actions.ts). Rooms outside lib/github/ import from here, never from its
- * files.
+ * runner's log commands are lib/ground/actions.ts). Rooms outside
+ * lib/github/ import from here, never from its files.
  *
  * @module
  */

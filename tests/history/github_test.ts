@@ -77,16 +77,15 @@ async function repositoryCommits(dir: string): Promise<FakeCommit[]> {
   });
 }
 
-/** The branchy repository in a temp folder, its tips, its commits and git as a source. */
-async function withBranchy(
-  fn: (
-    repo: {
-      tips: Awaited<ReturnType<typeof branchy>>;
-      commits: FakeCommit[];
-      local: HistorySource;
-    },
-  ) => Promise<void>,
-) {
+/** The branchy repository: its tips, its commits, and git reading it. */
+interface Branchy {
+  tips: Awaited<ReturnType<typeof branchy>>;
+  commits: FakeCommit[];
+  local: HistorySource;
+}
+
+/** The branchy repository in a temp folder, removed after `fn`. */
+async function withBranchy(fn: (repo: Branchy) => Promise<void>) {
   const dir = await Deno.makeTempDir({ prefix: "wandb-branchy-" });
   try {
     await git(dir, ["init", "-q", "-b", "main"]);
@@ -102,11 +101,8 @@ async function withBranchy(
   }
 }
 
-/** The chains of four tips and lengths, and the PR's merge base, from `api` and from git alike. */
-async function sameAsGit(
-  api: HistorySource,
-  repo: Parameters<Parameters<typeof withBranchy>[0]>[0],
-) {
+/** The chains of four tips and lengths from `api` as git gives them; a commit it lacks refused. */
+async function sameAsGit(api: HistorySource, repo: Branchy) {
   const { tips, local } = repo;
   for (
     const [tip, count] of [[tips.main, 5], [tips.main, 120], [tips.main, 200], [

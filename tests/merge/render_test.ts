@@ -4,9 +4,9 @@
 // makes no element the merge does not make itself, no link, and keeps each
 // table row's columns.
 import fc from "fast-check";
-import { marked } from "marked";
 import { assert } from "../_assert.ts";
 import { legJson } from "../_legs.ts";
+import { rendered } from "../_markdown.ts";
 import { LegReportSchema } from "../../lib/merge/read.ts";
 import { mergeReports } from "../../lib/merge/mod.ts";
 import { renderMerged } from "../../lib/merge/render.ts";
@@ -53,8 +53,7 @@ function hostileLeg(key: string, text: string[]): LegDoc {
 
 /** The HTML elements marked makes of a merged comment. */
 function elements(markdown: string): Set<string> {
-  const html = marked.parse(markdown, { async: false, gfm: true }) as string;
-  return new Set([...html.matchAll(/<([a-zA-Z][\w-]*)/g)].map((m) => m[1]!.toLowerCase()));
+  return new Set(rendered(markdown).tags);
 }
 
 function merged(legs: LegDoc[]): string {

@@ -2,21 +2,12 @@
 // acceptance are untrusted text in the sticky comment. Rendered by a CommonMark
 // renderer (marked, not ours), they make no HTML element, no link, no mention
 // of anyone else, and show the text the user typed.
-import { marked } from "marked";
 import { assert, assertEquals } from "../_assert.ts";
+import { rendered } from "../_markdown.ts";
 import { acceptedStatus, MAX_REASON, renderAcceptance } from "../../lib/report/acceptance.ts";
 
 const SHA = "3f2c9a1b7d4e5f60718293a4b5c6d7e8f9012345";
 const AT = "2026-12-07T10:00:00Z";
-
-/** The HTML a CommonMark renderer makes of the block, and its tags. */
-function rendered(markdown: string): { html: string; tags: string[] } {
-  const html = marked.parse(markdown, { async: false, gfm: true }) as string;
-  return {
-    html,
-    tags: [...html.matchAll(/<\/?([a-zA-Z][\w-]*)/g)].map((m) => m[1]!.toLowerCase()),
-  };
-}
 
 /** The text a reader sees: tags dropped, entities decoded. */
 function shown(html: string): string {
