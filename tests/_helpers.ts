@@ -227,6 +227,16 @@ export async function runProcess(
   return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
 }
 
+/** Runs `fn` in a new temporary folder named `prefix…`, removed after, whatever `fn` did. */
+export async function withTempDir<T>(prefix: string, fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await Deno.makeTempDir({ prefix });
+  try {
+    return await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
 /** Where this Deno keeps the npm packages it downloaded (`deno info --json`'s `npmCache`). */
 export async function npmCache(): Promise<string> {
   const info = await runProcess(Deno.execPath(), ["info", "--json"], { env: { NO_COLOR: "1" } });

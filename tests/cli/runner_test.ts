@@ -7,15 +7,9 @@ import { InvalidInputError } from "../../lib/ground/errors.ts";
 import { Redactor } from "../../lib/ground/redact.ts";
 import { Printer } from "../../lib/output.ts";
 import { assertEquals, assertMatch, assertRejects } from "../_assert.ts";
+import { withTempDir } from "../_helpers.ts";
 
-async function inTemp(fn: (dir: string) => Promise<void>) {
-  const dir = await Deno.makeTempDir({ prefix: "wandb-runner-files-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+const inTemp = (fn: (dir: string) => Promise<void>) => withTempDir("wandb-runner-files-", fn);
 
 Deno.test("runner files: a file to append to may be new in an existing folder, not in a missing one, and never a folder", async () => {
   await inTemp(async (dir) => {

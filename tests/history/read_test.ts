@@ -2,6 +2,7 @@
 // checkout hands the walk to GitHub's API (a fake source here, recording what
 // it was asked); with no API either, one input error names what is missing.
 import { assertEquals, assertRejects } from "../_assert.ts";
+import { withTempDir } from "../_helpers.ts";
 import { InvalidInputError } from "../../lib/ground/errors.ts";
 import { readChain, readMergeBase } from "../../lib/history/read.ts";
 import type { Chain, HistorySource } from "../../lib/history/source.ts";
@@ -27,14 +28,8 @@ function fakeGitHub(chain: Chain): { source: () => HistorySource; asked: string[
   };
 }
 
-async function withFolder(fn: (cwd: string) => Promise<void>): Promise<void> {
-  const cwd = await Deno.makeTempDir({ prefix: "wandb-no-checkout-" });
-  try {
-    await fn(cwd);
-  } finally {
-    await Deno.remove(cwd, { recursive: true });
-  }
-}
+/** A folder that is no git checkout. */
+const withFolder = (fn: (cwd: string) => Promise<void>) => withTempDir("wandb-no-checkout-", fn);
 
 Deno.test("readChain: no checkout here, so GitHub's API, with its note", async () => {
   await withFolder(async (cwd) => {
